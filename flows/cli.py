@@ -1,0 +1,276 @@
+"""The ``dateline`` command line: ingest, sql, export, serve, eval."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from flows.settings import Settings, load_settings
+
+# Prefect reads these at import: set them before any Prefect import. Analytics
+# off stops telemetry errors; WARNING keeps flow/task chatter out of a normal run
+# while real warnings and errors still show. Users may override either.
+PREFECT_QUIET_DEFAULTS = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+    "PREFECT_LOGGING_SERVER_LEVEL": "WARNING",
+    "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
+    # The temporary server can take long to boot on a busy machine; Prefect's default is 20 s.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
+}
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
+
+
+def quiet_prefect() -> None:
+    for name, value in PREFECT_QUIET_DEFAULTS.items():
+        os.environ.setdefault(name, value)
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", type=Path, help="DuckDB file (default: $DATELINE_DB or data/warehouse/dateline.duckdb)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dateline", description="Scraped news articles into an analytical DuckDB store.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    ingest = commands.add_parser("ingest", help="ingest sources (files, folders, globs; the bundled samples by default)")
+    ingest.add_argument("sources", nargs="*", help="files, folders (walked recursively) or globs")
+    _add_db(ingest)
+    ingest.add_argument("--export", type=Path, metavar="DIR", help="also export Parquet to DIR after loading")
+    ingest.add_argument("--batch-size", type=int, help="sources per batch (default 2000)")
+    ingest.add_argument("--quiet", action="store_true", help="no progress lines, only the summary")
+
+    sql = commands.add_parser("sql", help="run one read-only query and print the result")
+    _add_db(sql)
+    sql.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    sql.add_argument("query")
+
+    export = commands.add_parser("export", help="write every table and model to Parquet")
+    _add_db(export)
+    export.add_argument("--out", type=Path, default=Path("data/exports/latest"), help="output folder")
+
+    serve = commands.add_parser("serve", help="serve the ingest flow on a schedule (needs a Prefect server)")
+    serve.add_argument("sources", nargs="*")
+    _add_db(serve)
+    serve.add_argument("--cron", help="cron schedule (default: $DATELINE_CRON or hourly)")
+    serve.add_argument("--name", default="dateline-scheduled-ingest", help="deployment name")
+    serve.add_argument("--export", type=Path, metavar="DIR", help="export Parquet after each run")
+
+    evaluate = commands.add_parser("eval", help="ingest a gold corpus and print field scores")
+    evaluate.add_argument("corpus_dir", type=Path)
+    _add_db(evaluate)
+    evaluate.add_argument("--details", type=Path, help="write per-item scores as JSON Lines")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = load_settings(db_path=args.db, export_dir=getattr(args, "export", None))
+    handlers = {"ingest": cmd_ingest, "sql": cmd_sql, "export": cmd_export, "serve": cmd_serve, "eval": cmd_eval}
+    try:
+        return handlers[args.command](args, settings)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _print_summary(summary) -> None:
+    counts = summary.counts
+    lines = [
+        f"Dateline ingest {summary.run_id}: {summary.status} in {summary.seconds:.1f} s",
+        f"  database   {summary.db_path}",
+        f"  sources    {summary.sources_seen} seen, {summary.sources_skipped} unchanged files skipped",
+        f"  articles   {counts.new} new, {counts.updated} updated, {counts.unchanged} unchanged",
+        f"  rejects    {summary.rejects}"
+        + (" (" + ", ".join(f"{k}: {v}" for k, v in sorted(summary.reject_reasons.items())) + ")" if summary.rejects else ""),
+        f"  models     {summary.models} views rebuilt, data tests: "
+        + ("all passed" if not summary.test_failures else "FAILED " + ", ".join(summary.test_failures)),
+    ]
+    if summary.export_dir:
+        lines.append(f"  export     {summary.export_dir}")
+    if summary.rejects:
+        lines.append("  see: dateline sql \"SELECT source_uri, reason, detail FROM ingest_rejects "
+                     f"WHERE run_id = '{summary.run_id}'\"")
+    print("\n".join(lines))
+
+
+def _is_lock_error(error: Exception) -> bool:
+    text = str(error)
+    return "lock" in text.lower() and ("Conflicting" in text or "Could not set lock" in text)
+
+
+def cmd_ingest(args, settings: Settings) -> int:
+    quiet_prefect()
+    import duckdb
+
+    from flows.ingest import ingest_flow
+
+    settings = settings.with_overrides(batch_size=args.batch_size)
+    try:
+        summary = ingest_flow(
+            source_args=[str(s) for s in args.sources],
+            db_path=str(settings.db_path),
+            export_dir=str(settings.export_dir) if settings.export_dir else None,
+            batch_size=settings.batch_size,
+            max_source_bytes=settings.max_source_bytes,
+            show_progress=not args.quiet,
+        )
+    except duckdb.IOException as error:
+        if _is_lock_error(error):
+            print(f"dateline: the database {settings.db_path} is in use by another process; retry when it is free.",
+                  file=sys.stderr)
+            return EXIT_BUSY
+        raise
+    except RuntimeError as error:
+        if "ephemeral Prefect API server" not in str(error):
+            raise
+        print("dateline: Prefect's temporary server did not start in time. Start one with\n"
+              "`prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api, or raise\n"
+              "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.", file=sys.stderr)
+        return EXIT_FAILED
+    _print_summary(summary)
+    return EXIT_OK
+
+
+def cmd_sql(args, settings: Settings) -> int:
+    import duckdb
+
+    from flows import warehouse
+
+    if not Path(settings.db_path).exists():
+        print(f"dateline: no database at {settings.db_path}; run `dateline ingest` first.", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        con = warehouse.connect(settings.db_path, read_only=True)
+    except duckdb.IOException as error:
+        if _is_lock_error(error):
+            print(f"dateline: the database {settings.db_path} is busy (an ingest is writing); retry shortly.",
+                  file=sys.stderr)
+            return EXIT_BUSY
+        raise
+    try:
+        relation = con.sql(args.query)
+        if relation is None:
+            return EXIT_OK
+        frame = relation.pl()
+    except duckdb.Error as error:
+        print(f"dateline: query failed: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        con.close()
+    if args.format == "csv":
+        sys.stdout.write(frame.write_csv())
+    elif args.format == "json":
+        print(json.dumps(frame.to_dicts(), default=str, ensure_ascii=False, indent=1))
+    else:
+        import polars as pl
+
+        width = shutil.get_terminal_size((160, 40)).columns
+        with pl.Config(tbl_rows=200, tbl_cols=30, fmt_str_lengths=60, tbl_width_chars=width,
+                       tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True):
+            print(frame)
+        print(f"({frame.height} rows)")
+    return EXIT_OK
+
+
+def cmd_export(args, settings: Settings) -> int:
+    import duckdb
+
+    from flows import warehouse
+    from flows.export import ExportError, export_parquet
+
+    if not Path(settings.db_path).exists():
+        print(f"dateline: no database at {settings.db_path}; run `dateline ingest` first.", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        con = warehouse.connect(settings.db_path, read_only=True)
+    except duckdb.IOException as error:
+        if _is_lock_error(error):
+            print(f"dateline: the database {settings.db_path} is busy; retry shortly.", file=sys.stderr)
+            return EXIT_BUSY
+        raise
+    try:
+        row = con.execute("SELECT run_id FROM ingest_runs ORDER BY started_at DESC LIMIT 1").fetchone()
+        manifest = export_parquet(con, args.out, run_id=row[0] if row else None)
+    except ExportError as error:
+        print(f"dateline: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        con.close()
+    datasets = manifest.get("datasets", [])
+    rows = sum(d.get("rows", 0) for d in datasets)
+    print(f"exported {len(datasets)} datasets ({rows} rows) to {args.out}")
+    return EXIT_OK
+
+
+def cmd_serve(args, settings: Settings) -> int:
+    quiet_prefect()
+    if not os.environ.get("PREFECT_API_URL"):
+        print(
+            "dateline serve needs a running Prefect server, because schedules never fire on the\n"
+            "temporary one a plain run starts. In another terminal run:\n"
+            "    prefect server start\n"
+            "then: export PREFECT_API_URL=http://127.0.0.1:4200/api  and run dateline serve again.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    from flows.ingest import ingest_flow
+
+    cron = args.cron or settings.cron
+    print(f"serving '{args.name}' on cron '{cron}' against {settings.db_path}; Ctrl-C stops.")
+    ingest_flow.serve(
+        name=args.name,
+        cron=cron,
+        parameters={
+            "source_args": [str(Path(s).resolve()) for s in args.sources],
+            "db_path": str(Path(settings.db_path).resolve()),
+            "export_dir": str(args.export.resolve()) if args.export else None,
+            "batch_size": settings.batch_size,
+            "max_source_bytes": settings.max_source_bytes,
+        },
+        print_starting_message=False,
+    )
+    return EXIT_OK
+
+
+def cmd_eval(args, settings: Settings) -> int:
+    quiet_prefect()
+    from flows import evaluation, warehouse
+    from flows.ingest import ingest_flow
+
+    corpus = args.corpus_dir.resolve()
+    if not corpus.is_dir():
+        print(f"dateline: {corpus} is not a folder", file=sys.stderr)
+        return EXIT_USAGE
+    gold = evaluation.load_gold(corpus)
+    text_files = {str((corpus / f"{gold_id}.txt").resolve()): gold_id for gold_id in gold
+                  if (corpus / f"{gold_id}.txt").exists()}
+    html_files = [corpus / f"{gold_id}.html.gz" for gold_id in gold if (corpus / f"{gold_id}.html.gz").exists()]
+    with tempfile.TemporaryDirectory(prefix="dateline-eval-") as scratch:
+        db_path = args.db or Path(scratch) / "eval.duckdb"
+        summary = ingest_flow(source_args=sorted(text_files), db_path=str(db_path), show_progress=False)
+        con = warehouse.connect(db_path, read_only=True)
+        try:
+            predictions = evaluation.predictions_from_db(con, text_files)
+        finally:
+            con.close()
+    report = evaluation.score({gid: gold[gid] for gid in text_files.values()}, predictions)
+    print(f"ingested {len(text_files)} text views: {summary.counts.new + summary.counts.updated + summary.counts.unchanged} "
+          f"articles, {summary.rejects} rejects")
+    print(evaluation.format_report(report, label=f"txt ({len(text_files)} pages)"))
+    if html_files:
+        print(f"\nhtml ({len(html_files)} pages): not scored, HTML extraction is not available yet.")
+    if args.details:
+        evaluation.write_details(report, args.details)
+        print(f"per-item details: {args.details}")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

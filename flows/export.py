@@ -1,0 +1,191 @@
+"""Parquet export of the warehouse: every contract table and every model, plus a manifest.
+
+Layout of ``out_dir``::
+
+    _manifest.json
+    articles/published_month=2024-05/data_0.parquet    # article-level: hive-partitioned
+    articles/published_month=unknown/data_0.parquet    # articles without a date
+    ingest_runs/data.parquet                           # everything else: one file
+
+A dataset is article-level when it has an ``article_id`` column; its rows take the
+month of their article (``unknown`` when the article has no date or does not exist).
+Datasets that already carry a ``published_month`` column are written as one file, so
+their NULL months are not rewritten as ``unknown``.
+
+The export is written into a hidden sibling folder and swapped into place, so a reader
+sees the old export or the new one, never a mix (between the two renames ``out_dir``
+is briefly absent).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from flows.warehouse import contract_table_names, model_names
+
+PARTITION_COLUMN = "published_month"
+UNKNOWN_MONTH = "unknown"
+ARTICLE_KEY = "article_id"
+MANIFEST_NAME = "_manifest.json"
+SINGLE_FILE_NAME = "data.parquet"
+PARQUET_OPTIONS = "FORMAT parquet, COMPRESSION zstd"
+MONTH_FORMAT = "%Y-%m"
+
+
+class ExportError(RuntimeError):
+    """The export cannot be written where it was asked to go."""
+
+
+@dataclass(frozen=True)
+class _Dataset:
+    name: str
+    kind: str  # "table" or "model"
+    columns: list[tuple[str, str]]
+
+    @property
+    def is_partitioned(self) -> bool:
+        names = {name for name, _ in self.columns}
+        return ARTICLE_KEY in names and PARTITION_COLUMN not in names
+
+
+def export_parquet(con: duckdb.DuckDBPyConnection, out_dir: Path, *, run_id: str | None) -> dict:
+    """Write every contract table and model under ``out_dir`` as zstd Parquet; return the
+    manifest (also written to ``out_dir/_manifest.json``).
+
+    ``run_id`` is the ingest run the export reflects; when None, the latest run in
+    ``ingest_runs`` (or None when there is none). Raises ``ExportError`` when ``out_dir``
+    exists, is not empty and holds no previous export.
+    """
+    out_dir = Path(out_dir).absolute()
+    _check_replaceable(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = out_dir.parent / f".{out_dir.name}.tmp-{uuid.uuid4().hex}"
+    staging.mkdir()
+    try:
+        # One snapshot for every dataset, so row counts agree across them.
+        con.execute("begin transaction")
+        try:
+            if run_id is None:
+                run_id = _latest_run_id(con)
+            datasets = [_write_dataset(con, dataset, staging, run_id) for dataset in _datasets(con)]
+        finally:
+            con.execute("rollback")
+        manifest = {
+            "exported_at": datetime.now(UTC).isoformat(),
+            "run_id": run_id,
+            "format": "parquet",
+            "compression": "zstd",
+            "datasets": datasets,
+        }
+        (staging / MANIFEST_NAME).write_text(
+            json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        _swap_into_place(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return manifest
+
+
+def _check_replaceable(out_dir: Path) -> None:
+    if out_dir.parent == out_dir:
+        raise ExportError(f"refusing to export to the filesystem root {out_dir}")
+    if out_dir.is_symlink():
+        raise ExportError(f"{out_dir} is a symbolic link; give the real folder")
+    if not out_dir.exists():
+        return
+    if not out_dir.is_dir():
+        raise ExportError(f"{out_dir} exists and is not a folder")
+    if any(out_dir.iterdir()) and not (out_dir / MANIFEST_NAME).is_file():
+        raise ExportError(
+            f"{out_dir} is not empty and holds no {MANIFEST_NAME}: it is not a previous "
+            "Dateline export, so it will not be replaced; choose another --out"
+        )
+
+
+def _latest_run_id(con: duckdb.DuckDBPyConnection) -> str | None:
+    rows = con.execute(
+        "select run_id from ingest_runs order by started_at desc nulls last limit 1"
+    ).fetchall()
+    return rows[0][0] if rows else None
+
+
+def _datasets(con: duckdb.DuckDBPyConnection) -> list[_Dataset]:
+    named = [(name, "table") for name in contract_table_names()]
+    named += [(name, "model") for name in model_names()]
+    return [
+        _Dataset(name, kind, _describe(con, f"select * from {_quote(name)}"))
+        for name, kind in named
+    ]
+
+
+def _describe(con: duckdb.DuckDBPyConnection, query: str) -> list[tuple[str, str]]:
+    rows = con.execute(f"describe {query}").fetchall()
+    return [(row[0], row[1]) for row in rows]
+
+
+def _write_dataset(
+    con: duckdb.DuckDBPyConnection, dataset: _Dataset, staging: Path, run_id: str | None
+) -> dict:
+    folder = staging / dataset.name
+    folder.mkdir()
+    source = f"select * from {_quote(dataset.name)}"
+    [(n_rows,)] = con.execute(f"select count(*) from ({source})").fetchall()
+    if not dataset.is_partitioned:
+        _copy(con, source, folder / SINGLE_FILE_NAME, "")
+    elif n_rows == 0:
+        # A partitioned COPY of no rows writes no file; keep the schema readable.
+        empty = folder / f"{PARTITION_COLUMN}={UNKNOWN_MONTH}"
+        empty.mkdir()
+        _copy(con, source, empty / "data_0.parquet", "")
+    else:
+        with_month = (
+            f"select dataset.*, coalesce(strftime(articles.published_date, '{MONTH_FORMAT}'), "
+            f"'{UNKNOWN_MONTH}') as {PARTITION_COLUMN} "
+            f"from {_quote(dataset.name)} as dataset "
+            f"left join articles on articles.{ARTICLE_KEY} = dataset.{ARTICLE_KEY}"
+        )
+        _copy(con, with_month, folder, f", PARTITION_BY ({PARTITION_COLUMN})")
+    return {
+        "name": dataset.name,
+        "kind": dataset.kind,
+        "path": f"{dataset.name}/",
+        "n_rows": n_rows,
+        "columns": [{"name": name, "type": type_} for name, type_ in dataset.columns],
+        "partitioned_by": [PARTITION_COLUMN] if dataset.is_partitioned else [],
+        "run_id": run_id,
+    }
+
+
+def _copy(con: duckdb.DuckDBPyConnection, query: str, target: Path, options: str) -> None:
+    con.execute(f"copy ({query}) to {_literal(str(target))} ({PARQUET_OPTIONS}{options})")
+
+
+def _swap_into_place(staging: Path, out_dir: Path) -> None:
+    if not out_dir.exists():
+        os.rename(staging, out_dir)
+        return
+    trash = out_dir.parent / f".{out_dir.name}.trash-{uuid.uuid4().hex}"
+    os.rename(out_dir, trash)
+    try:
+        os.rename(staging, out_dir)
+    except OSError:
+        os.rename(trash, out_dir)
+        raise
+    shutil.rmtree(trash)
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"

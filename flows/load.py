@@ -1,0 +1,173 @@
+"""Load a parsed batch into DuckDB in one transaction.
+
+An article whose ``content_hash`` is already stored is left untouched; a
+changed one is replaced with all its child rows; a new one is inserted. The
+source bookkeeping (``ingest_sources``) and the batch's rejects land in the
+same transaction, so a crash leaves either the whole batch or none of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+import polars as pl
+
+from transforms import schema
+from transforms.articles import ArticleTables
+
+SOURCE_SCHEMA = {
+    "source_path": pl.String,
+    "file_hash": pl.String,
+    "n_records": pl.Int32,
+    "article_ids": pl.List(pl.String),
+    "last_run_id": pl.String,
+    "loaded_at": schema.UTC_TIMESTAMP,
+}
+
+
+@dataclass
+class LoadCounts:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __iadd__(self, other: LoadCounts) -> LoadCounts:
+        self.new += other.new
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        return self
+
+
+def known_source_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, int]]:
+    """``source_path -> (file_hash, n_records)`` for every source loaded before."""
+    rows = con.execute("SELECT source_path, file_hash, n_records FROM ingest_sources").fetchall()
+    return {path: (file_hash, n) for path, file_hash, n in rows}
+
+
+def rejects_frame(rejects: list, run_id: str, rejected_at: datetime) -> pl.DataFrame:
+    """One row per reject, shaped like ``ingest_rejects``."""
+    frame = pl.DataFrame(
+        {
+            "source_uri": [r.source_uri for r in rejects],
+            "reason": [r.reason for r in rejects],
+            "detail": [r.detail for r in rejects],
+        },
+        schema={"source_uri": pl.String, "reason": pl.String, "detail": pl.String},
+    )
+    return schema.conform(
+        frame.with_columns(run_id=pl.lit(run_id), rejected_at=pl.lit(rejected_at, schema.UTC_TIMESTAMP)),
+        schema.INGEST_REJECTS,
+    )
+
+
+def sources_frame(tables: ArticleTables, files: list[tuple[str, str]], run_id: str, loaded_at: datetime) -> pl.DataFrame:
+    """One row per source file read in this batch, with the articles it gave."""
+    paths = pl.DataFrame(
+        {"source_path": [p for p, _ in files], "file_hash": [h for _, h in files]},
+        schema={"source_path": pl.String, "file_hash": pl.String},
+    )
+    per_file = (
+        tables.articles.select(
+            "article_id", source_path=pl.col("source_uri").str.replace(r"#\d+$", "")
+        )
+        .group_by("source_path")
+        .agg(pl.col("article_id").alias("article_ids"))
+    )
+    return (
+        paths.join(per_file, on="source_path", how="left")
+        .with_columns(
+            article_ids=pl.col("article_ids").fill_null(pl.lit([], pl.List(pl.String))),
+            last_run_id=pl.lit(run_id),
+            loaded_at=pl.lit(loaded_at, schema.UTC_TIMESTAMP),
+        )
+        .with_columns(n_records=pl.col("article_ids").list.len().cast(pl.Int32))
+        .select(list(SOURCE_SCHEMA))
+        .cast(SOURCE_SCHEMA)
+    )
+
+
+def load_batch(
+    con: duckdb.DuckDBPyConnection,
+    tables: ArticleTables,
+    sources: pl.DataFrame,
+    rejects: pl.DataFrame,
+) -> LoadCounts:
+    """Write one batch in a single transaction; returns how many articles were new/updated/unchanged."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.register("batch_articles", tables.articles)
+        status = con.sql(
+            """
+            SELECT b.article_id,
+                   CASE WHEN s.article_id IS NULL THEN 'new'
+                        WHEN s.content_hash = b.content_hash THEN 'unchanged'
+                        ELSE 'updated' END AS status
+            FROM batch_articles AS b
+            LEFT JOIN articles AS s USING (article_id)
+            """
+        ).pl()
+        changed = status.filter(pl.col("status") != "unchanged").select("article_id")
+        con.register("changed_ids", changed)
+        for table in reversed(schema.ARTICLE_TABLES):
+            con.execute(f"DELETE FROM {table.name} WHERE article_id IN (SELECT article_id FROM changed_ids)")
+        for table in schema.ARTICLE_TABLES:
+            frame = tables.by_table()[table.name].join(changed, on="article_id", how="semi")
+            con.register("batch_rows", frame)
+            columns = ", ".join(table.names)
+            con.execute(f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM batch_rows")
+            con.unregister("batch_rows")
+        if sources.height:
+            con.register("batch_sources", sources)
+            con.execute(
+                "DELETE FROM ingest_sources WHERE source_path IN (SELECT source_path FROM batch_sources)"
+            )
+            con.execute(f"INSERT INTO ingest_sources ({', '.join(SOURCE_SCHEMA)}) SELECT * FROM batch_sources")
+            con.unregister("batch_sources")
+        if rejects.height:
+            con.register("batch_rejects", rejects)
+            names = ", ".join(schema.INGEST_REJECTS.names)
+            con.execute(f"INSERT INTO ingest_rejects ({names}) SELECT {names} FROM batch_rejects")
+            con.unregister("batch_rejects")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for name in ("batch_articles", "changed_ids"):
+            try:
+                con.unregister(name)
+            except duckdb.Error:
+                pass
+    counts = status.group_by("status").len()
+    by_status = dict(zip(counts["status"].to_list(), counts["len"].to_list(), strict=True))
+    return LoadCounts(
+        new=by_status.get("new", 0), updated=by_status.get("updated", 0), unchanged=by_status.get("unchanged", 0)
+    )
+
+
+def start_run(con: duckdb.DuckDBPyConnection, run_id: str, started_at: datetime) -> None:
+    con.execute(
+        "INSERT INTO ingest_runs (run_id, started_at, status) VALUES (?, ?, 'running')", [run_id, started_at]
+    )
+
+
+def finish_run(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    *,
+    finished_at: datetime,
+    status: str,
+    sources_seen: int,
+    counts: LoadCounts,
+    rejects: int,
+) -> None:
+    con.execute(
+        """
+        UPDATE ingest_runs SET finished_at = ?, status = ?, sources_seen = ?,
+               articles_new = ?, articles_updated = ?, articles_unchanged = ?, rejects = ?
+        WHERE run_id = ?
+        """,
+        [finished_at, status, sources_seen, counts.new, counts.updated, counts.unchanged, rejects, run_id],
+    )

@@ -1,0 +1,57 @@
+"""One settings object for a run, read from flags and ``DATELINE_*`` variables.
+
+Functions receive the values they need; only this module reads the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SAMPLES_DIR = PROJECT_ROOT / "data" / "samples"
+DEFAULT_DB = PROJECT_ROOT / "data" / "warehouse" / "dateline.duckdb"
+ENV_PREFIX = "DATELINE_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_path: Path = DEFAULT_DB
+    # Documents parsed and loaded per batch: bounds memory and is the unit of a transaction.
+    batch_size: int = 2000
+    # Largest source file read, in bytes (compressed files: after decompression).
+    max_source_bytes: int = 64 * 1024 * 1024
+    # Largest single line kept in a text dump; longer lines are cut (counted in quality flags).
+    max_line_chars: int = 200_000
+    export_dir: Path | None = None
+    cron: str = "0 * * * *"
+    show_progress: bool = True
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def with_overrides(self, **values: object) -> Settings:
+        return replace(self, **{k: v for k, v in values.items() if v is not None})
+
+
+def _int_env(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(ENV_PREFIX + name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as error:
+        raise SystemExit(f"{ENV_PREFIX}{name} must be a whole number, got {raw!r}") from error
+
+
+def load_settings(env: dict[str, str] | None = None, **flags: object) -> Settings:
+    """Settings from ``DATELINE_*`` variables, then command-line flags on top."""
+    env = dict(os.environ if env is None else env)
+    base = Settings(
+        db_path=Path(env.get(ENV_PREFIX + "DB") or DEFAULT_DB),
+        batch_size=_int_env(env, "BATCH_SIZE", Settings.batch_size),
+        max_source_bytes=_int_env(env, "MAX_SOURCE_BYTES", Settings.max_source_bytes),
+        max_line_chars=_int_env(env, "MAX_LINE_CHARS", Settings.max_line_chars),
+        export_dir=Path(env[ENV_PREFIX + "EXPORT_DIR"]) if env.get(ENV_PREFIX + "EXPORT_DIR") else None,
+        cron=env.get(ENV_PREFIX + "CRON") or Settings.cron,
+    )
+    return base.with_overrides(**flags)

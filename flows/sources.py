@@ -1,0 +1,245 @@
+"""Find source files and read them into records (the I/O edge of the pipeline).
+
+A *source* is a file; a *record* is one article inside it (a text dump holds
+one, a JSON Lines file one per line). Anything that cannot be read becomes a
+``Reject`` with a short reason code and a sentence, never an exception.
+"""
+
+from __future__ import annotations
+
+import glob
+import gzip
+import hashlib
+import json
+import os
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+from charset_normalizer import from_bytes
+
+TEXT_SUFFIXES = (".txt",)
+HTML_SUFFIXES = (".html", ".htm")
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES
+GZIP_SUFFIX = ".gz"
+GZIP_MAGIC = b"\x1f\x8b"
+# Share of NUL or control bytes above which a "text" file is treated as binary.
+BINARY_CONTROL_SHARE = 0.05
+READ_CHUNK = 1 << 20
+
+RECORD_COLUMNS = {
+    "source_uri": pl.String,
+    "source_path": pl.String,
+    "source_format": pl.String,
+    "text": pl.String,
+    "html": pl.String,
+    "url": pl.String,
+    "record_date": pl.String,
+    "record_title": pl.String,
+    "record_outlet": pl.String,
+}
+
+
+@dataclass(frozen=True)
+class Reject:
+    source_uri: str
+    reason: str
+    detail: str
+
+
+@dataclass
+class SourceRead:
+    """What reading one source file gave: its records, its rejects, its hash."""
+
+    path: str
+    file_hash: str | None
+    records: list[dict[str, str | None]] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+
+
+def source_kind(path: Path) -> str | None:
+    """``text``, ``html`` or ``jsonl`` from the file name (``.gz`` looked through)."""
+    name = path.name.lower()
+    if name.endswith(GZIP_SUFFIX):
+        name = name[: -len(GZIP_SUFFIX)]
+    for kind, suffixes in (("text", TEXT_SUFFIXES), ("html", HTML_SUFFIXES), ("jsonl", JSONL_SUFFIXES)):
+        if name.endswith(suffixes):
+            return kind
+    return None
+
+
+def discover(sources: Iterable[str]) -> tuple[list[Path], list[Reject]]:
+    """Files named by SOURCE arguments: files, folders (walked recursively) or globs.
+
+    Folders contribute only files with a supported suffix; a file named
+    explicitly with another suffix, or a SOURCE that matches nothing, is a reject.
+    """
+    found: dict[str, Path] = {}
+    rejects: list[Reject] = []
+    for source in sources:
+        path = Path(source).expanduser()
+        if path.is_dir():
+            for file in _walk(path):
+                found.setdefault(str(file), file)
+        elif path.is_file():
+            file = path.resolve()
+            if source_kind(file) is None:
+                rejects.append(
+                    Reject(str(file), "unsupported_format", f"{file.name} is not a .txt, .html, .htm, .jsonl or .ndjson file (optionally .gz).")
+                )
+            else:
+                found.setdefault(str(file), file)
+        else:
+            matches = sorted(glob.glob(os.path.expanduser(source), recursive=True))
+            files = [Path(m).resolve() for m in matches if Path(m).is_file() and source_kind(Path(m))]
+            for directory in (Path(m) for m in matches if Path(m).is_dir()):
+                files.extend(_walk(directory))
+            if not files:
+                rejects.append(Reject(str(path), "not_found", f"No readable source matches {source!r}."))
+            for file in files:
+                found.setdefault(str(file), file)
+    return sorted(found.values()), rejects
+
+
+def _walk(directory: Path) -> Iterator[Path]:
+    # os.walk without following symlinked folders cannot loop.
+    for root, dirs, files in os.walk(directory, followlinks=False):
+        dirs.sort()
+        for name in sorted(files):
+            file = Path(root, name)
+            if source_kind(file) is not None and file.is_file():
+                yield file.resolve()
+
+
+def read_bytes(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes, gunzipped when it is gzip, refusing more than ``max_bytes``."""
+    with path.open("rb") as handle:
+        head = handle.read(2)
+        handle.seek(0)
+        if head == GZIP_MAGIC:
+            return _gunzip_bounded(handle, max_bytes)
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise SourceTooLarge(f"{path.name} is larger than the {max_bytes:,}-byte limit.")
+    return data
+
+
+class SourceTooLarge(Exception):
+    pass
+
+
+def _gunzip_bounded(handle, max_bytes: int) -> bytes:
+    # Streaming decompression bounds memory against gzip bombs.
+    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    out = bytearray()
+    while chunk := handle.read(READ_CHUNK):
+        out += decompressor.decompress(chunk, max_bytes + 1 - len(out))
+        if len(out) > max_bytes:
+            raise SourceTooLarge(f"decompresses to more than the {max_bytes:,}-byte limit.")
+        while decompressor.unconsumed_tail:
+            out += decompressor.decompress(decompressor.unconsumed_tail, max_bytes + 1 - len(out))
+            if len(out) > max_bytes:
+                raise SourceTooLarge(f"decompresses to more than the {max_bytes:,}-byte limit.")
+    if not decompressor.eof:
+        raise gzip.BadGzipFile("the gzip stream is truncated.")
+    return bytes(out)
+
+
+def decode_text(data: bytes) -> str | None:
+    """UTF-8 (BOM dropped), else a detected legacy encoding; None for binary data."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    sample = data[:65536]
+    if sample:
+        controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+        if controls / len(sample) > BINARY_CONTROL_SHARE:
+            return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        match = from_bytes(data).best()
+        if match is None:
+            return None
+        text = str(match)
+    text = text.replace("\x00", "")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_source(path: Path, max_bytes: int) -> SourceRead:
+    """Read one source file into records, or rejects; never raises for bad input."""
+    uri = str(path)
+    try:
+        data = read_bytes(path, max_bytes)
+    except SourceTooLarge as error:
+        return SourceRead(uri, None, rejects=[Reject(uri, "too_large", f"{path.name} {error}")])
+    except (gzip.BadGzipFile, zlib.error, EOFError) as error:
+        return SourceRead(uri, None, rejects=[Reject(uri, "corrupt_gzip", f"{path.name} is not a readable gzip file: {error}")])
+    except OSError as error:
+        return SourceRead(uri, None, rejects=[Reject(uri, "unreadable", f"{path.name} could not be read: {error.strerror or error}.")])
+    file_hash = hashlib.sha256(data).hexdigest()
+    result = SourceRead(uri, file_hash)
+    if not data.strip():
+        result.rejects.append(Reject(uri, "empty", f"{path.name} is empty."))
+        return result
+    text = decode_text(data)
+    if text is None:
+        result.rejects.append(Reject(uri, "binary", f"{path.name} holds binary data, not text."))
+        return result
+    kind = source_kind(path)
+    if kind == "jsonl":
+        _read_json_lines(uri, text, result)
+    elif kind == "html":
+        result.records.append(_record(uri, uri, "html", html=text))
+    else:
+        result.records.append(_record(uri, uri, "text", text=text))
+    return result
+
+
+def _read_json_lines(path: str, text: str, result: SourceRead) -> None:
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        uri = f"{path}#{number}"
+        try:
+            item = json.loads(line)
+        except (json.JSONDecodeError, RecursionError) as error:
+            result.rejects.append(Reject(uri, "bad_json", f"Line {number} is not valid JSON: {error}."))
+            continue
+        if not isinstance(item, dict):
+            result.rejects.append(Reject(uri, "bad_json", f"Line {number} is JSON but not an object."))
+            continue
+        text_value, html_value = _str_or_none(item.get("text")), _str_or_none(item.get("html"))
+        if not (text_value and text_value.strip()) and not (html_value and html_value.strip()):
+            result.rejects.append(Reject(uri, "no_content", f"Record {number} has neither 'text' nor 'html'."))
+            continue
+        result.records.append(
+            _record(
+                uri,
+                path,
+                "jsonl",
+                text=text_value,
+                html=html_value,
+                url=_str_or_none(item.get("url")),
+                record_date=_str_or_none(item.get("date")),
+                record_title=_str_or_none(item.get("title")),
+                record_outlet=_str_or_none(item.get("source")),
+            )
+        )
+
+
+def _str_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _record(uri: str, path: str, source_format: str, **values: str | None) -> dict[str, str | None]:
+    record = dict.fromkeys(RECORD_COLUMNS)
+    record.update(source_uri=uri, source_path=path, source_format=source_format, **values)
+    return record
+
+
+def records_frame(records: list[dict[str, str | None]]) -> pl.DataFrame:
+    """One row per record, with the columns of ``RECORD_COLUMNS``."""
+    return pl.DataFrame(records, schema=RECORD_COLUMNS)

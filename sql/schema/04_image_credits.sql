@@ -1,0 +1,16 @@
+-- image_credits: one row per credited party of an image. Mirrors transforms/schema.py and CONTRACT.md; do not reorder.
+CREATE TABLE IF NOT EXISTS image_credits (
+    article_id     VARCHAR,
+    image_position INTEGER,
+    position       INTEGER,
+    role           VARCHAR,
+    name           VARCHAR,
+    PRIMARY KEY (article_id, image_position, position)
+);
+
+COMMENT ON TABLE image_credits IS 'one row per credited party of an image';
+COMMENT ON COLUMN image_credits.article_id IS 'the article';
+COMMENT ON COLUMN image_credits.image_position IS 'position of the image in article_images';
+COMMENT ON COLUMN image_credits.position IS '0-based order within the credit';
+COMMENT ON COLUMN image_credits.role IS 'photographer, agency, pool, source or other';
+COMMENT ON COLUMN image_credits.name IS 'canonical agency name or person in natural case';

@@ -1,0 +1,14 @@
+-- article_tags: one row per tag of an article. Mirrors transforms/schema.py and CONTRACT.md; do not reorder.
+CREATE TABLE IF NOT EXISTS article_tags (
+    article_id VARCHAR,
+    position   INTEGER,
+    tag        VARCHAR,
+    tag_key    VARCHAR,
+    PRIMARY KEY (article_id, position)
+);
+
+COMMENT ON TABLE article_tags IS 'one row per tag of an article';
+COMMENT ON COLUMN article_tags.article_id IS 'the article';
+COMMENT ON COLUMN article_tags.position IS '0-based order as published';
+COMMENT ON COLUMN article_tags.tag IS 'tag as published';
+COMMENT ON COLUMN article_tags.tag_key IS 'grouping key: lower case, accents and punctuation folded';

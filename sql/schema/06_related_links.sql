@@ -1,0 +1,16 @@
+-- related_links: one row per related-article link of an article. Mirrors transforms/schema.py and CONTRACT.md; do not reorder.
+CREATE TABLE IF NOT EXISTS related_links (
+    article_id VARCHAR,
+    position   INTEGER,
+    kind       VARCHAR,
+    title      VARCHAR,
+    url        VARCHAR,
+    PRIMARY KEY (article_id, position)
+);
+
+COMMENT ON TABLE related_links IS 'one row per related-article link of an article';
+COMMENT ON COLUMN related_links.article_id IS 'the article';
+COMMENT ON COLUMN related_links.position IS '0-based page order';
+COMMENT ON COLUMN related_links.kind IS 'read_also, recommended or other';
+COMMENT ON COLUMN related_links.title IS 'the linked article''s title';
+COMMENT ON COLUMN related_links.url IS 'the link target when known';

@@ -1,0 +1,4 @@
+-- Every article_authors row belongs to an article (a batch lands whole or not at all).
+select child.*
+from article_authors as child
+anti join articles using (article_id)

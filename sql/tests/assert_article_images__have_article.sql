@@ -1,0 +1,4 @@
+-- Every article_images row belongs to an article (a batch lands whole or not at all).
+select child.*
+from article_images as child
+anti join articles using (article_id)

@@ -1,0 +1,38 @@
+"""Shared fixtures: the corpus location and a quiet Prefect for flow tests."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DIR = Path(os.environ.get("DATELINE_SHARED_DIR", REPO_ROOT.parent / "shared"))
+CORPUS_DIR = Path(os.environ.get("DATELINE_CORPUS_DIR", SHARED_DIR / "corpus"))
+SEED_DIR = SHARED_DIR / "seeds"
+SAMPLES_DIR = REPO_ROOT / "data" / "samples"
+
+# Prefect reads its settings at import time; tests import flows lazily after this.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+
+def corpus_or_skip(*parts: str) -> Path:
+    path = CORPUS_DIR.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"gold corpus not found at {path} (set DATELINE_CORPUS_DIR)")
+    return path
+
+
+@pytest.fixture
+def fundus_dir() -> Path:
+    return corpus_or_skip("fundus")
+
+
+@pytest.fixture
+def seed_path() -> Path:
+    path = SEED_DIR / "000_87e5fbe07bd337ee.txt"
+    if not path.exists():
+        path = SAMPLES_DIR / "es_gestion_seed.txt"
+    return path

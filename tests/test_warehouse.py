@@ -1,0 +1,446 @@
+"""flows/warehouse.py and sql/: the schema mirrors transforms/schema.py, the models build
+idempotently and hold what their grain says, and every data test catches what it names."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import duckdb
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from flows import warehouse
+from tests.conftest_warehouse import load_frames, loaded_warehouse, synthetic_frames
+from transforms.schema import CONTRACT_TABLES, UTC_TIMESTAMP, Table
+
+# The transforms' definition of a word; the SQL data test must count the same way.
+from transforms.segment_text import WORD_PATTERN
+
+# information_schema.columns.data_type for each Polars dtype used by the contract.
+DUCKDB_TYPES: dict[pl.DataType, str] = {
+    pl.String(): "VARCHAR",
+    pl.Date(): "DATE",
+    UTC_TIMESTAMP: "TIMESTAMP WITH TIME ZONE",
+    pl.Int32(): "INTEGER",
+    pl.Boolean(): "BOOLEAN",
+    pl.List(pl.String()): "VARCHAR[]",
+}
+PRIMARY_KEYS = {
+    "articles": ["article_id"],
+    "article_paragraphs": ["article_id", "position"],
+    "article_authors": ["article_id", "position"],
+    "article_images": ["article_id", "position"],
+    "image_credits": ["article_id", "image_position", "position"],
+    "article_tags": ["article_id", "position"],
+    "related_links": ["article_id", "position"],
+    "ingest_runs": ["run_id"],
+    "ingest_sources": ["source_path"],
+}
+MARTS = [
+    "article_overview",
+    "daily_articles_by_outlet",
+    "monthly_photo_credits_by_agency",
+    "photographer_activity",
+    "author_activity",
+    "monthly_tag_counts",
+    "data_quality_by_outlet",
+    "ingest_health",
+]
+
+
+@pytest.fixture(scope="module")
+def con() -> duckdb.DuckDBPyConnection:
+    """A loaded warehouse shared by the module: tests that change rows open their own."""
+    connection = loaded_warehouse()
+    yield connection
+    connection.close()
+
+
+# --- schema ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("table", CONTRACT_TABLES, ids=lambda t: t.name)
+def test_table_matches_contract_columns_order_and_types(
+    con: duckdb.DuckDBPyConnection, table: Table
+) -> None:
+    actual = con.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_name = ? order by ordinal_position",
+        [table.name],
+    ).fetchall()
+    expected = [(c.name, DUCKDB_TYPES[c.dtype]) for c in table.columns]
+    assert actual == expected
+
+
+@pytest.mark.parametrize("table", CONTRACT_TABLES, ids=lambda t: t.name)
+def test_every_contract_column_carries_its_meaning_as_comment(
+    con: duckdb.DuckDBPyConnection, table: Table
+) -> None:
+    comments = dict(
+        con.execute(
+            "select column_name, comment from duckdb_columns() where table_name = ?",
+            [table.name],
+        ).fetchall()
+    )
+    assert comments == {c.name: c.meaning for c in table.columns}
+    [(table_comment,)] = con.execute(
+        "select comment from duckdb_tables() where table_name = ?", [table.name]
+    ).fetchall()
+    assert table_comment == table.grain
+
+
+def test_ingest_sources_is_commented_as_internal(con: duckdb.DuckDBPyConnection) -> None:
+    [(table_comment,)] = con.execute(
+        "select comment from duckdb_tables() where table_name = 'ingest_sources'"
+    ).fetchall()
+    column_comments = con.execute(
+        "select column_name, comment from duckdb_columns() where table_name = 'ingest_sources'"
+    ).fetchall()
+    assert table_comment.startswith("internal")
+    assert [name for name, _ in column_comments] == [
+        "source_path",
+        "file_hash",
+        "n_records",
+        "article_ids",
+        "last_run_id",
+        "loaded_at",
+    ]
+    assert all(comment for _, comment in column_comments)
+
+
+@pytest.mark.parametrize(("table", "key"), PRIMARY_KEYS.items())
+def test_primary_keys(con: duckdb.DuckDBPyConnection, table: str, key: list[str]) -> None:
+    [(constraint_columns,)] = con.execute(
+        "select constraint_column_names from duckdb_constraints() "
+        "where table_name = ? and constraint_type = 'PRIMARY KEY'",
+        [table],
+    ).fetchall()
+    assert constraint_columns == key
+
+
+def test_primary_key_rejects_a_duplicate_article(con: duckdb.DuckDBPyConnection) -> None:
+    with pytest.raises(duckdb.ConstraintException):
+        con.execute("insert into articles select * from articles limit 1")
+
+
+def test_apply_schema_twice_keeps_rows(con: duckdb.DuckDBPyConnection) -> None:
+    before = con.execute("select count(*) from articles").fetchall()
+    warehouse.apply_schema(con)
+    assert con.execute("select count(*) from articles").fetchall() == before == [(4,)]
+
+
+def test_replacing_an_article_in_one_transaction_keeps_keys_valid() -> None:
+    # The loader deletes an article's rows and inserts the new version in one transaction.
+    con = loaded_warehouse()
+    con.execute("begin transaction")
+    con.execute("delete from article_paragraphs where article_id = 'en-1'")
+    con.execute("insert into article_paragraphs values ('en-1', 0, 'paragraph', 'Nuevo.')")
+    con.execute("commit")
+    rows = con.execute(
+        "select position, text from article_paragraphs where article_id = 'en-1'"
+    ).fetchall()
+    assert rows == [(0, "Nuevo.")]
+
+
+def test_connect_creates_the_parent_folder_and_reopens_read_only(tmp_path) -> None:
+    db_path = tmp_path / "nested" / "dir" / "dateline.duckdb"
+    writer = loaded_warehouse(str(db_path))
+    writer.close()
+    reader = warehouse.connect(db_path, read_only=True)
+    assert reader.execute("select count(*) from article_overview").fetchall() == [(4,)]
+    with pytest.raises(duckdb.Error):
+        reader.execute("delete from articles")
+    reader.close()
+
+
+def test_contract_table_names_follow_the_contract() -> None:
+    assert warehouse.contract_table_names() == [
+        "articles",
+        "article_paragraphs",
+        "article_authors",
+        "article_images",
+        "image_credits",
+        "article_tags",
+        "related_links",
+        "ingest_runs",
+        "ingest_rejects",
+    ]
+
+
+# --- models ----------------------------------------------------------------------------
+
+
+def test_build_models_is_idempotent_and_layered(con: duckdb.DuckDBPyConnection) -> None:
+    first = warehouse.build_models(con)
+    second = warehouse.build_models(con)
+    assert first == second == warehouse.model_names()
+    layers = [0 if n.startswith("stg_") else 1 if n.startswith("int_") else 2 for n in first]
+    assert layers == sorted(layers)
+    assert set(MARTS) <= set(first)
+
+
+def test_every_model_is_queryable_and_commented(con: duckdb.DuckDBPyConnection) -> None:
+    views = dict(
+        con.execute("select view_name, comment from duckdb_views() where not internal").fetchall()
+    )
+    for name in warehouse.model_names():
+        con.execute(f"select * from {name}").fetchall()
+        assert views[name].startswith("one row per"), name
+
+
+def test_every_model_builds_on_an_empty_warehouse() -> None:
+    con = warehouse.connect(":memory:")
+    warehouse.apply_schema(con)
+    warehouse.build_models(con)
+    for name in warehouse.model_names():
+        assert con.execute(f"select count(*) from {name}").fetchall() == [(0,)], name
+    assert warehouse.run_data_tests(con) == []
+
+
+def test_build_models_retries_a_mart_that_reads_a_later_mart(tmp_path, monkeypatch) -> None:
+    (tmp_path / "a_mart.sql").write_text("-- grain: one row.\nselect n + 1 as n from b_mart\n")
+    (tmp_path / "b_mart.sql").write_text("-- grain: one row.\nselect n from stg_one;\n")
+    (tmp_path / "stg_one.sql").write_text("-- grain: one row.\nselect 1 as n -- trailing\n")
+    monkeypatch.setattr(warehouse, "MODELS_DIR", tmp_path)
+    con = warehouse.connect(":memory:")
+    assert warehouse.build_models(con) == ["stg_one", "b_mart", "a_mart"]
+    assert con.execute("select n from a_mart").fetchall() == [(2,)]
+
+
+def test_build_models_names_a_model_that_never_binds(tmp_path, monkeypatch) -> None:
+    (tmp_path / "orphan.sql").write_text("select * from no_such_table\n")
+    monkeypatch.setattr(warehouse, "MODELS_DIR", tmp_path)
+    with pytest.raises(warehouse.ModelBuildError, match="orphan"):
+        warehouse.build_models(warehouse.connect(":memory:"))
+
+
+MART_CASES = [
+    (
+        "authors, tags, agencies and photographers in page order",
+        "select author_names, tags, agencies, photographers, n_images, n_paragraphs, "
+        "n_related_links from article_overview where article_id = 'es-1'",
+        [
+            (
+                ["Brendan Smialowski", "Redacción Gestión"],
+                ["Unión Europea", "China"],
+                ["AFP", "EFE"],
+                ["Vincent Thian", "Brendan Smialowski"],
+                2,
+                4,
+                2,
+            )
+        ],
+    ),
+    (
+        "an article without children has empty lists and zero counts",
+        "select author_names, tags, agencies, photographers, n_images, n_paragraphs, "
+        "n_related_links from article_overview where article_id = 'fr-1'",
+        [([], [], [], [], 0, 0, 0)],
+    ),
+    (
+        "daily counts per outlet and language leave undated articles out",
+        "select outlet, language, published_date, n_articles, n_words "
+        "from daily_articles_by_outlet order by all",
+        [
+            ("Der Standard", "de", date(2024, 6, 10), 1, 5),
+            ("Gestión", "en", date(2024, 5, 3), 1, 6),
+            ("Gestión", "es", date(2024, 5, 3), 1, 13),
+        ],
+    ),
+    (
+        "agency credits per outlet and month count images and articles",
+        "select * from monthly_photo_credits_by_agency order by all",
+        [
+            ("Der Standard", "2024-06", "dpa", 1, 1),
+            ("Gestión", "2024-05", "AFP", 2, 2),
+            ("Gestión", "2024-05", "EFE", 1, 1),
+        ],
+    ),
+    (
+        "a photographer across articles, with the agencies on the same images",
+        "select * from photographer_activity where photographer = 'Vincent Thian'",
+        [("Vincent Thian", 2, 2, date(2024, 5, 3), date(2024, 5, 3), ["AFP"], ["Gestión"])],
+    ),
+    (
+        "an author name per kind, with outlets and dates",
+        "select author_name, author_kind, n_articles, outlets, first_published_date "
+        "from author_activity order by all",
+        [
+            ("Brendan Smialowski", "person", 2, ["Gestión"], date(2024, 5, 3)),
+            ("Redacción Gestión", "desk", 1, ["Gestión"], date(2024, 5, 3)),
+            ("dpa", "agency", 1, ["Der Standard"], date(2024, 6, 10)),
+        ],
+    ),
+    (
+        "tag keys per month with a representative spelling",
+        "select * from monthly_tag_counts order by all",
+        [
+            ("china", "2024-05", 2, "China"),
+            ("europaische-union", "2024-06", 1, "Europäische Union"),
+            ("mercados", "2024-05", 1, "Mercados"),
+            ("union-europea", "2024-05", 1, "Unión Europea"),
+        ],
+    ),
+    (
+        "quality problems per outlet",
+        "select outlet, n_articles, n_missing_title, n_no_date, n_date_from_header_only, "
+        "n_stripped_link_gaps, n_articles_with_gaps, n_empty_tag_blocks "
+        "from data_quality_by_outlet order by all",
+        [
+            ("Der Standard", 1, 0, 0, 1, 1, 1, 0),
+            ("Gestión", 2, 0, 0, 0, 0, 0, 0),
+            ("Le Monde", 1, 1, 1, 0, 0, 0, 1),
+        ],
+    ),
+    (
+        "one row per run with its recorded rejects",
+        "select run_id, run_status, duration_seconds, n_rejects, n_rejects_recorded, "
+        "reject_reasons, n_articles_current from ingest_health",
+        [("run-0001", "completed", 30.0, 1, 1, ["empty"], 4)],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"), [c[1:] for c in MART_CASES], ids=[c[0] for c in MART_CASES]
+)
+def test_marts_hold_what_their_grain_says(
+    con: duckdb.DuckDBPyConnection, query: str, expected: list[tuple]
+) -> None:
+    assert con.execute(query).fetchall() == expected
+
+
+def test_published_month_is_text_year_month(con: duckdb.DuckDBPyConnection) -> None:
+    rows = con.execute(
+        "select article_id, published_month from stg_articles order by article_id"
+    ).fetchall()
+    assert rows == [("de-1", "2024-06"), ("en-1", "2024-05"), ("es-1", "2024-05"), ("fr-1", None)]
+
+
+# --- data tests --------------------------------------------------------------------------
+
+Frames = dict[str, pl.DataFrame]
+
+
+def _append(table: str, **changes: object) -> Callable[[Frames], Frames]:
+    """A mutation that appends a copy of the table's first row with ``changes`` applied."""
+
+    def mutate(frames: Frames) -> Frames:
+        frame = frames[table]
+        bad = frame.head(1).with_columns(
+            pl.lit(value, dtype=frame.schema[column]).alias(column)
+            for column, value in changes.items()
+        )
+        return {**frames, table: pl.concat([frame, bad])}
+
+    return mutate
+
+
+def _set(table: str, **changes: object) -> Callable[[Frames], Frames]:
+    """A mutation that overwrites ``changes`` on the table's first row."""
+
+    def mutate(frames: Frames) -> Frames:
+        frame = frames[table]
+        first = pl.int_range(pl.len()) == 0
+        return {
+            **frames,
+            table: frame.with_columns(
+                pl.when(first)
+                .then(pl.lit(value, dtype=frame.schema[column]))
+                .otherwise(pl.col(column))
+                .alias(column)
+                for column, value in changes.items()
+            ),
+        }
+
+    return mutate
+
+
+BAD_DATA = {
+    "assert_article_paragraphs__have_article": _append("article_paragraphs", article_id="ghost"),
+    "assert_article_authors__have_article": _append("article_authors", article_id="ghost"),
+    "assert_article_images__have_article": _append("article_images", article_id="ghost"),
+    "assert_image_credits__have_article": _append("image_credits", article_id="ghost"),
+    "assert_article_tags__have_article": _append("article_tags", article_id="ghost"),
+    "assert_related_links__have_article": _append("related_links", article_id="ghost"),
+    "assert_image_credits__have_image": _append("image_credits", image_position=7),
+    "assert_article_paragraphs__positions_contiguous": _append("article_paragraphs", position=9),
+    "assert_articles__word_count_matches_body": _set("articles", word_count=99),
+    "assert_articles__counts_not_negative": _set("articles", stripped_link_gaps=-1),
+    "assert_articles__unique_key": _append("articles"),
+    "assert_article_paragraphs__unique_key": _append("article_paragraphs"),
+    "assert_article_authors__unique_key": _append("article_authors"),
+    "assert_article_images__unique_key": _append("article_images"),
+    "assert_image_credits__unique_key": _append("image_credits"),
+    "assert_article_tags__unique_key": _append("article_tags"),
+    "assert_related_links__unique_key": _append("related_links"),
+    "assert_ingest_runs__unique_key": _append("ingest_runs"),
+    "assert_article_paragraphs__kind_allowed": _set("article_paragraphs", kind="párrafo"),
+    "assert_article_authors__kind_allowed": _set("article_authors", kind=None),
+    "assert_image_credits__role_allowed": _set("image_credits", role="Fotógrafo"),
+    "assert_related_links__kind_allowed": _set("related_links", kind="lesen_sie_auch"),
+    "assert_ingest_runs__status_allowed": _set("ingest_runs", status="terminé"),
+    "assert_article_tags__tag_key_present": _set("article_tags", tag_key="  "),
+}
+
+
+def test_every_data_test_has_a_bad_data_case() -> None:
+    files = {path.stem for path in warehouse.TESTS_DIR.glob("*.sql")}
+    assert files == set(BAD_DATA)
+
+
+def test_data_tests_pass_on_good_data(con: duckdb.DuckDBPyConnection) -> None:
+    assert warehouse.run_data_tests(con) == []
+
+
+@pytest.mark.parametrize(("test_name", "mutate"), BAD_DATA.items(), ids=list(BAD_DATA))
+def test_a_planted_bad_row_fails_its_data_test(
+    test_name: str, mutate: Callable[[Frames], Frames]
+) -> None:
+    # Plain tables (no primary keys) so duplicate keys can be planted too.
+    con = warehouse.connect(":memory:")
+    load_frames(con, mutate(synthetic_frames()), constrained=False)
+    failures = {failure.name: failure for failure in warehouse.run_data_tests(con)}
+    assert test_name in failures
+    assert failures[test_name].n_rows >= 1
+    assert 1 <= len(failures[test_name].sample) <= 5
+
+
+def test_a_failure_samples_at_most_five_rows() -> None:
+    con = warehouse.connect(":memory:")
+    frames = synthetic_frames()
+    frames["article_tags"] = frames["article_tags"].with_columns(tag_key=pl.lit(""))
+    load_frames(con, frames, constrained=False)
+    [failure] = warehouse.run_data_tests(con)
+    assert (failure.name, failure.n_rows, len(failure.sample)) == (
+        "assert_article_tags__tag_key_present",
+        5,
+        5,
+    )
+
+
+@pytest.fixture(scope="module")
+def scratch() -> duckdb.DuckDBPyConnection:
+    connection = duckdb.connect()
+    yield connection
+    connection.close()
+
+
+# No deadline: the machine is shared and DuckDB's first queries are slow to plan.
+@settings(deadline=None)
+@given(text=st.text())
+def test_sql_word_count_agrees_with_polars_on_any_unicode(
+    scratch: duckdb.DuckDBPyConnection, text: str
+) -> None:
+    frame = pl.DataFrame({"body_text": [text]})
+    expected = frame.select(pl.col("body_text").str.count_matches(WORD_PATTERN)).item()
+    sql = (warehouse.TESTS_DIR / "assert_articles__word_count_matches_body.sql").read_text()
+    scratch.execute(
+        "create or replace table articles as select 'a' as article_id, "
+        "?::varchar as body_text, ?::integer as word_count",
+        [text, expected],
+    )
+    assert scratch.execute(sql).fetchall() == []

@@ -1,0 +1,358 @@
+"""Assemble the contract tables from documents and their classified blocks.
+
+Grain in: one row per document (``documents``) and one row per classified
+block (``blocks``, from ``segment_text``). Grain out: the seven article-level
+tables of ``schema.ARTICLE_TABLES``, plus one row per document that could not
+become an article (``rejects``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+import polars as pl
+
+from transforms import bylines, credits, dates, schema, segment_text, tags
+from transforms.language import detect_language
+
+BODY_KINDS = ("subheadline", "paragraph")
+PARAGRAPH_KINDS = ("summary", "subheadline", "paragraph")
+BLOCK_SEPARATOR = "\n\n"
+# Separator between fields when hashing an article's content.
+HASH_FIELD_SEPARATOR = "\x1f"
+ARTICLE_ID_CHARS = 20
+
+
+@dataclass(frozen=True)
+class ArticleTables:
+    articles: pl.DataFrame
+    article_paragraphs: pl.DataFrame
+    article_authors: pl.DataFrame
+    article_images: pl.DataFrame
+    image_credits: pl.DataFrame
+    article_tags: pl.DataFrame
+    related_links: pl.DataFrame
+    rejects: pl.DataFrame
+
+    def by_table(self) -> dict[str, pl.DataFrame]:
+        return {t.name: getattr(self, t.name) for t in schema.ARTICLE_TABLES}
+
+
+REJECT_SCHEMA = {"source_uri": pl.String, "reason": pl.String, "detail": pl.String}
+
+
+def _sha256(values: pl.Series) -> pl.Series:
+    # Stable across library versions (unlike Polars' own hash), so change detection
+    # survives upgrades; one call per article, not per line.
+    return pl.Series(
+        [hashlib.sha256(v.encode("utf-8")).hexdigest() if v is not None else None for v in values.to_list()],
+        dtype=pl.String,
+    )
+
+
+def stable_hash(expr: pl.Expr, chars: int | None = None) -> pl.Expr:
+    hashed = expr.map_batches(_sha256, return_dtype=pl.String)
+    return hashed.str.slice(0, chars) if chars else hashed
+
+
+def _per_doc_text(blocks: pl.DataFrame, kinds: tuple[str, ...], name: str) -> pl.DataFrame:
+    return (
+        blocks.filter(pl.col("kind").is_in(kinds))
+        .sort("doc_id", "block_no")
+        .group_by("doc_id", maintain_order=True)
+        .agg(pl.col("text").str.join(BLOCK_SEPARATOR).alias(name))
+    )
+
+
+def _first_text(blocks: pl.DataFrame, kind: str, name: str) -> pl.DataFrame:
+    return (
+        blocks.filter(pl.col("kind") == kind)
+        .group_by("doc_id")
+        .agg(pl.col("text").sort_by("block_no").first().alias(name))
+    )
+
+
+def _bylines(blocks: pl.DataFrame) -> pl.DataFrame:
+    """One row per document with a byline: the distinct cleaned byline blocks, one per line."""
+    return (
+        blocks.filter(pl.col("kind") == "byline")
+        .with_columns(clean=bylines.clean_byline(pl.col("text")))
+        .sort("doc_id", "block_no")
+        .unique(["doc_id", "clean"], keep="first", maintain_order=True)
+        .group_by("doc_id", maintain_order=True)
+        .agg(pl.col("text").str.join("\n").alias("byline_raw"))
+    )
+
+
+def _dates(blocks: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
+    """One row per document: published date/instant and updated instant from its date blocks."""
+    stamped = (
+        blocks.filter(pl.col("kind") == "date")
+        .join(documents.select("doc_id", "language"), on="doc_id", how="left")
+        .pipe(dates.parse_dates, "text", "language")
+        .filter(pl.col("date_value").is_not_null())
+        .sort("doc_id", "block_no")
+    )
+    is_update = pl.col("date_role").fill_null("") == "updated"
+    return stamped.group_by("doc_id").agg(
+        published_date=pl.col("date_value").filter(~is_update).first(),
+        published_at=pl.col("date_instant").filter(~is_update).first(),
+        updated_at=pl.col("date_instant").filter(is_update).first(),
+        first_any_date=pl.col("date_value").first(),
+    )
+
+
+def _record_dates(documents: pl.DataFrame) -> pl.DataFrame:
+    """One row per document: the record's own ``date`` field parsed (JSON Lines), as a fallback."""
+    return (
+        documents.select("doc_id", pl.col("record_date").alias("text"), "language")
+        .filter(pl.col("text").is_not_null())
+        .pipe(dates.parse_dates, "text", "language")
+        .select("doc_id", record_date_value="date_value", record_date_instant="date_instant")
+    )
+
+
+def _images(blocks: pl.DataFrame, article_ids: pl.DataFrame) -> pl.DataFrame:
+    """One row per image: a caption block (credit inline or on the next block) or a lone credit block."""
+    doc = "doc_id"
+    framed = blocks.with_columns(
+        next_kind=pl.col("kind").shift(-1).over(doc),
+        next_text=pl.col("text").shift(-1).over(doc),
+        prev_kind=pl.col("kind").shift(1).over(doc),
+    )
+    captions = framed.filter(pl.col("kind") == "caption").select(
+        doc,
+        "block_no",
+        "in_header",
+        caption=pl.coalesce(pl.when(pl.col("has_inline_credit")).then(pl.col("caption")), pl.col("text")),
+        caption_label=pl.col("caption_label"),
+        credit_raw=pl.when(pl.col("has_inline_credit"))
+        .then(pl.col("credit_raw"))
+        .when(pl.col("next_kind") == "credit")
+        .then(pl.col("next_text")),
+    )
+    lone_credits = framed.filter((pl.col("kind") == "credit") & (pl.col("prev_kind") != "caption")).select(
+        doc,
+        "block_no",
+        "in_header",
+        caption=pl.lit(None, pl.String),
+        caption_label=pl.lit(None, pl.String),
+        credit_raw=pl.col("text"),
+    )
+    images = pl.concat([captions, lone_credits]).sort(doc, "block_no")
+    return (
+        images.join(article_ids, on=doc)
+        .with_columns(position=pl.int_range(pl.len(), dtype=pl.Int32).over(doc))
+        .with_columns(
+            is_cover=(pl.col("position") == 0) & pl.col("in_header"),
+            url=pl.lit(None, pl.String),
+        )
+    )
+
+
+def _related(blocks: pl.DataFrame, article_ids: pl.DataFrame) -> pl.DataFrame:
+    items = blocks.filter(pl.col("kind") == "related_item").sort("doc_id", "block_no")
+    return (
+        items.join(article_ids, on="doc_id")
+        .with_columns(
+            position=pl.int_range(pl.len(), dtype=pl.Int32).over("doc_id"),
+            kind=pl.when(pl.col("segment_kind") == "related_list")
+            .then(pl.lit("recommended"))
+            .otherwise(pl.lit("read_also")),
+            title=segment_text.related_title(pl.col("text")),
+            url=pl.lit(None, pl.String),
+        )
+    )
+
+
+def _tags(blocks: pl.DataFrame, article_ids: pl.DataFrame) -> pl.DataFrame:
+    found = (
+        blocks.filter(pl.col("kind") == "tag")
+        .sort("doc_id", "block_no")
+        .join(article_ids, on="doc_id")
+        .select("article_id", tag=segment_text.inline_tags(pl.col("text")))
+        .explode("tag")
+        .with_columns(position=pl.int_range(pl.len(), dtype=pl.Int32).over("article_id"))
+    )
+    return tags.normalize_tags(found)
+
+
+def _content_hash(tables: dict[str, pl.DataFrame], articles: pl.DataFrame) -> pl.DataFrame:
+    """One row per article: a hash over its own fields and all its child rows."""
+    parts = [
+        articles.select(
+            "article_id",
+            part=pl.concat_str(
+                [
+                    pl.col(c).cast(pl.String).fill_null("")
+                    for c in schema.ARTICLES.names
+                    if c not in ("article_id", "content_hash", "ingested_at", "run_id", "quality_flags")
+                ]
+                + [pl.col("quality_flags").list.join(",").fill_null("")],
+                separator=HASH_FIELD_SEPARATOR,
+            ),
+        )
+    ]
+    for table in schema.CHILD_TABLES:
+        frame = tables[table.name]
+        columns = [c for c in table.names if c != "article_id"]
+        parts.append(
+            frame.sort(columns[:2])
+            .group_by("article_id")
+            .agg(
+                pl.concat_str(
+                    [pl.lit(table.name)] + [pl.col(c).cast(pl.String).fill_null("") for c in columns],
+                    separator=HASH_FIELD_SEPARATOR,
+                )
+                .str.join("\n")
+                .alias("part")
+            )
+        )
+    combined = (
+        pl.concat(parts)
+        .group_by("article_id", maintain_order=True)
+        .agg(pl.col("part").str.join("\n"))
+    )
+    return combined.select("article_id", content_hash=stable_hash(pl.col("part")))
+
+
+def build_article_tables(
+    documents: pl.DataFrame,
+    *,
+    run_id: str,
+    ingested_at: datetime,
+    max_line_chars: int = 200_000,
+) -> ArticleTables:
+    """Documents in (one row per record, columns of ``flows.sources.RECORD_COLUMNS``); tables out.
+
+    ``ingested_at`` and ``run_id`` are stamped on every article; they do not
+    enter the content hash, so an unchanged article hashes the same in every run.
+    """
+    docs = documents.with_row_index("doc_id").with_columns(pl.col("doc_id").cast(pl.Int64))
+    no_text = docs.filter(pl.col("text").is_null() | (pl.col("text").str.strip_chars() == ""))
+    rejects = [
+        no_text.select(
+            "source_uri",
+            reason=pl.lit("unsupported_format"),
+            detail=pl.lit("The record has HTML but no text; HTML extraction is not available yet."),
+        )
+    ]
+    docs = docs.join(no_text.select("doc_id"), on="doc_id", how="anti")
+    docs = segment_text.strip_header_date(docs, "text").pipe(detect_language, "text", "doc_language")
+    blocks = segment_text.segment_text(docs.select("doc_id", "text"), max_line_chars)
+    docs = docs.with_columns(language=pl.col("doc_language"))
+
+    body = _per_doc_text(blocks, BODY_KINDS, "body_text")
+    summary = _per_doc_text(blocks, ("summary",), "summary")
+    has_content = body.select("doc_id")
+    empty = docs.join(has_content, on="doc_id", how="anti")
+    rejects.append(
+        empty.select(
+            "source_uri",
+            reason=pl.lit("no_article_text"),
+            detail=pl.lit("No article paragraphs were found: the text is empty or only boilerplate."),
+        )
+    )
+    docs = docs.join(has_content, on="doc_id", how="semi")
+
+    # Two records with the same canonical URL are one article: the last one read wins.
+    ids = (
+        docs.select(
+            "doc_id",
+            article_id=stable_hash(pl.coalesce(pl.col("url"), pl.col("source_uri")), ARTICLE_ID_CHARS),
+        )
+        .sort("doc_id")
+        .unique("article_id", keep="last", maintain_order=True)
+    )
+    docs = docs.join(ids.select("doc_id"), on="doc_id", how="semi")
+    blocks = blocks.join(ids.select("doc_id"), on="doc_id", how="semi")
+
+    gaps = (
+        blocks.filter(pl.col("kind").is_in(PARAGRAPH_KINDS))
+        .group_by("doc_id")
+        .agg(stripped_link_gaps=segment_text.count_link_gaps(pl.col("text")).sum().cast(pl.Int32))
+    )
+    tags_heading = blocks.filter(pl.col("kind") == "tags_heading").select("doc_id").unique()
+    articles = (
+        docs.join(ids, on="doc_id")
+        .join(body, on="doc_id", how="left")
+        .join(summary, on="doc_id", how="left")
+        .join(_first_text(blocks, "title", "found_title"), on="doc_id", how="left")
+        .join(_bylines(blocks), on="doc_id", how="left")
+        .join(_dates(blocks, docs), on="doc_id", how="left")
+        .join(_record_dates(docs), on="doc_id", how="left")
+        .join(gaps, on="doc_id", how="left")
+        .join(tags_heading.with_columns(has_tags_heading=pl.lit(True)), on="doc_id", how="left")
+    )
+    # Body language beats whole-text language: headers and menus can be in English.
+    articles = detect_language(articles, "body_text", "body_language").with_columns(
+        language=pl.coalesce("body_language", "doc_language")
+    )
+
+    paragraphs = (
+        blocks.filter(pl.col("kind").is_in(PARAGRAPH_KINDS))
+        .sort("doc_id", "block_no")
+        .join(ids, on="doc_id")
+        .with_columns(position=pl.int_range(pl.len(), dtype=pl.Int32).over("doc_id"))
+    )
+    images = _images(blocks, ids)
+    image_credits = credits.parse_photo_credits(images.select("article_id", "position", "credit_raw"))
+    article_tags = _tags(blocks, ids)
+    related = _related(blocks, ids)
+
+    authors = bylines.split_bylines(
+        articles.select("article_id", "byline_raw", outlet=pl.col("record_outlet")), "byline_raw", "outlet"
+    )
+    desk_outlet = (
+        authors.filter(pl.col("kind") == "desk", pl.col("organization").is_not_null())
+        .sort("article_id", "position")
+        .group_by("article_id")
+        .agg(desk_outlet=pl.col("organization").first())
+    )
+    has_header_date = pl.col("header_date").is_not_null()
+    no_stated_date = pl.col("published_date").is_null() & pl.col("record_date_value").is_null()
+    articles = articles.join(desk_outlet, on="article_id", how="left").with_columns(
+        title=pl.coalesce("record_title", "found_title"),
+        outlet=pl.coalesce("record_outlet", "desk_outlet"),
+        section=pl.lit(None, pl.String),
+        published_at=pl.coalesce("published_at", "record_date_instant"),
+        published_date=pl.coalesce("published_date", "record_date_value", "header_date"),
+        stripped_link_gaps=pl.col("stripped_link_gaps").fill_null(0),
+        word_count=pl.col("body_text").str.count_matches(segment_text.WORD_PATTERN).cast(pl.Int32),
+        ingested_at=pl.lit(ingested_at, schema.UTC_TIMESTAMP),
+        run_id=pl.lit(run_id),
+    )
+    tagged = article_tags.select("article_id").unique()
+    articles = articles.join(tagged.with_columns(has_tags=pl.lit(True)), on="article_id", how="left")
+    flags = [
+        pl.when(pl.col("title").is_null()).then(pl.lit("no_title")),
+        pl.when(no_stated_date & has_header_date).then(pl.lit("date_from_header")),
+        pl.when(pl.col("published_date").is_null()).then(pl.lit("no_date")),
+        pl.when(pl.col("byline_raw").is_null()).then(pl.lit("no_byline")),
+        pl.when(pl.col("has_tags_heading").fill_null(False) & pl.col("has_tags").is_null()).then(
+            pl.lit("tags_stripped")
+        ),
+        pl.when(pl.col("stripped_link_gaps") > 0).then(pl.lit("stripped_link_gaps")),
+    ]
+    articles = articles.with_columns(
+        quality_flags=pl.concat_list(flags).list.drop_nulls(),
+        content_hash=pl.lit(None, pl.String),
+    )
+
+    tables = {
+        "article_paragraphs": schema.conform(paragraphs, schema.ARTICLE_PARAGRAPHS),
+        "article_authors": schema.conform(authors, schema.ARTICLE_AUTHORS),
+        "article_images": schema.conform(images, schema.ARTICLE_IMAGES),
+        "image_credits": schema.conform(image_credits, schema.IMAGE_CREDITS),
+        "article_tags": schema.conform(article_tags, schema.ARTICLE_TAGS),
+        "related_links": schema.conform(related, schema.RELATED_LINKS),
+    }
+    hashes = _content_hash(tables, articles)
+    articles = articles.drop("content_hash").join(hashes, on="article_id", how="left").sort("doc_id")
+    return ArticleTables(
+        articles=schema.conform(articles, schema.ARTICLES),
+        rejects=pl.concat(rejects).cast(REJECT_SCHEMA),
+        **tables,
+    )

@@ -1,0 +1,357 @@
+"""Bylines: recognise byline lines and split a byline into its authors.
+
+A byline is cleaned of icon text (``mailRedacción Gestión``), stripped of its
+prefix (``By``, ``Por``, ``Von``, ``Autor:``, ...), cut before trailing noise
+(dates, "Follow", "- Associated Press - Friday"), split into segments on
+separators (``,``, ``y``, ``und``, ``&``, ``/``, ``|``, ...), and each segment
+is classified as an agency (canonical name from the agencies lexicon), a desk
+(``Redacción Gestión``, ``Redaktion``) or a person (natural case). The
+vocabulary lives in ``lexicon/bylines.json`` and ``lexicon/agencies.json``.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from transforms import lexicon
+from transforms.names import NAME_PARTICLES, is_person_name, natural_case
+from transforms.schema import ARTICLE_AUTHORS, conform
+from transforms.tags import tag_key
+
+BYLINE_WORDS: dict[str, list[str]] = lexicon.load("bylines")
+AGENCY_ALIASES: dict[str, list[str]] = lexicon.load("agencies")["agencies"]
+
+# Alias (lower case) -> canonical agency name, for an exact lookup of a whole segment.
+AGENCY_BY_ALIAS: dict[str, str] = {
+    alias.lower(): canonical
+    for canonical, aliases in AGENCY_ALIASES.items()
+    for alias in [canonical, *aliases]
+}
+
+_REGEX_META = set(r"\.+*?()|[]{}^$#&-~")
+
+
+def _alternation(words: list[str] | tuple[str, ...]) -> str:
+    """Regex alternation of literal words, longest first; a space matches any white space."""
+    escaped = []
+    for word in sorted(set(words), key=len, reverse=True):
+        text = "".join("\\" + ch if ch in _REGEX_META else ch for ch in word)
+        escaped.append(text.replace(" ", r"\s+"))
+    return "|".join(escaped)
+
+
+PREFIX_WORDS = _alternation(BYLINE_WORDS["prefixes"])
+COLON_PREFIX_WORDS = _alternation(BYLINE_WORDS["colon_prefixes"])
+WEAK_PREFIX_WORDS = _alternation(BYLINE_WORDS["weak_prefixes"])
+ICON_WORDS = _alternation(BYLINE_WORDS["icons"])
+CONJUNCTION_WORDS = _alternation(BYLINE_WORDS["conjunctions"])
+DESK_WORDS = _alternation(BYLINE_WORDS["desk_words"])
+DESK_ARTICLES = _alternation(BYLINE_WORDS["desk_articles"])
+DESK_PREPOSITIONS = _alternation(BYLINE_WORDS["desk_prepositions"])
+ROLE_STEMS = _alternation(BYLINE_WORDS["role_words"])
+ROLE_MODIFIER_WORDS = _alternation(BYLINE_WORDS["role_modifiers"])
+LOCATION_WORDS = _alternation(BYLINE_WORDS["location_words"])
+EMPLOYER_WORDS = _alternation(BYLINE_WORDS["employer_words"])
+WITH_WORDS = _alternation(BYLINE_WORDS["with_words"])
+TRAILER_WORDS = _alternation(BYLINE_WORDS["trailer_words"])
+FOLLOW_WORDS = _alternation(BYLINE_WORDS["follow_words"])
+TIME_UNIT_WORDS = _alternation(BYLINE_WORDS["time_units"])
+AGENCY_ALIAS_WORDS = _alternation(list(AGENCY_BY_ALIAS))
+PARTICLE_WORDS = _alternation(NAME_PARTICLES)
+
+# One capitalised word of a name (Jean-Pierre, O'Neill, A., MARTA); no digits.
+CAPITALISED_WORD = r"[\p{Lu}\p{Lt}][\p{L}\p{M}'’.\-]*"
+# Two to five capitalised words, with lower-case particles between them (Chus del Pino).
+MULTI_WORD_NAME = (
+    CAPITALISED_WORD + r"(?:\s+(?:(?:" + PARTICLE_WORDS + r")\s+)*" + CAPITALISED_WORD + r"){1,4}"
+)
+# An acronym standing alone as an author (TPN, AFP).
+ACRONYM = r"\p{Lu}{2,}(?:[.\-]\p{Lu}+)*\b"
+# A brand written in lower case (t-online, ntv.com.tr).
+LOWER_CASE_BRAND = r"[\p{Ll}\p{N}]+[.\-][\p{L}\p{N}.\-]*\p{L}"
+# A word naming a desk, possibly inside a German compound (Sportredaktion, IN-Redaktion).
+DESK_WORD = r"\p{L}*(?i:" + DESK_WORDS + r")\b"
+# A word of an outlet's name after a desk word: capitalised, a number or a domain.
+OUTLET_WORD = r"(?:[\p{Lu}\p{Lt}\p{N}][\p{L}\p{N}.'’\-]*|[\p{Ll}\p{N}\-]+\.\p{L}{2,})"
+
+# Between two authors: punctuation or a conjunction ("und", "y", "and", "et").
+AUTHOR_SEPARATOR = r"\s*(?:[,;/|&]|\s(?:" + CONJUNCTION_WORDS + r")\s)\s*"
+# What may follow the first author of a prefixed byline: its end, a separator, a date, a
+# spaced dash, a contribution, employer or place, a trailer word or a job title.
+AUTHOR_END = (
+    r"(?:$|\s*[,;/|&(\[•·]|\s*\d|\s+[-–—](?:\s|$)|\s+(?:" + CONJUNCTION_WORDS + r")\s"
+    r"|\s+(?i:" + WITH_WORDS + "|" + EMPLOYER_WORDS + r")\s|\s+(?:" + LOCATION_WORDS + r")\s"
+    r"|\s+(?i:" + TRAILER_WORDS + "|" + FOLLOW_WORDS + r")\b|\s+\S*(?i:" + ROLE_STEMS + r"))"
+)
+FIRST_AUTHOR = (
+    r"(?:" + MULTI_WORD_NAME + "|" + ACRONYM + r"|(?i:" + AGENCY_ALIAS_WORDS + r")\b|"
+    + DESK_WORD + "|" + LOWER_CASE_BRAND + ")"
+)
+# Byline prefixes as they open a line; the weak ones only before a multi-word name.
+PREFIX = r"^(?i:" + PREFIX_WORDS + r")(?:\s*:\s*|\s+)"
+COLON_PREFIX = r"^(?i:" + COLON_PREFIX_WORDS + r")\s*:\s*"
+WEAK_PREFIX_BEFORE_NAME = r"^(?i:" + WEAK_PREFIX_WORDS + r")\s+(" + MULTI_WORD_NAME + ")"
+PREFIXED_BYLINE = (
+    r"(?:" + PREFIX + "|" + COLON_PREFIX + ")" + FIRST_AUTHOR + AUTHOR_END
+    + "|" + WEAK_PREFIX_BEFORE_NAME + AUTHOR_END
+)
+# A line that is only a desk: "Redacción Gestión", "La Rédaction", "Redaktion hessenschau.de".
+DESK_LINE = (
+    r"^(?:(?i:" + PREFIX_WORDS + r")\s*:?\s+)?(?:[\p{L}\p{N}.'’]+[\s\-])?" + DESK_WORD
+    + r"(?:\s+(?:(?i:" + DESK_PREPOSITIONS + r")\s+)?" + OUTLET_WORD + r"){0,4}$"
+)
+# Dates and times that follow a name in a byline: 24.04.2024, 19:35, 4 Febbraio 2025,
+# Sep 2, 2024, 2026-01-06, "2 minutes ago".
+DATE_OR_TIME = (
+    r"(?:\d{1,2}[./\-]\d{1,2}[./\-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}"
+    r"|\d{1,2}\.?\s+(?:de\s+)?\p{L}{3,}\.?,?\s+(?:de\s+)?\d{4}"
+    r"|\p{L}{3,}\.?\s+\d{1,2},?\s+\d{4}|\d+\s*(?i:" + TIME_UNIT_WORDS + r")\b)"
+)
+# A name followed by a date, a publication stamp or a job title (no prefix).
+NAME_WITH_TRAILER = (
+    r"^" + MULTI_WORD_NAME + r"(?:\s*[|•·,]\s*|\s+[-–—]\s+|\s*)(?:" + DATE_OR_TIME
+    + r"|(?i:" + TRAILER_WORDS + r")\b|\S*(?i:" + ROLE_STEMS + r"))"
+)
+# Two or more names and nothing else: "Julia Vergin | Clare Roth", "Ana Gil y Luis Paz (Madrid)";
+# not "/", which joins the parties of a photo credit.
+NAME_LIST_SEPARATOR = r"\s*(?:[,;|&]|\s(?:" + CONJUNCTION_WORDS + r")\s)\s*"
+NAME_LIST_LINE = (
+    r"^" + MULTI_WORD_NAME + r"(?:" + NAME_LIST_SEPARATOR + MULTI_WORD_NAME + r")+"
+    + r"(?:\s*[(\[][^()\[\]]*[)\]])?$"
+)
+# A line of two to four capitalised words, optionally with ", dpa" or "(AFP)".
+NAME_LINE = (
+    r"^" + CAPITALISED_WORD + r"(?:\s+(?:(?:" + PARTICLE_WORDS + r")\s+){0,2}"
+    + CAPITALISED_WORD + r"){1,3}(?:\s*,\s*(?i:" + AGENCY_ALIAS_WORDS + r")|\s*[(\[]\s*(?i:"
+    + AGENCY_ALIAS_WORDS + r")\s*[)\]])?$"
+)
+# A line in capitals only (a shouted headline) is not a list of names.
+NO_LOWER_CASE = r"^[^\p{Ll}]*$"
+# A line that opens with a publication stamp ("Actualizado Lunes, 2 diciembre") is a dateline.
+STAMP_FIRST = r"^(?i:" + TRAILER_WORDS + r")\b"
+# Lower-case icon words glued to the capital that follows ("mailRedacción", "xAmanda").
+ICON_BEFORE_CAPITAL = r"(^|[\s|/•·,;])(?:" + ICON_WORDS + r")+(\p{Lu})"
+ICON_GLUED_LINE = r"^\s*(?:" + ICON_WORDS + r")+\p{Lu}"
+# Sentences are not bylines: questions, exclamations, a final period after a long word.
+SENTENCE_MARK = r"[?!¿¡]|\p{Ll}{3,}\.\s*$"
+MAX_BYLINE_WORDS = 24
+
+HORIZONTAL_SPACE_RUN = r"[^\S\n]+"
+SPACE_AROUND_NEWLINE = r" ?\n ?"
+INVISIBLE_CHARACTERS = "[\u200b\u200c\u200d\u2060\ufeff\u00ad]"
+
+# Where a byline line stops being names: a digit, a spaced dash, a bullet, a contribution
+# ("mit AP", "with"), a trailer word ("Follow", "Published").
+LINE_TRAILER = (
+    r"(?:\d|\s+[-–—](?:\s|$)|\s*[•·]|\s+(?i:" + WITH_WORDS + r")\s"
+    r"|(?:^|[\s|])(?i:" + TRAILER_WORDS + "|" + FOLLOW_WORDS + r")\b).*$"
+)
+# Bracketed text becomes its own segment: "(AFP)" is an author, "(Enviado especial)" a role.
+BRACKETED = r"\s*[(\[]([^()\[\]]*)[)\]]\s*"
+SEGMENT_MARK = "\x1f"
+# Tails cut from one author segment: a place, a word glued to the surname, a job title.
+LOCATION_TAIL = r"(?:^|\s+)(?:" + LOCATION_WORDS + r")\s+.*$"
+GLUED_TAIL = r"(\p{Lu}\p{Ll}{4,})[\p{Lu}\d].*$"
+ROLE_TAIL = (
+    r"(?i)(?:^|\s+)(?:(?:" + ROLE_MODIFIER_WORDS + r")\s+)*\S*(?:" + ROLE_STEMS + r").*$"
+)
+EMPLOYER_TAIL = r"\s+(?i:" + EMPLOYER_WORDS + r")\s+(.+)$"
+LEADING_EDGE = r"^[\s\p{P}\p{S}]+"
+# A final period stays: it ends an initial ("Miguel A.").
+TRAILING_EDGE = r"[[\s\p{P}\p{S}]--[.]]+$"
+DESK_IN_SEGMENT = r"(?:^|[\s\-])" + DESK_WORD + r"(?:$|\s+)"
+# The desk word with its article and preposition: what is left names the outlet.
+DESK_WITH_FUNCTION_WORDS = (
+    r"(?:^|[\s\-])(?:(?i:" + DESK_ARTICLES + r")\s+)?" + DESK_WORD
+    + r"(?:\s+(?i:" + DESK_PREPOSITIONS + r"))?(?:$|\s+)"
+)
+# Brand-like names (t-online, ORF.at) rather than a person's initials (jse).
+BRAND_SHAPE = r"[.\-]"
+
+
+def clean_byline(text: pl.Expr) -> pl.Expr:
+    """The byline as printed, without icon text, white space collapsed (one value in, one out).
+
+    ``mailRedacción Gestión`` -> ``Redacción Gestión``. Prefixes stay (``Por X``);
+    line breaks stay, so a byline of several lines keeps its lines.
+    """
+    return (
+        text.str.replace_all(INVISIBLE_CHARACTERS, "")
+        .str.replace_all(ICON_BEFORE_CAPITAL, "${1}${2}")
+        .str.replace_all(HORIZONTAL_SPACE_RUN, " ")
+        .str.replace_all(SPACE_AROUND_NEWLINE, "\n")
+        .str.strip_chars()
+    )
+
+
+def is_name_line(text: pl.Expr) -> pl.Expr:
+    """True for a line of 2-4 capitalised words and nothing else (one line in, one bool out).
+
+    ``Amanda Krause``, ``Marta Cañete``, ``Chus del Pino``, ``MARTA CAÑETE``,
+    optionally followed by ``, dpa`` or ``(AFP)``. A weak cue: whether such a
+    line is a byline depends on where it stands on the page.
+    """
+    return clean_byline(text).str.contains(NAME_LINE).fill_null(False)
+
+
+def is_byline_line(text: pl.Expr) -> pl.Expr:
+    """True when a line looks like a byline (one line in, one bool out).
+
+    A byline prefix followed by a name (``Por Marta Cañete``, ``Von Felix
+    Schröder und Jörg Soldwisch, dpa``, ``Autor: ...``), a desk
+    (``Redacción Gestión``, ``La Rédaction``, ``Agencias``), a name followed by
+    a date or a job title (``Tobias Mühlbauer 24.04.2024``), or an icon-glued
+    copy of a name or desk (``mailRedacción Gestión``). Ordinary sentences,
+    section names and titles are not bylines.
+    """
+    cleaned = clean_byline(text)
+    icon_glued = text.str.contains(ICON_GLUED_LINE) & (
+        cleaned.str.contains(NAME_LINE) | cleaned.str.contains(DESK_LINE)
+    )
+    shaped = (
+        cleaned.str.contains(PREFIXED_BYLINE)
+        | cleaned.str.contains(DESK_LINE)
+        | cleaned.str.contains(NAME_WITH_TRAILER)
+        | cleaned.str.contains(NAME_LIST_LINE) & ~cleaned.str.contains(NO_LOWER_CASE)
+        | icon_glued
+    )
+    return (
+        shaped
+        & ~cleaned.str.contains(SENTENCE_MARK)
+        & ~cleaned.str.contains(STAMP_FIRST)
+        & ~cleaned.str.contains("\n", literal=True)
+        & (cleaned.str.count_matches(r"\S+") <= MAX_BYLINE_WORDS)
+    ).fill_null(False)
+
+
+def _strip_prefix(line: pl.Expr) -> pl.Expr:
+    """The line without its byline prefix (one line in, one out)."""
+    return (
+        line.str.replace(PREFIX, "")
+        .str.replace(COLON_PREFIX, "")
+        .str.replace(WEAK_PREFIX_BEFORE_NAME, "${1}")
+    )
+
+
+def _strip_edges(text: pl.Expr) -> pl.Expr:
+    return text.str.replace(LEADING_EDGE, "").str.replace(TRAILING_EDGE, "")
+
+
+def _agency(segment: pl.Expr) -> pl.Expr:
+    """Canonical agency name when the whole segment is an agency alias, else null."""
+    return segment.str.to_lowercase().replace_strict(
+        AGENCY_BY_ALIAS, default=None, return_dtype=pl.String
+    )
+
+
+def split_bylines(
+    frame: pl.DataFrame, byline: str = "byline_raw", outlet: str = "outlet"
+) -> pl.DataFrame:
+    """Authors of each byline, conforming to ``schema.ARTICLE_AUTHORS``.
+
+    One row per article in (``article_id``, the byline column, optionally the
+    outlet column; a byline may hold several lines joined by ``\\n``; a null
+    byline gives no rows), one row per author out (``article_id``,
+    ``position``, ``name``, ``kind``, ``organization``). Agencies get their
+    canonical name and kind ``agency``; desks (``Redacción Gestión``, a name
+    equal to the outlet) kind ``desk`` with the outlet as organization; other
+    names kind ``person`` in natural case, with an employer when printed
+    (``for The Times``). The same name twice (an icon copy) is one author.
+    """
+    outlet_column = pl.col(outlet) if outlet in frame.columns else pl.lit(None)
+    segments = (
+        frame.select(
+            pl.col("article_id"),
+            pl.col(byline).cast(pl.String).alias("_byline"),
+            outlet_column.cast(pl.String).alias("_outlet"),
+        )
+        .filter(pl.col("_byline").is_not_null())
+        .with_columns(_line=clean_byline(pl.col("_byline")).str.split("\n"))
+        .explode("_line")
+        .with_columns(_line=_strip_prefix(pl.col("_line")).str.replace(LINE_TRAILER, ""))
+        .with_row_index("_line_order")
+        .with_columns(
+            _segment=pl.col("_line")
+            .str.replace_all(BRACKETED, SEGMENT_MARK + "${1}" + SEGMENT_MARK)
+            .str.replace_all(AUTHOR_SEPARATOR, SEGMENT_MARK)
+            .str.split(SEGMENT_MARK)
+        )
+        .explode("_segment")
+        .with_columns(_printed=_strip_edges(pl.col("_segment")))
+        .filter(pl.col("_printed").str.contains(r"\p{L}").fill_null(False))
+        .with_columns(_is_first=pl.int_range(pl.len()).over("_line_order") == 0)
+    )
+    bare = _strip_edges(
+        pl.col("_printed")
+        .str.replace(LOCATION_TAIL, "")
+        .str.replace(GLUED_TAIL, "${1}")
+        .str.replace(ROLE_TAIL, "")
+    )
+    authors = (
+        segments.with_columns(
+            _employer=_strip_edges(bare.str.extract(EMPLOYER_TAIL, 1)),
+            _bare=_strip_edges(bare.str.replace(EMPLOYER_TAIL, "")),
+        )
+        .with_columns(
+            _agency=pl.coalesce(_agency(pl.col("_bare")), _agency(pl.col("_printed"))),
+            # "Yomiuri Shimbun Staff Writers" names people's role; "Guardian staff reporter" a desk.
+            _is_desk=pl.col("_printed").str.contains(DESK_IN_SEGMENT)
+            & (~pl.col("_printed").str.contains(ROLE_TAIL) | (bare.str.count_matches(r"\S+") < 2)),
+            _is_outlet=(tag_key(pl.col("_bare")) == tag_key(pl.col("_outlet"))).fill_null(False),
+            _is_person=is_person_name(pl.col("_bare")),
+            _n_words=pl.col("_bare").str.count_matches(r"\S+"),
+            _desk_organization=_strip_edges(
+                pl.col("_printed")
+                .str.replace(DESK_WITH_FUNCTION_WORDS, " ")
+                .str.strip_chars()
+                .str.replace(ROLE_TAIL, "")
+            ),
+        )
+        .filter(
+            pl.col("_agency").is_not_null()
+            | pl.col("_is_desk")
+            | (pl.col("_n_words") > 0)
+            & (
+                pl.col("_is_outlet")
+                | pl.col("_is_person") & (pl.col("_is_first") | (pl.col("_n_words") >= 2))
+                | pl.col("_is_first")
+                & (pl.col("_n_words") <= 3)
+                & ~pl.col("_bare").str.contains(r"\d|" + SENTENCE_MARK)
+            )
+        )
+        .with_columns(
+            kind=pl.when(pl.col("_agency").is_not_null())
+            .then(pl.lit("agency"))
+            .when(pl.col("_is_desk") | pl.col("_is_outlet"))
+            .then(pl.lit("desk"))
+            .when(pl.col("_is_person") | ~pl.col("_bare").str.contains(BRAND_SHAPE))
+            .then(pl.lit("person"))
+            .otherwise(pl.lit("desk")),
+        )
+        .with_columns(
+            name=pl.when(pl.col("kind") == "agency")
+            .then(pl.col("_agency"))
+            .when(pl.col("_is_desk"))
+            .then(pl.col("_printed"))
+            .when(pl.col("_is_person"))
+            .then(natural_case(pl.col("_bare")))
+            .otherwise(pl.col("_bare")),
+            organization=pl.when(pl.col("kind") == "agency")
+            .then(pl.lit(None, pl.String))
+            .when(pl.col("_is_desk"))
+            .then(
+                pl.when(pl.col("_desk_organization") != "")
+                .then(pl.col("_desk_organization"))
+                .otherwise(pl.col("_outlet"))
+            )
+            .when(pl.col("_is_outlet"))
+            .then(pl.col("_outlet"))
+            .when(pl.col("kind") == "desk")
+            .then(pl.col("_bare"))
+            .otherwise(pl.when(pl.col("_employer") != "").then(pl.col("_employer"))),
+        )
+        .with_columns(_key=tag_key(pl.col("name")))
+        .unique(subset=["article_id", "_key"], keep="first", maintain_order=True)
+        .with_columns(position=pl.int_range(pl.len()).over("article_id"))
+    )
+    return conform(authors, ARTICLE_AUTHORS)

@@ -1,0 +1,424 @@
+"""Image captions and photo credits: split a credit off a caption, spot credit
+lines, and parse a credit into typed parties (photographer, agency, pool, source).
+
+Vocabulary lives in ``lexicon/credits.json`` (cue words) and
+``lexicon/agencies.json`` (agency aliases). Roles given by ``parse_photo_credits``:
+
+* ``agency``: the part is an alias in the agency lexicon; name is the canonical name;
+* ``pool``: the pool marker, name as printed (``POOL``);
+* ``source``: who supplied the picture when it is neither a person nor an agency:
+  provenance words (``various sources``, ``Handout``, ``privat``, ``Screenshot``),
+  platforms (``Instagram``, ``Unsplash``), parties introduced by "courtesy of", and
+  organisations (a part holding an organisation word such as ``Police``, ``Times``,
+  ``Images`` or a web domain); name as printed;
+* ``photographer``: a part shaped like a personal name of two words or more (or a
+  name in a script without case, or one followed by a cue such as ``撮影``); name in
+  natural case;
+* ``other``: anything else (single words such as a surname or brand that cannot be
+  told apart, acronyms of outlets, free text); name as printed.
+
+Archive markers (``Archiv``, ``FILE``), ``Uncredited``, placeholders (``-``) and
+rights notices (``All rights reserved``) name nobody and give no row.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import polars as pl
+
+from transforms import lexicon
+from transforms.names import is_person_name, natural_case
+from transforms.schema import IMAGE_CREDITS, conform
+
+_CUES: dict[str, list[str]] = lexicon.load("credits")
+_AGENCIES: dict[str, list[str]] = lexicon.load("agencies")["agencies"]
+
+# Characters that must be escaped to use a lexicon entry inside a Rust regex.
+_REGEX_META = set("\\.+*?()|[]{}^$#&-~")
+
+
+def _escape(word: str) -> str:
+    return "".join("\\" + c if c in _REGEX_META else c for c in word)
+
+
+def _alternation(words: list[str]) -> str:
+    """A regex alternation of ``words``, longest first so that longer cues win."""
+    ordered = sorted({w for w in words if w}, key=lambda w: (-len(w), w))
+    return "|".join(_escape(w).replace(" ", r"\s+") for w in ordered)
+
+
+def _key(text: str) -> str:
+    """The lookup key of a lexicon entry: what ``_key_expr`` computes for a frame value."""
+    return unicodedata.normalize("NFKC", text).lower().strip()
+
+
+def _key_expr(text: pl.Expr) -> pl.Expr:
+    # NFKC folds full-width letters (ＡＰ) so that they meet the lexicon.
+    return text.str.normalize("NFKC").str.to_lowercase().str.strip_chars()
+
+
+# Lookup tables (lower-cased, NFKC) built from the lexicons.
+AGENCY_BY_ALIAS: dict[str, str] = {
+    _key(alias): canonical
+    for canonical, aliases in _AGENCIES.items()
+    for alias in (canonical, *aliases)
+}
+POOL_KEYS: tuple[str, ...] = tuple(_key(w) for w in _CUES["pool"])
+DROP_KEYS: tuple[str, ...] = tuple(_key(w) for w in _CUES["drop"])
+SOURCE_KEYS: tuple[str, ...] = tuple(_key(w) for w in _CUES["sources"] + _CUES["platforms"])
+# Single words that make a multi-word part a source (too short or ambiguous ones excluded).
+SOURCE_WORDS: tuple[str, ...] = tuple(
+    sorted(
+        {_key(w) for w in _CUES["organisation_words"] if not w.startswith(".")}
+        | {
+            _key(w)
+            for w in _CUES["sources"] + _CUES["platforms"]
+            if " " not in w and len(w) >= 4
+        }
+    )
+)
+
+_LABELS = _alternation(_CUES["labels"])
+_PHRASES = _alternation(_CUES["phrases"])
+_RIGHTS = _alternation(_CUES["rights"])
+_COURTESY = _alternation(_CUES["courtesy"])
+_CAPITALISED_LABELS = _alternation([w[:1].upper() + w[1:] for w in _CUES["labels"]])
+_COPYRIGHT_MARK = r"(?:©|\([cC]\)|（[cCＣ]）)"
+
+# A credit that opens with a cue: "Foto: X", "Photo by X", "© X", "Tous droits réservés X".
+CREDIT_CUE_START = (
+    rf"^(?i:(?:{_LABELS})\s*:\s*\S|(?:{_PHRASES})\s+\S|{_COPYRIGHT_MARK}\s*\S"
+    rf"|(?:{_RIGHTS})(?:\s|$)|(?:{_COURTESY})\s+\S)"
+)
+# The last label cue in a caption, after a non-letter: "..., Foto: LAT Images".
+CAPTION_LABEL_CUE = rf"^(?s)(.*[^\p{{L}}\p{{N}}]|)((?i:{_LABELS})\s*:\s*\S.*)$"
+# The same glued to the caption's last word, as scrapers leave it: "...World CupCredit: PA".
+CAPTION_GLUED_LABEL_CUE = rf"^(?s)(.*[\p{{Ll}}\d])((?:{_CAPITALISED_LABELS}):\s*\S.*)$"
+# The last phrase cue after a sentence end, a bracket or a bar: "... decades. Photo by X".
+CAPTION_PHRASE_CUE = (
+    rf"^(?s)(.*(?:[.!?…\"”»)]\s*|[(|]\s*|\s[-–—]\s*)|)((?i:{_PHRASES})\s+\S.*)$"
+)
+# The last copyright mark: "... Tristach © VS Tristach".
+CAPTION_COPYRIGHT_CUE = rf"^(?s)(.*[^\p{{L}}]|.*\p{{Ll}}|)({_COPYRIGHT_MARK}\s*\S.*)$"
+# A bracketed group closing the caption: "... (Photo by X / AFP)", "...（潟沼義樹撮影）".
+CAPTION_TRAILING_BRACKETS = r"^(?s)(.*?)\s*[(（]([^()（）]*)[)）]\s*$"
+# The text after the caption's last sentence end, separated by white space.
+CAPTION_TAIL_AFTER_SPACE = (
+    r"^(?s)(.*(?:[\p{Ll}\p{Lo}\d)\"”»'’]|\p{Lu}{2})[.!?…。][\"”»’)]?)\s+(\S.*)$"
+)
+# The same glued to the sentence end, as scrapers leave it: "...Losail.EFE".
+CAPTION_TAIL_GLUED = r"^(?s)(.*[\p{Ll}\d)\"”»'’][.!?…][\"”»’)]?)(\p{Lu}.*)$"
+# A Japanese-style credit after a full-width equals sign: "...（ソウルで、３日）＝ＡＰ".
+CAPTION_TAIL_EQUALS = r"^(?s)(.*)＝([^＝]+)$"
+# A credit after a bar or dash that follows the last sentence end: "... | Foto: X".
+TAIL_SEPARATED = r"^(?s)(.*?)\s*(?:\||\s[-–—])\s+(\S.*)$"
+# Punctuation around a credit that is not part of it.
+CREDIT_WRAPPING = " \t\n|-–—,;:·•()（）[]"
+COPYRIGHT_MARK_START = rf"^{_COPYRIGHT_MARK}\s*"
+
+# A caption label: "(COMBO) ...", "FILE PHOTO - ...", "ARCHIVO: ...".
+_CAPTION_LABELS = _alternation(_CUES["caption_labels"])
+CAPTION_LABEL = (
+    rf"^\s*(?:[(\[]\s*((?i:{_CAPTION_LABELS}))\s*[)\]]|((?-i:{_CAPTION_LABELS}))\s*[-–—:])"
+)
+
+# Separators between the parties of a credit: "/", "|", ",", ";", brackets, " - ", "+++",
+# and joining words (and, y, und, et, e, &, via).
+CREDIT_PART_SEPARATOR = (
+    r"\s*(?:[/|;,()（）]|\+\+\+)\s*"
+    r"|\s+[-–—]\s+"
+    r"|\s+(?i:and|y|und|et|e|&|via)\s+"
+)
+# "Tara Atkinson for Rest of World": the party after "for" is the photographer's employer.
+CREDIT_EMPLOYER_SEPARATOR = r"\s+(?i:for|für|pour|para)\s+"
+# "(c)" would be cut apart by the bracket separator; it is a copyright mark.
+COPYRIGHT_MARK_IN_BRACKETS = r"\([cC]\)|（[cCＣ]）"
+# A sentence end inside a credit ("Frank van Beek. Courtesy of the ICJ"); initials are kept.
+CREDIT_SENTENCE_END = r"(\p{L}{2,})\.\s+"
+_PART_BREAK = "\x1f"
+# Marks a part that follows an employer separator.
+_EMPLOYER_MARK = "\x1e"
+# Cues that open a part and are not part of the party's name.
+PART_PREFIX = (
+    rf"^(?i:(?:{_COPYRIGHT_MARK}|copyright)\s*(?:\d{{4}}(?:\s*[-–]\s*\d{{4}})?)?\s*"
+    rf"|(?:{_RIGHTS})\s*|(?:{_LABELS})\s*:\s*|(?:{_PHRASES})(?:\s+|$))+"
+)
+# A label word opening a part without a colon, as in Italian "Foto ANSA".
+LABEL_WORD_START = rf"^(?i:{_LABELS})\s+"
+PART_COURTESY = rf"^(?i:(?:{_COURTESY})\s+)(?:(?i:the|la|el|le|les|los|las|die|der|il|lo|o|a)\s+)?"
+PART_PERSON_SUFFIX = rf"\s*(?:{_alternation(_CUES['person_suffixes'])})$"
+PART_RIGHTS_ONLY = rf"^(?i:(?:{_RIGHTS})\.?)$"
+PART_WRAPPING = " \t\n.:;,'\"“”„«»‘’‚‹›-–—*+="
+# A web domain names an organisation: "Golem.de", "Blaulicht-News.de".
+WEB_DOMAIN = r"(?i)\.(?:com|de|org|net|fr|es|it|pt|at|ch|uk|co|info|eu)$"
+# Text of a script without case, like most CJK and Hangul names.
+CASELESS_TEXT = r"^[\p{Lo}\p{M}\s·・]+$"
+HAS_LETTER = r"\p{L}"
+# A whole line in brackets: "(Foto: Reuters)".
+WRAPPING_BRACKETS = r"^[(（]([^()（）]*)[)）]$"
+# A social-media handle: "@Plan_INFOCA".
+SOCIAL_HANDLE = r"^@[\w.]+$"
+MAX_CREDIT_LINE_WORDS = 14
+
+
+def _agency(key: pl.Expr) -> pl.Expr:
+    """Canonical agency name for a lookup key, null when it is not an agency alias.
+
+    A label word without colon before the agency is allowed ("Foto ANSA").
+    """
+    return pl.coalesce(
+        key.replace_strict(AGENCY_BY_ALIAS, default=None, return_dtype=pl.String),
+        key.str.replace(LABEL_WORD_START, "").replace_strict(
+            AGENCY_BY_ALIAS, default=None, return_dtype=pl.String
+        ),
+    )
+
+
+def _has_source_word(part: pl.Expr) -> pl.Expr:
+    words = _key_expr(part).str.split(" ")
+    return words.list.eval(pl.element().str.strip_chars(".,:;'\"").is_in(SOURCE_WORDS)).list.any()
+
+
+def _split_parts(credit: pl.Expr) -> pl.Expr:
+    """The parties of a credit as a list of strings, cue words removed."""
+    broken = (
+        credit.str.replace_all(COPYRIGHT_MARK_IN_BRACKETS, "©")
+        .str.replace_all(CREDIT_SENTENCE_END, "${1}" + _PART_BREAK)
+        .str.replace_all(CREDIT_EMPLOYER_SEPARATOR, _PART_BREAK + _EMPLOYER_MARK)
+        .str.replace_all(CREDIT_PART_SEPARATOR, _PART_BREAK)
+    )
+    return broken.str.split(_PART_BREAK)
+
+
+def _clean_part(part: pl.Expr) -> pl.Expr:
+    return (
+        part.str.strip_chars(_EMPLOYER_MARK)
+        .str.replace(PART_PREFIX, "")
+        .str.strip_chars(PART_WRAPPING)
+    )
+
+
+def _is_agency_text(text: pl.Expr) -> pl.Expr:
+    return _agency(_key_expr(_clean_part(text))).is_not_null()
+
+
+def is_credit_line(text: pl.Expr) -> pl.Expr:
+    """True when a standalone line is only a photo credit (one value in, one bool out).
+
+    Either it opens with a credit cue (``Foto: X``, ``© dpa``, ``Photo by X``,
+    ``Tous droits réservés X``, ``Courtesy of X``), or it has several parts joined
+    by ``/``, ``|``, `` - `` or ``via`` of which one is an agency or a known source
+    and every other one is shaped like a name. Bylines (``By Amanda Krause``),
+    desks, headings and sentences give false.
+    """
+    line = text.str.strip_chars().str.replace(WRAPPING_BRACKETS, "${1}")
+    n_words = line.str.split(" ").list.len()
+    is_short = n_words <= MAX_CREDIT_LINE_WORDS
+    ends_sentence = line.str.contains(r"\p{L}{3,}[.!?]$") & (n_words > 4)
+    has_cue = line.str.contains(CREDIT_CUE_START) & line.str.contains(HAS_LETTER)
+
+    parts = _split_parts(line).list.eval(
+        _clean_part(pl.element()).filter(_clean_part(pl.element()) != "")
+    )
+    element = pl.element()
+    key = _key_expr(element)
+    is_anchor = (
+        _agency(key).is_not_null() | key.is_in(POOL_KEYS) | key.is_in(SOURCE_KEYS)
+    )
+    is_shaped = (
+        is_anchor
+        | key.is_in(DROP_KEYS)
+        | is_person_name(element)
+        | element.str.contains(r"^[\p{Lu}\d.&\-]{2,8}$")
+        | element.str.contains(WEB_DOMAIN)
+        | element.str.contains(SOCIAL_HANDLE)
+        | _has_source_word(element).fill_null(False)
+    )
+    any_anchor = parts.list.eval(is_anchor.any()).list.first().fill_null(False)
+    all_shaped = parts.list.eval(is_shaped.all()).list.first().fill_null(False)
+    is_joined = parts.list.len() >= 2
+    return (
+        (is_short & ~ends_sentence & (has_cue | (is_joined & any_anchor & all_shaped)))
+        .fill_null(False)
+    )
+
+
+def _is_tail_credit(tail: pl.Expr) -> pl.Expr:
+    """A caption tail is a credit when it is a credit line or a single agency name."""
+    return is_credit_line(tail) | _is_agency_text(tail)
+
+
+def _is_bracketed_credit(content: pl.Expr) -> pl.Expr:
+    """A caption's closing bracket holds a credit: a credit, a full name, or ``X撮影``."""
+    name_words = content.str.strip_chars().str.split(" ").list.len()
+    is_full_name = is_person_name(content) & (name_words >= 2) & ~content.str.contains(
+        CASELESS_TEXT
+    )
+    return (
+        _is_tail_credit(content) | is_full_name | content.str.contains(PART_PERSON_SUFFIX)
+    ).fill_null(False)
+
+
+def _candidate(text: pl.Expr, pattern: str, accept) -> tuple[pl.Expr, pl.Expr]:
+    """(caption, credit) for one way of finding a credit; nulls when it does not apply."""
+    caption = text.str.extract(pattern, 1)
+    credit = text.str.extract(pattern, 2)
+    ok = credit.is_not_null() & accept(credit)
+    return (
+        pl.when(ok).then(caption).otherwise(None),
+        pl.when(ok).then(credit).otherwise(None),
+    )
+
+
+def _always(credit: pl.Expr) -> pl.Expr:
+    return credit.str.contains(HAS_LETTER)
+
+
+def split_caption_credit(frame: pl.DataFrame, text: str = "text") -> pl.DataFrame:
+    """Split the credit off each caption; one row in, one row out, input columns kept.
+
+    Adds ``caption`` (the caption without its credit, stripped; null when empty),
+    ``credit_raw`` (the credit as printed without wrapping brackets, bars, dashes
+    or copyright mark, keeping words such as ``Photo by``; null when none) and
+    ``caption_label`` (a leading label such as ``COMBO`` or ``FILES``, upper case;
+    the caption keeps it as printed).
+    """
+    source = pl.col(text).str.strip_chars()
+    # 1. A closing bracket with a credit in it.
+    bracket = _candidate(source, CAPTION_TRAILING_BRACKETS, _is_bracketed_credit)
+    # 2. The last cue (label, phrase, copyright mark) anywhere in the caption.
+    cues = [
+        _candidate(source, pattern, _always)
+        for pattern in (
+            CAPTION_LABEL_CUE,
+            CAPTION_GLUED_LABEL_CUE,
+            CAPTION_PHRASE_CUE,
+            CAPTION_COPYRIGHT_CUE,
+        )
+    ]
+    # The cue that starts last wins: its caption is the longest.
+    cue_caption_length = pl.max_horizontal(
+        *(caption.str.len_chars() for caption, _ in cues)
+    )
+    cue_caption = pl.coalesce(
+        *(
+            pl.when(caption.str.len_chars() == cue_caption_length).then(caption)
+            for caption, _ in cues
+        )
+    )
+    cue_credit = pl.coalesce(
+        *(
+            pl.when(caption.str.len_chars() == cue_caption_length).then(credit)
+            for caption, credit in cues
+        )
+    )
+    # 3. A cue-less credit after the last sentence end (or the whole text), or after a
+    #    bar or dash that follows it.
+    tails = [
+        _candidate(source, pattern, _is_tail_credit)
+        for pattern in (CAPTION_TAIL_AFTER_SPACE, CAPTION_TAIL_GLUED, CAPTION_TAIL_EQUALS)
+    ]
+    last_sentence = source.str.extract(CAPTION_TAIL_AFTER_SPACE, 1).fill_null("")
+    tail_text = source.str.extract(CAPTION_TAIL_AFTER_SPACE, 2).fill_null(source)
+    separated = _candidate(tail_text, TAIL_SEPARATED, _is_tail_credit)
+    separated = (
+        pl.when(separated[1].is_not_null())
+        .then(pl.concat_str(last_sentence, pl.lit(" "), separated[0]).str.strip_chars())
+        .otherwise(None),
+        separated[1],
+    )
+    whole = (
+        pl.when(is_credit_line(source)).then(pl.lit("")).otherwise(None),
+        pl.when(is_credit_line(source)).then(source).otherwise(None),
+    )
+    found = [bracket, (cue_caption, cue_credit), *tails, separated, whole]
+    caption = pl.coalesce(*(pl.when(credit.is_not_null()).then(cap) for cap, credit in found))
+    credit = pl.coalesce(*(credit for _, credit in found))
+    caption = pl.when(credit.is_not_null()).then(caption).otherwise(source)
+    caption = caption.str.strip_chars(CREDIT_WRAPPING.replace("()（）", ""))
+    credit = credit.str.strip_chars(CREDIT_WRAPPING).str.replace(COPYRIGHT_MARK_START, "")
+    label = pl.coalesce(
+        source.str.extract(CAPTION_LABEL, 1), source.str.extract(CAPTION_LABEL, 2)
+    ).str.to_uppercase()
+    return frame.with_columns(
+        caption=pl.when(caption.str.len_chars() > 0).then(caption).otherwise(None),
+        credit_raw=pl.when(credit.str.len_chars() > 0).then(credit).otherwise(None),
+        caption_label=label.str.replace_all(r"\s+", " "),
+    )
+
+
+def parse_photo_credits(images: pl.DataFrame) -> pl.DataFrame:
+    """Typed parties of each image credit; one row per image in, one row per party out.
+
+    Input columns ``article_id``, ``position``, ``credit_raw``; an image whose
+    credit is null or empty gives no row. Output conforms to
+    ``schema.IMAGE_CREDITS``: ``article_id``, ``image_position``, ``position``
+    (0-based order within the credit), ``role`` and ``name`` (see the module
+    docstring for roles). Identical (role, name) pairs of one image are kept once.
+    """
+    parts = (
+        images.select(
+            "article_id",
+            pl.col("position").alias("image_position"),
+            _split_parts(pl.col("credit_raw").str.strip_chars()).alias("part"),
+        )
+        .explode("part")
+        .with_columns(part_order=pl.int_range(pl.len()).over("article_id", "image_position"))
+        .with_columns(
+            is_employer=pl.col("part").str.starts_with(_EMPLOYER_MARK),
+            part=pl.col("part").str.strip_chars(_EMPLOYER_MARK).str.replace(PART_PREFIX, ""),
+        )
+        .with_columns(
+            is_courtesy=pl.col("part").str.contains(PART_COURTESY),
+            part=pl.col("part").str.replace(PART_COURTESY, "").str.strip_chars(PART_WRAPPING),
+        )
+        .with_columns(
+            has_person_suffix=pl.col("part").str.contains(PART_PERSON_SUFFIX),
+            part=pl.col("part").str.replace(PART_PERSON_SUFFIX, "").str.strip_chars(PART_WRAPPING),
+        )
+        .filter(
+            pl.col("part").str.contains(HAS_LETTER)
+            & ~pl.col("part").str.contains(PART_RIGHTS_ONLY)
+        )
+        .with_columns(key=_key_expr(pl.col("part")))
+        .filter(~pl.col("key").is_in(DROP_KEYS))
+    )
+    part = pl.col("part")
+    key = pl.col("key")
+    agency = _agency(key)
+    n_words = part.str.split(" ").list.len()
+    is_source = (
+        pl.col("is_courtesy")
+        | pl.col("is_employer")
+        | key.is_in(SOURCE_KEYS)
+        | _has_source_word(part)
+        | part.str.contains(WEB_DOMAIN)
+    )
+    is_caseless = part.str.contains(CASELESS_TEXT)
+    is_photographer = pl.col("has_person_suffix") | (
+        is_person_name(part) & ((n_words >= 2) | is_caseless)
+    )
+    typed = parts.with_columns(
+        role=pl.when(agency.is_not_null())
+        .then(pl.lit("agency"))
+        .when(key.is_in(POOL_KEYS))
+        .then(pl.lit("pool"))
+        .when(is_source & ~pl.col("has_person_suffix"))
+        .then(pl.lit("source"))
+        .when(is_photographer)
+        .then(pl.lit("photographer"))
+        .otherwise(pl.lit("other")),
+    ).with_columns(
+        name=pl.when(pl.col("role") == "agency")
+        .then(agency)
+        .when(pl.col("role") == "photographer")
+        .then(natural_case(part))
+        .otherwise(part)
+    )
+    credits = (
+        # explode keeps the input order: images as given, parts as printed.
+        typed.unique(["article_id", "image_position", "role", "name"], keep="first", maintain_order=True)
+        .with_columns(position=pl.int_range(pl.len()).over("article_id", "image_position"))
+    )
+    return conform(credits, IMAGE_CREDITS)

@@ -1,0 +1,409 @@
+"""Date and time normalization for article header lines.
+
+Parses the first calendar date written in a text (ISO 8601, numeric day-first or
+month-first, month names in many languages, CJK year/month/day), the time of day
+next to it, the zone when one is written, and whether an update or publication
+cue precedes it. Vocabulary (months, weekdays, cues, zones, the default zone per
+language) lives in ``lexicon/dates.json``; the regular expressions below are
+built from it once, at import time.
+"""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+
+from transforms.lexicon import load
+
+UTC_TIMESTAMP = pl.Datetime("us", "UTC")
+
+LEXICON = load("dates")
+
+# ---------------------------------------------------------------- vocabulary
+
+MONTH_NUMBERS: dict[str, int] = {
+    word.casefold(): number
+    for names in LEXICON["months"].values()
+    for number, forms in enumerate(names, start=1)
+    for word in forms
+}
+ZONE_OFFSET_MINUTES: dict[str, int] = LEXICON["zone_abbreviations"]["fixed_offsets_minutes"]
+ZONE_NAMES: dict[str, str] = LEXICON["zone_abbreviations"]["named"]
+LANGUAGE_ZONES: dict[str, str] = LEXICON["language_zones"]
+MONTH_FIRST_LANGUAGES: list[str] = LEXICON["month_first_languages"]
+TWO_DIGIT_YEAR_PIVOT: int = LEXICON["two_digit_year_pivot"]
+UPDATE_CUES: list[str] = sorted({c for cs in LEXICON["cues"]["updated"].values() for c in cs})
+PUBLISH_CUES: list[str] = sorted({c for cs in LEXICON["cues"]["published"].values() for c in cs})
+WEEKDAYS: list[str] = sorted({w for ws in LEXICON["weekdays"].values() for w in ws})
+FILLER_WORDS: list[str] = sorted({w for ws in LEXICON["date_line_fillers"].values() for w in ws})
+
+# A date line may carry at most this many words besides dates, times, cues and fillers.
+MAX_OTHER_WORDS_ON_DATE_LINE = 4
+# A time of day is looked for this many characters before and after the date.
+TIME_WINDOW_CHARS = 40
+# Longer lines are prose, whatever they contain.
+MAX_DATE_LINE_CHARS = 160
+
+
+def _alternation(words: list[str]) -> str:
+    """Regex alternation of literal words, longest first so no prefix shadows a word."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+# ---------------------------------------------------------------- patterns
+
+MONTH_ALTERNATION = _alternation(list(MONTH_NUMBERS))
+# Month names glued to a preceding lower-case word ("readApril 25") must be capitalized.
+CAPITALIZED_MONTH_ALTERNATION = _alternation([m[:1].upper() + m[1:] for m in MONTH_NUMBERS])
+YEAR4 = r"(?:1[89]|2[01])\d{2}"
+
+# Each alternative captures its date text without the boundary character in front of it
+# (group "t_..."), so the text can be split around it. No \\b anywhere: a Unicode word
+# boundary keeps Rust's DFA off non-ASCII text, which is 100x slower.
+#
+# Year first: 2024-02-14, 2025/1/14, 2026.07.12.
+YEAR_FIRST_DATE = (
+    rf"(?:^|\D)(?P<t_iso>(?P<iy>{YEAR4})(?:-|/|\.\s?)(?P<im>\d{{1,2}})(?:-|/|\.\s?)"
+    r"(?P<id>\d{1,2}))"
+)
+# Numeric day or month first: 02/12/2024, 16.05.2024, 06. 01. 2026, 16.5.24.
+NUMERIC_DATE = (
+    r"(?:^|\D)(?P<t_num>(?P<na>\d{1,2})(?P<nsep>[./-])\s?(?P<nb>\d{1,2})[./-]\s?"
+    rf"(?:(?P<ny4>{YEAR4})|(?P<ny2>\d{{2}})))"
+    # Greedy: a digit right after a two-digit year ("16.5.245") shows this is no date.
+    r"(?P<nnext>\d)?"
+)
+# Day before month name: 4 de febrero de 2026, 4. Februar 2026, 1er mai 2024, 4th of July 2024.
+DAY_MONTH_DATE = (
+    r"(?:^|\D)(?P<t_dm>(?P<dd>\d{1,2})(?:\.|º|°|ª|er|st|nd|rd|th)?\s*(?:(?:de|of)\s+)?"
+    rf"(?i:(?P<dm>{MONTH_ALTERNATION}))\.?,?\s*(?:(?i:de|del)\s+)?(?P<dy>{YEAR4}))"
+)
+# Month name before day: February 04, 2026; Feb. 4, 2026; April 28 2023.
+MONTH_DAY_DATE = (
+    rf"(?:^|[^\p{{L}}])(?P<t_md>(?i:(?P<mm>{MONTH_ALTERNATION}))"
+    rf"(?:\.\s*|\s+)(?P<md>\d{{1,2}})(?:st|nd|rd|th)?(?:,\s*|\s+)(?P<my>{YEAR4}))"
+)
+# The same glued to a lower-case word ("readApril 25, 2023"): the month must be capitalized.
+GLUED_MONTH_DAY_DATE = (
+    rf"\p{{Ll}}(?P<t_gmd>(?P<gm>{CAPITALIZED_MONTH_ALTERNATION})"
+    rf"(?:\.\s*|\s+)(?P<gd>\d{{1,2}})(?:st|nd|rd|th)?(?:,\s*|\s+)(?P<gy>{YEAR4}))"
+)
+# CJK: 2025年1月14日, 2026년 7월 12일.
+CJK_DATE = (
+    r"(?P<t_cjk>(?P<cy>\d{4})\s*[年년]\s*(?P<cm>\d{1,2})\s*[月월]\s*(?P<cd>\d{1,2})\s*[日일])"
+)
+
+# Leftmost match wins, so the first date written in the text is the one extracted.
+DATE_PATTERN = "|".join(
+    [YEAR_FIRST_DATE, CJK_DATE, NUMERIC_DATE, DAY_MONTH_DATE, MONTH_DAY_DATE, GLUED_MONTH_DAY_DATE]
+)
+DATE_TEXT_GROUPS = ("t_iso", "t_cjk", "t_num", "t_dm", "t_md", "t_gmd")
+
+ZONE_ALTERNATION = _alternation(list(ZONE_OFFSET_MINUTES) + list(ZONE_NAMES))
+TIME_CONNECTORS = _alternation(LEXICON["time_connectors"])
+TIME_UNITS = _alternation(LEXICON["time_units"])
+# A time of day with optional seconds, fraction, am/pm, unit word and zone.
+TIME_OF_DAY = (
+    r"(?P<h>\d{1,2})(?:(?:[:.h]|\s?[時时시]\s?)(?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,](?P<f>\d{1,9}))?)?)?"
+    # Greedy: a digit right after the minutes ("15.05.2023") shows this is no time.
+    r"(?P<next>[.:]?\d)?"
+    r"\s*(?P<ap>(?i:[ap])\.?\s?(?i:m)(?:\.|[^\p{L}]|$))?"
+    rf"(?P<z>Z)?\s*(?P<unit>(?i:{TIME_UNITS})(?:[^\p{{L}}]|$))?\.?\s*\(?"
+    rf"(?P<zone>{ZONE_ALTERNATION})?"
+    r"(?:(?P<osign>[+\-−])(?P<oh>\d{1,2})(?::?(?P<om>\d{2}))?)?"
+)
+# A time right after the date, separated by punctuation or a connector ("um", "à", "kl.").
+TIME_AFTER_DATE = rf"^(?:T|[\s,;|•·–—\-/@(（]*(?:(?i:{TIME_CONNECTORS})\.?\s*)?)(?:{TIME_OF_DAY})"
+# A time right before the date ("14:00, 28 Apr 2024", "17:41 JST, October 13, 2024").
+TIME_BEFORE_DATE = rf"(?:^|[^\d.:])(?:{TIME_OF_DAY})[\s,;|•·–—\-]*$"
+# Cue words; the last one before the date decides the role.
+CUE_PATTERN = rf"(?:^|[^\p{{L}}])(?i:{_alternation(UPDATE_CUES + PUBLISH_CUES)})"
+CUE_ROLES: dict[str, str] = {
+    **{c.lower(): "published" for c in PUBLISH_CUES},
+    **{c.lower(): "updated" for c in UPDATE_CUES},
+}
+LEADING_NON_LETTER_PATTERN = r"^[^\p{L}]"
+# Letter runs: the words of a line (digits and punctuation are never words).
+WORD_PATTERN = r"[\p{L}\p{M}]+"
+# Words allowed on a date line besides the date itself: cues, weekdays, months, zones, fillers.
+DATE_LINE_WORDS: frozenset[str] = frozenset(
+    word.lower()
+    for phrase in UPDATE_CUES
+    + PUBLISH_CUES
+    + WEEKDAYS
+    + FILLER_WORDS
+    + list(MONTH_NUMBERS)
+    + list(ZONE_OFFSET_MINUTES)
+    + list(ZONE_NAMES)
+    + LEXICON["time_units"]
+    + LEXICON["time_connectors"]
+    for word in re.findall(r"[^\W\d_]+", phrase)
+)
+NOT_DATE_CUE_PATTERN = rf"(?i){_alternation(LEXICON['not_date_cues'])}"
+ISO_DATE_PATTERN = r"^\s*(\d{4}-\d{2}-\d{2})"
+
+PARSED_COLUMNS = ("date_value", "date_instant", "date_zone_assumed", "date_role")
+_TMP = "__dates_"
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _col(name: str) -> pl.Expr:
+    """A scratch column of parse_dates."""
+    return pl.col(f"{_TMP}{name}")
+
+
+def _int(expr: pl.Expr) -> pl.Expr:
+    return expr.cast(pl.Int32, strict=False)
+
+
+def _is_real_date(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
+    """Whether the components name a day of the Gregorian calendar (no 31/02, no month 13)."""
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    days_in_month = (
+        pl.when(month == 2)
+        .then(pl.when(leap).then(29).otherwise(28))
+        .when(month.is_in([4, 6, 9, 11]))
+        .then(30)
+        .otherwise(31)
+    )
+    return (
+        year.is_between(1000, 2999)
+        & month.is_between(1, 12)
+        & day.is_between(1, 31)
+        & (day <= days_in_month)
+    )
+
+
+def _month_number(word: pl.Expr) -> pl.Expr:
+    return word.str.to_lowercase().replace_strict(
+        MONTH_NUMBERS, default=None, return_dtype=pl.Int32
+    )
+
+
+def _primary_language(language: pl.Expr) -> pl.Expr:
+    return language.cast(pl.String).str.to_lowercase().str.extract(r"^([a-z]{2,3})", 1)
+
+
+def parse_iso_date(text: pl.Expr) -> pl.Expr:
+    """Date of a ``YYYY-MM-DD`` string (leading part only), null when absent or impossible."""
+    return text.str.extract(ISO_DATE_PATTERN, 1).str.to_date("%Y-%m-%d", strict=False)
+
+
+def _date_components(g: pl.Expr, month_first: pl.Expr) -> list[pl.Expr]:
+    """Year, month and day named by whichever alternative of DATE_PATTERN matched."""
+    f = g.struct.field
+    a, b = _int(f("na")), _int(f("nb"))
+    two_digit = _int(f("ny2"))
+    numeric_year = pl.coalesce(
+        _int(f("ny4")),
+        pl.when(f("nnext").is_null()).then(
+            pl.when(two_digit < TWO_DIGIT_YEAR_PIVOT)
+            .then(two_digit + 2000)
+            .otherwise(two_digit + 1900)
+        ),
+    )
+    # Dots are the European day-first convention even on English pages.
+    preferred = month_first & (f("nsep") != ".")
+    a_month_ok = _is_real_date(numeric_year, a, b)
+    # When only one reading names a real day (04/30 on a day-first page), that one is used.
+    a_is_month = pl.when(a_month_ok != _is_real_date(numeric_year, b, a)).then(a_month_ok)
+    a_is_month = a_is_month.otherwise(preferred)
+    year = pl.coalesce(
+        _int(f("iy")), _int(f("cy")), numeric_year, _int(f("dy")), _int(f("my")), _int(f("gy"))
+    ).alias(f"{_TMP}year")
+    month = pl.coalesce(
+        _int(f("im")),
+        _int(f("cm")),
+        pl.when(f("na").is_not_null()).then(pl.when(a_is_month).then(a).otherwise(b)),
+        _month_number(f("dm")),
+        _month_number(pl.coalesce(f("mm"), f("gm"))),
+    ).alias(f"{_TMP}month")
+    day = pl.coalesce(
+        _int(f("id")),
+        _int(f("cd")),
+        pl.when(f("na").is_not_null()).then(pl.when(a_is_month).then(b).otherwise(a)),
+        _int(f("dd")),
+        _int(f("md")),
+        _int(f("gd")),
+    ).alias(f"{_TMP}day")
+    return [year, month, day]
+
+
+def _time_fields(g: pl.Expr) -> list[pl.Expr]:
+    """Hour, minute, second, microsecond, offset and named zone of a TIME_OF_DAY match."""
+    f = g.struct.field
+    hour, minute = _int(f("h")), _int(f("mi"))
+    meridiem = f("ap").str.to_lowercase().str.slice(0, 1)
+    is_time = f("next").is_null() & (
+        minute.is_not_null() | meridiem.is_not_null() | f("unit").is_not_null()
+    )
+    hour24 = (
+        pl.when(meridiem.is_null())
+        .then(hour)
+        .when(hour == 12)
+        .then(pl.when(meridiem == "p").then(12).otherwise(0))
+        .otherwise(pl.when(meridiem == "p").then(hour + 12).otherwise(hour))
+    )
+    valid = (
+        is_time
+        & hour24.is_between(0, 23)
+        & minute.fill_null(0).is_between(0, 59)
+        & (meridiem.is_null() | hour.is_between(1, 12))
+    )
+    second = _int(f("s")).fill_null(0)
+    micro = _int(f("f").str.slice(0, 6).str.pad_end(6, "0")).fill_null(0)
+    sign = pl.when(f("osign") == "+").then(1).otherwise(-1)
+    numeric_offset = sign * (_int(f("oh")) * 60 + _int(f("om")).fill_null(0))
+    zone = f("zone")
+    fixed = zone.replace_strict(ZONE_OFFSET_MINUTES, default=None, return_dtype=pl.Int32)
+    # "Z", a zone abbreviation (plus "GMT+2"-style offsets) or a bare "+01:00".
+    offset = (
+        pl.when(f("z").is_not_null())
+        .then(pl.lit(0, pl.Int32))
+        .when(fixed.is_not_null())
+        .then(fixed + numeric_offset.fill_null(0))
+        .when(zone.is_null())
+        .then(numeric_offset)
+    )
+    fields = {
+        "hour": hour24,
+        "minute": minute.fill_null(0),
+        "second": pl.when(second <= 59).then(second).otherwise(0),
+        "micro": micro,
+        "offset": offset,
+        "named_zone": zone.replace_strict(ZONE_NAMES, default=None, return_dtype=pl.String),
+    }
+    return [pl.when(valid).then(e).alias(f"{_TMP}{k}") for k, e in fields.items()]
+
+
+# ---------------------------------------------------------------- public API
+
+
+def parse_dates(
+    frame: pl.DataFrame, text: str = "text", language: str = "language"
+) -> pl.DataFrame:
+    """Parse the first date, time, zone and role cue of each text.
+
+    One row per text in, one row per text out (same order, all input columns
+    kept). Adds ``date_value`` (Date, as written), ``date_instant`` (UTC
+    Datetime, only when a time of day is written), ``date_zone_assumed``
+    (Boolean, null without instant) and ``date_role`` ("updated",
+    "published" or null). A missing ``language`` column reads as unknown.
+    """
+    lang = (
+        _primary_language(pl.col(language))
+        if language in frame.columns
+        else pl.lit(None, pl.String)
+    )
+    # Each stage materializes its columns so later stages never re-run a regex.
+    work = frame.with_columns(
+        pl.col(text).cast(pl.String).alias(f"{_TMP}text"),
+        lang.alias(f"{_TMP}lang"),
+    )
+    work = work.with_columns(_col("text").str.extract_groups(DATE_PATTERN).alias(f"{_TMP}groups"))
+    date_text = pl.coalesce(_col("groups").struct.field(g) for g in DATE_TEXT_GROUPS)
+    # Splitting on the matched text (a literal) is far cheaper than a second regex pass.
+    work = work.with_columns(_col("text").str.split_exact(date_text, 1).alias(f"{_TMP}parts"))
+    has_date = _col("parts").struct.field("field_1").is_not_null()
+    month_first = _col("lang").is_in(MONTH_FIRST_LANGUAGES).fill_null(False)
+    work = work.with_columns(
+        *_date_components(_col("groups"), month_first),
+        pl.when(has_date)
+        .then(_col("parts").struct.field("field_0"))
+        .otherwise(_col("text"))
+        .alias(f"{_TMP}before"),
+        pl.when(has_date).then(_col("parts").struct.field("field_1")).alias(f"{_TMP}after"),
+    )
+    # A time belongs to the date only when it is right next to it, so short windows suffice.
+    after_window = _col("after").str.slice(0, TIME_WINDOW_CHARS)
+    before_window = pl.when(has_date).then(_col("before").str.slice(-TIME_WINDOW_CHARS))
+    work = work.with_columns(
+        after_window.str.extract_groups(TIME_AFTER_DATE).alias(f"{_TMP}after_groups"),
+        before_window.str.extract_groups(TIME_BEFORE_DATE).alias(f"{_TMP}before_groups"),
+        _col("before").str.extract_all(CUE_PATTERN).list.last().alias(f"{_TMP}cue"),
+        pl.when(_is_real_date(_col("year"), _col("month"), _col("day")))
+        .then(pl.date(_col("year"), _col("month"), _col("day")))
+        .alias("date_value"),
+    )
+    # A time after the date is preferred over one before it.
+    after = _col("after_groups").struct.field
+    after_is_time = after("next").is_null() & (
+        after("mi").is_not_null() | after("ap").is_not_null() | after("unit").is_not_null()
+    )
+    work = work.with_columns(
+        pl.when(after_is_time)
+        .then(_col("after_groups"))
+        .otherwise(_col("before_groups"))
+        .alias(f"{_TMP}time_groups"),
+        _col("cue")
+        .str.replace(LEADING_NON_LETTER_PATTERN, "")
+        .str.to_lowercase()
+        .replace_strict(CUE_ROLES, default=None, return_dtype=pl.String)
+        .alias("date_role"),
+    )
+    work = work.with_columns(_time_fields(_col("time_groups")))
+    default_zone = _col("lang").replace_strict(LANGUAGE_ZONES, default=None, return_dtype=pl.String)
+    date_value = pl.col("date_value")
+    work = work.with_columns(
+        pl.datetime(
+            date_value.dt.year(),
+            date_value.dt.month(),
+            date_value.dt.day(),
+            _col("hour"),
+            _col("minute"),
+            _col("second"),
+            _col("micro"),
+        ).alias(f"{_TMP}naive"),
+        pl.when(_col("offset").is_null())
+        .then(pl.coalesce(_col("named_zone"), default_zone))
+        .alias(f"{_TMP}zone"),
+    )
+    zones = work.get_column(f"{_TMP}zone").drop_nulls().unique().sort().to_list()
+    naive, zone, offset = _col("naive"), _col("zone"), _col("offset")
+    # replace_time_zone takes one zone per call, so each zone present is converted on its own.
+    in_named_zone = [
+        pl.when(zone == z).then(
+            naive.dt.replace_time_zone(
+                z, ambiguous="earliest", non_existent="null"
+            ).dt.convert_time_zone("UTC")
+        )
+        for z in zones
+    ]
+    instant = (
+        pl.when(offset.is_not_null())
+        .then((naive - pl.duration(minutes=offset)).dt.replace_time_zone("UTC"))
+        .when(zone.is_not_null())
+        .then(pl.coalesce(in_named_zone) if in_named_zone else pl.lit(None, UTC_TIMESTAMP))
+        .otherwise(naive.dt.replace_time_zone("UTC"))
+        .cast(UTC_TIMESTAMP)
+    )
+    assumed = offset.is_null() & _col("named_zone").is_null()
+    work = work.with_columns(instant.alias("date_instant")).with_columns(
+        pl.when(pl.col("date_instant").is_not_null()).then(assumed).alias("date_zone_assumed")
+    )
+    return work.select(*frame.columns, *PARSED_COLUMNS)
+
+
+def is_date_line(text: pl.Expr) -> pl.Expr:
+    """Whether a line is mainly a date/time stamp; one value per line.
+
+    True when a date is written and, besides dates, times, cues, weekdays,
+    zone words and filler such as "Uhr" or "Lesezeit: 5 Minuten", at most a
+    few words remain (a short byline or city). False for prose that mentions
+    a date, for availability notices ("Verfügbar bis ...") and for nulls.
+    """
+    line = text.cast(pl.String)
+    other_words = (
+        line.str.extract_all(WORD_PATTERN)
+        .list.eval(pl.element().str.to_lowercase().is_in(sorted(DATE_LINE_WORDS)).not_())
+        .list.sum()
+    )
+    return (
+        line.str.contains(DATE_PATTERN)
+        & (line.str.len_chars() <= MAX_DATE_LINE_CHARS)
+        & (other_words <= MAX_OTHER_WORDS_ON_DATE_LINE)
+        & ~line.str.contains(NOT_DATE_CUE_PATTERN)
+    ).fill_null(False)

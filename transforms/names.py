@@ -1,0 +1,102 @@
+"""Personal names: natural case for names printed in capitals, and a name-shape test.
+
+Both functions return expressions, so they work on any frame column at the
+grain of that frame (one value in, one value out).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+# Lower-case particles of family names; printed in capitals they are lowered unless first.
+NAME_PARTICLES: tuple[str, ...] = (
+    "de", "da", "del", "della", "dei", "degli", "van", "von", "der", "den", "ter", "ten",
+    "la", "le", "du", "des", "dos", "das", "do", "di", "zu", "bin", "bint", "ibn", "al",
+)  # fmt: skip
+
+# A word counts as ALL CAPS when it has an upper-case letter, no lower-case letter and no digit.
+ALL_CAPS_WORD = r"^[^\p{Ll}\p{Lt}\d]*\p{Lu}[^\p{Ll}\p{Lt}\d]*$"
+# Roman numerals after a name ("Frank Franklin II") stay in capitals.
+ROMAN_NUMERAL = r"^(?:II|III|IV|VI|VII|VIII|IX|XI|XII)\.?$"
+# Scottish/Irish "MC" prefix: MCCARTHY -> McCarthy.
+MC_PREFIX = r"^Mc(\p{Ll})"
+# Lower-casing a Greek capital sigma gives σ; at the end of a word it is written ς.
+GREEK_WORD_FINAL_SIGMA = r"σ\b"
+
+# One word of a personal name: capitalised (Jean-Pierre, O'Neill, McDonald, R.Schmitt),
+# an initial (C., J.R.), or a short run of a script without case (CJK, Hangul, ...).
+CAPITALISED_WORD = r"^(?:[\p{Lu}\p{Lt}][\p{L}\p{M}'’.\-]*|\p{Lo}[\p{Lo}\p{M}]{0,3})$"
+# Characters that do not occur in a name: sentence punctuation, brackets, quotes, symbols.
+NON_NAME_CHARACTER = r"[,;:!?¿¡()\[\]{}\"“”„«»/\\|@#%&*+=<>©®™_~^$€£\d]"
+# A period after a word of three or more letters ends a sentence; initials and "Jr." do not.
+SENTENCE_PERIOD = r"\p{L}{3,}\.(?:\s|$)"
+MAX_NAME_WORDS = 5
+
+
+def _natural_word(word: pl.Expr, is_first: pl.Expr) -> pl.Expr:
+    """The natural-case form of one word of a name (one word in, one word out)."""
+    titled = word.str.to_titlecase()
+    # "MCCARTHY" -> "Mccarthy" -> "McCarthy": upper-case the letter after "Mc".
+    titled = (
+        pl.when(titled.str.contains(MC_PREFIX) & (titled.str.len_chars() > 3))
+        .then(
+            pl.lit("Mc")
+            + titled.str.slice(2, 1).str.to_uppercase()
+            + titled.str.slice(3)
+        )
+        .otherwise(titled)
+    )
+    titled = titled.str.replace_all(GREEK_WORD_FINAL_SIGMA, "ς")
+    lowered = word.str.to_lowercase()
+    return (
+        pl.when(~word.str.contains(ALL_CAPS_WORD))
+        .then(word)
+        .when(word.str.contains(ROMAN_NUMERAL) & ~is_first)
+        .then(word)
+        .when(lowered.is_in(NAME_PARTICLES) & ~is_first)
+        .then(lowered)
+        .otherwise(titled)
+    )
+
+
+def natural_case(name: pl.Expr) -> pl.Expr:
+    """Personal name with its ALL-CAPS words in natural case; mixed-case words are kept.
+
+    One value in, one value out. ``Brendan SMIALOWSKI`` -> ``Brendan Smialowski``,
+    ``JEAN-PIERRE MULLER`` -> ``Jean-Pierre Muller``, ``O'NEILL`` -> ``O'Neill``;
+    ``McDonald``, ``de la Cruz`` and ``Xi Jinping`` are unchanged. Particles printed
+    in capitals (``DE``, ``VAN``, ...) become lower case unless they open the name.
+    Spaces are kept exactly as given; scripts without case pass through.
+    """
+    words = name.str.split(" ")
+    element = pl.element()
+    # A word is "first" when no earlier word holds any letter (leading spaces give empty words).
+    has_letter = element.str.contains(r"\p{L}").cast(pl.Int32)
+    is_first = (has_letter.cum_sum() - has_letter) == 0
+    return words.list.eval(_natural_word(element, is_first)).list.join(" ")
+
+
+def is_person_name(text: pl.Expr) -> pl.Expr:
+    """True when the text has the shape of a personal name (one value in, one bool out).
+
+    1 to 5 words, each capitalised (or an initial, or a short word of a script
+    without case) or a lower-case particle, at least one capitalised word, no
+    digits, brackets, symbols or sentence punctuation. A shape test only: a desk
+    such as ``Redacción Gestión`` also passes; callers add their own lexicons.
+    """
+    stripped = text.str.strip_chars()
+    words = stripped.str.split(" ").list.eval(pl.element().filter(pl.element() != ""))
+    element = pl.element()
+    is_capitalised = element.str.contains(CAPITALISED_WORD)
+    is_particle = element.str.to_lowercase().is_in(NAME_PARTICLES) & ~is_capitalised
+    all_words_fit = words.list.eval((is_capitalised | is_particle).all()).list.first()
+    any_capitalised = words.list.eval(is_capitalised.any()).list.first()
+    n_words = words.list.len()
+    return (
+        (n_words >= 1)
+        & (n_words <= MAX_NAME_WORDS)
+        & all_words_fit.fill_null(False)
+        & any_capitalised.fill_null(False)
+        & ~stripped.str.contains(NON_NAME_CHARACTER)
+        & ~stripped.str.contains(SENTENCE_PERIOD)
+    ).fill_null(False)

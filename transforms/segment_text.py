@@ -1,0 +1,365 @@
+"""Segment plain-text dumps into classified blocks.
+
+The grain moves from one row per document to one row per non-blank line
+(a *block*), and every block gets a ``kind``:
+
+``title``, ``summary``, ``byline``, ``date``, ``paragraph``, ``subheadline``,
+``caption``, ``credit``, ``duplicate`` (a block printed again, e.g. a caption),
+``related_heading``, ``related_item``, ``tags_heading``, ``tag``,
+``boilerplate`` and ``noise`` (short fragments of navigation or teasers).
+
+Everything is vectorized: line features are expressions, context comes from
+window functions over ``doc_id`` (shift for neighbours, cumulative sums for
+regions).
+"""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+
+from transforms import bylines, credits, dates
+from transforms.lexicon import load
+
+CUES = load("cues")
+
+# The scraper's optional first token: the date the record was stamped.
+HEADER_DATE_PATTERN = r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b[ \t]*\n?"
+# Invisible characters that scrapers leave in text (zero-width, soft hyphen, BOM).
+INVISIBLE_PATTERN = "[\u200b\u200c\u200d\u2060\ufeff\u00ad]"
+WORD_PATTERN = r"\S+"
+# A line ends like a sentence: final punctuation, possibly inside closing quotes or brackets.
+SENTENCE_END_PATTERN = r"[.!?…:;][\"'”’»)\]]*$"
+# A line ends with a period-like mark, which titles and headings rarely do.
+PERIOD_END_PATTERN = r"[.:;][\"'”’»)\]]*$"
+# Characters trimmed before comparing a line with the cue lexicons.
+CUE_TRIM = " \t:.-–—|•·>»«*#"
+# "CUE: text" — a cue followed by a colon and the linked title on the same line.
+INLINE_CUE_SEPARATOR = r"^[^:]{2,40}:\s*"
+# Scraper gaps where a link's text was dropped: ", ," and "( )".
+EMPTY_PUNCTUATION_GAP = r",\s*,|\(\s*\)"
+
+# Block size limits used by the rules below (in words).
+MIN_PARAGRAPH_WORDS = 12
+MAX_HEADING_WORDS = 16
+MAX_TITLE_WORDS = 40
+MAX_ITEM_WORDS = 30
+MAX_TAG_WORDS = 6
+# Bylines and dates belong to the head of an article: this share of its lines.
+HEAD_SHARE = 0.5
+
+
+def _alternation(phrases: list[str]) -> str:
+    return "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+
+
+BOILERPLATE_EXACT = sorted(set(CUES["boilerplate_exact"]))
+BOILERPLATE_PREFIX_PATTERN = rf"^(?:{_alternation(CUES['boilerplate_prefix'])})"
+END_OF_ARTICLE = sorted(set(CUES["end_of_article"]))
+RELATED_LIST = sorted(set(CUES["related_list"]))
+RELATED_INLINE = sorted(set(CUES["related_inline"]))
+RELATED_INLINE_PATTERN = rf"^(?:{_alternation(CUES['related_inline'])})\s*:\s*\S"
+TAGS_HEADING = sorted(set(CUES["tags_heading"]))
+TAGS_INLINE_PATTERN = rf"^(?:{_alternation(CUES['tags_heading'])})\s*:\s*\S"
+BYLINE_HEADING = sorted(set(CUES["byline_heading"]))
+LINK_GAP_PATTERN = (
+    r"(?i)(?:^|\s)(?:"
+    + _alternation(sorted({w for words in CUES["link_gap_function_words"].values() for w in words}))
+    + r")\s+(?:"
+    + _alternation(CUES["link_gap_followers"])
+    + r"|,)\s"
+)
+
+
+def strip_header_date(docs: pl.DataFrame, text: str = "text") -> pl.DataFrame:
+    """One row per document in and out: adds ``header_date`` (Date) and drops the token from ``text``."""
+    token = pl.col(text).str.extract(HEADER_DATE_PATTERN, 1)
+    return docs.with_columns(
+        header_date=token.str.to_date("%Y-%m-%d", strict=False),
+        **{text: pl.col(text).str.replace(HEADER_DATE_PATTERN, "")},
+    )
+
+
+def split_blocks(docs: pl.DataFrame, text: str = "text", max_line_chars: int = 200_000) -> pl.DataFrame:
+    """One row per document (``doc_id``, ``text``) in; one row per non-blank line out.
+
+    Columns out: ``doc_id``, ``block_no`` (0-based over non-blank lines),
+    ``text`` (trimmed, invisible characters dropped), ``blank_before``,
+    ``blank_after`` (a blank line separates it from its neighbour).
+    """
+    lines = (
+        docs.select("doc_id", pl.col(text).str.replace_all(INVISIBLE_PATTERN, "").str.split("\n").alias("text"))
+        .explode("text")
+        .with_columns(pl.col("text").fill_null("").str.strip_chars().str.slice(0, max_line_chars))
+    )
+    blank = pl.col("text") == ""
+    return (
+        lines.with_columns(
+            blank_before=blank.shift(1, fill_value=False).over("doc_id"),
+            blank_after=blank.shift(-1, fill_value=False).over("doc_id"),
+        )
+        .filter(~blank)
+        .with_columns(block_no=pl.int_range(pl.len(), dtype=pl.Int32).over("doc_id"))
+        .select("doc_id", "block_no", "text", "blank_before", "blank_after")
+    )
+
+
+def _cue_key(text: pl.Expr) -> pl.Expr:
+    return text.str.to_lowercase().str.strip_chars(CUE_TRIM)
+
+
+def add_block_features(blocks: pl.DataFrame) -> pl.DataFrame:
+    """One row per block in and out: adds the line features the rules read."""
+    text = pl.col("text")
+    key = _cue_key(text)
+    doc = "doc_id"
+    blocks = credits.split_caption_credit(blocks, "text")
+    return blocks.with_columns(
+        n_words=text.str.count_matches(WORD_PATTERN).cast(pl.Int32),
+        n_blocks=pl.len().over(doc).cast(pl.Int32),
+        ends_sentence=text.str.contains(SENTENCE_END_PATTERN),
+        ends_period=text.str.contains(PERIOD_END_PATTERN),
+        is_boilerplate=key.is_in(BOILERPLATE_EXACT) | key.str.contains(BOILERPLATE_PREFIX_PATTERN),
+        is_end_marker=key.is_in(END_OF_ARTICLE),
+        is_related_list=key.is_in(RELATED_LIST),
+        is_related_cue=key.is_in(RELATED_INLINE),
+        is_related_inline=key.str.contains(RELATED_INLINE_PATTERN),
+        is_tags_heading=key.is_in(TAGS_HEADING),
+        is_tags_inline=key.str.contains(TAGS_INLINE_PATTERN),
+        is_byline_heading=key.is_in(BYLINE_HEADING),
+        is_credit=credits.is_credit_line(text),
+        is_byline=bylines.is_byline_line(text),
+        is_name=bylines.is_name_line(text),
+        is_date=dates.is_date_line(text),
+        occurrence=pl.int_range(pl.len()).over([doc, "text"]),
+        repeats_previous=(text == text.shift(1).over(doc)),
+    )
+
+
+def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
+    """One row per block (with features) in and out: adds ``kind``."""
+    doc = "doc_id"
+    c = pl.col
+    uses_blank_lines = c("blank_before").mean().over(doc) > 0.2
+
+    # Regions: the article ends at a reader notice; tags blocks end the body.
+    ended = c("is_end_marker").cast(pl.Int32).cum_sum().over(doc) > 0
+    blocks = blocks.with_columns(ended=ended)
+
+    # Segments opened by a heading (related list, related cue, tags, byline heading).
+    is_heading = c("is_related_list") | c("is_related_cue") | c("is_tags_heading") | c("is_byline_heading")
+    blocks = blocks.with_columns(
+        segment=is_heading.cast(pl.Int32).cum_sum().over(doc),
+        is_heading=is_heading,
+    )
+    heading_kind = (
+        pl.when(c("is_related_list"))
+        .then(pl.lit("related_list"))
+        .when(c("is_related_cue"))
+        .then(pl.lit("related_cue"))
+        .when(c("is_tags_heading"))
+        .then(pl.lit("tags"))
+        .when(c("is_byline_heading"))
+        .then(pl.lit("byline"))
+    )
+    blocks = blocks.with_columns(
+        segment_kind=heading_kind.first().over([doc, "segment"]),
+        index_in_segment=pl.int_range(pl.len()).over([doc, "segment"]),
+        segment_opened=c("is_heading").first().over([doc, "segment"]),
+    )
+    # An item run stops at the first block that cannot be an item (too long, a
+    # blank-line gap after the first item in dumps that use blank lines, boilerplate).
+    item_limit = (
+        pl.when(c("segment_kind") == "tags").then(MAX_TAG_WORDS).otherwise(MAX_ITEM_WORDS)
+    )
+    breaks_run = (
+        (c("index_in_segment") > 0)
+        & (
+            (c("n_words") > item_limit)
+            | c("is_boilerplate")
+            | c("is_end_marker")
+            | (uses_blank_lines & c("blank_before") & (c("index_in_segment") > 1))
+            | ((c("segment_kind") == "related_cue") & (c("index_in_segment") > 1))
+            | ((c("segment_kind") == "byline") & (c("index_in_segment") > 1))
+            # A full sentence after a list of titles is the body resuming.
+            | (c("ends_period") & (c("n_words") >= 8))
+        )
+    )
+    blocks = blocks.with_columns(
+        in_item_run=c("segment_opened")
+        & (c("index_in_segment") > 0)
+        & (breaks_run.cast(pl.Int32).cum_sum().over([doc, "segment"]) == 0)
+    )
+    tags_started = (c("is_tags_heading") | c("is_tags_inline")).cast(pl.Int32).cum_sum().over(doc) > 0
+
+    # Captions: inline credit with a cue, or the block before a credit line.
+    next_is_credit = c("is_credit").shift(-1, fill_value=False).over(doc)
+    has_inline_credit = c("credit_raw").is_not_null() & c("caption").is_not_null()
+    paragraph_like = (
+        (c("n_words") >= MIN_PARAGRAPH_WORDS)
+        & ~c("is_boilerplate")
+        & ~c("is_credit")
+        & ~c("is_heading")
+        & ~c("in_item_run")
+        & ~c("ended")
+    )
+    blocks = blocks.with_columns(paragraph_like=paragraph_like)
+    position = c("block_no") / c("n_blocks")
+    in_head = (position < HEAD_SHARE) | (c("block_no") < 8)
+    first_paragraph = (
+        pl.when(c("paragraph_like") & ~c("is_date") & ~c("is_byline") & ~has_inline_credit & ~next_is_credit)
+        .then(c("block_no"))
+        .min()
+        .over(doc)
+    )
+    meta_line = (c("is_byline") | c("is_date")) & in_head & ~c("paragraph_like")
+    last_meta = pl.when(meta_line & (c("block_no") < first_paragraph + 12)).then(c("block_no")).max().over(doc)
+    blocks = blocks.with_columns(
+        first_paragraph=first_paragraph.fill_null(c("n_blocks")),
+        last_meta=last_meta.fill_null(-1),
+        next_is_credit=next_is_credit,
+        has_inline_credit=has_inline_credit,
+    )
+    body_start = pl.max_horizontal(c("first_paragraph"), pl.min_horizontal(c("last_meta") + 1, c("n_blocks")))
+    in_header = c("block_no") < body_start
+    blocks = blocks.with_columns(in_header=in_header)
+
+    next_paragraph_like = c("paragraph_like").shift(-1, fill_value=False).over(doc) | (
+        c("ends_sentence").shift(-1, fill_value=False).over(doc)
+        & (c("n_words").shift(-1, fill_value=0).over(doc) >= 6)
+    )
+    heading_shaped = (
+        (c("n_words") >= 2)
+        & (c("n_words") <= MAX_HEADING_WORDS)
+        & ~c("ends_period")
+    )
+    title_candidate = (
+        in_header
+        & (c("n_words") >= 3)
+        & (c("n_words") <= MAX_TITLE_WORDS)
+        & ~c("ends_period")
+        & ~c("is_boilerplate")
+        & ~c("is_byline")
+        & ~c("is_date")
+        & ~c("is_credit")
+        & ~c("is_heading")
+        & ~c("in_item_run")
+        & ~has_inline_credit
+        & ~next_is_credit
+        & (c("occurrence") == 0)
+    )
+    preferred = title_candidate & (c("n_words") >= 5)
+    title_no = pl.coalesce(
+        pl.when(preferred).then(c("block_no")).min().over(doc),
+        pl.when(title_candidate).then(c("block_no")).min().over(doc),
+    )
+    blocks = blocks.with_columns(title_no=title_no)
+    is_title = c("block_no") == c("title_no")
+    is_summary = (
+        in_header
+        & c("paragraph_like")
+        & (c("block_no") > c("title_no").fill_null(-1))
+        & (c("occurrence") == 0)
+        & ~has_inline_credit
+        & ~next_is_credit
+        & ~c("is_byline")
+        & ~c("is_date")
+    )
+
+    # A bare name is a byline only beside a byline, a date or the title.
+    meta_or_title = c("is_byline") | c("is_date") | is_title
+    near_meta = meta_or_title.shift(1, fill_value=False).over(doc) | meta_or_title.shift(-1, fill_value=False).over(doc)
+    kind = (
+        pl.when(c("ended"))
+        .then(pl.lit("boilerplate"))
+        .when(c("is_heading") & c("is_related_list"))
+        .then(pl.lit("related_heading"))
+        .when(c("is_heading") & c("is_related_cue"))
+        .then(pl.lit("related_heading"))
+        .when(c("is_related_inline"))
+        .then(pl.lit("related_item"))
+        .when(c("is_heading") & c("is_tags_heading"))
+        .then(pl.lit("tags_heading"))
+        .when(c("is_tags_inline"))
+        .then(pl.lit("tag"))
+        .when(c("is_heading"))
+        .then(pl.lit("boilerplate"))
+        .when(c("in_item_run") & (c("segment_kind") == "tags"))
+        .then(pl.lit("tag"))
+        .when(c("in_item_run") & (c("segment_kind") == "byline"))
+        .then(pl.lit("byline"))
+        .when(c("in_item_run"))
+        .then(pl.lit("related_item"))
+        .when(c("is_boilerplate"))
+        .then(pl.lit("boilerplate"))
+        .when(c("repeats_previous"))
+        .then(pl.lit("duplicate"))
+        .when(has_inline_credit & (c("occurrence") == 0))
+        .then(pl.lit("caption"))
+        .when(has_inline_credit)
+        .then(pl.lit("duplicate"))
+        .when(c("is_byline") & in_head)
+        .then(pl.lit("byline"))
+        .when(c("is_credit"))
+        .then(pl.lit("credit"))
+        .when(c("is_date") & in_head)
+        .then(pl.lit("date"))
+        .when(next_is_credit & (c("n_words") >= 2))
+        .then(pl.lit("caption"))
+        .when(is_title)
+        .then(pl.lit("title"))
+        .when(is_summary)
+        .then(pl.lit("summary"))
+        .when(in_header & c("is_name") & near_meta)
+        .then(pl.lit("byline"))
+        .when(in_header)
+        .then(pl.lit("noise"))
+        .when(tags_started)
+        .then(pl.lit("noise"))
+        .when(c("occurrence") > 0)
+        .then(pl.lit("duplicate"))
+        .when(c("paragraph_like") | (c("ends_sentence") & (c("n_words") >= 3)))
+        .then(pl.lit("paragraph"))
+        .when(heading_shaped & next_paragraph_like)
+        .then(pl.lit("subheadline"))
+        .when(c("n_words") >= 6)
+        .then(pl.lit("paragraph"))
+        .otherwise(pl.lit("noise"))
+    )
+    return blocks.with_columns(kind=kind)
+
+
+def segment_text(docs: pl.DataFrame, max_line_chars: int = 200_000) -> pl.DataFrame:
+    """One row per document (``doc_id``, ``text``) in; one classified row per block out."""
+    return (
+        split_blocks(docs, "text", max_line_chars)
+        .pipe(add_block_features)
+        .pipe(classify_blocks)
+    )
+
+
+def count_link_gaps(text: pl.Expr) -> pl.Expr:
+    """Places in ``text`` where a scraper dropped a link's text (``chino, , y``, ``entre y Rusia``)."""
+    return (text.str.count_matches(EMPTY_PUNCTUATION_GAP) + text.str.count_matches(LINK_GAP_PATTERN)).cast(
+        pl.Int32
+    )
+
+
+def related_title(text: pl.Expr) -> pl.Expr:
+    """The linked title of a related block: the text after an inline ``CUE:``."""
+    return (
+        pl.when(_cue_key(text).str.contains(RELATED_INLINE_PATTERN))
+        .then(text.str.replace(INLINE_CUE_SEPARATOR, ""))
+        .otherwise(text)
+        .str.strip_chars()
+    )
+
+
+def inline_tags(text: pl.Expr) -> pl.Expr:
+    """The tags of a ``Tags: a, b, c`` block as a list (one tag per other block)."""
+    return (
+        pl.when(_cue_key(text).str.contains(TAGS_INLINE_PATTERN))
+        .then(text.str.replace(INLINE_CUE_SEPARATOR, "").str.split(","))
+        .otherwise(pl.concat_list(text))
+    )
