@@ -527,7 +527,7 @@ CREDITISH = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(st.lists(st.one_of(st.none(), st.text(), CREDITISH), max_size=6))
 def test_functions_never_raise(values: list[str | None]) -> None:
     frame = pl.DataFrame({"text": values}, schema={"text": pl.String})
@@ -548,7 +548,7 @@ def test_functions_never_raise(values: list[str | None]) -> None:
         assert group["position"].to_list() == list(range(group.height))
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(st.lists(st.one_of(st.text(), CREDITISH), max_size=6))
 def test_split_caption_credit_is_idempotent_on_captions(values: list[str]) -> None:
     once = split_caption_credit(pl.DataFrame({"text": values}, schema={"text": pl.String}))

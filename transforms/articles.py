@@ -246,13 +246,14 @@ def build_article_tables(
 
     body = _per_doc_text(blocks, BODY_KINDS, "body_text")
     summary = _per_doc_text(blocks, ("summary",), "summary")
-    has_content = body.select("doc_id")
+    titles = _first_text(blocks, "title", "found_title")
+    has_content = pl.concat([body.select("doc_id"), titles.select("doc_id")]).unique()
     empty = docs.join(has_content, on="doc_id", how="anti")
     rejects.append(
         empty.select(
             "source_uri",
             reason=pl.lit("no_article_text"),
-            detail=pl.lit("No article paragraphs were found: the text is empty or only boilerplate."),
+            detail=pl.lit("Neither a title nor article paragraphs were found: the text is empty or only boilerplate."),
         )
     )
     docs = docs.join(has_content, on="doc_id", how="semi")
@@ -279,7 +280,7 @@ def build_article_tables(
         docs.join(ids, on="doc_id")
         .join(body, on="doc_id", how="left")
         .join(summary, on="doc_id", how="left")
-        .join(_first_text(blocks, "title", "found_title"), on="doc_id", how="left")
+        .join(titles, on="doc_id", how="left")
         .join(_bylines(blocks), on="doc_id", how="left")
         .join(_dates(blocks, docs), on="doc_id", how="left")
         .join(_record_dates(docs), on="doc_id", how="left")
@@ -328,6 +329,7 @@ def build_article_tables(
     articles = articles.join(tagged.with_columns(has_tags=pl.lit(True)), on="article_id", how="left")
     flags = [
         pl.when(pl.col("title").is_null()).then(pl.lit("no_title")),
+        pl.when(pl.col("body_text").is_null()).then(pl.lit("no_body")),
         pl.when(no_stated_date & has_header_date).then(pl.lit("date_from_header")),
         pl.when(pl.col("published_date").is_null()).then(pl.lit("no_date")),
         pl.when(pl.col("byline_raw").is_null()).then(pl.lit("no_byline")),

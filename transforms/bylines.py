@@ -84,21 +84,63 @@ AUTHOR_END = (
     r"|\s+(?i:" + TRAILER_WORDS + "|" + FOLLOW_WORDS + r")\b|\s+\S*(?i:" + ROLE_STEMS + r"))"
 )
 FIRST_AUTHOR = (
-    r"(?:" + MULTI_WORD_NAME + "|" + ACRONYM + r"|(?i:" + AGENCY_ALIAS_WORDS + r")\b|"
-    + DESK_WORD + "|" + LOWER_CASE_BRAND + ")"
+    r"(?:"
+    + MULTI_WORD_NAME
+    + "|"
+    + ACRONYM
+    + r"|(?i:"
+    + AGENCY_ALIAS_WORDS
+    + r")\b|"
+    + DESK_WORD
+    + "|"
+    + LOWER_CASE_BRAND
+    + ")"
 )
 # Byline prefixes as they open a line; the weak ones only before a multi-word name.
-PREFIX = r"^(?i:" + PREFIX_WORDS + r")(?:\s*:\s*|\s+)"
-COLON_PREFIX = r"^(?i:" + COLON_PREFIX_WORDS + r")\s*:\s*"
-WEAK_PREFIX_BEFORE_NAME = r"^(?i:" + WEAK_PREFIX_WORDS + r")\s+(" + MULTI_WORD_NAME + ")"
+PREFIX_WORD = (
+    r"(?:(?i:" + PREFIX_WORDS + r")(?:\s*:\s*|\s+)|(?i:" + COLON_PREFIX_WORDS + r")\s*:\s*)"
+)
+WEAK_PREFIX_WORD = r"(?i:" + WEAK_PREFIX_WORDS + r")\s+"
+# A run of prefixes ("Texto: Por ...") ending in a prefix, or in a weak prefix before a
+# multi-word name (captured); stripped as one, so stripping is idempotent.
+PREFIX = (
+    r"^(?:"
+    + PREFIX_WORD
+    + "|"
+    + WEAK_PREFIX_WORD
+    + r")*(?:"
+    + PREFIX_WORD
+    + "|"
+    + WEAK_PREFIX_WORD
+    + "("
+    + MULTI_WORD_NAME
+    + "))"
+)
 PREFIXED_BYLINE = (
-    r"(?:" + PREFIX + "|" + COLON_PREFIX + ")" + FIRST_AUTHOR + AUTHOR_END
-    + "|" + WEAK_PREFIX_BEFORE_NAME + AUTHOR_END
+    r"^(?:"
+    + PREFIX_WORD
+    + "|"
+    + WEAK_PREFIX_WORD
+    + r")*(?:"
+    + PREFIX_WORD
+    + FIRST_AUTHOR
+    + "|"
+    + WEAK_PREFIX_WORD
+    + MULTI_WORD_NAME
+    + ")"
+    + AUTHOR_END
 )
 # A line that is only a desk: "Redacción Gestión", "La Rédaction", "Redaktion hessenschau.de".
 DESK_LINE = (
-    r"^(?:(?i:" + PREFIX_WORDS + r")\s*:?\s+)?(?:[\p{L}\p{N}.'’]+[\s\-])?" + DESK_WORD
-    + r"(?:\s+(?:(?i:" + DESK_PREPOSITIONS + r")\s+)?" + OUTLET_WORD + r"){0,4}$"
+    r"^(?:(?i:"
+    + PREFIX_WORDS
+    + r")\s*:?\s+)?(?:[\p{L}\p{N}.'’]+[\s\-])?"
+    + DESK_WORD
+    + r"(?:\s+(?:(?i:"
+    + DESK_PREPOSITIONS
+    + r")\s+)?"
+    + OUTLET_WORD
+    + r"){0,4}$"
 )
 # Dates and times that follow a name in a byline: 24.04.2024, 19:35, 4 Febbraio 2025,
 # Sep 2, 2024, 2026-01-06, "2 minutes ago".
@@ -109,21 +151,41 @@ DATE_OR_TIME = (
 )
 # A name followed by a date, a publication stamp or a job title (no prefix).
 NAME_WITH_TRAILER = (
-    r"^" + MULTI_WORD_NAME + r"(?:\s*[|•·,]\s*|\s+[-–—]\s+|\s*)(?:" + DATE_OR_TIME
-    + r"|(?i:" + TRAILER_WORDS + r")\b|\S*(?i:" + ROLE_STEMS + r"))"
+    r"^"
+    + MULTI_WORD_NAME
+    + r"(?:\s*[|•·,]\s*|\s+[-–—]\s+|\s*)(?:"
+    + DATE_OR_TIME
+    + r"|(?i:"
+    + TRAILER_WORDS
+    + r")\b|\S*(?i:"
+    + ROLE_STEMS
+    + r"))"
 )
 # Two or more names and nothing else: "Julia Vergin | Clare Roth", "Ana Gil y Luis Paz (Madrid)";
 # not "/", which joins the parties of a photo credit.
 NAME_LIST_SEPARATOR = r"\s*(?:[,;|&]|\s(?:" + CONJUNCTION_WORDS + r")\s)\s*"
 NAME_LIST_LINE = (
-    r"^" + MULTI_WORD_NAME + r"(?:" + NAME_LIST_SEPARATOR + MULTI_WORD_NAME + r")+"
+    r"^"
+    + MULTI_WORD_NAME
+    + r"(?:"
+    + NAME_LIST_SEPARATOR
+    + MULTI_WORD_NAME
+    + r")+"
     + r"(?:\s*[(\[][^()\[\]]*[)\]])?$"
 )
 # A line of two to four capitalised words, optionally with ", dpa" or "(AFP)".
 NAME_LINE = (
-    r"^" + CAPITALISED_WORD + r"(?:\s+(?:(?:" + PARTICLE_WORDS + r")\s+){0,2}"
-    + CAPITALISED_WORD + r"){1,3}(?:\s*,\s*(?i:" + AGENCY_ALIAS_WORDS + r")|\s*[(\[]\s*(?i:"
-    + AGENCY_ALIAS_WORDS + r")\s*[)\]])?$"
+    r"^"
+    + CAPITALISED_WORD
+    + r"(?:\s+(?:(?:"
+    + PARTICLE_WORDS
+    + r")\s+){0,2}"
+    + CAPITALISED_WORD
+    + r"){1,3}(?:\s*,\s*(?i:"
+    + AGENCY_ALIAS_WORDS
+    + r")|\s*[(\[]\s*(?i:"
+    + AGENCY_ALIAS_WORDS
+    + r")\s*[)\]])?$"
 )
 # A line in capitals only (a shouted headline) is not a list of names.
 NO_LOWER_CASE = r"^[^\p{Ll}]*$"
@@ -152,9 +214,7 @@ SEGMENT_MARK = "\x1f"
 # Tails cut from one author segment: a place, a word glued to the surname, a job title.
 LOCATION_TAIL = r"(?:^|\s+)(?:" + LOCATION_WORDS + r")\s+.*$"
 GLUED_TAIL = r"(\p{Lu}\p{Ll}{4,})[\p{Lu}\d].*$"
-ROLE_TAIL = (
-    r"(?i)(?:^|\s+)(?:(?:" + ROLE_MODIFIER_WORDS + r")\s+)*\S*(?:" + ROLE_STEMS + r").*$"
-)
+ROLE_TAIL = r"(?i)(?:^|\s+)(?:(?:" + ROLE_MODIFIER_WORDS + r")\s+)*\S*(?:" + ROLE_STEMS + r").*$"
 EMPLOYER_TAIL = r"\s+(?i:" + EMPLOYER_WORDS + r")\s+(.+)$"
 LEADING_EDGE = r"^[\s\p{P}\p{S}]+"
 # A final period stays: it ends an initial ("Miguel A.").
@@ -162,11 +222,17 @@ TRAILING_EDGE = r"[[\s\p{P}\p{S}]--[.]]+$"
 DESK_IN_SEGMENT = r"(?:^|[\s\-])" + DESK_WORD + r"(?:$|\s+)"
 # The desk word with its article and preposition: what is left names the outlet.
 DESK_WITH_FUNCTION_WORDS = (
-    r"(?:^|[\s\-])(?:(?i:" + DESK_ARTICLES + r")\s+)?" + DESK_WORD
-    + r"(?:\s+(?i:" + DESK_PREPOSITIONS + r"))?(?:$|\s+)"
+    r"(?:^|[\s\-])(?:(?i:"
+    + DESK_ARTICLES
+    + r")\s+)?"
+    + DESK_WORD
+    + r"(?:\s+(?i:"
+    + DESK_PREPOSITIONS
+    + r"))?(?:$|\s+)"
 )
-# Brand-like names (t-online, ORF.at) rather than a person's initials (jse).
+# Brand-like names (t-online, ORF.at, TPN) rather than a person's initials (jse).
 BRAND_SHAPE = r"[.\-]"
+ACRONYM_ONLY = r"^\p{Lu}{2,5}$"
 
 
 def clean_byline(text: pl.Expr) -> pl.Expr:
@@ -226,11 +292,7 @@ def is_byline_line(text: pl.Expr) -> pl.Expr:
 
 def _strip_prefix(line: pl.Expr) -> pl.Expr:
     """The line without its byline prefix (one line in, one out)."""
-    return (
-        line.str.replace(PREFIX, "")
-        .str.replace(COLON_PREFIX, "")
-        .str.replace(WEAK_PREFIX_BEFORE_NAME, "${1}")
-    )
+    return line.str.replace(PREFIX, "${1}")
 
 
 def _strip_edges(text: pl.Expr) -> pl.Expr:
@@ -277,7 +339,8 @@ def split_bylines(
             .str.split(SEGMENT_MARK)
         )
         .explode("_segment")
-        .with_columns(_printed=_strip_edges(pl.col("_segment")))
+        # Each author may carry its own prefix: "Por Ana Gil y por Luis Paz".
+        .with_columns(_printed=_strip_edges(_strip_prefix(_strip_edges(pl.col("_segment")))))
         .filter(pl.col("_printed").str.contains(r"\p{L}").fill_null(False))
         .with_columns(_is_first=pl.int_range(pl.len()).over("_line_order") == 0)
     )
@@ -298,7 +361,8 @@ def split_bylines(
             _is_desk=pl.col("_printed").str.contains(DESK_IN_SEGMENT)
             & (~pl.col("_printed").str.contains(ROLE_TAIL) | (bare.str.count_matches(r"\S+") < 2)),
             _is_outlet=(tag_key(pl.col("_bare")) == tag_key(pl.col("_outlet"))).fill_null(False),
-            _is_person=is_person_name(pl.col("_bare")),
+            _is_person=is_person_name(pl.col("_bare"))
+            & ~pl.col("_bare").str.contains(ACRONYM_ONLY),
             _n_words=pl.col("_bare").str.count_matches(r"\S+"),
             _desk_organization=_strip_edges(
                 pl.col("_printed")
@@ -324,7 +388,10 @@ def split_bylines(
             .then(pl.lit("agency"))
             .when(pl.col("_is_desk") | pl.col("_is_outlet"))
             .then(pl.lit("desk"))
-            .when(pl.col("_is_person") | ~pl.col("_bare").str.contains(BRAND_SHAPE))
+            .when(
+                pl.col("_is_person")
+                | ~pl.col("_bare").str.contains(BRAND_SHAPE + "|" + ACRONYM_ONLY)
+            )
             .then(pl.lit("person"))
             .otherwise(pl.lit("desk")),
         )

@@ -115,6 +115,8 @@ CAPTION_TAIL_EQUALS = r"^(?s)(.*)＝([^＝]+)$"
 TAIL_SEPARATED = r"^(?s)(.*?)\s*(?:\||\s[-–—])\s+(\S.*)$"
 # Punctuation around a credit that is not part of it.
 CREDIT_WRAPPING = " \t\n|-–—,;:·•()（）[]"
+# The same around the caption that remains; its brackets are kept ("(Archivbild)").
+CAPTION_TRAILING_WRAPPING = " \t\n|-–—,;:·•"
 COPYRIGHT_MARK_START = rf"^{_COPYRIGHT_MARK}\s*"
 
 # A caption label: "(COMBO) ...", "FILE PHOTO - ...", "ARCHIVO: ...".
@@ -260,19 +262,33 @@ def _is_bracketed_credit(content: pl.Expr) -> pl.Expr:
     ).fill_null(False)
 
 
-def _candidate(text: pl.Expr, pattern: str, accept) -> tuple[pl.Expr, pl.Expr]:
-    """(caption, credit) for one way of finding a credit; nulls when it does not apply."""
-    caption = text.str.extract(pattern, 1)
-    credit = text.str.extract(pattern, 2)
-    ok = credit.is_not_null() & accept(credit)
-    return (
-        pl.when(ok).then(caption).otherwise(None),
-        pl.when(ok).then(credit).otherwise(None),
-    )
-
-
 def _always(credit: pl.Expr) -> pl.Expr:
     return credit.str.contains(HAS_LETTER)
+
+
+# How a caption's credit is found, in order of preference: (name, pattern, acceptance test).
+# 1. a closing bracket holding a credit; 2. the last cue (label, phrase, copyright mark);
+# 3. a cue-less credit after the last sentence end; 4. after a bar or dash; 5. the whole text.
+_BRACKET_WAY = ("bracket", CAPTION_TRAILING_BRACKETS, _is_bracketed_credit)
+_CUE_WAYS = (
+    ("label", CAPTION_LABEL_CUE, _always),
+    ("glued_label", CAPTION_GLUED_LABEL_CUE, _always),
+    ("phrase", CAPTION_PHRASE_CUE, _always),
+    ("copyright", CAPTION_COPYRIGHT_CUE, _always),
+)
+_TAIL_WAYS = (
+    ("tail", CAPTION_TAIL_AFTER_SPACE, _is_tail_credit),
+    ("glued_tail", CAPTION_TAIL_GLUED, _is_tail_credit),
+    ("equals_tail", CAPTION_TAIL_EQUALS, _is_tail_credit),
+)
+# Intermediate columns are computed in stages (a lazy frame) so that each is evaluated
+# once; nesting them into one expression would repeat the costly ones many times.
+_TMP = "__caption_credit_"
+_CAPTION_COLUMNS = ("caption", "credit_raw", "caption_label")
+
+
+def _tmp(name: str) -> pl.Expr:
+    return pl.col(_TMP + name)
 
 
 def split_caption_credit(frame: pl.DataFrame, text: str = "text") -> pl.DataFrame:
@@ -284,68 +300,95 @@ def split_caption_credit(frame: pl.DataFrame, text: str = "text") -> pl.DataFram
     ``caption_label`` (a leading label such as ``COMBO`` or ``FILES``, upper case;
     the caption keeps it as printed).
     """
-    source = pl.col(text).str.strip_chars()
-    # 1. A closing bracket with a credit in it.
-    bracket = _candidate(source, CAPTION_TRAILING_BRACKETS, _is_bracketed_credit)
-    # 2. The last cue (label, phrase, copyright mark) anywhere in the caption.
-    cues = [
-        _candidate(source, pattern, _always)
-        for pattern in (
-            CAPTION_LABEL_CUE,
-            CAPTION_GLUED_LABEL_CUE,
-            CAPTION_PHRASE_CUE,
-            CAPTION_COPYRIGHT_CUE,
+    ways = (_BRACKET_WAY, *_CUE_WAYS, *_TAIL_WAYS)
+    source = _tmp("source")
+    staged = (
+        frame.lazy()
+        .with_columns(pl.col(text).str.strip_chars().alias(_TMP + "source"))
+        .with_columns(
+            *(
+                expr
+                for name, pattern, _ in ways
+                for expr in (
+                    source.str.extract(pattern, 1).alias(_TMP + name + "_caption"),
+                    source.str.extract(pattern, 2).alias(_TMP + name + "_credit"),
+                )
+            ),
+            source.str.extract(CAPTION_TAIL_AFTER_SPACE, 2)
+            .fill_null(source)
+            .alias(_TMP + "tail_text"),
         )
-    ]
-    # The cue that starts last wins: its caption is the longest.
-    cue_caption_length = pl.max_horizontal(
-        *(caption.str.len_chars() for caption, _ in cues)
-    )
-    cue_caption = pl.coalesce(
-        *(
-            pl.when(caption.str.len_chars() == cue_caption_length).then(caption)
-            for caption, _ in cues
+        .with_columns(
+            _tmp("tail_text").str.extract(TAIL_SEPARATED, 1).alias(_TMP + "separated_head"),
+            _tmp("tail_text").str.extract(TAIL_SEPARATED, 2).alias(_TMP + "separated_credit"),
+        )
+        .with_columns(
+            *(
+                (
+                    _tmp(name + "_credit").is_not_null() & accept(_tmp(name + "_credit"))
+                ).alias(_TMP + name + "_ok")
+                for name, _, accept in ways
+            ),
+            (
+                _tmp("separated_credit").is_not_null()
+                & _is_tail_credit(_tmp("separated_credit"))
+            ).alias(_TMP + "separated_ok"),
+            is_credit_line(source).alias(_TMP + "whole_ok"),
+        )
+        .with_columns(
+            # The cue that starts last wins: its caption is the longest.
+            pl.max_horizontal(
+                *(
+                    pl.when(_tmp(name + "_ok")).then(_tmp(name + "_caption").str.len_chars())
+                    for name, _, _ in _CUE_WAYS
+                )
+            ).alias(_TMP + "cue_length"),
+            pl.concat_str(
+                _tmp("tail_caption").fill_null(""), pl.lit(" "), _tmp("separated_head")
+            )
+            .str.strip_chars()
+            .alias(_TMP + "separated_caption"),
+        )
+        .with_columns(
+            *(
+                (
+                    _tmp(name + "_ok")
+                    & (_tmp(name + "_caption").str.len_chars() == _tmp("cue_length"))
+                ).alias(_TMP + name + "_ok")
+                for name, _, _ in _CUE_WAYS
+            )
         )
     )
-    cue_credit = pl.coalesce(
-        *(
-            pl.when(caption.str.len_chars() == cue_caption_length).then(credit)
-            for caption, credit in cues
-        )
+    chosen = [name for name, _, _ in ways[:1] + _CUE_WAYS + _TAIL_WAYS] + ["separated"]
+    caption = pl.coalesce(
+        *(pl.when(_tmp(n + "_ok")).then(_tmp(n + "_caption")) for n in chosen),
+        pl.when(_tmp("whole_ok")).then(pl.lit("")),
+        source,
     )
-    # 3. A cue-less credit after the last sentence end (or the whole text), or after a
-    #    bar or dash that follows it.
-    tails = [
-        _candidate(source, pattern, _is_tail_credit)
-        for pattern in (CAPTION_TAIL_AFTER_SPACE, CAPTION_TAIL_GLUED, CAPTION_TAIL_EQUALS)
-    ]
-    last_sentence = source.str.extract(CAPTION_TAIL_AFTER_SPACE, 1).fill_null("")
-    tail_text = source.str.extract(CAPTION_TAIL_AFTER_SPACE, 2).fill_null(source)
-    separated = _candidate(tail_text, TAIL_SEPARATED, _is_tail_credit)
-    separated = (
-        pl.when(separated[1].is_not_null())
-        .then(pl.concat_str(last_sentence, pl.lit(" "), separated[0]).str.strip_chars())
-        .otherwise(None),
-        separated[1],
+    credit = pl.coalesce(
+        *(pl.when(_tmp(n + "_ok")).then(_tmp(n + "_credit")) for n in chosen),
+        pl.when(_tmp("whole_ok")).then(source),
     )
-    whole = (
-        pl.when(is_credit_line(source)).then(pl.lit("")).otherwise(None),
-        pl.when(is_credit_line(source)).then(source).otherwise(None),
-    )
-    found = [bracket, (cue_caption, cue_credit), *tails, separated, whole]
-    caption = pl.coalesce(*(pl.when(credit.is_not_null()).then(cap) for cap, credit in found))
-    credit = pl.coalesce(*(credit for _, credit in found))
-    caption = pl.when(credit.is_not_null()).then(caption).otherwise(source)
-    caption = caption.str.strip_chars(CREDIT_WRAPPING.replace("()（）", ""))
-    credit = credit.str.strip_chars(CREDIT_WRAPPING).str.replace(COPYRIGHT_MARK_START, "")
     label = pl.coalesce(
         source.str.extract(CAPTION_LABEL, 1), source.str.extract(CAPTION_LABEL, 2)
-    ).str.to_uppercase()
-    return frame.with_columns(
-        caption=pl.when(caption.str.len_chars() > 0).then(caption).otherwise(None),
-        credit_raw=pl.when(credit.str.len_chars() > 0).then(credit).otherwise(None),
-        caption_label=label.str.replace_all(r"\s+", " "),
     )
+    result = (
+        staged.with_columns(
+            caption.str.strip_chars(CAPTION_TRAILING_WRAPPING).alias("caption"),
+            credit.str.strip_chars(CREDIT_WRAPPING)
+            .str.replace(COPYRIGHT_MARK_START, "")
+            .alias("credit_raw"),
+            label.str.to_uppercase().str.replace_all(r"\s+", " ").alias("caption_label"),
+        )
+        .with_columns(
+            pl.when(pl.col(c).str.len_chars() > 0).then(pl.col(c)).alias(c)
+            for c in ("caption", "credit_raw")
+        )
+        .select(
+            *(c for c in frame.columns if c not in _CAPTION_COLUMNS), *_CAPTION_COLUMNS
+        )
+    )
+    return result.collect()
 
 
 def parse_photo_credits(images: pl.DataFrame) -> pl.DataFrame:

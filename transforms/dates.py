@@ -15,15 +15,14 @@ import re
 import polars as pl
 
 from transforms.lexicon import load
-
-UTC_TIMESTAMP = pl.Datetime("us", "UTC")
+from transforms.schema import UTC_TIMESTAMP
 
 LEXICON = load("dates")
 
 # ---------------------------------------------------------------- vocabulary
 
 MONTH_NUMBERS: dict[str, int] = {
-    word.casefold(): number
+    word.lower(): number
     for names in LEXICON["months"].values()
     for number, forms in enumerate(names, start=1)
     for word in forms
@@ -59,7 +58,7 @@ CAPITALIZED_MONTH_ALTERNATION = _alternation([m[:1].upper() + m[1:] for m in MON
 YEAR4 = r"(?:1[89]|2[01])\d{2}"
 
 # Each alternative captures its date text without the boundary character in front of it
-# (group "t_..."), so the text can be split around it. No \\b anywhere: a Unicode word
+# (group "t_..."), so the text can be split around it. No \b anywhere: a Unicode word
 # boundary keeps Rust's DFA off non-ASCII text, which is 100x slower.
 #
 # Year first: 2024-02-14, 2025/1/14, 2026.07.12.
@@ -123,6 +122,7 @@ CUE_ROLES: dict[str, str] = {
     **{c.lower(): "published" for c in PUBLISH_CUES},
     **{c.lower(): "updated" for c in UPDATE_CUES},
 }
+# CUE_PATTERN's match starts with the boundary character it consumed.
 LEADING_NON_LETTER_PATTERN = r"^[^\p{L}]"
 # Letter runs: the words of a line (digits and punctuation are never words).
 WORD_PATTERN = r"[\p{L}\p{M}]+"
@@ -140,6 +140,7 @@ DATE_LINE_WORDS: frozenset[str] = frozenset(
     + LEXICON["time_connectors"]
     for word in re.findall(r"[^\W\d_]+", phrase)
 )
+# Availability notices ("Verfügbar bis 06.05.2024") carry a date that is no dateline.
 NOT_DATE_CUE_PATTERN = rf"(?i){_alternation(LEXICON['not_date_cues'])}"
 ISO_DATE_PATTERN = r"^\s*(\d{4}-\d{2}-\d{2})"
 
@@ -148,6 +149,25 @@ _TMP = "__dates_"
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _lookup_table(mapping: dict, dtype: pl.DataType) -> tuple[pl.Series, pl.Series]:
+    """A mapping as key and value Series, built once so expressions do not rebuild it."""
+    return pl.Series(list(mapping), dtype=pl.String), pl.Series(list(mapping.values()), dtype=dtype)
+
+
+MONTH_LOOKUP = _lookup_table(MONTH_NUMBERS, pl.Int32)
+ZONE_OFFSET_LOOKUP = _lookup_table(ZONE_OFFSET_MINUTES, pl.Int32)
+ZONE_NAME_LOOKUP = _lookup_table(ZONE_NAMES, pl.String)
+CUE_ROLE_LOOKUP = _lookup_table(CUE_ROLES, pl.String)
+LANGUAGE_ZONE_LOOKUP = _lookup_table(LANGUAGE_ZONES, pl.String)
+DATE_LINE_WORDS_SORTED = sorted(DATE_LINE_WORDS)
+
+
+def _lookup(expr: pl.Expr, table: tuple[pl.Series, pl.Series]) -> pl.Expr:
+    """The table's value for each key, null for keys it does not hold."""
+    keys, values = table
+    return expr.replace_strict(keys, values, default=None, return_dtype=values.dtype)
 
 
 def _col(name: str) -> pl.Expr:
@@ -178,9 +198,7 @@ def _is_real_date(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
 
 
 def _month_number(word: pl.Expr) -> pl.Expr:
-    return word.str.to_lowercase().replace_strict(
-        MONTH_NUMBERS, default=None, return_dtype=pl.Int32
-    )
+    return _lookup(word.str.to_lowercase(), MONTH_LOOKUP)
 
 
 def _primary_language(language: pl.Expr) -> pl.Expr:
@@ -188,7 +206,7 @@ def _primary_language(language: pl.Expr) -> pl.Expr:
 
 
 def parse_iso_date(text: pl.Expr) -> pl.Expr:
-    """Date of a ``YYYY-MM-DD`` string (leading part only), null when absent or impossible."""
+    """Date of a leading ``YYYY-MM-DD``; one value per string, null when absent or impossible."""
     return text.str.extract(ISO_DATE_PATTERN, 1).str.to_date("%Y-%m-%d", strict=False)
 
 
@@ -258,7 +276,7 @@ def _time_fields(g: pl.Expr) -> list[pl.Expr]:
     sign = pl.when(f("osign") == "+").then(1).otherwise(-1)
     numeric_offset = sign * (_int(f("oh")) * 60 + _int(f("om")).fill_null(0))
     zone = f("zone")
-    fixed = zone.replace_strict(ZONE_OFFSET_MINUTES, default=None, return_dtype=pl.Int32)
+    fixed = _lookup(zone, ZONE_OFFSET_LOOKUP)
     # "Z", a zone abbreviation (plus "GMT+2"-style offsets) or a bare "+01:00".
     offset = (
         pl.when(f("z").is_not_null())
@@ -274,7 +292,7 @@ def _time_fields(g: pl.Expr) -> list[pl.Expr]:
         "second": pl.when(second <= 59).then(second).otherwise(0),
         "micro": micro,
         "offset": offset,
-        "named_zone": zone.replace_strict(ZONE_NAMES, default=None, return_dtype=pl.String),
+        "named_zone": _lookup(zone, ZONE_NAME_LOOKUP),
     }
     return [pl.when(valid).then(e).alias(f"{_TMP}{k}") for k, e in fields.items()]
 
@@ -291,7 +309,9 @@ def parse_dates(
     kept). Adds ``date_value`` (Date, as written), ``date_instant`` (UTC
     Datetime, only when a time of day is written), ``date_zone_assumed``
     (Boolean, null without instant) and ``date_role`` ("updated",
-    "published" or null). A missing ``language`` column reads as unknown.
+    "published" or null). A missing ``language`` column reads as unknown;
+    input columns with those four names are replaced (so a frame can be
+    parsed again).
     """
     lang = (
         _primary_language(pl.col(language))
@@ -299,7 +319,8 @@ def parse_dates(
         else pl.lit(None, pl.String)
     )
     # Each stage materializes its columns so later stages never re-run a regex.
-    work = frame.with_columns(
+    work = frame.select(
+        pl.all().exclude(PARSED_COLUMNS),
         pl.col(text).cast(pl.String).alias(f"{_TMP}text"),
         lang.alias(f"{_TMP}lang"),
     )
@@ -341,11 +362,11 @@ def parse_dates(
         _col("cue")
         .str.replace(LEADING_NON_LETTER_PATTERN, "")
         .str.to_lowercase()
-        .replace_strict(CUE_ROLES, default=None, return_dtype=pl.String)
+        .pipe(_lookup, CUE_ROLE_LOOKUP)
         .alias("date_role"),
     )
     work = work.with_columns(_time_fields(_col("time_groups")))
-    default_zone = _col("lang").replace_strict(LANGUAGE_ZONES, default=None, return_dtype=pl.String)
+    default_zone = _lookup(_col("lang"), LANGUAGE_ZONE_LOOKUP)
     date_value = pl.col("date_value")
     work = work.with_columns(
         pl.datetime(
@@ -384,7 +405,8 @@ def parse_dates(
     work = work.with_columns(instant.alias("date_instant")).with_columns(
         pl.when(pl.col("date_instant").is_not_null()).then(assumed).alias("date_zone_assumed")
     )
-    return work.select(*frame.columns, *PARSED_COLUMNS)
+    kept = [name for name in frame.columns if name not in PARSED_COLUMNS]
+    return work.select(*kept, *PARSED_COLUMNS)
 
 
 def is_date_line(text: pl.Expr) -> pl.Expr:
@@ -398,7 +420,7 @@ def is_date_line(text: pl.Expr) -> pl.Expr:
     line = text.cast(pl.String)
     other_words = (
         line.str.extract_all(WORD_PATTERN)
-        .list.eval(pl.element().str.to_lowercase().is_in(sorted(DATE_LINE_WORDS)).not_())
+        .list.eval(pl.element().str.to_lowercase().is_in(DATE_LINE_WORDS_SORTED).not_())
         .list.sum()
     )
     return (

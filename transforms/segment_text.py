@@ -29,8 +29,20 @@ HEADER_DATE_PATTERN = r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b[ \t]*\n?"
 # Invisible characters that scrapers leave in text (zero-width, soft hyphen, BOM).
 INVISIBLE_PATTERN = "[\u200b\u200c\u200d\u2060\ufeff\u00ad]"
 WORD_PATTERN = r"\S+"
+# Scripts written without spaces: every two characters count as a word for block sizes.
+UNSPACED_SCRIPT_PATTERN = r"[\p{Han}\p{Hiragana}\p{Katakana}]"
 # A line ends like a sentence: final punctuation, possibly inside closing quotes or brackets.
 SENTENCE_END_PATTERN = r"[.!?…:;][\"'”’»)\]]*$"
+# A line ends like prose: a full stop, question or exclamation mark (quotes allowed).
+PROSE_END_PATTERN = r"[.!?…][\"'”’»)\]]*$"
+# A sentence ends inside the line and another begins: a standfirst, not a headline.
+INNER_SENTENCE_PATTERN = r"[a-z\p{Ll}]{2}[.!?] +[\p{Lu}]"
+# Blocks starting with the same characters are the same text printed again.
+REPEAT_PREFIX_CHARS = 60
+# Breadcrumb trails: "News / World / Europe", "Home › Politik".
+BREADCRUMB_SEPARATOR = r" (?:/|›|»|>|\|) "
+# A comment's byline line: "Jane Doe says:".
+COMMENTER_PATTERN = r"^\S+(?: \S+){0,3} (?:says|said|wrote|schreibt|dice|escribió|a écrit|scrive|disse):$"
 # A line ends with a period-like mark, which titles and headings rarely do.
 PERIOD_END_PATTERN = r"[.:;][\"'”’»)\]]*$"
 # Characters trimmed before comparing a line with the cue lexicons.
@@ -63,6 +75,9 @@ RELATED_INLINE_PATTERN = rf"^(?:{_alternation(CUES['related_inline'])})\s*:\s*\S
 TAGS_HEADING = sorted(set(CUES["tags_heading"]))
 TAGS_INLINE_PATTERN = rf"^(?:{_alternation(CUES['tags_heading'])})\s*:\s*\S"
 BYLINE_HEADING = sorted(set(CUES["byline_heading"]))
+COMMENTS_HEADING = sorted(set(CUES["comments_heading"]))
+COMMENT_COUNT_PATTERN = rf"^\d+ (?:{_alternation(CUES['comments_heading'])})$"
+SOCIAL_PATTERN = rf"(?:^|[^\w])(?:{_alternation(CUES['social_networks'])})(?:$|[^\w])"
 LINK_GAP_PATTERN = (
     r"(?i)(?:^|\s)(?:"
     + _alternation(sorted({w for words in CUES["link_gap_function_words"].values() for w in words}))
@@ -116,11 +131,16 @@ def add_block_features(blocks: pl.DataFrame) -> pl.DataFrame:
     doc = "doc_id"
     blocks = credits.split_caption_credit(blocks, "text")
     return blocks.with_columns(
-        n_words=text.str.count_matches(WORD_PATTERN).cast(pl.Int32),
+        n_words=(
+            text.str.count_matches(WORD_PATTERN) + text.str.count_matches(UNSPACED_SCRIPT_PATTERN) // 2
+        ).cast(pl.Int32),
         n_blocks=pl.len().over(doc).cast(pl.Int32),
         ends_sentence=text.str.contains(SENTENCE_END_PATTERN),
         ends_period=text.str.contains(PERIOD_END_PATTERN),
-        is_boilerplate=key.is_in(BOILERPLATE_EXACT) | key.str.contains(BOILERPLATE_PREFIX_PATTERN),
+        is_boilerplate=key.is_in(BOILERPLATE_EXACT)
+        | key.str.contains(BOILERPLATE_PREFIX_PATTERN)
+        | (key.str.count_matches(SOCIAL_PATTERN) >= 2)
+        | ((text.str.count_matches(BREADCRUMB_SEPARATOR) >= 2) & (text.str.count_matches(WORD_PATTERN) <= 12)),
         is_end_marker=key.is_in(END_OF_ARTICLE),
         is_related_list=key.is_in(RELATED_LIST),
         is_related_cue=key.is_in(RELATED_INLINE),
@@ -133,6 +153,11 @@ def add_block_features(blocks: pl.DataFrame) -> pl.DataFrame:
         is_name=bylines.is_name_line(text),
         is_date=dates.is_date_line(text),
         occurrence=pl.int_range(pl.len()).over([doc, "text"]),
+        prefix_occurrence=pl.int_range(pl.len()).over([doc, text.str.slice(0, REPEAT_PREFIX_CHARS)]),
+        ends_prose=text.str.contains(PROSE_END_PATTERN),
+        has_inner_sentence=text.str.contains(INNER_SENTENCE_PATTERN),
+        is_comments_heading=key.is_in(COMMENTS_HEADING) | key.str.contains(COMMENT_COUNT_PATTERN),
+        is_commenter=text.str.contains(COMMENTER_PATTERN),
         repeats_previous=(text == text.shift(1).over(doc)),
     )
 
@@ -203,75 +228,98 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
         & ~c("is_heading")
         & ~c("in_item_run")
         & ~c("ended")
+        & (c("prefix_occurrence") == 0)
     )
-    blocks = blocks.with_columns(paragraph_like=paragraph_like)
-    position = c("block_no") / c("n_blocks")
-    in_head = (position < HEAD_SHARE) | (c("block_no") < 8)
-    first_paragraph = (
-        pl.when(c("paragraph_like") & ~c("is_date") & ~c("is_byline") & ~has_inline_credit & ~next_is_credit)
-        .then(c("block_no"))
-        .min()
-        .over(doc)
-    )
-    meta_line = (c("is_byline") | c("is_date")) & in_head & ~c("paragraph_like")
-    last_meta = pl.when(meta_line & (c("block_no") < first_paragraph + 12)).then(c("block_no")).max().over(doc)
     blocks = blocks.with_columns(
-        first_paragraph=first_paragraph.fill_null(c("n_blocks")),
-        last_meta=last_meta.fill_null(-1),
+        paragraph_like=paragraph_like,
         next_is_credit=next_is_credit,
         has_inline_credit=has_inline_credit,
     )
-    body_start = pl.max_horizontal(c("first_paragraph"), pl.min_horizontal(c("last_meta") + 1, c("n_blocks")))
-    in_header = c("block_no") < body_start
-    blocks = blocks.with_columns(in_header=in_header)
+    position = c("block_no") / c("n_blocks")
+    in_head = (position < HEAD_SHARE) | (c("block_no") < 8)
+    plain_paragraph = c("paragraph_like") & ~c("is_date") & ~c("is_byline") & ~has_inline_credit & ~next_is_credit
+    first_prose = pl.when(plain_paragraph & c("ends_prose")).then(c("block_no")).min().over(doc)
+    meta_line = (c("is_byline") | c("is_date")) & in_head & ~c("paragraph_like")
+    last_meta = pl.when(meta_line & (c("block_no") <= first_prose.fill_null(c("n_blocks")) + 12)).then(c("block_no")).max().over(doc)
+    blocks = blocks.with_columns(
+        first_prose=first_prose.fill_null(c("n_blocks")),
+        last_meta=last_meta.fill_null(-1),
+    )
 
-    next_paragraph_like = c("paragraph_like").shift(-1, fill_value=False).over(doc) | (
-        c("ends_sentence").shift(-1, fill_value=False).over(doc)
-        & (c("n_words").shift(-1, fill_value=0).over(doc) >= 6)
-    )
-    heading_shaped = (
-        (c("n_words") >= 2)
-        & (c("n_words") <= MAX_HEADING_WORDS)
-        & ~c("ends_period")
-    )
+    # The title: the most title-like heading before the body, scored on its shape
+    # and on what follows it (a standfirst, a byline, a date or the lead image).
+    followed_by_meta = (
+        c("paragraph_like") | c("is_byline") | c("is_date") | c("is_credit") | has_inline_credit | c("is_name")
+    ).shift(-1, fill_value=False).over(doc)
     title_candidate = (
-        in_header
-        & (c("n_words") >= 3)
+        (c("block_no") <= pl.max_horizontal(c("first_prose"), c("last_meta")))
+        & (c("n_words") >= 2)
         & (c("n_words") <= MAX_TITLE_WORDS)
         & ~c("ends_period")
         & ~c("is_boilerplate")
         & ~c("is_byline")
         & ~c("is_date")
         & ~c("is_credit")
+        & ~c("is_name")
         & ~c("is_heading")
         & ~c("in_item_run")
+        & ~c("is_related_inline")
         & ~has_inline_credit
-        & ~next_is_credit
+        & ~c("ended")
         & (c("occurrence") == 0)
     )
-    preferred = title_candidate & (c("n_words") >= 5)
-    title_no = pl.coalesce(
-        pl.when(preferred).then(c("block_no")).min().over(doc),
-        pl.when(title_candidate).then(c("block_no")).min().over(doc),
+    title_score = (
+        pl.when(followed_by_meta).then(3).otherwise(0)
+        + pl.when(c("n_words").is_between(5, 25)).then(2).otherwise(0)
+        - pl.when(c("n_words") < 4).then(2).otherwise(0)
+        - pl.when(c("has_inner_sentence")).then(2).otherwise(0)
+        + pl.when(c("block_no") == pl.when(title_candidate).then(c("block_no")).min().over(doc)).then(1).otherwise(0)
     )
+    best_score = pl.when(title_candidate).then(title_score).max().over(doc)
+    title_no = pl.when(title_candidate & (title_score == best_score)).then(c("block_no")).min().over(doc)
     blocks = blocks.with_columns(title_no=title_no)
     is_title = c("block_no") == c("title_no")
+
+    first_paragraph = (
+        pl.when(plain_paragraph & (c("block_no") > c("title_no").fill_null(-1))).then(c("block_no")).min().over(doc)
+    )
+    blocks = blocks.with_columns(first_paragraph=first_paragraph.fill_null(c("n_blocks")))
+    body_start = pl.max_horizontal(
+        c("first_paragraph"),
+        pl.min_horizontal(c("last_meta") + 1, c("n_blocks")),
+        c("title_no").fill_null(-1) + 1,
+    )
+    in_header = c("block_no") < body_start
+    # Comment sections and reader notices close the article once its body has begun.
+    # (only past half of the article's prose: "join the conversation" also sits under bylines).
+    prose_seen = c("paragraph_like").cast(pl.Int32).cum_sum().over(doc)
+    prose_total = c("paragraph_like").cast(pl.Int32).sum().over(doc)
+    closes = c("is_comments_heading") & ~in_header & (prose_seen * 2 >= prose_total)
+    closed = (closes.cast(pl.Int32).cum_sum().over(doc) > 0) | c("ended")
+    blocks = blocks.with_columns(in_header=in_header, closed=closed)
+
+    next_paragraph_like = c("paragraph_like").shift(-1, fill_value=False).over(doc) | (
+        c("ends_sentence").shift(-1, fill_value=False).over(doc)
+        & (c("n_words").shift(-1, fill_value=0).over(doc) >= 6)
+    )
+    heading_shaped = (c("n_words") >= 2) & (c("n_words") <= MAX_HEADING_WORDS) & ~c("ends_period")
     is_summary = (
         in_header
         & c("paragraph_like")
-        & (c("block_no") > c("title_no").fill_null(-1))
+        & (c("block_no") > c("title_no").fill_null(c("n_blocks")))
         & (c("occurrence") == 0)
         & ~has_inline_credit
         & ~next_is_credit
         & ~c("is_byline")
         & ~c("is_date")
     )
-
     # A bare name is a byline only beside a byline, a date or the title.
     meta_or_title = c("is_byline") | c("is_date") | is_title
-    near_meta = meta_or_title.shift(1, fill_value=False).over(doc) | meta_or_title.shift(-1, fill_value=False).over(doc)
+    near_meta = meta_or_title.shift(1, fill_value=False).over(doc) | meta_or_title.shift(-1, fill_value=False).over(
+        doc
+    )
     kind = (
-        pl.when(c("ended"))
+        pl.when(c("closed"))
         .then(pl.lit("boilerplate"))
         .when(c("is_heading") & c("is_related_list"))
         .then(pl.lit("related_heading"))
@@ -291,10 +339,12 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("byline"))
         .when(c("in_item_run"))
         .then(pl.lit("related_item"))
-        .when(c("is_boilerplate"))
+        .when(c("is_boilerplate") | c("is_commenter"))
         .then(pl.lit("boilerplate"))
         .when(c("repeats_previous"))
         .then(pl.lit("duplicate"))
+        .when(is_title)
+        .then(pl.lit("title"))
         .when(has_inline_credit & (c("occurrence") == 0))
         .then(pl.lit("caption"))
         .when(has_inline_credit)
@@ -307,8 +357,6 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("date"))
         .when(next_is_credit & (c("n_words") >= 2))
         .then(pl.lit("caption"))
-        .when(is_title)
-        .then(pl.lit("title"))
         .when(is_summary)
         .then(pl.lit("summary"))
         .when(in_header & c("is_name") & near_meta)
@@ -317,7 +365,7 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("noise"))
         .when(tags_started)
         .then(pl.lit("noise"))
-        .when(c("occurrence") > 0)
+        .when((c("occurrence") > 0) | (c("prefix_occurrence") > 0))
         .then(pl.lit("duplicate"))
         .when(c("paragraph_like") | (c("ends_sentence") & (c("n_words") >= 3)))
         .then(pl.lit("paragraph"))
