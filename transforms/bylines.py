@@ -257,7 +257,11 @@ def is_name_line(text: pl.Expr) -> pl.Expr:
     optionally followed by ``, dpa`` or ``(AFP)``. A weak cue: whether such a
     line is a byline depends on where it stands on the page.
     """
-    return clean_byline(text).str.contains(NAME_LINE).fill_null(False)
+    cleaned = clean_byline(text)
+    # "Por Marta Cañete" is a byline proper, not a bare name.
+    return (cleaned.str.contains(NAME_LINE) & ~cleaned.str.contains(PREFIXED_BYLINE)).fill_null(
+        False
+    )
 
 
 def is_byline_line(text: pl.Expr) -> pl.Expr:

@@ -32,9 +32,9 @@ WORD_PATTERN = r"\S+"
 # Scripts written without spaces: every two characters count as a word for block sizes.
 UNSPACED_SCRIPT_PATTERN = r"[\p{Han}\p{Hiragana}\p{Katakana}]"
 # A line ends like a sentence: final punctuation, possibly inside closing quotes or brackets.
-SENTENCE_END_PATTERN = r"[.!?…:;][\"'”’»)\]]*$"
+SENTENCE_END_PATTERN = r"[.!?…:;。！？][\"'”’»)\]」』]*$"
 # A line ends like prose: a full stop, question or exclamation mark (quotes allowed).
-PROSE_END_PATTERN = r"[.!?…][\"'”’»)\]]*$"
+PROSE_END_PATTERN = r"[.!?…。！？][\"'”’»)\]」』]*$"
 # A sentence ends inside the line and another begins: a standfirst, not a headline.
 INNER_SENTENCE_PATTERN = r"[a-z\p{Ll}]{2}[.!?] +[\p{Lu}]"
 # Blocks starting with the same characters are the same text printed again.
@@ -44,7 +44,7 @@ BREADCRUMB_SEPARATOR = r" (?:/|›|»|>|\|) "
 # A comment's byline line: "Jane Doe says:".
 COMMENTER_PATTERN = r"^\S+(?: \S+){0,3} (?:says|said|wrote|schreibt|dice|escribió|a écrit|scrive|disse):$"
 # A line ends with a period-like mark, which titles and headings rarely do.
-PERIOD_END_PATTERN = r"[.:;][\"'”’»)\]]*$"
+PERIOD_END_PATTERN = r"[.:;。][\"'”’»)\]」』]*$"
 # Characters trimmed before comparing a line with the cue lexicons.
 CUE_TRIM = " \t:.-–—|•·>»«*#"
 # "CUE: text" — a cue followed by a colon and the linked title on the same line.
@@ -58,6 +58,9 @@ MAX_HEADING_WORDS = 16
 MAX_TITLE_WORDS = 40
 MAX_ITEM_WORDS = 30
 MAX_TAG_WORDS = 6
+# Consecutive short blocks without sentence punctuation: a list of teasers or links.
+MIN_TEASER_RUN = 3
+MAX_TEASER_WORDS = 25
 # Bylines and dates belong to the head of an article: this share of its lines.
 HEAD_SHARE = 0.5
 
@@ -318,6 +321,10 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
     near_meta = meta_or_title.shift(1, fill_value=False).over(doc) | meta_or_title.shift(-1, fill_value=False).over(
         doc
     )
+    # Runs of short unpunctuated blocks in the body are link lists (teasers, timestamps).
+    unpunctuated = ~c("ends_prose") & (c("n_words") <= MAX_TEASER_WORDS)
+    run_id = (unpunctuated != unpunctuated.shift(1).over(doc)).fill_null(True).cast(pl.Int32).cum_sum().over(doc)
+    blocks = blocks.with_columns(teaser_run=unpunctuated & (pl.len().over([doc, run_id]) >= MIN_TEASER_RUN))
     kind = (
         pl.when(c("closed"))
         .then(pl.lit("boilerplate"))
@@ -367,6 +374,8 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("noise"))
         .when((c("occurrence") > 0) | (c("prefix_occurrence") > 0))
         .then(pl.lit("duplicate"))
+        .when(c("teaser_run"))
+        .then(pl.lit("noise"))
         .when(c("paragraph_like") | (c("ends_sentence") & (c("n_words") >= 3)))
         .then(pl.lit("paragraph"))
         .when(heading_shaped & next_paragraph_like)
