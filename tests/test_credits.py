@@ -19,9 +19,7 @@ from transforms.schema import IMAGE_CREDITS
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 CORPUS_DIR = Path(
-    os.environ.get(
-        "DATELINE_CORPUS_DIR", Path(__file__).resolve().parents[2] / "shared" / "corpus"
-    )
+    os.environ.get("DATELINE_CORPUS_DIR", Path(__file__).resolve().parents[2] / "shared" / "corpus")
 )
 
 
@@ -372,7 +370,12 @@ CAPTIONS = [
         "Quelle: IMAGO/Mahmoud Issa",
         None,
     ),
-    ("Mario Voigt (CDU) und Björn Höcke (AfD)", "Mario Voigt (CDU) und Björn Höcke (AfD)", None, None),
+    (
+        "Mario Voigt (CDU) und Björn Höcke (AfD)",
+        "Mario Voigt (CDU) und Björn Höcke (AfD)",
+        None,
+        None,
+    ),
     (
         "Welche Folgen der Zinsentscheid hat. (Symbolfoto)",
         "Welche Folgen der Zinsentscheid hat. (Symbolfoto)",
@@ -432,10 +435,20 @@ CAPTIONS = [
         "潟沼義樹撮影",
         None,
     ),
-    ("尹大統領の発言をテレビで見る国民（ソウルで、３日）＝ＡＰ", "尹大統領の発言をテレビで見る国民（ソウルで、３日）", "ＡＰ", None),
+    (
+        "尹大統領の発言をテレビで見る国民（ソウルで、３日）＝ＡＰ",
+        "尹大統領の発言をテレビで見る国民（ソウルで、３日）",
+        "ＡＰ",
+        None,
+    ),
     ("후보가 연설하고 있다. 연합뉴스", "후보가 연설하고 있다.", "연합뉴스", None),
     # nothing
-    ("Nur ein normaler Satz ohne Bildnachweis.", "Nur ein normaler Satz ohne Bildnachweis.", None, None),
+    (
+        "Nur ein normaler Satz ohne Bildnachweis.",
+        "Nur ein normaler Satz ohne Bildnachweis.",
+        None,
+        None,
+    ),
     ("", None, None, None),
     (None, None, None, None),
 ]
@@ -598,7 +611,8 @@ def test_corpus_credit_strings() -> None:
             for credit_index, credit in enumerate(image.get("credits") or []):
                 rows.append((gold["id"], image_index * 1000 + credit_index, credit))
     images = pl.DataFrame(
-        rows, schema={"article_id": pl.String, "position": pl.Int32, "credit_raw": pl.String},
+        rows,
+        schema={"article_id": pl.String, "position": pl.Int32, "credit_raw": pl.String},
         orient="row",
     )
     names = parse_photo_credits(images).group_by("article_id", "image_position").agg("name")

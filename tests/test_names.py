@@ -11,15 +11,19 @@ from transforms.names import is_person_name, natural_case
 
 
 def _natural(values: list[str | None]) -> list[str | None]:
-    return pl.DataFrame({"n": values}, schema={"n": pl.String}).select(
-        natural_case(pl.col("n"))
-    )["n"].to_list()
+    return (
+        pl.DataFrame({"n": values}, schema={"n": pl.String})
+        .select(natural_case(pl.col("n")))["n"]
+        .to_list()
+    )
 
 
 def _is_person(values: list[str | None]) -> list[bool]:
-    return pl.DataFrame({"n": values}, schema={"n": pl.String}).select(
-        is_person_name(pl.col("n"))
-    )["n"].to_list()
+    return (
+        pl.DataFrame({"n": values}, schema={"n": pl.String})
+        .select(is_person_name(pl.col("n")))["n"]
+        .to_list()
+    )
 
 
 @pytest.mark.parametrize(

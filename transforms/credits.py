@@ -71,11 +71,7 @@ SOURCE_KEYS: tuple[str, ...] = tuple(_key(w) for w in _CUES["sources"] + _CUES["
 SOURCE_WORDS: tuple[str, ...] = tuple(
     sorted(
         {_key(w) for w in _CUES["organisation_words"] if not w.startswith(".")}
-        | {
-            _key(w)
-            for w in _CUES["sources"] + _CUES["platforms"]
-            if " " not in w and len(w) >= 4
-        }
+        | {_key(w) for w in _CUES["sources"] + _CUES["platforms"] if " " not in w and len(w) >= 4}
     )
 )
 
@@ -96,9 +92,7 @@ CAPTION_LABEL_CUE = rf"^(?s)(.*[^\p{{L}}\p{{N}}]|)((?i:{_LABELS})\s*:\s*\S.*)$"
 # The same glued to the caption's last word, as scrapers leave it: "...World CupCredit: PA".
 CAPTION_GLUED_LABEL_CUE = rf"^(?s)(.*[\p{{Ll}}\d])((?:{_CAPITALISED_LABELS}):\s*\S.*)$"
 # The last phrase cue after a sentence end, a bracket or a bar: "... decades. Photo by X".
-CAPTION_PHRASE_CUE = (
-    rf"^(?s)(.*(?:[.!?…\"”»)]\s*|[(|]\s*|\s[-–—]\s*)|)((?i:{_PHRASES})\s+\S.*)$"
-)
+CAPTION_PHRASE_CUE = rf"^(?s)(.*(?:[.!?…\"”»)]\s*|[(|]\s*|\s[-–—]\s*)|)((?i:{_PHRASES})\s+\S.*)$"
 # The last copyright mark: "... Tristach © VS Tristach".
 CAPTION_COPYRIGHT_CUE = rf"^(?s)(.*[^\p{{L}}]|.*\p{{Ll}}|)({_COPYRIGHT_MARK}\s*\S.*)$"
 # A bracketed group closing the caption: "... (Photo by X / AFP)", "...（潟沼義樹撮影）".
@@ -225,9 +219,7 @@ def is_credit_line(text: pl.Expr) -> pl.Expr:
     )
     element = pl.element()
     key = _key_expr(element)
-    is_anchor = (
-        _agency(key).is_not_null() | key.is_in(POOL_KEYS) | key.is_in(SOURCE_KEYS)
-    )
+    is_anchor = _agency(key).is_not_null() | key.is_in(POOL_KEYS) | key.is_in(SOURCE_KEYS)
     is_shaped = (
         is_anchor
         | key.is_in(DROP_KEYS)
@@ -241,9 +233,8 @@ def is_credit_line(text: pl.Expr) -> pl.Expr:
     all_shaped = parts.list.eval(is_shaped.all()).list.first().fill_null(False)
     is_joined = parts.list.len() >= 2
     return (
-        (is_short & ~ends_sentence & (has_cue | (is_joined & any_anchor & all_shaped)))
-        .fill_null(False)
-    )
+        is_short & ~ends_sentence & (has_cue | (is_joined & any_anchor & all_shaped))
+    ).fill_null(False)
 
 
 def _is_tail_credit(tail: pl.Expr) -> pl.Expr:
@@ -254,8 +245,8 @@ def _is_tail_credit(tail: pl.Expr) -> pl.Expr:
 def _is_bracketed_credit(content: pl.Expr) -> pl.Expr:
     """A caption's closing bracket holds a credit: a credit, a full name, or ``X撮影``."""
     name_words = content.str.strip_chars().str.split(" ").list.len()
-    is_full_name = is_person_name(content) & (name_words >= 2) & ~content.str.contains(
-        CASELESS_TEXT
+    is_full_name = (
+        is_person_name(content) & (name_words >= 2) & ~content.str.contains(CASELESS_TEXT)
     )
     return (
         _is_tail_credit(content) | is_full_name | content.str.contains(PART_PERSON_SUFFIX)
@@ -324,14 +315,13 @@ def split_caption_credit(frame: pl.DataFrame, text: str = "text") -> pl.DataFram
         )
         .with_columns(
             *(
-                (
-                    _tmp(name + "_credit").is_not_null() & accept(_tmp(name + "_credit"))
-                ).alias(_TMP + name + "_ok")
+                (_tmp(name + "_credit").is_not_null() & accept(_tmp(name + "_credit"))).alias(
+                    _TMP + name + "_ok"
+                )
                 for name, _, accept in ways
             ),
             (
-                _tmp("separated_credit").is_not_null()
-                & _is_tail_credit(_tmp("separated_credit"))
+                _tmp("separated_credit").is_not_null() & _is_tail_credit(_tmp("separated_credit"))
             ).alias(_TMP + "separated_ok"),
             is_credit_line(source).alias(_TMP + "whole_ok"),
         )
@@ -343,9 +333,7 @@ def split_caption_credit(frame: pl.DataFrame, text: str = "text") -> pl.DataFram
                     for name, _, _ in _CUE_WAYS
                 )
             ).alias(_TMP + "cue_length"),
-            pl.concat_str(
-                _tmp("tail_caption").fill_null(""), pl.lit(" "), _tmp("separated_head")
-            )
+            pl.concat_str(_tmp("tail_caption").fill_null(""), pl.lit(" "), _tmp("separated_head"))
             .str.strip_chars()
             .alias(_TMP + "separated_caption"),
         )
@@ -369,9 +357,7 @@ def split_caption_credit(frame: pl.DataFrame, text: str = "text") -> pl.DataFram
         *(pl.when(_tmp(n + "_ok")).then(_tmp(n + "_credit")) for n in chosen),
         pl.when(_tmp("whole_ok")).then(source),
     )
-    label = pl.coalesce(
-        source.str.extract(CAPTION_LABEL, 1), source.str.extract(CAPTION_LABEL, 2)
-    )
+    label = pl.coalesce(source.str.extract(CAPTION_LABEL, 1), source.str.extract(CAPTION_LABEL, 2))
     result = (
         staged.with_columns(
             caption.str.strip_chars(CAPTION_TRAILING_WRAPPING).alias("caption"),
@@ -384,9 +370,7 @@ def split_caption_credit(frame: pl.DataFrame, text: str = "text") -> pl.DataFram
             pl.when(pl.col(c).str.len_chars() > 0).then(pl.col(c)).alias(c)
             for c in ("caption", "credit_raw")
         )
-        .select(
-            *(c for c in frame.columns if c not in _CAPTION_COLUMNS), *_CAPTION_COLUMNS
-        )
+        .select(*(c for c in frame.columns if c not in _CAPTION_COLUMNS), *_CAPTION_COLUMNS)
     )
     return result.collect()
 
@@ -421,8 +405,7 @@ def parse_photo_credits(images: pl.DataFrame) -> pl.DataFrame:
             part=pl.col("part").str.replace(PART_PERSON_SUFFIX, "").str.strip_chars(PART_WRAPPING),
         )
         .filter(
-            pl.col("part").str.contains(HAS_LETTER)
-            & ~pl.col("part").str.contains(PART_RIGHTS_ONLY)
+            pl.col("part").str.contains(HAS_LETTER) & ~pl.col("part").str.contains(PART_RIGHTS_ONLY)
         )
         .with_columns(key=_key_expr(pl.col("part")))
         .filter(~pl.col("key").is_in(DROP_KEYS))
@@ -461,7 +444,8 @@ def parse_photo_credits(images: pl.DataFrame) -> pl.DataFrame:
     )
     credits = (
         # explode keeps the input order: images as given, parts as printed.
-        typed.unique(["article_id", "image_position", "role", "name"], keep="first", maintain_order=True)
-        .with_columns(position=pl.int_range(pl.len()).over("article_id", "image_position"))
+        typed.unique(
+            ["article_id", "image_position", "role", "name"], keep="first", maintain_order=True
+        ).with_columns(position=pl.int_range(pl.len()).over("article_id", "image_position"))
     )
     return conform(credits, IMAGE_CREDITS)

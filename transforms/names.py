@@ -39,11 +39,7 @@ def _natural_word(word: pl.Expr, is_first: pl.Expr) -> pl.Expr:
     # "MCCARTHY" -> "Mccarthy" -> "McCarthy": upper-case the letter after "Mc".
     titled = (
         pl.when(titled.str.contains(MC_PREFIX) & (titled.str.len_chars() > 3))
-        .then(
-            pl.lit("Mc")
-            + titled.str.slice(2, 1).str.to_uppercase()
-            + titled.str.slice(3)
-        )
+        .then(pl.lit("Mc") + titled.str.slice(2, 1).str.to_uppercase() + titled.str.slice(3))
         .otherwise(titled)
     )
     titled = titled.str.replace_all(GREEK_WORD_FINAL_SIGMA, "ς")

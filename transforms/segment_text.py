@@ -58,6 +58,10 @@ MAX_HEADING_WORDS = 16
 MAX_TITLE_WORDS = 40
 MAX_ITEM_WORDS = 30
 MAX_TAG_WORDS = 6
+# Body blocks this far apart belong to different stretches of prose; a stretch with
+# less than this share of the main one's words is page furniture, not the article.
+BODY_GAP_BLOCKS = 8
+MIN_CLUSTER_SHARE = 0.25
 # Consecutive short blocks without sentence punctuation: a list of teasers or links.
 MIN_TEASER_RUN = 3
 MAX_TEASER_WORDS = 25
@@ -387,12 +391,40 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
     return blocks.with_columns(kind=kind)
 
 
+def keep_main_body(blocks: pl.DataFrame) -> pl.DataFrame:
+    """One row per classified block in and out: body blocks far from the article's main
+    stretch of prose (teaser lists, footers after a long gap) become ``noise``.
+
+    Body blocks separated by ``BODY_GAP_BLOCKS`` or more other blocks form separate
+    clusters; clusters with less than ``MIN_CLUSTER_SHARE`` of the largest one's
+    words are dropped.
+    """
+    doc = "doc_id"
+    c = pl.col
+    is_body = c("kind").is_in(["paragraph", "subheadline"])
+    run_id = (is_body != is_body.shift(1).over(doc)).fill_null(True).cast(pl.Int32).cum_sum().over(doc)
+    blocks = blocks.with_columns(_is_body=is_body, _run_len=pl.len().over([doc, run_id]))
+    starts_cluster = (
+        c("_is_body")
+        & ~c("_is_body").shift(1, fill_value=True).over(doc)
+        & (c("_run_len").shift(1, fill_value=0).over(doc) >= BODY_GAP_BLOCKS)
+    )
+    blocks = blocks.with_columns(_cluster=starts_cluster.cast(pl.Int32).cum_sum().over(doc))
+    cluster_words = pl.when(c("_is_body")).then(c("n_words")).otherwise(0).sum().over([doc, "_cluster"])
+    main_words = pl.when(c("_is_body")).then(cluster_words).max().over(doc)
+    stray = c("_is_body") & (cluster_words < main_words * MIN_CLUSTER_SHARE)
+    return blocks.with_columns(kind=pl.when(stray).then(pl.lit("noise")).otherwise(c("kind"))).drop(
+        "_is_body", "_run_len", "_cluster"
+    )
+
+
 def segment_text(docs: pl.DataFrame, max_line_chars: int = 200_000) -> pl.DataFrame:
     """One row per document (``doc_id``, ``text``) in; one classified row per block out."""
     return (
         split_blocks(docs, "text", max_line_chars)
         .pipe(add_block_features)
         .pipe(classify_blocks)
+        .pipe(keep_main_body)
     )
 
 
