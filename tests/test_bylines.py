@@ -48,12 +48,20 @@ P = "person"
 # (byline as printed, outlet, expected authors as (name, kind, organization))
 SPLIT_CASES = [
     # es
-    ("Redacción Gestión\nmailRedacción Gestión", "Gestión", [("Redacción Gestión", "desk", "Gestión")]),
+    (
+        "Redacción Gestión\nmailRedacción Gestión",
+        "Gestión",
+        [("Redacción Gestión", "desk", "Gestión")],
+    ),
     ("Por Marta Cañete", None, [("Marta Cañete", P, None)]),
     ("MARTA CAÑETE", None, [("Marta Cañete", P, None)]),
     ("Por MARTA CAÑETE y JUAN PÉREZ", None, [("Marta Cañete", P, None), ("Juan Pérez", P, None)]),
     ("Por Juan Pérez, Corresponsal en Atenas", None, [("Juan Pérez", P, None)]),
-    ("Chus del Pino, Martí Abad (Enviado especial)", None, [("Chus del Pino", P, None), ("Martí Abad", P, None)]),
+    (
+        "Chus del Pino, Martí Abad (Enviado especial)",
+        None,
+        [("Chus del Pino", P, None), ("Martí Abad", P, None)],
+    ),
     ("Escrito por Ana Gil", None, [("Ana Gil", P, None)]),
     ("Por Agencia EFE", None, [("EFE", "agency", None)]),
     ("Europa Press", None, [("Europa Press", "agency", None)]),
@@ -62,7 +70,11 @@ SPLIT_CASES = [
     ("Por Luis Paz | Madrid", None, [("Luis Paz", P, None)]),
     # en
     ("By Shawn Pogatchnik", None, [("Shawn Pogatchnik", P, None)]),
-    ("By Maya Gebeily and Anthony Deutsch", None, [("Maya Gebeily", P, None), ("Anthony Deutsch", P, None)]),
+    (
+        "By Maya Gebeily and Anthony Deutsch",
+        None,
+        [("Maya Gebeily", P, None), ("Anthony Deutsch", P, None)],
+    ),
     ("By Tom Davies - Associated Press - Friday, April 28, 2023", None, [("Tom Davies", P, None)]),
     ("By Dolores Chang For Dailymail.Com", None, [("Dolores Chang", P, "Dailymail.Com")]),
     ("Reporting by Gopal Sharma in Kathmandu", None, [("Gopal Sharma", P, None)]),
@@ -86,7 +98,12 @@ SPLIT_CASES = [
     (
         "Von Christian Unger, Tobias Köberlein, Laura Wagener und Alexander Rothe",
         None,
-        [("Christian Unger", P, None), ("Tobias Köberlein", P, None), ("Laura Wagener", P, None), ("Alexander Rothe", P, None)],
+        [
+            ("Christian Unger", P, None),
+            ("Tobias Köberlein", P, None),
+            ("Laura Wagener", P, None),
+            ("Alexander Rothe", P, None),
+        ],
     ),
     ("Von Hannah Ritzmann, Redakteurin für Finanzen", None, [("Hannah Ritzmann", P, None)]),
     ("Von Robin Amberg, Volontär (Sport)", None, [("Robin Amberg", P, None)]),
@@ -97,18 +114,34 @@ SPLIT_CASES = [
     ("Von dpa 30.04.2024, 18:58", None, [("dpa", "agency", None)]),
     ("Tobias Mühlbauer24.04.2024, 19:35 Uhr", None, [("Tobias Mühlbauer", P, None)]),
     ("Reuters, Thorsten Kramer", None, [("Reuters", "agency", None), ("Thorsten Kramer", P, None)]),
-    ("Autor: Monika Bolliger und Anna Trechsel", None, [("Monika Bolliger", P, None), ("Anna Trechsel", P, None)]),
+    (
+        "Autor: Monika Bolliger und Anna Trechsel",
+        None,
+        [("Monika Bolliger", P, None), ("Anna Trechsel", P, None)],
+    ),
     ("Julia Vergin | Clare Roth", None, [("Julia Vergin", P, None), ("Clare Roth", P, None)]),
     ("Redaktion", "Tagesspiegel", [("Redaktion", "desk", "Tagesspiegel")]),
     ("Redaktion hessenschau.de", None, [("Redaktion hessenschau.de", "desk", "hessenschau.de")]),
-    ("Von Konstantin Furrer / Deutsche Presse-Agentur", None, [("Konstantin Furrer", P, None), ("dpa", "agency", None)]),
+    (
+        "Von Konstantin Furrer / Deutsche Presse-Agentur",
+        None,
+        [("Konstantin Furrer", P, None), ("dpa", "agency", None)],
+    ),
     # fr
     ("Par Denis Loctier", None, [("Denis Loctier", P, None)]),
-    ("Par Le Figaro et AFP", "Le Figaro", [("Le Figaro", "desk", "Le Figaro"), ("AFP", "agency", None)]),
+    (
+        "Par Le Figaro et AFP",
+        "Le Figaro",
+        [("Le Figaro", "desk", "Le Figaro"), ("AFP", "agency", None)],
+    ),
     ("Par Les Echos", "Les Echos", [("Les Echos", "desk", "Les Echos")]),
     ("La Rédaction", "Le Monde", [("La Rédaction", "desk", "Le Monde")]),
     ("Par Jean-Pierre Martin, correspondant à Bruxelles", None, [("Jean-Pierre Martin", P, None)]),
-    ("Par Marie Dupont et Paul Durand", None, [("Marie Dupont", P, None), ("Paul Durand", P, None)]),
+    (
+        "Par Marie Dupont et Paul Durand",
+        None,
+        [("Marie Dupont", P, None), ("Paul Durand", P, None)],
+    ),
     ("Texte: Claire Moreau", None, [("Claire Moreau", P, None)]),
     ("Par Sophie Leroy (AFP)", None, [("Sophie Leroy", P, None), ("AFP", "agency", None)]),
     ("Par JEAN DE LA FONTAINE", None, [("Jean de la Fontaine", P, None)]),
@@ -123,7 +156,11 @@ SPLIT_CASES = [
     ("Por Beatriz Lopes em Brasília", None, [("Beatriz Lopes", P, None)]),
     # it
     ("Di Marco Rossi", None, [("Marco Rossi", P, None)]),
-    ("di Marco Rossi e Giulia Bianchi", None, [("Marco Rossi", P, None), ("Giulia Bianchi", P, None)]),
+    (
+        "di Marco Rossi e Giulia Bianchi",
+        None,
+        [("Marco Rossi", P, None), ("Giulia Bianchi", P, None)],
+    ),
     ("Redazione", "Il Post", [("Redazione", "desk", "Il Post")]),
     ("Di Luca Bianchi, inviato a Kiev", None, [("Luca Bianchi", P, None)]),
     ("Testo di Paolo Verdi", None, [("Paolo Verdi", P, None)]),

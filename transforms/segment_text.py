@@ -58,6 +58,8 @@ MAX_HEADING_WORDS = 16
 MAX_TITLE_WORDS = 40
 MAX_ITEM_WORDS = 30
 MAX_TAG_WORDS = 6
+# A bare name line counts as a byline within this many blocks of a byline, date or title.
+NAME_REACH = 2
 # Body blocks this far apart belong to different stretches of prose; a stretch with
 # less than this share of the main one's words is page furniture, not the article.
 BODY_GAP_BLOCKS = 8
@@ -246,7 +248,12 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
     in_head = (position < HEAD_SHARE) | (c("block_no") < 8)
     plain_paragraph = c("paragraph_like") & ~c("is_date") & ~c("is_byline") & ~has_inline_credit & ~next_is_credit
     first_prose = pl.when(plain_paragraph & c("ends_prose")).then(c("block_no")).min().over(doc)
-    meta_line = (c("is_byline") | c("is_date")) & in_head & ~c("paragraph_like")
+    # Prose already seen: a headline or byline after two paragraphs belongs to something else.
+    prose_before = (plain_paragraph & c("ends_prose")).cast(pl.Int32).cum_sum().over(doc) - (
+        plain_paragraph & c("ends_prose")
+    ).cast(pl.Int32)
+    blocks = blocks.with_columns(prose_before=prose_before)
+    meta_line = (c("is_byline") | c("is_date")) & in_head & ~c("paragraph_like") & (c("prose_before") <= 1)
     last_meta = pl.when(meta_line & (c("block_no") <= first_prose.fill_null(c("n_blocks")) + 12)).then(c("block_no")).max().over(doc)
     blocks = blocks.with_columns(
         first_prose=first_prose.fill_null(c("n_blocks")),
@@ -260,6 +267,7 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
     ).shift(-1, fill_value=False).over(doc)
     title_candidate = (
         (c("block_no") <= pl.max_horizontal(c("first_prose"), c("last_meta")))
+        & (c("prose_before") <= 1)
         & (c("n_words") >= 2)
         & (c("n_words") <= MAX_TITLE_WORDS)
         & ~c("ends_period")
@@ -320,11 +328,11 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
         & ~c("is_byline")
         & ~c("is_date")
     )
-    # A bare name is a byline only beside a byline, a date or the title.
+    # A bare name is a byline only after the title and near a byline, a date or the title.
     meta_or_title = c("is_byline") | c("is_date") | is_title
-    near_meta = meta_or_title.shift(1, fill_value=False).over(doc) | meta_or_title.shift(-1, fill_value=False).over(
-        doc
-    )
+    near_meta = pl.any_horizontal(
+        [meta_or_title.shift(k, fill_value=False).over(doc) for k in (-NAME_REACH, -1, 1, NAME_REACH)]
+    ) & (c("block_no") > c("title_no").fill_null(-1))
     # Runs of short unpunctuated blocks in the body are link lists (teasers, timestamps).
     unpunctuated = ~c("ends_prose") & (c("n_words") <= MAX_TEASER_WORDS)
     run_id = (unpunctuated != unpunctuated.shift(1).over(doc)).fill_null(True).cast(pl.Int32).cum_sum().over(doc)
