@@ -86,21 +86,32 @@ def _bylines(blocks: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+# Blocks that may carry the publication date: date lines first, then bylines
+# ("Von X, 05.08.2024, 20:59 Uhr") and short unclassified header lines.
+DATE_SOURCE_RANK = {"date": 0, "byline": 1, "noise": 2}
+MAX_DATE_NOISE_WORDS = 14
+
+
 def _dates(blocks: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
-    """One row per document: published date/instant and updated instant from its date blocks."""
+    """One row per document: published date/instant and updated instant from its date-bearing blocks."""
+    kind = pl.col("kind")
+    candidates = blocks.filter(
+        (kind == "date")
+        | (kind == "byline")
+        | ((kind == "noise") & pl.col("in_header") & (pl.col("n_words") <= MAX_DATE_NOISE_WORDS))
+    )
     stamped = (
-        blocks.filter(pl.col("kind") == "date")
-        .join(documents.select("doc_id", "language"), on="doc_id", how="left")
+        candidates.join(documents.select("doc_id", "language"), on="doc_id", how="left")
         .pipe(dates.parse_dates, "text", "language")
         .filter(pl.col("date_value").is_not_null())
-        .sort("doc_id", "block_no")
+        .with_columns(rank=kind.replace_strict(DATE_SOURCE_RANK, return_dtype=pl.Int8))
+        .sort("doc_id", "rank", "block_no")
     )
     is_update = pl.col("date_role").fill_null("") == "updated"
     return stamped.group_by("doc_id").agg(
         published_date=pl.col("date_value").filter(~is_update).first(),
         published_at=pl.col("date_instant").filter(~is_update).first(),
         updated_at=pl.col("date_instant").filter(is_update).first(),
-        first_any_date=pl.col("date_value").first(),
     )
 
 
