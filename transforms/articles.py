@@ -323,8 +323,11 @@ def build_article_tables(
         .group_by("article_id")
         .agg(desk_outlet=pl.col("organization").first())
     )
-    has_header_date = pl.col("header_date").is_not_null()
-    no_stated_date = pl.col("published_date").is_null() & pl.col("record_date_value").is_null()
+    articles = articles.with_columns(
+        date_from_header=pl.col("published_date").is_null()
+        & pl.col("record_date_value").is_null()
+        & pl.col("header_date").is_not_null()
+    )
     articles = articles.join(desk_outlet, on="article_id", how="left").with_columns(
         title=pl.coalesce("record_title", "found_title"),
         outlet=pl.coalesce("record_outlet", "desk_outlet"),
@@ -341,7 +344,7 @@ def build_article_tables(
     flags = [
         pl.when(pl.col("title").is_null()).then(pl.lit("no_title")),
         pl.when(pl.col("body_text").is_null()).then(pl.lit("no_body")),
-        pl.when(no_stated_date & has_header_date).then(pl.lit("date_from_header")),
+        pl.when(pl.col("date_from_header")).then(pl.lit("date_from_header")),
         pl.when(pl.col("published_date").is_null()).then(pl.lit("no_date")),
         pl.when(pl.col("byline_raw").is_null()).then(pl.lit("no_byline")),
         pl.when(pl.col("has_tags_heading").fill_null(False) & pl.col("has_tags").is_null()).then(

@@ -1,0 +1,215 @@
+"""End to end: `dateline serve` against a real Prefect server fires a scheduled ingest.
+
+Starts `prefect server start` on a free loopback port with its own PREFECT_HOME and
+SQLite database, serves the ingest flow on a one-minute cron with `dateline serve`,
+waits for an auto-scheduled flow run of that deployment to complete, then checks the
+DuckDB file it wrote. Every process started here is stopped (with its children) even
+when the test fails. Takes about one to two minutes: cron fires on minute boundaries.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import httpx
+import pytest
+
+pytestmark = pytest.mark.server
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SAMPLES_DIR = REPO_ROOT / "data" / "samples"
+BIN_DIR = Path(sys.executable).parent
+FLOW_NAME = "dateline-ingest"
+DEPLOYMENT_NAME = "test-serve"
+EVERY_MINUTE = "* * * * *"
+
+SERVER_BOOT_SECONDS = 120
+# One minute to the next cron tick, plus runner polling, a cold flow-run process and the ingest.
+RUN_COMPLETE_SECONDS = 180
+POLL_SECONDS = 2
+STOP_SECONDS = 20
+LOG_TAIL_CHARS = 4000
+TERMINAL_FAILURES = {"FAILED", "CRASHED", "CANCELLED"}
+
+# Settings shared by the server and the serve process; Prefect reads them at import.
+PREFECT_TEST_SETTINGS = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_UI_ENABLED": "false",
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+    "PREFECT_LOGGING_SERVER_LEVEL": "WARNING",
+    "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
+    # The runner looks for due runs every 10 s by default; 2 s trims the wait after the tick.
+    "PREFECT_RUNNER_POLL_FREQUENCY": "2",
+}
+
+
+def _prefect_cli() -> Path:
+    path = BIN_DIR / "prefect"
+    if path.exists():
+        return path
+    found = shutil.which("prefect")
+    if found is None:
+        pytest.skip("the `prefect` command line is not installed; cannot start a Prefect server")
+    return Path(found)
+
+
+def _dateline_command() -> list[str]:
+    script = BIN_DIR / "dateline"
+    # Without the console script (project not pip-installed) the module entry point is the same CLI.
+    return [str(script)] if script.exists() else [sys.executable, "-m", "flows.cli"]
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _isolated_env(tmp_path: Path) -> dict[str, str]:
+    """The caller's environment minus any Prefect or Dateline settings, plus the test's own."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "DATELINE_"))}
+    env.update(PREFECT_TEST_SETTINGS)
+    env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
+    env["PREFECT_API_DATABASE_CONNECTION_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'prefect.db'}"
+    # The flow-run subprocess imports flows.ingest by entrypoint; this works without an install too.
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH")) if p)
+    return env
+
+
+def _tail(log_path: Path) -> str:
+    if not log_path.exists():
+        return "(no log)"
+    text = log_path.read_text(encoding="utf-8", errors="replace")
+    return text[-LOG_TAIL_CHARS:] or "(empty log)"
+
+
+def _stop_group(process: subprocess.Popen, first_signal: int) -> None:
+    """Signal the process group, escalating to SIGKILL; the group holds every child it spawned."""
+    for sig in (first_signal, signal.SIGKILL):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
+        try:
+            process.wait(timeout=STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            continue
+        # The leader is gone; make sure no orphan of its group lingers.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        return
+
+
+@contextlib.contextmanager
+def _background(command: list[str], env: dict[str, str], cwd: Path, log_path: Path,
+                stop_signal: int) -> Iterator[subprocess.Popen]:
+    """Run ``command`` in its own session with output to ``log_path``; always stop it."""
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(command, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, start_new_session=True)
+        try:
+            yield process
+        finally:
+            _stop_group(process, stop_signal)
+
+
+def _wait_for_health(api_url: str, server: subprocess.Popen, log_path: Path) -> None:
+    deadline = time.monotonic() + SERVER_BOOT_SECONDS
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"prefect server exited with code {server.returncode} before it was healthy:\n"
+                        f"{_tail(log_path)}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"{api_url}/health", timeout=5).status_code == 200:
+                return
+        time.sleep(1)
+    pytest.fail(f"prefect server not healthy at {api_url}/health after {SERVER_BOOT_SECONDS} s:\n"
+                f"{_tail(log_path)}")
+
+
+def _deployment(client: httpx.Client) -> dict | None:
+    response = client.get(f"/deployments/name/{FLOW_NAME}/{DEPLOYMENT_NAME}")
+    return response.json() if response.status_code == 200 else None
+
+
+def _deployment_runs(client: httpx.Client, deployment_id: str) -> list[dict]:
+    body = {"deployments": {"id": {"any_": [deployment_id]}}, "sort": "EXPECTED_START_TIME_ASC"}
+    response = client.post("/flow_runs/filter", json=body)
+    response.raise_for_status()
+    return response.json()
+
+
+def _wait_for_completed_run(client: httpx.Client, serve: subprocess.Popen,
+                            logs: dict[str, Path]) -> tuple[dict, dict]:
+    """Poll until a run of the served deployment completes; fail fast on a crash or a dead serve."""
+    deadline = time.monotonic() + RUN_COMPLETE_SECONDS
+    deployment: dict | None = None
+    runs: list[dict] = []
+
+    def diagnostics() -> str:
+        states = [(r["name"], r["state_type"], r["expected_start_time"]) for r in runs]
+        return "\n".join([f"runs: {states}"] + [f"--- {name} ---\n{_tail(p)}" for name, p in logs.items()])
+
+    while time.monotonic() < deadline:
+        if serve.poll() is not None:
+            pytest.fail(f"`dateline serve` exited with code {serve.returncode}:\n{diagnostics()}")
+        with contextlib.suppress(httpx.HTTPError):
+            deployment = deployment or _deployment(client)
+            if deployment is not None:
+                runs = _deployment_runs(client, deployment["id"])
+        for run in runs:
+            if run["state_type"] == "COMPLETED":
+                return deployment, run
+            if run["state_type"] in TERMINAL_FAILURES:
+                pytest.fail(f"flow run {run['name']} ended {run['state_type']}:\n{diagnostics()}")
+        time.sleep(POLL_SECONDS)
+    pytest.fail(f"no completed run of {FLOW_NAME}/{DEPLOYMENT_NAME} after {RUN_COMPLETE_SECONDS} s "
+                f"(deployment found: {deployment is not None}):\n{diagnostics()}")
+
+
+def test_dateline_serve_runs_scheduled_ingest_on_real_server(tmp_path: Path) -> None:
+    prefect = _prefect_cli()
+    sources = shutil.copytree(SAMPLES_DIR, tmp_path / "samples")
+    db_path = tmp_path / "w.duckdb"
+    env = _isolated_env(tmp_path)
+    port = _free_port()
+    api_url = f"http://127.0.0.1:{port}/api"
+    logs = {"prefect server": tmp_path / "server.log", "dateline serve": tmp_path / "serve.log"}
+
+    server_command = [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port),
+                      "--no-ui", "--analytics-off"]
+    serve_command = [*_dateline_command(), "serve", str(sources), "--db", str(db_path),
+                     "--cron", EVERY_MINUTE, "--name", DEPLOYMENT_NAME]
+    serve_env = {**env, "PREFECT_API_URL": api_url}
+
+    with _background(server_command, env, tmp_path, logs["prefect server"], signal.SIGTERM) as server:
+        _wait_for_health(api_url, server, logs["prefect server"])
+        # SIGINT is Ctrl-C: the runner shuts down cleanly and pauses the schedule.
+        with _background(serve_command, serve_env, tmp_path, logs["dateline serve"], signal.SIGINT) as serve, \
+                httpx.Client(base_url=api_url, timeout=10) as client:
+            deployment, run = _wait_for_completed_run(client, serve, logs)
+        # The serve process group is stopped here, so no flow run still holds the DuckDB file.
+
+    assert run["deployment_id"] == deployment["id"]
+    assert run["auto_scheduled"] is True, run
+    assert [s["schedule"].get("cron") for s in deployment["schedules"]] == [EVERY_MINUTE]
+    assert run["parameters"]["db_path"] == str(db_path.resolve())
+
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        n_articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+        completed = con.execute(
+            "SELECT count(*) FROM ingest_runs WHERE status = 'completed' AND articles_new > 0"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert n_articles > 0
+    assert completed >= 1
