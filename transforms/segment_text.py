@@ -56,6 +56,10 @@ EMPTY_PUNCTUATION_GAP = r",\s*,|\(\s*\)"
 MIN_PARAGRAPH_WORDS = 12
 MAX_HEADING_WORDS = 16
 MAX_TITLE_WORDS = 40
+LONG_TITLE_WORDS = 20
+# Headlines of up to this many words may hold two short sentences ("X. Y wants Z").
+SHORT_TITLE_WORDS = 12
+REPEATED_TITLE_BONUS = 1
 MAX_ITEM_WORDS = 30
 MAX_TAG_WORDS = 6
 # A bare name line counts as a byline within this many blocks of a byline, date or title.
@@ -260,11 +264,8 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
         last_meta=last_meta.fill_null(-1),
     )
 
-    # The title: the most title-like heading before the body, scored on its shape
-    # and on what follows it (a standfirst, a byline, a date or the lead image).
-    followed_by_meta = (
-        c("paragraph_like") | c("is_byline") | c("is_date") | c("is_credit") | has_inline_credit | c("is_name")
-    ).shift(-1, fill_value=False).over(doc)
+    # The title: the most title-like heading before the body, scored on its shape,
+    # its position and whether the page printed it twice.
     title_candidate = (
         (c("block_no") <= pl.max_horizontal(c("first_prose"), c("last_meta")))
         & (c("prose_before") <= 1)
@@ -284,10 +285,12 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
         & (c("occurrence") == 0)
     )
     title_score = (
-        pl.when(followed_by_meta).then(3).otherwise(0)
-        + pl.when(c("n_words").is_between(5, 25)).then(2).otherwise(0)
+        pl.when(c("n_words").is_between(5, 25)).then(2).otherwise(0)
         - pl.when(c("n_words") < 4).then(2).otherwise(0)
-        - pl.when(c("has_inner_sentence")).then(2).otherwise(0)
+        - pl.when(c("has_inner_sentence") & (c("n_words") > SHORT_TITLE_WORDS)).then(2).otherwise(0)
+        - pl.when(c("n_words") > LONG_TITLE_WORDS).then(1).otherwise(0)
+        # Pages often print the headline twice (document title and heading).
+        + pl.when(pl.len().over([doc, "text"]) > 1).then(REPEATED_TITLE_BONUS).otherwise(0)
         + pl.when(c("block_no") == pl.when(title_candidate).then(c("block_no")).min().over(doc)).then(1).otherwise(0)
     )
     best_score = pl.when(title_candidate).then(title_score).max().over(doc)
