@@ -14,7 +14,7 @@ from datetime import datetime
 
 import polars as pl
 
-from transforms import bylines, credits, dates, schema, segment_text, tags
+from transforms import bylines, credits, dates, names, schema, segment_text, tags
 from transforms.language import detect_language
 
 BODY_KINDS = ("subheadline", "paragraph")
@@ -74,10 +74,23 @@ def _first_text(blocks: pl.DataFrame, kind: str, name: str) -> pl.DataFrame:
     )
 
 
+# A name after the stamp on a date line: "…, 14:26 Uhr, Tobias Költzsch", "… 15:46 Uhr / Frank Muster".
+DATE_LINE_NAME_PATTERN = r"[,/|•·]\s*([^,/|•·\d]{3,60}?)\s*$"
+
+
 def _bylines(blocks: pl.DataFrame) -> pl.DataFrame:
-    """One row per document with a byline: the distinct cleaned byline blocks, one per line."""
+    """One row per document with a byline: the distinct cleaned byline blocks, one per line.
+
+    Byline blocks, plus a person's name that ends a date line.
+    """
+    columns = ["doc_id", "block_no", "text"]
+    named_dates = (
+        blocks.filter(pl.col("kind") == "date")
+        .select("doc_id", "block_no", text=pl.col("text").str.extract(DATE_LINE_NAME_PATTERN, 1))
+        .filter(names.is_person_name(pl.col("text")).fill_null(False))
+    )
     return (
-        blocks.filter(pl.col("kind") == "byline")
+        pl.concat([blocks.filter(pl.col("kind") == "byline").select(columns), named_dates.select(columns)])
         .with_columns(clean=bylines.clean_byline(pl.col("text")))
         .sort("doc_id", "block_no")
         .unique(["doc_id", "clean"], keep="first", maintain_order=True)

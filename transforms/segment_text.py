@@ -90,6 +90,8 @@ TAGS_INLINE_PATTERN = rf"^(?:{_alternation(CUES['tags_heading'])})\s*:\s*\S"
 BYLINE_HEADING = sorted(set(CUES["byline_heading"]))
 COMMENTS_HEADING = sorted(set(CUES["comments_heading"]))
 COMMENT_COUNT_PATTERN = rf"^\d+ (?:{_alternation(CUES['comments_heading'])})$"
+UI_WORD_PATTERN = rf"(?:^|[^\w])(?:{_alternation(CUES['ui_words'])})(?:$|[^\w])"
+MAX_UI_LINE_WORDS = 4
 SOCIAL_PATTERN = rf"(?:^|[^\w])(?:{_alternation(CUES['social_networks'])})(?:$|[^\w])"
 LINK_GAP_PATTERN = (
     r"(?i)(?:^|\s)(?:"
@@ -153,7 +155,13 @@ def add_block_features(blocks: pl.DataFrame) -> pl.DataFrame:
         is_boilerplate=key.is_in(BOILERPLATE_EXACT)
         | key.str.contains(BOILERPLATE_PREFIX_PATTERN)
         | (key.str.count_matches(SOCIAL_PATTERN) >= 2)
-        | ((text.str.count_matches(BREADCRUMB_SEPARATOR) >= 2) & (text.str.count_matches(WORD_PATTERN) <= 12)),
+        | (
+            (text.str.count_matches(BREADCRUMB_SEPARATOR) >= 2)
+            & (text.str.count_matches(WORD_PATTERN) <= 12)
+            & ~text.str.contains(r"\d")
+        )
+        # Short lines made of interface words: "Teilen Twittern Senden", "Video Loading".
+        | ((key.str.count_matches(UI_WORD_PATTERN) >= 1) & (text.str.count_matches(WORD_PATTERN) <= MAX_UI_LINE_WORDS)),
         is_end_marker=key.is_in(END_OF_ARTICLE),
         is_related_list=key.is_in(RELATED_LIST),
         is_related_cue=key.is_in(RELATED_INLINE),
@@ -381,7 +389,7 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("caption"))
         .when(is_summary)
         .then(pl.lit("summary"))
-        .when(in_header & c("is_name") & near_meta)
+        .when(c("is_name") & near_meta & (in_header | (c("block_no") <= c("last_meta") + NAME_REACH)))
         .then(pl.lit("byline"))
         .when(in_header)
         .then(pl.lit("noise"))
