@@ -74,8 +74,9 @@ def _first_text(blocks: pl.DataFrame, kind: str, name: str) -> pl.DataFrame:
     )
 
 
-# A name after the stamp on a date line: "…, 14:26 Uhr, Tobias Költzsch", "… 15:46 Uhr / Frank Muster".
-DATE_LINE_NAME_PATTERN = r"[,/|•·]\s*([^,/|•·\d]{3,60}?)\s*$"
+# Date lines name their author between separators: "…, 14:26 Uhr, Tobias Költzsch",
+# "27. Januar 2026 • Gregor Meier • 3 Minuten".
+DATE_LINE_SEPARATOR = r"\s*[,/|•·]\s*"
 
 
 def _bylines(blocks: pl.DataFrame) -> pl.DataFrame:
@@ -86,8 +87,14 @@ def _bylines(blocks: pl.DataFrame) -> pl.DataFrame:
     columns = ["doc_id", "block_no", "text"]
     named_dates = (
         blocks.filter(pl.col("kind") == "date")
-        .select("doc_id", "block_no", text=pl.col("text").str.extract(DATE_LINE_NAME_PATTERN, 1))
-        .filter(names.is_person_name(pl.col("text")).fill_null(False))
+        .select("doc_id", "block_no", text=pl.col("text").str.replace_all(DATE_LINE_SEPARATOR, "\x1f").str.split("\x1f"))
+        .explode("text")
+        .filter(
+            names.is_person_name(pl.col("text")).fill_null(False)
+            & (pl.col("text").str.count_matches(r"\S+") >= 2)
+            & ~dates.is_date_line(pl.col("text"))
+        )
+        .unique(["doc_id"], keep="first", maintain_order=True)
     )
     return (
         pl.concat([blocks.filter(pl.col("kind") == "byline").select(columns), named_dates.select(columns)])

@@ -160,8 +160,10 @@ def add_block_features(blocks: pl.DataFrame) -> pl.DataFrame:
             & (text.str.count_matches(WORD_PATTERN) <= 12)
             & ~text.str.contains(r"\d")
         )
+,
         # Short lines made of interface words: "Teilen Twittern Senden", "Video Loading".
-        | ((key.str.count_matches(UI_WORD_PATTERN) >= 1) & (text.str.count_matches(WORD_PATTERN) <= MAX_UI_LINE_WORDS)),
+        is_ui_line=(key.str.count_matches(UI_WORD_PATTERN) >= 1)
+        & (text.str.count_matches(WORD_PATTERN) <= MAX_UI_LINE_WORDS),
         is_end_marker=key.is_in(END_OF_ARTICLE),
         is_related_list=key.is_in(RELATED_LIST),
         is_related_cue=key.is_in(RELATED_INLINE),
@@ -281,6 +283,7 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
         & (c("n_words") <= MAX_TITLE_WORDS)
         & ~c("ends_period")
         & ~c("is_boilerplate")
+        & ~c("is_ui_line")
         & ~c("is_byline")
         & ~c("is_date")
         & ~c("is_credit")
@@ -344,6 +347,17 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
     near_meta = pl.any_horizontal(
         [meta_or_title.shift(k, fill_value=False).over(doc) for k in (-NAME_REACH, -1, 1, NAME_REACH)]
     ) & (c("block_no") > c("title_no").fill_null(-1))
+    # Without a byline line, the first bare name just after the title is the byline.
+    name_after_title = (
+        c("is_name")
+        & ~c("is_ui_line")
+        & (c("block_no") > c("title_no").fill_null(c("n_blocks")))
+        & (c("block_no") <= body_start + NAME_REACH)
+    )
+    blocks = blocks.with_columns(
+        first_name_after_title=c("block_no") == pl.when(name_after_title).then(c("block_no")).min().over(doc),
+        has_head_byline=(c("is_byline") & in_head).any().over(doc),
+    )
     # Runs of short unpunctuated blocks in the body are link lists (teasers, timestamps).
     unpunctuated = ~c("ends_prose") & (c("n_words") <= MAX_TEASER_WORDS)
     run_id = (unpunctuated != unpunctuated.shift(1).over(doc)).fill_null(True).cast(pl.Int32).cum_sum().over(doc)
@@ -369,7 +383,7 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("byline"))
         .when(c("in_item_run"))
         .then(pl.lit("related_item"))
-        .when(c("is_boilerplate") | c("is_commenter"))
+        .when(c("is_boilerplate") | c("is_commenter") | (c("is_ui_line") & ~c("is_byline")))
         .then(pl.lit("boilerplate"))
         .when(c("repeats_previous"))
         .then(pl.lit("duplicate"))
@@ -390,6 +404,8 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
         .when(is_summary)
         .then(pl.lit("summary"))
         .when(c("is_name") & near_meta & (in_header | (c("block_no") <= c("last_meta") + NAME_REACH)))
+        .then(pl.lit("byline"))
+        .when(c("is_name") & c("first_name_after_title") & ~c("has_head_byline"))
         .then(pl.lit("byline"))
         .when(in_header)
         .then(pl.lit("noise"))
