@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -109,12 +110,20 @@ def _stop_group(process: subprocess.Popen, first_signal: int) -> None:
 
 
 @contextlib.contextmanager
-def _background(command: list[str], env: dict[str, str], cwd: Path, log_path: Path,
-                stop_signal: int) -> Iterator[subprocess.Popen]:
+def _background(
+    command: list[str], env: dict[str, str], cwd: Path, log_path: Path, stop_signal: int
+) -> Iterator[subprocess.Popen]:
     """Run ``command`` in its own session with output to ``log_path``; always stop it."""
     with log_path.open("wb") as log:
-        process = subprocess.Popen(command, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, start_new_session=True)
+        process = subprocess.Popen(
+            command,
+            env=env,
+            cwd=cwd,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         try:
             yield process
         finally:
@@ -125,14 +134,18 @@ def _wait_for_health(api_url: str, server: subprocess.Popen, log_path: Path) -> 
     deadline = time.monotonic() + SERVER_BOOT_SECONDS
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            pytest.fail(f"prefect server exited with code {server.returncode} before it was healthy:\n"
-                        f"{_tail(log_path)}")
+            pytest.fail(
+                f"prefect server exited with code {server.returncode} before it was healthy:\n"
+                f"{_tail(log_path)}"
+            )
         with contextlib.suppress(httpx.HTTPError):
             if httpx.get(f"{api_url}/health", timeout=5).status_code == 200:
                 return
         time.sleep(1)
-    pytest.fail(f"prefect server not healthy at {api_url}/health after {SERVER_BOOT_SECONDS} s:\n"
-                f"{_tail(log_path)}")
+    pytest.fail(
+        f"prefect server not healthy at {api_url}/health after {SERVER_BOOT_SECONDS} s:\n"
+        f"{_tail(log_path)}"
+    )
 
 
 def _deployment(client: httpx.Client) -> dict | None:
@@ -147,8 +160,9 @@ def _deployment_runs(client: httpx.Client, deployment_id: str) -> list[dict]:
     return response.json()
 
 
-def _wait_for_completed_run(client: httpx.Client, serve: subprocess.Popen,
-                            logs: dict[str, Path]) -> tuple[dict, dict]:
+def _wait_for_completed_run(
+    client: httpx.Client, serve: subprocess.Popen, logs: dict[str, Path]
+) -> tuple[dict, dict]:
     """Poll until a run of the served deployment completes; fail fast on a crash or a dead serve."""
     deadline = time.monotonic() + RUN_COMPLETE_SECONDS
     deployment: dict | None = None
@@ -156,7 +170,9 @@ def _wait_for_completed_run(client: httpx.Client, serve: subprocess.Popen,
 
     def diagnostics() -> str:
         states = [(r["name"], r["state_type"], r["expected_start_time"]) for r in runs]
-        return "\n".join([f"runs: {states}"] + [f"--- {name} ---\n{_tail(p)}" for name, p in logs.items()])
+        return "\n".join(
+            [f"runs: {states}"] + [f"--- {name} ---\n{_tail(p)}" for name, p in logs.items()]
+        )
 
     while time.monotonic() < deadline:
         if serve.poll() is not None:
@@ -171,8 +187,10 @@ def _wait_for_completed_run(client: httpx.Client, serve: subprocess.Popen,
             if run["state_type"] in TERMINAL_FAILURES:
                 pytest.fail(f"flow run {run['name']} ended {run['state_type']}:\n{diagnostics()}")
         time.sleep(POLL_SECONDS)
-    pytest.fail(f"no completed run of {FLOW_NAME}/{DEPLOYMENT_NAME} after {RUN_COMPLETE_SECONDS} s "
-                f"(deployment found: {deployment is not None}):\n{diagnostics()}")
+    pytest.fail(
+        f"no completed run of {FLOW_NAME}/{DEPLOYMENT_NAME} after {RUN_COMPLETE_SECONDS} s "
+        f"(deployment found: {deployment is not None}):\n{diagnostics()}"
+    )
 
 
 def test_dateline_serve_runs_scheduled_ingest_on_real_server(tmp_path: Path) -> None:
@@ -184,22 +202,48 @@ def test_dateline_serve_runs_scheduled_ingest_on_real_server(tmp_path: Path) -> 
     api_url = f"http://127.0.0.1:{port}/api"
     logs = {"prefect server": tmp_path / "server.log", "dateline serve": tmp_path / "serve.log"}
 
-    server_command = [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port),
-                      "--no-ui", "--analytics-off"]
-    serve_command = [*_dateline_command(), "serve", str(sources), "--db", str(db_path),
-                     "--cron", EVERY_MINUTE, "--name", DEPLOYMENT_NAME]
+    server_command = [
+        str(prefect),
+        "server",
+        "start",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-ui",
+        "--analytics-off",
+    ]
+    serve_command = [
+        *_dateline_command(),
+        "serve",
+        str(sources),
+        "--db",
+        str(db_path),
+        "--cron",
+        EVERY_MINUTE,
+        "--name",
+        DEPLOYMENT_NAME,
+    ]
     serve_env = {**env, "PREFECT_API_URL": api_url}
 
-    with _background(server_command, env, tmp_path, logs["prefect server"], signal.SIGTERM) as server:
+    with _background(
+        server_command, env, tmp_path, logs["prefect server"], signal.SIGTERM
+    ) as server:
         _wait_for_health(api_url, server, logs["prefect server"])
         # SIGINT is Ctrl-C: the runner shuts down cleanly and pauses the schedule.
-        with _background(serve_command, serve_env, tmp_path, logs["dateline serve"], signal.SIGINT) as serve, \
-                httpx.Client(base_url=api_url, timeout=10) as client:
+        with (
+            _background(
+                serve_command, serve_env, tmp_path, logs["dateline serve"], signal.SIGINT
+            ) as serve,
+            httpx.Client(base_url=api_url, timeout=10) as client,
+        ):
             deployment, run = _wait_for_completed_run(client, serve, logs)
         # The serve process group is stopped here, so no flow run still holds the DuckDB file.
 
     assert run["deployment_id"] == deployment["id"]
     assert run["auto_scheduled"] is True, run
+    # A cron run is due on a whole minute; a manual or ad-hoc run would not be.
+    assert datetime.fromisoformat(run["expected_start_time"]).second == 0, run
     assert [s["schedule"].get("cron") for s in deployment["schedules"]] == [EVERY_MINUTE]
     assert run["parameters"]["db_path"] == str(db_path.resolve())
 

@@ -342,10 +342,11 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
         & ~c("is_byline")
         & ~c("is_date")
     )
-    # A bare name is a byline only after the title and near a byline, a date or the title.
-    meta_or_title = c("is_byline") | c("is_date") | is_title
+    # A bare name is a byline after the title, just before a byline or date line or
+    # shortly after one (a line right under the headline is more often a kicker).
+    meta = c("is_byline") | c("is_date")
     near_meta = pl.any_horizontal(
-        [meta_or_title.shift(k, fill_value=False).over(doc) for k in (-NAME_REACH, -1, 1, NAME_REACH)]
+        [meta.shift(k, fill_value=False).over(doc) for k in (-1, *range(1, NAME_REACH + 1))]
     ) & (c("block_no") > c("title_no").fill_null(-1))
     # Without a byline line, the first bare name just after the title is the byline.
     name_after_title = (
