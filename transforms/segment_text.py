@@ -68,6 +68,9 @@ NAME_REACH = 2
 # less than this share of the main one's words is page furniture, not the article.
 BODY_GAP_BLOCKS = 8
 MIN_CLUSTER_SHARE = 0.25
+# Captions are short: a long paragraph before a "©" line is body, the line a notice.
+MAX_CAPTION_WORDS = 60
+MIN_INLINE_CAPTION_WORDS = 3
 # Consecutive short blocks without sentence punctuation: a list of teasers or links.
 MIN_TEASER_RUN = 3
 MAX_TEASER_WORDS = 25
@@ -243,7 +246,12 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
 
     # Captions: inline credit with a cue, or the block before a credit line.
     next_is_credit = c("is_credit").shift(-1, fill_value=False).over(doc)
-    has_inline_credit = c("credit_raw").is_not_null() & c("caption").is_not_null()
+    # A caption with its credit on the same line; a bare "Name - Agency" is a credit, not a caption.
+    has_inline_credit = (
+        c("credit_raw").is_not_null()
+        & c("caption").is_not_null()
+        & (c("caption").str.count_matches(WORD_PATTERN) >= MIN_INLINE_CAPTION_WORDS)
+    )
     paragraph_like = (
         (c("n_words") >= MIN_PARAGRAPH_WORDS)
         & ~c("is_boilerplate")
@@ -400,7 +408,7 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("credit"))
         .when(c("is_date") & in_head)
         .then(pl.lit("date"))
-        .when(next_is_credit & (c("n_words") >= 2))
+        .when(next_is_credit & c("n_words").is_between(2, MAX_CAPTION_WORDS))
         .then(pl.lit("caption"))
         .when(is_summary)
         .then(pl.lit("summary"))
