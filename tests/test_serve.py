@@ -169,10 +169,9 @@ def _wait_for_completed_run(
     runs: list[dict] = []
 
     def diagnostics() -> str:
-        states = [(r["name"], r["state_type"], r["expected_start_time"]) for r in runs]
-        return "\n".join(
-            [f"runs: {states}"] + [f"--- {name} ---\n{_tail(p)}" for name, p in logs.items()]
-        )
+        started = [(r["name"], r["state_type"]) for r in runs if r["state_type"] != "SCHEDULED"]
+        header = f"{len(runs)} runs, {len(runs) - len(started)} still scheduled, others: {started}"
+        return "\n".join([header] + [f"--- {name} ---\n{_tail(p)}" for name, p in logs.items()])
 
     while time.monotonic() < deadline:
         if serve.poll() is not None:

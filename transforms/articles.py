@@ -148,16 +148,26 @@ def _record_dates(documents: pl.DataFrame) -> pl.DataFrame:
 def _images(blocks: pl.DataFrame, article_ids: pl.DataFrame) -> pl.DataFrame:
     """One row per image: a caption block (credit inline or on the next block) or a lone credit block."""
     doc = "doc_id"
+    # A lone credit cue ("Image:") between a caption and its credit is looked through.
+    after_cue = pl.col("is_credit_cue").shift(-1).over(doc).fill_null(False)
     framed = blocks.with_columns(
-        next_kind=pl.col("kind").shift(-1).over(doc),
-        next_text=pl.col("text").shift(-1).over(doc),
-        prev_kind=pl.col("kind").shift(1).over(doc),
+        next_kind=pl.when(after_cue).then(pl.col("kind").shift(-2)).otherwise(pl.col("kind").shift(-1)).over(doc),
+        next_text=pl.when(after_cue)
+        .then(pl.concat_str([pl.col("text").shift(-1), pl.col("text").shift(-2)], separator=" "))
+        .otherwise(pl.col("text").shift(-1))
+        .over(doc),
+        prev_kind=pl.when(pl.col("is_credit_cue").shift(1).over(doc).fill_null(False))
+        .then(pl.col("kind").shift(2))
+        .otherwise(pl.col("kind").shift(1))
+        .over(doc),
     )
     captions = framed.filter(pl.col("kind") == "caption").select(
         doc,
         "block_no",
         "in_header",
-        caption=pl.coalesce(pl.when(pl.col("has_inline_credit")).then(pl.col("caption")), pl.col("text")),
+        caption=pl.coalesce(pl.when(pl.col("has_inline_credit")).then(pl.col("caption")), pl.col("text"))
+        # An opening bracket left by a credit printed on the next line: "Ivy is easy to grow (".
+        .str.strip_chars_end(" ([|–-"),
         caption_label=pl.col("caption_label"),
         credit_raw=pl.when(pl.col("has_inline_credit"))
         .then(pl.col("credit_raw"))

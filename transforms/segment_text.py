@@ -91,6 +91,9 @@ RELATED_INLINE_PATTERN = rf"^(?:{_alternation(CUES['related_inline'])})\s*:\s*\S
 TAGS_HEADING = sorted(set(CUES["tags_heading"]))
 TAGS_INLINE_PATTERN = rf"^(?:{_alternation(CUES['tags_heading'])})\s*:\s*\S"
 BYLINE_HEADING = sorted(set(CUES["byline_heading"]))
+# A credit cue alone on its line ("Image:"): the credit follows on the next line.
+CREDIT_CUE_ONLY = sorted(set(CUES["credit_cue_only"]))
+MAX_CUED_CREDIT_WORDS = 10
 COMMENTS_HEADING = sorted(set(CUES["comments_heading"]))
 COMMENT_COUNT_PATTERN = rf"^\d+ (?:{_alternation(CUES['comments_heading'])})$"
 UI_WORD_PATTERN = rf"(?:^|[^\w])(?:{_alternation(CUES['ui_words'])})(?:$|[^\w])"
@@ -174,6 +177,7 @@ def add_block_features(blocks: pl.DataFrame) -> pl.DataFrame:
         is_tags_heading=key.is_in(TAGS_HEADING),
         is_tags_inline=key.str.contains(TAGS_INLINE_PATTERN),
         is_byline_heading=key.is_in(BYLINE_HEADING),
+        is_credit_cue=key.is_in(CREDIT_CUE_ONLY),
         is_credit=credits.is_credit_line(text),
         is_byline=bylines.is_byline_line(text),
         is_name=bylines.is_name_line(text),
@@ -192,6 +196,9 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
     """One row per block (with features) in and out: adds ``kind``."""
     doc = "doc_id"
     c = pl.col
+    # "caption (" / "Image:" / "Agency)": the line after a lone credit cue is a credit.
+    after_cue = c("is_credit_cue").shift(1, fill_value=False).over(doc) & (c("n_words") <= MAX_CUED_CREDIT_WORDS)
+    blocks = blocks.with_columns(is_credit=c("is_credit") | after_cue)
     uses_blank_lines = c("blank_before").mean().over(doc) > 0.2
 
     # Regions: the article ends at a reader notice; tags blocks end the body.
@@ -245,7 +252,9 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
     tags_started = (c("is_tags_heading") | c("is_tags_inline")).cast(pl.Int32).cum_sum().over(doc) > 0
 
     # Captions: inline credit with a cue, or the block before a credit line.
-    next_is_credit = c("is_credit").shift(-1, fill_value=False).over(doc)
+    next_is_credit = c("is_credit").shift(-1, fill_value=False).over(doc) | (
+        c("is_credit_cue").shift(-1, fill_value=False).over(doc) & c("is_credit").shift(-2, fill_value=False).over(doc)
+    )
     # A caption with its credit on the same line; a bare "Name - Agency" is a credit, not a caption.
     has_inline_credit = (
         c("credit_raw").is_not_null()
