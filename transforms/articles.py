@@ -108,7 +108,7 @@ def _bylines(blocks: pl.DataFrame) -> pl.DataFrame:
 
 # Blocks that may carry the publication date: date lines first, then bylines
 # ("Von X, 05.08.2024, 20:59 Uhr") and short unclassified header lines.
-DATE_SOURCE_RANK = {"date": 0, "byline": 1, "noise": 2}
+DATE_SOURCE_RANK = {"date": 0, "byline": 0, "noise": 1}
 MAX_DATE_NOISE_WORDS = 14
 
 
@@ -128,11 +128,25 @@ def _dates(blocks: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
         .sort("doc_id", "rank", "block_no")
     )
     is_update = pl.col("date_role").fill_null("") == "updated"
-    return stamped.group_by("doc_id").agg(
-        published_date=pl.col("date_value").filter(~is_update).first(),
-        published_at=pl.col("date_instant").filter(~is_update).first(),
-        updated_at=pl.col("date_instant").filter(is_update).first(),
+    # Publication stamp first; a page that prints only "updated" (or "Stand:") gives
+    # that stamp, which still beats a date from an unclassified line.
+    priority = (
+        pl.when((pl.col("rank") == 0) & ~is_update)
+        .then(0)
+        .when(pl.col("rank") == 0)
+        .then(1)
+        .when(~is_update)
+        .then(2)
     )
+    published = (
+        stamped.with_columns(priority=priority)
+        .filter(pl.col("priority").is_not_null())
+        .sort("doc_id", "priority", "block_no")
+        .group_by("doc_id")
+        .agg(published_date=pl.col("date_value").first(), published_at=pl.col("date_instant").first())
+    )
+    updated = stamped.filter(is_update).group_by("doc_id").agg(updated_at=pl.col("date_instant").first())
+    return published.join(updated, on="doc_id", how="full", coalesce=True)
 
 
 def _record_dates(documents: pl.DataFrame) -> pl.DataFrame:
