@@ -23,6 +23,8 @@ BLOCK_SEPARATOR = "\n\n"
 # Separator between fields when hashing an article's content.
 HASH_FIELD_SEPARATOR = "\x1f"
 ARTICLE_ID_CHARS = 20
+# A document-title suffix after a bar: "Headline | Section | Site".
+TITLE_SITE_SUFFIX = r"\s+\|\s.*$"
 
 
 @dataclass(frozen=True)
@@ -373,7 +375,7 @@ def build_article_tables(
         & pl.col("header_date").is_not_null()
     )
     articles = articles.join(desk_outlet, on="article_id", how="left").with_columns(
-        title=pl.coalesce("record_title", "found_title"),
+        title=pl.coalesce("record_title", pl.col("found_title").str.replace(TITLE_SITE_SUFFIX, "")),
         outlet=pl.coalesce("record_outlet", "desk_outlet"),
         section=pl.lit(None, pl.String),
         published_at=pl.coalesce("published_at", "record_date_instant"),
