@@ -32,17 +32,27 @@ def quiet_prefect() -> None:
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", type=Path, help="DuckDB file (default: $DATELINE_DB or data/warehouse/dateline.duckdb)")
+    parser.add_argument(
+        "--db",
+        type=Path,
+        help="DuckDB file (default: $DATELINE_DB or data/warehouse/dateline.duckdb)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="dateline", description="Scraped news articles into an analytical DuckDB store.")
+    parser = argparse.ArgumentParser(
+        prog="dateline", description="Scraped news articles into an analytical DuckDB store."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
-    ingest = commands.add_parser("ingest", help="ingest sources (files, folders, globs; the bundled samples by default)")
+    ingest = commands.add_parser(
+        "ingest", help="ingest sources (files, folders, globs; the bundled samples by default)"
+    )
     ingest.add_argument("sources", nargs="*", help="files, folders (walked recursively) or globs")
     _add_db(ingest)
-    ingest.add_argument("--export", type=Path, metavar="DIR", help="also export Parquet to DIR after loading")
+    ingest.add_argument(
+        "--export", type=Path, metavar="DIR", help="also export Parquet to DIR after loading"
+    )
     ingest.add_argument("--batch-size", type=int, help="sources per batch (default 2000)")
     ingest.add_argument("--quiet", action="store_true", help="no progress lines, only the summary")
 
@@ -53,9 +63,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="write every table and model to Parquet")
     _add_db(export)
-    export.add_argument("--out", type=Path, default=Path("data/exports/latest"), help="output folder")
+    export.add_argument(
+        "--out", type=Path, default=Path("data/exports/latest"), help="output folder"
+    )
 
-    serve = commands.add_parser("serve", help="serve the ingest flow on a schedule (needs a Prefect server)")
+    serve = commands.add_parser(
+        "serve", help="serve the ingest flow on a schedule (needs a Prefect server)"
+    )
     serve.add_argument("sources", nargs="*")
     _add_db(serve)
     serve.add_argument("--cron", help="cron schedule (default: $DATELINE_CRON or hourly)")
@@ -72,7 +86,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = load_settings(db_path=args.db, export_dir=getattr(args, "export", None))
-    handlers = {"ingest": cmd_ingest, "sql": cmd_sql, "export": cmd_export, "serve": cmd_serve, "eval": cmd_eval}
+    handlers = {
+        "ingest": cmd_ingest,
+        "sql": cmd_sql,
+        "export": cmd_export,
+        "serve": cmd_serve,
+        "eval": cmd_eval,
+    }
     try:
         return handlers[args.command](args, settings)
     except KeyboardInterrupt:
@@ -88,15 +108,25 @@ def _print_summary(summary) -> None:
         f"  sources    {summary.sources_seen} seen, {summary.sources_skipped} unchanged files skipped",
         f"  articles   {counts.new} new, {counts.updated} updated, {counts.unchanged} unchanged",
         f"  rejects    {summary.rejects}"
-        + (" (" + ", ".join(f"{k}: {v}" for k, v in sorted(summary.reject_reasons.items())) + ")" if summary.rejects else ""),
+        + (
+            " (" + ", ".join(f"{k}: {v}" for k, v in sorted(summary.reject_reasons.items())) + ")"
+            if summary.rejects
+            else ""
+        ),
         f"  models     {summary.models} views rebuilt, data tests: "
-        + ("all passed" if not summary.test_failures else "FAILED " + ", ".join(summary.test_failures)),
+        + (
+            "all passed"
+            if not summary.test_failures
+            else "FAILED " + ", ".join(summary.test_failures)
+        ),
     ]
     if summary.export_dir:
         lines.append(f"  export     {summary.export_dir}")
     if summary.rejects:
-        lines.append("  see: dateline sql \"SELECT source_uri, reason, detail FROM ingest_rejects "
-                     f"WHERE run_id = '{summary.run_id}'\"")
+        lines.append(
+            '  see: dateline sql "SELECT source_uri, reason, detail FROM ingest_rejects '
+            f"WHERE run_id = '{summary.run_id}'\""
+        )
     print("\n".join(lines))
 
 
@@ -123,16 +153,21 @@ def cmd_ingest(args, settings: Settings) -> int:
         )
     except duckdb.IOException as error:
         if _is_lock_error(error):
-            print(f"dateline: the database {settings.db_path} is in use by another process; retry when it is free.",
-                  file=sys.stderr)
+            print(
+                f"dateline: the database {settings.db_path} is in use by another process; retry when it is free.",
+                file=sys.stderr,
+            )
             return EXIT_BUSY
         raise
     except RuntimeError as error:
         if "ephemeral Prefect API server" not in str(error):
             raise
-        print("dateline: Prefect's temporary server did not start in time. Start one with\n"
-              "`prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api, or raise\n"
-              "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.", file=sys.stderr)
+        print(
+            "dateline: Prefect's temporary server did not start in time. Start one with\n"
+            "`prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api, or raise\n"
+            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.",
+            file=sys.stderr,
+        )
         return EXIT_FAILED
     _print_summary(summary)
     return EXIT_OK
@@ -144,14 +179,19 @@ def cmd_sql(args, settings: Settings) -> int:
     from flows import warehouse
 
     if not Path(settings.db_path).exists():
-        print(f"dateline: no database at {settings.db_path}; run `dateline ingest` first.", file=sys.stderr)
+        print(
+            f"dateline: no database at {settings.db_path}; run `dateline ingest` first.",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     try:
         con = warehouse.connect(settings.db_path, read_only=True)
     except duckdb.IOException as error:
         if _is_lock_error(error):
-            print(f"dateline: the database {settings.db_path} is busy (an ingest is writing); retry shortly.",
-                  file=sys.stderr)
+            print(
+                f"dateline: the database {settings.db_path} is busy (an ingest is writing); retry shortly.",
+                file=sys.stderr,
+            )
             return EXIT_BUSY
         raise
     try:
@@ -172,8 +212,14 @@ def cmd_sql(args, settings: Settings) -> int:
         import polars as pl
 
         width = shutil.get_terminal_size((160, 40)).columns
-        with pl.Config(tbl_rows=200, tbl_cols=30, fmt_str_lengths=60, tbl_width_chars=width,
-                       tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True):
+        with pl.Config(
+            tbl_rows=200,
+            tbl_cols=30,
+            fmt_str_lengths=60,
+            tbl_width_chars=width,
+            tbl_hide_dataframe_shape=True,
+            tbl_hide_column_data_types=True,
+        ):
             print(frame)
         print(f"({frame.height} rows)")
     return EXIT_OK
@@ -186,17 +232,25 @@ def cmd_export(args, settings: Settings) -> int:
     from flows.export import ExportError, export_parquet
 
     if not Path(settings.db_path).exists():
-        print(f"dateline: no database at {settings.db_path}; run `dateline ingest` first.", file=sys.stderr)
+        print(
+            f"dateline: no database at {settings.db_path}; run `dateline ingest` first.",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     try:
         con = warehouse.connect(settings.db_path, read_only=True)
     except duckdb.IOException as error:
         if _is_lock_error(error):
-            print(f"dateline: the database {settings.db_path} is busy; retry shortly.", file=sys.stderr)
+            print(
+                f"dateline: the database {settings.db_path} is busy; retry shortly.",
+                file=sys.stderr,
+            )
             return EXIT_BUSY
         raise
     try:
-        row = con.execute("SELECT run_id FROM ingest_runs ORDER BY started_at DESC LIMIT 1").fetchone()
+        row = con.execute(
+            "SELECT run_id FROM ingest_runs ORDER BY started_at DESC LIMIT 1"
+        ).fetchone()
         manifest = export_parquet(con, args.out, run_id=row[0] if row else None)
     except ExportError as error:
         print(f"dateline: {error}", file=sys.stderr)
@@ -249,23 +303,36 @@ def cmd_eval(args, settings: Settings) -> int:
         print(f"dateline: {corpus} is not a folder", file=sys.stderr)
         return EXIT_USAGE
     gold = evaluation.load_gold(corpus)
-    text_files = {str((corpus / f"{gold_id}.txt").resolve()): gold_id for gold_id in gold
-                  if (corpus / f"{gold_id}.txt").exists()}
-    html_files = [corpus / f"{gold_id}.html.gz" for gold_id in gold if (corpus / f"{gold_id}.html.gz").exists()]
+    text_files = {
+        str((corpus / f"{gold_id}.txt").resolve()): gold_id
+        for gold_id in gold
+        if (corpus / f"{gold_id}.txt").exists()
+    }
+    html_files = [
+        corpus / f"{gold_id}.html.gz"
+        for gold_id in gold
+        if (corpus / f"{gold_id}.html.gz").exists()
+    ]
     with tempfile.TemporaryDirectory(prefix="dateline-eval-") as scratch:
         db_path = args.db or Path(scratch) / "eval.duckdb"
-        summary = ingest_flow(source_args=sorted(text_files), db_path=str(db_path), show_progress=False)
+        summary = ingest_flow(
+            source_args=sorted(text_files), db_path=str(db_path), show_progress=False
+        )
         con = warehouse.connect(db_path, read_only=True)
         try:
             predictions = evaluation.predictions_from_db(con, text_files)
         finally:
             con.close()
     report = evaluation.score({gid: gold[gid] for gid in text_files.values()}, predictions)
-    print(f"ingested {len(text_files)} text views: {summary.counts.new + summary.counts.updated + summary.counts.unchanged} "
-          f"articles, {summary.rejects} rejects")
+    print(
+        f"ingested {len(text_files)} text views: {summary.counts.new + summary.counts.updated + summary.counts.unchanged} "
+        f"articles, {summary.rejects} rejects"
+    )
     print(evaluation.format_report(report, label=f"txt ({len(text_files)} pages)"))
     if html_files:
-        print(f"\nhtml ({len(html_files)} pages): not scored, HTML extraction is not available yet.")
+        print(
+            f"\nhtml ({len(html_files)} pages): not scored, HTML extraction is not available yet."
+        )
     if args.details:
         evaluation.write_details(report, args.details)
         print(f"per-item details: {args.details}")

@@ -69,7 +69,11 @@ def read_batch(paths: list[Path], known: dict[str, tuple[str, int]], max_bytes: 
     for path in paths:
         result = sources.read_source(path, max_bytes)
         previous = known.get(result.path)
-        if result.file_hash is not None and previous is not None and previous[0] == result.file_hash:
+        if (
+            result.file_hash is not None
+            and previous is not None
+            and previous[0] == result.file_hash
+        ):
             skipped += 1
             unchanged_articles += previous[1]
             continue
@@ -81,15 +85,22 @@ def read_batch(paths: list[Path], known: dict[str, tuple[str, int]], max_bytes: 
 
 
 @task(name="parse and normalize", cache_policy=NO_CACHE)
-def parse_batch(records: pl.DataFrame, run_id: str, ingested_at: datetime, max_line_chars: int) -> ArticleTables:
-    return build_article_tables(records, run_id=run_id, ingested_at=ingested_at, max_line_chars=max_line_chars)
+def parse_batch(
+    records: pl.DataFrame, run_id: str, ingested_at: datetime, max_line_chars: int
+) -> ArticleTables:
+    return build_article_tables(
+        records, run_id=run_id, ingested_at=ingested_at, max_line_chars=max_line_chars
+    )
 
 
 @task(name="load batch", cache_policy=NO_CACHE)
-def load_into_warehouse(con, tables: ArticleTables, batch: ReadBatch, run_id: str) -> tuple[load.LoadCounts, int]:
+def load_into_warehouse(
+    con, tables: ArticleTables, batch: ReadBatch, run_id: str
+) -> tuple[load.LoadCounts, int]:
     now = _now()
     parse_rejects = [
-        sources.Reject(r["source_uri"], r["reason"], r["detail"]) for r in tables.rejects.iter_rows(named=True)
+        sources.Reject(r["source_uri"], r["reason"], r["detail"])
+        for r in tables.rejects.iter_rows(named=True)
     ]
     all_rejects = batch.rejects + parse_rejects
     rejects = load.rejects_frame(all_rejects, run_id, now)
@@ -128,7 +139,9 @@ def ingest_flow(
         batch_size=batch_size,
         max_source_bytes=max_source_bytes,
     )
-    return run_ingest(source_args or [], settings, progress=_stderr_progress if show_progress else None)
+    return run_ingest(
+        source_args or [], settings, progress=_stderr_progress if show_progress else None
+    )
 
 
 def _stderr_progress(message: str) -> None:
@@ -150,13 +163,23 @@ def run_ingest(source_args: list[str], settings: Settings, progress: Progress | 
         except BaseException:
             summary.status = "failed"
             load.finish_run(
-                con, run_id, finished_at=_now(), status="failed", sources_seen=summary.sources_seen,
-                counts=summary.counts, rejects=summary.rejects,
+                con,
+                run_id,
+                finished_at=_now(),
+                status="failed",
+                sources_seen=summary.sources_seen,
+                counts=summary.counts,
+                rejects=summary.rejects,
             )
             raise
         load.finish_run(
-            con, run_id, finished_at=_now(), status=summary.status, sources_seen=summary.sources_seen,
-            counts=summary.counts, rejects=summary.rejects,
+            con,
+            run_id,
+            finished_at=_now(),
+            status=summary.status,
+            sources_seen=summary.sources_seen,
+            counts=summary.counts,
+            rejects=summary.rejects,
         )
     finally:
         con.close()
@@ -164,7 +187,9 @@ def run_ingest(source_args: list[str], settings: Settings, progress: Progress | 
     return summary
 
 
-def _run_steps(con, source_args: list[str], settings: Settings, summary: RunSummary, say: Progress) -> None:
+def _run_steps(
+    con, source_args: list[str], settings: Settings, summary: RunSummary, say: Progress
+) -> None:
     paths, discover_rejects = discover_sources(source_args)
     summary.sources_seen = len(paths) + len(discover_rejects)
     if discover_rejects:
@@ -188,8 +213,10 @@ def _run_steps(con, source_args: list[str], settings: Settings, summary: RunSumm
             summary.reject_reasons[reason] = summary.reject_reasons.get(reason, 0) + 1
         summary.rejects += tables.rejects.height
         done += len(batch_paths)
-        say(f"batch {number}/{len(batches)}: {done}/{len(paths)} sources, {summary.counts.new} new, "
-            f"{summary.counts.updated} updated, {summary.counts.unchanged} unchanged, {summary.rejects} rejects")
+        say(
+            f"batch {number}/{len(batches)}: {done}/{len(paths)} sources, {summary.counts.new} new, "
+            f"{summary.counts.updated} updated, {summary.counts.unchanged} unchanged, {summary.rejects} rejects"
+        )
     say("building models and running data tests")
     summary.models, failures = build_models_and_test(con)
     summary.test_failures = [f"{f.name} ({f.n_rows} rows)" for f in failures]

@@ -57,12 +57,16 @@ def rejects_frame(rejects: list, run_id: str, rejected_at: datetime) -> pl.DataF
         schema={"source_uri": pl.String, "reason": pl.String, "detail": pl.String},
     )
     return schema.conform(
-        frame.with_columns(run_id=pl.lit(run_id), rejected_at=pl.lit(rejected_at, schema.UTC_TIMESTAMP)),
+        frame.with_columns(
+            run_id=pl.lit(run_id), rejected_at=pl.lit(rejected_at, schema.UTC_TIMESTAMP)
+        ),
         schema.INGEST_REJECTS,
     )
 
 
-def sources_frame(tables: ArticleTables, files: list[tuple[str, str]], run_id: str, loaded_at: datetime) -> pl.DataFrame:
+def sources_frame(
+    tables: ArticleTables, files: list[tuple[str, str]], run_id: str, loaded_at: datetime
+) -> pl.DataFrame:
     """One row per source file read in this batch, with the articles it gave."""
     paths = pl.DataFrame(
         {"source_path": [p for p, _ in files], "file_hash": [h for _, h in files]},
@@ -111,7 +115,9 @@ def load_batch(
         changed = status.filter(pl.col("status") != "unchanged").select("article_id")
         con.register("changed_ids", changed)
         for table in reversed(schema.ARTICLE_TABLES):
-            con.execute(f"DELETE FROM {table.name} WHERE article_id IN (SELECT article_id FROM changed_ids)")
+            con.execute(
+                f"DELETE FROM {table.name} WHERE article_id IN (SELECT article_id FROM changed_ids)"
+            )
         for table in schema.ARTICLE_TABLES:
             frame = tables.by_table()[table.name].join(changed, on="article_id", how="semi")
             con.register("batch_rows", frame)
@@ -123,7 +129,9 @@ def load_batch(
             con.execute(
                 "DELETE FROM ingest_sources WHERE source_path IN (SELECT source_path FROM batch_sources)"
             )
-            con.execute(f"INSERT INTO ingest_sources ({', '.join(SOURCE_SCHEMA)}) SELECT * FROM batch_sources")
+            con.execute(
+                f"INSERT INTO ingest_sources ({', '.join(SOURCE_SCHEMA)}) SELECT * FROM batch_sources"
+            )
             con.unregister("batch_sources")
         if rejects.height:
             con.register("batch_rejects", rejects)
@@ -143,13 +151,16 @@ def load_batch(
     counts = status.group_by("status").len()
     by_status = dict(zip(counts["status"].to_list(), counts["len"].to_list(), strict=True))
     return LoadCounts(
-        new=by_status.get("new", 0), updated=by_status.get("updated", 0), unchanged=by_status.get("unchanged", 0)
+        new=by_status.get("new", 0),
+        updated=by_status.get("updated", 0),
+        unchanged=by_status.get("unchanged", 0),
     )
 
 
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, started_at: datetime) -> None:
     con.execute(
-        "INSERT INTO ingest_runs (run_id, started_at, status) VALUES (?, ?, 'running')", [run_id, started_at]
+        "INSERT INTO ingest_runs (run_id, started_at, status) VALUES (?, ?, 'running')",
+        [run_id, started_at],
     )
 
 
@@ -169,5 +180,14 @@ def finish_run(
                articles_new = ?, articles_updated = ?, articles_unchanged = ?, rejects = ?
         WHERE run_id = ?
         """,
-        [finished_at, status, sources_seen, counts.new, counts.updated, counts.unchanged, rejects, run_id],
+        [
+            finished_at,
+            status,
+            sources_seen,
+            counts.new,
+            counts.updated,
+            counts.unchanged,
+            rejects,
+            run_id,
+        ],
     )

@@ -51,7 +51,9 @@ def load_settings(env: dict[str, str] | None = None, **flags: object) -> Setting
         batch_size=_int_env(env, "BATCH_SIZE", Settings.batch_size),
         max_source_bytes=_int_env(env, "MAX_SOURCE_BYTES", Settings.max_source_bytes),
         max_line_chars=_int_env(env, "MAX_LINE_CHARS", Settings.max_line_chars),
-        export_dir=Path(env[ENV_PREFIX + "EXPORT_DIR"]) if env.get(ENV_PREFIX + "EXPORT_DIR") else None,
+        export_dir=Path(env[ENV_PREFIX + "EXPORT_DIR"])
+        if env.get(ENV_PREFIX + "EXPORT_DIR")
+        else None,
         cron=env.get(ENV_PREFIX + "CRON") or Settings.cron,
     )
     return base.with_overrides(**flags)

@@ -65,7 +65,11 @@ def source_kind(path: Path) -> str | None:
     name = path.name.lower()
     if name.endswith(GZIP_SUFFIX):
         name = name[: -len(GZIP_SUFFIX)]
-    for kind, suffixes in (("text", TEXT_SUFFIXES), ("html", HTML_SUFFIXES), ("jsonl", JSONL_SUFFIXES)):
+    for kind, suffixes in (
+        ("text", TEXT_SUFFIXES),
+        ("html", HTML_SUFFIXES),
+        ("jsonl", JSONL_SUFFIXES),
+    ):
         if name.endswith(suffixes):
             return kind
     return None
@@ -88,17 +92,25 @@ def discover(sources: Iterable[str]) -> tuple[list[Path], list[Reject]]:
             file = path.resolve()
             if source_kind(file) is None:
                 rejects.append(
-                    Reject(str(file), "unsupported_format", f"{file.name} is not a .txt, .html, .htm, .jsonl or .ndjson file (optionally .gz).")
+                    Reject(
+                        str(file),
+                        "unsupported_format",
+                        f"{file.name} is not a .txt, .html, .htm, .jsonl or .ndjson file (optionally .gz).",
+                    )
                 )
             else:
                 found.setdefault(str(file), file)
         else:
             matches = sorted(glob.glob(os.path.expanduser(source), recursive=True))
-            files = [Path(m).resolve() for m in matches if Path(m).is_file() and source_kind(Path(m))]
+            files = [
+                Path(m).resolve() for m in matches if Path(m).is_file() and source_kind(Path(m))
+            ]
             for directory in (Path(m) for m in matches if Path(m).is_dir()):
                 files.extend(_walk(directory))
             if not files:
-                rejects.append(Reject(str(path), "not_found", f"No readable source matches {source!r}."))
+                rejects.append(
+                    Reject(str(path), "not_found", f"No readable source matches {source!r}.")
+                )
             for file in files:
                 found.setdefault(str(file), file)
     return sorted(found.values()), rejects
@@ -176,9 +188,23 @@ def read_source(path: Path, max_bytes: int) -> SourceRead:
     except SourceTooLarge as error:
         return SourceRead(uri, None, rejects=[Reject(uri, "too_large", f"{path.name} {error}")])
     except (gzip.BadGzipFile, zlib.error, EOFError) as error:
-        return SourceRead(uri, None, rejects=[Reject(uri, "corrupt_gzip", f"{path.name} is not a readable gzip file: {error}")])
+        return SourceRead(
+            uri,
+            None,
+            rejects=[
+                Reject(uri, "corrupt_gzip", f"{path.name} is not a readable gzip file: {error}")
+            ],
+        )
     except OSError as error:
-        return SourceRead(uri, None, rejects=[Reject(uri, "unreadable", f"{path.name} could not be read: {error.strerror or error}.")])
+        return SourceRead(
+            uri,
+            None,
+            rejects=[
+                Reject(
+                    uri, "unreadable", f"{path.name} could not be read: {error.strerror or error}."
+                )
+            ],
+        )
     file_hash = hashlib.sha256(data).hexdigest()
     result = SourceRead(uri, file_hash)
     if not data.strip():
@@ -206,14 +232,20 @@ def _read_json_lines(path: str, text: str, result: SourceRead) -> None:
         try:
             item = json.loads(line)
         except (json.JSONDecodeError, RecursionError) as error:
-            result.rejects.append(Reject(uri, "bad_json", f"Line {number} is not valid JSON: {error}."))
+            result.rejects.append(
+                Reject(uri, "bad_json", f"Line {number} is not valid JSON: {error}.")
+            )
             continue
         if not isinstance(item, dict):
-            result.rejects.append(Reject(uri, "bad_json", f"Line {number} is JSON but not an object."))
+            result.rejects.append(
+                Reject(uri, "bad_json", f"Line {number} is JSON but not an object.")
+            )
             continue
         text_value, html_value = _str_or_none(item.get("text")), _str_or_none(item.get("html"))
         if not (text_value and text_value.strip()) and not (html_value and html_value.strip()):
-            result.rejects.append(Reject(uri, "no_content", f"Record {number} has neither 'text' nor 'html'."))
+            result.rejects.append(
+                Reject(uri, "no_content", f"Record {number} has neither 'text' nor 'html'.")
+            )
             continue
         result.records.append(
             _record(

@@ -31,7 +31,9 @@ def workspace(tmp_path: Path) -> dict[str, Path]:
 
 
 def _ingest(capsys, workspace, *extra: str) -> str:
-    code = main(["ingest", str(workspace["sources"]), "--db", str(workspace["db"]), "--quiet", *extra])
+    code = main(
+        ["ingest", str(workspace["sources"]), "--db", str(workspace["db"]), "--quiet", *extra]
+    )
     out = capsys.readouterr().out
     assert code == 0, out
     return out
@@ -40,7 +42,10 @@ def _ingest(capsys, workspace, *extra: str) -> str:
 def _snapshot(db: Path) -> dict[str, list[tuple]]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in CONTENT_TABLES}
+        return {
+            t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr)
+            for t in CONTENT_TABLES
+        }
     finally:
         con.close()
 
@@ -61,7 +66,10 @@ def test_ingest_twice_changes_nothing(capsys, workspace) -> None:
     second = _ingest(capsys, workspace)
     assert f"0 new, 0 updated, {N_SAMPLE_ARTICLES} unchanged" in second
     assert _snapshot(workspace["db"]) == before
-    runs = _query(workspace["db"], "SELECT status, articles_new, articles_unchanged FROM ingest_runs ORDER BY started_at")
+    runs = _query(
+        workspace["db"],
+        "SELECT status, articles_new, articles_unchanged FROM ingest_runs ORDER BY started_at",
+    )
     assert runs == [("completed", N_SAMPLE_ARTICLES, 0), ("completed", 0, N_SAMPLE_ARTICLES)]
 
 
@@ -69,14 +77,19 @@ def test_changed_source_replaces_its_article(capsys, workspace) -> None:
     _ingest(capsys, workspace)
     dump = workspace["sources"] / "en_harbour.txt"
     text = dump.read_text(encoding="utf-8")
-    dump.write_text(text.replace("Economists said the strike", "Analysts said the strike"), encoding="utf-8")
+    dump.write_text(
+        text.replace("Economists said the strike", "Analysts said the strike"), encoding="utf-8"
+    )
     out = _ingest(capsys, workspace)
     assert f"0 new, 1 updated, {N_SAMPLE_ARTICLES - 1} unchanged" in out
     uri = str(dump.resolve())
-    paragraphs = [row[0] for row in _query(
-        workspace["db"],
-        f"SELECT p.text FROM article_paragraphs p JOIN articles a USING (article_id) WHERE a.source_uri = '{uri}'",
-    )]
+    paragraphs = [
+        row[0]
+        for row in _query(
+            workspace["db"],
+            f"SELECT p.text FROM article_paragraphs p JOIN articles a USING (article_id) WHERE a.source_uri = '{uri}'",
+        )
+    ]
     assert any(p.startswith("Analysts said") for p in paragraphs)
     assert not any(p.startswith("Economists said") for p in paragraphs)
     # The replaced article carries the new run; the others keep the first one.
@@ -88,17 +101,23 @@ def test_bad_sources_are_rejects_and_good_ones_land(capsys, workspace) -> None:
     bad.mkdir()
     (bad / "empty.txt").write_bytes(b"")
     (bad / "image.txt").write_bytes(bytes(range(256)) * 40)
-    (bad / "page.html").write_text("<html><body><p>Not yet supported.</p></body></html>", encoding="utf-8")
+    (bad / "page.html").write_text(
+        "<html><body><p>Not yet supported.</p></body></html>", encoding="utf-8"
+    )
     (bad / "cut.txt.gz").write_bytes(gzip.compress(b"some words " * 500)[:30])
     (bad / "menu.txt").write_text("Home\nShare\nFacebook\nAdvertisement\n", encoding="utf-8")
-    good_record = {"text": "Una noticia breve.\nLa ciudad inauguró hoy un nuevo puente sobre el río, según informó el ayuntamiento en un comunicado."}
+    good_record = {
+        "text": "Una noticia breve.\nLa ciudad inauguró hoy un nuevo puente sobre el río, según informó el ayuntamiento en un comunicado."
+    }
     (bad / "mixed.jsonl").write_text("{broken\n" + json.dumps(good_record) + "\n", encoding="utf-8")
     out = _ingest(capsys, workspace)
     assert f"{N_SAMPLE_ARTICLES + 1} new" in out
-    reasons = dict(_query(
-        workspace["db"],
-        "SELECT regexp_extract(source_uri, '[^/]+$'), reason FROM ingest_rejects",
-    ))
+    reasons = dict(
+        _query(
+            workspace["db"],
+            "SELECT regexp_extract(source_uri, '[^/]+$'), reason FROM ingest_rejects",
+        )
+    )
     assert reasons == {
         "empty.txt": "empty",
         "image.txt": "binary",
@@ -116,7 +135,19 @@ def test_sql_is_read_only_and_formats(capsys, workspace) -> None:
     db = str(workspace["db"])
     assert main(["sql", "--db", db, "--format", "json", "SELECT count(*) AS n FROM articles"]) == 0
     assert json.loads(capsys.readouterr().out) == [{"n": N_SAMPLE_ARTICLES}]
-    assert main(["sql", "--db", db, "--format", "csv", "SELECT language FROM articles ORDER BY 1 LIMIT 1"]) == 0
+    assert (
+        main(
+            [
+                "sql",
+                "--db",
+                db,
+                "--format",
+                "csv",
+                "SELECT language FROM articles ORDER BY 1 LIMIT 1",
+            ]
+        )
+        == 0
+    )
     assert capsys.readouterr().out.splitlines() == ["language", "de"]
     assert main(["sql", "--db", db, "DELETE FROM articles"]) != 0
     assert "read-only" in capsys.readouterr().err
@@ -131,7 +162,10 @@ def test_export_matches_tables(capsys, workspace) -> None:
     for table in schema.CONTRACT_TABLES:
         (count,) = _query(workspace["db"], f"SELECT count(*) FROM {table.name}")[0]
         assert by_name[table.name]["n_rows"] == count
-        assert ds.dataset(out_dir / table.name, format="parquet", partitioning="hive").count_rows() == count
+        assert (
+            ds.dataset(out_dir / table.name, format="parquet", partitioning="hive").count_rows()
+            == count
+        )
     months = sorted(p.name for p in (out_dir / "articles").iterdir())
     assert "published_month=2026-02" in months
 
@@ -144,11 +178,18 @@ def test_console_script_is_quiet(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     result = subprocess.run(
         [str(script), "ingest", "--db", str(tmp_path / "w.duckdb")],
-        capture_output=True, text=True, env=env, timeout=600, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert "Dateline ingest" in result.stdout
     assert f"{N_SAMPLE_ARTICLES} new" in result.stdout
-    noise = [line for line in result.stderr.splitlines() if not line.startswith("  batch") and
-             not line.startswith("  building") and line.strip()]
+    noise = [
+        line
+        for line in result.stderr.splitlines()
+        if not line.startswith("  batch") and not line.startswith("  building") and line.strip()
+    ]
     assert noise == []

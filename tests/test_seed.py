@@ -24,7 +24,9 @@ def seed() -> tuple[dict, object]:
     gold = json.loads(gold_path.read_text(encoding="utf-8"))
     result = sources.read_source(SEED_DIR / f"{SEED_ID}.txt", 10_000_000)
     tables = build_article_tables(
-        sources.records_frame(result.records), run_id="test", ingested_at=datetime(2026, 1, 1, tzinfo=UTC)
+        sources.records_frame(result.records),
+        run_id="test",
+        ingested_at=datetime(2026, 1, 1, tzinfo=UTC),
     )
     return gold, tables
 
@@ -47,14 +49,18 @@ def test_article_fields(seed) -> None:
 
 def test_authors(seed) -> None:
     gold, tables = seed
-    authors = tables.article_authors.sort("position").select("name", "kind", "organization").to_dicts()
+    authors = (
+        tables.article_authors.sort("position").select("name", "kind", "organization").to_dicts()
+    )
     assert authors == gold["authors"]
 
 
 def test_body(seed) -> None:
     gold, tables = seed
     paragraphs = tables.article_paragraphs.sort("position")
-    assert paragraphs.filter(pl.col("kind") == "subheadline")["text"].to_list() == gold["subheadlines"]
+    assert (
+        paragraphs.filter(pl.col("kind") == "subheadline")["text"].to_list() == gold["subheadlines"]
+    )
     assert paragraphs.filter(pl.col("kind") == "paragraph")["text"].to_list() == gold["paragraphs"]
     assert paragraphs.filter(pl.col("kind") == "summary").height == 0
     body = tables.articles["body_text"][0]
@@ -62,7 +68,14 @@ def test_body(seed) -> None:
     expected = "\n\n".join(gold["paragraphs"][:3] + gold["subheadlines"] + gold["paragraphs"][3:])
     assert body == expected
     assert tables.articles["word_count"][0] == len(expected.split())
-    for noise in ("Únete a nuestro canal", "Newsletter", "mailRedacción", "Estimado", "TE PUEDE", "LEA TAMBIÉN"):
+    for noise in (
+        "Únete a nuestro canal",
+        "Newsletter",
+        "mailRedacción",
+        "Estimado",
+        "TE PUEDE",
+        "LEA TAMBIÉN",
+    ):
         assert noise not in body
 
 

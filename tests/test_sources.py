@@ -52,7 +52,7 @@ def test_discover_survives_symlink_loop(tmp_path: Path) -> None:
         ("Añadió el ministro: «sí».".encode(), "Añadió el ministro: «sí»."),
         ("\ufeffBOM first".encode(), "BOM first"),
         ("Müller sagte: Straße".encode("cp1252"), "Müller sagte: Straße"),
-        ("line one\r\nline two\rline three".encode(), "line one\nline two\nline three"),
+        (b"line one\r\nline two\rline three", "line one\nline two\nline three"),
     ],
 )
 def test_decode_text(data: bytes, expected: str) -> None:
@@ -73,7 +73,9 @@ def test_read_text_and_gzip(tmp_path: Path) -> None:
         assert result.records[0]["text"] == text
         assert result.records[0]["source_format"] == "text"
     # The hash is of the content, so compressing a file does not make it "changed".
-    assert sources.read_source(plain, LIMIT).file_hash == sources.read_source(packed, LIMIT).file_hash
+    assert (
+        sources.read_source(plain, LIMIT).file_hash == sources.read_source(packed, LIMIT).file_hash
+    )
 
 
 @pytest.mark.parametrize(
@@ -96,7 +98,9 @@ def test_bad_files_are_rejects(tmp_path: Path, name: str, data: bytes, reason: s
 
 def test_json_lines_keep_good_lines(tmp_path: Path) -> None:
     lines = [
-        json.dumps({"text": "Primera noticia.", "url": "https://example.org/1", "date": "2025-01-02"}),
+        json.dumps(
+            {"text": "Primera noticia.", "url": "https://example.org/1", "date": "2025-01-02"}
+        ),
         "{broken",
         json.dumps({"title": "no body"}),
         json.dumps(["not", "an", "object"]),

@@ -49,7 +49,10 @@ def _sha256(values: pl.Series) -> pl.Series:
     # Stable across library versions (unlike Polars' own hash), so change detection
     # survives upgrades; one call per article, not per line.
     return pl.Series(
-        [hashlib.sha256(v.encode("utf-8")).hexdigest() if v is not None else None for v in values.to_list()],
+        [
+            hashlib.sha256(v.encode("utf-8")).hexdigest() if v is not None else None
+            for v in values.to_list()
+        ],
         dtype=pl.String,
     )
 
@@ -89,7 +92,11 @@ def _bylines(blocks: pl.DataFrame) -> pl.DataFrame:
     columns = ["doc_id", "block_no", "text"]
     named_dates = (
         blocks.filter(pl.col("kind") == "date")
-        .select("doc_id", "block_no", text=pl.col("text").str.replace_all(DATE_LINE_SEPARATOR, "\x1f").str.split("\x1f"))
+        .select(
+            "doc_id",
+            "block_no",
+            text=pl.col("text").str.replace_all(DATE_LINE_SEPARATOR, "\x1f").str.split("\x1f"),
+        )
         .explode("text")
         .filter(
             names.is_person_name(pl.col("text")).fill_null(False)
@@ -99,7 +106,9 @@ def _bylines(blocks: pl.DataFrame) -> pl.DataFrame:
         .unique(["doc_id"], keep="first", maintain_order=True)
     )
     return (
-        pl.concat([blocks.filter(pl.col("kind") == "byline").select(columns), named_dates.select(columns)])
+        pl.concat(
+            [blocks.filter(pl.col("kind") == "byline").select(columns), named_dates.select(columns)]
+        )
         .with_columns(clean=bylines.clean_byline(pl.col("text")))
         .sort("doc_id", "block_no")
         .unique(["doc_id", "clean"], keep="first", maintain_order=True)
@@ -145,9 +154,13 @@ def _dates(blocks: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
         .filter(pl.col("priority").is_not_null())
         .sort("doc_id", "priority", "block_no")
         .group_by("doc_id")
-        .agg(published_date=pl.col("date_value").first(), published_at=pl.col("date_instant").first())
+        .agg(
+            published_date=pl.col("date_value").first(), published_at=pl.col("date_instant").first()
+        )
     )
-    updated = stamped.filter(is_update).group_by("doc_id").agg(updated_at=pl.col("date_instant").first())
+    updated = (
+        stamped.filter(is_update).group_by("doc_id").agg(updated_at=pl.col("date_instant").first())
+    )
     return published.join(updated, on="doc_id", how="full", coalesce=True)
 
 
@@ -167,7 +180,10 @@ def _images(blocks: pl.DataFrame, article_ids: pl.DataFrame) -> pl.DataFrame:
     # A lone credit cue ("Image:") between a caption and its credit is looked through.
     after_cue = pl.col("is_credit_cue").shift(-1).over(doc).fill_null(False)
     framed = blocks.with_columns(
-        next_kind=pl.when(after_cue).then(pl.col("kind").shift(-2)).otherwise(pl.col("kind").shift(-1)).over(doc),
+        next_kind=pl.when(after_cue)
+        .then(pl.col("kind").shift(-2))
+        .otherwise(pl.col("kind").shift(-1))
+        .over(doc),
         next_text=pl.when(after_cue)
         .then(pl.concat_str([pl.col("text").shift(-1), pl.col("text").shift(-2)], separator=" "))
         .otherwise(pl.col("text").shift(-1))
@@ -181,7 +197,9 @@ def _images(blocks: pl.DataFrame, article_ids: pl.DataFrame) -> pl.DataFrame:
         doc,
         "block_no",
         "in_header",
-        caption=pl.coalesce(pl.when(pl.col("has_inline_credit")).then(pl.col("caption")), pl.col("text"))
+        caption=pl.coalesce(
+            pl.when(pl.col("has_inline_credit")).then(pl.col("caption")), pl.col("text")
+        )
         # An opening bracket left by a credit printed on the next line: "Ivy is easy to grow (".
         .str.strip_chars_end(" ([|–-"),
         caption_label=pl.col("caption_label"),
@@ -190,7 +208,9 @@ def _images(blocks: pl.DataFrame, article_ids: pl.DataFrame) -> pl.DataFrame:
         .when(pl.col("next_kind") == "credit")
         .then(pl.col("next_text")),
     )
-    lone_credits = framed.filter((pl.col("kind") == "credit") & (pl.col("prev_kind") != "caption")).select(
+    lone_credits = framed.filter(
+        (pl.col("kind") == "credit") & (pl.col("prev_kind") != "caption")
+    ).select(
         doc,
         "block_no",
         "in_header",
@@ -211,16 +231,13 @@ def _images(blocks: pl.DataFrame, article_ids: pl.DataFrame) -> pl.DataFrame:
 
 def _related(blocks: pl.DataFrame, article_ids: pl.DataFrame) -> pl.DataFrame:
     items = blocks.filter(pl.col("kind") == "related_item").sort("doc_id", "block_no")
-    return (
-        items.join(article_ids, on="doc_id")
-        .with_columns(
-            position=pl.int_range(pl.len(), dtype=pl.Int32).over("doc_id"),
-            kind=pl.when(pl.col("segment_kind") == "related_list")
-            .then(pl.lit("recommended"))
-            .otherwise(pl.lit("read_also")),
-            title=segment_text.related_title(pl.col("text")),
-            url=pl.lit(None, pl.String),
-        )
+    return items.join(article_ids, on="doc_id").with_columns(
+        position=pl.int_range(pl.len(), dtype=pl.Int32).over("doc_id"),
+        kind=pl.when(pl.col("segment_kind") == "related_list")
+        .then(pl.lit("recommended"))
+        .otherwise(pl.lit("read_also")),
+        title=segment_text.related_title(pl.col("text")),
+        url=pl.lit(None, pl.String),
     )
 
 
@@ -245,7 +262,8 @@ def _content_hash(tables: dict[str, pl.DataFrame], articles: pl.DataFrame) -> pl
                 [
                     pl.col(c).cast(pl.String).fill_null("")
                     for c in schema.ARTICLES.names
-                    if c not in ("article_id", "content_hash", "ingested_at", "run_id", "quality_flags")
+                    if c
+                    not in ("article_id", "content_hash", "ingested_at", "run_id", "quality_flags")
                 ]
                 + [pl.col("quality_flags").list.join(",").fill_null("")],
                 separator=HASH_FIELD_SEPARATOR,
@@ -260,7 +278,8 @@ def _content_hash(tables: dict[str, pl.DataFrame], articles: pl.DataFrame) -> pl
             .group_by("article_id")
             .agg(
                 pl.concat_str(
-                    [pl.lit(table.name)] + [pl.col(c).cast(pl.String).fill_null("") for c in columns],
+                    [pl.lit(table.name)]
+                    + [pl.col(c).cast(pl.String).fill_null("") for c in columns],
                     separator=HASH_FIELD_SEPARATOR,
                 )
                 .str.join("\n")
@@ -297,7 +316,9 @@ def build_article_tables(
         )
     ]
     docs = docs.join(no_text.select("doc_id"), on="doc_id", how="anti")
-    docs = segment_text.strip_header_date(docs, "text").pipe(detect_language, "text", "doc_language")
+    docs = segment_text.strip_header_date(docs, "text").pipe(
+        detect_language, "text", "doc_language"
+    )
     blocks = segment_text.segment_text(docs.select("doc_id", "text"), max_line_chars)
     docs = docs.with_columns(language=pl.col("doc_language"))
 
@@ -310,7 +331,9 @@ def build_article_tables(
         empty.select(
             "source_uri",
             reason=pl.lit("no_article_text"),
-            detail=pl.lit("Neither a title nor article paragraphs were found: the text is empty or only boilerplate."),
+            detail=pl.lit(
+                "Neither a title nor article paragraphs were found: the text is empty or only boilerplate."
+            ),
         )
     )
     docs = docs.join(has_content, on="doc_id", how="semi")
@@ -319,7 +342,9 @@ def build_article_tables(
     ids = (
         docs.select(
             "doc_id",
-            article_id=stable_hash(pl.coalesce(pl.col("url"), pl.col("source_uri")), ARTICLE_ID_CHARS),
+            article_id=stable_hash(
+                pl.coalesce(pl.col("url"), pl.col("source_uri")), ARTICLE_ID_CHARS
+            ),
         )
         .sort("doc_id")
         .unique("article_id", keep="last", maintain_order=True)
@@ -356,12 +381,16 @@ def build_article_tables(
         .with_columns(position=pl.int_range(pl.len(), dtype=pl.Int32).over("doc_id"))
     )
     images = _images(blocks, ids)
-    image_credits = credits.parse_photo_credits(images.select("article_id", "position", "credit_raw"))
+    image_credits = credits.parse_photo_credits(
+        images.select("article_id", "position", "credit_raw")
+    )
     article_tags = _tags(blocks, ids)
     related = _related(blocks, ids)
 
     authors = bylines.split_bylines(
-        articles.select("article_id", "byline_raw", outlet=pl.col("record_outlet")), "byline_raw", "outlet"
+        articles.select("article_id", "byline_raw", outlet=pl.col("record_outlet")),
+        "byline_raw",
+        "outlet",
     )
     desk_outlet = (
         authors.filter(pl.col("kind") == "desk", pl.col("organization").is_not_null())
@@ -386,7 +415,9 @@ def build_article_tables(
         run_id=pl.lit(run_id),
     )
     tagged = article_tags.select("article_id").unique()
-    articles = articles.join(tagged.with_columns(has_tags=pl.lit(True)), on="article_id", how="left")
+    articles = articles.join(
+        tagged.with_columns(has_tags=pl.lit(True)), on="article_id", how="left"
+    )
     flags = [
         pl.when(pl.col("title").is_null()).then(pl.lit("no_title")),
         pl.when(pl.col("body_text").is_null()).then(pl.lit("no_body")),
@@ -412,7 +443,9 @@ def build_article_tables(
         "related_links": schema.conform(related, schema.RELATED_LINKS),
     }
     hashes = _content_hash(tables, articles)
-    articles = articles.drop("content_hash").join(hashes, on="article_id", how="left").sort("doc_id")
+    articles = (
+        articles.drop("content_hash").join(hashes, on="article_id", how="left").sort("doc_id")
+    )
     return ArticleTables(
         articles=schema.conform(articles, schema.ARTICLES),
         rejects=pl.concat(rejects).cast(REJECT_SCHEMA),

@@ -34,5 +34,9 @@ def detect_language(frame: pl.DataFrame, text: str = "text", out: str = "languag
     sample = pl.col(text).str.slice(0, SAMPLE_CHARS)
     enough = sample.str.count_matches(r"\w").fill_null(0) >= MIN_LETTERS
     return frame.with_columns(
-        pl.when(enough).then(sample).otherwise(None).map_batches(_classify, return_dtype=pl.String).alias(out)
+        pl.when(enough)
+        .then(sample)
+        .otherwise(None)
+        .map_batches(_classify, return_dtype=pl.String)
+        .alias(out)
     )

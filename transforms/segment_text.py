@@ -42,7 +42,9 @@ REPEAT_PREFIX_CHARS = 60
 # Breadcrumb trails: "News / World / Europe", "Home › Politik".
 BREADCRUMB_SEPARATOR = r" (?:/|›|»|>|\|) "
 # A comment's byline line: "Jane Doe says:".
-COMMENTER_PATTERN = r"^\S+(?: \S+){0,3} (?:says|said|wrote|schreibt|dice|escribió|a écrit|scrive|disse):$"
+COMMENTER_PATTERN = (
+    r"^\S+(?: \S+){0,3} (?:says|said|wrote|schreibt|dice|escribió|a écrit|scrive|disse):$"
+)
 # A line ends with a period-like mark, which titles and headings rarely do.
 PERIOD_END_PATTERN = r"[.:;。][\"'”’»)\]」』]*$"
 # Characters trimmed before comparing a line with the cue lexicons.
@@ -117,7 +119,9 @@ def strip_header_date(docs: pl.DataFrame, text: str = "text") -> pl.DataFrame:
     )
 
 
-def split_blocks(docs: pl.DataFrame, text: str = "text", max_line_chars: int = 200_000) -> pl.DataFrame:
+def split_blocks(
+    docs: pl.DataFrame, text: str = "text", max_line_chars: int = 200_000
+) -> pl.DataFrame:
     """One row per document (``doc_id``, ``text``) in; one row per non-blank line out.
 
     Columns out: ``doc_id``, ``block_no`` (0-based over non-blank lines),
@@ -125,7 +129,10 @@ def split_blocks(docs: pl.DataFrame, text: str = "text", max_line_chars: int = 2
     ``blank_after`` (a blank line separates it from its neighbour).
     """
     lines = (
-        docs.select("doc_id", pl.col(text).str.replace_all(INVISIBLE_PATTERN, "").str.split("\n").alias("text"))
+        docs.select(
+            "doc_id",
+            pl.col(text).str.replace_all(INVISIBLE_PATTERN, "").str.split("\n").alias("text"),
+        )
         .explode("text")
         .with_columns(pl.col("text").fill_null("").str.strip_chars().str.slice(0, max_line_chars))
     )
@@ -153,7 +160,8 @@ def add_block_features(blocks: pl.DataFrame) -> pl.DataFrame:
     blocks = credits.split_caption_credit(blocks, "text")
     return blocks.with_columns(
         n_words=(
-            text.str.count_matches(WORD_PATTERN) + text.str.count_matches(UNSPACED_SCRIPT_PATTERN) // 2
+            text.str.count_matches(WORD_PATTERN)
+            + text.str.count_matches(UNSPACED_SCRIPT_PATTERN) // 2
         ).cast(pl.Int32),
         n_blocks=pl.len().over(doc).cast(pl.Int32),
         ends_sentence=text.str.contains(SENTENCE_END_PATTERN),
@@ -165,8 +173,7 @@ def add_block_features(blocks: pl.DataFrame) -> pl.DataFrame:
             (text.str.count_matches(BREADCRUMB_SEPARATOR) >= 2)
             & (text.str.count_matches(WORD_PATTERN) <= 12)
             & ~text.str.contains(r"\d")
-        )
-,
+        ),
         # Short lines made of interface words: "Teilen Twittern Senden", "Video Loading".
         is_ui_line=(key.str.count_matches(UI_WORD_PATTERN) >= 1)
         & (text.str.count_matches(WORD_PATTERN) <= MAX_UI_LINE_WORDS),
@@ -183,7 +190,9 @@ def add_block_features(blocks: pl.DataFrame) -> pl.DataFrame:
         is_name=bylines.is_name_line(text),
         is_date=dates.is_date_line(text),
         occurrence=pl.int_range(pl.len()).over([doc, "text"]),
-        prefix_occurrence=pl.int_range(pl.len()).over([doc, text.str.slice(0, REPEAT_PREFIX_CHARS)]),
+        prefix_occurrence=pl.int_range(pl.len()).over(
+            [doc, text.str.slice(0, REPEAT_PREFIX_CHARS)]
+        ),
         ends_prose=text.str.contains(PROSE_END_PATTERN),
         has_inner_sentence=text.str.contains(INNER_SENTENCE_PATTERN),
         is_comments_heading=key.is_in(COMMENTS_HEADING) | key.str.contains(COMMENT_COUNT_PATTERN),
@@ -197,7 +206,9 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
     doc = "doc_id"
     c = pl.col
     # "caption (" / "Image:" / "Agency)": the line after a lone credit cue is a credit.
-    after_cue = c("is_credit_cue").shift(1, fill_value=False).over(doc) & (c("n_words") <= MAX_CUED_CREDIT_WORDS)
+    after_cue = c("is_credit_cue").shift(1, fill_value=False).over(doc) & (
+        c("n_words") <= MAX_CUED_CREDIT_WORDS
+    )
     blocks = blocks.with_columns(is_credit=c("is_credit") | after_cue)
     uses_blank_lines = c("blank_before").mean().over(doc) > 0.2
 
@@ -206,7 +217,9 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
     blocks = blocks.with_columns(ended=ended)
 
     # Segments opened by a heading (related list, related cue, tags, byline heading).
-    is_heading = c("is_related_list") | c("is_related_cue") | c("is_tags_heading") | c("is_byline_heading")
+    is_heading = (
+        c("is_related_list") | c("is_related_cue") | c("is_tags_heading") | c("is_byline_heading")
+    )
     blocks = blocks.with_columns(
         segment=is_heading.cast(pl.Int32).cum_sum().over(doc),
         is_heading=is_heading,
@@ -228,32 +241,30 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
     )
     # An item run stops at the first block that cannot be an item (too long, a
     # blank-line gap after the first item in dumps that use blank lines, boilerplate).
-    item_limit = (
-        pl.when(c("segment_kind") == "tags").then(MAX_TAG_WORDS).otherwise(MAX_ITEM_WORDS)
-    )
-    breaks_run = (
-        (c("index_in_segment") > 0)
-        & (
-            (c("n_words") > item_limit)
-            | c("is_boilerplate")
-            | c("is_end_marker")
-            | (uses_blank_lines & c("blank_before") & (c("index_in_segment") > 1))
-            | ((c("segment_kind") == "related_cue") & (c("index_in_segment") > 1))
-            | ((c("segment_kind") == "byline") & (c("index_in_segment") > 1))
-            # A full sentence after a list of titles is the body resuming.
-            | (c("ends_period") & (c("n_words") >= 8))
-        )
+    item_limit = pl.when(c("segment_kind") == "tags").then(MAX_TAG_WORDS).otherwise(MAX_ITEM_WORDS)
+    breaks_run = (c("index_in_segment") > 0) & (
+        (c("n_words") > item_limit)
+        | c("is_boilerplate")
+        | c("is_end_marker")
+        | (uses_blank_lines & c("blank_before") & (c("index_in_segment") > 1))
+        | ((c("segment_kind") == "related_cue") & (c("index_in_segment") > 1))
+        | ((c("segment_kind") == "byline") & (c("index_in_segment") > 1))
+        # A full sentence after a list of titles is the body resuming.
+        | (c("ends_period") & (c("n_words") >= 8))
     )
     blocks = blocks.with_columns(
         in_item_run=c("segment_opened")
         & (c("index_in_segment") > 0)
         & (breaks_run.cast(pl.Int32).cum_sum().over([doc, "segment"]) == 0)
     )
-    tags_started = (c("is_tags_heading") | c("is_tags_inline")).cast(pl.Int32).cum_sum().over(doc) > 0
+    tags_started = (c("is_tags_heading") | c("is_tags_inline")).cast(pl.Int32).cum_sum().over(
+        doc
+    ) > 0
 
     # Captions: inline credit with a cue, or the block before a credit line.
     next_is_credit = c("is_credit").shift(-1, fill_value=False).over(doc) | (
-        c("is_credit_cue").shift(-1, fill_value=False).over(doc) & c("is_credit").shift(-2, fill_value=False).over(doc)
+        c("is_credit_cue").shift(-1, fill_value=False).over(doc)
+        & c("is_credit").shift(-2, fill_value=False).over(doc)
     )
     # A caption with its credit on the same line; a bare "Name - Agency" is a credit, not a caption.
     has_inline_credit = (
@@ -277,15 +288,24 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
     )
     position = c("block_no") / c("n_blocks")
     in_head = (position < HEAD_SHARE) | (c("block_no") < 8)
-    plain_paragraph = c("paragraph_like") & ~c("is_date") & ~c("is_byline") & ~has_inline_credit & ~next_is_credit
+    plain_paragraph = (
+        c("paragraph_like") & ~c("is_date") & ~c("is_byline") & ~has_inline_credit & ~next_is_credit
+    )
     first_prose = pl.when(plain_paragraph & c("ends_prose")).then(c("block_no")).min().over(doc)
     # Prose already seen: a headline or byline after two paragraphs belongs to something else.
     prose_before = (plain_paragraph & c("ends_prose")).cast(pl.Int32).cum_sum().over(doc) - (
         plain_paragraph & c("ends_prose")
     ).cast(pl.Int32)
     blocks = blocks.with_columns(prose_before=prose_before)
-    meta_line = (c("is_byline") | c("is_date")) & in_head & ~c("paragraph_like") & (c("prose_before") <= 1)
-    last_meta = pl.when(meta_line & (c("block_no") <= first_prose.fill_null(c("n_blocks")) + 12)).then(c("block_no")).max().over(doc)
+    meta_line = (
+        (c("is_byline") | c("is_date")) & in_head & ~c("paragraph_like") & (c("prose_before") <= 1)
+    )
+    last_meta = (
+        pl.when(meta_line & (c("block_no") <= first_prose.fill_null(c("n_blocks")) + 12))
+        .then(c("block_no"))
+        .max()
+        .over(doc)
+    )
     blocks = blocks.with_columns(
         first_prose=first_prose.fill_null(c("n_blocks")),
         last_meta=last_meta.fill_null(-1),
@@ -319,15 +339,22 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
         - pl.when(c("n_words") > LONG_TITLE_WORDS).then(1).otherwise(0)
         # Pages often print the headline twice (document title and heading).
         + pl.when(pl.len().over([doc, "text"]) > 1).then(REPEATED_TITLE_BONUS).otherwise(0)
-        + pl.when(c("block_no") == pl.when(title_candidate).then(c("block_no")).min().over(doc)).then(1).otherwise(0)
+        + pl.when(c("block_no") == pl.when(title_candidate).then(c("block_no")).min().over(doc))
+        .then(1)
+        .otherwise(0)
     )
     best_score = pl.when(title_candidate).then(title_score).max().over(doc)
-    title_no = pl.when(title_candidate & (title_score == best_score)).then(c("block_no")).min().over(doc)
+    title_no = (
+        pl.when(title_candidate & (title_score == best_score)).then(c("block_no")).min().over(doc)
+    )
     blocks = blocks.with_columns(title_no=title_no)
     is_title = c("block_no") == c("title_no")
 
     first_paragraph = (
-        pl.when(plain_paragraph & (c("block_no") > c("title_no").fill_null(-1))).then(c("block_no")).min().over(doc)
+        pl.when(plain_paragraph & (c("block_no") > c("title_no").fill_null(-1)))
+        .then(c("block_no"))
+        .min()
+        .over(doc)
     )
     blocks = blocks.with_columns(first_paragraph=first_paragraph.fill_null(c("n_blocks")))
     body_start = pl.max_horizontal(
@@ -373,13 +400,22 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
         & (c("block_no") <= body_start + NAME_REACH)
     )
     blocks = blocks.with_columns(
-        first_name_after_title=c("block_no") == pl.when(name_after_title).then(c("block_no")).min().over(doc),
+        first_name_after_title=c("block_no")
+        == pl.when(name_after_title).then(c("block_no")).min().over(doc),
         has_head_byline=(c("is_byline") & in_head).any().over(doc),
     )
     # Runs of short unpunctuated blocks in the body are link lists (teasers, timestamps).
     unpunctuated = ~c("ends_prose") & (c("n_words") <= MAX_TEASER_WORDS)
-    run_id = (unpunctuated != unpunctuated.shift(1).over(doc)).fill_null(True).cast(pl.Int32).cum_sum().over(doc)
-    blocks = blocks.with_columns(teaser_run=unpunctuated & (pl.len().over([doc, run_id]) >= MIN_TEASER_RUN))
+    run_id = (
+        (unpunctuated != unpunctuated.shift(1).over(doc))
+        .fill_null(True)
+        .cast(pl.Int32)
+        .cum_sum()
+        .over(doc)
+    )
+    blocks = blocks.with_columns(
+        teaser_run=unpunctuated & (pl.len().over([doc, run_id]) >= MIN_TEASER_RUN)
+    )
     kind = (
         pl.when(c("closed"))
         .then(pl.lit("boilerplate"))
@@ -421,7 +457,9 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("caption"))
         .when(is_summary)
         .then(pl.lit("summary"))
-        .when(c("is_name") & near_meta & (in_header | (c("block_no") <= c("last_meta") + NAME_REACH)))
+        .when(
+            c("is_name") & near_meta & (in_header | (c("block_no") <= c("last_meta") + NAME_REACH))
+        )
         .then(pl.lit("byline"))
         .when(c("is_name") & c("first_name_after_title") & ~c("has_head_byline"))
         .then(pl.lit("byline"))
@@ -455,7 +493,9 @@ def keep_main_body(blocks: pl.DataFrame) -> pl.DataFrame:
     doc = "doc_id"
     c = pl.col
     is_body = c("kind").is_in(["paragraph", "subheadline"])
-    run_id = (is_body != is_body.shift(1).over(doc)).fill_null(True).cast(pl.Int32).cum_sum().over(doc)
+    run_id = (
+        (is_body != is_body.shift(1).over(doc)).fill_null(True).cast(pl.Int32).cum_sum().over(doc)
+    )
     blocks = blocks.with_columns(_is_body=is_body, _run_len=pl.len().over([doc, run_id]))
     starts_cluster = (
         c("_is_body")
@@ -463,7 +503,9 @@ def keep_main_body(blocks: pl.DataFrame) -> pl.DataFrame:
         & (c("_run_len").shift(1, fill_value=0).over(doc) >= BODY_GAP_BLOCKS)
     )
     blocks = blocks.with_columns(_cluster=starts_cluster.cast(pl.Int32).cum_sum().over(doc))
-    cluster_words = pl.when(c("_is_body")).then(c("n_words")).otherwise(0).sum().over([doc, "_cluster"])
+    cluster_words = (
+        pl.when(c("_is_body")).then(c("n_words")).otherwise(0).sum().over([doc, "_cluster"])
+    )
     main_words = pl.when(c("_is_body")).then(cluster_words).max().over(doc)
     stray = c("_is_body") & (cluster_words < main_words * MIN_CLUSTER_SHARE)
     return blocks.with_columns(kind=pl.when(stray).then(pl.lit("noise")).otherwise(c("kind"))).drop(
@@ -483,9 +525,9 @@ def segment_text(docs: pl.DataFrame, max_line_chars: int = 200_000) -> pl.DataFr
 
 def count_link_gaps(text: pl.Expr) -> pl.Expr:
     """Places in ``text`` where a scraper dropped a link's text (``chino, , y``, ``entre y Rusia``)."""
-    return (text.str.count_matches(EMPTY_PUNCTUATION_GAP) + text.str.count_matches(LINK_GAP_PATTERN)).cast(
-        pl.Int32
-    )
+    return (
+        text.str.count_matches(EMPTY_PUNCTUATION_GAP) + text.str.count_matches(LINK_GAP_PATTERN)
+    ).cast(pl.Int32)
 
 
 def related_title(text: pl.Expr) -> pl.Expr:

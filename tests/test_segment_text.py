@@ -1,0 +1,240 @@
+"""Segmentation of text dumps: block kinds in several languages, and robustness."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from flows.sources import RECORD_COLUMNS
+from transforms import schema, segment_text
+from transforms.articles import build_article_tables
+
+STAMP = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def _kinds(text: str) -> list[tuple[str, str]]:
+    docs = pl.DataFrame({"doc_id": [0], "text": [text]})
+    blocks = segment_text.segment_text(segment_text.strip_header_date(docs))
+    return list(zip(blocks["kind"].to_list(), blocks["text"].to_list(), strict=True))
+
+
+def _tables(*texts: str):
+    records = pl.DataFrame(
+        {
+            "source_uri": [f"/tmp/doc{i}.txt" for i in range(len(texts))],
+            "source_path": [f"/tmp/doc{i}.txt" for i in range(len(texts))],
+            "source_format": ["text"] * len(texts),
+            "text": list(texts),
+        }
+    ).with_columns(
+        pl.lit(None, pl.String).alias(c)
+        for c in RECORD_COLUMNS
+        if c not in ("source_uri", "source_path", "source_format", "text")
+    )
+    return build_article_tables(records.select(list(RECORD_COLUMNS)), run_id="t", ingested_at=STAMP)
+
+
+# One dump per language: (text, title, byline line, subheadline, tags).
+DUMPS = [
+    (
+        "es",
+        "date 2025-05-26\nPolítica\nEl Congreso aprueba la nueva ley de vivienda tras meses de debate\n"
+        "Por Laura Gómez\n26 de mayo de 2025\nCompartir\n"
+        "El Congreso aprobó este lunes la nueva ley de vivienda con el apoyo de la mayoría parlamentaria, tras meses de negociaciones.\n"
+        "La norma limita los precios del alquiler en las zonas tensionadas y amplía el parque público de viviendas.\n"
+        "Reacciones de la oposición\n"
+        "Los partidos de la oposición anunciaron que recurrirán la ley ante el Tribunal Constitucional en las próximas semanas.\n"
+        "Etiquetas\nVivienda\nCongreso\n",
+        "El Congreso aprueba la nueva ley de vivienda tras meses de debate",
+        "Por Laura Gómez",
+        "Reacciones de la oposición",
+        ["Vivienda", "Congreso"],
+    ),
+    (
+        "en",
+        "date 2025-06-02\nWorld\nHarbour workers end week-long strike after pay deal\nBy Sarah O'Neill\n"
+        "June 2, 2025 4:30 PM\nShare\nAdvertisement\n"
+        "Harbour workers returned to their posts on Monday after a week-long strike ended with an agreement on pay.\n"
+        "The deal raises wages by 6 percent this year and a further 4 percent next year, according to the union.\n"
+        "Ships delayed for days\n"
+        "More than 40 container ships waited outside the port during the strike, the port authority said on Monday.\n"
+        "Tags\nLabour\nShipping\n",
+        "Harbour workers end week-long strike after pay deal",
+        "By Sarah O'Neill",
+        "Ships delayed for days",
+        ["Labour", "Shipping"],
+    ),
+    (
+        "de",
+        "date 2025-03-12\nStartseite\nStadtrat beschließt neues Radwegenetz für die Innenstadt\n"
+        "12.03.2025, 18:40 Uhr • Lesezeit: 3 Minuten\nVon Anna Becker\nAnzeige\n"
+        "Der Stadtrat hat am Mittwochabend mit großer Mehrheit ein neues Radwegenetz für die Innenstadt beschlossen.\n"
+        "Die Entscheidung fiel nach einer mehr als dreistündigen Debatte über die wegfallenden Parkplätze.\n"
+        "Kritik aus dem Einzelhandel\n"
+        "Vertreter des Einzelhandels warnten vor sinkenden Umsätzen, wenn Kunden nicht mehr vor den Geschäften parken.\n"
+        "Themen\nVerkehr\nStadtrat\n",
+        "Stadtrat beschließt neues Radwegenetz für die Innenstadt",
+        "Von Anna Becker",
+        "Kritik aus dem Einzelhandel",
+        ["Verkehr", "Stadtrat"],
+    ),
+    (
+        "fr",
+        "date 2025-09-20\nÉconomie\nLes vendanges commencent tôt après un été très chaud\nPar Claire Dubois\n"
+        "Publié le 19/09/2025 à 08h15\nPartager\n"
+        "Les vendanges ont commencé avec près de deux semaines d'avance dans plusieurs régions viticoles cette année.\n"
+        "Les producteurs s'attendent à une récolte plus faible en volume, mais de bonne qualité selon les syndicats.\n"
+        "Des vendangeurs difficiles à recruter\n"
+        "Dans de nombreux domaines, le recrutement de saisonniers reste difficile malgré des salaires en hausse cette année.\n"
+        "Mots-clés\nViticulture\nClimat\n",
+        "Les vendanges commencent tôt après un été très chaud",
+        "Par Claire Dubois",
+        "Des vendangeurs difficiles à recruter",
+        ["Viticulture", "Climat"],
+    ),
+    (
+        "pt",
+        "date 2025-01-15\nBrasil\nChuvas fortes deixam cidades em alerta no Sudeste do país\nPor João Silva\n"
+        "15 de janeiro de 2025\nCompartilhar\n"
+        "As chuvas intensas que atingiram a região Sudeste nesta quarta-feira deixaram várias cidades em estado de alerta.\n"
+        "Em algumas áreas, o volume de chuva em poucas horas superou a média prevista para todo o mês de janeiro.\n"
+        "Escolas fechadas na região\n"
+        "As aulas foram suspensas em dezenas de escolas, e as autoridades recomendaram que a população evite sair de casa.\n"
+        "Tags\nChuvas\nDefesa Civil\n",
+        "Chuvas fortes deixam cidades em alerta no Sudeste do país",
+        "Por João Silva",
+        "Escolas fechadas na região",
+        ["Chuvas", "Defesa Civil"],
+    ),
+    (
+        "it",
+        "date 2025-04-10\nCultura\nIl museo civico riapre dopo tre anni di restauri\nDi Giulia Rossi\n10 aprile 2025\nCondividi\n"
+        "Il museo civico ha riaperto le sue porte al pubblico dopo tre anni di lavori di restauro dell'intero edificio.\n"
+        "I visitatori potranno ammirare di nuovo le collezioni permanenti, arricchite da alcune opere dei depositi.\n"
+        "Un nuovo percorso di visita\n"
+        "Il nuovo allestimento propone un percorso cronologico, con sale dedicate alla storia della città e ai suoi artisti.\n"
+        "Argomenti\nMusei\nRestauro\n",
+        "Il museo civico riapre dopo tre anni di restauri",
+        "Di Giulia Rossi",
+        "Un nuovo percorso di visita",
+        ["Musei", "Restauro"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "title", "byline", "subheadline", "tags"), DUMPS, ids=[d[0] for d in DUMPS]
+)
+def test_block_kinds(language, text, title, byline, subheadline, tags) -> None:
+    kinds = _kinds(text)
+    by_kind: dict[str, list[str]] = {}
+    for kind, block in kinds:
+        by_kind.setdefault(kind, []).append(block)
+    assert by_kind["title"] == [title]
+    assert by_kind["byline"] == [byline]
+    assert by_kind["subheadline"] == [subheadline]
+    assert by_kind["tag"] == tags
+    assert len(by_kind["paragraph"]) == 3
+    assert len(by_kind["date"]) == 1
+    assert "boilerplate" in by_kind
+    tables = _tables(text)
+    article = tables.articles.row(0, named=True)
+    assert article["language"] == language
+    assert article["title"] == title
+    assert (
+        article["published_date"] is not None and "date_from_header" not in article["quality_flags"]
+    )
+    assert tables.article_tags["tag"].to_list() == tags
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("El presidente chino, , y su homólogo", 1),
+        ("La alianza entre y Rusia es un factor", 1),
+        ("the talks between and Russia, , said", 2),
+        ("Gespräche zwischen und Russland ( ) gestern", 2),
+        ("Une phrase tout à fait normale, et complète.", 0),
+        ("Una frase normal, sin huecos, y completa.", 0),
+    ],
+)
+def test_count_link_gaps(text: str, expected: int) -> None:
+    counted = pl.select(segment_text.count_link_gaps(pl.lit(text))).item()
+    assert counted == expected
+
+
+def test_caption_printed_twice_is_one_image() -> None:
+    caption = "Firefighters at the scene on Monday. (Photo by Jane Roe / AFP)"
+    text = (
+        f"{caption}\n{caption}\nBy John Smith\n"
+        "Firefighters fought a large blaze in the old town on Monday, officials said, and no one was hurt.\n"
+        "The cause of the fire is not yet known, according to a statement released by the city on Monday evening.\n"
+    )
+    tables = _tables(text)
+    assert tables.article_images["caption"].to_list() == ["Firefighters at the scene on Monday."]
+    assert tables.image_credits.select("role", "name").rows() == [
+        ("photographer", "Jane Roe"),
+        ("agency", "AFP"),
+    ]
+
+
+def test_related_blocks() -> None:
+    text = (
+        "Title of a story about the economy today\nBy Ann Lee\n"
+        "The economy grew faster than expected in the third quarter, the statistics office said on Tuesday.\n"
+        "READ MORE: Inflation slows for a third month\n"
+        "Exports rose by four percent, driven by strong demand for machinery and cars from abroad this year.\n"
+        "You may also like\nMarkets rally on rate hopes\nOil prices fall again\n"
+    )
+    tables = _tables(text)
+    assert tables.related_links.select("kind", "title").rows() == [
+        ("read_also", "Inflation slows for a third month"),
+        ("recommended", "Markets rally on rate hopes"),
+        ("recommended", "Oil prices fall again"),
+    ]
+
+
+def test_reader_notice_ends_the_article() -> None:
+    text = (
+        "A headline about the harbour\n"
+        "The harbour reopened on Monday after a week of repairs, the port authority said in a statement.\n"
+        "Dear reader\nWe ask you not to copy our articles without permission from the publisher.\n"
+    )
+    body = _tables(text).articles["body_text"][0]
+    assert "copy our articles" not in body
+
+
+def test_tables_match_the_contract() -> None:
+    tables = _tables(*(d[1] for d in DUMPS))
+    for table in schema.ARTICLE_TABLES:
+        assert tables.by_table()[table.name].schema == table.polars_schema
+    assert tables.articles["article_id"].n_unique() == len(DUMPS)
+
+
+def test_only_boilerplate_is_a_reject() -> None:
+    tables = _tables("Home\nShare\nFacebook\nAdvertisement\n")
+    assert tables.articles.height == 0
+    assert tables.rejects["reason"].to_list() == ["no_article_text"]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.text(max_size=400), min_size=1, max_size=4))
+def test_never_raises_on_arbitrary_unicode(texts: list[str]) -> None:
+    tables = _tables(*texts)
+    assert tables.articles.height + tables.rejects.height == len(texts)
+    for table in schema.ARTICLE_TABLES:
+        assert tables.by_table()[table.name].schema == table.polars_schema
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from([d[1] for d in DUMPS] + ["", "\n\n", "x"]), min_size=1, max_size=5))
+def test_keeps_document_order_and_is_deterministic(texts: list[str]) -> None:
+    first = _tables(*texts)
+    second = _tables(*texts)
+    assert first.articles.equals(second.articles)
+    uris = first.articles["source_uri"].to_list()
+    assert uris == sorted(uris, key=lambda u: int(u.removeprefix("/tmp/doc").removesuffix(".txt")))
