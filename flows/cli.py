@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import shutil
@@ -80,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("corpus_dir", type=Path)
     _add_db(evaluate)
     evaluate.add_argument("--details", type=Path, help="write per-item scores as JSON Lines")
+    evaluate.add_argument("--scores", type=Path, help="write the field scores as JSON (for baselines)")
     return parser
 
 
@@ -333,6 +335,9 @@ def cmd_eval(args, settings: Settings) -> int:
         print(
             f"\nhtml ({len(html_files)} pages): not scored, HTML extraction is not available yet."
         )
+    if args.scores:
+        fields = {name: dataclasses.asdict(score) for name, score in report.fields.items()}
+        args.scores.write_text(json.dumps({"txt": fields}, indent=2, sort_keys=True) + "\n")
     if args.details:
         evaluation.write_details(report, args.details)
         print(f"per-item details: {args.details}")
