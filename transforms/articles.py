@@ -410,7 +410,7 @@ def build_article_tables(
         published_at=pl.coalesce("published_at", "record_date_instant"),
         published_date=pl.coalesce("published_date", "record_date_value", "header_date"),
         stripped_link_gaps=pl.col("stripped_link_gaps").fill_null(0),
-        word_count=pl.col("body_text").str.count_matches(segment_text.WORD_PATTERN).cast(pl.Int32),
+        word_count=pl.col("body_text").str.count_matches(segment_text.WORD_PATTERN).fill_null(0).cast(pl.Int32),
         ingested_at=pl.lit(ingested_at, schema.UTC_TIMESTAMP),
         run_id=pl.lit(run_id),
     )
