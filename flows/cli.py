@@ -328,7 +328,8 @@ def cmd_eval(args, settings: Settings) -> int:
     report = evaluation.score({gid: gold[gid] for gid in text_files.values()}, predictions)
     print(
         f"ingested {len(text_files)} text views: {summary.counts.new + summary.counts.updated + summary.counts.unchanged} "
-        f"articles, {summary.rejects} rejects"
+        f"articles, {summary.rejects} rejects, data tests: "
+        + ("all passed" if not summary.test_failures else "FAILED " + ", ".join(summary.test_failures))
     )
     print(evaluation.format_report(report, label=f"txt ({len(text_files)} pages)"))
     if html_files:

@@ -26,6 +26,7 @@ def test_eval_scores_hold_the_baseline(fundus_dir: Path, tmp_path: Path, capsys)
     assert main(["eval", str(fundus_dir), "--db", str(tmp_path / "eval.duckdb"), "--scores", str(scores_path)]) == 0
     report = capsys.readouterr().out
     print(report)
+    assert "data tests: all passed" in report
     baseline = json.loads(BASELINE.read_text())
     current = json.loads(scores_path.read_text())
     drops = []
