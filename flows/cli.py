@@ -81,7 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("corpus_dir", type=Path)
     _add_db(evaluate)
     evaluate.add_argument("--details", type=Path, help="write per-item scores as JSON Lines")
-    evaluate.add_argument("--scores", type=Path, help="write the field scores as JSON (for baselines)")
+    evaluate.add_argument(
+        "--scores", type=Path, help="write the field scores as JSON (for baselines)"
+    )
     return parser
 
 
@@ -97,6 +99,9 @@ def main(argv: list[str] | None = None) -> int:
     }
     try:
         return handlers[args.command](args, settings)
+    except CommandError as error:
+        print(f"dateline: {error}", file=sys.stderr)
+        return error.code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
@@ -130,6 +135,32 @@ def _print_summary(summary) -> None:
             f"WHERE run_id = '{summary.run_id}'\""
         )
     print("\n".join(lines))
+
+
+class CommandError(Exception):
+    """A failure to report in one sentence, with the exit code to return."""
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _open_read_only(db_path: Path):
+    """A read-only connection, or a CommandError a person can act on."""
+    import duckdb
+
+    from flows import warehouse
+
+    if not Path(db_path).exists():
+        raise CommandError(f"no database at {db_path}; run `dateline ingest` first.", EXIT_USAGE)
+    try:
+        return warehouse.connect(db_path, read_only=True)
+    except duckdb.IOException as error:
+        if _is_lock_error(error):
+            raise CommandError(
+                f"the database {db_path} is busy (an ingest is writing); retry shortly.", EXIT_BUSY
+            ) from error
+        raise
 
 
 def _is_lock_error(error: Exception) -> bool:
@@ -178,24 +209,7 @@ def cmd_ingest(args, settings: Settings) -> int:
 def cmd_sql(args, settings: Settings) -> int:
     import duckdb
 
-    from flows import warehouse
-
-    if not Path(settings.db_path).exists():
-        print(
-            f"dateline: no database at {settings.db_path}; run `dateline ingest` first.",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    try:
-        con = warehouse.connect(settings.db_path, read_only=True)
-    except duckdb.IOException as error:
-        if _is_lock_error(error):
-            print(
-                f"dateline: the database {settings.db_path} is busy (an ingest is writing); retry shortly.",
-                file=sys.stderr,
-            )
-            return EXIT_BUSY
-        raise
+    con = _open_read_only(settings.db_path)
     try:
         relation = con.sql(args.query)
         if relation is None:
@@ -228,32 +242,15 @@ def cmd_sql(args, settings: Settings) -> int:
 
 
 def cmd_export(args, settings: Settings) -> int:
-    import duckdb
-
-    from flows import warehouse
     from flows.export import ExportError, export_parquet
 
-    if not Path(settings.db_path).exists():
-        print(
-            f"dateline: no database at {settings.db_path}; run `dateline ingest` first.",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
+    con = _open_read_only(settings.db_path)
     try:
-        con = warehouse.connect(settings.db_path, read_only=True)
-    except duckdb.IOException as error:
-        if _is_lock_error(error):
-            print(
-                f"dateline: the database {settings.db_path} is busy; retry shortly.",
-                file=sys.stderr,
-            )
-            return EXIT_BUSY
-        raise
-    try:
-        row = con.execute(
+        # fetchall: DuckDB keeps a half-read result open and refuses other work meanwhile.
+        rows = con.execute(
             "SELECT run_id FROM ingest_runs ORDER BY started_at DESC LIMIT 1"
-        ).fetchone()
-        manifest = export_parquet(con, args.out, run_id=row[0] if row else None)
+        ).fetchall()
+        manifest = export_parquet(con, args.out, run_id=rows[0][0] if rows else None)
     except ExportError as error:
         print(f"dateline: {error}", file=sys.stderr)
         return EXIT_FAILED
@@ -329,7 +326,11 @@ def cmd_eval(args, settings: Settings) -> int:
     print(
         f"ingested {len(text_files)} text views: {summary.counts.new + summary.counts.updated + summary.counts.unchanged} "
         f"articles, {summary.rejects} rejects, data tests: "
-        + ("all passed" if not summary.test_failures else "FAILED " + ", ".join(summary.test_failures))
+        + (
+            "all passed"
+            if not summary.test_failures
+            else "FAILED " + ", ".join(summary.test_failures)
+        )
     )
     print(evaluation.format_report(report, label=f"txt ({len(text_files)} pages)"))
     if html_files:
