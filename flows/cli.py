@@ -73,7 +73,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("sources", nargs="*")
     _add_db(serve)
-    serve.add_argument("--cron", help="cron schedule (default: $DATELINE_CRON or hourly)")
+    when = serve.add_mutually_exclusive_group()
+    when.add_argument("--cron", help="cron schedule (default: $DATELINE_CRON or hourly)")
+    when.add_argument(
+        "--interval",
+        type=int,
+        metavar="SECONDS",
+        help="run every SECONDS instead of on a cron schedule",
+    )
     serve.add_argument("--name", default="dateline-scheduled-ingest", help="deployment name")
     serve.add_argument("--export", type=Path, metavar="DIR", help="export Parquet after each run")
 
@@ -275,11 +282,18 @@ def cmd_serve(args, settings: Settings) -> int:
         return EXIT_USAGE
     from flows.ingest import ingest_flow
 
-    cron = args.cron or settings.cron
-    print(f"serving '{args.name}' on cron '{cron}' against {settings.db_path}; Ctrl-C stops.")
+    if args.interval is not None and args.interval <= 0:
+        raise CommandError("--interval must be a positive number of seconds.", EXIT_USAGE)
+    schedule = (
+        {"interval": args.interval} if args.interval else {"cron": args.cron or settings.cron}
+    )
+    when = f"every {args.interval} s" if args.interval else f"on cron '{schedule['cron']}'"
+    print(f"serving '{args.name}' {when} against {settings.db_path}; Ctrl-C stops.")
     ingest_flow.serve(
         name=args.name,
-        cron=cron,
+        **schedule,
+        # DuckDB allows one writer process: a run still going when the next is due must not overlap.
+        limit=1,
         parameters={
             "source_args": [str(Path(s).resolve()) for s in args.sources],
             "db_path": str(Path(settings.db_path).resolve()),

@@ -241,6 +241,7 @@ def test_dateline_serve_runs_scheduled_ingest_on_real_server(tmp_path: Path) -> 
 
     assert run["deployment_id"] == deployment["id"]
     assert run["auto_scheduled"] is True, run
+    assert run["created_by"]["type"] == "SCHEDULE", run
     # A cron run is due on a whole minute; a manual or ad-hoc run would not be.
     assert datetime.fromisoformat(run["expected_start_time"]).second == 0, run
     assert [s["schedule"].get("cron") for s in deployment["schedules"]] == [EVERY_MINUTE]
