@@ -48,7 +48,7 @@ COMMENTER_PATTERN = (
 # A line ends with a period-like mark, which titles and headings rarely do.
 PERIOD_END_PATTERN = r"[.:;。][\"'”’»)\]」』]*$"
 # Characters trimmed before comparing a line with the cue lexicons.
-CUE_TRIM = " \t:.-–—|•·>»«*#"
+CUE_TRIM = " \t:.-–—|•·>»«*#■□▶►"
 # "CUE: text" — a cue followed by a colon and the linked title on the same line.
 INLINE_CUE_SEPARATOR = r"^[^:]{2,40}:\s*"
 # Scraper gaps where a link's text was dropped: ", ," and "( )".
