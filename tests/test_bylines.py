@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from transforms import bylines as bylines_module
 from transforms.bylines import clean_byline, is_byline_line, is_name_line, split_bylines
 from transforms.schema import ARTICLE_AUTHORS
 
@@ -389,3 +390,69 @@ def test_corpus_author_f1() -> None:
     # Recall is bounded: bylines printed as bare names are left to segmentation by position.
     assert precision >= 0.85
     assert f1 >= 0.55
+
+
+# --- pre-screens ----------------------------------------------------------------------
+# is_byline_line and is_name_line run their full checks only on lines that pass cheap
+# pre-screens on the raw text; the screens must never drop a line the full check accepts.
+
+# Pieces that stress the screens: icon words glued to capitals, odd white space, invisible
+# characters, prefixes, desks, dates, job titles and name lists.
+SCREEN_PIECES = st.one_of(
+    BYLINE_TOKENS,
+    st.sampled_from(
+        ["mailAna", "xMarta", "emailRedaktion", "\t", "  ", "\u00a0", "\u200b", "\u00ad",
+         "Re\u00addaktion", "B\u200by", "\n", "24.04.2024", "19:35", "Actualizado",
+         "Korrespondentin", "Redakteur", "|", "•", "Texto:", "Escrito por", "Staff", "ſ",
+         "İbn", "Sep 2, 2024", "3 minutes ago", "?", "Chus", "del", "Pino", "TT", "(AFP)"]
+    ),
+)  # fmt: skip
+SCREEN_LINES = st.lists(SCREEN_PIECES, min_size=1, max_size=10).map(" ".join) | st.lists(
+    SCREEN_PIECES, min_size=1, max_size=6
+).map("".join)
+
+
+def _unscreened(texts: list[str | None]) -> tuple[list[bool], list[bool]]:
+    """The full checks on every line, without the pre-screens (the reference)."""
+    frame = pl.DataFrame({"t": texts}, schema={"t": pl.String})
+    text = pl.col("t")
+    out = frame.lazy().select(
+        bylines_module._byline_line(text, clean_byline(text)).alias("byline"),
+        bylines_module._name_line(clean_byline(text)).alias("name"),
+    )
+    result = out.collect()
+    return result["byline"].to_list(), result["name"].to_list()
+
+
+def _screened(texts: list[str | None]) -> tuple[list[bool], list[bool]]:
+    frame = pl.DataFrame({"t": texts}, schema={"t": pl.String})
+    result = frame.select(
+        is_byline_line(pl.col("t")).alias("byline"), is_name_line(pl.col("t")).alias("name")
+    )
+    return result["byline"].to_list(), result["name"].to_list()
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "mailRedacción Gestión",  # es, icon glued to a desk
+        "Por  Marta\tCañete",  # es, odd white space
+        "Von Felix Schröder und xJörg Soldwisch, dpa",  # de, icon glued to the second author
+        "Re\u00addaktion hessenschau.de",  # de, soft hyphen inside the desk word
+        "Par\u00a0Jean Dupont",  # fr, no-break space after the prefix
+        "Texto: Por Ana Gil y por Luis Paz",  # pt
+        "Di Maria Rossi e Luca Bianchi",  # it, weak prefix
+        "Amanda Krause 24.04.2024",  # en, name and date
+        "B\u200by Amanda Krause",  # en, invisible character inside the prefix
+        "Julia Vergin | Clare Roth",
+        "Who wrote this? Amanda Krause",
+    ],
+)
+def test_screened_line_checks_match_the_full_checks(line: str) -> None:
+    assert _screened([line]) == _unscreened([line])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(), SCREEN_LINES), max_size=8))
+def test_pre_screens_never_change_the_result(texts: list[str | None]) -> None:
+    assert _screened(texts) == _unscreened(texts)

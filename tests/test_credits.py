@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from transforms import credits as credits_module
 from transforms.credits import is_credit_line, parse_photo_credits, split_caption_credit
 from transforms.schema import IMAGE_CREDITS
 
@@ -642,3 +643,63 @@ def test_corpus_credit_strings() -> None:
     )
     assert share >= MIN_CORPUS_SHARE_WITH_CREDIT
     assert f1 >= MIN_CORPUS_CREDIT_F1
+
+
+# --- pre-screens ----------------------------------------------------------------------
+# The costly checks run only on values that pass cheap pre-screens; a screen may let
+# through values the check then rejects, but it must never drop one the check accepts.
+
+SCREEN_PIECES = st.one_of(
+    CREDITISH,
+    st.sampled_from(
+        ["ＡＦＰ", "ＡＰ", "\u00a0", "\u3000", "\u200b", "AFP\u0301", "©2024AFP", "copyrightEFE",
+         "Tous droits réservésAFP", "Foto ANSA", " / ", " | ", " - ", "（共同）", "＝ＡＰ", "Getty\u00a0Images",
+         "Reuters.", "x", "X", "dr.", "DR", "Dr. Müller", "pool", "zvg.", "s.a.", "(c)", "（ｃ）",
+         "İbn", "ſ", "Kelvin K", "Photo: ", "Crédito: ", "Bild: ", "EFE", "dpa", "Ana Gil", ".",
+         "Handout", "via", "Instagram", "@user", "Golem.de", "-", "撮影", "연합뉴스", "\n"]
+    ),
+)  # fmt: skip
+SCREEN_TEXTS = st.lists(SCREEN_PIECES, min_size=1, max_size=8).map(" ".join) | st.lists(
+    SCREEN_PIECES, min_size=1, max_size=6
+).map("".join)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ＡＦＰ / Reuters",  # full-width letters meet the lexicon after NFKC
+        "Getty\u00a0Images / AFP",  # no-break space inside an alias
+        "©2024AFP",  # copyright year glued to the agency
+        "Tous droits réservésEuronews / AFP",  # rights notice glued to the party
+        "Foto ANSA/Ettore Ferrari",  # label word before the agency
+        "Álex Cámara - Europa Press",
+        "尹大統領の発言をテレビで見る国民（ソウルで、３日）＝ＡＰ",
+        "Der Präsident spricht in Berlin. Foto: dpa",
+        "Un día de lluvia en Madrid (EFE/Chema Moya)",
+        "Il presidente al Senato.ANSA",
+        "Chuva forte em São Paulo | Agência Brasil",
+    ],
+)
+def test_pre_screens_keep_credits(text: str) -> None:
+    source = pl.Series("t", [text]).str.strip_chars()
+    assert credits_module._may_hold_credit(source).item()
+    found = credits_module._found_credits(source)
+    assert found["credit_raw"].item() is not None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(), SCREEN_TEXTS), max_size=8))
+def test_pre_screens_never_drop_what_the_checks_accept(texts: list[str | None]) -> None:
+    values = pl.Series("t", texts, dtype=pl.String)
+    frame = values.to_frame()
+    value = pl.col("t")
+    may_anchor = credits_module._may_hold_anchor(values)
+    # Without the screen: the part checks and the agency lookup on every value.
+    joined = credits_module._joined_credit_flags(values.fill_null(""))
+    agency = frame.select(credits_module._is_agency_text(value))["t"]
+    assert not (joined & ~may_anchor).any()
+    assert not (agency & ~may_anchor).any()
+    sources = values.str.strip_chars()
+    may_credit = credits_module._may_hold_credit(sources)
+    found = credits_module._found_credits(sources)
+    assert not (found["credit_raw"].is_not_null() & ~may_credit).any()

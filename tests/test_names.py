@@ -7,7 +7,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.names import is_person_name, natural_case
+from transforms.names import (
+    MAX_NAME_WORDS,
+    NAME_PARTICLES,
+    NON_NAME_CHARACTER,
+    SENTENCE_PERIOD,
+    is_person_name,
+    natural_case,
+)
 
 
 def _natural(values: list[str | None]) -> list[str | None]:
@@ -126,3 +133,55 @@ def test_is_person_name_never_raises(values: list[str | None]) -> None:
     result = _is_person(values)
     assert len(result) == len(values)
     assert all(isinstance(v, bool) for v in result)
+
+
+# --- the word-list definition ---------------------------------------------------------
+# is_person_name tests whole texts with two regular expressions; this is the rule as its
+# docstring states it, word by word, as the reference.
+
+WORD = r"^(?:[\p{Lu}\p{Lt}][\p{L}\p{M}'’.\-]*|\p{Lo}[\p{Lo}\p{M}]{0,3})$"
+
+
+def _person_name_by_words(values: list[str | None]) -> list[bool]:
+    stripped = pl.col("n").str.strip_chars()
+    words = stripped.str.split(" ").list.eval(pl.element().filter(pl.element() != ""))
+    element = pl.element()
+    is_capitalised = element.str.contains(WORD)
+    is_particle = element.str.to_lowercase().is_in(NAME_PARTICLES) & ~is_capitalised
+    expected = (
+        (words.list.len() >= 1)
+        & (words.list.len() <= MAX_NAME_WORDS)
+        & words.list.eval((is_capitalised | is_particle).all()).list.first().fill_null(False)
+        & words.list.eval(is_capitalised.any()).list.first().fill_null(False)
+        & ~stripped.str.contains(NON_NAME_CHARACTER)
+        & ~stripped.str.contains(SENTENCE_PERIOD)
+    ).fill_null(False)
+    frame = pl.DataFrame({"n": values}, schema={"n": pl.String})
+    return frame.select(expected)["n"].to_list()
+
+
+NAME_PIECES = st.sampled_from(
+    ["Ana", "GIL", "de", "DE", "De", "dE", "la", "van", "VON", "bin", "Jean-Pierre", "O'Neill",
+     "J.", "J.R.", "习近平", "김민수", "İbn", "deſ", "  ", " ", "\t", "\u00a0", "Dr.", "Müller.",
+     "x", "é", "Über", "ǅemal", "ΣΩΚΡΑΤΗΣ", "al", "ibn"]
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Chus del Pino", "DE LA Cruz", "de la", "Ana  de  GIL", " Ana Gil ", "Ana\tGil", "İbn Sina",
+     "Jean-Pierre VAN DER Berg", "习近平", "Anna Maria Luisa Carla Paola Rossi"],
+)  # fmt: skip
+def test_is_person_name_matches_the_word_rule(text: str) -> None:
+    assert _is_person([text]) == _person_name_by_words([text])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.none(), st.text(), st.lists(NAME_PIECES, max_size=7).map(" ".join)),
+        max_size=8,
+    )
+)
+def test_is_person_name_agrees_with_the_word_rule(values: list[str | None]) -> None:
+    assert _is_person(values) == _person_name_by_words(values)

@@ -11,6 +11,7 @@ import pytest
 
 from flows import sources
 from tests.conftest import SEED_DIR
+from transforms import segment_text
 from transforms.articles import build_article_tables
 
 SEED_ID = "000_87e5fbe07bd337ee"
@@ -41,6 +42,7 @@ def test_article_fields(seed) -> None:
     assert article["published_date"].isoformat() == gold["published"]
     assert article["published_at"] is None
     assert article["stripped_link_gaps"] == gold["stripped_link_gaps"]
+    assert article["rights_holder"] == gold["rights_holder"]
     assert "date_from_header" in article["quality_flags"]
     assert "no_title" in article["quality_flags"]
     # An empty TAGS block is reported, not silently ignored.
@@ -111,3 +113,23 @@ def test_sample_copy_is_the_seed() -> None:
     if not original.exists():
         pytest.skip(f"seed not found at {original}")
     assert sample.read_bytes() == original.read_bytes()
+
+
+def test_boilerplate_blocks(seed) -> None:
+    """The gold's boilerplate: channel and newsletter prompts, the icon copy of the byline,
+    and the reader notice to the end."""
+    gold, _ = seed
+    docs = pl.DataFrame(
+        {"doc_id": [0], "text": [(SEED_DIR / f"{SEED_ID}.txt").read_text(encoding="utf-8")]}
+    )
+    blocks = segment_text.segment_text(segment_text.strip_header_date(docs))
+    kinds = dict(zip(blocks["text"].to_list(), blocks["kind"].to_list(), strict=False))
+    assert kinds["Únete a nuestro canal"] == "boilerplate"
+    assert kinds["Newsletter Internacional"] == "boilerplate"
+    # The icon copy is kept as a byline block and folded into the one author.
+    assert kinds["mailRedacción Gestión"] == "byline"
+    notice = blocks.filter(pl.col("text") == "Estimado(a) lector(a)")["block_no"].item()
+    after = blocks.filter(pl.col("block_no") >= notice)
+    assert set(after["kind"].to_list()) == {"boilerplate"}
+    assert after.height == 5
+    assert len(gold["boilerplate"]) == 4

@@ -238,3 +238,46 @@ def test_keeps_document_order_and_is_deterministic(texts: list[str]) -> None:
     assert first.articles.equals(second.articles)
     uris = first.articles["source_uri"].to_list()
     assert uris == sorted(uris, key=lambda u: int(u.removeprefix("/tmp/doc").removesuffix(".txt")))
+
+
+@pytest.mark.parametrize(
+    ("notice", "holder"),
+    [
+        (
+            "Prohibida su reproducción sin autorización previa y expresa de Editorial Ejemplo S.A.",
+            "Editorial Ejemplo S.A.",
+        ),
+        (
+            "No part may be reproduced without the written permission of Example News Ltd.",
+            "Example News Ltd",
+        ),
+        ("Vervielfältigung nur mit Genehmigung der Beispiel Verlag GmbH.", "Beispiel Verlag GmbH"),
+        (
+            "Toute reproduction interdite sans autorisation préalable de Groupe Exemple.",
+            "Groupe Exemple",
+        ),
+        ("Proibida a reprodução sem autorização prévia da Editora Exemplo.", "Editora Exemplo"),
+        (
+            "Riproduzione vietata senza autorizzazione scritta della Società Esempio.",
+            "Società Esempio",
+        ),
+        ("© 2025 Example Media Group. All rights reserved.", "Example Media Group"),
+    ],
+)
+def test_rights_holder_from_notices(notice: str, holder: str) -> None:
+    text = (
+        "A headline about the harbour\n"
+        "The harbour reopened on Monday after a week of repairs, the port authority said in a statement.\n"
+        f"{notice}\n"
+    )
+    assert _tables(text).articles["rights_holder"].to_list() == [holder]
+
+
+def test_photo_copyright_inside_the_body_is_no_rights_holder() -> None:
+    text = (
+        "A headline about the harbour\n"
+        "The harbour reopened on Monday after a week of repairs, the port authority said in a statement.\n"
+        "Cranes at the harbour on Monday.\n© Jane Roe\n"
+        "Traffic is expected to return to normal levels by the end of the month, officials said on Monday.\n"
+    )
+    assert _tables(text).articles["rights_holder"].to_list() == [None]

@@ -117,6 +117,35 @@ def _bylines(blocks: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+RIGHTS_NOTICE_PATTERNS = [
+    f"(?i){p}" for p in segment_text.CUES["rights_notice_patterns"]["patterns"]
+]
+# A final full stop ends the sentence, unless it closes an abbreviation ("El Comercio S.A.").
+SENTENCE_FULL_STOP = r"([^.\s]{2,})\.$"
+MAX_RIGHTS_HOLDER_CHARS = 120
+
+
+def _rights_holders(blocks: pl.DataFrame) -> pl.DataFrame:
+    """One row per document whose boilerplate names a rights holder: the first one named.
+
+    Only notices after the last body block count: a "©" inside the article is a photo credit.
+    """
+    holder = pl.coalesce([pl.col("text").str.extract(p, 1) for p in RIGHTS_NOTICE_PATTERNS])
+    cleaned = (
+        holder.str.strip_chars().str.replace(SENTENCE_FULL_STOP, "${1}").str.strip_chars(" ,;:")
+    )
+    body_end = (
+        pl.when(pl.col("kind").is_in(PARAGRAPH_KINDS)).then(pl.col("block_no")).max().over("doc_id")
+    )
+    return (
+        blocks.filter((pl.col("kind") == "boilerplate") & (pl.col("block_no") > body_end))
+        .sort("doc_id", "block_no")
+        .select("doc_id", rights_holder=cleaned)
+        .filter(pl.col("rights_holder").str.len_chars().is_between(2, MAX_RIGHTS_HOLDER_CHARS))
+        .unique("doc_id", keep="first", maintain_order=True)
+    )
+
+
 # Blocks that may carry the publication date: date lines first, then bylines
 # ("Von X, 05.08.2024, 20:59 Uhr") and short unclassified header lines.
 DATE_SOURCE_RANK = {"date": 0, "byline": 0, "noise": 1}
@@ -367,6 +396,7 @@ def build_article_tables(
         .join(_dates(blocks, docs), on="doc_id", how="left")
         .join(_record_dates(docs), on="doc_id", how="left")
         .join(gaps, on="doc_id", how="left")
+        .join(_rights_holders(blocks), on="doc_id", how="left")
         .join(tags_heading.with_columns(has_tags_heading=pl.lit(True)), on="doc_id", how="left")
     )
     # Body language beats whole-text language: headers and menus can be in English.
@@ -410,7 +440,10 @@ def build_article_tables(
         published_at=pl.coalesce("published_at", "record_date_instant"),
         published_date=pl.coalesce("published_date", "record_date_value", "header_date"),
         stripped_link_gaps=pl.col("stripped_link_gaps").fill_null(0),
-        word_count=pl.col("body_text").str.count_matches(segment_text.WORD_PATTERN).fill_null(0).cast(pl.Int32),
+        word_count=pl.col("body_text")
+        .str.count_matches(segment_text.WORD_PATTERN)
+        .fill_null(0)
+        .cast(pl.Int32),
         ingested_at=pl.lit(ingested_at, schema.UTC_TIMESTAMP),
         run_id=pl.lit(run_id),
     )

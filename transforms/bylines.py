@@ -198,7 +198,8 @@ ICON_GLUED_LINE = r"^\s*(?:" + ICON_WORDS + r")+\p{Lu}"
 SENTENCE_MARK = r"[?!¿¡]|\p{Ll}{3,}\.\s*$"
 MAX_BYLINE_WORDS = 24
 
-HORIZONTAL_SPACE_RUN = r"[^\S\n]+"
+# A run of horizontal white space other than one plain space (which is left as it is).
+HORIZONTAL_SPACE_RUN = r"[^\S\n]{2,}|[^\S \n]"
 SPACE_AROUND_NEWLINE = r" ?\n ?"
 INVISIBLE_CHARACTERS = "[\u200b\u200c\u200d\u2060\ufeff\u00ad]"
 
@@ -234,6 +235,48 @@ DESK_WITH_FUNCTION_WORDS = (
 BRAND_SHAPE = r"[.\-]"
 ACRONYM_ONLY = r"^\p{Lu}{2,5}$"
 
+# Pre-screens on the raw line, before clean_byline. Each is a necessary condition of a
+# byline or name line wherever the line has no INVISIBLE_CHARACTERS; lines that have some
+# go to the full check. Icon words may sit glued before any capital, which cleaning removes.
+_ICONS = r"(?:" + ICON_WORDS + r")*"
+_SPACE = r"\s+" + _ICONS
+
+
+def _icon_tolerant(alternation: str) -> str:
+    return alternation.replace(r"\s+", _SPACE)
+
+
+# MULTI_WORD_NAME as it may look before cleaning.
+_RAW_MULTI_WORD_NAME = (
+    CAPITALISED_WORD + r"(?:" + _SPACE + r"(?:(?:" + PARTICLE_WORDS + r")\s+)*" + _ICONS
+    + CAPITALISED_WORD + r"){1,4}"
+)  # fmt: skip
+# How every byline starts: a prefix, a desk word among the first two words, a name with a
+# date, stamp or job title after it, a list of names, or icon text glued to a capital.
+# Separate patterns: one alternation of them all makes a slower automaton.
+BYLINE_SCREENS = (
+    r"^\s*" + _ICONS + r"(?i:" + _icon_tolerant(PREFIX_WORDS) + "|"
+    + _icon_tolerant(COLON_PREFIX_WORDS) + "|" + _icon_tolerant(WEAK_PREFIX_WORDS) + r")[\s:]",
+    r"^\s*" + _ICONS + r"(?:[\p{L}\p{N}.'’]+[\s\-]+)?\p{L}*(?i:" + _icon_tolerant(DESK_WORDS)
+    + r")",
+    r"^\s*" + _ICONS + _RAW_MULTI_WORD_NAME + r"[\s|•·,\-–—]*" + _ICONS
+    + r"(?:\d|\p{L}{3,}\.?\s+\d|(?i:" + _icon_tolerant(TRAILER_WORDS) + r")|\S*(?i:"
+    + _icon_tolerant(ROLE_STEMS) + r"))",
+    r"^\s*" + _ICONS + _RAW_MULTI_WORD_NAME + r"(?:\s*(?:[,;|&]|\s+(?:" + CONJUNCTION_WORDS
+    + r")\s+)\s*" + _ICONS + _RAW_MULTI_WORD_NAME + r")+(?:\s*[(\[][^()\[\]]*[)\]])?\s*$",
+    ICON_GLUED_LINE,
+)  # fmt: skip
+# NAME_LINE as it may look before cleaning.
+NAME_LINE_SCREEN = (
+    r"^\s*" + _ICONS + CAPITALISED_WORD + r"(?:" + _SPACE + r"(?:(?:" + PARTICLE_WORDS
+    + r")\s+){0,2}" + _ICONS + CAPITALISED_WORD + r"){1,3}(?:\s*,\s*" + _ICONS + r"(?i:"
+    + _icon_tolerant(AGENCY_ALIAS_WORDS) + r")|\s*[(\[]\s*" + _ICONS + r"(?i:"
+    + _icon_tolerant(AGENCY_ALIAS_WORDS) + r")\s*[)\]])?\s*$"
+)  # fmt: skip
+# More words than a byline has, or a question or exclamation mark: not a byline.
+TOO_LONG_FOR_BYLINE = r"^\s*(?:\S+\s+){" + str(MAX_BYLINE_WORDS) + r"}\S"
+NOT_IN_BYLINE = r"[?!¿¡]"
+
 
 def clean_byline(text: pl.Expr) -> pl.Expr:
     """The byline as printed, without icon text, white space collapsed (one value in, one out).
@@ -250,31 +293,16 @@ def clean_byline(text: pl.Expr) -> pl.Expr:
     )
 
 
-def is_name_line(text: pl.Expr) -> pl.Expr:
-    """True for a line of 2-4 capitalised words and nothing else (one line in, one bool out).
-
-    ``Amanda Krause``, ``Marta Cañete``, ``Chus del Pino``, ``MARTA CAÑETE``,
-    optionally followed by ``, dpa`` or ``(AFP)``. A weak cue: whether such a
-    line is a byline depends on where it stands on the page.
-    """
-    cleaned = clean_byline(text)
+def _name_line(cleaned: pl.Expr) -> pl.Expr:
+    """The full name-line check on a cleaned line (one line in, one bool out)."""
     # "Por Marta Cañete" is a byline proper, not a bare name.
     return (cleaned.str.contains(NAME_LINE) & ~cleaned.str.contains(PREFIXED_BYLINE)).fill_null(
         False
     )
 
 
-def is_byline_line(text: pl.Expr) -> pl.Expr:
-    """True when a line looks like a byline (one line in, one bool out).
-
-    A byline prefix followed by a name (``Por Marta Cañete``, ``Von Felix
-    Schröder und Jörg Soldwisch, dpa``, ``Autor: ...``), a desk
-    (``Redacción Gestión``, ``La Rédaction``, ``Agencias``), a name followed by
-    a date or a job title (``Tobias Mühlbauer 24.04.2024``), or an icon-glued
-    copy of a name or desk (``mailRedacción Gestión``). Ordinary sentences,
-    section names and titles are not bylines.
-    """
-    cleaned = clean_byline(text)
+def _byline_line(text: pl.Expr, cleaned: pl.Expr) -> pl.Expr:
+    """The full byline check on a line and its cleaned form (one line in, one bool out)."""
     icon_glued = text.str.contains(ICON_GLUED_LINE) & (
         cleaned.str.contains(NAME_LINE) | cleaned.str.contains(DESK_LINE)
     )
@@ -292,6 +320,69 @@ def is_byline_line(text: pl.Expr) -> pl.Expr:
         & ~cleaned.str.contains("\n", literal=True)
         & (cleaned.str.count_matches(r"\S+") <= MAX_BYLINE_WORDS)
     ).fill_null(False)
+
+
+def _screened_flags(values: pl.Series, screens: list[pl.Expr], check: pl.Expr) -> pl.Series:
+    """``check`` (on columns ``text`` and ``cleaned``) where every one of ``screens`` (on
+    ``text``, applied in turn to the lines left) holds or the text has invisible characters,
+    false elsewhere; one value in, one bool out."""
+    text = pl.col("text")
+    unsure = values.to_frame("text")
+    rows = pl.int_range(values.len(), eager=True)
+    for screen in screens:
+        kept = unsure.select((text.str.contains(INVISIBLE_CHARACTERS) | screen).fill_null(False))
+        kept = kept.to_series().arg_true()
+        unsure, rows = unsure[kept], rows.gather(kept)
+    flags = pl.repeat(False, values.len(), dtype=pl.Boolean, eager=True).alias(values.name)
+    if unsure.height == 0:
+        return flags
+    checked = (
+        unsure.lazy().with_columns(cleaned=clean_byline(text)).select(check.fill_null(False))
+    ).collect()
+    return flags.scatter(rows, checked.to_series())
+
+
+def _name_line_flags(values: pl.Series) -> pl.Series:
+    """``is_name_line`` on one batch of values (one value in, one bool out)."""
+    return _screened_flags(
+        values, [pl.col("text").str.contains(NAME_LINE_SCREEN)], _name_line(pl.col("cleaned"))
+    )
+
+
+def _byline_line_flags(values: pl.Series) -> pl.Series:
+    """``is_byline_line`` on one batch of values (one value in, one bool out)."""
+    text = pl.col("text")
+    screens = [
+        ~text.str.contains(TOO_LONG_FOR_BYLINE) & ~text.str.contains(NOT_IN_BYLINE),
+        pl.any_horizontal(text.str.contains(screen) for screen in BYLINE_SCREENS),
+    ]
+    return _screened_flags(values, screens, _byline_line(text, pl.col("cleaned")))
+
+
+def is_name_line(text: pl.Expr) -> pl.Expr:
+    """True for a line of 2-4 capitalised words and nothing else (one line in, one bool out).
+
+    ``Amanda Krause``, ``Marta Cañete``, ``Chus del Pino``, ``MARTA CAÑETE``,
+    optionally followed by ``, dpa`` or ``(AFP)``. A weak cue: whether such a
+    line is a byline depends on where it stands on the page.
+    """
+    # A batch function cleans and checks only the lines that pass a pre-screen; one
+    # expression would clean every line once per check.
+    return text.map_batches(_name_line_flags, return_dtype=pl.Boolean, is_elementwise=True)
+
+
+def is_byline_line(text: pl.Expr) -> pl.Expr:
+    """True when a line looks like a byline (one line in, one bool out).
+
+    A byline prefix followed by a name (``Por Marta Cañete``, ``Von Felix
+    Schröder und Jörg Soldwisch, dpa``, ``Autor: ...``), a desk
+    (``Redacción Gestión``, ``La Rédaction``, ``Agencias``), a name followed by
+    a date or a job title (``Tobias Mühlbauer 24.04.2024``), or an icon-glued
+    copy of a name or desk (``mailRedacción Gestión``). Ordinary sentences,
+    section names and titles are not bylines.
+    """
+    # A batch function, as in is_name_line.
+    return text.map_batches(_byline_line_flags, return_dtype=pl.Boolean, is_elementwise=True)
 
 
 def _strip_prefix(line: pl.Expr) -> pl.Expr:

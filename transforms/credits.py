@@ -75,6 +75,18 @@ SOURCE_WORDS: tuple[str, ...] = tuple(
     )
 )
 
+# A source word as one space-separated word of a key, edge punctuation aside; words that
+# begin or end with that punctuation are left out, as stripping it leaves them unmatched.
+_WORD_EDGE = ".,:;'\""
+SOURCE_WORD_IN_KEY = (
+    r"(?:^| )[.,:;'\"]*(?:"
+    + "|".join(
+        _escape(w) for w in sorted(SOURCE_WORDS, key=len, reverse=True)
+        if w == w.strip(_WORD_EDGE) and " " not in w
+    )
+    + r")[.,:;'\"]*(?: |$)"
+)  # fmt: skip
+
 _LABELS = _alternation(_CUES["labels"])
 _PHRASES = _alternation(_CUES["phrases"])
 _RIGHTS = _alternation(_CUES["rights"])
@@ -158,6 +170,57 @@ SOCIAL_HANDLE = r"^@[\w.]+$"
 MAX_CREDIT_LINE_WORDS = 14
 
 
+def _nfkc_unstable_class() -> str:
+    """A regex class of the characters that NFKC may change or merge with a neighbour.
+
+    Compatibility forms (full-width letters, ligatures, no-break space), combining marks,
+    characters that compose with the one before them, and code points this Python's
+    Unicode database does not know. Text without any of them is its own NFKC form.
+    """
+    unstable = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))  # Hangul vowels, finals
+    for code in range(_FIRST_UNLISTED_PLANE):
+        char = chr(code)
+        if (
+            unicodedata.category(char) == "Cn"
+            or unicodedata.combining(char)
+            or not unicodedata.is_normalized("NFKC", char)
+        ):
+            unstable.add(code)
+        decomposition = unicodedata.decomposition(char).split()
+        if len(decomposition) == 2 and not decomposition[0].startswith("<"):
+            unstable.add(int(decomposition[1], 16))
+    ranges: list[list[int]] = []
+    for code in sorted(unstable):
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    ranges.append([_FIRST_UNLISTED_PLANE, 0x10FFFF])
+    return "[" + "".join(rf"\x{{{a:X}}}-\x{{{b:X}}}" for a, b in ranges) + "]"
+
+
+# Planes from here on (rare scripts, tags, private use) are all treated as unstable.
+_FIRST_UNLISTED_PLANE = 0x30000
+NFKC_UNSTABLE = _nfkc_unstable_class()
+
+# Pre-screens. Each is a necessary condition of a costly check, so that the check only
+# runs on the few lines that pass it; the costly check alone decides the result.
+#
+# An anchor (agency alias, pool or source key) is a whole credit part: the character before
+# it is not an ASCII letter unless a rights notice or "copyright" was cut off, and the one
+# after it is neither letter nor digit. Matched case-insensitively on the raw text, which is
+# the lookup of the NFKC lower-case key wherever the text has no NFKC_UNSTABLE character.
+_ANCHOR_KEYS = _alternation(sorted({*AGENCY_BY_ALIAS, *POOL_KEYS, *SOURCE_KEYS}))
+ANCHOR_SCREEN = rf"(?:^|[^A-Za-z]|(?i:{_RIGHTS}|copyright))(?i:{_ANCHOR_KEYS})(?:$|[^0-9A-Za-z])"
+# A credit cue anywhere in the text: what every cue of CREDIT_CUE_START and the caption
+# cue patterns needs, without the anchoring or what follows the cue.
+CUE_SCREEN = (
+    rf"(?i:(?:{_LABELS})\s*:|(?:{_PHRASES})\s|{_COPYRIGHT_MARK}|{_RIGHTS}|(?:{_COURTESY})\s)"
+)
+# A caption whose credit would be a closing bracket.
+CLOSING_BRACKET_END = r"[)）]$"
+
+
 def _agency(key: pl.Expr) -> pl.Expr:
     """Canonical agency name for a lookup key, null when it is not an agency alias.
 
@@ -172,8 +235,7 @@ def _agency(key: pl.Expr) -> pl.Expr:
 
 
 def _has_source_word(part: pl.Expr) -> pl.Expr:
-    words = _key_expr(part).str.split(" ")
-    return words.list.eval(pl.element().str.strip_chars(".,:;'\"").is_in(SOURCE_WORDS)).list.any()
+    return _key_expr(part).str.contains(SOURCE_WORD_IN_KEY)
 
 
 def _split_parts(credit: pl.Expr) -> pl.Expr:
@@ -199,6 +261,98 @@ def _is_agency_text(text: pl.Expr) -> pl.Expr:
     return _agency(_key_expr(_clean_part(text))).is_not_null()
 
 
+def _may_hold_anchor(values: pl.Series) -> pl.Series:
+    """False where no part of the value can be an agency, pool or source key (a pre-screen);
+    one value in, one bool out.
+
+    Values with NFKC_UNSTABLE characters are screened in their NFKC lower-case form, which
+    holds the key of each of their parts.
+    """
+    value = pl.col("value")
+    frame = values.to_frame("value")
+    flags = frame.select(
+        value.str.contains(ANCHOR_SCREEN).fill_null(False).alias(values.name),
+        value.str.contains(NFKC_UNSTABLE).fill_null(False).alias("unstable"),
+    )
+    rows = flags["unstable"].arg_true()
+    if rows.len() == 0:
+        return flags[values.name]
+    normalized = values.gather(rows).str.normalize("NFKC").str.to_lowercase()
+    return flags[values.name].scatter(rows, normalized.str.contains(ANCHOR_SCREEN))
+
+
+def _joined_credit_flags(lines: pl.Series) -> pl.Series:
+    """True for a line of several parts, one an agency or a known source, every one shaped
+    like a credit party; one line in, one bool out."""
+    part = pl.col("part")
+    key = pl.col("key")
+    is_anchor = _agency(key).is_not_null() | key.is_in(POOL_KEYS) | key.is_in(SOURCE_KEYS)
+    is_shaped = (
+        is_anchor
+        | key.is_in(DROP_KEYS)
+        | is_person_name(part)
+        | part.str.contains(r"^[\p{Lu}\d.&\-]{2,8}$")
+        | part.str.contains(WEB_DOMAIN)
+        | part.str.contains(SOCIAL_HANDLE)
+        | _has_source_word(part).fill_null(False)
+    )
+    # One row per part: plain columns instead of list.eval, whose set-up costs per call.
+    parts = (
+        lines.to_frame("line")
+        .with_row_index("row")
+        .select("row", part=_split_parts(pl.col("line")))
+        .explode("part")
+        .with_columns(part=_clean_part(part))
+        .filter(part != "")
+        .with_columns(key=_key_expr(part))
+        .with_columns(is_anchor=is_anchor)
+    )
+    # The shape of every part matters only on lines with two parts or more and an anchor.
+    anchored = (
+        parts.group_by("row")
+        .agg(n_parts=pl.len(), any_anchor=pl.col("is_anchor").any())
+        .filter((pl.col("n_parts") >= 2) & pl.col("any_anchor"))
+    )
+    joined = (
+        parts.join(anchored.select("row"), on="row", how="semi")
+        .group_by("row")
+        .agg(all_shaped=(pl.col("is_anchor") | is_shaped).all())
+        .filter(pl.col("all_shaped"))
+    )
+    flags = pl.Series(lines.name, [False] * lines.len(), pl.Boolean)
+    return flags.scatter(joined["row"], True) if joined.height else flags
+
+
+def _credit_line_flags(values: pl.Series, may_anchor: pl.Series | None = None) -> pl.Series:
+    """``is_credit_line`` on one batch of values (one value in, one bool out).
+
+    ``may_anchor``, when given, is false for values known to hold no anchor part.
+    """
+    line = pl.col("line")
+    n_words = line.str.count_matches(" ", literal=True) + 1
+    staged = values.to_frame("value").select(
+        line=pl.col("value").str.strip_chars().str.replace(WRAPPING_BRACKETS, "${1}")
+    )
+    staged = staged.with_columns(
+        is_plain=(
+            (n_words <= MAX_CREDIT_LINE_WORDS)
+            & ~(line.str.contains(r"\p{L}{3,}[.!?]$") & (n_words > 4))
+        ).fill_null(False),
+        has_cue=(line.str.contains(CREDIT_CUE_START) & line.str.contains(HAS_LETTER)).fill_null(
+            False
+        ),
+    ).with_row_index("row")
+    flags = (staged["is_plain"] & staged["has_cue"]).alias(values.name)
+    # Only the short lines without a cue need their parts checked, and only when one may anchor.
+    unsure = staged.filter(pl.col("is_plain") & ~pl.col("has_cue"))
+    if may_anchor is not None:
+        unsure = unsure.filter(may_anchor.gather(unsure["row"]))
+    unsure = unsure.filter(_may_hold_anchor(unsure["line"]))
+    if unsure.height == 0:
+        return flags
+    return flags.scatter(unsure["row"], _joined_credit_flags(unsure["line"]))
+
+
 def is_credit_line(text: pl.Expr) -> pl.Expr:
     """True when a standalone line is only a photo credit (one value in, one bool out).
 
@@ -208,72 +362,68 @@ def is_credit_line(text: pl.Expr) -> pl.Expr:
     and every other one is shaped like a name. Bylines (``By Amanda Krause``),
     desks, headings and sentences give false.
     """
-    line = text.str.strip_chars().str.replace(WRAPPING_BRACKETS, "${1}")
-    n_words = line.str.split(" ").list.len()
-    is_short = n_words <= MAX_CREDIT_LINE_WORDS
-    ends_sentence = line.str.contains(r"\p{L}{3,}[.!?]$") & (n_words > 4)
-    has_cue = line.str.contains(CREDIT_CUE_START) & line.str.contains(HAS_LETTER)
+    # A batch function stages each intermediate once and checks parts only on the lines
+    # that pass the pre-screens; one expression would evaluate every branch on every row.
+    return text.map_batches(_credit_line_flags, return_dtype=pl.Boolean, is_elementwise=True)
 
-    parts = _split_parts(line).list.eval(
-        _clean_part(pl.element()).filter(_clean_part(pl.element()) != "")
-    )
-    element = pl.element()
-    key = _key_expr(element)
-    is_anchor = _agency(key).is_not_null() | key.is_in(POOL_KEYS) | key.is_in(SOURCE_KEYS)
-    is_shaped = (
-        is_anchor
-        | key.is_in(DROP_KEYS)
-        | is_person_name(element)
-        | element.str.contains(r"^[\p{Lu}\d.&\-]{2,8}$")
-        | element.str.contains(WEB_DOMAIN)
-        | element.str.contains(SOCIAL_HANDLE)
-        | _has_source_word(element).fill_null(False)
-    )
-    any_anchor = parts.list.eval(is_anchor.any()).list.first().fill_null(False)
-    all_shaped = parts.list.eval(is_shaped.all()).list.first().fill_null(False)
-    is_joined = parts.list.len() >= 2
-    return (
-        is_short & ~ends_sentence & (has_cue | (is_joined & any_anchor & all_shaped))
-    ).fill_null(False)
+
+def _tail_credit_flags(values: pl.Series) -> pl.Series:
+    """``_is_tail_credit`` on one batch of values (one value in, one bool out)."""
+    return _tail_credit_flags_from(values, _credit_line_flags(values))
+
+
+def _tail_credit_flags_from(
+    values: pl.Series, credit_line: pl.Series, may_anchor: pl.Series | None = None
+) -> pl.Series:
+    """``_is_tail_credit`` given ``is_credit_line`` of the same values (and ``may_anchor`` as
+    in ``_credit_line_flags``)."""
+    flags = credit_line.clone()  # scatter writes in place
+    value = pl.col("value")
+    unsure = values.to_frame("value").with_row_index("row").filter(~flags)
+    if may_anchor is not None:
+        unsure = unsure.filter(may_anchor.gather(unsure["row"]))
+    unsure = unsure.filter(_may_hold_anchor(unsure["value"]))
+    if unsure.height == 0:
+        return flags
+    return flags.scatter(unsure["row"], unsure.select(_is_agency_text(value)).to_series())
 
 
 def _is_tail_credit(tail: pl.Expr) -> pl.Expr:
     """A caption tail is a credit when it is a credit line or a single agency name."""
-    return is_credit_line(tail) | _is_agency_text(tail)
+    # A batch function, like is_credit_line, so that the agency lookup runs on few rows.
+    return tail.map_batches(_tail_credit_flags, return_dtype=pl.Boolean, is_elementwise=True)
 
 
-def _is_bracketed_credit(content: pl.Expr) -> pl.Expr:
-    """A caption's closing bracket holds a credit: a credit, a full name, or ``X撮影``."""
+def _is_bracketed_name(content: pl.Expr) -> pl.Expr:
+    """A caption's closing bracket holds a full name or ``X撮影`` (the other credit forms
+    are checked as for any tail)."""
     name_words = content.str.strip_chars().str.split(" ").list.len()
     is_full_name = (
         is_person_name(content) & (name_words >= 2) & ~content.str.contains(CASELESS_TEXT)
     )
-    return (
-        _is_tail_credit(content) | is_full_name | content.str.contains(PART_PERSON_SUFFIX)
-    ).fill_null(False)
+    return (is_full_name | content.str.contains(PART_PERSON_SUFFIX)).fill_null(False)
 
 
-def _always(credit: pl.Expr) -> pl.Expr:
-    return credit.str.contains(HAS_LETTER)
-
-
-# How a caption's credit is found, in order of preference: (name, pattern, acceptance test).
+# How a caption's credit is found, in order of preference: (name, pattern).
 # 1. a closing bracket holding a credit; 2. the last cue (label, phrase, copyright mark);
 # 3. a cue-less credit after the last sentence end; 4. after a bar or dash; 5. the whole text.
-_BRACKET_WAY = ("bracket", CAPTION_TRAILING_BRACKETS, _is_bracketed_credit)
+# A cue credit is accepted when it holds a letter; a bracket or tail credit when it is a
+# credit line or an agency name (a bracket also when it holds a full name), the whole text
+# when it is a credit line.
+_BRACKET_WAY = ("bracket", CAPTION_TRAILING_BRACKETS)
 _CUE_WAYS = (
-    ("label", CAPTION_LABEL_CUE, _always),
-    ("glued_label", CAPTION_GLUED_LABEL_CUE, _always),
-    ("phrase", CAPTION_PHRASE_CUE, _always),
-    ("copyright", CAPTION_COPYRIGHT_CUE, _always),
+    ("label", CAPTION_LABEL_CUE),
+    ("glued_label", CAPTION_GLUED_LABEL_CUE),
+    ("phrase", CAPTION_PHRASE_CUE),
+    ("copyright", CAPTION_COPYRIGHT_CUE),
 )
 _TAIL_WAYS = (
-    ("tail", CAPTION_TAIL_AFTER_SPACE, _is_tail_credit),
-    ("glued_tail", CAPTION_TAIL_GLUED, _is_tail_credit),
-    ("equals_tail", CAPTION_TAIL_EQUALS, _is_tail_credit),
+    ("tail", CAPTION_TAIL_AFTER_SPACE),
+    ("glued_tail", CAPTION_TAIL_GLUED),
+    ("equals_tail", CAPTION_TAIL_EQUALS),
 )
-# Intermediate columns are computed in stages (a lazy frame) so that each is evaluated
-# once; nesting them into one expression would repeat the costly ones many times.
+# Ways whose credit must be a tail credit, checked together in one batch.
+_CHECKED_WAYS = ("bracket", "tail", "glued_tail", "equals_tail", "separated")
 _TMP = "__caption_credit_"
 _CAPTION_COLUMNS = ("caption", "credit_raw", "caption_label")
 
@@ -282,55 +432,98 @@ def _tmp(name: str) -> pl.Expr:
     return pl.col(_TMP + name)
 
 
-def split_caption_credit(frame: pl.DataFrame, text: str = "text") -> pl.DataFrame:
-    """Split the credit off each caption; one row in, one row out, input columns kept.
+def _may_hold_credit(sources: pl.Series) -> pl.Series:
+    """False where no way of ``split_caption_credit`` can find a credit (a pre-screen); one
+    stripped caption in, one bool out.
 
-    Adds ``caption`` (the caption without its credit, stripped; null when empty),
-    ``credit_raw`` (the credit as printed without wrapping brackets, bars, dashes
-    or copyright mark, keeping words such as ``Photo by``; null when none) and
-    ``caption_label`` (a leading label such as ``COMBO`` or ``FILES``, upper case;
-    the caption keeps it as printed).
+    Every way needs a closing bracket, a cue, or a part that is an agency or a known source.
     """
+    source = pl.col("source")
+    flags = (
+        sources.to_frame("source")
+        .select(
+            (source.str.contains(CLOSING_BRACKET_END) | source.str.contains(CUE_SCREEN))
+            .fill_null(False)
+            .alias(sources.name)
+        )
+        .to_series()
+    )
+    rows = (~flags).arg_true()
+    return flags.scatter(rows, _may_hold_anchor(sources.gather(rows)))
+
+
+def _found_credits(sources: pl.Series) -> pl.DataFrame:
+    """Caption and credit of each stripped caption; one value in, one row out."""
     ways = (_BRACKET_WAY, *_CUE_WAYS, *_TAIL_WAYS)
     source = _tmp("source")
-    staged = (
-        frame.lazy()
-        .with_columns(pl.col(text).str.strip_chars().alias(_TMP + "source"))
+    candidates = (
+        sources.alias(_TMP + "source")
+        .to_frame()
         .with_columns(
             *(
-                expr
-                for name, pattern, _ in ways
-                for expr in (
-                    source.str.extract(pattern, 1).alias(_TMP + name + "_caption"),
-                    source.str.extract(pattern, 2).alias(_TMP + name + "_credit"),
-                )
+                source.str.extract_groups(pattern)
+                .struct.rename_fields([_TMP + name + "_caption", _TMP + name + "_credit"])
+                .alias(_TMP + name)
+                for name, pattern in ways
             ),
             source.str.extract(CAPTION_TAIL_AFTER_SPACE, 2)
             .fill_null(source)
             .alias(_TMP + "tail_text"),
         )
+    )
+    candidates = candidates.select(
+        source, *(pl.col(c).struct.unnest() for c in candidates.columns[1:-1]), _tmp("tail_text")
+    )
+    candidates = candidates.with_columns(
+        _tmp("tail_text").str.extract(TAIL_SEPARATED, 1).alias(_TMP + "separated_head"),
+        _tmp("tail_text").str.extract(TAIL_SEPARATED, 2).alias(_TMP + "separated_credit"),
+    )
+    # All tail credits and the whole text in one batch: each check has a set-up cost. A part
+    # of a tail is a part of the caption, so a caption without anchor gives tails without.
+    n_rows, n_tails = candidates.height, len(_CHECKED_WAYS) * candidates.height
+    checked = pl.concat(
+        [candidates[_TMP + name + "_credit"] for name in _CHECKED_WAYS]
+        + [candidates[_TMP + "source"]]
+    )
+    may_anchor = pl.concat([_may_hold_anchor(sources)] * (len(_CHECKED_WAYS) + 1))
+    credit_line = _credit_line_flags(checked, may_anchor)
+    tail_credit = _tail_credit_flags_from(
+        checked.head(n_tails), credit_line.head(n_tails), may_anchor.head(n_tails)
+    )
+    candidates = candidates.with_columns(
+        *(
+            tail_credit.slice(i * n_rows, n_rows).alias(_TMP + name + "_tail_ok")
+            for i, name in enumerate(_CHECKED_WAYS)
+        ),
+        credit_line.slice(n_tails, n_rows).alias(_TMP + "whole_ok"),
+    )
+    staged = (
+        candidates.lazy()
         .with_columns(
-            _tmp("tail_text").str.extract(TAIL_SEPARATED, 1).alias(_TMP + "separated_head"),
-            _tmp("tail_text").str.extract(TAIL_SEPARATED, 2).alias(_TMP + "separated_credit"),
-        )
-        .with_columns(
+            (
+                _tmp("bracket_credit").is_not_null()
+                & (_tmp("bracket_tail_ok") | _is_bracketed_name(_tmp("bracket_credit")))
+            ).alias(_TMP + "bracket_ok"),
             *(
-                (_tmp(name + "_credit").is_not_null() & accept(_tmp(name + "_credit"))).alias(
+                (_tmp(name + "_credit").is_not_null() & _tmp(name + "_tail_ok")).alias(
                     _TMP + name + "_ok"
                 )
-                for name, _, accept in ways
+                for name in _CHECKED_WAYS[1:]
             ),
-            (
-                _tmp("separated_credit").is_not_null() & _is_tail_credit(_tmp("separated_credit"))
-            ).alias(_TMP + "separated_ok"),
-            is_credit_line(source).alias(_TMP + "whole_ok"),
+            *(
+                (
+                    _tmp(name + "_credit").is_not_null()
+                    & _tmp(name + "_credit").str.contains(HAS_LETTER)
+                ).alias(_TMP + name + "_ok")
+                for name, _ in _CUE_WAYS
+            ),
         )
         .with_columns(
             # The cue that starts last wins: its caption is the longest.
             pl.max_horizontal(
                 *(
                     pl.when(_tmp(name + "_ok")).then(_tmp(name + "_caption").str.len_chars())
-                    for name, _, _ in _CUE_WAYS
+                    for name, _ in _CUE_WAYS
                 )
             ).alias(_TMP + "cue_length"),
             pl.concat_str(_tmp("tail_caption").fill_null(""), pl.lit(" "), _tmp("separated_head"))
@@ -343,11 +536,11 @@ def split_caption_credit(frame: pl.DataFrame, text: str = "text") -> pl.DataFram
                     _tmp(name + "_ok")
                     & (_tmp(name + "_caption").str.len_chars() == _tmp("cue_length"))
                 ).alias(_TMP + name + "_ok")
-                for name, _, _ in _CUE_WAYS
+                for name, _ in _CUE_WAYS
             )
         )
     )
-    chosen = [name for name, _, _ in ways[:1] + _CUE_WAYS + _TAIL_WAYS] + ["separated"]
+    chosen = [name for name, _ in ways] + ["separated"]
     caption = pl.coalesce(
         *(pl.when(_tmp(n + "_ok")).then(_tmp(n + "_caption")) for n in chosen),
         pl.when(_tmp("whole_ok")).then(pl.lit("")),
@@ -357,22 +550,44 @@ def split_caption_credit(frame: pl.DataFrame, text: str = "text") -> pl.DataFram
         *(pl.when(_tmp(n + "_ok")).then(_tmp(n + "_credit")) for n in chosen),
         pl.when(_tmp("whole_ok")).then(source),
     )
+    return staged.select(caption.alias("caption"), credit.alias("credit_raw")).collect()
+
+
+def split_caption_credit(frame: pl.DataFrame, text: str = "text") -> pl.DataFrame:
+    """Split the credit off each caption; one row in, one row out, input columns kept.
+
+    Adds ``caption`` (the caption without its credit, stripped; null when empty),
+    ``credit_raw`` (the credit as printed without wrapping brackets, bars, dashes
+    or copyright mark, keeping words such as ``Photo by``; null when none) and
+    ``caption_label`` (a leading label such as ``COMBO`` or ``FILES``, upper case;
+    the caption keeps it as printed).
+    """
+    source = pl.col(text).str.strip_chars()
     label = pl.coalesce(source.str.extract(CAPTION_LABEL, 1), source.str.extract(CAPTION_LABEL, 2))
-    result = (
-        staged.with_columns(
-            caption.str.strip_chars(CAPTION_TRAILING_WRAPPING).alias("caption"),
-            credit.str.strip_chars(CREDIT_WRAPPING)
-            .str.replace(COPYRIGHT_MARK_START, "")
-            .alias("credit_raw"),
-            label.str.to_uppercase().str.replace_all(r"\s+", " ").alias("caption_label"),
-        )
-        .with_columns(
-            pl.when(pl.col(c).str.len_chars() > 0).then(pl.col(c)).alias(c)
-            for c in ("caption", "credit_raw")
-        )
-        .select(*(c for c in frame.columns if c not in _CAPTION_COLUMNS), *_CAPTION_COLUMNS)
+    staged = frame.select(
+        source.alias("source"),
+        label.str.to_uppercase().str.replace_all(r"\s+", " ").alias("caption_label"),
     )
-    return result.collect()
+    # Most captions hold no credit; the ways of finding one run on the others only.
+    rows = _may_hold_credit(staged["source"]).arg_true()
+    found = _found_credits(staged["source"].gather(rows))
+    caption = staged["source"].scatter(rows, found["caption"])
+    credit = pl.Series("credit_raw", [None] * frame.height, pl.String).scatter(
+        rows, found["credit_raw"]
+    )
+    result = frame.with_columns(
+        caption.str.strip_chars(CAPTION_TRAILING_WRAPPING).alias("caption"),
+        credit.str.strip_chars(CREDIT_WRAPPING)
+        .str.replace(COPYRIGHT_MARK_START, "")
+        .alias("credit_raw"),
+        staged["caption_label"],
+    ).with_columns(
+        pl.when(pl.col(c).str.len_chars() > 0).then(pl.col(c)).alias(c)
+        for c in ("caption", "credit_raw")
+    )
+    return result.select(
+        *(c for c in frame.columns if c not in _CAPTION_COLUMNS), *_CAPTION_COLUMNS
+    )
 
 
 def parse_photo_credits(images: pl.DataFrame) -> pl.DataFrame:

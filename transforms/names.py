@@ -25,12 +25,29 @@ GREEK_WORD_FINAL_SIGMA = r"σ\b"
 
 # One word of a personal name: capitalised (Jean-Pierre, O'Neill, McDonald, R.Schmitt),
 # an initial (C., J.R.), or a short run of a script without case (CJK, Hangul, ...).
-CAPITALISED_WORD = r"^(?:[\p{Lu}\p{Lt}][\p{L}\p{M}'’.\-]*|\p{Lo}[\p{Lo}\p{M}]{0,3})$"
+CAPITALISED_WORD = r"(?:[\p{Lu}\p{Lt}][\p{L}\p{M}'’.\-]*|\p{Lo}[\p{Lo}\p{M}]{0,3})"
 # Characters that do not occur in a name: sentence punctuation, brackets, quotes, symbols.
 NON_NAME_CHARACTER = r"[,;:!?¿¡()\[\]{}\"“”„«»/\\|@#%&*+=<>©®™_~^$€£\d]"
 # A period after a word of three or more letters ends a sentence; initials and "Jr." do not.
 SENTENCE_PERIOD = r"\p{L}{3,}\.(?:\s|$)"
 MAX_NAME_WORDS = 5
+
+# Word shapes tested over a whole text whose words are separated by spaces: two regex
+# passes rather than a list of words per value. A particle is any ASCII-case variant of
+# NAME_PARTICLES, which is what lower-casing a word finds in the tuple.
+_WORD_PARTICLE = (
+    "(?:"
+    + "|".join(
+        "".join(f"[{c}{c.upper()}]" for c in particle)
+        for particle in sorted(NAME_PARTICLES, key=len, reverse=True)
+    )
+    + ")"
+)
+_NAME_WORD = rf"(?:{CAPITALISED_WORD}|{_WORD_PARTICLE})"
+# 1 to MAX_NAME_WORDS words, each capitalised or a particle (a stripped text).
+NAME_WORDS_ONLY = rf"^{_NAME_WORD}(?: +{_NAME_WORD}){{0,{MAX_NAME_WORDS - 1}}}$"
+# At least one capitalised word.
+HAS_CAPITALISED_WORD = rf"(?:^| ){CAPITALISED_WORD}(?: |$)"
 
 
 def _natural_word(word: pl.Expr, is_first: pl.Expr) -> pl.Expr:
@@ -81,18 +98,9 @@ def is_person_name(text: pl.Expr) -> pl.Expr:
     such as ``Redacción Gestión`` also passes; callers add their own lexicons.
     """
     stripped = text.str.strip_chars()
-    words = stripped.str.split(" ").list.eval(pl.element().filter(pl.element() != ""))
-    element = pl.element()
-    is_capitalised = element.str.contains(CAPITALISED_WORD)
-    is_particle = element.str.to_lowercase().is_in(NAME_PARTICLES) & ~is_capitalised
-    all_words_fit = words.list.eval((is_capitalised | is_particle).all()).list.first()
-    any_capitalised = words.list.eval(is_capitalised.any()).list.first()
-    n_words = words.list.len()
     return (
-        (n_words >= 1)
-        & (n_words <= MAX_NAME_WORDS)
-        & all_words_fit.fill_null(False)
-        & any_capitalised.fill_null(False)
+        stripped.str.contains(NAME_WORDS_ONLY)
+        & stripped.str.contains(HAS_CAPITALISED_WORD)
         & ~stripped.str.contains(NON_NAME_CHARACTER)
         & ~stripped.str.contains(SENTENCE_PERIOD)
     ).fill_null(False)

@@ -95,6 +95,8 @@ TAGS_INLINE_PATTERN = rf"^(?:{_alternation(CUES['tags_heading'])})\s*:\s*\S"
 BYLINE_HEADING = sorted(set(CUES["byline_heading"]))
 # A credit cue alone on its line ("Image:"): the credit follows on the next line.
 CREDIT_CUE_ONLY = sorted(set(CUES["credit_cue_only"]))
+REPRODUCTION_PATTERN = _alternation(CUES["reproduction_stems"])
+MAX_NOTICE_WORDS = 60
 MAX_CUED_CREDIT_WORDS = 10
 COMMENTS_HEADING = sorted(set(CUES["comments_heading"]))
 COMMENT_COUNT_PATTERN = rf"^\d+ (?:{_alternation(CUES['comments_heading'])})$"
@@ -178,6 +180,9 @@ def add_block_features(blocks: pl.DataFrame) -> pl.DataFrame:
         is_ui_line=(key.str.count_matches(UI_WORD_PATTERN) >= 1)
         & (text.str.count_matches(WORD_PATTERN) <= MAX_UI_LINE_WORDS),
         is_end_marker=key.is_in(END_OF_ARTICLE),
+        # "No reproduction without the permission of ...": a rights notice, not prose.
+        is_rights_notice=key.str.contains(REPRODUCTION_PATTERN)
+        & (text.str.count_matches(WORD_PATTERN) <= MAX_NOTICE_WORDS),
         is_related_list=key.is_in(RELATED_LIST),
         is_related_cue=key.is_in(RELATED_INLINE),
         is_related_inline=key.str.contains(RELATED_INLINE_PATTERN),
@@ -275,6 +280,7 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
     paragraph_like = (
         (c("n_words") >= MIN_PARAGRAPH_WORDS)
         & ~c("is_boilerplate")
+        & ~c("is_rights_notice")
         & ~c("is_credit")
         & ~c("is_heading")
         & ~c("in_item_run")
@@ -437,7 +443,12 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("byline"))
         .when(c("in_item_run"))
         .then(pl.lit("related_item"))
-        .when(c("is_boilerplate") | c("is_commenter") | (c("is_ui_line") & ~c("is_byline")))
+        .when(
+            c("is_boilerplate")
+            | c("is_commenter")
+            | c("is_rights_notice")
+            | (c("is_ui_line") & ~c("is_byline"))
+        )
         .then(pl.lit("boilerplate"))
         .when(c("repeats_previous"))
         .then(pl.lit("duplicate"))

@@ -20,6 +20,7 @@ CREATE TABLE IF NOT EXISTS articles (
     content_hash       VARCHAR,
     ingested_at        TIMESTAMPTZ,
     run_id             VARCHAR,
+    rights_holder      VARCHAR,
     PRIMARY KEY (article_id)
 );
 
@@ -44,3 +45,4 @@ COMMENT ON COLUMN articles.quality_flags IS 'e.g. no_title, date_from_header, ta
 COMMENT ON COLUMN articles.content_hash IS 'hash of the normalized article, for change detection';
 COMMENT ON COLUMN articles.ingested_at IS 'when this version was loaded';
 COMMENT ON COLUMN articles.run_id IS 'the ingest run that loaded it';
+COMMENT ON COLUMN articles.rights_holder IS 'holder of the rights named in a copyright or reproduction notice';
