@@ -95,6 +95,7 @@ TAGS_INLINE_PATTERN = rf"^(?:{_alternation(CUES['tags_heading'])})\s*:\s*\S"
 BYLINE_HEADING = sorted(set(CUES["byline_heading"]))
 # A credit cue alone on its line ("Image:"): the credit follows on the next line.
 CREDIT_CUE_ONLY = sorted(set(CUES["credit_cue_only"]))
+PHOTO_AGENCIES = sorted(set(CUES["photo_agencies"]))
 REPRODUCTION_PATTERN = _alternation(CUES["reproduction_stems"])
 MAX_NOTICE_WORDS = 60
 MAX_CUED_CREDIT_WORDS = 10
@@ -192,7 +193,8 @@ def add_block_features(blocks: pl.DataFrame) -> pl.DataFrame:
         is_credit_cue=key.is_in(CREDIT_CUE_ONLY),
         is_credit=credits.is_credit_line(text),
         is_byline=bylines.is_byline_line(text),
-        is_name=bylines.is_name_line(text),
+        # A picture agency alone on a line credits a photo; it never signs an article.
+        is_name=bylines.is_name_line(text) & ~key.is_in(PHOTO_AGENCIES),
         is_date=dates.is_date_line(text),
         occurrence=pl.int_range(pl.len()).over([doc, "text"]),
         prefix_occurrence=pl.int_range(pl.len()).over(
@@ -402,7 +404,8 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
     name_after_title = (
         c("is_name")
         & ~c("is_ui_line")
-        & (c("block_no") > c("title_no").fill_null(c("n_blocks")))
+        # The line right under the headline is more often a kicker than a name.
+        & (c("block_no") > c("title_no").fill_null(c("n_blocks")) + 1)
         & (c("block_no") <= body_start + NAME_REACH)
     )
     blocks = blocks.with_columns(
