@@ -23,7 +23,19 @@ MEASURES = ("precision", "recall", "f1", "exact", "date")
 @pytest.mark.corpus
 def test_eval_scores_hold_the_baseline(fundus_dir: Path, tmp_path: Path, capsys) -> None:
     scores_path = tmp_path / "scores.json"
-    assert main(["eval", str(fundus_dir), "--db", str(tmp_path / "eval.duckdb"), "--scores", str(scores_path)]) == 0
+    assert (
+        main(
+            [
+                "eval",
+                str(fundus_dir),
+                "--db",
+                str(tmp_path / "eval.duckdb"),
+                "--scores",
+                str(scores_path),
+            ]
+        )
+        == 0
+    )
     report = capsys.readouterr().out
     print(report)
     assert "data tests: all passed" in report

@@ -126,6 +126,17 @@ DUMPS = [
 ]
 
 
+# The label printed above each dump's headline ("Startseite" is navigation, not a section).
+SECTIONS = {
+    "es": "Política",
+    "en": "World",
+    "de": None,
+    "fr": "Économie",
+    "pt": "Brasil",
+    "it": "Cultura",
+}
+
+
 @pytest.mark.parametrize(
     ("language", "text", "title", "byline", "subheadline", "tags"), DUMPS, ids=[d[0] for d in DUMPS]
 )
@@ -149,6 +160,7 @@ def test_block_kinds(language, text, title, byline, subheadline, tags) -> None:
         article["published_date"] is not None and "date_from_header" not in article["quality_flags"]
     )
     assert tables.article_tags["tag"].to_list() == tags
+    assert article["section"] == SECTIONS[language]
 
 
 @pytest.mark.parametrize(

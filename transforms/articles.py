@@ -146,6 +146,28 @@ def _rights_holders(blocks: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+MAX_SECTION_WORDS = 3
+
+
+def _sections(blocks: pl.DataFrame) -> pl.DataFrame:
+    """One row per document with a section: the short label printed just above the headline
+    ("Entertainment", "Politik", "Économie")."""
+    label = (
+        (pl.col("kind") == "noise")
+        & (pl.col("block_no") < pl.col("title_no"))
+        & (pl.col("n_words") <= MAX_SECTION_WORDS)
+        & ~pl.col("text").str.contains(r"\d")
+        & pl.col("text").str.contains(r"\p{L}")
+        & ~pl.col("is_name")
+    )
+    return (
+        blocks.filter(label)
+        .sort("doc_id", "block_no")
+        .group_by("doc_id")
+        .agg(section=pl.col("text").last())
+    )
+
+
 # Blocks that may carry the publication date: date lines first, then bylines
 # ("Von X, 05.08.2024, 20:59 Uhr") and short unclassified header lines.
 DATE_SOURCE_RANK = {"date": 0, "byline": 0, "noise": 1}
@@ -397,6 +419,7 @@ def build_article_tables(
         .join(_record_dates(docs), on="doc_id", how="left")
         .join(gaps, on="doc_id", how="left")
         .join(_rights_holders(blocks), on="doc_id", how="left")
+        .join(_sections(blocks), on="doc_id", how="left")
         .join(tags_heading.with_columns(has_tags_heading=pl.lit(True)), on="doc_id", how="left")
     )
     # Body language beats whole-text language: headers and menus can be in English.
@@ -436,7 +459,6 @@ def build_article_tables(
     articles = articles.join(desk_outlet, on="article_id", how="left").with_columns(
         title=pl.coalesce("record_title", pl.col("found_title").str.replace(TITLE_SITE_SUFFIX, "")),
         outlet=pl.coalesce("record_outlet", "desk_outlet"),
-        section=pl.lit(None, pl.String),
         published_at=pl.coalesce("published_at", "record_date_instant"),
         published_date=pl.coalesce("published_date", "record_date_value", "header_date"),
         stripped_link_gaps=pl.col("stripped_link_gaps").fill_null(0),

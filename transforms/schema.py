@@ -64,7 +64,11 @@ ARTICLES = _table(
     ("content_hash", pl.String, "hash of the normalized article, for change detection"),
     ("ingested_at", UTC_TIMESTAMP, "when this version was loaded"),
     ("run_id", pl.String, "the ingest run that loaded it"),
-    ("rights_holder", pl.String, "holder of the rights named in a copyright or reproduction notice"),
+    (
+        "rights_holder",
+        pl.String,
+        "holder of the rights named in a copyright or reproduction notice",
+    ),
 )
 
 ARTICLE_PARAGRAPHS = _table(
