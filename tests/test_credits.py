@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from flows.evaluation import CREDIT_STOP
 from transforms import credits as credits_module
 from transforms.credits import is_credit_line, parse_photo_credits, split_caption_credit
 from transforms.schema import IMAGE_CREDITS
@@ -573,18 +574,7 @@ def test_split_caption_credit_is_idempotent_on_captions(values: list[str]) -> No
 
 # --- corpus ---------------------------------------------------------------------------
 
-# METRICS.md, "credits": stop words removed from credit tokens.
-CREDIT_STOP = frozenset(
-    """all alle and archiv archive archives archivio archivo arquivo bild bilder
-bildquelle by copyright credit crediti credito creditos credits da de dei del
-delle derechos des di diritti droits du el et file files fonte fontes foto
-fotograf fotografa fotografen fotografia fotografias fotografie fotografin
-fotografo fotos fuente fuentes il image imagem imagen imagenes imagens images
-immagine immagini la le mit par per photo photograph photographer photographs
-photography photos pic pics picture pictures por quelle quellen rechte
-reservados reserved rights riservati source sources the todos tous tutti und
-via von vorbehalten with""".split()
-)
+# METRICS.md, "credits": stop words removed from credit tokens (one list, the scorer's).
 CREDIT_TOKEN = re.compile(r"[^\W\d_]{2,}")
 MIN_CORPUS_SHARE_WITH_CREDIT = 0.97
 MIN_CORPUS_CREDIT_F1 = 0.93

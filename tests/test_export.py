@@ -16,16 +16,9 @@ import pytest
 from flows import export, warehouse
 from flows.export import ExportError, export_parquet
 from tests.conftest_warehouse import RUN_ID, loaded_warehouse
+from transforms import schema
 
-ARTICLE_TABLES = [
-    "articles",
-    "article_paragraphs",
-    "article_authors",
-    "article_images",
-    "image_credits",
-    "article_tags",
-    "related_links",
-]
+ARTICLE_TABLES = [table.name for table in schema.ARTICLE_TABLES]
 
 
 @pytest.fixture(scope="module")
