@@ -62,6 +62,10 @@ LONG_TITLE_WORDS = 20
 # Headlines of up to this many words may hold two short sentences ("X. Y wants Z").
 SHORT_TITLE_WORDS = 12
 REPEATED_TITLE_BONUS = 1
+# A headline shares most of its content words with the article's first paragraphs.
+LEAD_WORD_PATTERN = r"[\p{L}\p{N}]{4,}"
+LEAD_PARAGRAPHS = 3
+LEAD_OVERLAP_WEIGHT = 1.0
 MAX_ITEM_WORDS = 30
 MAX_TAG_WORDS = 6
 # A bare name line counts as a byline within this many blocks of a byline, date or title.
@@ -351,6 +355,9 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
         .then(1)
         .otherwise(0)
     )
+    blocks = blocks.with_columns(title_candidate=title_candidate).pipe(_add_lead_overlap)
+    title_score = title_score + c("lead_overlap") * LEAD_OVERLAP_WEIGHT
+    title_candidate = c("title_candidate")
     best_score = pl.when(title_candidate).then(title_score).max().over(doc)
     title_no = (
         pl.when(title_candidate & (title_score == best_score)).then(c("block_no")).min().over(doc)
@@ -494,6 +501,39 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
         .otherwise(pl.lit("noise"))
     )
     return blocks.with_columns(kind=kind)
+
+
+def _add_lead_overlap(blocks: pl.DataFrame) -> pl.DataFrame:
+    """Adds ``lead_overlap`` to title candidates: the share of their words that the
+    article's first paragraphs repeat (a headline sums up its lead; a kicker or a menu
+    item does not)."""
+    doc = "doc_id"
+    words = pl.col("text").str.to_lowercase().str.extract_all(LEAD_WORD_PATTERN)
+    lead = (
+        blocks.filter(pl.col("paragraph_like") & pl.col("ends_prose"))
+        .sort(doc, "block_no")
+        .group_by(doc)
+        .head(LEAD_PARAGRAPHS)
+        .select(doc, word=words)
+        .explode("word")
+        .drop_nulls("word")
+        .unique()
+    )
+    candidates = (
+        blocks.filter(pl.col("title_candidate"))
+        .select(doc, "block_no", word=words)
+        .explode("word")
+        .drop_nulls("word")
+        .unique()
+    )
+    overlap = (
+        candidates.join(lead.with_columns(in_lead=pl.lit(True)), on=[doc, "word"], how="left")
+        .group_by(doc, "block_no")
+        .agg(lead_overlap=pl.col("in_lead").fill_null(False).mean())
+    )
+    return blocks.join(
+        overlap, on=[doc, "block_no"], how="left", maintain_order="left"
+    ).with_columns(pl.col("lead_overlap").fill_null(0.0))
 
 
 def keep_main_body(blocks: pl.DataFrame) -> pl.DataFrame:
