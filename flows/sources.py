@@ -29,6 +29,11 @@ GZIP_MAGIC = b"\x1f\x8b"
 # Share of NUL or control bytes above which a "text" file is treated as binary.
 BINARY_CONTROL_SHARE = 0.05
 READ_CHUNK = 1 << 20
+# Detector scores closer than these count as a tie between encodings (coherence, a
+# language-model score, is noisy on short texts).
+ENCODING_TIE = 0.01
+COHERENCE_TIE = 0.1
+PREFERRED_LEGACY_ENCODINGS = ("cp1252", "latin_1", "iso8859_15")
 
 RECORD_COLUMNS = {
     "source_uri": pl.String,
@@ -172,12 +177,29 @@ def decode_text(data: bytes) -> str | None:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        match = from_bytes(data).best()
-        if match is None:
+        text = _decode_legacy(data)
+        if text is None:
             return None
-        text = str(match)
     text = text.replace("\x00", "")
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _decode_legacy(data: bytes) -> str | None:
+    """Text in a detected legacy encoding. Single-byte code pages often tie on the
+    detector's measures; among the tied, Windows-1252 wins (browsers read latin-1 so too)."""
+    matches = list(from_bytes(data))
+    if not matches:
+        return None
+    best = matches[0]
+    tied = [
+        m.encoding
+        for m in matches
+        if m.chaos <= best.chaos + ENCODING_TIE and m.coherence >= best.coherence - COHERENCE_TIE
+    ]
+    for encoding in PREFERRED_LEGACY_ENCODINGS:
+        if encoding in tied:
+            return data.decode(encoding, errors="replace")
+    return str(best)
 
 
 def read_source(path: Path, max_bytes: int) -> SourceRead:
