@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import logging
 import os
 import shutil
 import sys
@@ -56,6 +57,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ingest.add_argument("--batch-size", type=int, help="sources per batch (default 2000)")
     ingest.add_argument("--quiet", action="store_true", help="no progress lines, only the summary")
+    ingest.add_argument(
+        "--lock-wait",
+        type=int,
+        metavar="SECONDS",
+        help="wait this long for another process to release the database "
+        "(default: $DATELINE_LOCK_WAIT_SECONDS or 300)",
+    )
 
     sql = commands.add_parser("sql", help="run one read-only query and print the result")
     _add_db(sql)
@@ -154,34 +162,37 @@ class CommandError(Exception):
 
 def _open_read_only(db_path: Path):
     """A read-only connection, or a CommandError a person can act on."""
-    import duckdb
-
     from flows import warehouse
 
     if not Path(db_path).exists():
         raise CommandError(f"no database at {db_path}; run `dateline ingest` first.", EXIT_USAGE)
     try:
-        return warehouse.connect(db_path, read_only=True)
-    except duckdb.IOException as error:
-        if _is_lock_error(error):
-            raise CommandError(
-                f"the database {db_path} is busy (an ingest is writing); retry shortly.", EXIT_BUSY
-            ) from error
-        raise
+        return warehouse.connect_reader(db_path)
+    except warehouse.DatabaseBusy as error:
+        raise CommandError(f"{error}; retry when it finishes.", EXIT_BUSY) from error
 
 
-def _is_lock_error(error: Exception) -> bool:
-    text = str(error)
-    return "lock" in text.lower() and ("Conflicting" in text or "Could not set lock" in text)
+class _HideBusyTraceback(logging.Filter):
+    """Drops Prefect's traceback of a flow that stopped on a busy database: the command
+    reports that in one sentence."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from flows.warehouse import DatabaseBusy
+
+        return not (record.exc_info and isinstance(record.exc_info[1], DatabaseBusy))
 
 
 def cmd_ingest(args, settings: Settings) -> int:
     quiet_prefect()
-    import duckdb
-
     from flows.ingest import ingest_flow
+    from flows.warehouse import DatabaseBusy
 
-    settings = settings.with_overrides(batch_size=args.batch_size)
+    if args.lock_wait is not None and args.lock_wait < 0:
+        raise CommandError("--lock-wait must be zero or a positive number of seconds.", EXIT_USAGE)
+    settings = settings.with_overrides(batch_size=args.batch_size, lock_wait_seconds=args.lock_wait)
+    flow_logger = logging.getLogger("prefect.flow_runs")
+    hide_busy = _HideBusyTraceback()
+    flow_logger.addFilter(hide_busy)
     try:
         summary = ingest_flow(
             source_args=[str(s) for s in args.sources],
@@ -190,15 +201,14 @@ def cmd_ingest(args, settings: Settings) -> int:
             batch_size=settings.batch_size,
             max_source_bytes=settings.max_source_bytes,
             show_progress=not args.quiet,
+            lock_wait_seconds=settings.lock_wait_seconds,
         )
-    except duckdb.IOException as error:
-        if _is_lock_error(error):
-            print(
-                f"dateline: the database {settings.db_path} is in use by another process; retry when it is free.",
-                file=sys.stderr,
-            )
-            return EXIT_BUSY
-        raise
+    except DatabaseBusy as error:
+        print(
+            f"dateline: {error}; retry when it is free, or wait longer with --lock-wait SECONDS.",
+            file=sys.stderr,
+        )
+        return EXIT_BUSY
     except RuntimeError as error:
         if "ephemeral Prefect API server" not in str(error):
             raise
@@ -209,6 +219,8 @@ def cmd_ingest(args, settings: Settings) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILED
+    finally:
+        flow_logger.removeFilter(hide_busy)
     _print_summary(summary)
     return EXIT_OK
 
@@ -217,6 +229,9 @@ def cmd_sql(args, settings: Settings) -> int:
     import duckdb
 
     con = _open_read_only(settings.db_path)
+    # Read-only is not enough: COPY TO, ATTACH and INSTALL would still touch the file system.
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
     try:
         relation = con.sql(args.query)
         if relation is None:
@@ -300,6 +315,7 @@ def cmd_serve(args, settings: Settings) -> int:
             "export_dir": str(args.export.resolve()) if args.export else None,
             "batch_size": settings.batch_size,
             "max_source_bytes": settings.max_source_bytes,
+            "lock_wait_seconds": settings.lock_wait_seconds,
         },
         print_starting_message=False,
     )

@@ -131,6 +131,7 @@ def ingest_flow(
     batch_size: int | None = None,
     max_source_bytes: int | None = None,
     show_progress: bool = False,
+    lock_wait_seconds: int | None = None,
 ) -> RunSummary:
     """Ingest sources (files, folders, globs; the bundled samples when none) into the warehouse."""
     settings = Settings().with_overrides(
@@ -138,6 +139,7 @@ def ingest_flow(
         export_dir=Path(export_dir) if export_dir else None,
         batch_size=batch_size,
         max_source_bytes=max_source_bytes,
+        lock_wait_seconds=lock_wait_seconds,
     )
     return run_ingest(
         source_args or [], settings, progress=_stderr_progress if show_progress else None
@@ -154,7 +156,12 @@ def run_ingest(source_args: list[str], settings: Settings, progress: Progress | 
     run_id = started.strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8]
     summary = RunSummary(run_id=run_id, db_path=str(settings.db_path))
     say = progress or (lambda message: None)
-    con = warehouse.connect(settings.db_path)
+    # Another ingest or a reader may hold the file: wait for it (bounded) rather than fail.
+    con = warehouse.connect_writer(
+        settings.db_path,
+        wait_seconds=settings.lock_wait_seconds,
+        on_wait=progress or _stderr_progress,
+    )
     try:
         warehouse.apply_schema(con)
         load.start_run(con, run_id, started)

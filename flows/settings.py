@@ -26,6 +26,8 @@ class Settings:
     max_line_chars: int = 200_000
     export_dir: Path | None = None
     cron: str = "0 * * * *"
+    # How long an ingest waits for another process (ingest or reader) to release the file.
+    lock_wait_seconds: int = 300
     show_progress: bool = True
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -55,5 +57,6 @@ def load_settings(env: dict[str, str] | None = None, **flags: object) -> Setting
         if env.get(ENV_PREFIX + "EXPORT_DIR")
         else None,
         cron=env.get(ENV_PREFIX + "CRON") or Settings.cron,
+        lock_wait_seconds=_int_env(env, "LOCK_WAIT_SECONDS", Settings.lock_wait_seconds),
     )
     return base.with_overrides(**flags)

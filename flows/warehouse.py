@@ -12,6 +12,8 @@ Everything here reads SQL from the repository's ``sql/`` folder:
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,10 +32,30 @@ MODEL_LAYER_PREFIXES: tuple[str, ...] = ("stg_", "int_")
 GRAIN_COMMENT = re.compile(r"^--\s*grain:\s*(.+?)\s*$", re.MULTILINE)
 MEMORY_DATABASE = ":memory:"
 SAMPLE_SIZE = 5
+# DuckDB's IOException text when another process holds the file: the same for a writer
+# blocked by a reader or a writer, and for a reader blocked by a writer (duckdb 1.4-2.0).
+LOCK_CONFLICT_TEXT = "Could not set lock on file"
+# Back-off between attempts to open a file another process holds: doubling, capped.
+FIRST_RETRY_SECONDS = 0.2
+MAX_RETRY_SECONDS = 5.0
 
 
 class ModelBuildError(RuntimeError):
     """A model's SQL does not bind, even once every other model is built."""
+
+
+class DatabaseBusy(Exception):
+    """Another process held the warehouse file for longer than the caller would wait.
+
+    Carries ``db_path``, ``waited_seconds`` and ``read_only`` (which side was refused).
+    """
+
+    def __init__(self, db_path: Path | str, waited_seconds: float, *, read_only: bool) -> None:
+        self.db_path = Path(db_path)
+        self.waited_seconds = waited_seconds
+        self.read_only = read_only
+        waited = f" after waiting {waited_seconds:.0f} s" if waited_seconds >= 0.5 else ""
+        super().__init__(f"{_in_use(db_path, read_only=read_only)}{waited}")
 
 
 @dataclass(frozen=True)
@@ -56,6 +78,71 @@ def connect(db_path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyC
     # Every timestamp in the contract is UTC; keep the session from rendering local time.
     con.execute("SET TimeZone = 'UTC'")
     return con
+
+
+def connect_writer(
+    db_path: Path | str,
+    *,
+    wait_seconds: float,
+    on_wait: Callable[[str], None] | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """A read-write connection, waiting up to ``wait_seconds`` while another process holds
+    the file; ``on_wait`` hears once, in one sentence, that the wait began.
+
+    Raises ``DatabaseBusy`` when the file is still held after the wait.
+    """
+    return _connect_waiting(db_path, read_only=False, wait_seconds=wait_seconds, on_wait=on_wait)
+
+
+def connect_reader(
+    db_path: Path | str,
+    *,
+    wait_seconds: float = 0,
+    on_wait: Callable[[str], None] | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """A read-only connection; by default ``DatabaseBusy`` at once while a writer holds the
+    file, else after waiting up to ``wait_seconds``."""
+    return _connect_waiting(db_path, read_only=True, wait_seconds=wait_seconds, on_wait=on_wait)
+
+
+def is_lock_conflict(error: BaseException) -> bool:
+    """Whether a DuckDB error says another process holds the database file."""
+    return isinstance(error, duckdb.IOException) and LOCK_CONFLICT_TEXT in str(error)
+
+
+def _connect_waiting(
+    db_path: Path | str,
+    *,
+    read_only: bool,
+    wait_seconds: float,
+    on_wait: Callable[[str], None] | None,
+) -> duckdb.DuckDBPyConnection:
+    started = time.monotonic()
+    deadline = started + max(wait_seconds, 0)
+    delay = FIRST_RETRY_SECONDS
+    told = False
+    while True:
+        try:
+            return connect(db_path, read_only=read_only)
+        except duckdb.IOException as error:
+            if not is_lock_conflict(error):
+                raise
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise DatabaseBusy(
+                    db_path, time.monotonic() - started, read_only=read_only
+                ) from error
+        if on_wait is not None and not told:
+            on_wait(f"{_in_use(db_path, read_only=read_only)}; waiting up to {wait_seconds:.0f} s")
+            told = True
+        time.sleep(min(delay, remaining))
+        delay = min(delay * 2, MAX_RETRY_SECONDS)
+
+
+def _in_use(db_path: Path | str, *, read_only: bool) -> str:
+    # A reader is kept out only by a writer; a writer by any other connection.
+    holder = "an ingest writing to it" if read_only else "another ingest or a read-only connection"
+    return f"the database {db_path} is in use by another process ({holder})"
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:

@@ -151,6 +151,17 @@ def test_sql_is_read_only_and_formats(capsys, workspace) -> None:
     assert capsys.readouterr().out.splitlines() == ["language", "de"]
     assert main(["sql", "--db", db, "DELETE FROM articles"]) != 0
     assert "read-only" in capsys.readouterr().err
+    # No way around it through the file system either.
+    outside = workspace["root"] / "outside"
+    for query in (
+        f"COPY (SELECT * FROM articles) TO '{outside}.csv'",
+        f"ATTACH '{outside}.duckdb' AS other",
+        "SET enable_external_access = true",
+        "INSTALL httpfs",
+    ):
+        assert main(["sql", "--db", db, query]) != 0, query
+        assert "Traceback" not in capsys.readouterr().err
+    assert not list(workspace["root"].glob("outside*"))
     assert _query(workspace["db"], "SELECT count(*) FROM articles") == [(N_SAMPLE_ARTICLES,)]
 
 
