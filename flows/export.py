@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -38,6 +39,9 @@ MANIFEST_NAME = "_manifest.json"
 SINGLE_FILE_NAME = "data.parquet"
 PARQUET_OPTIONS = "FORMAT parquet, COMPRESSION zstd"
 MONTH_FORMAT = "%Y-%m"
+
+# Staging folders older than this were left by a killed export (a live one is younger).
+STALE_STAGING_SECONDS = 600
 
 
 class ExportError(RuntimeError):
@@ -67,6 +71,7 @@ def export_parquet(con: duckdb.DuckDBPyConnection, out_dir: Path, *, run_id: str
     out_dir = Path(out_dir).absolute()
     _check_replaceable(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_staging(out_dir)
     staging = out_dir.parent / f".{out_dir.name}.tmp-{uuid.uuid4().hex}"
     staging.mkdir()
     try:
@@ -93,6 +98,22 @@ def export_parquet(con: duckdb.DuckDBPyConnection, out_dir: Path, *, run_id: str
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return manifest
+
+
+def _remove_stale_staging(out_dir: Path) -> None:
+    """Delete staging and trash folders a killed export left beside ``out_dir``.
+
+    Only old ones: a younger folder may belong to an export running right now.
+    """
+    cutoff = time.time() - STALE_STAGING_SECONDS
+    for pattern in (f".{out_dir.name}.tmp-*", f".{out_dir.name}.trash-*"):
+        for leftover in out_dir.parent.glob(pattern):
+            if (
+                leftover.is_dir()
+                and not leftover.is_symlink()
+                and leftover.stat().st_mtime < cutoff
+            ):
+                shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _check_replaceable(out_dir: Path) -> None:

@@ -164,6 +164,7 @@ def run_ingest(source_args: list[str], settings: Settings, progress: Progress | 
     )
     try:
         warehouse.apply_schema(con)
+        load.close_abandoned_runs(con, started)
         load.start_run(con, run_id, started)
         try:
             _run_steps(con, source_args or [str(SAMPLES_DIR)], settings, summary, say)

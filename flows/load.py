@@ -157,6 +157,17 @@ def load_batch(
     )
 
 
+def close_abandoned_runs(con: duckdb.DuckDBPyConnection, now: datetime) -> None:
+    """Mark runs left 'running' by a killed process as failed.
+
+    Safe because DuckDB gives the file to one writing process at a time: a
+    'running' row seen by the writer belongs to a process that is gone.
+    """
+    con.execute(
+        "UPDATE ingest_runs SET status = 'failed', finished_at = ? WHERE status = 'running'", [now]
+    )
+
+
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, started_at: datetime) -> None:
     con.execute(
         "INSERT INTO ingest_runs (run_id, started_at, status) VALUES (?, ?, 'running')",

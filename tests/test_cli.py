@@ -204,3 +204,19 @@ def test_console_script_is_quiet(tmp_path: Path) -> None:
         if not line.startswith("  batch") and not line.startswith("  building") and line.strip()
     ]
     assert noise == []
+
+
+def test_a_run_left_running_by_a_crash_is_closed(capsys, workspace) -> None:
+    _ingest(capsys, workspace)
+    con = duckdb.connect(str(workspace["db"]))
+    con.execute(
+        "INSERT INTO ingest_runs (run_id, started_at, status) VALUES ('crashed', now(), 'running')"
+    )
+    con.close()
+    _ingest(capsys, workspace)
+    assert _query(workspace["db"], "SELECT status FROM ingest_runs WHERE run_id = 'crashed'") == [
+        ("failed",)
+    ]
+    assert _query(workspace["db"], "SELECT count(*) FROM ingest_runs WHERE status = 'running'") == [
+        (0,)
+    ]

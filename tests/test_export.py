@@ -4,6 +4,8 @@ warehouse's row counts; the manifest describes it; replacement is all-or-nothing
 from __future__ import annotations
 
 import json
+import os
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -208,3 +210,17 @@ def test_exports_from_a_read_only_connection(tmp_path) -> None:
     manifest = export_parquet(reader, tmp_path / "out", run_id=None)
     reader.close()
     assert {d["name"]: d["n_rows"] for d in manifest["datasets"]}["articles"] == 4
+
+
+def test_stale_staging_left_by_a_killed_export_is_removed(con, tmp_path: Path) -> None:
+    out_dir = tmp_path / "out"
+    stale = tmp_path / ".out.tmp-deadbeef"
+    fresh = tmp_path / ".out.tmp-cafebabe"
+    for folder in (stale, fresh):
+        (folder / "articles").mkdir(parents=True)
+    old = time.time() - export.STALE_STAGING_SECONDS - 60
+    os.utime(stale, (old, old))
+    export_parquet(con, out_dir, run_id=RUN_ID)
+    assert not stale.exists()
+    # A young staging folder may belong to an export running now: left alone.
+    assert fresh.exists()
