@@ -17,7 +17,7 @@ GOOD_BODY = (
     "The city council approved a new budget on Tuesday after a long debate about school funding.\n"
     "The plan raises spending on schools by four percent and cuts the cost of running city offices.\n"
 )
-LIMIT = 2_000_000
+LIMIT = 4_000_000
 
 
 def _good(title: str) -> str:
@@ -46,6 +46,7 @@ def _hostile_folder(folder: Path) -> tuple[dict[str, str], set[str]]:
         "scripts.htm": "unsupported_format",
         "records.jsonl#2": "bad_json",
         "records.jsonl#3": "no_content",
+        "records.jsonl#5": "bad_json",
     }
     _write(folder, "empty.txt", b"")
     _write(folder, "random.txt", bytes(rng.randrange(256) for _ in range(4000)))
@@ -72,6 +73,8 @@ def _hostile_folder(folder: Path) -> tuple[dict[str, str], set[str]]:
         "{not json",
         json.dumps({"title": "neither text nor html"}),
         json.dumps({"text": _good("Record four lands too"), "url": "https://example.org/four"}),
+        # Nested far past the parser's recursion limit.
+        "[" * 100_000 + "]" * 100_000,
     ]
     _write(folder, "records.jsonl", "\n".join(records))
 
@@ -90,7 +93,7 @@ def _hostile_folder(folder: Path) -> tuple[dict[str, str], set[str]]:
         .encode(),
         "cr.txt": _good("Old Mac line ends in this file").replace("\n", "\r").encode(),
         "nul.txt": _good("A few NUL bytes\x00 inside the text").encode(),
-        "long line.txt": (_good("A dump with one enormous line") + "x" * 1_500_000 + "\n").encode(),
+        "long line.txt": (_good("A dump with one enormous line") + "x" * 3_000_000 + "\n").encode(),
         "odd name ünïcødé (1) #2.txt": _good("A file with an odd name").encode(),
         "gzipped.txt.gz": gzip.compress(_good("A gzipped dump reads like any other").encode()),
     }
