@@ -113,6 +113,19 @@ def load_batch(
             """
         ).pl()
         changed = status.filter(pl.col("status") != "unchanged").select("article_id")
+        if sources.height:
+            # A re-read file replaces all it gave before: records it no longer holds go too.
+            con.register("batch_sources", sources)
+            dropped = con.sql(
+                """
+                SELECT a.article_id
+                FROM articles AS a
+                JOIN batch_sources AS b
+                  ON a.source_uri = b.source_path OR starts_with(a.source_uri, b.source_path || '#')
+                WHERE a.article_id NOT IN (SELECT article_id FROM batch_articles)
+                """
+            ).pl()
+            changed = pl.concat([changed, dropped])
         con.register("changed_ids", changed)
         for table in reversed(schema.ARTICLE_TABLES):
             con.execute(
@@ -125,14 +138,12 @@ def load_batch(
             con.execute(f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM batch_rows")
             con.unregister("batch_rows")
         if sources.height:
-            con.register("batch_sources", sources)
             con.execute(
                 "DELETE FROM ingest_sources WHERE source_path IN (SELECT source_path FROM batch_sources)"
             )
             con.execute(
                 f"INSERT INTO ingest_sources ({', '.join(SOURCE_SCHEMA)}) SELECT * FROM batch_sources"
             )
-            con.unregister("batch_sources")
         if rejects.height:
             con.register("batch_rejects", rejects)
             names = ", ".join(schema.INGEST_REJECTS.names)
@@ -143,7 +154,7 @@ def load_batch(
         con.execute("ROLLBACK")
         raise
     finally:
-        for name in ("batch_articles", "changed_ids"):
+        for name in ("batch_articles", "changed_ids", "batch_sources"):
             try:
                 con.unregister(name)
             except duckdb.Error:

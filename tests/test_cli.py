@@ -220,3 +220,24 @@ def test_a_run_left_running_by_a_crash_is_closed(capsys, workspace) -> None:
     assert _query(workspace["db"], "SELECT count(*) FROM ingest_runs WHERE status = 'running'") == [
         (0,)
     ]
+
+
+def test_record_removed_from_a_changed_file_disappears(capsys, workspace) -> None:
+    records = workspace["sources"] / "records.jsonl"
+    lines = records.read_text(encoding="utf-8").splitlines()
+    _ingest(capsys, workspace)
+    uri = str(records.resolve())
+    assert _query(
+        workspace["db"], f"SELECT count(*) FROM articles WHERE source_uri LIKE '{uri}#%'"
+    ) == [(2,)]
+    records.write_text(lines[0] + "\n", encoding="utf-8")
+    _ingest(capsys, workspace)
+    assert _query(
+        workspace["db"], f"SELECT source_uri FROM articles WHERE source_uri LIKE '{uri}#%'"
+    ) == [(f"{uri}#1",)]
+    for table in schema.CHILD_TABLES:
+        orphans = _query(
+            workspace["db"],
+            f"SELECT count(*) FROM {table.name} WHERE article_id NOT IN (SELECT article_id FROM articles)",
+        )
+        assert orphans == [(0,)], table.name
