@@ -96,7 +96,7 @@ def parse_batch(
 @task(name="load batch", cache_policy=NO_CACHE)
 def load_into_warehouse(
     con, tables: ArticleTables, batch: ReadBatch, run_id: str
-) -> tuple[load.LoadCounts, int]:
+) -> tuple[load.LoadCounts, list[sources.Reject]]:
     now = _now()
     parse_rejects = [
         sources.Reject(r["source_uri"], r["reason"], r["detail"])
@@ -105,7 +105,7 @@ def load_into_warehouse(
     all_rejects = batch.rejects + parse_rejects
     rejects = load.rejects_frame(all_rejects, run_id, now)
     files = load.sources_frame(tables, batch.files, run_id, now)
-    return load.load_batch(con, tables, files, rejects), len(all_rejects)
+    return load.load_batch(con, tables, files, rejects), all_rejects
 
 
 @task(name="build models and run data tests", cache_policy=NO_CACHE)
@@ -214,12 +214,9 @@ def _run_steps(
         summary.sources_skipped += batch.skipped_unchanged
         summary.counts.unchanged += batch.unchanged_articles
         tables = parse_batch(batch.records, summary.run_id, _now(), settings.max_line_chars)
-        counts, n_rejects = load_into_warehouse(con, tables, batch, summary.run_id)
+        counts, batch_rejects = load_into_warehouse(con, tables, batch, summary.run_id)
         summary.counts += counts
-        _count_rejects(summary, batch.rejects)
-        for reason in tables.rejects["reason"].to_list():
-            summary.reject_reasons[reason] = summary.reject_reasons.get(reason, 0) + 1
-        summary.rejects += tables.rejects.height
+        _count_rejects(summary, batch_rejects)
         done += len(batch_paths)
         say(
             f"batch {number}/{len(batches)}: {done}/{len(paths)} sources, {summary.counts.new} new, "

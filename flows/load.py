@@ -131,8 +131,9 @@ def load_batch(
             con.execute(
                 f"DELETE FROM {table.name} WHERE article_id IN (SELECT article_id FROM changed_ids)"
             )
+        frames = tables.by_table()
         for table in schema.ARTICLE_TABLES:
-            frame = tables.by_table()[table.name].join(changed, on="article_id", how="semi")
+            frame = frames[table.name].join(changed, on="article_id", how="semi")
             con.register("batch_rows", frame)
             columns = ", ".join(table.names)
             con.execute(f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM batch_rows")

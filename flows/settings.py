@@ -6,7 +6,7 @@ Functions receive the values they need; only this module reads the environment.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -28,8 +28,6 @@ class Settings:
     cron: str = "0 * * * *"
     # How long an ingest waits for another process (ingest or reader) to release the file.
     lock_wait_seconds: int = 300
-    show_progress: bool = True
-    extra: dict[str, str] = field(default_factory=dict)
 
     def with_overrides(self, **values: object) -> Settings:
         return replace(self, **{k: v for k, v in values.items() if v is not None})
