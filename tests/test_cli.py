@@ -102,7 +102,7 @@ def test_bad_sources_are_rejects_and_good_ones_land(capsys, workspace) -> None:
     (bad / "empty.txt").write_bytes(b"")
     (bad / "image.txt").write_bytes(bytes(range(256)) * 40)
     (bad / "page.html").write_text(
-        "<html><body><p>Not yet supported.</p></body></html>", encoding="utf-8"
+        "<html><body><nav><p>Home</p></nav><p>Menu only.</p></body></html>", encoding="utf-8"
     )
     (bad / "cut.txt.gz").write_bytes(gzip.compress(b"some words " * 500)[:30])
     (bad / "menu.txt").write_text("Home\nShare\nFacebook\nAdvertisement\n", encoding="utf-8")
@@ -121,7 +121,7 @@ def test_bad_sources_are_rejects_and_good_ones_land(capsys, workspace) -> None:
     assert reasons == {
         "empty.txt": "empty",
         "image.txt": "binary",
-        "page.html": "unsupported_format",
+        "page.html": "no_article_text",
         "cut.txt.gz": "corrupt_gzip",
         "menu.txt": "no_article_text",
         "mixed.jsonl#1": "bad_json",

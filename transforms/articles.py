@@ -14,7 +14,20 @@ from datetime import datetime
 
 import polars as pl
 
-from transforms import bylines, credits, dates, names, schema, segment_text, tags
+from selectolax.lexbor import LexborHTMLParser
+
+from transforms import (
+    bylines,
+    credits,
+    dates,
+    html_blocks,
+    html_content,
+    html_meta,
+    names,
+    schema,
+    segment_text,
+    tags,
+)
 from transforms.language import detect_language
 
 BODY_KINDS = ("subheadline", "paragraph")
@@ -280,6 +293,16 @@ def _images(blocks: pl.DataFrame, article_ids: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _html_images(images: pl.DataFrame, article_ids: pl.DataFrame) -> pl.DataFrame:
+    """One row per HTML figure, numbered in page order; the first one in the page head is the cover."""
+    return (
+        images.join(article_ids, on="doc_id")
+        .sort("doc_id", "block_no")
+        .with_columns(position=pl.int_range(pl.len(), dtype=pl.Int32).over("doc_id"))
+        .with_columns(is_cover=(pl.col("position") == 0) & pl.col("in_head").fill_null(False))
+    )
+
+
 def _related(blocks: pl.DataFrame, article_ids: pl.DataFrame) -> pl.DataFrame:
     items = blocks.filter(pl.col("kind") == "related_item").sort("doc_id", "block_no")
     return items.join(article_ids, on="doc_id").with_columns(
@@ -292,16 +315,68 @@ def _related(blocks: pl.DataFrame, article_ids: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _tags(blocks: pl.DataFrame, article_ids: pl.DataFrame) -> pl.DataFrame:
-    found = (
+def _tags(blocks: pl.DataFrame, article_ids: pl.DataFrame, docs: pl.DataFrame) -> pl.DataFrame:
+    """One row per tag: the page's metadata keywords first, then tags printed on the page."""
+    printed = (
         blocks.filter(pl.col("kind") == "tag")
         .sort("doc_id", "block_no")
-        .join(article_ids, on="doc_id")
-        .select("article_id", tag=segment_text.inline_tags(pl.col("text")))
+        .select("doc_id", tag=segment_text.inline_tags(pl.col("text")), source=pl.lit(1))
+    )
+    declared = docs.select("doc_id", tag="meta_tags", source=pl.lit(0)).filter(
+        pl.col("tag").list.len() > 0
+    )
+    found = (
+        pl.concat([declared, printed], how="diagonal_relaxed")
         .explode("tag")
+        .join(article_ids, on="doc_id")
+        .sort("doc_id", "source", maintain_order=True)
+        .select("article_id", "tag")
         .with_columns(position=pl.int_range(pl.len(), dtype=pl.Int32).over("article_id"))
     )
     return tags.normalize_tags(found)
+
+
+@dataclass(frozen=True)
+class ParsedHtml:
+    meta: pl.DataFrame
+    blocks: pl.DataFrame
+    images: pl.DataFrame
+
+
+EMPTY_HTML_BLOCKS = {"doc_id": pl.Int64, "block_no": pl.Int32, "text": pl.String, "kind": pl.String}
+EMPTY_HTML_IMAGES = {
+    "doc_id": pl.Int64,
+    "block_no": pl.Int32,
+    "url": pl.String,
+    "caption": pl.String,
+    "caption_label": pl.String,
+    "credit_raw": pl.String,
+    "in_head": pl.Boolean,
+}
+
+
+def _parse_html(html_docs: pl.DataFrame) -> ParsedHtml:
+    """One row per HTML document in; its metadata (one row per page), classified blocks and figures out."""
+    records: list[dict] = []
+    doc_ids: list[int] = []
+
+    def trees():
+        # lexbor parses one page at a time; each tree is dropped once walked, so a
+        # batch never holds more than one. Metadata is read before the walk strips <script>.
+        for doc_id, html in html_docs.select("doc_id", "html").iter_rows():
+            tree = LexborHTMLParser(html)
+            records.append(html_meta.extract_metadata(tree))
+            doc_ids.append(doc_id)
+            yield doc_id, tree
+
+    pages = html_blocks.pages_frames(trees())
+    meta = html_meta.metadata_frame(records, doc_ids)
+    if pages.blocks.is_empty():
+        return ParsedHtml(
+            meta, pl.DataFrame(schema=EMPTY_HTML_BLOCKS), pl.DataFrame(schema=EMPTY_HTML_IMAGES)
+        )
+    blocks = html_content.classify_html(pages)
+    return ParsedHtml(meta, blocks, html_content.html_images(blocks, pages.images))
 
 
 def _content_hash(tables: dict[str, pl.DataFrame], articles: pl.DataFrame) -> pl.DataFrame:
@@ -358,19 +433,33 @@ def build_article_tables(
     enter the content hash, so an unchanged article hashes the same in every run.
     """
     docs = documents.with_row_index("doc_id").with_columns(pl.col("doc_id").cast(pl.Int64))
-    no_text = docs.filter(pl.col("text").is_null() | (pl.col("text").str.strip_chars() == ""))
+    has_html = pl.col("html").is_not_null() & (pl.col("html").str.strip_chars() != "")
+    has_text = pl.col("text").is_not_null() & (pl.col("text").str.strip_chars() != "")
     rejects = [
-        no_text.select(
+        docs.filter(~has_html & ~has_text).select(
             "source_uri",
-            reason=pl.lit("unsupported_format"),
-            detail=pl.lit("The record has HTML but no text; HTML extraction is not available yet."),
+            reason=pl.lit("no_content"),
+            detail=pl.lit("The record holds neither HTML nor text."),
         )
     ]
-    docs = docs.join(no_text.select("doc_id"), on="doc_id", how="anti")
-    docs = segment_text.strip_header_date(docs, "text").pipe(
+    # A record with both: the HTML carries markup and metadata the text view lost.
+    html_docs = docs.filter(has_html)
+    text_docs = docs.filter(~has_html & has_text)
+    text_docs = segment_text.strip_header_date(text_docs, "text").pipe(
         detect_language, "text", "doc_language"
     )
-    blocks = segment_text.segment_text(docs.select("doc_id", "text"), max_line_chars)
+    text_blocks = segment_text.segment_text(text_docs.select("doc_id", "text"), max_line_chars)
+    html_parsed = _parse_html(html_docs)
+    html_docs = html_docs.join(html_parsed.meta, on="doc_id", how="left").with_columns(
+        header_date=pl.lit(None, pl.Date), doc_language=pl.col("meta_language")
+    )
+    docs = pl.concat([text_docs, html_docs], how="diagonal_relaxed").sort("doc_id")
+    for column, dtype in html_meta.METADATA_SCHEMA.items():
+        if column not in docs.columns:
+            docs = docs.with_columns(pl.lit(None, dtype).alias(column))
+    blocks = pl.concat([text_blocks, html_parsed.blocks], how="diagonal_relaxed").sort(
+        "doc_id", "block_no"
+    )
     docs = docs.with_columns(language=pl.col("doc_language"))
 
     body = _per_doc_text(blocks, BODY_KINDS, "body_text")
@@ -394,7 +483,8 @@ def build_article_tables(
         docs.select(
             "doc_id",
             article_id=stable_hash(
-                pl.coalesce(pl.col("url"), pl.col("source_uri")), ARTICLE_ID_CHARS
+                pl.coalesce(pl.col("url"), pl.col("meta_url"), pl.col("source_uri")),
+                ARTICLE_ID_CHARS,
             ),
         )
         .sort("doc_id")
@@ -433,16 +523,30 @@ def build_article_tables(
         .join(ids, on="doc_id")
         .with_columns(position=pl.int_range(pl.len(), dtype=pl.Int32).over("doc_id"))
     )
-    images = _images(blocks, ids)
+    images = pl.concat(
+        [
+            _images(blocks.join(text_docs.select("doc_id"), on="doc_id", how="semi"), ids),
+            _html_images(html_parsed.images, ids),
+        ],
+        how="diagonal_relaxed",
+    )
     image_credits = credits.parse_photo_credits(
         images.select("article_id", "position", "credit_raw")
     )
-    article_tags = _tags(blocks, ids)
+    article_tags = _tags(blocks, ids, docs)
     related = _related(blocks, ids)
 
+    # Declared authors (one name per entry) beat a byline read off the page.
+    declared = pl.col("meta_authors").list.len().fill_null(0) > 0
+    articles = articles.with_columns(
+        author_lines=pl.when(declared)
+        .then(pl.col("meta_authors").list.join("\n"))
+        .otherwise(pl.col("byline_raw")),
+        byline_raw=pl.coalesce("byline_raw", pl.col("meta_authors").list.join(", ")),
+    )
     authors = bylines.split_bylines(
-        articles.select("article_id", "byline_raw", outlet=pl.col("record_outlet")),
-        "byline_raw",
+        articles.select("article_id", "author_lines", outlet=pl.col("record_outlet")),
+        "author_lines",
         "outlet",
     )
     desk_outlet = (
@@ -457,10 +561,22 @@ def build_article_tables(
         & pl.col("header_date").is_not_null()
     )
     articles = articles.join(desk_outlet, on="article_id", how="left").with_columns(
-        title=pl.coalesce("record_title", pl.col("found_title").str.replace(TITLE_SITE_SUFFIX, "")),
-        outlet=pl.coalesce("record_outlet", "desk_outlet"),
-        published_at=pl.coalesce("published_at", "record_date_instant"),
-        published_date=pl.coalesce("published_date", "record_date_value", "header_date"),
+        title=pl.coalesce(
+            "record_title",
+            "meta_title",
+            pl.col("found_title").str.replace(TITLE_SITE_SUFFIX, ""),
+        ),
+        url=pl.coalesce("url", "meta_url"),
+        outlet=pl.coalesce("record_outlet", "meta_outlet", "desk_outlet"),
+        section=pl.coalesce("meta_section", "section"),
+        # Declared metadata states the instant with its zone; the page's text may not.
+        published_at=pl.when(pl.col("meta_published_date").is_not_null())
+        .then(pl.col("meta_published_at"))
+        .otherwise(pl.coalesce("published_at", "record_date_instant")),
+        published_date=pl.coalesce(
+            "meta_published_date", "published_date", "record_date_value", "header_date"
+        ),
+        updated_at=pl.coalesce("meta_updated_at", "updated_at"),
         stripped_link_gaps=pl.col("stripped_link_gaps").fill_null(0),
         word_count=pl.col("body_text")
         .str.count_matches(segment_text.WORD_PATTERN)

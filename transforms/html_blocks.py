@@ -1,0 +1,380 @@
+"""HTML pages into blocks: the same one-row-per-block frame the text path segments.
+
+Grain in: one parsed page per document. Grain out: one row per visible text
+block (the text a block element owns, split at ``<br>``), with markup features
+the content rules read (tag, landmarks, class and id hints, link share,
+figure membership), and one row per ``<img>``.
+
+The tree walk is Python by necessity (lexbor hands nodes one at a time); it
+touches each node once and does no per-block work beyond list appends. Every
+rule that decides what a block *is* runs afterwards, vectorized, in
+``transforms.html_content``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import polars as pl
+from selectolax.lexbor import LexborHTMLParser
+
+# Elements whose content is never rendered as text, or is interface, not prose.
+SKIP_TAGS = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "iframe",
+        "object",
+        "embed",
+        "head",
+        "select",
+        "option",
+        "button",
+        "input",
+        "textarea",
+        "canvas",
+        "video",
+        "audio",
+        "math",
+        "map",
+        "dialog",
+    }
+)
+# Elements that start a new block, as a browser starts a new line.
+BLOCK_TAGS = frozenset(
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "caption",
+        "dd",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "td",
+        "th",
+        "tr",
+        "ul",
+        "picture",
+    }
+)
+# ARIA roles that stand for the landmark elements.
+ROLE_LANDMARKS = {
+    "navigation": "nav",
+    "banner": "header",
+    "contentinfo": "footer",
+    "complementary": "aside",
+    "main": "main",
+    "article": "article",
+    "figure": "figure",
+    "form": "form",
+    "search": "form",
+    "menu": "nav",
+    "menubar": "nav",
+    "dialog": "form",
+    "alertdialog": "form",
+}
+# Landmarks counted on the way down; a block records which ones enclose it.
+LANDMARKS = (
+    "article",
+    "main",
+    "header",
+    "footer",
+    "nav",
+    "aside",
+    "form",
+    "figure",
+    "figcaption",
+    "li",
+    "blockquote",
+    "table",
+    "a",
+)
+_LANDMARK_BIT = {name: 1 << i for i, name in enumerate(LANDMARKS)}
+# Subtrees that never hold article text: menus and hidden elements.
+NEVER_CONTENT_SELECTOR = "nav, [role=navigation], [role=menu], [role=menubar], [hidden], [aria-hidden=true]"
+HEADING_LEVEL = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+# Inline elements inside a caption that carry the credit get their own block.
+CREDIT_HINT = re.compile(r"credit|copyright|photographer|byline|author|source|quelle|fonte|autor", re.I)
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# How many enclosing class/id strings a block keeps as hints (nearest first).
+HINT_DEPTH = 6
+MAX_HINT_CHARS = 400
+WHITESPACE = re.compile(r"\s+")
+# Invisible characters the text view drops (zero-width spaces, soft hyphen).
+INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+IMAGE_SOURCE_ATTRIBUTES = ("src", "data-src", "data-lazy-src", "data-original", "data-srcset", "srcset")
+
+
+def _image_url(attributes: dict) -> str | None:
+    for name in IMAGE_SOURCE_ATTRIBUTES:
+        value = attributes.get(name)
+        if value and not value.startswith("data:"):
+            # srcset: "url 640w, url 1280w" -> the first url.
+            return value.strip().split(",")[0].split()[0] if " " in value.strip() or "," in value else value.strip()
+    return None
+
+
+def _is_hidden(attributes: dict) -> bool:
+    style = attributes.get("style")
+    return bool(style and HIDDEN_STYLE.search(style))
+
+
+# Past this nesting depth the rest of a subtree is read as one block's text:
+# keeps the recursive walk far from Python's recursion limit on hostile pages.
+MAX_DEPTH = 300
+
+
+class _Page:
+    """Collects one page's blocks and images while its tree is walked."""
+
+    __slots__ = ("blocks", "images", "containers", "buffer", "link_chars", "serial")
+
+    def __init__(self) -> None:
+        self.blocks: list[tuple] = []
+        self.containers: list[tuple] = []
+        self.images: list[tuple] = []
+        self.buffer: list[str] = []
+        self.link_chars = 0
+        self.serial = 0
+
+    def flush(self, ctx: tuple, credit: bool = False) -> None:
+        """Close the open block: its text belongs to the innermost block element of ``ctx``."""
+        if not self.buffer:
+            return
+        text = WHITESPACE.sub(" ", INVISIBLE.sub("", "".join(self.buffer))).strip()
+        self.buffer.clear()
+        link_chars = self.link_chars
+        self.link_chars = 0
+        if not text:
+            return
+        owner = None
+        hints: list[str] = []
+        itemprop = None
+        containers: list[int] = []
+        frame = ctx
+        while frame is not None:
+            parent, tag, serial, is_block, hint, prop, _, _, _ = frame
+            if is_block:
+                containers.append(serial)
+                if owner is None:
+                    owner = tag
+            if hint and len(hints) < HINT_DEPTH:
+                hints.append(hint)
+            if itemprop is None and prop:
+                itemprop = prop
+            frame = parent
+        containers.reverse()
+        self.blocks.append(
+            (
+                text,
+                owner or "body",
+                HEADING_LEVEL.get(owner, 0),
+                ctx[6],
+                " ".join(hints)[:MAX_HINT_CHARS],
+                itemprop,
+                containers,
+                ctx[7],
+                link_chars,
+                ctx[8],
+                credit,
+            )
+        )
+
+    def visit(self, node, ctx: tuple, depth: int) -> None:
+        """Walk the children of ``node``; ``ctx`` is the element's frame:
+        (parent frame, tag, serial, is_block, hint, itemprop, landmark bits, figure id, href)."""
+        parent_bits = ctx[6]
+        in_link = parent_bits & LINK_BIT
+        buffer = self.buffer
+        child = node.first_child
+        while child is not None:
+            tag = child.tag
+            if tag == "-text":
+                value = child.text_content
+                if value:
+                    buffer.append(value)
+                    if in_link:
+                        self.link_chars += len(value.strip())
+            elif tag == "br":
+                self.flush(ctx)
+                buffer.append(" ")
+            elif tag and tag[0] != "-":
+                attributes = child.attributes
+                if tag == "img":
+                    url = _image_url(attributes)
+                    if url:
+                        self.images.append((ctx[7], len(self.blocks), url, attributes.get("alt")))
+                elif not (attributes and "style" in attributes and _is_hidden(attributes)):
+                    self.serial += 1
+                    is_block = tag in BLOCK_TAGS
+                    hint = ""
+                    itemprop = None
+                    bits = parent_bits | _LANDMARK_BIT.get(tag, 0)
+                    figure = self.serial if tag == "figure" else ctx[7]
+                    href = ctx[8]
+                    if attributes:
+                        hint = f"{attributes.get('class') or ''} {attributes.get('id') or ''}".strip()
+                        itemprop = attributes.get("itemprop")
+                        role = ROLE_LANDMARKS.get(attributes.get("role", ""))
+                        if role:
+                            bits |= _LANDMARK_BIT.get(role, 0)
+                            if role == "figure":
+                                figure = self.serial
+                        if tag == "a":
+                            href = attributes.get("href")
+                    # A credit span inside a caption: its own block, so caption and credit part cleanly.
+                    credit = (
+                        not is_block
+                        and bits & CAPTION_BITS
+                        and bool(
+                            (hint and CREDIT_HINT.search(hint))
+                            or (itemprop and CREDIT_HINT.search(itemprop))
+                        )
+                    )
+                    if is_block or credit:
+                        self.flush(ctx)
+                    frame = (ctx, tag, self.serial, is_block, hint, itemprop, bits, figure, href)
+                    if is_block:
+                        self.containers.append((self.serial, tag, hint, itemprop, bits))
+                    if depth >= MAX_DEPTH:
+                        buffer.append(child.text(deep=True, separator=" "))
+                    elif child.first_child is not None:
+                        self.visit(child, frame, depth + 1)
+                    if is_block:
+                        self.flush(frame)
+                    elif credit:
+                        self.flush(frame, credit=True)
+            child = child.next
+
+
+LINK_BIT = _LANDMARK_BIT["a"]
+CAPTION_BITS = _LANDMARK_BIT["figcaption"] | _LANDMARK_BIT["figure"]
+BODY_FRAME = (None, "body", 0, True, "", None, 0, -1, None)
+
+
+def walk_page(tree: LexborHTMLParser) -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """One parsed page in; its blocks and images out, as tuples in page order.
+
+    Block tuple: (text, tag, heading_level, landmarks bitmask, hints, itemprop,
+    container ids (outermost first), figure id, link_chars, href, credit_hint).
+    Image tuple: (figure id, block index it precedes, url, alt).
+    Container tuple: (id, tag, hint, itemprop, landmarks bitmask), one per block element.
+    The tree is modified: never-rendered elements are removed first.
+    """
+    page = _Page()
+    # Dropped in lexbor before the walk: cheaper than skipping them node by node.
+    tree.strip_tags(list(SKIP_TAGS))
+    for node in tree.css(NEVER_CONTENT_SELECTOR):
+        node.decompose()
+    body = tree.body
+    if body is None:
+        return [], [], []
+    page.containers.append((0, "body", "", None, 0))
+    page.visit(body, BODY_FRAME, 0)
+    page.flush(BODY_FRAME)
+    return page.blocks, page.images, page.containers
+
+
+BLOCK_COLUMNS = {
+    "doc_id": pl.Int64,
+    "block_no": pl.Int32,
+    "text": pl.String,
+    "tag": pl.String,
+    "heading_level": pl.Int8,
+    "landmarks": pl.Int32,
+    "hints": pl.String,
+    "itemprop": pl.String,
+    "containers": pl.List(pl.Int32),
+    "figure_id": pl.Int32,
+    "link_chars": pl.Int32,
+    "href": pl.String,
+    "credit_hint": pl.Boolean,
+}
+CONTAINER_COLUMNS = {
+    "doc_id": pl.Int64,
+    "container": pl.Int32,
+    "container_tag": pl.String,
+    "container_hint": pl.String,
+    "container_itemprop": pl.String,
+    "container_landmarks": pl.Int32,
+}
+IMAGE_COLUMNS = {
+    "doc_id": pl.Int64,
+    "figure_id": pl.Int32,
+    "before_block": pl.Int32,
+    "url": pl.String,
+    "alt": pl.String,
+}
+
+
+def landmark(name: str) -> pl.Expr:
+    """True where the block lies inside the named landmark (see ``LANDMARKS``)."""
+    return (pl.col("landmarks") & _LANDMARK_BIT[name]) != 0
+
+
+@dataclass(frozen=True)
+class PageFrames:
+    blocks: pl.DataFrame
+    images: pl.DataFrame
+    containers: pl.DataFrame
+
+
+def _rows(columns: dict) -> dict[str, list]:
+    return {name: [] for name in columns}
+
+
+def pages_frames(pages: list[tuple[int, LexborHTMLParser]]) -> PageFrames:
+    """Parsed pages (doc_id, tree) in; one row per block, per image and per block element out."""
+    blocks_out, images_out, containers_out = (
+        _rows(BLOCK_COLUMNS),
+        _rows(IMAGE_COLUMNS),
+        _rows(CONTAINER_COLUMNS),
+    )
+    for doc_id, tree in pages:
+        blocks, images, containers = walk_page(tree)
+        for out, rows, columns, numbered in (
+            (blocks_out, blocks, BLOCK_COLUMNS, True),
+            (images_out, images, IMAGE_COLUMNS, False),
+            (containers_out, containers, CONTAINER_COLUMNS, False),
+        ):
+            names = list(columns)[2:] if numbered else list(columns)[1:]
+            out["doc_id"].extend([doc_id] * len(rows))
+            if numbered:
+                out["block_no"].extend(range(len(rows)))
+            for name, values in zip(names, zip(*rows, strict=True) if rows else [()] * len(names), strict=True):
+                out[name].extend(values)
+    return PageFrames(
+        blocks=pl.DataFrame(blocks_out, schema=BLOCK_COLUMNS),
+        images=pl.DataFrame(images_out, schema=IMAGE_COLUMNS),
+        containers=pl.DataFrame(containers_out, schema=CONTAINER_COLUMNS),
+    )

@@ -1,0 +1,255 @@
+"""Classify HTML blocks: find the article's main content and give every block a ``kind``.
+
+Grain in: one row per block, per block element and per image of a page
+(``html_blocks.PageFrames``). Grain out: one row per block with the text
+path's features and ``kind`` vocabulary (see ``segment_text``), so that the
+same assembly serves both inputs; plus one row per image.
+
+How the main content is found, generically:
+
+1. A *prose block* has enough words, few of them inside links, and sits in no
+   container whose class or id says navigation, sharing, teasers, comments...
+2. Each block element scores the prose words beneath it; the *root* is the
+   deepest element that holds ``ROOT_SHARE`` of the page's prose words.
+3. Inside the root, markup decides first (headings are subheadlines, figures
+   hold captions and credits, noise containers and link lists are dropped),
+   then the text path's line rules (bylines, dates, "read also" cues, reader
+   notices). Before the root, the page head gives title, byline, date and a
+   standfirst.
+"""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+
+from transforms import credits, segment_text
+from transforms.html_blocks import PageFrames, landmark
+from transforms.lexicon import load
+
+HTML_LEXICON = load("html")
+
+
+def _word_pattern(words: list[str]) -> str:
+    alternatives = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+    return rf"(?:^|[^a-z0-9])(?:{alternatives})(?:[^a-z0-9]|$)"
+
+
+NOISE_HINT_PATTERN = _word_pattern(HTML_LEXICON["noise_container_words"])
+CAPTION_HINT_PATTERN = _word_pattern(HTML_LEXICON["caption_words"])
+CREDIT_HINT_PATTERN = _word_pattern(HTML_LEXICON["credit_words"])
+TAG_LIST_HINT_PATTERN = _word_pattern(HTML_LEXICON["tag_list_words"])
+RELATED_HINT_PATTERN = _word_pattern(HTML_LEXICON["related_words"])
+# Landmarks whose content is never the article's prose.
+NOISE_LANDMARK_TAGS = ("nav", "footer", "aside", "form")
+
+# A prose block: at least this many words, at most this share of its characters in links.
+MIN_PROSE_WORDS = 8
+MAX_PROSE_LINK_SHARE = 0.3
+# The root holds this share of the page's prose words.
+ROOT_SHARE = 0.75
+# A block under the root that is mostly link text is a link list, not prose.
+MAX_BODY_LINK_SHARE = 0.5
+MAX_SUBHEADLINE_WORDS = 25
+# A standfirst in the page head: prose of at least this many words.
+MIN_LEAD_WORDS = 10
+# Tags printed as a list of short links.
+MAX_VISIBLE_TAG_WORDS = 6
+
+
+def _container_flags(containers: pl.DataFrame) -> pl.DataFrame:
+    """One row per block element in and out: what its tag, class and id say it holds."""
+    hint = pl.col("container_hint").str.to_lowercase()
+    return containers.with_columns(
+        is_noise=hint.str.contains(NOISE_HINT_PATTERN)
+        | pl.col("container_tag").is_in(NOISE_LANDMARK_TAGS),
+        is_tag_list=hint.str.contains(TAG_LIST_HINT_PATTERN),
+        is_related=hint.str.contains(RELATED_HINT_PATTERN),
+        is_caption=hint.str.contains(CAPTION_HINT_PATTERN)
+        | (pl.col("container_tag") == "figcaption"),
+        is_credit=hint.str.contains(CREDIT_HINT_PATTERN),
+        is_body_prop=pl.col("container_itemprop").str.to_lowercase() == "articlebody",
+    )
+
+
+def _block_chain(blocks: pl.DataFrame, containers: pl.DataFrame) -> pl.DataFrame:
+    """One row per (block, enclosing block element), with the element's depth (0 = body)."""
+    return (
+        blocks.select("doc_id", "block_no", container="containers")
+        .with_columns(level=pl.int_ranges(pl.col("container").list.len()))
+        .explode("container", "level")
+        .join(containers, on=["doc_id", "container"], how="left")
+    )
+
+
+def find_roots(blocks: pl.DataFrame, chain: pl.DataFrame) -> pl.DataFrame:
+    """One row per page with prose: ``root`` (block element id) and its depth."""
+    prose = blocks.filter(pl.col("is_prose")).select("doc_id", "block_no", "n_words")
+    scored = (
+        chain.join(prose, on=["doc_id", "block_no"])
+        .group_by("doc_id", "container", "level")
+        .agg(words=pl.col("n_words").sum())
+        .with_columns(total=pl.col("words").filter(pl.col("level") == 0).first().over("doc_id"))
+    )
+    return (
+        scored.filter(pl.col("words") >= pl.col("total") * ROOT_SHARE)
+        .sort("doc_id", "level", descending=[False, True])
+        .unique("doc_id", keep="first")
+        .select("doc_id", root="container", root_level="level")
+    )
+
+
+def classify_html(pages: PageFrames) -> pl.DataFrame:
+    """Blocks of a batch of pages in; one row per block with features and ``kind`` out."""
+    containers = _container_flags(pages.containers)
+    blocks = pages.blocks.with_columns(
+        blank_before=pl.lit(False), blank_after=pl.lit(False)
+    ).pipe(segment_text.add_block_features)
+    chain = _block_chain(blocks, containers)
+    # Inherited flags: any enclosing element of the kind (noise, caption...).
+    inherited = chain.group_by("doc_id", "block_no").agg(
+        in_noise=pl.col("is_noise").any(),
+        in_tag_list=pl.col("is_tag_list").any(),
+        in_related=pl.col("is_related").any(),
+        in_caption=pl.col("is_caption").any(),
+        in_credit=pl.col("is_credit").any(),
+    )
+    link_share = pl.col("link_chars") / pl.col("text").str.len_chars().clip(lower_bound=1)
+    blocks = blocks.join(inherited, on=["doc_id", "block_no"], how="left").with_columns(
+        link_share=link_share,
+        in_figure=landmark("figure") | landmark("figcaption"),
+    )
+    blocks = blocks.with_columns(
+        is_prose=(pl.col("n_words") >= MIN_PROSE_WORDS)
+        & (pl.col("link_share") <= MAX_PROSE_LINK_SHARE)
+        & ~pl.col("in_noise")
+        & ~pl.col("in_figure")
+        & ~pl.col("in_caption")
+        & (pl.col("heading_level") == 0)
+    )
+    roots = find_roots(blocks, chain)
+    under = (
+        chain.join(roots, on="doc_id")
+        .filter(pl.col("container") == pl.col("root"))
+        .select("doc_id", "block_no", under_root=pl.lit(True))
+    )
+    # Noise containers count only below the root: a page-wide wrapper may say "sidebar".
+    noise_below = (
+        chain.join(roots, on="doc_id")
+        .filter(pl.col("level") > pl.col("root_level"))
+        .group_by("doc_id", "block_no")
+        .agg(noise_below_root=pl.col("is_noise").any())
+    )
+    blocks = (
+        blocks.join(under, on=["doc_id", "block_no"], how="left")
+        .join(noise_below, on=["doc_id", "block_no"], how="left")
+        .with_columns(
+            under_root=pl.col("under_root").fill_null(False),
+            noise_below_root=pl.col("noise_below_root").fill_null(False),
+        )
+    )
+    root_start = pl.col("block_no").filter(pl.col("under_root")).min().over("doc_id")
+    h1_no = pl.col("block_no").filter(pl.col("heading_level") == 1).first().over("doc_id")
+    blocks = blocks.with_columns(root_start=root_start, h1_no=h1_no)
+    blocks = blocks.with_columns(
+        in_head=(pl.col("block_no") < pl.col("root_start"))
+        & (pl.col("block_no") >= pl.col("h1_no").fill_null(0))
+        & ~pl.col("in_noise"),
+    )
+    return blocks.pipe(segment_text.classify_blocks).pipe(_markup_kinds)
+
+
+def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
+    """Markup decides where it is sure; the text rules' ``kind`` stands elsewhere."""
+    c = pl.col
+    text_kind = c("kind")
+    figure_text = c("in_figure") | c("in_caption")
+    credit_text = figure_text & (c("credit_hint") | c("in_credit") | c("is_credit"))
+    body_ok = c("under_root") & ~c("noise_below_root") & (c("link_share") <= MAX_BODY_LINK_SHARE)
+    kind = (
+        pl.when(c("heading_level") == 1)
+        .then(pl.lit("title"))
+        .when(credit_text)
+        .then(pl.lit("credit"))
+        .when(figure_text)
+        .then(pl.lit("caption"))
+        .when(c("in_tag_list") & (c("n_words") <= MAX_VISIBLE_TAG_WORDS) & (c("link_share") > 0.5))
+        .then(pl.lit("tag"))
+        .when(c("in_head") & text_kind.is_in(["byline", "date"]))
+        .then(text_kind)
+        .when(
+            c("in_head")
+            & (c("n_words") >= MIN_LEAD_WORDS)
+            & (c("link_share") <= MAX_PROSE_LINK_SHARE)
+            & ~text_kind.is_in(["byline", "date", "boilerplate"])
+        )
+        .then(pl.lit("summary"))
+        .when(~c("under_root"))
+        .then(pl.lit("outside"))
+        .when(c("under_root") & c("in_related") & (c("link_share") > 0.5))
+        .then(pl.lit("related_item"))
+        .when(~body_ok)
+        .then(pl.lit("boilerplate"))
+        .when(
+            (c("heading_level") >= 2)
+            & (c("n_words") <= MAX_SUBHEADLINE_WORDS)
+            & ~text_kind.is_in(["related_heading", "tags_heading", "boilerplate"])
+        )
+        .then(pl.lit("subheadline"))
+        .when(text_kind.is_in(["byline", "date", "boilerplate", "related_heading", "related_item", "tags_heading", "tag", "duplicate"]))
+        .then(text_kind)
+        .when(c("tag").is_in(["p", "blockquote", "li", "pre", "dd"]) | (c("n_words") >= MIN_PROSE_WORDS))
+        .then(pl.lit("paragraph"))
+        .otherwise(text_kind)
+    )
+    return blocks.with_columns(kind=kind)
+
+
+def html_images(blocks: pl.DataFrame, images: pl.DataFrame) -> pl.DataFrame:
+    """One row per figure of the article (under the root or in the page head) in page order.
+
+    Columns: doc_id, block_no (page order), url, caption, caption_label,
+    credit_raw, in_head. Markup separates caption from credit where it can;
+    otherwise the text path's credit parser splits an inline credit off the caption.
+    """
+    placed = blocks.select("doc_id", "block_no", "under_root", "in_head")
+    figure_text = (
+        blocks.filter(pl.col("kind").is_in(["caption", "credit"]) & (pl.col("figure_id") >= 0))
+        .sort("doc_id", "block_no")
+        .group_by("doc_id", "figure_id", maintain_order=True)
+        .agg(
+            fig_caption=pl.col("text").filter(pl.col("kind") == "caption").str.join(" "),
+            fig_credit=pl.col("text").filter(pl.col("kind") == "credit").str.join(" / "),
+            text_block=pl.col("block_no").first(),
+        )
+    )
+    pictures = (
+        images.filter(pl.col("figure_id") >= 0)
+        .unique(["doc_id", "figure_id"], keep="first", maintain_order=True)
+        .select("doc_id", "figure_id", "url", image_block="before_block")
+    )
+    merged = (
+        figure_text.join(pictures, on=["doc_id", "figure_id"], how="full", coalesce=True)
+        .with_columns(
+            block_no=pl.coalesce("text_block", "image_block"),
+            fig_caption=pl.when(pl.col("fig_caption") != "").then(pl.col("fig_caption")),
+            fig_credit=pl.when(pl.col("fig_credit") != "").then(pl.col("fig_credit")),
+        )
+        .join(placed, on=["doc_id", "block_no"], how="left")
+        .filter(pl.col("under_root").fill_null(False) | pl.col("in_head").fill_null(False))
+    )
+    split = credits.split_caption_credit(
+        merged.with_columns(text=pl.col("fig_caption").fill_null("")), "text"
+    )
+    return (
+        split.with_columns(
+            caption=pl.when(pl.col("fig_credit").is_not_null() & pl.col("credit_raw").is_null())
+            .then(pl.col("fig_caption"))
+            .otherwise(pl.col("caption")),
+            credit_raw=pl.coalesce("fig_credit", "credit_raw"),
+        )
+        .filter(pl.col("caption").is_not_null() | pl.col("credit_raw").is_not_null() | pl.col("url").is_not_null())
+        .sort("doc_id", "block_no")
+        .select("doc_id", "block_no", "url", "caption", "caption_label", "credit_raw", "in_head")
+    )

@@ -1,0 +1,1046 @@
+"""Structured metadata of HTML pages: JSON-LD, microdata, <meta> tags and a few elements.
+
+``extract_metadata`` reads one parsed page (Python, once per page: one CSS pass
+over the document, JSON-LD decoded and repaired) and returns its raw candidates,
+one key per field and source. ``metadata_frame`` turns the candidates of many
+pages into one normalized row per page (vectorized Polars): dates parsed with
+``transforms.dates``, author lists split, tags split and deduplicated, site
+names cut off titles, precedence applied.
+
+Precedence per field (first non-null wins; measured on the dev corpus):
+
+* title: JSON-LD headline > microdata headline > og:title and other meta titles
+  > <title>, each with a site-name suffix or prefix removed; <h1> last.
+* authors: JSON-LD author > microdata author > meta author names > rel=author
+  link texts. URLs are dropped; "A and B" / "A, B" lists are split.
+* published: JSON-LD datePublished > microdata datePublished > meta published
+  names > first <time datetime>; updated: JSON-LD dateModified > microdata >
+  meta modified names.
+* tags: JSON-LD keywords > meta keyword names (all keys of the first source that
+  has any) > microdata keywords.
+* section: JSON-LD articleSection > meta section names.
+* url: <link rel=canonical> > og:url and other meta URLs > JSON-LD url /
+  mainEntityOfPage.
+* outlet: JSON-LD publisher name > og:site_name and other meta names.
+* description: JSON-LD description > og:description > meta description.
+* language: <html lang> > content-language / og:locale > JSON-LD inLanguage.
+* images: JSON-LD images (with caption and credit) then og:image, deduplicated
+  by URL, cover first.
+
+Meta names and JSON-LD types live in ``lexicon/html_meta.json``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import polars as pl
+from selectolax.lexbor import LexborHTMLParser
+
+from transforms import bylines, lexicon
+from transforms.dates import parse_dates
+from transforms.schema import UTC_TIMESTAMP
+
+LEXICON: dict[str, Any] = lexicon.load("html_meta")
+META_KEYS: dict[str, list[str]] = LEXICON["meta_keys"]
+# Meta key -> the fields it feeds (a key may feed several, e.g. og:image).
+FIELDS_BY_META_KEY: dict[str, list[str]] = {}
+for _field, _keys in META_KEYS.items():
+    for _key in _keys:
+        FIELDS_BY_META_KEY.setdefault(_key, []).append(_field)
+ARTICLE_TYPE_RANK: dict[str, int] = {t.lower(): i for i, t in enumerate(LEXICON["article_types"])}
+FALLBACK_TYPE_RANK: dict[str, int] = {
+    t.lower(): len(ARTICLE_TYPE_RANK) + i for i, t in enumerate(LEXICON["fallback_types"])
+}
+TYPE_RANK: dict[str, int] = {**FALLBACK_TYPE_RANK, **ARTICLE_TYPE_RANK}
+PERSON_TYPES: frozenset[str] = frozenset(t.lower() for t in LEXICON["person_types"])
+ORGANIZATION_TYPES: frozenset[str] = frozenset(t.lower() for t in LEXICON["organization_types"])
+TITLE_SEPARATORS: list[str] = LEXICON["title_separators"]
+URL_SCHEMES: tuple[str, ...] = tuple(LEXICON["url_schemes"])
+
+# One pass over the document finds every element metadata can come from.
+METADATA_SELECTOR = (
+    'script[type="application/ld+json"], meta, link[rel], time[datetime], [itemprop], '
+    "title, h1, [rel~=author]"
+)
+# The microdata properties read (lower case); others are never evaluated.
+MICRODATA_PROPERTIES = frozenset(
+    {"headline", "author", "datepublished", "datemodified", "keywords"}
+)
+# Deepest JSON-LD nesting followed; real pages stay far below it.
+MAX_JSON_DEPTH = 12
+# A JSON-LD block larger than this is not metadata (embedded data dumps).
+MAX_JSON_CHARS = 2_000_000
+
+# JSON-LD repairs, tried in turn when a block does not decode.
+HTML_COMMENT = re.compile(r"<!--|-->")
+CDATA_MARK = re.compile(r"(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>")
+TRAILING_COMMA = re.compile(r",\s*([}\]])")
+# JS comments outside strings are rare; a whole line starting with // is one.
+LINE_COMMENT = re.compile(r"^\s*//[^\n]*$", re.MULTILINE)
+# Leading "var x = " or a trailing ";" around an object.
+JS_WRAPPER = re.compile(r"^\s*[^{\[]*?=\s*|;\s*$")
+# Invalid escapes such as \' or \/ in odd forms: drop the backslash.
+BAD_ESCAPE = re.compile(r"\\([^\"\\/bfnrtu])")
+
+# Authors in one metadata string are separated as in a printed byline ("A und B, dpa").
+AUTHOR_SEPARATOR = bylines.AUTHOR_SEPARATOR
+AUTHOR_PREFIX = bylines.PREFIX
+AUTHOR_ROLE_TAIL = bylines.ROLE_TAIL
+# A bracketed tail of initials, a handle or a web address: "Ana Gil (agi)", "(www.x.com)".
+AUTHOR_HANDLE_TAIL = r"\s*[(\[][\p{Ll}\d.\s/_-]*[)\]]\s*$|\s*[(\[][^()\[\]]*\.[^()\[\]]*[)\]]\s*$"
+# Not a name: a URL, an e-mail address, a bare number, a slug ("chuck-ross"), a label.
+NOT_A_NAME = r"(?i)^(?:https?:|//|www\.)|@|^[^\p{L}]*$|^[\p{Ll}\d]+(?:[-_][\p{Ll}\d]+)+$|^\(|:"
+EDGE_JUNK = r"^[\s\p{P}\p{S}--[(\[]]+|[\s\p{P}\p{S}--[.)\]]]+$"
+
+# Tags in one string: commas, semicolons, CJK commas.
+TAG_SEPARATOR = r"\s*[,;，、；]\s*"
+# A lower-case path before a tag ("sections/sverige", "deportes/formula-1").
+TAG_PATH_PREFIX = r"^(?:[\p{Ll}\d_\-]+/)+"
+# No topic: a number (an id), a UUID, a labelled facet ("Category: News", "Day: Friday").
+NOT_A_TAG = r"^[\d\s]*$|^[0-9a-f]{8}-[0-9a-f]{4}-|^[\p{L}][\p{L}\s]{0,30}:\s"
+# An upper-case code ("INDG08", "PACKAGE:US-TOP-NEWS"); a source made mostly of them is a
+# classification scheme, not topics.
+CODE_TAG = r"^[\p{Lu}\d:_\-]+$"
+MIN_CODE_SOURCE_TAGS = 5
+MAX_CODE_SHARE = 0.5
+# A single keyword string of many words with no separator is a bag of words.
+MIN_WORDS_OF_BAG = 4
+
+# Between a headline and a site name in <title> and og:title; a match of the group is kept.
+TITLE_SEPARATOR = r"\s+[|\-–—·•»«/:]+\s+|\s*[|｜：ㅣ]\s*|\s+[–—-]\s*|\s*[–—]\s+"
+SEGMENT_MARK = "\x1f"
+# A title segment that is a date ("28.04.2023"), which may trail the site name.
+DATE_SEGMENT = r"^[\d\s./\-:]+$"
+# Site-name segments are short; a long one is part of the headline.
+MAX_SITE_SEGMENT_WORDS = 6
+# A segment may be the start of a site name ("DW" of "DW.com") only when this short.
+MAX_REVERSE_PREFIX_WORDS = 2
+# Site keys shorter than this match a segment only when equal, never as a prefix.
+MIN_PREFIX_KEY_CHARS = 4
+NON_ALPHANUMERIC_RUN = r"[^\p{L}\p{N}]+"
+LEADING_ARTICLE = r"^(?:the|die|der|das|le|la|les|el|il)"
+URL_HOST = r"^(?:[a-z][a-z0-9+.\-]*:)?//(?:www\.)?([^/:?#]+)"
+# The label of a host before its public suffix: "taipeitimes" of www.taipeitimes.com.
+HOST_LABEL = r"([^.]+)\.[^.]+(?:\.[a-z]{2})?$"
+URL_ORIGIN = r"^(?:[a-z][a-z0-9+.\-]*:)?//[^/?#]*/?"
+# The last part of a URL path (the story's slug, often its headline), with query and anchor.
+URL_LAST_PART = r"/?[^/]*$"
+# A folder naming a section has one to three words ("sport", "ratgeber-wissen"); a longer
+# one is a story slug.
+SECTION_FOLDER = r"^[^\-_./]+(?:[\-_][^\-_./]+){0,2}$"
+# The first folders of a URL path name the section ("/sport/fussball/...").
+MAX_URL_FOLDERS = 2
+# How host names spell letters that ASCII lacks (before accents are dropped).
+HOST_SPELLINGS: dict[str, str] = LEXICON["host_spellings"]
+LANGUAGE_CODE = r"^([A-Za-z]{2})(?:[-_]|$)"
+WHITE_SPACE_RUN = r"\s+"
+SCHEME_RELATIVE = "//"
+EPOCH_MILLISECONDS = r"^\d{13}$"
+EPOCH_SECONDS = r"^\d{10}$"
+# A zoned candidate restates a naive one when the two differ by a whole UTC offset.
+MAX_OFFSET = 14 * 3600
+OFFSET_STEP_SECONDS = 15 * 60
+SAME_INSTANT_SECONDS = 60
+
+TEXT_FIELDS: tuple[str, ...] = (
+    "title_ld",
+    "title_microdata",
+    "title_meta",
+    "title_tag",
+    "title_h1",
+    "published_ld",
+    "published_microdata",
+    "published_meta",
+    "published_time",
+    "updated_ld",
+    "updated_microdata",
+    "updated_meta",
+    "section_ld",
+    "section_meta",
+    "url_canonical",
+    "url_meta",
+    "url_ld",
+    "outlet_ld",
+    "outlet_meta",
+    "description_ld",
+    "description_meta",
+    "language_html",
+    "language_meta",
+    "language_ld",
+)
+LIST_FIELDS: tuple[str, ...] = (
+    "site_names",
+    "authors_ld",
+    "author_kinds_ld",
+    "authors_microdata",
+    "authors_meta",
+    "authors_rel",
+    "tags_ld",
+    "tags_microdata",
+    "tags_meta",
+    "images_meta",
+)
+IMAGE_STRUCT = pl.Struct({"url": pl.String, "caption": pl.String, "credit": pl.String})
+RECORD_SCHEMA = pl.Schema(
+    {
+        **{name: pl.String for name in TEXT_FIELDS},
+        **{name: pl.List(pl.String) for name in LIST_FIELDS},
+        "images_ld": pl.List(IMAGE_STRUCT),
+    }
+)
+METADATA_SCHEMA = pl.Schema(
+    {
+        "doc_id": pl.Int64,
+        "meta_title": pl.String,
+        "meta_authors": pl.List(pl.String),
+        "meta_author_kinds": pl.List(pl.String),
+        "meta_published_at": UTC_TIMESTAMP,
+        "meta_published_date": pl.Date,
+        "meta_updated_at": UTC_TIMESTAMP,
+        "meta_tags": pl.List(pl.String),
+        "meta_section": pl.String,
+        "meta_url": pl.String,
+        "meta_outlet": pl.String,
+        "meta_description": pl.String,
+        "meta_language": pl.String,
+        "meta_images": pl.List(IMAGE_STRUCT),
+    }
+)
+
+
+# ---------------------------------------------------------------- JSON-LD
+
+
+def _decode_all(text: str) -> list[Any]:
+    """Every JSON value in ``text`` (several may be concatenated); [] when none decodes."""
+    decoder = json.JSONDecoder(strict=False)
+    values: list[Any] = []
+    position, end = 0, len(text)
+    while position < end:
+        while position < end and text[position] in " \t\r\n;,":
+            position += 1
+        if position >= end:
+            break
+        try:
+            value, position = decoder.raw_decode(text, position)
+        except ValueError:
+            return values if values else []
+        values.append(value)
+    return values
+
+
+def parse_json_ld(text: str) -> list[Any]:
+    """The JSON values of one ld+json script, repaired when broken; [] when beyond repair."""
+    if not text or len(text) > MAX_JSON_CHARS:
+        return []
+    text = text.strip()
+    values = _decode_all(text)
+    if values:
+        return values
+    repaired = CDATA_MARK.sub("", HTML_COMMENT.sub("", text))
+    repaired = LINE_COMMENT.sub("", repaired)
+    for step in (
+        lambda t: t,
+        lambda t: TRAILING_COMMA.sub(r"\1", t),
+        lambda t: JS_WRAPPER.sub("", t),
+        lambda t: BAD_ESCAPE.sub(r"\1", t),
+    ):
+        repaired = step(repaired).strip()
+        values = _decode_all(repaired)
+        if values:
+            return values
+    return []
+
+
+def _walk(value: Any, depth: int = 0) -> Iterator[dict]:
+    """Every object in a JSON value, outer before inner, in document order."""
+    if depth > MAX_JSON_DEPTH:
+        return
+    if isinstance(value, dict):
+        yield value
+        for child in value.values():
+            if isinstance(child, dict | list):
+                yield from _walk(child, depth + 1)
+    elif isinstance(value, list):
+        for child in value:
+            if isinstance(child, dict | list):
+                yield from _walk(child, depth + 1)
+
+
+def _types(obj: dict) -> list[str]:
+    kind = obj.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return [k.rsplit("/", 1)[-1].lower() for k in kinds if isinstance(k, str)]
+
+
+def _text(value: Any) -> str | None:
+    """A JSON scalar (or a list's first scalar, or an object's @value) as stripped text."""
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, str | int | float | dict)), None)
+    if isinstance(value, dict):
+        value = value.get("@value")
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, str):
+        # JSON-LD strings are often HTML-escaped a second time (&quot;, &ouml;).
+        text = " ".join((html.unescape(value) if "&" in value else value).split())
+        return text or None
+    return None
+
+
+def _resolve(value: Any, index: dict[str, dict]) -> Any:
+    """An ``{"@id": ...}`` reference replaced by the object it names, when known."""
+    if isinstance(value, dict) and set(value) <= {"@id", "@type"}:
+        ref = value.get("@id")
+        if isinstance(ref, str) and ref in index:
+            return index[ref]
+    return value
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _ld_url(value: Any, index: dict[str, dict]) -> str | None:
+    value = _resolve(value, index)
+    if isinstance(value, dict):
+        return _text(value.get("url")) or _text(value.get("@id"))
+    return _text(value)
+
+
+def _ld_authors(value: Any, index: dict[str, dict]) -> tuple[list[str], list[str | None]]:
+    """Names and kinds of a JSON-LD author value (string, object, list, nested name lists)."""
+    names: list[str] = []
+    kinds: list[str | None] = []
+    for item in _as_list(value):
+        item = _resolve(item, index)
+        kind = None
+        if isinstance(item, dict):
+            types = set(_types(item))
+            kind = (
+                "person"
+                if types & PERSON_TYPES
+                else "organization"
+                if types & ORGANIZATION_TYPES
+                else None
+            )
+            item = item.get("name") if "name" in item else item.get("@value")
+        for name in _as_list(item):
+            if isinstance(name, dict):
+                name = name.get("name") or name.get("@value")
+            text = _text(name)
+            if text:
+                names.append(text)
+                kinds.append(kind)
+    return names, kinds
+
+
+def _ld_images(value: Any, index: dict[str, dict]) -> list[dict[str, str | None]]:
+    """URL, caption and credit of each JSON-LD image (URL string, ImageObject or list)."""
+    images = []
+    for item in _as_list(value):
+        item = _resolve(item, index)
+        if isinstance(item, dict):
+            url = _text(item.get("url")) or _text(item.get("contentUrl"))
+            credit_value = next(
+                (
+                    item[key]
+                    for key in ("creditText", "copyrightHolder", "author", "creator")
+                    if item.get(key)
+                ),
+                None,
+            )
+            credit_names, _ = _ld_authors(credit_value, index)
+            credit = ", ".join(credit_names) if credit_names else None
+            caption = _text(item.get("caption")) or _text(item.get("description"))
+            if url:
+                images.append({"url": url, "caption": caption, "credit": credit})
+        else:
+            url = _text(item)
+            if url:
+                images.append({"url": url, "caption": None, "credit": None})
+    return images
+
+
+def _keywords(value: Any) -> list[str]:
+    """Keywords as given: a list's strings, or one string (split later)."""
+    return [t for t in (_text(v) for v in _as_list(value)) if t]
+
+
+def _article_rank(obj: dict, canonical: str | None, index: dict[str, dict]) -> tuple | None:
+    """Sort key of a candidate article object (smaller is better); None if no article."""
+    kind = obj.get("@type")
+    if kind is None:
+        return None
+    # Most objects (images, breadcrumbs, people) have one type that ranks nowhere.
+    if isinstance(kind, str) and kind.rsplit("/", 1)[-1].lower() not in TYPE_RANK:
+        return None
+    ranks = [TYPE_RANK[t] for t in _types(obj) if t in TYPE_RANK]
+    if not ranks:
+        return None
+    type_rank = min(ranks)
+    is_fallback = type_rank >= len(ARTICLE_TYPE_RANK)
+    urls = {_ld_url(obj.get("url"), index), _ld_url(obj.get("mainEntityOfPage"), index)}
+    matches = bool(canonical) and _same_url(canonical, urls)
+    complete = bool(obj.get("headline")) and bool(obj.get("datePublished"))
+    return (is_fallback, not matches, not complete, not obj.get("author"), type_rank)
+
+
+def _url_key(url: str | None) -> str | None:
+    if not url:
+        return None
+    key = url.split("#", 1)[0].split("?", 1)[0].rstrip("/").lower()
+    for scheme in ("https://", "http://", SCHEME_RELATIVE):
+        key = key.removeprefix(scheme)
+    return key.removeprefix("www.")
+
+
+def _same_url(canonical: str, urls: set[str | None]) -> bool:
+    key = _url_key(canonical)
+    return any(_url_key(u) == key for u in urls if u)
+
+
+def _json_ld_fields(values: list[Any], canonical: str | None) -> dict[str, Any]:
+    """The article object's fields, from every JSON-LD value of a page."""
+    objects = [obj for value in values for obj in _walk(value)]
+    index = {obj["@id"]: obj for obj in objects if isinstance(obj.get("@id"), str) and len(obj) > 2}
+    ranked = [
+        (rank, position, obj)
+        for position, obj in enumerate(objects)
+        if (rank := _article_rank(obj, canonical, index)) is not None
+    ]
+    fields: dict[str, Any] = {}
+    if not ranked:
+        publisher = next((o for o in objects if set(_types(o)) & ORGANIZATION_TYPES), None)
+        if publisher:
+            fields["outlet_ld"] = _text(publisher.get("name"))
+        return fields
+    ranked.sort(key=lambda r: r[:2])
+    best_rank = ranked[0][0]
+    # Other article objects about the same page (same URL match, not a fallback type) fill
+    # the fields the best one lacks: sites often emit two descriptions of one story.
+    same_story = [
+        obj for rank, _, obj in ranked if rank[:2] == best_rank[:2] and not best_rank[0]
+    ] or [ranked[0][2]]
+    for article in same_story:
+        for name, value in _article_fields(article, index).items():
+            if value and not fields.get(name):
+                fields[name] = value
+    return fields
+
+
+def _article_fields(article: dict, index: dict[str, dict]) -> dict[str, Any]:
+    """The fields of one JSON-LD article object."""
+    authors, kinds = _ld_authors(article.get("author") or article.get("creator"), index)
+    publisher = _resolve(article.get("publisher"), index)
+    if isinstance(publisher, list):
+        publisher = _resolve(publisher[0], index) if publisher else None
+    return {
+        "title_ld": _text(article.get("headline")) or _text(article.get("name")),
+        "authors_ld": authors,
+        "author_kinds_ld": kinds,
+        "published_ld": _text(article.get("datePublished")) or _text(article.get("dateCreated")),
+        "updated_ld": _text(article.get("dateModified")),
+        "tags_ld": _keywords(article.get("keywords")),
+        "section_ld": _text(article.get("articleSection")),
+        "url_ld": _ld_url(article.get("mainEntityOfPage"), index)
+        or _ld_url(article.get("url"), index),
+        "outlet_ld": (
+            _text(publisher.get("name")) if isinstance(publisher, dict) else _text(publisher)
+        ),
+        "description_ld": _text(article.get("description")),
+        "language_ld": _text(article.get("inLanguage")),
+        "images_ld": _ld_images(article.get("image"), index),
+    }
+
+
+# ---------------------------------------------------------------- the page
+
+
+def _itemprop_value(node: Any) -> str | None:
+    """The value of a microdata property: content/datetime attribute, else its text."""
+    attrs = node.attributes
+    for attribute in ("content", "datetime"):
+        value = attrs.get(attribute)
+        if value:
+            return " ".join(value.split()) or None
+    if "itemscope" in attrs:
+        name = node.css_first("[itemprop=name]")
+        return _itemprop_value(name) if name is not None else None
+    text = " ".join(node.text(deep=True).split())
+    return text or None
+
+
+def _is_url(text: str) -> bool:
+    return text.lower().startswith(URL_SCHEMES)
+
+
+def extract_metadata(tree: LexborHTMLParser) -> dict:
+    """One parsed page in; one dict of raw metadata candidates out (Python, once per page).
+
+    Keys are ``<field>_<source>`` (see ``RECORD_SCHEMA``): strings, lists of
+    strings, and ``images_ld`` as a list of ``{url, caption, credit}``. Absent
+    candidates are missing or None. Never raises on odd markup.
+    """
+    record: dict[str, Any] = {}
+    meta: dict[str, list[str]] = {}
+    microdata: dict[str, list[str]] = {}
+    json_ld: list[Any] = []
+    rel_authors: list[str] = []
+    try:
+        nodes = tree.css(METADATA_SELECTOR)
+    except Exception:  # a parser without a document (empty input) has nothing to select
+        nodes = []
+    root = tree.root
+    if root is not None and root.tag == "html":
+        record["language_html"] = (root.attributes.get("lang") or "").strip() or None
+    for node in nodes:
+        tag = node.tag
+        attrs = node.attributes
+        itemprop = attrs.get("itemprop")
+        if itemprop:
+            props = [p for p in itemprop.lower().split() if p in MICRODATA_PROPERTIES]
+            value = _itemprop_value(node) if props else None
+            if value:
+                for prop in props:
+                    microdata.setdefault(prop, []).append(value)
+        if tag == "meta":
+            key = attrs.get("property") or attrs.get("name") or attrs.get("http-equiv")
+            content = attrs.get("content")
+            if key and content and content.strip():
+                meta.setdefault(key.strip().lower(), []).append(" ".join(content.split()))
+        elif tag == "script":
+            json_ld.extend(parse_json_ld(node.text(deep=True)))
+        elif tag == "link":
+            rel = (attrs.get("rel") or "").lower().split()
+            if "canonical" in rel and "url_canonical" not in record:
+                record["url_canonical"] = (attrs.get("href") or "").strip() or None
+            if "author" in rel and "href" in attrs and node.text(deep=True).strip():
+                rel_authors.append(" ".join(node.text(deep=True).split()))
+        elif tag == "a":
+            if "author" in (attrs.get("rel") or "").lower().split():
+                text = " ".join(node.text(deep=True).split())
+                if text:
+                    rel_authors.append(text)
+        elif tag == "time":
+            if "published_time" not in record:
+                record["published_time"] = (attrs.get("datetime") or "").strip() or None
+        elif tag == "title":
+            parent = node.parent
+            if "title_tag" not in record and parent is not None and parent.tag == "head":
+                record["title_tag"] = " ".join(node.text(deep=True).split()) or None
+        elif tag == "h1" and "title_h1" not in record:
+            record["title_h1"] = " ".join(node.text(deep=True).split()) or None
+
+    record.update(_json_ld_fields(json_ld, record.get("url_canonical")))
+    _meta_fields(record, meta)
+    _microdata_fields(record, microdata)
+    record["authors_rel"] = rel_authors
+    record["site_names"] = [
+        name
+        for name in [record.get("outlet_ld"), *(meta.get("og:site_name") or [])]
+        + (meta.get("application-name") or [])
+        if name
+    ]
+    return record
+
+
+def _first_meta(meta: dict[str, list[str]], field: str) -> str | None:
+    for key in META_KEYS[field]:
+        for value in meta.get(key) or []:
+            if value:
+                return value
+    return None
+
+
+def _meta_fields(record: dict[str, Any], meta: dict[str, list[str]]) -> None:
+    """Meta candidates, one per field, in the lexicon's key order."""
+    for field in ("title", "published", "updated", "section", "outlet", "description", "language"):
+        record[f"{field}_meta"] = _first_meta(meta, field)
+    record["url_meta"] = next(
+        (v for k in META_KEYS["url"] for v in meta.get(k) or [] if _is_url(v)), None
+    )
+    record["authors_meta"] = next(
+        (
+            values
+            for key in META_KEYS["authors"]
+            if (values := [v for v in meta.get(key) or [] if not _is_url(v)])
+        ),
+        [],
+    )
+    # All tags of the first meta key that has any (repeated article:tag counts as one key).
+    record["tags_meta"] = next(
+        (meta[key] for key in META_KEYS["tags"] if meta.get(key)),
+        [],
+    )
+    record["images_meta"] = [v for k in META_KEYS["image"] for v in meta.get(k) or []]
+
+
+def _microdata_fields(record: dict[str, Any], microdata: dict[str, list[str]]) -> None:
+    def first(prop: str) -> str | None:
+        return (microdata.get(prop) or [None])[0]
+
+    record["title_microdata"] = first("headline")
+    record["published_microdata"] = first("datepublished")
+    record["updated_microdata"] = first("datemodified")
+    record["authors_microdata"] = [v for v in microdata.get("author") or [] if not _is_url(v)]
+    record["tags_microdata"] = microdata.get("keywords") or []
+
+
+# ---------------------------------------------------------------- the frame
+
+# Candidate columns per field, in precedence order.
+TITLE_SOURCES = ("title_ld", "title_microdata", "title_meta", "title_tag", "title_h1")
+AUTHOR_SOURCES = ("authors_ld", "authors_meta", "authors_microdata", "authors_rel")
+PUBLISHED_SOURCES = ("published_ld", "published_microdata", "published_meta", "published_time")
+UPDATED_SOURCES = ("updated_ld", "updated_microdata", "updated_meta")
+TAG_SOURCES = ("tags_ld", "tags_meta", "tags_microdata")
+URL_SOURCES = ("url_canonical", "url_meta", "url_ld")
+
+
+def _records_frame(records: list[dict], doc_ids: list[int]) -> pl.DataFrame:
+    """Raw candidates as a frame (one row per page), every RECORD_SCHEMA column present."""
+    columns = {
+        name: pl.Series(name, [record.get(name) for record in records], dtype=dtype)
+        for name, dtype in RECORD_SCHEMA.items()
+    }
+    return pl.DataFrame({"doc_id": pl.Series("doc_id", doc_ids, dtype=pl.Int64), **columns})
+
+
+def _long(frame: pl.DataFrame, sources: tuple[str, ...], value: str) -> pl.DataFrame:
+    """Candidates of several source columns stacked: one row per page and source.
+
+    Columns ``doc_id``, ``rank`` (index of the source in ``sources``) and ``value``.
+    """
+    return pl.concat(
+        [
+            frame.select("doc_id", pl.lit(rank, pl.Int32).alias("rank"), pl.col(name).alias(value))
+            for rank, name in enumerate(sources)
+        ]
+    )
+
+
+def _first_by_rank(candidates: pl.DataFrame, keep: pl.Expr) -> pl.DataFrame:
+    """The rows of the best-ranked source with any row passing ``keep``, per page."""
+    kept = candidates.filter(keep)
+    return kept.filter(pl.col("rank") == pl.col("rank").min().over("doc_id"))
+
+
+def _compact_key(text: pl.Expr) -> pl.Expr:
+    """Lower case letters and digits only: "Golem.de" -> "golemde"."""
+    return text.str.to_lowercase().str.replace_all(NON_ALPHANUMERIC_RUN, "")
+
+
+def _transliterated_key(text: pl.Expr) -> pl.Expr:
+    """The compact key as a host name spells it: "Börsen-Zeitung" -> "boersenzeitung"."""
+    lowered = text.str.to_lowercase()
+    for letter, spelling in HOST_SPELLINGS.items():
+        lowered = lowered.str.replace_all(letter, spelling, literal=True)
+    return _compact_key(lowered.str.normalize("NFKD").str.replace_all(r"\p{M}", ""))
+
+
+def _site_keys(frame: pl.DataFrame) -> pl.DataFrame:
+    """Keys naming the site of each page (publisher, site names, host): one row per key."""
+    host = pl.coalesce(
+        *(pl.col(c).str.to_lowercase().str.extract(URL_HOST, 1) for c in URL_SOURCES)
+    )
+    names = frame.select(
+        "doc_id",
+        pl.concat_list(
+            pl.col("site_names").fill_null([]),
+            pl.concat_list(host, host.str.extract(HOST_LABEL, 1)).list.drop_nulls(),
+        ).alias("name"),
+    ).explode("name")
+    # A "site name" as long as a headline is a misfilled field, not a name.
+    names = names.filter(pl.col("name").str.count_matches(r"\S+") <= MAX_SITE_SEGMENT_WORDS)
+    lowered = pl.col("name").str.to_lowercase()
+    keys = names.select(
+        "doc_id",
+        pl.concat_list(
+            _compact_key(lowered),
+            _compact_key(lowered.str.replace(LEADING_ARTICLE + r"\s+", "")),
+        ).alias("site_key"),
+    ).explode("site_key")
+    return keys.filter(pl.col("site_key").str.len_chars() > 0).unique(maintain_order=True)
+
+
+def _label_keys(frame: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFrame:
+    """Site keys plus section names and URL folders: what may trail a headline in a title."""
+    url = pl.coalesce(*(pl.col(c) for c in URL_SOURCES))
+    sections = frame.select(
+        "doc_id",
+        pl.concat_list(
+            pl.coalesce("section_ld", "section_meta"),
+            url.str.replace(URL_ORIGIN, "")
+            .str.replace(URL_LAST_PART, "")
+            .str.split("/")
+            .list.slice(0, MAX_URL_FOLDERS),
+        ).alias("site_key"),
+    ).explode("site_key")
+    sections = sections.filter(pl.col("site_key").str.contains(SECTION_FOLDER)).with_columns(
+        site_key=_compact_key(pl.col("site_key"))
+    )
+    return pl.concat([site_keys, sections]).unique(maintain_order=True)
+
+
+def _strip_site_names(titles: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFrame:
+    """Titles without a leading or trailing site name ("Headline | Site | 28.04.2023").
+
+    One row per page and source in (``doc_id``, ``rank``, ``title``), the same rows
+    out with ``title`` cleaned. A trailing block is cut when it holds a site name
+    and otherwise only dates and one-word labels ("National", a section).
+    """
+    parts = (
+        titles.with_columns(
+            part=pl.col("title")
+            .str.replace_all(TITLE_SEPARATOR, SEGMENT_MARK + "${0}" + SEGMENT_MARK)
+            .str.split(SEGMENT_MARK)
+        )
+        .explode("part")
+        .with_columns(part_index=pl.int_range(pl.len()).over("doc_id", "rank"))
+        .with_columns(
+            segment=pl.col("part_index") // 2,
+            is_separator=pl.col("part_index") % 2 == 1,
+            key=_compact_key(pl.col("part")),
+        )
+    )
+    site = pl.col("site_key")
+    short_segment = pl.col("part").str.count_matches(r"\S+") <= MAX_REVERSE_PREFIX_WORDS
+
+    def matches(key: pl.Expr) -> pl.Expr:
+        return (
+            (key == site)
+            | (site.str.len_chars() >= MIN_PREFIX_KEY_CHARS) & key.str.starts_with(site)
+            | short_segment
+            & (key.str.len_chars() >= MIN_PREFIX_KEY_CHARS)
+            & site.str.starts_with(key)
+        )
+
+    matched = (
+        parts.filter(~pl.col("is_separator") & (pl.col("key").str.len_chars() > 0))
+        .select(
+            "doc_id",
+            "rank",
+            "part_index",
+            "part",
+            "key",
+            spelled_key=_transliterated_key(pl.col("part")),
+        )
+        .join(site_keys, on="doc_id")
+        .filter(matches(pl.col("key")) | matches(pl.col("spelled_key")))
+        .select("doc_id", "rank", "part_index", is_site=pl.lit(True))
+        .unique()
+    )
+    group = ["doc_id", "rank"]
+    segments = (
+        parts.join(matched, on=["doc_id", "rank", "part_index"], how="left")
+        .with_columns(
+            is_site=pl.col("is_site").fill_null(False)
+            & (pl.col("part").str.count_matches(r"\S+") <= MAX_SITE_SEGMENT_WORDS)
+        )
+        .with_columns(
+            droppable=pl.col("is_separator")
+            | pl.col("is_site")
+            | pl.col("part").str.contains(DATE_SEGMENT)
+            | (pl.col("part").str.count_matches(r"\S+") <= 1),
+            n_segments=pl.col("segment").max().over(group) + 1,
+        )
+        .sort([*group, "part_index"], descending=[False, False, True])
+        # From each part to the end: are all parts droppable, and is a site name among them?
+        .with_columns(
+            tail_droppable=pl.col("droppable").cum_min().over(group),
+            tail_has_site=pl.col("is_site").cum_max().over(group),
+        )
+        .sort([*group, "part_index"])
+    )
+    is_cut = (
+        ~pl.col("is_separator")
+        & (pl.col("segment") >= 1)
+        & pl.col("tail_droppable")
+        & pl.col("tail_has_site")
+    )
+    first_is_site = pl.col("is_site").filter(pl.col("part_index") == 0).first().over(
+        group
+    ).fill_null(False) & (pl.col("n_segments") >= 2)
+    cut = pl.col("part_index").filter(is_cut).min().over(group)
+    kept = segments.filter(
+        (pl.col("part_index") < cut - 1).fill_null(True)
+        & ~(first_is_site & (pl.col("part_index") <= 1))
+    )
+    cleaned = kept.group_by(group, maintain_order=True).agg(
+        pl.col("part").str.join("").str.strip_chars().alias("clean")
+    )
+    return (
+        titles.join(cleaned, on=group, how="left")
+        .with_columns(
+            title=pl.when(pl.col("clean").str.len_chars() > 0)
+            .then(pl.col("clean"))
+            .otherwise(pl.col("title"))
+        )
+        .drop("clean")
+    )
+
+
+def _titles(frame: pl.DataFrame, label_keys: pl.DataFrame) -> pl.DataFrame:
+    """The headline of each page: one row per page with a title (``doc_id``, ``meta_title``)."""
+    candidates = _long(frame, TITLE_SOURCES, "title").filter(
+        pl.col("title").str.contains(r"\p{L}|\p{N}").fill_null(False)
+    )
+    # Stripping never empties a title, so only the best-ranked candidate is stripped.
+    best = _first_by_rank(candidates, pl.lit(True))
+    return _strip_site_names(best, label_keys).select("doc_id", meta_title="title")
+
+
+def _authors(frame: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFrame:
+    """Authors of each page: one row per page with authors (``meta_authors``, ``meta_author_kinds``).
+
+    Each candidate string is split like a byline; URLs, e-mail addresses, slugs
+    and handles are dropped, and so is the site's own name beside other names; the
+    best source wins, where a source that names only the site itself ("Salzburger
+    Nachrichten") counts only when no other source has names.
+    """
+    names = pl.concat(
+        [
+            frame.select(
+                "doc_id",
+                pl.lit(rank, pl.Int32).alias("rank"),
+                pl.col(source).alias("name"),
+                (
+                    pl.col("author_kinds_ld")
+                    if source == "authors_ld"
+                    else pl.col(source).list.eval(pl.lit(None, pl.String))
+                ).alias("kind"),
+            )
+            for rank, source in enumerate(AUTHOR_SOURCES)
+        ]
+    )
+    pieces = (
+        names.explode("name", "kind")
+        .filter(pl.col("name").is_not_null())
+        .with_columns(order=pl.int_range(pl.len()).over("doc_id", "rank"))
+        .filter(~pl.col("name").str.contains(NOT_A_NAME))
+        .with_columns(
+            name=bylines.clean_byline(pl.col("name"))
+            .str.replace(AUTHOR_HANDLE_TAIL, "")
+            .str.replace_all(AUTHOR_SEPARATOR, SEGMENT_MARK)
+            .str.split(SEGMENT_MARK)
+        )
+        .explode("name")
+        .with_columns(
+            name=pl.col("name")
+            .str.replace(AUTHOR_PREFIX, "${1}")
+            .str.replace(AUTHOR_HANDLE_TAIL, "")
+            .str.strip_chars()
+        )
+        .with_columns(
+            name=pl.when(pl.col("name").str.replace(AUTHOR_ROLE_TAIL, "").str.contains(r"\p{L}"))
+            .then(pl.col("name").str.replace(AUTHOR_ROLE_TAIL, ""))
+            .otherwise(pl.col("name"))
+            .str.replace_all(EDGE_JUNK, "")
+        )
+        .filter(pl.col("name").str.contains(r"\p{L}") & ~pl.col("name").str.contains(NOT_A_NAME))
+        .with_columns(key=_compact_key(pl.col("name")))
+    )
+    own_site = (
+        pieces.join(site_keys.rename({"site_key": "key"}), on=["doc_id", "key"], how="semi")
+        .select("doc_id", "rank", "order", "name", is_site=pl.lit(True))
+        .unique()
+    )
+    flagged = pieces.join(own_site, on=["doc_id", "rank", "order", "name"], how="left")
+    only_site = pl.col("is_site").fill_null(False).all().over("doc_id", "rank")
+    # The site's name beside people is a label; a source naming only the site ranks last.
+    ranked = flagged.filter(only_site | pl.col("is_site").is_null()).with_columns(
+        rank=pl.col("rank") + only_site * len(AUTHOR_SOURCES)
+    )
+    best = _first_by_rank(ranked, pl.lit(True)).unique(
+        ["doc_id", "key"], keep="first", maintain_order=True
+    )
+    return best.group_by("doc_id", maintain_order=True).agg(
+        meta_authors=pl.col("name"), meta_author_kinds=pl.col("kind")
+    )
+
+
+def _parsed_dates(frame: pl.DataFrame, sources: tuple[str, ...]) -> pl.DataFrame:
+    """Every date candidate parsed: one row per page and source with a date."""
+    candidates = _long(frame, sources, "text").filter(pl.col("text").is_not_null())
+    text = pl.col("text").str.strip_chars()
+    # Epoch numbers become ISO text so that one parser reads every candidate.
+    epoch = (
+        pl.when(text.str.contains(EPOCH_MILLISECONDS))
+        .then(pl.from_epoch(text.cast(pl.Int64, strict=False), time_unit="ms"))
+        .when(text.str.contains(EPOCH_SECONDS))
+        .then(pl.from_epoch(text.cast(pl.Int64, strict=False), time_unit="s"))
+    )
+    candidates = candidates.with_columns(
+        text=pl.coalesce(epoch.dt.strftime("%Y-%m-%dT%H:%M:%SZ"), text)
+    )
+    return parse_dates(candidates, text="text").filter(pl.col("date_value").is_not_null())
+
+
+def _dates(frame: pl.DataFrame, sources: tuple[str, ...], name: str) -> pl.DataFrame:
+    """The best date of each page: ``<name>_at`` (UTC, with a time) and ``<name>_date``.
+
+    The best-ranked candidate decides; when it has a time but no zone, a later
+    candidate stating the same wall-clock time with an offset lends its instant.
+    """
+    parsed = _parsed_dates(frame, sources)
+    best = parsed.filter(pl.col("rank") == pl.col("rank").min().over("doc_id"))
+    best = best.unique("doc_id", keep="first", maintain_order=True)
+    zoned = parsed.filter(pl.col("date_zone_assumed").not_()).select(
+        "doc_id", "rank", zoned_instant="date_instant"
+    )
+    gap = (pl.col("date_instant") - pl.col("zoned_instant")).dt.total_seconds()
+    step_error = (gap + SAME_INSTANT_SECONDS) % OFFSET_STEP_SECONDS
+    restated = (
+        best.filter(pl.col("date_zone_assumed"))
+        .select("doc_id", "date_instant")
+        .join(zoned, on="doc_id")
+        .filter((gap.abs() <= MAX_OFFSET) & (step_error <= 2 * SAME_INSTANT_SECONDS))
+        .sort("doc_id", "rank")
+        .unique("doc_id", keep="first")
+        .select("doc_id", "zoned_instant")
+    )
+    return best.join(restated, on="doc_id", how="left").select(
+        "doc_id",
+        pl.coalesce("zoned_instant", "date_instant").alias(f"{name}_at"),
+        pl.col("date_value").alias(f"{name}_date"),
+    )
+
+
+def _tags(frame: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFrame:
+    """Tags of each page from the best source: one row per page with tags (``meta_tags``).
+
+    Strings are split on commas and semicolons. A source that gives one keyword
+    string of many words without separators (a bag of words, split on white
+    space) counts only when no other source has tags; a source made mostly of
+    upper-case codes is dropped, and so are ids, labelled facets and the site's name.
+    """
+    entries = (
+        _long(frame, TAG_SOURCES, "tag")
+        .with_columns(n_entries=pl.col("tag").list.len())
+        .explode("tag")
+        .filter(pl.col("tag").is_not_null())
+        .with_columns(
+            is_bag=(pl.col("n_entries") == 1)
+            & ~pl.col("tag").str.contains(TAG_SEPARATOR)
+            & (pl.col("tag").str.count_matches(r"\S+") >= MIN_WORDS_OF_BAG)
+        )
+        .with_columns(
+            tag=pl.when(pl.col("is_bag"))
+            .then(pl.col("tag").str.replace_all(WHITE_SPACE_RUN, SEGMENT_MARK))
+            .otherwise(pl.col("tag").str.replace_all(TAG_SEPARATOR, SEGMENT_MARK))
+            .str.split(SEGMENT_MARK)
+        )
+        .explode("tag")
+        .with_columns(
+            tag=pl.col("tag")
+            .str.replace(TAG_PATH_PREFIX, "")
+            .str.replace_all(WHITE_SPACE_RUN, " ")
+            .str.strip_chars()
+        )
+        .filter(~pl.col("tag").str.contains(NOT_A_TAG))
+        .with_columns(key=pl.col("tag").str.to_lowercase(), site_key=_compact_key(pl.col("tag")))
+        .join(site_keys, on=["doc_id", "site_key"], how="anti")
+        .filter(pl.col("key").str.len_chars() > 0)
+    )
+    source = ["doc_id", "rank"]
+    is_code = pl.col("tag").str.contains(CODE_TAG)
+    ranked = entries.filter(
+        (pl.len().over(source) < MIN_CODE_SOURCE_TAGS)
+        | (is_code.mean().over(source) < MAX_CODE_SHARE)
+    ).with_columns(
+        # Bags of words rank after every structured source.
+        rank=pl.col("rank") + pl.col("is_bag").any().over(source) * len(TAG_SOURCES)
+    )
+    best = _first_by_rank(ranked, pl.lit(True)).unique(
+        ["doc_id", "key"], keep="first", maintain_order=True
+    )
+    return best.group_by("doc_id", maintain_order=True).agg(meta_tags=pl.col("tag"))
+
+
+def _absolute_url(frame: pl.DataFrame) -> pl.Expr:
+    """The canonical URL made absolute with the host of another candidate when relative."""
+    url = pl.coalesce(*(pl.col(c).str.strip_chars() for c in URL_SOURCES))
+    origin = pl.coalesce(*(pl.col(c).str.extract(r"^(https?://[^/?#]+)", 1) for c in URL_SOURCES))
+    return (
+        pl.when(url.str.starts_with("//"))
+        .then(pl.lit("https:") + url)
+        .when(url.str.starts_with("/"))
+        .then(origin + url)
+        .otherwise(url)
+    )
+
+
+def _images(frame: pl.DataFrame) -> pl.DataFrame:
+    """JSON-LD images then og:image, deduplicated by URL: one row per page with images."""
+    images = pl.concat(
+        [
+            frame.select("doc_id", pl.lit(0).alias("rank"), pl.col("images_ld").alias("image")),
+            frame.select(
+                "doc_id",
+                pl.lit(1).alias("rank"),
+                pl.col("images_meta")
+                .list.eval(pl.struct(url=pl.element(), caption=None, credit=None))
+                .cast(pl.List(IMAGE_STRUCT))
+                .alias("image"),
+            ),
+        ]
+    )
+    flat = (
+        images.explode("image")
+        .filter(pl.col("image").struct.field("url").is_not_null())
+        .with_columns(order=pl.int_range(pl.len()).over("doc_id", "rank"))
+        .sort("doc_id", "rank", "order")
+        .unique(
+            ["doc_id", pl.col("image").struct.field("url").alias("url")],
+            keep="first",
+            maintain_order=True,
+        )
+    )
+    return flat.group_by("doc_id", maintain_order=True).agg(meta_images=pl.col("image"))
+
+
+def _language(column: str) -> pl.Expr:
+    return pl.col(column).str.strip_chars().str.extract(LANGUAGE_CODE, 1).str.to_lowercase()
+
+
+def metadata_frame(records: list[dict], doc_ids: list[int]) -> pl.DataFrame:
+    """One dict per page in (from ``extract_metadata``); one row per page out.
+
+    Columns and dtypes as ``METADATA_SCHEMA``, null when unknown; the precedence
+    of sources per field is the module docstring's.
+    """
+    frame = _records_frame(records, doc_ids)
+    site_keys = _site_keys(frame)
+    scalars = frame.select(
+        "doc_id",
+        pl.coalesce("section_ld", "section_meta").alias("meta_section"),
+        _absolute_url(frame).alias("meta_url"),
+        pl.coalesce("outlet_ld", "outlet_meta").alias("meta_outlet"),
+        pl.coalesce("description_ld", "description_meta").alias("meta_description"),
+        pl.coalesce(
+            _language("language_html"), _language("language_meta"), _language("language_ld")
+        ).alias("meta_language"),
+    )
+    published = _dates(frame, PUBLISHED_SOURCES, "meta_published")
+    updated = _dates(frame, UPDATED_SOURCES, "meta_updated").select("doc_id", "meta_updated_at")
+    result = scalars
+    for part in (
+        _titles(frame, _label_keys(frame, site_keys)),
+        _authors(frame, site_keys),
+        published,
+        updated,
+        _tags(frame, site_keys),
+        _images(frame),
+    ):
+        result = result.join(part, on="doc_id", how="left", maintain_order="left")
+    return result.select([pl.col(name).cast(dtype) for name, dtype in METADATA_SCHEMA.items()])
