@@ -10,14 +10,23 @@ names cut off titles, precedence applied.
 Precedence per field (first non-null wins; measured on the dev corpus):
 
 * title: JSON-LD headline > microdata headline > og:title and other meta titles
-  > <title>, each with a site-name suffix or prefix removed; <h1> last.
-* authors: JSON-LD author > microdata author > meta author names > rel=author
-  link texts. URLs are dropped; "A and B" / "A, B" lists are split.
+  > <title> > <h1>; from the one chosen a site name (with a trailing section,
+  one-word label or date) is cut at its end, or a site name at its start.
+  The JSON-LD article object is the one whose url matches the canonical URL,
+  else the one with headline and datePublished; same-story objects fill gaps.
+* authors: JSON-LD author > meta author names > microdata author > rel=author
+  link texts. Lists in one string are split like bylines ("A und B, dpa");
+  URLs, e-mail addresses, slugs and bracketed initials go. The site's own name
+  is dropped beside other names, and a source naming only the site ranks last.
 * published: JSON-LD datePublished > microdata datePublished > meta published
   names > first <time datetime>; updated: JSON-LD dateModified > microdata >
-  meta modified names.
-* tags: JSON-LD keywords > meta keyword names (all keys of the first source that
-  has any) > microdata keywords.
+  meta modified names. The first parsable candidate decides; when it has a time
+  but no zone, a later one stating the same wall clock with an offset lends it,
+  else the wall clock is read as UTC. The date is the one written (local).
+* tags: JSON-LD keywords > the first meta keyword name that has any
+  (news_keywords, keywords, article:tag, ...) > microdata keywords. A single
+  keyword string without separators (a bag of words) ranks after them all;
+  sources of upper-case codes, ids, labelled facets and the site name go.
 * section: JSON-LD articleSection > meta section names.
 * url: <link rel=canonical> > og:url and other meta URLs > JSON-LD url /
   mainEntityOfPage.
@@ -59,7 +68,6 @@ FALLBACK_TYPE_RANK: dict[str, int] = {
 TYPE_RANK: dict[str, int] = {**FALLBACK_TYPE_RANK, **ARTICLE_TYPE_RANK}
 PERSON_TYPES: frozenset[str] = frozenset(t.lower() for t in LEXICON["person_types"])
 ORGANIZATION_TYPES: frozenset[str] = frozenset(t.lower() for t in LEXICON["organization_types"])
-TITLE_SEPARATORS: list[str] = LEXICON["title_separators"]
 URL_SCHEMES: tuple[str, ...] = tuple(LEXICON["url_schemes"])
 
 # One pass over the document finds every element metadata can come from.
@@ -228,7 +236,8 @@ def _decode_all(text: str) -> list[Any]:
             break
         try:
             value, position = decoder.raw_decode(text, position)
-        except ValueError:
+        # Nesting deeper than Python's recursion limit is as undecodable as bad syntax.
+        except (ValueError, RecursionError):
             return values if values else []
         values.append(value)
     return values

@@ -1,0 +1,429 @@
+"""Structured metadata of HTML pages: sources, repairs and precedence (transforms.html_meta)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import UTC, date, datetime
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
+
+from tests.conftest import corpus_or_skip
+from transforms.html_meta import (
+    METADATA_SCHEMA,
+    extract_metadata,
+    metadata_frame,
+    parse_json_ld,
+)
+
+
+def page(head: str = "", body: str = "", lang: str = "en") -> str:
+    return f'<html lang="{lang}"><head>{head}</head><body>{body}</body></html>'
+
+
+def ld(obj: object) -> str:
+    return f'<script type="application/ld+json">{json.dumps(obj)}</script>'
+
+
+def meta(key: str, content: str, attribute: str = "property") -> str:
+    return f'<meta {attribute}="{key}" content="{content}">'
+
+
+def row(html: str) -> dict:
+    """The metadata row of one page."""
+    frame = metadata_frame([extract_metadata(LexborHTMLParser(html))], [7])
+    assert frame.height == 1
+    return frame.row(0, named=True)
+
+
+ARTICLE = {
+    "@context": "https://schema.org",
+    "@type": "NewsArticle",
+    "headline": "Ld headline",
+    "datePublished": "2024-05-03T17:47:00+02:00",
+    "author": {"@type": "Person", "name": "Ana Gil"},
+}
+
+
+@pytest.mark.parametrize(
+    ("html", "field", "expected"),
+    [
+        # JSON-LD beats og:title, which beats <title>.
+        (
+            page(ld(ARTICLE) + meta("og:title", "Og title") + "<title>Tag title</title>"),
+            "meta_title",
+            "Ld headline",
+        ),
+        (page(meta("og:title", "Og title") + "<title>Tag title</title>"), "meta_title", "Og title"),
+        (page("<title>Tag title</title>", "<h1>Visible</h1>"), "meta_title", "Tag title"),
+        (page("", "<h1>Visible headline</h1>"), "meta_title", "Visible headline"),
+        # Site names are cut from titles, with trailing dates and one-word labels.
+        (
+            page(
+                meta("og:title", "Big news | Daily Planet") + meta("og:site_name", "Daily Planet")
+            ),
+            "meta_title",
+            "Big news",
+        ),
+        (
+            page(
+                meta("og:title", "Big news – DW – 28.04.2023")
+                + '<link rel="canonical" href="https://www.dw.com/de/x/a-1">'
+            ),
+            "meta_title",
+            "Big news",
+        ),
+        (
+            page(meta("og:title", "Brand in Lichterfelde – Starke Rauchentwicklung")),
+            "meta_title",
+            "Brand in Lichterfelde – Starke Rauchentwicklung",
+        ),
+        # HTML entities inside JSON-LD strings are decoded.
+        (page(ld({**ARTICLE, "headline": "Caf&eacute; &quot;X&quot;"})), "meta_title", 'Café "X"'),
+        # Microdata.
+        (
+            page("", '<div itemscope><h2 itemprop="headline">Micro headline</h2></div>'),
+            "meta_title",
+            "Micro headline",
+        ),
+        (page(meta("article:section", "Sport")), "meta_section", "Sport"),
+        (page(ld({**ARTICLE, "articleSection": "Politik"})), "meta_section", "Politik"),
+        (page(meta("og:site_name", "Daily Planet")), "meta_outlet", "Daily Planet"),
+        (
+            page(ld({**ARTICLE, "publisher": {"@type": "Organization", "name": "Planet"}})),
+            "meta_outlet",
+            "Planet",
+        ),
+        (page(meta("description", "Short", "name")), "meta_description", "Short"),
+        (page("", "", lang="de-AT"), "meta_language", "de"),
+        (page(meta("og:locale", "fr_FR"), "", lang=""), "meta_language", "fr"),
+        # The canonical link beats og:url; relative URLs become absolute.
+        (
+            page('<link rel="canonical" href="/a/b">' + meta("og:url", "https://x.org/a/b?utm=1")),
+            "meta_url",
+            "https://x.org/a/b",
+        ),
+        (page('<link rel="canonical" href="//x.org/c">'), "meta_url", "https://x.org/c"),
+    ],
+)
+def test_scalar_fields_and_precedence(html: str, field: str, expected: str) -> None:
+    assert row(html)[field] == expected
+
+
+@pytest.mark.parametrize(
+    ("html", "names", "kinds"),
+    [
+        (page(ld(ARTICLE)), ["Ana Gil"], ["person"]),
+        # A list of objects, a nested name list, a plain string.
+        (
+            page(
+                ld(
+                    {
+                        **ARTICLE,
+                        "author": [
+                            {"@type": "Person", "name": "Ana Gil"},
+                            {"@type": "Organization", "name": ["dpa"]},
+                        ],
+                    }
+                )
+            ),
+            ["Ana Gil", "dpa"],
+            ["person", "organization"],
+        ),
+        (page(ld({**ARTICLE, "author": "Luis Paz"})), ["Luis Paz"], [None]),
+        # Lists inside one string are split like a byline.
+        (
+            page(ld({**ARTICLE, "author": "Felix Schröder und Jörg Soldwisch, dpa"})),
+            ["Felix Schröder", "Jörg Soldwisch", "dpa"],
+            [None, None, None],
+        ),
+        # @id references into @graph are resolved.
+        (
+            page(
+                ld(
+                    {
+                        "@graph": [
+                            {**ARTICLE, "author": {"@id": "#p1"}},
+                            {"@id": "#p1", "@type": "Person", "name": "Eva Ruiz"},
+                        ]
+                    }
+                )
+            ),
+            ["Eva Ruiz"],
+            ["person"],
+        ),
+        # article:author URLs are skipped; name=author is read.
+        (
+            page(
+                meta("article:author", "https://x.org/ana") + meta("author", "By Jane Doe", "name")
+            ),
+            ["Jane Doe"],
+            [None],
+        ),
+        # Initials in brackets and e-mail addresses go.
+        (page(ld({**ARTICLE, "author": "Elena Ober (obe)"})), ["Elena Ober"], [None]),
+        (page(meta("author", "a.b@example.org", "name")), None, None),
+        # A slug in JSON-LD falls back to the meta name.
+        (
+            page(ld({**ARTICLE, "author": "chuck-ross"}) + meta("author", "Chuck Ross", "name")),
+            ["Chuck Ross"],
+            [None],
+        ),
+        # The site's own name counts only when no source names anyone else.
+        (
+            page(
+                ld({**ARTICLE, "author": {"@type": "Organization", "name": "Planet"}})
+                + meta("og:site_name", "Planet")
+                + meta("author", "Kim Lee", "name")
+            ),
+            ["Kim Lee"],
+            [None],
+        ),
+        (
+            page(
+                ld({**ARTICLE, "author": {"@type": "Organization", "name": "Planet"}})
+                + meta("og:site_name", "Planet")
+            ),
+            ["Planet"],
+            ["organization"],
+        ),
+        (page("", '<a rel="author" href="/u/1">Mo Chen</a>'), ["Mo Chen"], [None]),
+    ],
+)
+def test_authors(html: str, names: list[str] | None, kinds: list[str | None] | None) -> None:
+    result = row(html)
+    assert result["meta_authors"] == names
+    assert result["meta_author_kinds"] == kinds
+
+
+@pytest.mark.parametrize(
+    ("html", "published_at", "published_date"),
+    [
+        # The stated offset is kept: the date is the local one, the instant is UTC.
+        (
+            page(ld({**ARTICLE, "datePublished": "2024-05-03T00:30:00+02:00"})),
+            datetime(2024, 5, 2, 22, 30, tzinfo=UTC),
+            date(2024, 5, 3),
+        ),
+        (
+            page(meta("article:published_time", "2024-05-03T17:47:42.389Z")),
+            datetime(2024, 5, 3, 17, 47, 42, 389000, tzinfo=UTC),
+            date(2024, 5, 3),
+        ),
+        (
+            page(meta("date", "Mon, 05 Aug 2024 12:47:21 GMT", "name")),
+            datetime(2024, 8, 5, 12, 47, 21, tzinfo=UTC),
+            date(2024, 8, 5),
+        ),
+        # A bare date has no instant.
+        (page(ld({**ARTICLE, "datePublished": "2024-04-22"})), None, date(2024, 4, 22)),
+        # JSON-LD beats meta.
+        (
+            page(
+                ld({**ARTICLE, "datePublished": "2024-04-22"})
+                + meta("article:published_time", "2024-04-22T06:00+02:00")
+            ),
+            None,
+            date(2024, 4, 22),
+        ),
+        # A naive time borrows the offset of a candidate stating the same wall clock.
+        (
+            page(
+                ld({**ARTICLE, "datePublished": "2023-04-28 18:11:01.0"})
+                + meta("article:published_time", "2023-04-28T18:11:01+02:00")
+            ),
+            datetime(2023, 4, 28, 16, 11, 1, tzinfo=UTC),
+            date(2023, 4, 28),
+        ),
+        # Without one it is read as UTC.
+        (
+            page(ld({**ARTICLE, "datePublished": "2025-01-31 11:30:00"})),
+            datetime(2025, 1, 31, 11, 30, tzinfo=UTC),
+            date(2025, 1, 31),
+        ),
+        # <time datetime> is the last resort.
+        (
+            page("", '<time datetime="2024-04-19T13:37:00+02:00">19.4.</time>'),
+            datetime(2024, 4, 19, 11, 37, tzinfo=UTC),
+            date(2024, 4, 19),
+        ),
+        (
+            page(meta("parsely-pub-date", "1762513252000", "name")),
+            datetime(2025, 11, 7, 11, 0, 52, tzinfo=UTC),
+            date(2025, 11, 7),
+        ),
+        (page(meta("date", "not a date", "name")), None, None),
+    ],
+)
+def test_published(html: str, published_at: datetime | None, published_date: date | None) -> None:
+    result = row(html)
+    assert result["meta_published_at"] == published_at
+    assert result["meta_published_date"] == published_date
+
+
+@pytest.mark.parametrize(
+    ("html", "tags"),
+    [
+        (
+            page(ld({**ARTICLE, "keywords": "Boxen, Tyson Fury;Russland"})),
+            ["Boxen", "Tyson Fury", "Russland"],
+        ),
+        (page(ld({**ARTICLE, "keywords": ["Ahrtal", "Flut", "ahrtal"]})), ["Ahrtal", "Flut"]),
+        # Repeated article:tag, each one tag.
+        (page(meta("article:tag", "Kajakk") + meta("article:tag", "Tur")), ["Kajakk", "Tur"]),
+        (
+            page(meta("keywords", "Spain,Europe,World news", "name")),
+            ["Spain", "Europe", "World news"],
+        ),
+        # A bag of words in JSON-LD yields to a structured meta list.
+        (
+            page(
+                ld({**ARTICLE, "keywords": "Boxen Russland Frank Warren Tyson Fury"})
+                + meta("keywords", "Boxen,Tyson Fury,Frank Warren", "name")
+            ),
+            ["Boxen", "Tyson Fury", "Frank Warren"],
+        ),
+        # Ids, labelled facets, folder prefixes and the site's name are cleaned away.
+        (
+            page(
+                ld(
+                    {
+                        **ARTICLE,
+                        "keywords": ["100312362", "Category: News", "sections/sverige", "KI"],
+                    }
+                )
+                + meta("og:site_name", "KI")
+            ),
+            ["sverige"],
+        ),
+        # A source made of upper-case codes is no topic list.
+        (page(meta("keywords", "AER,AERO,INDG08,TPT,TRAN,MEAST", "name")), None),
+    ],
+)
+def test_tags(html: str, tags: list[str] | None) -> None:
+    assert row(html)["meta_tags"] == tags
+
+
+def test_images_cover_first_deduplicated() -> None:
+    html = page(
+        ld(
+            {
+                **ARTICLE,
+                "image": [
+                    {
+                        "@type": "ImageObject",
+                        "url": "https://x.org/1.jpg",
+                        "caption": "A harbour",
+                        "creditText": "AFP",
+                    },
+                    "https://x.org/2.jpg",
+                ],
+            }
+        )
+        + meta("og:image", "https://x.org/1.jpg")
+        + meta("og:image", "https://x.org/3.jpg")
+    )
+    assert row(html)["meta_images"] == [
+        {"url": "https://x.org/1.jpg", "caption": "A harbour", "credit": "AFP"},
+        {"url": "https://x.org/2.jpg", "caption": None, "credit": None},
+        {"url": "https://x.org/3.jpg", "caption": None, "credit": None},
+    ]
+
+
+def test_article_matching_canonical_wins() -> None:
+    teaser = {**ARTICLE, "headline": "Teaser", "url": "https://x.org/other"}
+    story = {**ARTICLE, "headline": "Story", "url": "https://x.org/story"}
+    html = page('<link rel="canonical" href="https://x.org/story/">' + ld([teaser, story]))
+    assert row(html)["meta_title"] == "Story"
+
+
+def test_same_story_objects_fill_each_other() -> None:
+    first = {"@type": "BlogPosting", "headline": "Story", "datePublished": "2024-01-01"}
+    second = {"@type": "Article", "headline": "Story", "keywords": ["A", "B"]}
+    assert row(page(ld([first, second])))["meta_tags"] == ["A", "B"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"a": 1}', [{"a": 1}]),
+        ('{"a": 1}{"b": 2}', [{"a": 1}, {"b": 2}]),
+        ('[{"a": 1}]', [[{"a": 1}]]),
+        ('<!-- {"a": 1} -->', [{"a": 1}]),
+        ('//<![CDATA[\n{"a": 1}\n//]]>', [{"a": 1}]),
+        ('{"a": [1, 2,], }', [{"a": [1, 2]}]),
+        ('{"a": "line\nbreak\ttab"}', [{"a": "line\nbreak\ttab"}]),
+        ('{"a": "it\\\'s"}', [{"a": "it's"}]),
+        ('window.data = {"a": 1};', [{"a": 1}]),
+        ('{"a": ', []),
+        ("", []),
+        ("nonsense", []),
+    ],
+)
+def test_parse_json_ld_repairs_or_skips(text: str, expected: list) -> None:
+    assert parse_json_ld(text) == expected
+
+
+def test_broken_json_ld_falls_back_to_meta() -> None:
+    html = page('<script type="application/ld+json">{"@type": "NewsArticle", "headline": </script>')
+    html = html.replace("<head>", "<head>" + meta("og:title", "Og title"))
+    assert row(html)["meta_title"] == "Og title"
+
+
+def test_frame_schema_and_grain() -> None:
+    pages = [page(ld(ARTICLE)), page(), "", "<p>only text"]
+    records = [extract_metadata(LexborHTMLParser(html)) for html in pages]
+    frame = metadata_frame(records, [3, 1, 2, 9])
+    assert frame.schema == METADATA_SCHEMA
+    assert frame.get_column("doc_id").to_list() == [3, 1, 2, 9]
+    empty = metadata_frame([], [])
+    assert empty.height == 0 and empty.schema == METADATA_SCHEMA
+
+
+MARKUP_PIECES = st.sampled_from(
+    [
+        "<html>", "<head>", "</head>", "<body>", "<title>", "</title>", "<h1>", "</h1>",
+        '<meta property="og:title" content="', '<meta name="keywords" content="',
+        '<meta property="article:published_time" content="', '">', '<link rel="canonical" href="',
+        '<script type="application/ld+json">', "</script>", '{"@type": "NewsArticle", ',
+        '"headline": "', '"author": [{"name": ', '"datePublished": "2024-13-45T99:99"', "}", "]",
+        '"keywords": ', ",", '"', '<time datetime="', '<a rel="author">', "</a>",
+        '<div itemscope itemprop="author">', '<span itemprop="name">', "</span>", "</div>",
+        "&amp;", "&quot;", "<!--", "-->", "<![CDATA[", " | ", " - ",
+    ]
+)  # fmt: skip
+MARKUP = st.lists(st.one_of(MARKUP_PIECES, st.text(max_size=12)), max_size=40).map("".join)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(MARKUP, st.text()), min_size=1, max_size=4))
+def test_never_raises_on_random_markup(pages: list[str]) -> None:
+    records = [extract_metadata(LexborHTMLParser(html)) for html in pages]
+    frame = metadata_frame(records, list(range(len(pages))))
+    assert frame.height == len(pages)
+    assert frame.schema == METADATA_SCHEMA
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(min_value=0, max_value=400))
+def test_truncated_json_ld_never_raises(cut: int) -> None:
+    full = json.dumps({**ARTICLE, "keywords": ["A", "B"], "image": {"url": "https://x.org/i"}})
+    html = page(f'<script type="application/ld+json">{full[:cut]}</script>')
+    assert row(html)["doc_id"] == 7
+
+
+def test_corpus_pages_give_one_row_each() -> None:
+    corpus = corpus_or_skip("fundus")
+    paths = sorted(corpus.glob("*/*.html.gz"))[:20]
+    records = [
+        extract_metadata(LexborHTMLParser(gzip.open(p).read().decode("utf-8", "replace")))
+        for p in paths
+    ]
+    frame = metadata_frame(records, list(range(len(records))))
+    assert frame.height == len(paths)
+    assert frame.get_column("meta_title").null_count() == 0
+    assert frame.select(pl.col("meta_published_date").is_not_null().mean()).item() > 0.9
