@@ -409,6 +409,40 @@ def parse_dates(
     return work.select(*kept, *PARSED_COLUMNS)
 
 
+def _other_word_counts(lines: pl.Expr) -> pl.Expr:
+    """Words of each line that are not date-line vocabulary (one line in, one count out)."""
+    return (
+        lines.str.extract_all(WORD_PATTERN)
+        .list.eval(pl.element().str.to_lowercase().is_in(DATE_LINE_WORDS_SORTED).not_())
+        .list.sum()
+    )
+
+
+def _date_line_flags(values: pl.Series) -> pl.Series:
+    """``is_date_line`` on one batch of values (one value in, one bool out)."""
+    line = pl.col("line")
+    staged = values.to_frame("line").select(
+        (line.str.contains(DATE_PATTERN) & (line.str.len_chars() <= MAX_DATE_LINE_CHARS))
+        .fill_null(False)
+        .alias("screen")
+    )
+    rows = staged["screen"].arg_true()
+    flags = pl.repeat(False, values.len(), dtype=pl.Boolean, eager=True).alias(values.name)
+    if rows.len() == 0:
+        return flags
+    checked = (
+        values.gather(rows)
+        .to_frame("line")
+        .select(
+            (
+                (_other_word_counts(line) <= MAX_OTHER_WORDS_ON_DATE_LINE)
+                & ~line.str.contains(NOT_DATE_CUE_PATTERN)
+            ).fill_null(False)
+        )
+    )
+    return flags.scatter(rows, checked.to_series())
+
+
 def is_date_line(text: pl.Expr) -> pl.Expr:
     """Whether a line is mainly a date/time stamp; one value per line.
 
@@ -417,15 +451,8 @@ def is_date_line(text: pl.Expr) -> pl.Expr:
     few words remain (a short byline or city). False for prose that mentions
     a date, for availability notices ("Verfügbar bis ...") and for nulls.
     """
-    line = text.cast(pl.String)
-    other_words = (
-        line.str.extract_all(WORD_PATTERN)
-        .list.eval(pl.element().str.to_lowercase().is_in(DATE_LINE_WORDS_SORTED).not_())
-        .list.sum()
+    # A batch function counts the words of only the lines that hold a date; one
+    # expression would split every line into words.
+    return text.cast(pl.String).map_batches(
+        _date_line_flags, return_dtype=pl.Boolean, is_elementwise=True
     )
-    return (
-        line.str.contains(DATE_PATTERN)
-        & (line.str.len_chars() <= MAX_DATE_LINE_CHARS)
-        & (other_words <= MAX_OTHER_WORDS_ON_DATE_LINE)
-        & ~line.str.contains(NOT_DATE_CUE_PATTERN)
-    ).fill_null(False)

@@ -33,7 +33,8 @@ HTML_LEXICON = load("html")
 
 def _word_pattern(words: list[str]) -> str:
     alternatives = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
-    return rf"(?:^|[^a-z0-9])(?:{alternatives})(?:[^a-z0-9]|$)"
+    # A word before ":" is a utility-class variant ("print:hidden", "dark:bg-x"), not a role.
+    return rf"(?:^|[^a-z0-9])(?:{alternatives})(?:[^a-z0-9:]|$)"
 
 
 NOISE_HINT_PATTERN = _word_pattern(HTML_LEXICON["noise_container_words"])
@@ -41,11 +42,17 @@ CAPTION_HINT_PATTERN = _word_pattern(HTML_LEXICON["caption_words"])
 CREDIT_HINT_PATTERN = _word_pattern(HTML_LEXICON["credit_words"])
 TAG_LIST_HINT_PATTERN = _word_pattern(HTML_LEXICON["tag_list_words"])
 RELATED_HINT_PATTERN = _word_pattern(HTML_LEXICON["related_words"])
+TEXT_ELEMENT_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre")
 # Landmarks whose content is never the article's prose.
 NOISE_LANDMARK_TAGS = ("nav", "footer", "aside", "form")
 
+# A container whose class says noise, caption, tags... but holds more than this share
+# of the page's words is a wrapper: the class is styling, not a role.
+MAX_NOISE_CONTAINER_SHARE = 0.4
 # A prose block: at least this many words, at most this share of its characters in links.
 MIN_PROSE_WORDS = 8
+# Teaser headlines do not end like sentences; prose this long counts even when it does not.
+LONG_PROSE_WORDS = 25
 MAX_PROSE_LINK_SHARE = 0.3
 # The root holds this share of the page's prose words.
 ROOT_SHARE = 0.75
@@ -61,8 +68,10 @@ MAX_VISIBLE_TAG_WORDS = 6
 def _container_flags(containers: pl.DataFrame) -> pl.DataFrame:
     """One row per block element in and out: what its tag, class and id say it holds."""
     hint = pl.col("container_hint").str.to_lowercase()
+    # A class on a paragraph or heading is typography ("dropcap", "lead"), not a role.
+    text_element = pl.col("container_tag").is_in(TEXT_ELEMENT_TAGS)
     return containers.with_columns(
-        is_noise=hint.str.contains(NOISE_HINT_PATTERN)
+        is_noise=(hint.str.contains(NOISE_HINT_PATTERN) & ~text_element)
         | pl.col("container_tag").is_in(NOISE_LANDMARK_TAGS),
         is_tag_list=hint.str.contains(TAG_LIST_HINT_PATTERN),
         is_related=hint.str.contains(RELATED_HINT_PATTERN),
@@ -106,7 +115,17 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
     blocks = pages.blocks.with_columns(
         blank_before=pl.lit(False), blank_after=pl.lit(False)
     ).pipe(segment_text.add_block_features)
-    chain = _block_chain(blocks, containers)
+    chain = _block_chain(blocks, containers).join(
+        blocks.select("doc_id", "block_no", "n_words"), on=["doc_id", "block_no"]
+    )
+    # A "noise" class on a wrapper of most of the page ("has-ads", "with-sidebar") is styling.
+    container_words = pl.col("n_words").sum().over("doc_id", "container")
+    page_words = pl.col("n_words").filter(pl.col("level") == 0).sum().over("doc_id")
+    small = container_words < page_words * MAX_NOISE_CONTAINER_SHARE
+    chain = chain.with_columns(
+        pl.col(flag) & small
+        for flag in ("is_noise", "is_tag_list", "is_related", "is_caption", "is_credit")
+    ).drop("n_words")
     # Inherited flags: any enclosing element of the kind (noise, caption...).
     inherited = chain.group_by("doc_id", "block_no").agg(
         in_noise=pl.col("is_noise").any(),
@@ -122,6 +141,7 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
     )
     blocks = blocks.with_columns(
         is_prose=(pl.col("n_words") >= MIN_PROSE_WORDS)
+        & (pl.col("ends_sentence") | (pl.col("n_words") >= LONG_PROSE_WORDS))
         & (pl.col("link_share") <= MAX_PROSE_LINK_SHARE)
         & ~pl.col("in_noise")
         & ~pl.col("in_figure")

@@ -162,14 +162,14 @@ def _cue_key(text: pl.Expr) -> pl.Expr:
 def add_block_features(blocks: pl.DataFrame) -> pl.DataFrame:
     """One row per block in and out: adds the line features the rules read."""
     text = pl.col("text")
-    key = _cue_key(text)
     doc = "doc_id"
-    blocks = credits.split_caption_credit(blocks, "text")
+    # The cue key and the word count feed many features: computed once, dropped at the end.
+    blocks = credits.split_caption_credit(blocks, "text").with_columns(
+        _key=_cue_key(text), _tokens=text.str.count_matches(WORD_PATTERN)
+    )
+    key, tokens = pl.col("_key"), pl.col("_tokens")
     return blocks.with_columns(
-        n_words=(
-            text.str.count_matches(WORD_PATTERN)
-            + text.str.count_matches(UNSPACED_SCRIPT_PATTERN) // 2
-        ).cast(pl.Int32),
+        n_words=(tokens + text.str.count_matches(UNSPACED_SCRIPT_PATTERN) // 2).cast(pl.Int32),
         n_blocks=pl.len().over(doc).cast(pl.Int32),
         ends_sentence=text.str.contains(SENTENCE_END_PATTERN),
         ends_period=text.str.contains(PERIOD_END_PATTERN),
@@ -178,16 +178,16 @@ def add_block_features(blocks: pl.DataFrame) -> pl.DataFrame:
         | (key.str.count_matches(SOCIAL_PATTERN) >= 2)
         | (
             (text.str.count_matches(BREADCRUMB_SEPARATOR) >= 2)
-            & (text.str.count_matches(WORD_PATTERN) <= 12)
+            & (tokens <= 12)
             & ~text.str.contains(r"\d")
         ),
         # Short lines made of interface words: "Teilen Twittern Senden", "Video Loading".
         is_ui_line=(key.str.count_matches(UI_WORD_PATTERN) >= 1)
-        & (text.str.count_matches(WORD_PATTERN) <= MAX_UI_LINE_WORDS),
+        & (tokens <= MAX_UI_LINE_WORDS),
         is_end_marker=key.is_in(END_OF_ARTICLE),
         # "No reproduction without the permission of ...": a rights notice, not prose.
         is_rights_notice=key.str.contains(REPRODUCTION_PATTERN)
-        & (text.str.count_matches(WORD_PATTERN) <= MAX_NOTICE_WORDS),
+        & (tokens <= MAX_NOTICE_WORDS),
         is_related_list=key.is_in(RELATED_LIST),
         is_related_cue=key.is_in(RELATED_INLINE),
         is_related_inline=key.str.contains(RELATED_INLINE_PATTERN),
@@ -200,16 +200,17 @@ def add_block_features(blocks: pl.DataFrame) -> pl.DataFrame:
         # A picture agency alone on a line credits a photo; it never signs an article.
         is_name=bylines.is_name_line(text) & ~key.is_in(PHOTO_AGENCIES),
         is_date=dates.is_date_line(text),
-        occurrence=pl.int_range(pl.len()).over([doc, "text"]),
-        prefix_occurrence=pl.int_range(pl.len()).over(
-            [doc, text.str.slice(0, REPEAT_PREFIX_CHARS)]
-        ),
+        # 0 for a block's first occurrence in its document, 1 for a repeat.
+        occurrence=(~pl.struct(doc, text).is_first_distinct()).cast(pl.Int64),
+        prefix_occurrence=(
+            ~pl.struct(doc, text.str.slice(0, REPEAT_PREFIX_CHARS)).is_first_distinct()
+        ).cast(pl.Int64),
         ends_prose=text.str.contains(PROSE_END_PATTERN),
         has_inner_sentence=text.str.contains(INNER_SENTENCE_PATTERN),
         is_comments_heading=key.is_in(COMMENTS_HEADING) | key.str.contains(COMMENT_COUNT_PATTERN),
         is_commenter=text.str.contains(COMMENTER_PATTERN),
         repeats_previous=(text == text.shift(1).over(doc)),
-    )
+    ).drop("_key", "_tokens")
 
 
 def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
@@ -281,7 +282,11 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
     has_inline_credit = (
         c("credit_raw").is_not_null()
         & c("caption").is_not_null()
-        & (c("caption").str.count_matches(WORD_PATTERN) >= MIN_INLINE_CAPTION_WORDS)
+        # Words are counted only where a credit was split off (null elsewhere, which is false).
+        & (
+            pl.when(c("credit_raw").is_not_null()).then(c("caption")).str.count_matches(WORD_PATTERN)
+            >= MIN_INLINE_CAPTION_WORDS
+        )
     )
     paragraph_like = (
         (c("n_words") >= MIN_PARAGRAPH_WORDS)
@@ -298,11 +303,18 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
         next_is_credit=next_is_credit,
         has_inline_credit=has_inline_credit,
     )
+    # Materialized once: the rules below read them many times (a regex and windows each).
+    has_inline_credit, next_is_credit = c("has_inline_credit"), c("next_is_credit")
     position = c("block_no") / c("n_blocks")
-    in_head = (position < HEAD_SHARE) | (c("block_no") < 8)
-    plain_paragraph = (
-        c("paragraph_like") & ~c("is_date") & ~c("is_byline") & ~has_inline_credit & ~next_is_credit
+    blocks = blocks.with_columns(
+        _in_head=(position < HEAD_SHARE) | (c("block_no") < 8),
+        _plain_paragraph=c("paragraph_like")
+        & ~c("is_date")
+        & ~c("is_byline")
+        & ~has_inline_credit
+        & ~next_is_credit,
     )
+    in_head, plain_paragraph = c("_in_head"), c("_plain_paragraph")
     first_prose = pl.when(plain_paragraph & c("ends_prose")).then(c("block_no")).min().over(doc)
     # Prose already seen: a headline or byline after two paragraphs belongs to something else.
     prose_before = (plain_paragraph & c("ends_prose")).cast(pl.Int32).cum_sum().over(doc) - (
@@ -350,7 +362,7 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
         - pl.when(c("has_inner_sentence") & (c("n_words") > SHORT_TITLE_WORDS)).then(2).otherwise(0)
         - pl.when(c("n_words") > LONG_TITLE_WORDS).then(1).otherwise(0)
         # Pages often print the headline twice (document title and heading).
-        + pl.when(pl.len().over([doc, "text"]) > 1).then(REPEATED_TITLE_BONUS).otherwise(0)
+        + pl.when(pl.struct(doc, "text").is_duplicated()).then(REPEATED_TITLE_BONUS).otherwise(0)
         + pl.when(c("block_no") == pl.when(title_candidate).then(c("block_no")).min().over(doc))
         .then(1)
         .otherwise(0)
@@ -384,7 +396,8 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
     prose_total = c("paragraph_like").cast(pl.Int32).sum().over(doc)
     closes = c("is_comments_heading") & ~in_header & (prose_seen * 2 >= prose_total)
     closed = (closes.cast(pl.Int32).cum_sum().over(doc) > 0) | c("ended")
-    blocks = blocks.with_columns(in_header=in_header, closed=closed)
+    blocks = blocks.with_columns(in_header=in_header, closed=closed, _body_start=body_start)
+    in_header, body_start = c("in_header"), c("_body_start")
 
     next_paragraph_like = c("paragraph_like").shift(-1, fill_value=False).over(doc) | (
         c("ends_sentence").shift(-1, fill_value=False).over(doc)
@@ -500,7 +513,7 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("paragraph"))
         .otherwise(pl.lit("noise"))
     )
-    return blocks.with_columns(kind=kind)
+    return blocks.with_columns(kind=kind).drop("_in_head", "_plain_paragraph", "_body_start")
 
 
 def _add_lead_overlap(blocks: pl.DataFrame) -> pl.DataFrame:
