@@ -316,7 +316,10 @@ def _related(blocks: pl.DataFrame, article_ids: pl.DataFrame) -> pl.DataFrame:
 
 
 def _tags(blocks: pl.DataFrame, article_ids: pl.DataFrame, docs: pl.DataFrame) -> pl.DataFrame:
-    """One row per tag: the page's metadata keywords first, then tags printed on the page."""
+    """One row per tag: the page's declared keywords; tags printed on the page only when none are declared.
+
+    Printed tag lists mix in section links and newsletter names; declared keywords are the outlet's own list.
+    """
     printed = (
         blocks.filter(pl.col("kind") == "tag")
         .sort("doc_id", "block_no")
@@ -325,6 +328,7 @@ def _tags(blocks: pl.DataFrame, article_ids: pl.DataFrame, docs: pl.DataFrame) -
     declared = docs.select("doc_id", tag="meta_tags", source=pl.lit(0)).filter(
         pl.col("tag").list.len() > 0
     )
+    printed = printed.join(declared.select("doc_id"), on="doc_id", how="anti")
     found = (
         pl.concat([declared, printed], how="diagonal_relaxed")
         .explode("tag")

@@ -466,14 +466,12 @@ def _found_credits(sources: pl.Series) -> pl.DataFrame:
                 .alias(_TMP + name)
                 for name, pattern in ways
             ),
-            source.str.extract(CAPTION_TAIL_AFTER_SPACE, 2)
-            .fill_null(source)
-            .alias(_TMP + "tail_text"),
         )
     )
+    # The text after the last sentence end is the "tail" way's credit group (one regex pass).
     candidates = candidates.select(
-        source, *(pl.col(c).struct.unnest() for c in candidates.columns[1:-1]), _tmp("tail_text")
-    )
+        source, *(pl.col(c).struct.unnest() for c in candidates.columns[1:])
+    ).with_columns(_tmp("tail_credit").fill_null(source).alias(_TMP + "tail_text"))
     candidates = candidates.with_columns(
         _tmp("tail_text").str.extract(TAIL_SEPARATED, 1).alias(_TMP + "separated_head"),
         _tmp("tail_text").str.extract(TAIL_SEPARATED, 2).alias(_TMP + "separated_credit"),

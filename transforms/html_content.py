@@ -221,6 +221,9 @@ def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
         .then(text_kind)
         .when(c("tag").is_in(["p", "blockquote", "li", "pre", "dd"]) | (c("n_words") >= MIN_PROSE_WORDS))
         .then(pl.lit("paragraph"))
+        # Without markup saying so, a line is not the headline here: the metadata names it.
+        .when(text_kind == "title")
+        .then(pl.lit("noise"))
         .otherwise(text_kind)
     )
     return blocks.with_columns(kind=kind)

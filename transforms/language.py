@@ -64,12 +64,16 @@ def _encode(text: str) -> bytes:
     return unicodedata.normalize("NFC", text).encode("utf8", errors="surrogatepass")
 
 
-def _walk(model: _Model, texts: list[bytes]) -> list[np.ndarray]:
-    """The feature ids each text visits, in order: the automaton runs one byte position at a
-    time over all texts of a chunk at once (texts sorted longest first, so the texts still
-    running at any position are a prefix of the chunk)."""
-    visited: list[np.ndarray] = [np.empty(0, np.int64)] * len(texts)
-    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+def _walk(model: _Model, texts: list[bytes]) -> pl.DataFrame:
+    """One row per feature visit: ``text`` (index into ``texts``) and ``feature``, in visit
+    order within each text.
+
+    The automaton runs one byte position at a time over all texts of a chunk at once
+    (texts sorted longest first, so the texts still running at any position are a prefix
+    of the chunk).
+    """
+    found: list[pl.DataFrame] = []
+    order = np.array(sorted(range(len(texts)), key=lambda i: -len(texts[i])), dtype=np.int64)
     for start in range(0, len(order), WALK_CHUNK):
         rows = order[start : start + WALK_CHUNK]
         lengths = np.array([len(texts[i]) for i in rows])
@@ -87,26 +91,47 @@ def _walk(model: _Model, texts: list[bytes]) -> list[np.ndarray]:
             n = running[position]
             states[:n] = model.next_state[model.row_base[states[:n]] + letters[position, :n]]
             features[position, :n] = model.feature[states[:n]]
-        for column, i in enumerate(rows):
-            ids = features[: lengths[column], column]
-            visited[i] = ids[ids >= 0]
-    return visited
+        # Text-major, positions in order: each text's visits in the order it made them.
+        by_text = features.T.ravel()
+        visited = by_text >= 0
+        found.append(
+            pl.DataFrame(
+                {
+                    "text": np.repeat(rows, width)[visited],
+                    "feature": by_text[visited],
+                }
+            )
+        )
+    return (
+        pl.concat(found) if found else pl.DataFrame(schema={"text": pl.Int64, "feature": pl.Int64})
+    )
 
 
-def _decide(model: _Model, visited: np.ndarray) -> str:
-    """py3langid's ``classify`` given the features a text visited (same float32 arithmetic)."""
-    if visited.size == 0:
+def _decide(model: _Model, features: np.ndarray, counts: np.ndarray) -> str:
+    """py3langid's ``classify`` given a text's distinct features in order of first visit and
+    how often it visited each (the same float32 arithmetic, so the same answer)."""
+    if features.size == 0:
         # No features: every class gets the same floor score and the first class wins.
         return model.classes[0]
-    ids, first, counts = np.unique(visited, return_index=True, return_counts=True)
-    # py3langid sums features in order of first visit; float32 sums depend on the order.
-    order = np.argsort(first, kind="stable")
-    weights = np.take(model.feature_weights, ids[order], axis=0)
-    scores = np.log1p(counts[order].astype(np.float32)) @ weights + model.class_prior
+    weights = np.take(model.feature_weights, features, axis=0)
+    scores = np.log1p(counts.astype(np.float32)) @ weights + model.class_prior
     for i, j in model.alias_pairs:
         scores[i] = max(scores[i], scores[j])
         scores[j] = ALIAS_FLOOR
     return model.classes[int(scores.argmax())]
+
+
+def _visit_counts(visits: pl.DataFrame, n_texts: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct features per text in order of first visit, their counts, and each text's
+    slice bounds into them (py3langid's Counter, for all texts in one sort)."""
+    n_features = int(visits["feature"].max() or 0) + 1
+    keys = visits["text"].to_numpy() * n_features + visits["feature"].to_numpy()
+    distinct, first, counts = np.unique(keys, return_index=True, return_counts=True)
+    text = distinct // n_features
+    # py3langid sums features in order of first visit; float32 sums depend on the order.
+    order = np.argsort(text * (len(keys) + 1) + first)
+    bounds = np.searchsorted(text, np.arange(n_texts + 1))
+    return distinct[order] % n_features, counts[order], bounds
 
 
 def _classify(texts: pl.Series) -> pl.Series:
@@ -121,10 +146,12 @@ def _classify(texts: pl.Series) -> pl.Series:
             [classify(t)[0] if t is not None else None for t in values], dtype=pl.String
         )
     present = [i for i, t in enumerate(values) if t is not None]
-    visited = _walk(model, [_encode(values[i]) for i in present])
+    visits = _walk(model, [_encode(values[i]) for i in present])
+    features, counts, bounds = _visit_counts(visits, len(present))
     codes: list[str | None] = [None] * len(values)
-    for i, features in zip(present, visited, strict=True):
-        codes[i] = _decide(model, features)
+    for k, i in enumerate(present):
+        start, end = bounds[k], bounds[k + 1]
+        codes[i] = _decide(model, features[start:end], counts[start:end])
     return pl.Series(codes, dtype=pl.String)
 
 
