@@ -322,6 +322,10 @@ def cmd_serve(args, settings: Settings) -> int:
     return EXIT_OK
 
 
+# Views of each gold page that `dateline eval` scores, by the suffix of their file.
+EVAL_VIEWS = {"html": ".html.gz", "txt": ".txt"}
+
+
 def cmd_eval(args, settings: Settings) -> int:
     quiet_prefect()
     from flows import evaluation, warehouse
@@ -332,29 +336,36 @@ def cmd_eval(args, settings: Settings) -> int:
         print(f"dateline: {corpus} is not a folder", file=sys.stderr)
         return EXIT_USAGE
     gold = evaluation.load_gold(corpus)
-    text_files = {
-        str((corpus / f"{gold_id}.txt").resolve()): gold_id
-        for gold_id in gold
-        if (corpus / f"{gold_id}.txt").exists()
+    # Each page has an HTML original and a text view: the two are scored separately.
+    views = {
+        kind: {
+            str((corpus / f"{gold_id}{suffix}").resolve()): gold_id
+            for gold_id in gold
+            if (corpus / f"{gold_id}{suffix}").exists()
+        }
+        for kind, suffix in EVAL_VIEWS.items()
     }
-    html_files = [
-        corpus / f"{gold_id}.html.gz"
-        for gold_id in gold
-        if (corpus / f"{gold_id}.html.gz").exists()
-    ]
+    reports = {}
     with tempfile.TemporaryDirectory(prefix="dateline-eval-") as scratch:
         db_path = args.db or Path(scratch) / "eval.duckdb"
         summary = ingest_flow(
-            source_args=sorted(text_files), db_path=str(db_path), show_progress=False
+            source_args=sorted(uri for files in views.values() for uri in files),
+            db_path=str(db_path),
+            show_progress=False,
         )
         con = warehouse.connect(db_path, read_only=True)
         try:
-            predictions = evaluation.predictions_from_db(con, text_files)
+            for kind, files in views.items():
+                if files:
+                    predictions = evaluation.predictions_from_db(con, files)
+                    reports[kind] = evaluation.score(
+                        {gid: gold[gid] for gid in files.values()}, predictions
+                    )
         finally:
             con.close()
-    report = evaluation.score({gid: gold[gid] for gid in text_files.values()}, predictions)
     print(
-        f"ingested {len(text_files)} text views: {summary.counts.new + summary.counts.updated + summary.counts.unchanged} "
+        f"ingested {sum(len(files) for files in views.values())} files: "
+        f"{summary.counts.new + summary.counts.updated + summary.counts.unchanged} "
         f"articles, {summary.rejects} rejects, data tests: "
         + (
             "all passed"
@@ -362,16 +373,17 @@ def cmd_eval(args, settings: Settings) -> int:
             else "FAILED " + ", ".join(summary.test_failures)
         )
     )
-    print(evaluation.format_report(report, label=f"txt ({len(text_files)} pages)"))
-    if html_files:
-        print(
-            f"\nhtml ({len(html_files)} pages): not scored, HTML extraction is not available yet."
-        )
+    for kind, report in reports.items():
+        print()
+        print(evaluation.format_report(report, label=f"{kind} ({len(views[kind])} pages)"))
     if args.scores:
-        fields = {name: dataclasses.asdict(score) for name, score in report.fields.items()}
-        args.scores.write_text(json.dumps({"txt": fields}, indent=2, sort_keys=True) + "\n")
+        scores = {
+            kind: {name: dataclasses.asdict(score) for name, score in report.fields.items()}
+            for kind, report in reports.items()
+        }
+        args.scores.write_text(json.dumps(scores, indent=2, sort_keys=True) + "\n")
     if args.details:
-        evaluation.write_details(report, args.details)
+        evaluation.write_details(reports, args.details)
         print(f"per-item details: {args.details}")
     return EXIT_OK
 

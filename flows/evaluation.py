@@ -626,10 +626,11 @@ def format_report(report: Report, *, label: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_details(report: Report, path: Path) -> None:
-    """Write the per-item rows as JSON Lines, one row per gold item per scored field."""
+def write_details(reports: dict[str, Report], path: Path) -> None:
+    """Write per-item rows as JSON Lines, one row per view (html, txt), gold item and scored field."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as handle:
-        for row in report.items:
-            handle.write(json.dumps(asdict(row), ensure_ascii=False) + "\n")
+        for view, report in reports.items():
+            for row in report.items:
+                handle.write(json.dumps({"view": view, **asdict(row)}, ensure_ascii=False) + "\n")

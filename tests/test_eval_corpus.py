@@ -1,7 +1,8 @@
 """Regression gate: `dateline eval` on the gold corpus may not fall below the baseline.
 
 The baseline is `tests/baselines/eval_scores.json`, written by
-`dateline eval ../shared/corpus/fundus --scores tests/baselines/eval_scores.json`;
+`dateline eval ../shared/corpus/fundus --scores tests/baselines/eval_scores.json`
+(both views: `html` and `txt`);
 raise it (by regenerating) whenever extraction improves.
 """
 

@@ -531,10 +531,11 @@ def test_write_details(tmp_path):
     }
     report = score(gold, {"fr/A": Prediction(title="Le titre", authors=["Zoe"])})
     path = tmp_path / "out" / "details.jsonl"
-    write_details(report, path)
+    write_details({"html": report}, path)
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     assert [r["field"] for r in rows] == ["title", "authors", "topics"]
     assert rows[1] == {
+        "view": "html",
         "id": "fr/A",
         "language": "fr",
         "field": "authors",

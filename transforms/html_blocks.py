@@ -121,10 +121,14 @@ LANDMARKS = (
 )
 _LANDMARK_BIT = {name: 1 << i for i, name in enumerate(LANDMARKS)}
 # Subtrees that never hold article text: menus and hidden elements.
-NEVER_CONTENT_SELECTOR = "nav, [role=navigation], [role=menu], [role=menubar], [hidden], [aria-hidden=true]"
+NEVER_CONTENT_SELECTOR = (
+    "nav, [role=navigation], [role=menu], [role=menubar], [hidden], [aria-hidden=true]"
+)
 HEADING_LEVEL = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 # Inline elements inside a caption that carry the credit get their own block.
-CREDIT_HINT = re.compile(r"credit|copyright|photographer|byline|author|source|quelle|fonte|autor", re.I)
+CREDIT_HINT = re.compile(
+    r"credit|copyright|photographer|byline|author|source|quelle|fonte|autor", re.I
+)
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # How many enclosing class/id strings a block keeps as hints (nearest first).
 HINT_DEPTH = 6
@@ -132,7 +136,14 @@ MAX_HINT_CHARS = 400
 WHITESPACE = re.compile(r"\s+")
 # Invisible characters the text view drops (zero-width spaces, soft hyphen).
 INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
-IMAGE_SOURCE_ATTRIBUTES = ("src", "data-src", "data-lazy-src", "data-original", "data-srcset", "srcset")
+IMAGE_SOURCE_ATTRIBUTES = (
+    "src",
+    "data-src",
+    "data-lazy-src",
+    "data-original",
+    "data-srcset",
+    "srcset",
+)
 
 
 def _image_url(attributes: dict) -> str | None:
@@ -140,7 +151,11 @@ def _image_url(attributes: dict) -> str | None:
         value = attributes.get(name)
         if value and not value.startswith("data:"):
             # srcset: "url 640w, url 1280w" -> the first url.
-            return value.strip().split(",")[0].split()[0] if " " in value.strip() or "," in value else value.strip()
+            return (
+                value.strip().split(",")[0].split()[0]
+                if " " in value.strip() or "," in value
+                else value.strip()
+            )
     return None
 
 
@@ -243,7 +258,9 @@ class _Page:
                     figure = self.serial if tag == "figure" else ctx[7]
                     href = ctx[8]
                     if attributes:
-                        hint = f"{attributes.get('class') or ''} {attributes.get('id') or ''}".strip()
+                        hint = (
+                            f"{attributes.get('class') or ''} {attributes.get('id') or ''}".strip()
+                        )
                         itemprop = attributes.get("itemprop")
                         role = ROLE_LANDMARKS.get(attributes.get("role", ""))
                         if role:
@@ -371,7 +388,9 @@ def pages_frames(pages: list[tuple[int, LexborHTMLParser]]) -> PageFrames:
             out["doc_id"].extend([doc_id] * len(rows))
             if numbered:
                 out["block_no"].extend(range(len(rows)))
-            for name, values in zip(names, zip(*rows, strict=True) if rows else [()] * len(names), strict=True):
+            for name, values in zip(
+                names, zip(*rows, strict=True) if rows else [()] * len(names), strict=True
+            ):
                 out[name].extend(values)
     return PageFrames(
         blocks=pl.DataFrame(blocks_out, schema=BLOCK_COLUMNS),

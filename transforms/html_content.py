@@ -112,9 +112,9 @@ def find_roots(blocks: pl.DataFrame, chain: pl.DataFrame) -> pl.DataFrame:
 def classify_html(pages: PageFrames) -> pl.DataFrame:
     """Blocks of a batch of pages in; one row per block with features and ``kind`` out."""
     containers = _container_flags(pages.containers)
-    blocks = pages.blocks.with_columns(
-        blank_before=pl.lit(False), blank_after=pl.lit(False)
-    ).pipe(segment_text.add_block_features)
+    blocks = pages.blocks.with_columns(blank_before=pl.lit(False), blank_after=pl.lit(False)).pipe(
+        segment_text.add_block_features
+    )
     chain = _block_chain(blocks, containers).join(
         blocks.select("doc_id", "block_no", "n_words"), on=["doc_id", "block_no"]
     )
@@ -217,9 +217,25 @@ def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
             & ~text_kind.is_in(["related_heading", "tags_heading", "boilerplate"])
         )
         .then(pl.lit("subheadline"))
-        .when(text_kind.is_in(["byline", "date", "boilerplate", "related_heading", "related_item", "tags_heading", "tag", "duplicate"]))
+        .when(
+            text_kind.is_in(
+                [
+                    "byline",
+                    "date",
+                    "boilerplate",
+                    "related_heading",
+                    "related_item",
+                    "tags_heading",
+                    "tag",
+                    "duplicate",
+                ]
+            )
+        )
         .then(text_kind)
-        .when(c("tag").is_in(["p", "blockquote", "li", "pre", "dd"]) | (c("n_words") >= MIN_PROSE_WORDS))
+        .when(
+            c("tag").is_in(["p", "blockquote", "li", "pre", "dd"])
+            | (c("n_words") >= MIN_PROSE_WORDS)
+        )
         .then(pl.lit("paragraph"))
         # Without markup saying so, a line is not the headline here: the metadata names it.
         .when(text_kind == "title")
@@ -272,7 +288,11 @@ def html_images(blocks: pl.DataFrame, images: pl.DataFrame) -> pl.DataFrame:
             .otherwise(pl.col("caption")),
             credit_raw=pl.coalesce("fig_credit", "credit_raw"),
         )
-        .filter(pl.col("caption").is_not_null() | pl.col("credit_raw").is_not_null() | pl.col("url").is_not_null())
+        .filter(
+            pl.col("caption").is_not_null()
+            | pl.col("credit_raw").is_not_null()
+            | pl.col("url").is_not_null()
+        )
         .sort("doc_id", "block_no")
         .select("doc_id", "block_no", "url", "caption", "caption_label", "credit_raw", "in_head")
     )

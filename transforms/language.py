@@ -14,7 +14,7 @@ SAMPLE_CHARS = 2000
 # Fewer letters than this and the guess is noise: the language stays null.
 MIN_LETTERS = 20
 # Texts walked through the n-gram automaton together: bounds the scratch matrix of feature ids.
-WALK_CHUNK = 512
+WALK_CHUNK = 1024
 # The score py3langid gives the second of two columns that share a label.
 ALIAS_FLOOR = float(np.finfo(np.float32).min)
 
@@ -42,7 +42,7 @@ def _model() -> _Model | None:
         model = _Model(
             next_state=np.frombuffer(identifier.tk_nextmove, dtype=np.uint32).astype(np.int64),
             row_base=np.asarray(identifier._rowbase, dtype=np.int64),
-            feature=np.asarray(identifier.tk_output, dtype=np.int64),
+            feature=np.asarray(identifier.tk_output, dtype=np.int32),
             # py3langid multiplies float32 counts by these float16 weights in float32:
             # widening them once gives the same products without a cast per call.
             feature_weights=np.asarray(identifier.nb_ptc, dtype=np.float32),
@@ -64,47 +64,82 @@ def _encode(text: str) -> bytes:
     return unicodedata.normalize("NFC", text).encode("utf8", errors="surrogatepass")
 
 
-def _walk(model: _Model, texts: list[bytes]) -> pl.DataFrame:
-    """One row per feature visit: ``text`` (index into ``texts``) and ``feature``, in visit
-    order within each text.
+def _walk(model: _Model, texts: list[bytes]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per text: the distinct features it visits in order of first visit, and how often it
+    visits each (what py3langid's ``Counter`` of visits holds).
 
     The automaton runs one byte position at a time over all texts of a chunk at once
     (texts sorted longest first, so the texts still running at any position are a prefix
     of the chunk).
     """
-    found: list[pl.DataFrame] = []
-    order = np.array(sorted(range(len(texts)), key=lambda i: -len(texts[i])), dtype=np.int64)
+    counted: list[tuple[np.ndarray, np.ndarray]] = [_NO_VISITS] * len(texts)
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
     for start in range(0, len(order), WALK_CHUNK):
         rows = order[start : start + WALK_CHUNK]
         lengths = np.array([len(texts[i]) for i in rows])
-        width = int(lengths[0]) if len(rows) else 0
+        width = int(lengths[0]) if rows else 0
         if width == 0:
             continue
-        letters = np.zeros((width, len(rows)), dtype=np.int64)
+        letters = np.zeros((width, len(rows)), dtype=np.uint8)
         for column, i in enumerate(rows):
             letters[: lengths[column], column] = np.frombuffer(texts[i], dtype=np.uint8)
         # running[p]: how many texts of the chunk are longer than p.
         running = np.searchsorted(-lengths, -np.arange(width), side="left")
-        features = np.full((width, len(rows)), -1, dtype=np.int64)
+        features = np.full((width, len(rows)), -1, dtype=np.int32)
         states = np.zeros(len(rows), dtype=np.int64)
         for position in range(width):
             n = running[position]
             states[:n] = model.next_state[model.row_base[states[:n]] + letters[position, :n]]
             features[position, :n] = model.feature[states[:n]]
-        # Text-major, positions in order: each text's visits in the order it made them.
-        by_text = features.T.ravel()
-        visited = by_text >= 0
-        found.append(
-            pl.DataFrame(
-                {
-                    "text": np.repeat(rows, width)[visited],
-                    "feature": by_text[visited],
-                }
-            )
-        )
-    return (
-        pl.concat(found) if found else pl.DataFrame(schema={"text": pl.Int64, "feature": pl.Int64})
-    )
+        for column, visits in enumerate(_count_visits(features, len(model.feature_weights))):
+            counted[rows[column]] = visits
+    return counted
+
+
+_NO_VISITS = (np.empty(0, np.int64), np.empty(0, np.int64))
+# Bits of an int64 sort key that its packed fields may use.
+SORT_KEY_BITS = 63
+
+
+def _count_visits(features: np.ndarray, n_features: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per column of ``features`` (positions x texts, -1 where no feature ends): its distinct
+    features in order of first visit and their counts, by two sorts of packed int64 keys."""
+    position, column = np.nonzero(features >= 0)
+    feature = features[position, column].astype(np.int64)
+    text_bits = max(features.shape[1] - 1, 1).bit_length()
+    position_bits = max(features.shape[0], 1).bit_length()  # counts fit too
+    feature_bits = max(n_features - 1, 1).bit_length()
+    if text_bits + 2 * position_bits + feature_bits > SORT_KEY_BITS:
+        return [_count_in_order(features[:, c]) for c in range(features.shape[1])]
+    # Sort 1 groups the visits of each (text, feature); the first of a group is its first visit.
+    visits = (column << (feature_bits + position_bits)) | (feature << position_bits) | position
+    visits.sort()
+    group = visits >> position_bits
+    starts = np.flatnonzero(np.concatenate(([True], group[1:] != group[:-1])))
+    first = visits[starts] & ((1 << position_bits) - 1)
+    counts = np.diff(np.append(starts, len(visits)))
+    text, feature = group[starts] >> feature_bits, group[starts] & ((1 << feature_bits) - 1)
+    # Sort 2 puts each text's features in order of first visit, carrying feature and count.
+    low = feature_bits + position_bits
+    ordered = (text << (position_bits + low)) | (first << low) | (feature << position_bits) | counts
+    ordered.sort()
+    text = ordered >> (position_bits + low)
+    feature = (ordered >> position_bits) & ((1 << feature_bits) - 1)
+    counts = ordered & ((1 << position_bits) - 1)
+    bounds = np.searchsorted(text, np.arange(features.shape[1] + 1))
+    return [
+        (feature[bounds[c] : bounds[c + 1]], counts[bounds[c] : bounds[c + 1]])
+        for c in range(features.shape[1])
+    ]
+
+
+def _count_in_order(features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One text's distinct features in order of first visit and their counts (for texts too
+    long to pack into a sort key)."""
+    visited = features[features >= 0].astype(np.int64)
+    ids, first, counts = np.unique(visited, return_index=True, return_counts=True)
+    order = np.argsort(first, kind="stable")
+    return ids[order], counts[order]
 
 
 def _decide(model: _Model, features: np.ndarray, counts: np.ndarray) -> str:
@@ -121,19 +156,6 @@ def _decide(model: _Model, features: np.ndarray, counts: np.ndarray) -> str:
     return model.classes[int(scores.argmax())]
 
 
-def _visit_counts(visits: pl.DataFrame, n_texts: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct features per text in order of first visit, their counts, and each text's
-    slice bounds into them (py3langid's Counter, for all texts in one sort)."""
-    n_features = int(visits["feature"].max() or 0) + 1
-    keys = visits["text"].to_numpy() * n_features + visits["feature"].to_numpy()
-    distinct, first, counts = np.unique(keys, return_index=True, return_counts=True)
-    text = distinct // n_features
-    # py3langid sums features in order of first visit; float32 sums depend on the order.
-    order = np.argsort(text * (len(keys) + 1) + first)
-    bounds = np.searchsorted(text, np.arange(n_texts + 1))
-    return distinct[order] % n_features, counts[order], bounds
-
-
 def _classify(texts: pl.Series) -> pl.Series:
     # The classifier is an n-gram model with no Polars form: the automaton walk is batched
     # over all articles with numpy, the scoring is one small numpy product per article.
@@ -146,12 +168,10 @@ def _classify(texts: pl.Series) -> pl.Series:
             [classify(t)[0] if t is not None else None for t in values], dtype=pl.String
         )
     present = [i for i, t in enumerate(values) if t is not None]
-    visits = _walk(model, [_encode(values[i]) for i in present])
-    features, counts, bounds = _visit_counts(visits, len(present))
+    counted = _walk(model, [_encode(values[i]) for i in present])
     codes: list[str | None] = [None] * len(values)
-    for k, i in enumerate(present):
-        start, end = bounds[k], bounds[k + 1]
-        codes[i] = _decide(model, features[start:end], counts[start:end])
+    for i, (features, counts) in zip(present, counted, strict=True):
+        codes[i] = _decide(model, features, counts)
     return pl.Series(codes, dtype=pl.String)
 
 
