@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import polars as pl
-
 from selectolax.lexbor import LexborHTMLParser
 
 from transforms import (
