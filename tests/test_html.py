@@ -1,0 +1,177 @@
+"""HTML pages end to end through the parse step: blocks, main content, figures, records."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
+
+from flows import sources
+from transforms import html_blocks
+from transforms.articles import build_article_tables
+
+BODY = [
+    "The city council approved the new bridge on Tuesday after a debate that lasted four hours.",
+    "Supporters said the crossing would cut commuting times by a third for people in the east.",
+    "Opponents argued that the money would be better spent on buses and on repairing old roads.",
+]
+
+PAGE = f"""<!doctype html><html lang="en"><head><title>Bridge approved | Daily Example</title>
+<meta property="og:site_name" content="Daily Example">
+<script type="application/ld+json">{{"@type": "NewsArticle", "headline": "Council approves the new bridge",
+ "datePublished": "2024-03-05T09:30:00+01:00", "author": {{"@type": "Person", "name": "Jane Roe"}},
+ "keywords": ["Transport", "City council"]}}</script></head>
+<body>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/politics">Politics</a></li></ul></nav>
+<div class="share-bar"><a href="#">Share on Facebook</a> <a href="#">Share on X</a></div>
+<main><article>
+<header><h1>Council approves the new bridge</h1><p class="byline">By Jane Roe</p></header>
+<figure><img src="https://example.org/bridge.jpg" alt="bridge">
+<figcaption>The planned bridge seen from the east bank. <span class="credit">Photo: John SMITH / AFP</span></figcaption>
+</figure>
+<p>{BODY[0]}</p>
+<h2>What comes next</h2>
+<p>{BODY[1]}</p>
+<div class="newsletter-signup"><p>Sign up for our newsletter and get the news every morning in your inbox.</p></div>
+<p>{BODY[2]}</p>
+<aside class="related"><h3>Read more</h3><ul><li><a href="/a">Another story about roads and other matters</a></li></ul></aside>
+</article></main>
+<footer><p>© 2024 Daily Example. All rights reserved. Reproduction without permission is prohibited.</p></footer>
+</body></html>"""
+
+
+def _tables(pages: list[str], formats: str = "html"):
+    records = pl.DataFrame(
+        {
+            "source_uri": [f"/pages/{i}.html" for i in range(len(pages))],
+            "source_path": [f"/pages/{i}.html" for i in range(len(pages))],
+            "source_format": [formats] * len(pages),
+            "html": pages,
+        }
+    )
+    for column, dtype in sources.RECORD_COLUMNS.items():
+        if column not in records.columns:
+            records = records.with_columns(pl.lit(None, dtype).alias(column))
+    return build_article_tables(
+        records.select(list(sources.RECORD_COLUMNS)), run_id="r", ingested_at=datetime.now(UTC)
+    )
+
+
+def test_page_fields_from_markup_and_metadata() -> None:
+    tables = _tables([PAGE])
+    article = tables.articles.row(0, named=True)
+    assert article["title"] == "Council approves the new bridge"
+    assert article["published_at"] == datetime(2024, 3, 5, 8, 30, tzinfo=UTC)
+    assert article["outlet"] == "Daily Example"
+    assert article["language"] == "en"
+    paragraphs = tables.article_paragraphs.sort("position")
+    assert paragraphs["text"].to_list() == [BODY[0], "What comes next", BODY[1], BODY[2]]
+    assert paragraphs["kind"].to_list() == ["paragraph", "subheadline", "paragraph", "paragraph"]
+    assert tables.article_authors["name"].to_list() == ["Jane Roe"]
+    assert tables.article_tags["tag"].to_list() == ["Transport", "City council"]
+
+
+def test_figure_caption_and_credit_are_separated() -> None:
+    tables = _tables([PAGE])
+    image = tables.article_images.row(0, named=True)
+    assert image["caption"] == "The planned bridge seen from the east bank."
+    assert image["credit_raw"] == "Photo: John SMITH / AFP"
+    assert image["url"] == "https://example.org/bridge.jpg"
+    credits = tables.image_credits.sort("position").select("role", "name").rows()
+    assert credits == [("photographer", "John Smith"), ("agency", "AFP")]
+
+
+@pytest.mark.parametrize(
+    "noise",
+    [
+        "Share on Facebook",
+        "Sign up for our newsletter",
+        "Another story about roads",
+        "All rights reserved",
+        "Politics",
+    ],
+)
+def test_page_furniture_stays_out_of_the_body(noise: str) -> None:
+    body = _tables([PAGE]).articles["body_text"][0]
+    assert noise not in body
+
+
+@pytest.mark.parametrize(
+    ("markup", "expected_tags"),
+    [
+        ("<p>One <b>bold</b> word.</p>", ["p"]),
+        ("<div>Loose text<br>after a break</div>", ["div", "div"]),
+        ("<ul><li>first</li><li>second</li></ul>", ["li", "li"]),
+        ("<p>visible</p><p hidden>hidden</p><p style='display:none'>gone</p>", ["p"]),
+        ("<p>text<script>var x = 1;</script></p><noscript>enable js</noscript>", ["p"]),
+    ],
+)
+def test_walk_blocks(markup: str, expected_tags: list[str]) -> None:
+    blocks, _, _ = html_blocks.walk_page(LexborHTMLParser(f"<html><body>{markup}</body></html>"))
+    assert [block[1] for block in blocks] == expected_tags
+    assert not any("var x" in block[0] or "hidden" == block[0] for block in blocks)
+
+
+def test_deep_nesting_is_read_without_recursion_errors() -> None:
+    depth = 5_000
+    page = "<html><body>" + "<div>" * depth + "deep text" + "</div>" * depth + "</body></html>"
+    blocks, _, _ = html_blocks.walk_page(LexborHTMLParser(page))
+    assert [block[0] for block in blocks] == ["deep text"]
+
+
+def test_json_lines_html_records_keep_their_line_number(tmp_path: Path) -> None:
+    path = tmp_path / "pages.jsonl"
+    lines = [
+        json.dumps({"text": "Short record.\n" + BODY[0]}),
+        json.dumps({"html": PAGE, "url": "https://example.org/bridge"}),
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    read = sources.read_source(path, 1 << 20)
+    tables = build_article_tables(
+        sources.records_frame(read.records), run_id="r", ingested_at=datetime.now(UTC)
+    )
+    html_row = tables.articles.filter(pl.col("url") == "https://example.org/bridge")
+    assert html_row["source_uri"].to_list() == [f"{path.resolve()}#2"]
+    assert html_row["title"].to_list() == ["Council approves the new bridge"]
+
+
+MARKUP = st.lists(
+    st.one_of(
+        st.sampled_from(
+            [
+                "<p>",
+                "</p>",
+                "<div class='share'>",
+                "</div>",
+                "<figure>",
+                "<figcaption>",
+                "<br>",
+                "<h2>",
+                "<a href='x'>",
+                "</a>",
+                "<script type='application/ld+json'>{",
+                "</script>",
+                "<span class='credit'>",
+                "<img src='a.jpg'>",
+                "<!--",
+                "-->",
+                "<table><tr><td>",
+            ]
+        ),
+        st.text(max_size=40),
+    ),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(MARKUP, min_size=1, max_size=3))
+def test_random_markup_never_raises(pages: list[str]) -> None:
+    tables = _tables(pages)
+    assert tables.articles.height + tables.rejects.height == len(pages)
