@@ -61,6 +61,8 @@ MAX_BODY_LINK_SHARE = 0.5
 MAX_SUBHEADLINE_WORDS = 25
 # A standfirst in the page head: prose of at least this many words.
 MIN_LEAD_WORDS = 10
+# Without a headline element, the page head is this many blocks before the root.
+HEAD_BLOCKS_WITHOUT_H1 = 6
 # Tags printed as a list of short links.
 MAX_VISIBLE_TAG_WORDS = 6
 
@@ -112,8 +114,14 @@ def find_roots(blocks: pl.DataFrame, chain: pl.DataFrame) -> pl.DataFrame:
 def classify_html(pages: PageFrames) -> pl.DataFrame:
     """Blocks of a batch of pages in; one row per block with features and ``kind`` out."""
     containers = _container_flags(pages.containers)
-    blocks = pages.blocks.with_columns(blank_before=pl.lit(False), blank_after=pl.lit(False)).pipe(
-        segment_text.add_block_features
+    text = pl.col("text")
+    # Same sizes and sentence shape as the text path, before its (costlier) line features.
+    blocks = pages.blocks.with_columns(
+        n_words=(
+            text.str.count_matches(segment_text.WORD_PATTERN)
+            + text.str.count_matches(segment_text.UNSPACED_SCRIPT_PATTERN) // 2
+        ).cast(pl.Int32),
+        ends_sentence=text.str.contains(segment_text.SENTENCE_END_PATTERN),
     )
     chain = _block_chain(blocks, containers).join(
         blocks.select("doc_id", "block_no", "n_words"), on=["doc_id", "block_no"]
@@ -172,12 +180,27 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
     root_start = pl.col("block_no").filter(pl.col("under_root")).min().over("doc_id")
     h1_no = pl.col("block_no").filter(pl.col("heading_level") == 1).first().over("doc_id")
     blocks = blocks.with_columns(root_start=root_start, h1_no=h1_no)
+    head_start = pl.coalesce(
+        pl.when(pl.col("h1_no") < pl.col("root_start")).then(pl.col("h1_no")),
+        pl.col("root_start") - HEAD_BLOCKS_WITHOUT_H1,
+    )
     blocks = blocks.with_columns(
         in_head=(pl.col("block_no") < pl.col("root_start"))
-        & (pl.col("block_no") >= pl.col("h1_no").fill_null(0))
+        & (pl.col("block_no") >= head_start)
         & ~pl.col("in_noise"),
     )
-    return blocks.pipe(segment_text.classify_blocks).pipe(_markup_kinds)
+    # The text path's line rules run only where the article is: most of a page is furniture.
+    relevant = pl.col("under_root") | pl.col("in_head") | (pl.col("heading_level") == 1)
+    outside = blocks.filter(~relevant.fill_null(False)).with_columns(kind=pl.lit("outside"))
+    article = (
+        blocks.filter(relevant.fill_null(False))
+        .drop("n_words", "ends_sentence")
+        .with_columns(blank_before=pl.lit(False), blank_after=pl.lit(False))
+        .pipe(segment_text.add_block_features)
+        .pipe(segment_text.classify_blocks)
+        .pipe(_markup_kinds)
+    )
+    return pl.concat([article, outside], how="diagonal_relaxed").sort("doc_id", "block_no")
 
 
 def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:

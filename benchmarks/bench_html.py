@@ -1,0 +1,141 @@
+"""HTML extraction speed: Dateline against trafilatura on the same pages, in the same run.
+
+    python benchmarks/bench_html.py [--corpus DIR] [--repeat N] [--batch N]
+
+Reads every ``*.html.gz`` page of the gold corpus (default ``../shared/corpus/fundus``),
+decompresses them once, then times:
+
+* Dateline: ``build_article_tables`` on batches of HTML records (everything the
+  parse task does: lexbor parse, metadata, tree walk, main content, normalizers,
+  assembly), and each stage of it on its own;
+* trafilatura: ``trafilatura.bare_extraction`` with metadata on each page
+  (needs the ``bench`` extra: ``pip install -e ".[bench]"``).
+
+Prints pages/s for both and the ratio (target: Dateline >= 4x trafilatura).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+from selectolax.lexbor import LexborHTMLParser
+
+from flows import sources
+from transforms import html_blocks, html_content, html_meta
+from transforms.articles import build_article_tables
+
+DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "fundus"
+TARGET_RATIO = 4.0
+
+
+def load_pages(corpus: Path) -> list[str]:
+    return [
+        gzip.decompress(path.read_bytes()).decode("utf-8", "replace")
+        for path in sorted(corpus.glob("*/*.html.gz"))
+    ]
+
+
+def records(pages: list[str]) -> pl.DataFrame:
+    rows = [
+        {
+            **dict.fromkeys(sources.RECORD_COLUMNS),
+            "source_uri": f"/bench/{i}.html",
+            "source_path": f"/bench/{i}.html",
+            "source_format": "html",
+            "html": page,
+        }
+        for i, page in enumerate(pages)
+    ]
+    return sources.records_frame(rows)
+
+
+def time_dateline(pages: list[str], batch: int) -> float:
+    frames = [records(pages[i : i + batch]) for i in range(0, len(pages), batch)]
+    started = time.perf_counter()
+    for frame in frames:
+        build_article_tables(frame, run_id="bench", ingested_at=datetime.now(UTC))
+    return time.perf_counter() - started
+
+
+def time_stages(pages: list[str]) -> dict[str, float]:
+    """Seconds per stage over all pages, run one after the other on one batch."""
+    stages: dict[str, float] = {}
+
+    def clock(name: str, started: float) -> float:
+        now = time.perf_counter()
+        stages[name] = stages.get(name, 0.0) + now - started
+        return now
+
+    t = time.perf_counter()
+    trees = [LexborHTMLParser(page) for page in pages]
+    t = clock("lexbor parse", t)
+    found = [html_meta.extract_metadata(tree) for tree in trees]
+    t = clock("metadata read", t)
+    html_meta.metadata_frame(found, list(range(len(pages))))
+    t = clock("metadata normalize", t)
+    frames = html_blocks.pages_frames(list(enumerate(trees)))
+    t = clock("tree walk", t)
+    blocks = html_content.classify_html(frames)
+    html_content.html_images(blocks, frames.images)
+    t = clock("content + figures", t)
+    time_all = time_dateline(pages, len(pages))
+    stages["assembly + normalizers (rest)"] = max(time_all - sum(stages.values()), 0.0)
+    return stages
+
+
+def time_trafilatura(pages: list[str]) -> float | None:
+    try:
+        import trafilatura
+    except ImportError:
+        return None
+    started = time.perf_counter()
+    for page in pages:
+        trafilatura.bare_extraction(page, with_metadata=True)
+    return time.perf_counter() - started
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--repeat", type=int, default=1, help="pass over the pages N times")
+    parser.add_argument("--batch", type=int, default=2000, help="pages per parse batch")
+    args = parser.parse_args(argv)
+    pages = load_pages(args.corpus)
+    if not pages:
+        print(f"no *.html.gz pages under {args.corpus}", file=sys.stderr)
+        return 2
+    pages = pages * max(args.repeat, 1)
+    megabytes = sum(len(p.encode("utf-8")) for p in pages) / 1e6
+    print(f"{len(pages)} pages, {megabytes:.1f} MB of HTML")
+
+    time_dateline(pages[:5], 5)  # warm-up: imports, regex compilation
+    dateline_seconds = time_dateline(pages, args.batch)
+    dateline_rate = len(pages) / dateline_seconds
+    print(f"dateline     {dateline_rate:8.1f} pages/s  ({dateline_seconds:.2f} s)")
+    traf_seconds = time_trafilatura(pages)
+    if traf_seconds is None:
+        print('trafilatura  not installed (pip install -e ".[bench]")')
+    else:
+        traf_rate = len(pages) / traf_seconds
+        ratio = dateline_rate / traf_rate
+        verdict = "PASS" if ratio >= TARGET_RATIO else "MISS"
+        print(f"trafilatura  {traf_rate:8.1f} pages/s  ({traf_seconds:.2f} s)")
+        print(f"ratio        {ratio:8.2f}x  (target >= {TARGET_RATIO:.0f}x: {verdict})")
+    print("\nDateline time per stage (one batch of all pages):")
+    stages = time_stages(pages)
+    total = sum(stages.values())
+    for name, seconds in stages.items():
+        print(
+            f"  {name:<32}{seconds * 1000 / len(pages):7.2f} ms/page  {seconds / total:6.1%}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
