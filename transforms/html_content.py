@@ -61,6 +61,7 @@ MAX_BODY_LINK_SHARE = 0.5
 MAX_SUBHEADLINE_WORDS = 25
 # A standfirst in the page head: prose of at least this many words.
 MIN_LEAD_WORDS = 10
+MAX_CAPTION_WORDS = 60
 # Without a headline element, the page head is this many blocks before the root.
 HEAD_BLOCKS_WITHOUT_H1 = 6
 # Tags printed as a list of short links.
@@ -178,8 +179,9 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
         )
     )
     root_start = pl.col("block_no").filter(pl.col("under_root")).min().over("doc_id")
+    root_end = pl.col("block_no").filter(pl.col("under_root")).max().over("doc_id")
     h1_no = pl.col("block_no").filter(pl.col("heading_level") == 1).first().over("doc_id")
-    blocks = blocks.with_columns(root_start=root_start, h1_no=h1_no)
+    blocks = blocks.with_columns(root_start=root_start, root_end=root_end, h1_no=h1_no)
     head_start = pl.coalesce(
         pl.when(pl.col("h1_no") < pl.col("root_start")).then(pl.col("h1_no")),
         pl.col("root_start") - HEAD_BLOCKS_WITHOUT_H1,
@@ -190,7 +192,27 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
         & ~pl.col("in_noise"),
     )
     # The text path's line rules run only where the article is: most of a page is furniture.
-    relevant = pl.col("under_root") | pl.col("in_head") | (pl.col("heading_level") == 1)
+    # Figures of the article may sit outside the root (a lead image above the headline).
+    article_figure = (
+        (pl.col("in_figure") | pl.col("in_caption"))
+        & (landmark("article") | landmark("main"))
+        & (pl.col("block_no") <= pl.col("root_end"))
+    )
+    blocks = blocks.with_columns(
+        article_figure=article_figure.fill_null(False),
+        after_image=pl.struct("doc_id", "block_no").is_in(
+            pages.images.filter(pl.col("figure_id") < 0)
+            .select(pl.struct("doc_id", block_no="before_block"))
+            .to_series()
+            .implode()
+        ),
+    )
+    relevant = (
+        pl.col("under_root")
+        | pl.col("in_head")
+        | (pl.col("heading_level") == 1)
+        | pl.col("article_figure")
+    )
     outside = blocks.filter(~relevant.fill_null(False)).with_columns(kind=pl.lit("outside"))
     article = (
         blocks.filter(relevant.fill_null(False))
@@ -207,8 +229,16 @@ def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
     """Markup decides where it is sure; the text rules' ``kind`` stands elsewhere."""
     c = pl.col
     text_kind = c("kind")
-    figure_text = c("in_figure") | c("in_caption")
-    credit_text = figure_text & (c("credit_hint") | c("in_credit") | c("is_credit"))
+    # A line right after a loose image that ends in a credit is that image's caption.
+    figure_text = (
+        c("in_figure")
+        | c("in_caption")
+        | (c("after_image") & c("has_inline_credit") & (c("n_words") <= MAX_CAPTION_WORDS))
+    )
+    # Markup names the credit; else a figure line that is all credit ("Foto: dpa").
+    credit_text = figure_text & (
+        c("credit_hint") | c("in_credit") | (c("is_credit") & c("caption").is_null())
+    )
     body_ok = c("under_root") & ~c("noise_below_root") & (c("link_share") <= MAX_BODY_LINK_SHARE)
     kind = (
         pl.when(c("heading_level") == 1)
@@ -269,40 +299,65 @@ def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
 
 
 def html_images(blocks: pl.DataFrame, images: pl.DataFrame) -> pl.DataFrame:
-    """One row per figure of the article (under the root or in the page head) in page order.
+    """One row per image of the article (figures, and captions outside figures) in page order.
 
     Columns: doc_id, block_no (page order), url, caption, caption_label,
     credit_raw, in_head. Markup separates caption from credit where it can;
     otherwise the text path's credit parser splits an inline credit off the caption.
+    A caption outside any figure belongs to the nearest image before it.
     """
-    placed = blocks.select("doc_id", "block_no", "under_root", "in_head")
-    figure_text = (
-        blocks.filter(pl.col("kind").is_in(["caption", "credit"]) & (pl.col("figure_id") >= 0))
-        .sort("doc_id", "block_no")
-        .group_by("doc_id", "figure_id", maintain_order=True)
-        .agg(
-            fig_caption=pl.col("text").filter(pl.col("kind") == "caption").str.join(" "),
-            fig_credit=pl.col("text").filter(pl.col("kind") == "credit").str.join(" / "),
-            text_block=pl.col("block_no").first(),
-        )
+    texts = blocks.filter(
+        pl.col("kind").is_in(["caption", "credit"])
+        & (pl.col("under_root") | pl.col("in_head") | pl.col("article_figure")).fill_null(False)
+        # A figure around a quote is a pull quote; interface words are no caption.
+        & ~landmark("blockquote")
+        & ~pl.col("is_boilerplate")
+        & ~pl.col("is_ui_line")
+    ).sort("doc_id", "block_no")
+    # Loose captions: a run of consecutive caption/credit lines is one image.
+    run_start = (pl.col("block_no") - pl.col("block_no").shift(1).over("doc_id")).fill_null(2) != 1
+    texts = texts.with_columns(
+        run=run_start.cast(pl.Int32).cum_sum().over("doc_id"),
+    ).with_columns(
+        image_key=pl.when(pl.col("figure_id") >= 0)
+        .then(pl.col("figure_id"))
+        .otherwise(-pl.col("block_no").min().over("doc_id", "run") - 1),
     )
-    pictures = (
+    # Layouts print a caption twice (one per screen size): once per image is enough.
+    texts = texts.unique(["doc_id", "image_key", "text"], keep="first", maintain_order=True)
+    grouped = texts.group_by("doc_id", "image_key", maintain_order=True).agg(
+        fig_caption=pl.col("text").filter(pl.col("kind") == "caption").str.join(" "),
+        fig_credit=pl.col("text").filter(pl.col("kind") == "credit").str.join(" / "),
+        block_no=pl.col("block_no").first(),
+        in_head=pl.col("in_head").any(),
+    )
+    figure_urls = (
         images.filter(pl.col("figure_id") >= 0)
         .unique(["doc_id", "figure_id"], keep="first", maintain_order=True)
-        .select("doc_id", "figure_id", "url", image_block="before_block")
+        .select("doc_id", image_key="figure_id", figure_url="url")
     )
-    merged = (
-        figure_text.join(pictures, on=["doc_id", "figure_id"], how="full", coalesce=True)
-        .with_columns(
-            block_no=pl.coalesce("text_block", "image_block"),
-            fig_caption=pl.when(pl.col("fig_caption") != "").then(pl.col("fig_caption")),
-            fig_credit=pl.when(pl.col("fig_credit") != "").then(pl.col("fig_credit")),
-        )
-        .join(placed, on=["doc_id", "block_no"], how="left")
-        .filter(pl.col("under_root").fill_null(False) | pl.col("in_head").fill_null(False))
+    loose_urls = (
+        images.filter(pl.col("figure_id") < 0)
+        .select("doc_id", "url", at=pl.col("before_block"))
+        .sort("doc_id", "at")
+    )
+    grouped = grouped.join(figure_urls, on=["doc_id", "image_key"], how="left").sort(
+        "doc_id", "block_no"
+    )
+    grouped = grouped.join_asof(
+        loose_urls,
+        left_on="block_no",
+        right_on="at",
+        by="doc_id",
+        strategy="backward",
+        check_sortedness=False,
+    ).with_columns(
+        url=pl.when(pl.col("image_key") >= 0).then(pl.col("figure_url")).otherwise(pl.col("url")),
+        fig_caption=pl.when(pl.col("fig_caption") != "").then(pl.col("fig_caption")),
+        fig_credit=pl.when(pl.col("fig_credit") != "").then(pl.col("fig_credit")),
     )
     split = credits.split_caption_credit(
-        merged.with_columns(text=pl.col("fig_caption").fill_null("")), "text"
+        grouped.with_columns(text=pl.col("fig_caption").fill_null("")), "text"
     )
     return (
         split.with_columns(
@@ -311,11 +366,7 @@ def html_images(blocks: pl.DataFrame, images: pl.DataFrame) -> pl.DataFrame:
             .otherwise(pl.col("caption")),
             credit_raw=pl.coalesce("fig_credit", "credit_raw"),
         )
-        .filter(
-            pl.col("caption").is_not_null()
-            | pl.col("credit_raw").is_not_null()
-            | pl.col("url").is_not_null()
-        )
+        .filter(pl.col("caption").is_not_null() | pl.col("credit_raw").is_not_null())
         .sort("doc_id", "block_no")
         .select("doc_id", "block_no", "url", "caption", "caption_label", "credit_raw", "in_head")
     )
