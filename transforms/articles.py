@@ -292,10 +292,34 @@ def _images(blocks: pl.DataFrame, article_ids: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _html_images(images: pl.DataFrame, article_ids: pl.DataFrame) -> pl.DataFrame:
-    """One row per HTML figure, numbered in page order; the first one in the page head is the cover."""
+def _html_images(
+    images: pl.DataFrame, article_ids: pl.DataFrame, docs: pl.DataFrame
+) -> pl.DataFrame:
+    """One row per HTML figure, numbered in page order; the first one in the page head is the cover.
+
+    A page whose figures print no credit may still declare its images' credits in its
+    metadata (JSON-LD ``ImageObject``): those images are added after the figures, without
+    their declared captions (often the alt text or the headline, not what the page prints).
+    """
+    credited = images.filter(pl.col("credit_raw").is_not_null()).select("doc_id").unique()
+    declared = (
+        docs.select("doc_id", image="meta_images")
+        .explode("image")
+        .filter(pl.col("image").is_not_null())
+        .unnest("image")
+        .filter(pl.col("credit").is_not_null())
+        .join(credited, on="doc_id", how="anti")
+        .select(
+            "doc_id",
+            "url",
+            credit_raw="credit",
+            block_no=pl.lit(1 << 30, pl.Int32),
+            in_head=pl.lit(False),
+        )
+    )
     return (
-        images.join(article_ids, on="doc_id")
+        pl.concat([images, declared], how="diagonal_relaxed")
+        .join(article_ids, on="doc_id")
         .sort("doc_id", "block_no")
         .with_columns(position=pl.int_range(pl.len(), dtype=pl.Int32).over("doc_id"))
         .with_columns(is_cover=(pl.col("position") == 0) & pl.col("in_head").fill_null(False))
@@ -529,7 +553,7 @@ def build_article_tables(
     images = pl.concat(
         [
             _images(blocks.join(text_docs.select("doc_id"), on="doc_id", how="semi"), ids),
-            _html_images(html_parsed.images, ids),
+            _html_images(html_parsed.images, ids, docs),
         ],
         how="diagonal_relaxed",
     )
