@@ -121,8 +121,11 @@ LANDMARKS = (
 )
 _LANDMARK_BIT = {name: 1 << i for i, name in enumerate(LANDMARKS)}
 # Subtrees that never hold article text: menus and hidden elements. aria-hidden text is
-# still on screen (photo credits often carry it), so it stays.
-NEVER_CONTENT_SELECTOR = "nav, [role=navigation], [role=menu], [role=menubar], [hidden]"
+# still on screen (photo credits often carry it), so it stays; so do React's streamed
+# segments (`<div hidden id="S:0">`), which a script moves into place on load.
+NEVER_CONTENT_SELECTOR = (
+    'nav, [role=navigation], [role=menu], [role=menubar], [hidden]:not([id^="S:"])'
+)
 HEADING_LEVEL = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 # Inline elements inside a caption that carry the credit get their own block.
 CREDIT_HINT = re.compile(

@@ -37,6 +37,11 @@ def _word_pattern(words: list[str]) -> str:
     return rf"(?:^|[^a-z0-9])(?:{alternatives})(?:[^a-z0-9:]|$)"
 
 
+HIDDEN_CLASS_PATTERN = (
+    r"(?:^|\s)(?:"
+    + "|".join(re.escape(w) for w in HTML_LEXICON["hidden_classes"])
+    + r")(?:\s|$)"
+)
 NOISE_HINT_PATTERN = _word_pattern(HTML_LEXICON["noise_container_words"])
 CAPTION_HINT_PATTERN = _word_pattern(HTML_LEXICON["caption_words"])
 CREDIT_HINT_PATTERN = _word_pattern(HTML_LEXICON["credit_words"])
@@ -75,6 +80,7 @@ def _container_flags(containers: pl.DataFrame) -> pl.DataFrame:
     text_element = pl.col("container_tag").is_in(TEXT_ELEMENT_TAGS)
     return containers.with_columns(
         is_noise=(hint.str.contains(NOISE_HINT_PATTERN) & ~text_element)
+        | hint.str.contains(HIDDEN_CLASS_PATTERN)
         | pl.col("container_tag").is_in(NOISE_LANDMARK_TAGS),
         is_tag_list=hint.str.contains(TAG_LIST_HINT_PATTERN),
         is_related=hint.str.contains(RELATED_HINT_PATTERN),
