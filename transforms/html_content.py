@@ -38,9 +38,7 @@ def _word_pattern(words: list[str]) -> str:
 
 
 HIDDEN_CLASS_PATTERN = (
-    r"(?:^|\s)(?:"
-    + "|".join(re.escape(w) for w in HTML_LEXICON["hidden_classes"])
-    + r")(?:\s|$)"
+    r"(?:^|\s)(?:" + "|".join(re.escape(w) for w in HTML_LEXICON["hidden_classes"]) + r")(?:\s|$)"
 )
 NOISE_HINT_PATTERN = _word_pattern(HTML_LEXICON["noise_container_words"])
 CAPTION_HINT_PATTERN = _word_pattern(HTML_LEXICON["caption_words"])
@@ -67,6 +65,9 @@ MAX_SUBHEADLINE_WORDS = 25
 # A standfirst in the page head: prose of at least this many words.
 MIN_LEAD_WORDS = 10
 MAX_CAPTION_WORDS = 60
+# A caption has at least this many words of letters (any script).
+CAPTION_WORD_PATTERN = r"\p{L}{2,}"
+MIN_CAPTION_WORDS = 2
 # Without a headline element, the page head is this many blocks before the root.
 HEAD_BLOCKS_WITHOUT_H1 = 6
 # Tags printed as a list of short links.
@@ -319,7 +320,14 @@ def html_images(blocks: pl.DataFrame, images: pl.DataFrame) -> pl.DataFrame:
         & ~landmark("blockquote")
         & ~pl.col("is_boilerplate")
         & ~pl.col("is_ui_line")
-    ).sort("doc_id", "block_no")
+    )
+    # Fragments ("(", "Foto", a date, a byline) are layout debris, not captions.
+    debris = (pl.col("kind") == "caption") & (
+        (pl.col("text").str.count_matches(CAPTION_WORD_PATTERN) < MIN_CAPTION_WORDS)
+        | pl.col("is_date")
+        | pl.col("is_byline")
+    )
+    texts = texts.filter(~debris).sort("doc_id", "block_no")
     # Loose captions: a run of consecutive caption/credit lines is one image.
     run_start = (pl.col("block_no") - pl.col("block_no").shift(1).over("doc_id")).fill_null(2) != 1
     texts = texts.with_columns(
