@@ -59,6 +59,8 @@ LONG_PROSE_WORDS = 25
 MAX_PROSE_LINK_SHARE = 0.3
 # The root holds this share of the page's prose words.
 ROOT_SHARE = 0.75
+# An <article> inside the root holding this share of its prose is a story of its own.
+MIN_STORY_SHARE = 0.2
 # A block under the root that is mostly link text is a link list, not prose.
 MAX_BODY_LINK_SHARE = 0.5
 MAX_SUBHEADLINE_WORDS = 25
@@ -108,14 +110,40 @@ def find_roots(blocks: pl.DataFrame, chain: pl.DataFrame) -> pl.DataFrame:
     scored = (
         chain.join(prose, on=["doc_id", "block_no"])
         .group_by("doc_id", "container", "level")
-        .agg(words=pl.col("n_words").sum())
+        .agg(
+            words=pl.col("n_words").sum(),
+            first_block=pl.col("block_no").min(),
+            is_article=(pl.col("container_tag") == "article").any(),
+        )
         .with_columns(total=pl.col("words").filter(pl.col("level") == 0).first().over("doc_id"))
     )
-    return (
+    roots = (
         scored.filter(pl.col("words") >= pl.col("total") * ROOT_SHARE)
         .sort("doc_id", "level", descending=[False, True])
         .unique("doc_id", keep="first")
-        .select("doc_id", root="container", root_level="level")
+        .select("doc_id", root="container", root_level="level", root_words="words")
+    )
+    # Several stories in one root (an endless-scroll page): the first one is the page's.
+    stories = (
+        scored.join(roots, on="doc_id")
+        .filter(
+            pl.col("is_article")
+            & (pl.col("level") > pl.col("root_level"))
+            & (pl.col("words") >= pl.col("root_words") * MIN_STORY_SHARE)
+        )
+        .with_columns(n_stories=pl.len().over("doc_id"))
+        .filter(pl.col("n_stories") >= 2)
+        .sort("doc_id", "first_block")
+        .unique("doc_id", keep="first")
+        .select("doc_id", story="container", story_level="level")
+    )
+    return (
+        roots.join(stories, on="doc_id", how="left")
+        .select(
+            "doc_id",
+            root=pl.coalesce("story", "root"),
+            root_level=pl.coalesce("story_level", "root_level"),
+        )
     )
 
 
