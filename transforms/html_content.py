@@ -256,8 +256,25 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
         .pipe(segment_text.add_block_features)
         .pipe(segment_text.classify_blocks)
         .pipe(_markup_kinds)
+        .pipe(_trim_tail)
     )
     return pl.concat([article, outside], how="diagonal_relaxed").sort("doc_id", "block_no")
+
+
+def _trim_tail(blocks: pl.DataFrame) -> pl.DataFrame:
+    """After the root's last prose block, short lines are furniture (lists of links,
+    dates, "more on this"), not the article's last words."""
+    last_prose = (
+        pl.col("block_no").filter(pl.col("is_prose") & pl.col("under_root")).max().over("doc_id")
+    )
+    tail = (
+        pl.col("kind").is_in(["paragraph", "subheadline"])
+        & (pl.col("block_no") > last_prose)
+        & ~pl.col("is_prose")
+    )
+    return blocks.with_columns(
+        kind=pl.when(tail.fill_null(False)).then(pl.lit("boilerplate")).otherwise(pl.col("kind"))
+    )
 
 
 def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
