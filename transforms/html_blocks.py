@@ -118,6 +118,8 @@ LANDMARKS = (
     "blockquote",
     "table",
     "a",
+    # Not an element: set inside an inline element whose class says caption.
+    "caption_inline",
 )
 _LANDMARK_BIT = {name: 1 << i for i, name in enumerate(LANDMARKS)}
 # Subtrees that never hold article text: menus and hidden elements. aria-hidden text is
@@ -131,6 +133,7 @@ HEADING_LEVEL = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 CREDIT_HINT = re.compile(
     r"credit|copyright|photographer|byline|author|source|quelle|fonte|autor", re.I
 )
+INLINE_CAPTION_HINT = re.compile(r"caption|legend|bildunterschrift", re.I)
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # How many enclosing class/id strings a block keeps as hints (nearest first).
 HINT_DEPTH = 6
@@ -184,7 +187,7 @@ class _Page:
         self.link_chars = 0
         self.serial = 0
 
-    def flush(self, ctx: tuple, credit: bool = False) -> None:
+    def flush(self, ctx: tuple, role: str | None = None) -> None:
         """Close the open block: its text belongs to the innermost block element of ``ctx``."""
         if not self.buffer:
             return
@@ -223,7 +226,7 @@ class _Page:
                 ctx[7],
                 link_chars,
                 ctx[8],
-                credit,
+                role,
             )
         )
 
@@ -271,16 +274,17 @@ class _Page:
                                 figure = self.serial
                         if tag == "a":
                             href = attributes.get("href")
-                    # A credit span inside a caption: its own block, so caption and credit part cleanly.
-                    credit = (
-                        not is_block
-                        and bits & CAPTION_BITS
-                        and bool(
-                            (hint and CREDIT_HINT.search(hint))
-                            or (itemprop and CREDIT_HINT.search(itemprop))
-                        )
-                    )
-                    if is_block or credit:
+                    # A credit span inside a caption, or an inline caption element: its own
+                    # block, so caption, credit and the text around them part cleanly.
+                    role = None
+                    if not is_block and (hint or itemprop):
+                        marks = f"{hint} {itemprop or ''}"
+                        if bits & CAPTION_BITS and CREDIT_HINT.search(marks):
+                            role = "credit"
+                        elif INLINE_CAPTION_HINT.search(marks):
+                            role = "caption"
+                            bits |= CAPTION_INLINE_BIT
+                    if is_block or role:
                         self.flush(ctx)
                     frame = (ctx, tag, self.serial, is_block, hint, itemprop, bits, figure, href)
                     if is_block:
@@ -291,13 +295,14 @@ class _Page:
                         self.visit(child, frame, depth + 1)
                     if is_block:
                         self.flush(frame)
-                    elif credit:
-                        self.flush(frame, credit=True)
+                    elif role:
+                        self.flush(frame, role)
             child = child.next
 
 
 LINK_BIT = _LANDMARK_BIT["a"]
-CAPTION_BITS = _LANDMARK_BIT["figcaption"] | _LANDMARK_BIT["figure"]
+CAPTION_INLINE_BIT = _LANDMARK_BIT["caption_inline"]
+CAPTION_BITS = _LANDMARK_BIT["figcaption"] | _LANDMARK_BIT["figure"] | CAPTION_INLINE_BIT
 BODY_FRAME = (None, "body", 0, True, "", None, 0, -1, None)
 
 
@@ -305,7 +310,7 @@ def walk_page(tree: LexborHTMLParser) -> tuple[list[tuple], list[tuple], list[tu
     """One parsed page in; its blocks and images out, as tuples in page order.
 
     Block tuple: (text, tag, heading_level, landmarks bitmask, hints, itemprop,
-    container ids (outermost first), figure id, link_chars, href, credit_hint).
+    container ids (outermost first), figure id, link_chars, href, inline_role).
     Image tuple: (figure id, block index it precedes, url, alt).
     Container tuple: (id, tag, hint, itemprop, landmarks bitmask), one per block element.
     The tree is modified: never-rendered elements are removed first.
@@ -337,7 +342,8 @@ BLOCK_COLUMNS = {
     "figure_id": pl.Int32,
     "link_chars": pl.Int32,
     "href": pl.String,
-    "credit_hint": pl.Boolean,
+    # "credit" or "caption" when an inline element's class or itemprop says so.
+    "inline_role": pl.String,
 }
 CONTAINER_COLUMNS = {
     "doc_id": pl.Int64,

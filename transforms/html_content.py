@@ -67,6 +67,12 @@ MAX_SUBHEADLINE_WORDS = 25
 # A standfirst in the page head: prose of at least this many words.
 MIN_LEAD_WORDS = 10
 MAX_CAPTION_WORDS = 60
+MAX_CREDIT_WORDS = 20
+# Class names of elements that hold an image's credit (matched anywhere in the class).
+IMAGE_CREDIT_CLASS_PATTERN = (
+    r"credit|copyright|photographer|fotograf|bildquelle"
+    r"|(?:image|img|photo|foto|picture|media)[-_]*(?:author|autor|source|quelle)"
+)
 # A caption has at least this many words of letters (any script).
 CAPTION_WORD_PATTERN = r"\p{L}{2,}"
 MIN_CAPTION_WORDS = 2
@@ -137,13 +143,10 @@ def find_roots(blocks: pl.DataFrame, chain: pl.DataFrame) -> pl.DataFrame:
         .unique("doc_id", keep="first")
         .select("doc_id", story="container", story_level="level")
     )
-    return (
-        roots.join(stories, on="doc_id", how="left")
-        .select(
-            "doc_id",
-            root=pl.coalesce("story", "root"),
-            root_level=pl.coalesce("story_level", "root_level"),
-        )
+    return roots.join(stories, on="doc_id", how="left").select(
+        "doc_id",
+        root=pl.coalesce("story", "root"),
+        root_level=pl.coalesce("story_level", "root_level"),
     )
 
 
@@ -282,15 +285,25 @@ def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
     c = pl.col
     text_kind = c("kind")
     # A line right after a loose image that ends in a credit is that image's caption.
+    # An inline caption element (<span class="caption">) is a caption where it stands.
+    caption_hint = (c("inline_role") == "caption") & (c("n_words") <= MAX_CAPTION_WORDS)
     figure_text = (
         c("in_figure")
         | c("in_caption")
+        | caption_hint
         | (c("after_image") & c("has_inline_credit") & (c("n_words") <= MAX_CAPTION_WORDS))
     )
     # Markup names the credit; else a figure line that is all credit ("Foto: dpa").
     credit_text = figure_text & (
-        c("credit_hint") | c("in_credit") | (c("is_credit") & c("caption").is_null())
+        (c("inline_role") == "credit") | c("in_credit") | (c("is_credit") & c("caption").is_null())
     )
+    # A short line whose element says "image copyright" / "photo author" credits the image
+    # before it, figure or not.
+    credit_text = credit_text | (
+        c("hints").str.to_lowercase().str.contains(IMAGE_CREDIT_CLASS_PATTERN)
+        & (c("n_words") <= MAX_CREDIT_WORDS)
+    )
+    figure_text = figure_text | credit_text
     body_ok = c("under_root") & ~c("noise_below_root") & (c("link_share") <= MAX_BODY_LINK_SHARE)
     kind = (
         pl.when(c("heading_level") == 1)
