@@ -121,7 +121,8 @@ LANDMARKS = (
     # Not an element: set inside an inline element whose class says caption.
     "caption_inline",
 )
-_LANDMARK_BIT = {name: 1 << i for i, name in enumerate(LANDMARKS)}
+LANDMARK_BITS = {name: 1 << i for i, name in enumerate(LANDMARKS)}
+_LANDMARK_BIT = LANDMARK_BITS
 # Subtrees that never hold article text: menus and hidden elements. aria-hidden text is
 # still on screen (photo credits often carry it), so it stays; so do React's streamed
 # segments (`<div hidden id="S:0">`), which a script moves into place on load.

@@ -25,7 +25,7 @@ import re
 import polars as pl
 
 from transforms import credits, segment_text
-from transforms.html_blocks import PageFrames, landmark
+from transforms.html_blocks import LANDMARK_BITS, PageFrames, landmark
 from transforms.lexicon import load
 
 HTML_LEXICON = load("html")
@@ -49,6 +49,7 @@ TEXT_ELEMENT_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre
 # Landmarks whose content is never the article's prose.
 NOISE_LANDMARK_TAGS = ("nav", "footer", "aside", "form")
 
+STORY_BITS = LANDMARK_BITS["article"] | LANDMARK_BITS["main"]
 # A container whose class says noise, caption, tags... but holds more than this share
 # of the page's words is a wrapper: the class is styling, not a role.
 MAX_NOISE_CONTAINER_SHARE = 0.4
@@ -163,16 +164,23 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
         ends_sentence=text.str.contains(segment_text.SENTENCE_END_PATTERN),
     )
     chain = _block_chain(blocks, containers).join(
-        blocks.select("doc_id", "block_no", "n_words"), on=["doc_id", "block_no"]
+        blocks.select("doc_id", "block_no", "n_words", "heading_level", "landmarks"),
+        on=["doc_id", "block_no"],
     )
-    # A "noise" class on a wrapper of most of the page ("has-ads", "with-sidebar") is styling.
+    # A "noise" class on a wrapper of much of the story ("has-ads", "with-sidebar") is
+    # styling: a large container inside <article>/<main>, or one holding the headline,
+    # an <article> or <main>, is no furniture. A large one beside the story (a consent
+    # dialog) still is.
     container_words = pl.col("n_words").sum().over("doc_id", "container")
     page_words = pl.col("n_words").filter(pl.col("level") == 0).sum().over("doc_id")
     small = container_words < page_words * MAX_NOISE_CONTAINER_SHARE
+    in_story = (pl.col("container_landmarks") & STORY_BITS) != 0
+    holds_story = (pl.col("heading_level") == 1) | ((pl.col("landmarks") & STORY_BITS) != 0)
+    wrapper = ~small & (in_story | holds_story.any().over("doc_id", "container"))
     chain = chain.with_columns(
-        pl.col(flag) & small
+        pl.col(flag) & ~wrapper
         for flag in ("is_noise", "is_tag_list", "is_related", "is_caption", "is_credit")
-    ).drop("n_words")
+    ).drop("n_words", "heading_level", "landmarks")
     # Inherited flags: any enclosing element of the kind (noise, caption...).
     inherited = chain.group_by("doc_id", "block_no").agg(
         in_noise=pl.col("is_noise").any(),
