@@ -374,6 +374,118 @@ def test_broken_json_ld_falls_back_to_meta() -> None:
     assert row(html)["meta_title"] == "Og title"
 
 
+@pytest.mark.parametrize(
+    ("ld_headline", "og_title", "title_tag", "expected"),
+    [
+        # <title> repeats the JSON-LD headline: og:title is the other, chosen one.
+        ("Ld words here", "Og words here", "Ld words here | Planet", "Og words here"),
+        # <title> repeats og:title: the JSON-LD headline wins.
+        ("Ld words here", "Og words here", "Og words here - Planet", "Ld words here"),
+        # No <title>, or one repeating neither: the fixed precedence (JSON-LD first).
+        ("Ld words here", "Og words here", None, "Ld words here"),
+        ("Ld words here", "Og words here", "Third words", "Ld words here"),
+        # The two agree once the site name is cut.
+        ("Same words", "Same words | Planet", "Other words", "Same words"),
+    ],
+)
+def test_title_that_title_tag_does_not_repeat(
+    ld_headline: str, og_title: str, title_tag: str | None, expected: str
+) -> None:
+    head = (
+        ld({**ARTICLE, "headline": ld_headline})
+        + meta("og:title", og_title)
+        + meta("og:site_name", "Planet")
+        + (f"<title>{title_tag}</title>" if title_tag else "")
+    )
+    assert row(page(head))["meta_title"] == expected
+
+
+TAG_BOX = '<div class="article__tags"><a href="/t/1">Energie</a><a href="/t/2">Berlin</a></div>'
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "tags"),
+    [
+        # A container whose class names tags; its link texts are the tags.
+        ("", f"<article><p>Text</p>{TAG_BOX}</article>", ["Energie", "Berlin"]),
+        # camelCase and data attributes name containers too.
+        ("", '<div data-testid="topicTags"><a>Ukraine</a><a>Putin</a></div>', ["Ukraine", "Putin"]),
+        # Links hinted one by one form one list; a comma stays inside its tag.
+        (
+            "",
+            '<ul><li><a data-track-label="tag">Grüne</a></li>'
+            '<li><a data-track-label="tag">Business, Finance</a></li></ul>',
+            ["Grüne", "Business, Finance"],
+        ),
+        # Navigation outside the article is no tag list; "instagram" holds no hint word.
+        (
+            "",
+            '<nav><div class="tags"><a>Menu</a></div></nav><a class="icon-instagram">Insta</a>'
+            + TAG_BOX,
+            ["Energie", "Berlin"],
+        ),
+        # Long link texts (teasers) and containers of many links (menus) are skipped.
+        (
+            "",
+            '<div class="topics">'
+            + "".join(f"<a>Story {i}</a>" for i in range(40))
+            + '</div><div class="tags"><a>One two three four five six seven</a></div>',
+            None,
+        ),
+        # Declared keywords win: printed tags are not read.
+        (meta("keywords", "Alpha, Beta", "name"), TAG_BOX, ["Alpha", "Beta"]),
+    ],
+)
+def test_printed_tags_when_none_declared(head: str, body: str, tags: list[str] | None) -> None:
+    assert row(page(head, body))["meta_tags"] == tags
+
+
+CANONICAL = '<link rel="canonical" href="https://www.planet.com/a/1">'
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "authors"),
+    [
+        # No author metadata: the printed byline, prefix and place handled like a byline.
+        ("", '<span class="article__author">Von Seb Dumitru</span>', ["Seb Dumitru"]),
+        # Names in separate elements, a lone prefix piece, a date piece and a label.
+        (
+            "",
+            '<div class="article-byline"><span>By</span><span>Ana Gil</span>'
+            "<span>Luis Paz</span><time>3 May 2024</time></div>",
+            ["Ana Gil", "Luis Paz"],
+        ),
+        ("", '<p class="author">Autor: Max Muster</p>', ["Max Muster"]),
+        # Metadata naming only the site gives way to a printed person's name...
+        (
+            CANONICAL + meta("author", "Planet (www.planet.com)", "name"),
+            '<address><a href="mailto:x@planet.com">David Straub, PLANET Radio</a></address>',
+            ["David Straub"],
+        ),
+        # ...but not to a one-word or site-like printed text.
+        (
+            CANONICAL + meta("author", "planet.com", "name"),
+            '<div class="author">Folgen</div>',
+            ["planet.com"],
+        ),
+        # Real author metadata wins; printed bylines are not read.
+        (ld(ARTICLE), '<div class="byline">Luis Paz</div>', ["Ana Gil"]),
+        # An author box in navigation, or a long biography, is no byline.
+        (
+            "",
+            '<nav><div class="author">Nav Person</div></nav><div class="author-bio">'
+            + "word " * 20
+            + '</div><span class="byline">Eva Rot</span>',
+            ["Eva Rot"],
+        ),
+    ],
+)
+def test_printed_byline_when_metadata_names_nobody(
+    head: str, body: str, authors: list[str]
+) -> None:
+    assert row(page(head, body))["meta_authors"] == authors
+
+
 def test_frame_schema_and_grain() -> None:
     pages = [page(ld(ARTICLE)), page(), "", "<p>only text"]
     records = [extract_metadata(LexborHTMLParser(html)) for html in pages]
@@ -394,6 +506,8 @@ MARKUP_PIECES = st.sampled_from(
         '"keywords": ', ",", '"', '<time datetime="', '<a rel="author">', "</a>",
         '<div itemscope itemprop="author">', '<span itemprop="name">', "</span>", "</div>",
         "&amp;", "&quot;", "<!--", "-->", "<![CDATA[", " | ", " - ",
+        '<div class="tags">', '<a class="tagLink">', '<span class="byline">', "<address>",
+        "</address>", "<nav>", "</nav>", "Von ", "By ", "<article>", "</article>",
     ]
 )  # fmt: skip
 MARKUP = st.lists(st.one_of(MARKUP_PIECES, st.text(max_size=12)), max_size=40).map("".join)
@@ -427,3 +541,38 @@ def test_corpus_pages_give_one_row_each() -> None:
     assert frame.height == len(paths)
     assert frame.get_column("meta_title").null_count() == 0
     assert frame.select(pl.col("meta_published_date").is_not_null().mean()).item() > 0.9
+
+
+def test_corpus_scores_stay_above_floors() -> None:
+    """Metadata alone on the whole dev corpus keeps the measured level (regression floors)."""
+    from flows.evaluation import norm_name, norm_tag, token_f1
+
+    corpus = corpus_or_skip("fundus")
+    paths = sorted(corpus.glob("*/*.html.gz"))
+    records = [
+        extract_metadata(LexborHTMLParser(gzip.open(p).read().decode("utf-8", "replace")))
+        for p in paths
+    ]
+    rows = metadata_frame(records, list(range(len(records)))).to_dicts()
+    golds = [
+        json.loads(p.with_name(p.name.replace(".html.gz", ".gold.json")).read_text()) for p in paths
+    ]
+    titles = [
+        token_f1(r["meta_title"], g["title"])[2] if r["meta_title"] else 0.0
+        for r, g in zip(rows, golds, strict=True)
+        if g.get("title") is not None
+    ]
+
+    def micro_f1(field: str, gold_key: str, norm) -> float:
+        tp = fp = fn = 0
+        for r, g in zip(rows, golds, strict=True):
+            if g.get(gold_key) is None:
+                continue
+            gold = {k for k in map(norm, g[gold_key]) if k}
+            pred = {k for k in map(norm, r[field] or []) if k}
+            tp, fp, fn = tp + len(gold & pred), fp + len(pred - gold), fn + len(gold - pred)
+        return 2 * tp / (2 * tp + fp + fn)
+
+    assert sum(titles) / len(titles) >= 0.96
+    assert micro_f1("meta_authors", "authors", norm_name) >= 0.91
+    assert micro_f1("meta_tags", "topics", norm_tag) >= 0.87

@@ -1,7 +1,8 @@
 """Structured metadata of HTML pages: JSON-LD, microdata, <meta> tags and a few elements.
 
 ``extract_metadata`` reads one parsed page (Python, once per page: one CSS pass
-over the document, JSON-LD decoded and repaired) and returns its raw candidates,
+over the document, JSON-LD decoded and repaired; one more pass each for printed
+tags and bylines when metadata has none) and returns its raw candidates,
 one key per field and source. ``metadata_frame`` turns the candidates of many
 pages into one normalized row per page (vectorized Polars): dates parsed with
 ``transforms.dates``, author lists split, tags split and deduplicated, site
@@ -10,14 +11,20 @@ names cut off titles, precedence applied.
 Precedence per field (first non-null wins; measured on the dev corpus):
 
 * title: JSON-LD headline > microdata headline > og:title and other meta titles
-  > <title> > <h1>; from the one chosen a site name (with a trailing section,
-  one-word label or date) is cut at its end, or a site name at its start.
+  > <title> > <h1>; a site name (with a trailing section, one-word label or
+  date) is cut at the end of each, or a site name at its start. When the
+  structured headline and the meta title differ, the one that <title> does not
+  repeat wins (<title> restates the other: 30 of 39 such dev pages, against 20
+  for a fixed precedence).
   The JSON-LD article object is the one whose url matches the canonical URL,
   else the one with headline and datePublished; same-story objects fill gaps.
 * authors: JSON-LD author > meta author names > microdata author > rel=author
-  link texts. Lists in one string are split like bylines ("A und B, dpa");
-  URLs, e-mail addresses, slugs and bracketed initials go. The site's own name
-  is dropped beside other names, and a source naming only the site ranks last.
+  link texts > the printed byline. Lists in one string are split like bylines
+  ("A und B, dpa"); URLs, e-mail addresses, slugs and bracketed initials go. The
+  site's own name is dropped beside other names, and a source naming only the
+  site ranks last. The printed byline (an element whose class or id names an
+  author or byline, or <address>, outside navigation) is read only when metadata
+  names nobody but the site, and counts only with a name of two or more words.
 * published: JSON-LD datePublished > microdata datePublished > meta published
   names > first <time datetime>; updated: JSON-LD dateModified > microdata >
   meta modified names. The first parsable candidate decides; when it has a time
@@ -26,7 +33,9 @@ Precedence per field (first non-null wins; measured on the dev corpus):
 * tags: JSON-LD keywords > the first meta keyword name that has any
   (news_keywords, keywords, article:tag, ...) > microdata keywords. A single
   keyword string without separators (a bag of words) ranks after them all;
-  sources of upper-case codes, ids, labelled facets and the site name go.
+  sources of upper-case codes, ids, labelled facets and the site name go. When
+  no keywords are declared, the first printed tag list (the links of an element
+  whose class names tags, topics or keywords, outside navigation) is used.
 * section: JSON-LD articleSection > meta section names.
 * url: <link rel=canonical> > og:url and other meta URLs > JSON-LD url /
   mainEntityOfPage.
@@ -44,7 +53,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import polars as pl
@@ -52,6 +61,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from transforms import bylines, lexicon
 from transforms.dates import parse_dates
+from transforms.names import is_person_name
 from transforms.schema import UTC_TIMESTAMP
 
 LEXICON: dict[str, Any] = lexicon.load("html_meta")
@@ -69,6 +79,10 @@ TYPE_RANK: dict[str, int] = {**FALLBACK_TYPE_RANK, **ARTICLE_TYPE_RANK}
 PERSON_TYPES: frozenset[str] = frozenset(t.lower() for t in LEXICON["person_types"])
 ORGANIZATION_TYPES: frozenset[str] = frozenset(t.lower() for t in LEXICON["organization_types"])
 URL_SCHEMES: tuple[str, ...] = tuple(LEXICON["url_schemes"])
+VISIBLE_TAGS: dict[str, Any] = LEXICON["visible_tags"]
+VISIBLE_BYLINES: dict[str, Any] = LEXICON["visible_bylines"]
+SITE_CHROME: frozenset[str] = frozenset(LEXICON["site_chrome"])
+CONTENT_ROOTS: frozenset[str] = frozenset(LEXICON["content_roots"])
 
 # One pass over the document finds every element metadata can come from.
 METADATA_SELECTOR = (
@@ -79,6 +93,53 @@ METADATA_SELECTOR = (
 MICRODATA_PROPERTIES = frozenset(
     {"headline", "author", "datepublished", "datemodified", "keywords"}
 )
+
+
+def _hint_selector(hints: dict) -> str:
+    """CSS for the elements whose hint attributes contain a hint substring (any case)."""
+    return ", ".join(
+        [
+            f"[{attribute}*={substring} i]"
+            for attribute, substrings in hints["substrings_by_attribute"].items()
+            for substring in substrings
+        ]
+        + hints.get("elements", [])
+    )
+
+
+# Printed tag lists and bylines, looked for only when metadata has none (one CSS pass each).
+VISIBLE_TAG_SELECTOR = _hint_selector(VISIBLE_TAGS)
+VISIBLE_BYLINE_SELECTOR = _hint_selector(VISIBLE_BYLINES)
+VISIBLE_TAG_WORDS = frozenset(VISIBLE_TAGS["words"])
+VISIBLE_BYLINE_WORDS = frozenset(VISIBLE_BYLINES["words"])
+# Words of an attribute value: "articleTags tags__list" -> article, tags, tags, list.
+CAMEL_CASE = re.compile(r"([a-z])([A-Z])")
+NOT_LETTERS = re.compile(r"[\W\d_]+")
+# A printed tag is a short link text; a longer one is a teaser or a sentence.
+MAX_VISIBLE_TAG_WORDS = 6
+# A container with more links is a menu or a list of stories, not an article's tags.
+MAX_VISIBLE_TAGS = 30
+# A printed byline is short; a longer text is an author's biography or a teaser.
+MAX_BYLINE_WORDS = 12
+# Between the text pieces of a byline element ("<span>A</span><span>B</span>").
+BYLINE_PIECE_MARK = " | "
+# A lone byline prefix piece ("von", "By") belongs to the name after it.
+BYLINE_PREFIX_PIECE = re.compile(
+    r"^(?:" + bylines.PREFIX_WORDS + "|" + bylines.COLON_PREFIX_WORDS + r")\s*:?$", re.IGNORECASE
+)
+# A label before a name in a printed byline ("Autor: Ana Gil").
+BYLINE_LABEL = re.compile(r"^[^\W\d_]{2,20}\s*:\s*")
+# Elements whose text never belongs to a byline or tag list.
+NON_TEXT_TAGS = frozenset({"script", "style", "meta", "link", "html", "body", "head", "title"})
+# A name is the site's own when its compact key and a site key share this many characters.
+MIN_SHARED_SITE_CHARS = 3
+# A printed byline is read for a page's authors only when it holds a full name.
+MIN_PRINTED_NAME_WORDS = 2
+# Printed bylines kept per page: the first that holds a name wins.
+MAX_BYLINE_CANDIDATES = 3
+# A piece of a printed byline that is a date, a time or a bare label ("Stand:").
+BYLINE_JUNK_PIECE = re.compile(r"\d|^[^\W\d_]{2,20}\s*:$|^\W*$")
+
 # Deepest JSON-LD nesting followed; real pages stay far below it.
 MAX_JSON_DEPTH = 12
 # A JSON-LD block larger than this is not metadata (embedded data dumps).
@@ -188,9 +249,11 @@ LIST_FIELDS: tuple[str, ...] = (
     "authors_microdata",
     "authors_meta",
     "authors_rel",
+    "authors_visible",
     "tags_ld",
     "tags_microdata",
     "tags_meta",
+    "tags_visible",
     "images_meta",
 )
 IMAGE_STRUCT = pl.Struct({"url": pl.String, "caption": pl.String, "credit": pl.String})
@@ -560,7 +623,137 @@ def extract_metadata(tree: LexborHTMLParser) -> dict:
         + (meta.get("application-name") or [])
         if name
     ]
+    # Printed lists are read only when metadata declares nothing: declared lists are the
+    # article's own, printed ones may be a menu.
+    if not (record.get("tags_ld") or record["tags_meta"] or record["tags_microdata"]):
+        record["tags_visible"] = _visible_tags(tree)
+    if _names_only_site(record):
+        record["authors_visible"] = _visible_bylines(tree)
     return record
+
+
+def _is_hinted(node: Any, attributes: Iterable[str], words: frozenset[str]) -> bool:
+    """True when a word of one of the node's hint attributes is a hint word."""
+    attrs = node.attributes
+    for attribute in attributes:
+        value = attrs.get(attribute)
+        if value and not words.isdisjoint(
+            NOT_LETTERS.split(CAMEL_CASE.sub(r"\1 \2", value).lower())
+        ):
+            return True
+    return False
+
+
+def _in_site_chrome(node: Any) -> bool:
+    """True inside navigation, a page header, footer or sidebar not nested in the article."""
+    while node is not None:
+        tag = node.tag
+        if tag in CONTENT_ROOTS:
+            return False
+        if tag in SITE_CHROME:
+            return True
+        node = node.parent
+    return False
+
+
+def _hinted_nodes(tree: LexborHTMLParser, selector: str, hints: dict, words: frozenset[str]):
+    """Elements a hint names, outside site navigation, in document order."""
+    try:
+        nodes = tree.css(selector)
+    except Exception:  # a parser without a document (empty input) has nothing to select
+        return
+    elements = frozenset(hints.get("elements", []))
+    for node in nodes:
+        tag = node.tag
+        if tag in NON_TEXT_TAGS or tag in CONTENT_ROOTS:
+            continue
+        if (tag in elements or _is_hinted(node, hints["substrings_by_attribute"], words)) and not (
+            _in_site_chrome(node)
+        ):
+            yield node
+
+
+def _visible_tags(tree: LexborHTMLParser) -> list[str]:
+    """Link texts of the first printed tag list: a container a hint names, or hinted links.
+
+    Hinted links ("<a class=tag>") form one list wherever they stand; a container
+    counts when it has one to ``MAX_VISIBLE_TAGS`` short link texts.
+    """
+    lists: list[list[Any]] = []
+    hinted_links: list[Any] = []
+    for node in _hinted_nodes(tree, VISIBLE_TAG_SELECTOR, VISIBLE_TAGS, VISIBLE_TAG_WORDS):
+        if node.tag == "a":
+            if not hinted_links:
+                lists.append(hinted_links)
+            hinted_links.append(node)
+        else:
+            lists.append(node.css("a"))
+    for links in lists:
+        tags: list[str] = []
+        for link in links:
+            text = " ".join(link.text(deep=True).split())
+            if text and len(text.split()) <= MAX_VISIBLE_TAG_WORDS and text not in tags:
+                tags.append(text)
+        if 0 < len(tags) <= MAX_VISIBLE_TAGS:
+            return tags
+    return []
+
+
+def _visible_bylines(tree: LexborHTMLParser) -> list[str]:
+    """Texts of the first printed bylines: elements a hint names, with a short text.
+
+    Text pieces of separate elements are kept apart (" | "), a lone prefix piece
+    ("von") joins the name after it, dates and bare labels ("Stand:") go, and so
+    does a leading label ("Autor:"). At most ``MAX_BYLINE_CANDIDATES``, in page order.
+    """
+    texts: list[str] = []
+    for node in _hinted_nodes(tree, VISIBLE_BYLINE_SELECTOR, VISIBLE_BYLINES, VISIBLE_BYLINE_WORDS):
+        pieces = [" ".join(p.split()) for p in node.text(deep=True, separator="\n").split("\n")]
+        pieces = [p for p in pieces if p]
+        if not pieces or sum(len(p.split()) for p in pieces) > MAX_BYLINE_WORDS:
+            continue
+        joined: list[str] = []
+        for piece in pieces:
+            if joined and BYLINE_PREFIX_PIECE.match(joined[-1]):
+                joined[-1] = f"{joined[-1]} {piece}"
+            else:
+                joined.append(piece)
+        text = BYLINE_PIECE_MARK.join(
+            BYLINE_LABEL.sub("", p) for p in joined if not BYLINE_JUNK_PIECE.search(p)
+        )
+        if text and text not in texts:
+            texts.append(text)
+            if len(texts) == MAX_BYLINE_CANDIDATES:
+                break
+    return texts
+
+
+def _compact(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def _names_only_site(record: dict[str, Any]) -> bool:
+    """True when no metadata author source names anyone but the site (or none names anyone).
+
+    A name is the site's when it shares its start with a site name or the host, or
+    carries the host ("Deutsche Welle (www.dw.com)").
+    """
+    names = [
+        name
+        for source in ("authors_ld", "authors_meta", "authors_microdata", "authors_rel")
+        for name in record.get(source) or []
+    ]
+    if not names:
+        return True
+    host = _url_key(record.get("url_canonical") or record.get("url_meta")) or ""
+    host = host.split("/", 1)[0]
+    sites = [_compact(name) for name in record.get("site_names") or []]
+    sites += [_compact(host), _compact(host.split(".", 1)[0])]
+    sites = [key[:MIN_SHARED_SITE_CHARS] for key in sites if len(key) >= MIN_SHARED_SITE_CHARS]
+    return all(
+        (host and host in name.lower()) or _compact(name)[:MIN_SHARED_SITE_CHARS] in sites
+        for name in names
+    )
 
 
 def _first_meta(meta: dict[str, list[str]], field: str) -> str | None:
@@ -609,11 +802,20 @@ def _microdata_fields(record: dict[str, Any], microdata: dict[str, list[str]]) -
 
 # Candidate columns per field, in precedence order.
 TITLE_SOURCES = ("title_ld", "title_microdata", "title_meta", "title_tag", "title_h1")
-AUTHOR_SOURCES = ("authors_ld", "authors_meta", "authors_microdata", "authors_rel")
+AUTHOR_SOURCES = (
+    "authors_ld",
+    "authors_meta",
+    "authors_microdata",
+    "authors_rel",
+    "authors_visible",
+)
 PUBLISHED_SOURCES = ("published_ld", "published_microdata", "published_meta", "published_time")
 UPDATED_SOURCES = ("updated_ld", "updated_microdata", "updated_meta")
-TAG_SOURCES = ("tags_ld", "tags_meta", "tags_microdata")
+TAG_SOURCES = ("tags_ld", "tags_meta", "tags_microdata", "tags_visible")
 URL_SOURCES = ("url_canonical", "url_meta", "url_ld")
+STRUCTURED_TITLE_RANKS = (TITLE_SOURCES.index("title_ld"), TITLE_SOURCES.index("title_microdata"))
+TITLE_META_RANK = TITLE_SOURCES.index("title_meta")
+TITLE_TAG_RANK = TITLE_SOURCES.index("title_tag")
 
 
 def _records_frame(records: list[dict], doc_ids: list[int]) -> pl.DataFrame:
@@ -800,13 +1002,48 @@ def _strip_site_names(titles: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataF
 
 
 def _titles(frame: pl.DataFrame, label_keys: pl.DataFrame) -> pl.DataFrame:
-    """The headline of each page: one row per page with a title (``doc_id``, ``meta_title``)."""
+    """The headline of each page: one row per page with a title (``doc_id``, ``meta_title``).
+
+    Precedence as in the module docstring, except when the structured headline
+    (JSON-LD, else microdata) and the meta title disagree: then the one that
+    ``<title>`` does not repeat is taken, as ``<title>`` restates the other.
+    """
     candidates = _long(frame, TITLE_SOURCES, "title").filter(
         pl.col("title").str.contains(r"\p{L}|\p{N}").fill_null(False)
     )
-    # Stripping never empties a title, so only the best-ranked candidate is stripped.
-    best = _first_by_rank(candidates, pl.lit(True))
-    return _strip_site_names(best, label_keys).select("doc_id", meta_title="title")
+    # Stripping never empties a title; candidates past the meta-or-<title> choice never win.
+    stripped = _strip_site_names(
+        candidates.filter(
+            pl.col("rank") <= pl.col("rank").min().over("doc_id").clip(TITLE_TAG_RANK)
+        ),
+        label_keys,
+    ).with_columns(key=_compact_key(pl.col("title")))
+    structured_rank = pl.col("rank").is_in(STRUCTURED_TITLE_RANKS)
+    keys = stripped.group_by("doc_id").agg(
+        structured=pl.col("key")
+        .filter(structured_rank)
+        .sort_by(pl.col("rank").filter(structured_rank))
+        .first(),
+        meta=pl.col("key").filter(pl.col("rank") == TITLE_META_RANK).first(),
+        tag=pl.col("key").filter(pl.col("rank") == TITLE_TAG_RANK).first(),
+    )
+    # When the two headlines differ, <title> repeating one of them points to the other.
+    preferred = (
+        pl.when((pl.col("structured") == pl.col("meta")) | pl.col("tag").is_null())
+        .then(None)
+        .when(pl.col("tag") == pl.col("structured"))
+        .then(pl.lit(TITLE_META_RANK))
+        .when(pl.col("tag") == pl.col("meta"))
+        .then(pl.col("structured_rank"))
+    )
+    ranks = stripped.group_by("doc_id").agg(
+        structured_rank=pl.col("rank").filter(structured_rank).min()
+    )
+    choice = keys.join(ranks, on="doc_id").select("doc_id", preferred=preferred.cast(pl.Int32))
+    ranked = stripped.join(choice, on="doc_id", how="left").with_columns(
+        rank=pl.when(pl.col("rank") == pl.col("preferred")).then(-1).otherwise(pl.col("rank"))
+    )
+    return _first_by_rank(ranked, pl.lit(True)).select("doc_id", meta_title="title")
 
 
 def _authors(frame: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFrame:
@@ -859,6 +1096,7 @@ def _authors(frame: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFrame:
         .filter(pl.col("name").str.contains(r"\p{L}") & ~pl.col("name").str.contains(NOT_A_NAME))
         .with_columns(key=_compact_key(pl.col("name")))
     )
+    pieces = _printed_names(pieces, site_keys)
     own_site = (
         pieces.join(site_keys.rename({"site_key": "key"}), on=["doc_id", "key"], how="semi")
         .select("doc_id", "rank", "order", "name", is_site=pl.lit(True))
@@ -876,6 +1114,35 @@ def _authors(frame: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFrame:
     return best.group_by("doc_id", maintain_order=True).agg(
         meta_authors=pl.col("name"), meta_author_kinds=pl.col("kind")
     )
+
+
+def _printed_names(pieces: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFrame:
+    """Names of printed bylines kept only when shaped like a person's, from the first byline.
+
+    One row per page, source and name in, the same rows out less the printed names
+    that are one word, not a name's shape, or start with a site name ("MDR THÜRINGEN");
+    of a page's printed bylines only the first with a name remains.
+    """
+    is_printed = pl.col("rank") == AUTHOR_SOURCES.index("authors_visible")
+    printed = pieces.filter(is_printed)
+    site_named = (
+        printed.select("doc_id", "order", "key")
+        .join(
+            site_keys.filter(pl.col("site_key").str.len_chars() >= MIN_SHARED_SITE_CHARS),
+            on="doc_id",
+        )
+        .filter(pl.col("key").str.starts_with(pl.col("site_key")))
+        .select("doc_id", "order", "key")
+    )
+    printed = (
+        printed.join(site_named, on=["doc_id", "order", "key"], how="anti")
+        .filter(
+            is_person_name(pl.col("name"))
+            & (pl.col("name").str.count_matches(r"\S+") >= MIN_PRINTED_NAME_WORDS)
+        )
+        .filter(pl.col("order") == pl.col("order").min().over("doc_id"))
+    )
+    return pl.concat([pieces.filter(~is_printed), printed])
 
 
 def _parsed_dates(frame: pl.DataFrame, sources: tuple[str, ...]) -> pl.DataFrame:
@@ -933,6 +1200,7 @@ def _tags(frame: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFrame:
     space) counts only when no other source has tags; a source made mostly of
     upper-case codes is dropped, and so are ids, labelled facets and the site's name.
     """
+    is_printed = pl.col("rank") == TAG_SOURCES.index("tags_visible")
     entries = (
         _long(frame, TAG_SOURCES, "tag")
         .with_columns(n_entries=pl.col("tag").list.len())
@@ -942,9 +1210,13 @@ def _tags(frame: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFrame:
             is_bag=(pl.col("n_entries") == 1)
             & ~pl.col("tag").str.contains(TAG_SEPARATOR)
             & (pl.col("tag").str.count_matches(r"\S+") >= MIN_WORDS_OF_BAG)
+            & ~is_printed
         )
         .with_columns(
-            tag=pl.when(pl.col("is_bag"))
+            # A printed tag is one link's text: its commas belong to it.
+            tag=pl.when(is_printed)
+            .then(pl.col("tag"))
+            .when(pl.col("is_bag"))
             .then(pl.col("tag").str.replace_all(WHITE_SPACE_RUN, SEGMENT_MARK))
             .otherwise(pl.col("tag").str.replace_all(TAG_SEPARATOR, SEGMENT_MARK))
             .str.split(SEGMENT_MARK)
