@@ -363,6 +363,55 @@ def _tags(blocks: pl.DataFrame, article_ids: pl.DataFrame, docs: pl.DataFrame) -
     return tags.normalize_tags(found)
 
 
+# A declared articleBody replaces the printed body when the page prints less than this
+# share of it (a paywall or a "read more" fold showing the first paragraphs only).
+MIN_PRINTED_BODY_SHARE = 0.5
+DECLARED_BLOCK_OFFSET = 1_000_000
+
+
+def _declared_body(blocks: pl.DataFrame, html_docs: pl.DataFrame) -> pl.DataFrame:
+    """One row per HTML block in and out, plus the declared body's paragraphs where it wins.
+
+    Where the page declares its full text (JSON-LD ``articleBody``) but prints much less,
+    the printed body blocks give way to the declared paragraphs.
+    """
+    words = pl.col("text").str.count_matches(segment_text.WORD_PATTERN)
+    printed = (
+        blocks.filter(pl.col("kind").is_in(PARAGRAPH_KINDS))
+        .group_by("doc_id")
+        .agg(printed_words=words.sum())
+    )
+    declared = (
+        html_docs.select("doc_id", text="meta_body")
+        .filter(pl.col("text").is_not_null())
+        .join(printed, on="doc_id", how="left")
+        .filter(pl.col("printed_words").fill_null(0) < words * MIN_PRINTED_BODY_SHARE)
+    )
+    if declared.is_empty():
+        return blocks
+    paragraphs = (
+        declared.select("doc_id", text=pl.col("text").str.split("\n\n"))
+        .explode("text")
+        .filter(pl.col("text").str.strip_chars() != "")
+        .with_columns(
+            block_no=(pl.int_range(pl.len()).over("doc_id") + DECLARED_BLOCK_OFFSET).cast(pl.Int32),
+            kind=pl.lit("paragraph"),
+        )
+    )
+    replaced = pl.col("doc_id").is_in(declared["doc_id"].implode()) & pl.col("kind").is_in(
+        BODY_KINDS
+    )
+    return pl.concat(
+        [
+            blocks.with_columns(
+                kind=pl.when(replaced).then(pl.lit("replaced")).otherwise(pl.col("kind"))
+            ),
+            paragraphs,
+        ],
+        how="diagonal_relaxed",
+    )
+
+
 @dataclass(frozen=True)
 class ParsedHtml:
     meta: pl.DataFrame
@@ -484,7 +533,8 @@ def build_article_tables(
     for column, dtype in html_meta.METADATA_SCHEMA.items():
         if column not in docs.columns:
             docs = docs.with_columns(pl.lit(None, dtype).alias(column))
-    blocks = pl.concat([text_blocks, html_parsed.blocks], how="diagonal_relaxed").sort(
+    html_blocks_ = _declared_body(html_parsed.blocks, html_docs)
+    blocks = pl.concat([text_blocks, html_blocks_], how="diagonal_relaxed").sort(
         "doc_id", "block_no"
     )
     docs = docs.with_columns(language=pl.col("doc_language"))
@@ -492,7 +542,12 @@ def build_article_tables(
     body = _per_doc_text(blocks, BODY_KINDS, "body_text")
     summary = _per_doc_text(blocks, ("summary",), "summary")
     titles = _first_text(blocks, "title", "found_title")
-    has_content = pl.concat([body.select("doc_id"), titles.select("doc_id")]).unique()
+    # A page that declares its headline is an article even when its text is not in the
+    # markup (rendered by scripts): its metadata still counts.
+    declared_title = docs.filter(pl.col("meta_title").is_not_null()).select("doc_id")
+    has_content = pl.concat(
+        [body.select("doc_id"), titles.select("doc_id"), declared_title]
+    ).unique()
     empty = docs.join(has_content, on="doc_id", how="anti")
     rejects.append(
         empty.select(

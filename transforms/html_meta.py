@@ -238,6 +238,7 @@ TEXT_FIELDS: tuple[str, ...] = (
     "outlet_meta",
     "description_ld",
     "description_meta",
+    "body_ld",
     "language_html",
     "language_meta",
     "language_ld",
@@ -256,6 +257,8 @@ LIST_FIELDS: tuple[str, ...] = (
     "tags_visible",
     "images_meta",
 )
+# Paragraph breaks inside a declared articleBody: a newline, or <br>/<p> left in the string.
+BODY_PARAGRAPH_BREAK = re.compile(r"\s*(?:\n|<br\s*/?>|</?p[^>]*>)\s*", re.IGNORECASE)
 IMAGE_STRUCT = pl.Struct({"url": pl.String, "caption": pl.String, "credit": pl.String})
 RECORD_SCHEMA = pl.Schema(
     {
@@ -280,6 +283,8 @@ METADATA_SCHEMA = pl.Schema(
         "meta_description": pl.String,
         "meta_language": pl.String,
         "meta_images": pl.List(IMAGE_STRUCT),
+        # JSON-LD articleBody: the full text some pages declare but print only in part.
+        "meta_body": pl.String,
     }
 )
 
@@ -348,6 +353,15 @@ def _types(obj: dict) -> list[str]:
     kind = obj.get("@type")
     kinds = kind if isinstance(kind, list) else [kind]
     return [k.rsplit("/", 1)[-1].lower() for k in kinds if isinstance(k, str)]
+
+
+def _body_text(value: Any) -> str | None:
+    """articleBody as text: unescaped, blank-line paragraphs kept, white space collapsed in them."""
+    if not isinstance(value, str):
+        return _text(value)
+    text = html.unescape(value) if "&" in value else value
+    paragraphs = [" ".join(part.split()) for part in BODY_PARAGRAPH_BREAK.split(text)]
+    return "\n\n".join(p for p in paragraphs if p) or None
 
 
 def _text(value: Any) -> str | None:
@@ -426,7 +440,13 @@ def _ld_images(value: Any, index: dict[str, dict]) -> list[dict[str, str | None]
             credit_value = next(
                 (
                     item[key]
-                    for key in ("creditText", "copyrightHolder", "author", "creator")
+                    for key in (
+                        "creditText",
+                        "copyrightNotice",
+                        "copyrightHolder",
+                        "author",
+                        "creator",
+                    )
                     if item.get(key)
                 ),
                 None,
@@ -530,6 +550,7 @@ def _article_fields(article: dict, index: dict[str, dict]) -> dict[str, Any]:
             _text(publisher.get("name")) if isinstance(publisher, dict) else _text(publisher)
         ),
         "description_ld": _text(article.get("description")),
+        "body_ld": _body_text(article.get("articleBody")),
         "language_ld": _text(article.get("inLanguage")),
         "images_ld": _ld_images(article.get("image"), index),
     }
@@ -1308,6 +1329,7 @@ def metadata_frame(records: list[dict], doc_ids: list[int]) -> pl.DataFrame:
         _absolute_url(frame).alias("meta_url"),
         pl.coalesce("outlet_ld", "outlet_meta").alias("meta_outlet"),
         pl.coalesce("description_ld", "description_meta").alias("meta_description"),
+        pl.col("body_ld").alias("meta_body"),
         pl.coalesce(
             _language("language_html"), _language("language_meta"), _language("language_ld")
         ).alias("meta_language"),
