@@ -175,3 +175,76 @@ MARKUP = st.lists(
 def test_random_markup_never_raises(pages: list[str]) -> None:
     tables = _tables(pages)
     assert tables.articles.height + tables.rejects.height == len(pages)
+
+
+def _page(body: str, head: str = "") -> str:
+    return f"<html><head>{head}</head><body>{body}</body></html>"
+
+
+def test_declared_article_body_fills_a_folded_page() -> None:
+    declared = " ".join(BODY)
+    head = (
+        '<script type="application/ld+json">'
+        + json.dumps({"@type": "NewsArticle", "headline": "Folded", "articleBody": declared})
+        + "</script>"
+    )
+    page = _page(
+        f"<article><h1>Folded</h1><p>{BODY[0]}</p><p>Subscribe to read more.</p></article>", head
+    )
+    body = _tables([page]).articles["body_text"][0]
+    assert all(sentence in body for sentence in BODY)
+
+
+def test_script_rendered_page_keeps_its_metadata() -> None:
+    head = (
+        '<meta property="og:title" content="Rendered by scripts"><title>Rendered by scripts</title>'
+    )
+    tables = _tables([_page("<div id='app'></div>", head)])
+    assert tables.rejects.height == 0
+    assert tables.articles["title"].to_list() == ["Rendered by scripts"]
+    assert "no_body" in tables.articles["quality_flags"][0]
+
+
+def test_react_streamed_segment_is_read() -> None:
+    page = _page(
+        '<main><template id="B:0"></template></main>'
+        f'<div hidden id="S:0"><article><h1>Streamed</h1><p>{BODY[0]}</p><p>{BODY[1]}</p></article></div>'
+        "<div hidden><p>A closed dialog that nobody sees on the page at all.</p></div>"
+    )
+    body = _tables([page]).articles["body_text"][0]
+    assert BODY[0] in body and "closed dialog" not in body
+
+
+@pytest.mark.parametrize(
+    ("markup", "caption", "credit"),
+    [
+        (
+            '<img src="a.jpg"><span class="caption small">Firefighters at the scene.</span>',
+            "Firefighters at the scene.",
+            None,
+        ),
+        (
+            '<img src="a.jpg"><p class="lead">A tram in the heat of the day.</p>'
+            '<p class="image--author">Foto: REUTERS/Nadja Wohlleben</p>',
+            "A tram in the heat of the day.",
+            "Foto: REUTERS/Nadja Wohlleben",
+        ),
+        (
+            '<figure><img src="a.jpg"><figcaption><i class="article-caption">Protesters gather.'
+            ' <span class="caption__credit">Jane Doe/AP</span></i></figcaption></figure>',
+            "Protesters gather.",
+            "Jane Doe/AP",
+        ),
+    ],
+)
+def test_captions_and_credits_outside_plain_figcaptions(
+    markup: str, caption: str, credit: str | None
+) -> None:
+    page = _page(
+        f"<article><h1>Headline here</h1><p>{BODY[0]}</p>{markup}<p>{BODY[1]}</p></article>"
+    )
+    images = _tables([page]).article_images
+    rows = images.select("caption", "credit_raw").rows()
+    assert (caption, credit) in rows or any(
+        row[0] == caption and (credit is None or row[1] == credit) for row in rows
+    ), rows

@@ -311,7 +311,14 @@ def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
         c("hints").str.to_lowercase().str.contains(IMAGE_CREDIT_CLASS_PATTERN)
         & (c("n_words") <= MAX_CREDIT_WORDS)
     )
-    figure_text = figure_text | credit_text
+    # The line between a loose image and its credit line is the caption.
+    caption_before_credit = (
+        c("after_image")
+        & credit_text.shift(-1).over("doc_id").fill_null(False)
+        & (c("n_words") <= MAX_CAPTION_WORDS)
+        & (c("heading_level") == 0)
+    )
+    figure_text = figure_text | credit_text | caption_before_credit
     body_ok = c("under_root") & ~c("noise_below_root") & (c("link_share") <= MAX_BODY_LINK_SHARE)
     kind = (
         pl.when(c("heading_level") == 1)
