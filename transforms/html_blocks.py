@@ -139,7 +139,6 @@ HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # How many enclosing class/id strings a block keeps as hints (nearest first).
 HINT_DEPTH = 6
 MAX_HINT_CHARS = 400
-WHITESPACE = re.compile(r"\s+")
 # Invisible characters the text view drops (zero-width spaces, soft hyphen).
 INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 IMAGE_SOURCE_ATTRIBUTES = (
@@ -192,7 +191,11 @@ class _Page:
         """Close the open block: its text belongs to the innermost block element of ``ctx``."""
         if not self.buffer:
             return
-        text = WHITESPACE.sub(" ", INVISIBLE.sub("", "".join(self.buffer))).strip()
+        joined = "".join(self.buffer)
+        if INVISIBLE.search(joined):
+            joined = INVISIBLE.sub("", joined)
+        # str.split/join beats a regular expression on these short strings.
+        text = " ".join(joined.split())
         self.buffer.clear()
         link_chars = self.link_chars
         self.link_chars = 0
@@ -243,12 +246,16 @@ class _Page:
             if tag == "-text":
                 value = child.text_content
                 if value:
-                    buffer.append(value)
-                    if in_link:
-                        self.link_chars += len(value.strip())
+                    if value.isspace():
+                        # Source formatting between elements: a space at most, never a block.
+                        if buffer:
+                            buffer.append(" ")
+                    else:
+                        buffer.append(value)
+                        if in_link:
+                            self.link_chars += len(value.strip())
             elif tag == "br":
                 self.flush(ctx)
-                buffer.append(" ")
             elif tag and tag[0] != "-":
                 attributes = child.attributes
                 if tag == "img":
