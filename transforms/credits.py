@@ -329,10 +329,12 @@ def _credit_line_flags(values: pl.Series, may_anchor: pl.Series | None = None) -
     ``may_anchor``, when given, is false for values known to hold no anchor part.
     """
     line = pl.col("line")
-    n_words = line.str.count_matches(" ", literal=True) + 1
+    n_words = pl.col("n_words")
     staged = values.to_frame("value").select(
         line=pl.col("value").str.strip_chars().str.replace(WRAPPING_BRACKETS, "${1}")
     )
+    # Staged once: the shape test reads it twice.
+    staged = staged.with_columns(n_words=line.str.count_matches(" ", literal=True) + 1)
     staged = staged.with_columns(
         is_plain=(
             (n_words <= MAX_CREDIT_LINE_WORDS)

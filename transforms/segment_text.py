@@ -182,12 +182,10 @@ def add_block_features(blocks: pl.DataFrame) -> pl.DataFrame:
             & ~text.str.contains(r"\d")
         ),
         # Short lines made of interface words: "Teilen Twittern Senden", "Video Loading".
-        is_ui_line=(key.str.count_matches(UI_WORD_PATTERN) >= 1)
-        & (tokens <= MAX_UI_LINE_WORDS),
+        is_ui_line=(key.str.count_matches(UI_WORD_PATTERN) >= 1) & (tokens <= MAX_UI_LINE_WORDS),
         is_end_marker=key.is_in(END_OF_ARTICLE),
         # "No reproduction without the permission of ...": a rights notice, not prose.
-        is_rights_notice=key.str.contains(REPRODUCTION_PATTERN)
-        & (tokens <= MAX_NOTICE_WORDS),
+        is_rights_notice=key.str.contains(REPRODUCTION_PATTERN) & (tokens <= MAX_NOTICE_WORDS),
         is_related_list=key.is_in(RELATED_LIST),
         is_related_cue=key.is_in(RELATED_INLINE),
         is_related_inline=key.str.contains(RELATED_INLINE_PATTERN),
@@ -284,7 +282,9 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
         & c("caption").is_not_null()
         # Words are counted only where a credit was split off (null elsewhere, which is false).
         & (
-            pl.when(c("credit_raw").is_not_null()).then(c("caption")).str.count_matches(WORD_PATTERN)
+            pl.when(c("credit_raw").is_not_null())
+            .then(c("caption"))
+            .str.count_matches(WORD_PATTERN)
             >= MIN_INLINE_CAPTION_WORDS
         )
     )

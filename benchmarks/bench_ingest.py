@@ -1,0 +1,637 @@
+"""End-to-end ingest throughput, memory and orchestration cost, against baselines in the same run.
+
+Builds a scaled corpus of ``--docs`` documents in a scratch folder: distinct copies of the
+fundus dev corpus pages (``.txt`` views, ``.html.gz`` pages decompressed) and of the seed
+dump, dealt round-robin over the kinds of ``--mix``. Each copy is its own article: text
+copies are separate files (a text dump's article id comes from its path) and HTML copies
+get their canonical URL made unique. Then, in this process:
+
+* the text documents (``txt`` and ``seed``) are ingested by ``flows.ingest.run_ingest``
+  with Prefect's task wrappers taken off, into a fresh DuckDB file: documents/s, MB/s,
+  peak RSS and time per stage (discover, read, segment, normalize, load, models, export);
+* the same sources again, unchanged: the re-run's seconds;
+* the same sources through the Prefect flow, into another fresh file: Prefect's share;
+* baselines: a bare Polars read-and-split of the same text bytes, DuckDB inserting the
+  first batch's tables directly, trafilatura on the HTML pages (when ``html`` is mixed
+  in; HTML pages are ingested in a run of their own);
+* peak RSS of a child process that ingests a tenth as many documents, for the ratio.
+
+Every figure is printed with its target and PASS or MISS.
+
+    python benchmarks/bench_ingest.py --docs 10000 [--mix txt,html,seed] [--workdir DIR]
+    python benchmarks/bench_ingest.py --quick            # smoke test, well under a minute
+
+Startup (imports, the language model, Prefect's temporary server) is excluded: a one-file
+ingest warms the process up before anything is timed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gzip
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPOSITORY))
+SHARED_DIR = Path(os.environ.get("DATELINE_SHARED_DIR", REPOSITORY.parent / "shared"))
+CORPUS_DIR = Path(os.environ.get("DATELINE_CORPUS_DIR", SHARED_DIR / "corpus")) / "fundus"
+SEED_PATH = SHARED_DIR / "seeds" / "000_87e5fbe07bd337ee.txt"
+# Prefect reads these at import time; the harness imports flows lazily, after setting them.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+KINDS = ("txt", "html", "seed")
+TEXT_KINDS = ("txt", "seed")
+FILES_PER_FOLDER = 1000
+STAGES = ("discover", "read", "segment", "normalize", "load", "models", "export")
+# The task of flows/ingest.py behind each stage (RunSummary.stage_seconds uses the stage names).
+TASK_STAGES = {
+    "discover_sources": "discover",
+    "read_batch": "read",
+    "parse_batch": "parse",
+    "load_into_warehouse": "load",
+    "build_models_and_test": "models",
+    "export_tables": "export",
+}
+QUICK_DOCS = 60
+QUICK_TRAFILATURA_PAGES = 8
+TRAFILATURA_PAGES = 300
+# The issue's targets.
+TARGET_DOCS_PER_SECOND = 2000
+TARGET_BARE_POLARS_FACTOR = 5
+TARGET_TRAFILATURA_FACTOR = 4
+TARGET_LOAD_SHARE = 0.8
+TARGET_RSS_GROWTH = 1.3
+TARGET_RERUN_SECONDS_AT_100K = 10.0
+TARGET_PREFECT_SHARE = 0.10
+# A page's canonical URL: <link rel="canonical" href=...> or <meta property="og:url" content=...>.
+CANONICAL_LINK = re.compile(
+    r"""<link\b[^>]*\brel=["']?canonical["']?[^>]*\bhref=["']([^"']+)["']"""
+    r"""|<link\b[^>]*\bhref=["']([^"']+)["'][^>]*\brel=["']?canonical["']?""",
+    re.IGNORECASE,
+)
+OG_URL = re.compile(
+    r"""<meta\b[^>]*\bproperty=["']og:url["'][^>]*\bcontent=["']([^"']+)["']""", re.IGNORECASE
+)
+
+
+# ---------------------------------------------------------------- corpus
+
+
+@dataclass
+class Corpus:
+    root: Path
+    paths: dict[str, list[Path]] = field(default_factory=lambda: defaultdict(list))
+    bytes_by_kind: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def files(self, kinds: tuple[str, ...]) -> list[Path]:
+        return [p for k in kinds for p in self.paths.get(k, [])]
+
+    def n_bytes(self, kinds: tuple[str, ...]) -> int:
+        return sum(self.bytes_by_kind.get(k, 0) for k in kinds)
+
+
+def _templates(kind: str) -> list[tuple[str, bytes]]:
+    """(name, bytes) of the pages a kind copies; HTML pages decompressed."""
+    if kind == "seed":
+        return [(SEED_PATH.stem, SEED_PATH.read_bytes())] if SEED_PATH.exists() else []
+    if kind == "txt":
+        return [(p.stem, p.read_bytes()) for p in sorted(CORPUS_DIR.glob("*/*.txt"))]
+    return [
+        (p.name.removesuffix(".html.gz"), gzip.decompress(p.read_bytes()))
+        for p in sorted(CORPUS_DIR.glob("*/*.html.gz"))
+    ]
+
+
+def _unique_html(page: bytes, copy: int) -> bytes:
+    """The page with its canonical URL (every place it is written) made unique to the copy."""
+    text = page.decode("utf-8", errors="surrogateescape")
+    found = CANONICAL_LINK.search(text) or OG_URL.search(text)
+    marker = f"bench-copy-{copy}"
+    if found:
+        url = next(g for g in found.groups() if g)
+        unique = f"{url}{'&' if '?' in url else '?'}{marker}"
+        text = text.replace(url, unique)
+    else:
+        text = text.replace(
+            "<head>", f'<head><link rel="canonical" href="https://bench.invalid/{marker}">', 1
+        )
+    return text.encode("utf-8", errors="surrogateescape")
+
+
+def build_corpus(root: Path, n_docs: int, mix: tuple[str, ...]) -> Corpus:
+    """``n_docs`` files under ``root``, dealt round-robin over the kinds of ``mix``."""
+    templates = {kind: _templates(kind) for kind in mix}
+    kinds = [k for k in mix if templates[k]]
+    if not kinds:
+        raise SystemExit(f"no source pages found for {mix} (corpus at {CORPUS_DIR})")
+    corpus = Corpus(root)
+    used = defaultdict(int)
+    for number in range(n_docs):
+        kind = kinds[number % len(kinds)]
+        name, data = templates[kind][used[kind] % len(templates[kind])]
+        used[kind] += 1
+        folder = root / kind / f"{number // FILES_PER_FOLDER:04d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        if kind == "html":
+            data = _unique_html(data, number)
+            path = folder / f"{number:07d}_{name}.html"
+        else:
+            path = folder / f"{number:07d}_{name}.txt"
+        path.write_bytes(data)
+        corpus.paths[kind].append(path)
+        corpus.bytes_by_kind[kind] += len(data)
+    return corpus
+
+
+# ---------------------------------------------------------------- running the ingest
+
+
+@dataclass
+class StageClock:
+    """Seconds per stage of one ingest, and what the first batch gave (for the baselines)."""
+
+    seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    first_records: object = None
+    first_tables: object = None
+    first_load_seconds: float | None = None
+    cpu_seconds: float = 0.0
+
+
+@contextlib.contextmanager
+def without_prefect(clock: StageClock) -> Iterator[None]:
+    """Replace the Prefect tasks of flows.ingest by their plain functions, timed per stage."""
+    from prefect import Task
+
+    from flows import ingest
+
+    saved = {}
+    for name, value in vars(ingest).items():
+        if isinstance(value, Task):
+            saved[name] = value
+            setattr(ingest, name, _timed(value.fn, TASK_STAGES.get(name, name), clock))
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(ingest, name, value)
+
+
+def _timed(function, stage: str, clock: StageClock):
+    def run(*args, **kwargs):
+        started = time.perf_counter()
+        result = function(*args, **kwargs)
+        elapsed = time.perf_counter() - started
+        clock.seconds[stage] += elapsed
+        if stage == "parse" and clock.first_tables is None:
+            clock.first_records, clock.first_tables = (
+                args[0] if args else kwargs.get("records"),
+                result,
+            )
+        elif stage == "load" and clock.first_load_seconds is None:
+            clock.first_load_seconds = elapsed
+        return result
+
+    return run
+
+
+def _parallel_settings(workers: int) -> dict[str, int]:
+    """``workers`` for Settings and the flow, where this version of flows/ has the option."""
+    from flows.settings import Settings
+
+    fields = getattr(Settings, "__dataclass_fields__", {})
+    return {"workers": workers} if workers > 1 and "workers" in fields else {}
+
+
+def run_direct(
+    sources: list[str], db_path: Path, batch_size: int, export_dir: Path | None, workers: int = 1
+):
+    """One ingest through run_ingest, without Prefect; (summary, clock, wall seconds)."""
+    from flows.ingest import run_ingest
+    from flows.settings import Settings
+
+    settings = Settings(
+        db_path=db_path,
+        batch_size=batch_size,
+        export_dir=export_dir,
+        **_parallel_settings(workers),
+    )
+    clock = StageClock()
+    with without_prefect(clock):
+        started, cpu = time.perf_counter(), time.process_time()
+        summary = run_ingest(sources, settings, progress=None)
+        wall = time.perf_counter() - started
+        clock.cpu_seconds = time.process_time() - cpu
+    return summary, clock, wall
+
+
+def run_flow(
+    sources: list[str], db_path: Path, batch_size: int, export_dir: Path | None, workers: int = 1
+):
+    """One ingest through the Prefect flow; (summary, wall seconds)."""
+    from flows.ingest import ingest_flow
+
+    started = time.perf_counter()
+    summary = ingest_flow(
+        source_args=sources,
+        db_path=str(db_path),
+        export_dir=str(export_dir) if export_dir else None,
+        batch_size=batch_size,
+        **_parallel_settings(workers),
+    )
+    return summary, time.perf_counter() - started
+
+
+def warm_up(workdir: Path) -> None:
+    """Imports, the language model and lexicons loaded by a one-file ingest (not timed)."""
+    folder = workdir / "warm_up"
+    folder.mkdir(parents=True, exist_ok=True)
+    source = folder / "seed.txt"
+    source.write_bytes(SEED_PATH.read_bytes() if SEED_PATH.exists() else b"Title\n\nSome text.\n")
+    run_direct([str(source)], folder / "warm.duckdb", 10, None)
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process so far, in MB.
+
+    /proc's VmHWM where there is one: getrusage's ru_maxrss survives exec on Linux, so a
+    child started by this process would report at least this process's peak.
+    """
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+    return (
+        int(found.group(1)) / 1024
+        if found
+        else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    )
+
+
+def recorded_stages(summary, clock: StageClock) -> dict[str, float]:
+    """Seconds per flow stage (discover, read, parse, load, models, export):
+    RunSummary.stage_seconds where the flow records it, else the harness's own clock."""
+    recorded = getattr(summary, "stage_seconds", None) or {}
+    return {s: float(recorded.get(s, clock.seconds.get(s, 0.0))) for s in TASK_STAGES.values()}
+
+
+def stage_seconds(summary, clock: StageClock) -> dict[str, float | None]:
+    """Seconds per reported stage; parse is split into segment and normalize by the share
+    segmentation takes of the first batch's parse, timed again here (None for both when
+    batches were parsed in worker processes, out of the harness's sight)."""
+    seconds: dict[str, float | None] = dict(recorded_stages(summary, clock))
+    parse = seconds.pop("parse")
+    if clock.first_records is None:
+        seconds["segment"] = seconds["normalize"] = None
+        seconds["parse"] = parse
+    else:
+        share = _segment_share(clock.first_records)
+        seconds["segment"], seconds["normalize"] = parse * share, parse * (1 - share)
+    return seconds
+
+
+def _segment_share(records) -> float:
+    """Share of build_article_tables' time that segment_text takes, on one batch."""
+    if records is None or records.height == 0:
+        return 0.0
+    from datetime import UTC, datetime
+
+    import polars as pl
+
+    from transforms import segment_text
+    from transforms.articles import build_article_tables
+
+    docs = (
+        records.filter(pl.col("text").is_not_null())
+        .with_row_index("doc_id")
+        .with_columns(pl.col("doc_id").cast(pl.Int64))
+    )
+    docs = segment_text.strip_header_date(docs, "text").select("doc_id", "text")
+    # CPU time, best of SHARE_REPEATS: less sensitive to other processes than wall time.
+    total = _best_cpu_seconds(
+        lambda: build_article_tables(records, run_id="bench", ingested_at=datetime.now(UTC))
+    )
+    segment = _best_cpu_seconds(lambda: segment_text.segment_text(docs))
+    return min(segment / total, 1.0) if total else 0.0
+
+
+SHARE_REPEATS = 2
+
+
+def _best_cpu_seconds(call) -> float:
+    best = float("inf")
+    for _ in range(SHARE_REPEATS):
+        started = time.process_time()
+        call()
+        best = min(best, time.process_time() - started)
+    return best
+
+
+# ---------------------------------------------------------------- baselines
+
+
+def bare_polars_seconds(paths: list[Path]) -> float:
+    """Read the files' bytes, decode them and split every document into lines with Polars."""
+    import polars as pl
+
+    started = time.perf_counter()
+    texts = [p.read_bytes().decode("utf-8", errors="replace") for p in paths]
+    lines = pl.Series("text", texts).str.split("\n").explode().str.strip_chars()
+    lines.filter(lines != "").len()
+    return time.perf_counter() - started
+
+
+def duckdb_direct_seconds(tables, workdir: Path) -> tuple[float, int]:
+    """DuckDB inserting the first batch's tables straight from Arrow into a fresh warehouse."""
+    import duckdb
+
+    from flows import warehouse
+
+    db_path = workdir / "duckdb_direct.duckdb"
+    db_path.unlink(missing_ok=True)
+    frames = {name: frame.to_arrow() for name, frame in tables.by_table().items()}
+    con = duckdb.connect(str(db_path))
+    try:
+        warehouse.apply_schema(con)
+        started = time.perf_counter()
+        con.execute("BEGIN TRANSACTION")
+        for name, arrow in frames.items():
+            con.register("direct_rows", arrow)
+            con.execute(
+                f"INSERT INTO {name} ({', '.join(arrow.column_names)}) SELECT * FROM direct_rows"
+            )
+            con.unregister("direct_rows")
+        con.execute("COMMIT")
+        elapsed = time.perf_counter() - started
+    finally:
+        con.close()
+    return elapsed, sum(t.num_rows for t in frames.values())
+
+
+def trafilatura_seconds(paths: list[Path]) -> float:
+    """trafilatura extracting text and metadata from each page."""
+    import trafilatura
+
+    pages = [p.read_bytes().decode("utf-8", errors="replace") for p in paths]
+    started = time.perf_counter()
+    for page in pages:
+        trafilatura.extract(page, output_format="json", with_metadata=True)
+    return time.perf_counter() - started
+
+
+def start_child(n_docs: int, mix: str, batch_size: int) -> subprocess.Popen:
+    """A fresh process ingesting ``n_docs`` documents of the same mix, for its peak RSS."""
+    command = [
+        sys.executable, __file__, "--docs", str(n_docs), "--mix", mix,
+        "--batch-size", str(batch_size), "--rss-only",
+    ]  # fmt: skip
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+
+
+def child_peak_rss(child: subprocess.Popen) -> float | None:
+    """The child's peak RSS (MB), once it has finished; None when it failed."""
+    stdout, _ = child.communicate()
+    found = re.search(r"peak_rss_mb=([\d.]+)", stdout)
+    return float(found.group(1)) if found else None
+
+
+# ---------------------------------------------------------------- report
+
+
+class Report:
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, str, str]] = []
+
+    def add(self, figure: str, value: str, target: str = "-", ok: bool | None = None) -> None:
+        verdict = "-" if ok is None else ("PASS" if ok else "MISS")
+        self.rows.append((figure, value, target, verdict))
+
+    def print(self) -> None:
+        widths = [
+            max(len(r[i]) for r in [("figure", "value", "target", "result"), *self.rows])
+            for i in range(4)
+        ]
+        header = ("figure", "value", "target", "result")
+        for row in [header, tuple("-" * w for w in widths), *self.rows]:
+            print(
+                "  ".join(
+                    cell.ljust(width) for cell, width in zip(row, widths, strict=True)
+                ).rstrip()
+            )
+
+
+def _rate(count: float, seconds: float) -> float:
+    return count / seconds if seconds > 0 else float("inf")
+
+
+def benchmark(args: argparse.Namespace, workdir: Path) -> Report:
+    mix = tuple(k.strip() for k in args.mix.split(",") if k.strip())
+    unknown = set(mix) - set(KINDS)
+    if unknown:
+        raise SystemExit(f"--mix: unknown kinds {sorted(unknown)}; use {', '.join(KINDS)}")
+    report = Report()
+    warm_up(workdir)
+    started = time.perf_counter()
+    corpus = build_corpus(workdir / "corpus", args.docs, mix)
+    counts = ", ".join(f"{k} {len(corpus.paths[k])}" for k in mix)
+    print(
+        f"corpus: {args.docs} documents ({counts}) in {workdir}, built in {time.perf_counter() - started:.1f} s"
+    )
+
+    text_files = corpus.files(TEXT_KINDS)
+    html_files = corpus.files(("html",))
+    export_dir = None if args.no_export else workdir / "export"
+    if text_files:
+        _text_figures(args, workdir, corpus, text_files, export_dir, report)
+    if "html" in mix:
+        _html_figures(args, workdir, corpus, html_files, report)
+    return report
+
+
+def _text_figures(args, workdir, corpus, text_files, export_dir, report: Report) -> None:
+    n_text, n_bytes = len(text_files), corpus.n_bytes(TEXT_KINDS)
+    sources = [str(corpus.root / k) for k in TEXT_KINDS if corpus.paths.get(k)]
+    small = max(n_text // 10, 1)
+    text_mix = ",".join(k for k in args.mix.split(",") if k in TEXT_KINDS)
+    # A smoke test runs the child alongside (timings do not matter there); otherwise it runs
+    # alone, after the timed runs.
+    child = (
+        start_child(small, text_mix, args.batch_size)
+        if args.quick and not args.no_rss_child
+        else None
+    )
+    rss_before = peak_rss_mb()
+    summary, clock, wall = run_direct(
+        sources, workdir / "text.duckdb", args.batch_size, export_dir, args.workers
+    )
+    rss = peak_rss_mb()
+    print(
+        f"text run: {summary.counts.new} new articles, {summary.rejects} rejects, status {summary.status}"
+    )
+    docs_per_second = _rate(n_text, wall)
+    report.add("text: documents/s (end to end)", f"{docs_per_second:,.0f} docs/s ({n_text} in {wall:.2f} s, cpu {clock.cpu_seconds:.1f} s)",
+               f">= {TARGET_DOCS_PER_SECOND:,}", docs_per_second >= TARGET_DOCS_PER_SECOND)  # fmt: skip
+    report.add("text: MB/s", f"{n_bytes / 1e6 / wall:.2f} MB/s ({n_bytes / 1e6:.1f} MB)")
+    stages = stage_seconds(summary, clock)
+    for stage in STAGES:
+        value = stages.get(stage)
+        if value is None:
+            parse = stages.get("parse") or 0.0
+            report.add(f"stage: {stage}", f"n/a: parsed in workers (parse {parse:.2f} s in all)")
+        else:
+            report.add(f"stage: {stage}", f"{value:.2f} s ({value / wall:.0%})")
+
+    bare = bare_polars_seconds(text_files)
+    bare_rate = _rate(n_text, bare)
+    report.add("baseline: bare Polars read-and-split", f"{bare_rate:,.0f} docs/s ({bare:.2f} s)")
+    report.add("text: Dateline / bare Polars", f"1/{bare_rate / docs_per_second:.1f}",
+               f">= 1/{TARGET_BARE_POLARS_FACTOR}", docs_per_second * TARGET_BARE_POLARS_FACTOR >= bare_rate)  # fmt: skip
+
+    if clock.first_tables is not None and clock.first_load_seconds:
+        direct, rows = duckdb_direct_seconds(clock.first_tables, workdir)
+        ours = _rate(rows, clock.first_load_seconds)
+        theirs = _rate(rows, direct)
+        report.add(
+            "baseline: DuckDB direct insert (batch 1)",
+            f"{theirs:,.0f} rows/s ({rows} rows, {direct:.2f} s)",
+        )
+        report.add(
+            "load: Dateline rows/s (batch 1)",
+            f"{ours:,.0f} rows/s ({clock.first_load_seconds:.2f} s)",
+        )
+        report.add("load: Dateline / DuckDB direct", f"{ours / theirs:.0%}", f">= {TARGET_LOAD_SHARE:.0%}",
+                   ours >= TARGET_LOAD_SHARE * theirs)  # fmt: skip
+
+    rerun_summary, rerun_clock, rerun = run_direct(
+        sources, workdir / "text.duckdb", args.batch_size, export_dir, args.workers
+    )
+    # Discover and read grow with the sources; the rest (schema, models, tests, export) is fixed.
+    rerun_stages = recorded_stages(rerun_summary, rerun_clock)
+    per_source = sum(rerun_stages[s] for s in ("discover", "read", "parse", "load"))
+    projected = rerun - per_source + per_source * 100_000 / n_text
+    report.add(
+        "unchanged re-run",
+        f"{rerun:.2f} s ({rerun_summary.sources_skipped} skipped, {per_source:.2f} s per-source work)",
+    )
+    report.add("unchanged re-run, projected to 100k", f"{projected:.1f} s",
+               f"<= {TARGET_RERUN_SECONDS_AT_100K:.0f} s", projected <= TARGET_RERUN_SECONDS_AT_100K)  # fmt: skip
+
+    report.add("peak RSS", f"{rss:,.0f} MB (before the run {rss_before:,.0f} MB)")
+    if not args.no_rss_child:
+        child_rss = child_peak_rss(child or start_child(small, text_mix, args.batch_size))
+        if child_rss:
+            report.add(f"peak RSS {n_text} / {small} docs", f"{rss / child_rss:.2f}x ({rss:,.0f} / {child_rss:,.0f} MB)",
+                       f"<= {TARGET_RSS_GROWTH}x", rss / child_rss <= TARGET_RSS_GROWTH)  # fmt: skip
+        else:
+            report.add(f"peak RSS {n_text} / {small} docs", "child run failed")
+
+    if not args.no_prefect:
+        _prefect_figures(args, workdir, sources, wall, export_dir, report)
+
+
+def _prefect_figures(args, workdir, sources, direct_wall, export_dir, report: Report) -> None:
+    from prefect import flow
+
+    @flow(name="bench-warm-up")
+    def warm() -> int:
+        return 0
+
+    warm()  # starts Prefect's temporary server, which is startup, not orchestration
+    _, flow_wall = run_flow(
+        sources, workdir / "flow.duckdb", args.batch_size, export_dir, args.workers
+    )
+    share = max(flow_wall - direct_wall, 0.0) / flow_wall
+    report.add("Prefect flow wall time", f"{flow_wall:.2f} s (direct {direct_wall:.2f} s)")
+    report.add("Prefect share of wall time", f"{share:.1%}", f"<= {TARGET_PREFECT_SHARE:.0%}",
+               share <= TARGET_PREFECT_SHARE)  # fmt: skip
+
+
+def _html_figures(args, workdir, corpus, html_files, report: Report) -> None:
+    if not html_files:
+        report.add("html: pages/s", "no HTML pages found")
+        return
+    summary, _, wall = run_direct(
+        [str(corpus.root / "html")], workdir / "html.duckdb", args.batch_size, None
+    )
+    unsupported = summary.reject_reasons.get("unsupported_format", 0)
+    ours = _rate(len(html_files), wall)
+    sample = html_files[: QUICK_TRAFILATURA_PAGES if args.quick else TRAFILATURA_PAGES]
+    theirs = _rate(len(sample), trafilatura_seconds(sample))
+    report.add("baseline: trafilatura pages/s", f"{theirs:,.1f} pages/s ({len(sample)} pages)")
+    if unsupported >= len(html_files):
+        report.add("html: pages/s", f"HTML not supported yet ({unsupported} rejected unsupported_format)",
+                   f">= {TARGET_TRAFILATURA_FACTOR}x trafilatura", False)  # fmt: skip
+        return
+    report.add(
+        "html: pages/s", f"{ours:,.1f} pages/s ({summary.counts.new} articles, {wall:.2f} s)"
+    )
+    report.add("html: Dateline / trafilatura", f"{ours / theirs:.1f}x",
+               f">= {TARGET_TRAFILATURA_FACTOR}x", ours >= TARGET_TRAFILATURA_FACTOR * theirs)  # fmt: skip
+
+
+def rss_only(args: argparse.Namespace, workdir: Path) -> None:
+    """Ingest the text documents once and print the peak RSS (run by the parent's RSS ratio)."""
+    mix = tuple(k for k in args.mix.split(",") if k in TEXT_KINDS) or TEXT_KINDS
+    warm_up(workdir)
+    corpus = build_corpus(workdir / "corpus", args.docs, mix)
+    sources = [str(corpus.root / k) for k in mix if corpus.paths.get(k)]
+    run_direct(sources, workdir / "text.duckdb", args.batch_size, None, args.workers)
+    print(f"peak_rss_mb={peak_rss_mb():.1f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--docs", type=int, help="documents in the scaled corpus")
+    parser.add_argument(
+        "--mix", default="txt,html,seed", help="kinds dealt round-robin: txt, html, seed"
+    )
+    parser.add_argument("--workdir", type=Path, help="scratch folder (a temporary one by default)")
+    parser.add_argument("--batch-size", type=int, default=2000, help="sources per batch")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="read and parse in N processes (flows' --workers)"
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help=f"smoke test: {QUICK_DOCS} documents unless --docs"
+    )
+    parser.add_argument("--no-prefect", action="store_true", help="skip the Prefect flow run")
+    parser.add_argument("--no-export", action="store_true", help="skip the Parquet export stage")
+    parser.add_argument(
+        "--no-rss-child", action="store_true", help="skip the tenth-size run for the RSS ratio"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
+    parser.add_argument("--rss-only", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.docs is None:
+        args.docs = QUICK_DOCS if args.quick else 1000
+    if args.docs < 1:
+        parser.error("--docs must be at least 1")
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="dateline-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        if args.rss_only:
+            rss_only(args, workdir)
+            return 0
+        report = benchmark(args, workdir)
+        print()
+        report.print()
+    finally:
+        if not args.keep and args.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
