@@ -433,13 +433,21 @@ EMPTY_HTML_IMAGES = {
 
 def _parse_html(html_docs: pl.DataFrame) -> ParsedHtml:
     """One row per HTML document in; its metadata (one row per page), classified blocks and figures out."""
+    if html_docs.is_empty():
+        return ParsedHtml(
+            pl.DataFrame(schema=html_meta.METADATA_SCHEMA),
+            pl.DataFrame(schema=EMPTY_HTML_BLOCKS),
+            pl.DataFrame(schema=EMPTY_HTML_IMAGES),
+        )
     records: list[dict] = []
     doc_ids: list[int] = []
 
     def trees():
         # lexbor parses one page at a time; each tree is dropped once walked, so a
         # batch never holds more than one. Metadata is read before the walk strips <script>.
-        for doc_id, html in html_docs.select("doc_id", "html").iter_rows():
+        # Bytes, not str: lexbor decodes UTF-8 itself, faster than Python's str conversion.
+        pages = html_docs.select("doc_id", pl.col("html").cast(pl.Binary))
+        for doc_id, html in pages.iter_rows():
             tree = LexborHTMLParser(html)
             records.append(html_meta.extract_metadata(tree))
             doc_ids.append(doc_id)
@@ -524,8 +532,12 @@ def build_article_tables(
     text_docs = segment_text.strip_header_date(text_docs, "text").pipe(
         detect_language, "text", "doc_language"
     )
-    text_blocks = segment_text.segment_text(text_docs.select("doc_id", "text"), max_line_chars)
     html_parsed = _parse_html(html_docs)
+    # Each path has fixed costs (its expressions compile per call): skip the one not needed.
+    if text_docs.is_empty() and not html_parsed.blocks.is_empty():
+        text_blocks = html_parsed.blocks.clear()
+    else:
+        text_blocks = segment_text.segment_text(text_docs.select("doc_id", "text"), max_line_chars)
     html_docs = html_docs.join(html_parsed.meta, on="doc_id", how="left").with_columns(
         header_date=pl.lit(None, pl.Date), doc_language=pl.col("meta_language")
     )

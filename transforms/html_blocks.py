@@ -346,7 +346,6 @@ BLOCK_COLUMNS = {
     "landmarks": pl.Int32,
     "hints": pl.String,
     "itemprop": pl.String,
-    "containers": pl.List(pl.Int32),
     "figure_id": pl.Int32,
     "link_chars": pl.Int32,
     "href": pl.String,
@@ -360,6 +359,13 @@ CONTAINER_COLUMNS = {
     "container_hint": pl.String,
     "container_itemprop": pl.String,
     "container_landmarks": pl.Int32,
+}
+# One row per (block, enclosing block element): flat columns build far faster than a list column.
+CHAIN_COLUMNS = {
+    "doc_id": pl.Int64,
+    "block_no": pl.Int32,
+    "container": pl.Int32,
+    "level": pl.Int32,
 }
 IMAGE_COLUMNS = {
     "doc_id": pl.Int64,
@@ -380,27 +386,42 @@ class PageFrames:
     blocks: pl.DataFrame
     images: pl.DataFrame
     containers: pl.DataFrame
+    # Each block's enclosing block elements, outermost (body, level 0) first.
+    chain: pl.DataFrame
+
+
+# Position of the enclosing-elements list in a block tuple from ``walk_page``.
+CONTAINERS_FIELD = 6
 
 
 def _rows(columns: dict) -> dict[str, list]:
     return {name: [] for name in columns}
 
 
-def pages_frames(pages: list[tuple[int, LexborHTMLParser]]) -> PageFrames:
-    """Parsed pages (doc_id, tree) in; one row per block, per image and per block element out."""
-    blocks_out, images_out, containers_out = (
+def pages_frames(pages) -> PageFrames:
+    """Parsed pages (doc_id, tree) in; one row per block, image, block element and
+    (block, enclosing element) pair out."""
+    blocks_out, images_out, containers_out, chain_out = (
         _rows(BLOCK_COLUMNS),
         _rows(IMAGE_COLUMNS),
         _rows(CONTAINER_COLUMNS),
+        _rows(CHAIN_COLUMNS),
     )
+    block_names = [name for name in BLOCK_COLUMNS if name not in ("doc_id", "block_no")]
     for doc_id, tree in pages:
         blocks, images, containers = walk_page(tree)
-        for out, rows, columns, numbered in (
-            (blocks_out, blocks, BLOCK_COLUMNS, True),
-            (images_out, images, IMAGE_COLUMNS, False),
-            (containers_out, containers, CONTAINER_COLUMNS, False),
+        for number, block in enumerate(blocks):
+            enclosing = block[CONTAINERS_FIELD]
+            chain_out["doc_id"].extend([doc_id] * len(enclosing))
+            chain_out["block_no"].extend([number] * len(enclosing))
+            chain_out["container"].extend(enclosing)
+            chain_out["level"].extend(range(len(enclosing)))
+        blocks = [block[:CONTAINERS_FIELD] + block[CONTAINERS_FIELD + 1 :] for block in blocks]
+        for out, rows, names, numbered in (
+            (blocks_out, blocks, block_names, True),
+            (images_out, images, list(IMAGE_COLUMNS)[1:], False),
+            (containers_out, containers, list(CONTAINER_COLUMNS)[1:], False),
         ):
-            names = list(columns)[2:] if numbered else list(columns)[1:]
             out["doc_id"].extend([doc_id] * len(rows))
             if numbered:
                 out["block_no"].extend(range(len(rows)))
@@ -412,4 +433,5 @@ def pages_frames(pages: list[tuple[int, LexborHTMLParser]]) -> PageFrames:
         blocks=pl.DataFrame(blocks_out, schema=BLOCK_COLUMNS),
         images=pl.DataFrame(images_out, schema=IMAGE_COLUMNS),
         containers=pl.DataFrame(containers_out, schema=CONTAINER_COLUMNS),
+        chain=pl.DataFrame(chain_out, schema=CHAIN_COLUMNS),
     )

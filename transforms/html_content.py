@@ -101,14 +101,10 @@ def _container_flags(containers: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _block_chain(blocks: pl.DataFrame, containers: pl.DataFrame) -> pl.DataFrame:
-    """One row per (block, enclosing block element), with the element's depth (0 = body)."""
-    return (
-        blocks.select("doc_id", "block_no", container="containers")
-        .with_columns(level=pl.int_ranges(pl.col("container").list.len()))
-        .explode("container", "level")
-        .join(containers, on=["doc_id", "container"], how="left")
-    )
+def _block_chain(chain: pl.DataFrame, containers: pl.DataFrame) -> pl.DataFrame:
+    """One row per (block, enclosing block element), with the element's depth (0 = body)
+    and what its tag, class and id say."""
+    return chain.join(containers, on=["doc_id", "container"], how="left")
 
 
 def find_roots(blocks: pl.DataFrame, chain: pl.DataFrame) -> pl.DataFrame:
@@ -163,7 +159,7 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
         ).cast(pl.Int32),
         ends_sentence=text.str.contains(segment_text.SENTENCE_END_PATTERN),
     )
-    chain = _block_chain(blocks, containers).join(
+    chain = _block_chain(pages.chain, containers).join(
         blocks.select("doc_id", "block_no", "n_words", "heading_level", "landmarks"),
         on=["doc_id", "block_no"],
     )
