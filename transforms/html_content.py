@@ -159,24 +159,33 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
         ).cast(pl.Int32),
         ends_sentence=text.str.contains(segment_text.SENTENCE_END_PATTERN),
     )
-    chain = _block_chain(pages.chain, containers).join(
-        blocks.select("doc_id", "block_no", "n_words", "heading_level", "landmarks"),
-        on=["doc_id", "block_no"],
-    )
     # A "noise" class on a wrapper of much of the story ("has-ads", "with-sidebar") is
     # styling: a large container inside <article>/<main>, or one holding the headline,
     # an <article> or <main>, is no furniture. A large one beside the story (a consent
-    # dialog) still is.
-    container_words = pl.col("n_words").sum().over("doc_id", "container")
-    page_words = pl.col("n_words").filter(pl.col("level") == 0).sum().over("doc_id")
-    small = container_words < page_words * MAX_NOISE_CONTAINER_SHARE
-    in_story = (pl.col("container_landmarks") & STORY_BITS) != 0
+    # dialog) still is. Sizes are summed per container, then judged once per container.
     holds_story = (pl.col("heading_level") == 1) | ((pl.col("landmarks") & STORY_BITS) != 0)
-    wrapper = ~small & (in_story | holds_story.any().over("doc_id", "container"))
-    chain = chain.with_columns(
-        pl.col(flag) & ~wrapper
-        for flag in ("is_noise", "is_tag_list", "is_related", "is_caption", "is_credit")
-    ).drop("n_words", "heading_level", "landmarks")
+    sizes = (
+        pages.chain.join(
+            blocks.select("doc_id", "block_no", "n_words", holds_story=holds_story),
+            on=["doc_id", "block_no"],
+        )
+        .group_by("doc_id", "container")
+        .agg(words=pl.col("n_words").sum(), holds_story=pl.col("holds_story").any())
+    )
+    page_words = blocks.group_by("doc_id").agg(page_words=pl.col("n_words").sum())
+    small = pl.col("words") < pl.col("page_words") * MAX_NOISE_CONTAINER_SHARE
+    in_story = (pl.col("container_landmarks") & STORY_BITS) != 0
+    wrapper = ~small & (in_story | pl.col("holds_story"))
+    containers = (
+        containers.join(sizes, on=["doc_id", "container"], how="left")
+        .join(page_words, on="doc_id", how="left")
+        .with_columns(
+            pl.col(flag) & ~wrapper.fill_null(False)
+            for flag in ("is_noise", "is_tag_list", "is_related", "is_caption", "is_credit")
+        )
+        .drop("words", "holds_story", "page_words")
+    )
+    chain = _block_chain(pages.chain, containers)
     # Inherited flags: any enclosing element of the kind (noise, caption...).
     inherited = chain.group_by("doc_id", "block_no").agg(
         in_noise=pl.col("is_noise").any(),
