@@ -168,6 +168,23 @@ SPLIT_CASES = [
     ("A cura di Laura Neri", None, [("Laura Neri", P, None)]),
     ("Marco Rossi (ANSA)", None, [("Marco Rossi", P, None), ("ANSA", "agency", None)]),
     ("Marco Pizzorno 4 Febbraio 2025 - 14:41", None, [("Marco Pizzorno", P, None)]),
+    # a name, the outlet between slashes, a date stamp
+    ("Laura Gómez / DIARIO.ES / 2 sep 2024, 17:07", None, [("Laura Gómez", P, None)]),
+    (
+        "Aashish Saxena / TIMESOFINDIA.COM / Sep 2, 2024, 17:07 IST",
+        None,
+        [("Aashish Saxena", P, None)],
+    ),
+    ("Anna Schneider / NEWS.DE / 02.09.2024, 17:07", None, [("Anna Schneider", P, None)]),
+    ("Claire Dubois / INFO.FR / 2 septembre 2024, 17:07", None, [("Claire Dubois", P, None)]),
+    ("Ana Costa / JORNAL.PT / 02.09.2024 17:07", None, [("Ana Costa", P, None)]),
+    ("Marco Rossi / NOTIZIE.IT / 2 settembre 2024, 17:07", None, [("Marco Rossi", P, None)]),
+    # sign-off cues
+    ("Autorin/Autor Roman Goncharenko", None, [("Roman Goncharenko", P, None)]),
+    ("(责编：牛镛、岳弘彬)", None, [("牛镛", P, None), ("岳弘彬", P, None)]),
+    # a name in a script without case, then a job title
+    ("배윤경 기자", None, [("배윤경", P, None)]),
+    ("山田太郎 記者", None, [("山田太郎", P, None)]),
 ]
 
 
@@ -278,6 +295,20 @@ BYLINE_LINES = [
     ("Di conseguenza il governo ha deciso", False),
     ("Cronaca", False),
     ("EN GOLCÜ TÜRK, AYTAÇ KARA", False),
+    # a name, the outlet between slashes, a date stamp
+    ("Laura Gómez / DIARIO.ES / 2 sep 2024, 17:07", True),
+    ("Aashish Saxena / TIMESOFINDIA.COM / Sep 2, 2024, 17:07 IST", True),
+    ("Anna Schneider / NEWS.DE / 02.09.2024, 17:07", True),
+    ("Claire Dubois / INFO.FR / 2 septembre 2024, 17:07", True),
+    ("Ana Costa / JORNAL.PT / 02.09.2024 17:07", True),
+    ("Marco Rossi / NOTIZIE.IT / 2 settembre 2024, 17:07", True),
+    ("Sean Gallup / Getty Images", False),
+    ("Autorin/Autor Roman Goncharenko", True),
+    # a name in a script without case, then a job title; not a press conference
+    ("배윤경 기자", True),
+    ("山田太郎 記者", True),
+    ("경찰 기자회견", False),
+    ("首相が記者会見", False),
 ]
 
 
@@ -299,12 +330,39 @@ NAME_LINES = [
     ("Anna Maria Luisa Rossi Bianchi Verdi", False),
     ("Por Marta Cañete", False),
     ("24.04.2024", False),
+    # Japanese names printed with a space between family and given name
+    ("大渡 美咲", True),
+    ("山田 はなこ", True),
+    ("国際", False),
+    ("社会 ・ 法治", False),
+    ("地震・災害", False),
 ]
 
 
 @pytest.mark.parametrize(("line", "expected"), NAME_LINES)
 def test_is_name_line(line: str, expected: bool) -> None:
     assert _one(is_name_line, line) is expected
+
+
+SIGN_OFF_LINES = [
+    ("Autorin/Autor Roman Goncharenko", True),  # de
+    ("Autor/Autorin Anna Schneider", True),  # de
+    ("(责编：牛镛、岳弘彬)", True),  # zh
+    ("（责任编辑：王小明）", True),  # zh
+    ("Por Laura Gómez", False),  # es: an ordinary prefix signs only in the head
+    ("By Sarah Miller", False),  # en
+    ("Von Anna Schneider", False),  # de
+    ("Par Claire Dubois", False),  # fr
+    ("Por Ana Costa", False),  # pt
+    ("Di Marco Rossi", False),  # it
+    ("Autorin/Autor", False),
+    ("Autorin/Autor Roman Goncharenko 12.03.2024", False),
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), SIGN_OFF_LINES)
+def test_is_sign_off_line(line: str, expected: bool) -> None:
+    assert _one(bylines_module.is_sign_off_line, line) is expected
 
 
 @settings(max_examples=100, deadline=None)
@@ -316,6 +374,7 @@ def test_never_raises_on_arbitrary_unicode(texts: list[str | None]) -> None:
         is_byline_line(pl.col("t")).alias("is_byline"),
         is_name_line(pl.col("t")).alias("is_name"),
         clean_byline(pl.col("t")).alias("cleaned"),
+        bylines_module.is_sign_off_line(pl.col("t")).alias("is_sign_off"),
     )
     assert flags.height == len(texts)
 
@@ -446,6 +505,10 @@ def _screened(texts: list[str | None]) -> tuple[list[bool], list[bool]]:
         "B\u200by Amanda Krause",  # en, invisible character inside the prefix
         "Julia Vergin | Clare Roth",
         "Who wrote this? Amanda Krause",
+        "Aashish Saxena / TIMESOFINDIA.COM / Sep 2, 2024, 17:07 IST",
+        "배윤경 기자",
+        "大渡 美咲",
+        "Autorin/Autor Roman Goncharenko",
     ],
 )
 def test_screened_line_checks_match_the_full_checks(line: str) -> None:

@@ -293,3 +293,161 @@ def test_photo_copyright_inside_the_body_is_no_rights_holder() -> None:
         "Traffic is expected to return to normal levels by the end of the month, officials said on Monday.\n"
     )
     assert _tables(text).articles["rights_holder"].to_list() == [None]
+
+
+def _author_names(text: str) -> list[str]:
+    return _tables(text).article_authors.sort("position")["name"].to_list()
+
+
+# Paragraphs per language, long enough to be prose: (language, first, second, third, fourth).
+PROSE = {
+    "es": (
+        "El Gobierno aprobó este martes un nuevo plan de ayudas para los agricultores afectados por la sequía.",
+        "Las ayudas llegarán a más de veinte mil explotaciones antes de que termine el verano, según el ministerio.",
+        "Las organizaciones agrarias celebraron la medida, aunque reclamaron que los pagos se hagan con rapidez.",
+        "La oposición criticó que el plan llegue tarde y pidió que se amplíe a los ganaderos de la meseta.",
+    ),
+    "en": (
+        "The government approved a new aid plan on Tuesday for farmers hit hard by the long summer drought.",
+        "The payments will reach more than twenty thousand farms before the end of the summer, the ministry said.",
+        "Farming groups welcomed the plan, although they asked for the money to be paid out as quickly as possible.",
+        "The opposition said the plan came too late and asked for it to be extended to livestock farmers as well.",
+    ),
+    "de": (
+        "Die Regierung hat am Dienstag ein neues Hilfspaket für die von der Dürre betroffenen Landwirte beschlossen.",
+        "Die Zahlungen sollen noch vor dem Ende des Sommers mehr als zwanzigtausend Betriebe erreichen, hieß es.",
+        "Die Bauernverbände begrüßten das Paket, forderten aber, dass das Geld möglichst schnell ausgezahlt wird.",
+        "Die Opposition kritisierte, das Paket komme zu spät, und verlangte eine Ausweitung auf die Tierhalter.",
+    ),
+    "fr": (
+        "Le gouvernement a adopté mardi un nouveau plan d'aide pour les agriculteurs touchés par la sécheresse.",
+        "Les aides doivent atteindre plus de vingt mille exploitations avant la fin de l'été, selon le ministère.",
+        "Les syndicats agricoles ont salué la mesure, tout en demandant que les paiements soient versés rapidement.",
+        "L'opposition a jugé que le plan arrivait trop tard et a demandé son extension aux éleveurs de la région.",
+    ),
+    "pt": (
+        "O Governo aprovou nesta terça-feira um novo plano de ajuda para os agricultores afetados pela seca.",
+        "Os apoios vão chegar a mais de vinte mil explorações antes do fim do verão, segundo o ministério.",
+        "As associações agrícolas saudaram a medida, mas pediram que os pagamentos sejam feitos com rapidez.",
+        "A oposição criticou o atraso do plano e pediu que seja alargado também aos criadores de gado do interior.",
+    ),
+    "it": (
+        "Il governo ha approvato martedì un nuovo piano di aiuti per gli agricoltori colpiti dalla siccità estiva.",
+        "I pagamenti raggiungeranno più di ventimila aziende agricole prima della fine dell'estate, ha detto il ministero.",
+        "Le associazioni agricole hanno accolto il piano, chiedendo però che i soldi arrivino il prima possibile.",
+        "L'opposizione ha criticato il ritardo del piano e ha chiesto di estenderlo anche agli allevatori del sud.",
+    ),
+}
+HEADLINES = {
+    "es": "El Gobierno aprueba un plan de ayudas contra la sequía",
+    "en": "Government approves an aid plan for drought-hit farmers",
+    "de": "Regierung beschließt Hilfspaket für Landwirte nach der Dürre",
+    "fr": "Le gouvernement adopte un plan d'aide contre la sécheresse",
+    "pt": "Governo aprova plano de ajuda contra a seca no interior",
+    "it": "Il governo approva un piano di aiuti contro la siccità",
+}
+# (language, author printed first, joiner line, second author as printed, its name)
+SPLIT_BYLINE_CASES = [
+    ("es", "Laura Gómez", ",", "Pedro Ruiz", "Pedro Ruiz"),
+    ("en", "Sarah Miller", "and", "John Carter", "John Carter"),
+    ("de", "Konstantin Furrer", ",", "Anna Schneider", "Anna Schneider"),
+    ("fr", "Claire Dubois", "et", "Julien Martin", "Julien Martin"),
+    ("pt", "Ana Costa", "e", "Pedro Santos", "Pedro Santos"),
+    ("it", "Marco Rossi", "e", "Giulia Bianchi", "Giulia Bianchi"),
+]
+
+
+@pytest.mark.parametrize(
+    ("language", "first", "joiner", "second", "name"),
+    SPLIT_BYLINE_CASES,
+    ids=[c[0] for c in SPLIT_BYLINE_CASES],
+)
+def test_byline_split_over_lines_keeps_every_author(language, first, joiner, second, name) -> None:
+    p1, p2, p3, _ = PROSE[language]
+    text = f"{HEADLINES[language]}\n{p1}\nBy\n{first}\n{joiner}\n{second}\n{p2}\n{p3}\n"
+    names = _author_names(text)
+    assert first in names
+    assert name in names
+
+
+# (language, person in the photo, photo credit line, author)
+CAPTION_NAME_CASES = [
+    ("es", "Pedro Sánchez", "Foto: EFE/Juan Pérez", "Laura Gómez"),
+    ("en", "Keir Starmer", "Photo: Reuters/Toby Melville", "Sarah Miller"),
+    ("de", "Friedrich Merz", "Foto: REUTERS/Nadja Wohlleben", "Piotr Jendroszczyk"),
+    ("fr", "Emmanuel Macron", "Photo: AFP/Ludovic Marin", "Claire Dubois"),
+    ("pt", "Luís Montenegro", "Foto: Lusa/Tiago Petinga", "Ana Costa"),
+    ("it", "Giorgia Meloni", "Foto: ANSA/Fabio Frustaci", "Marco Rossi"),
+]
+
+
+@pytest.mark.parametrize(
+    ("language", "pictured", "credit", "author"),
+    CAPTION_NAME_CASES,
+    ids=[c[0] for c in CAPTION_NAME_CASES],
+)
+def test_name_over_a_photo_credit_is_no_byline(language, pictured, credit, author) -> None:
+    p1, p2, p3, _ = PROSE[language]
+    text = f"Politik\n{HEADLINES[language]}\n{p1}\n{pictured}\n{credit}\n{author}\n{p2}\n{p3}\n"
+    assert _author_names(text) == [author]
+
+
+# (language, the article's byline, a teaser's byline after four paragraphs)
+LATE_BYLINE_CASES = [
+    ("es", "Por Laura Gómez", "Por Pedro Ruiz"),
+    ("en", "By Sarah Miller", "By John Carter"),
+    ("de", "Von Christian Unger", "Von Birgitta Stauber"),
+    ("fr", "Par Claire Dubois", "Par Julien Martin"),
+    ("pt", "Por Ana Costa", "Por Pedro Santos"),
+    ("it", "Di Marco Rossi", "Di Giulia Bianchi"),
+]
+
+
+@pytest.mark.parametrize(
+    ("language", "byline", "late"), LATE_BYLINE_CASES, ids=[c[0] for c in LATE_BYLINE_CASES]
+)
+def test_byline_after_four_paragraphs_signs_something_else(language, byline, late) -> None:
+    p1, p2, p3, p4 = PROSE[language]
+    filler = "\n".join(f"{i}" for i in range(12))
+    text = f"{HEADLINES[language]}\n{byline}\n{p1}\n{p2}\n{p3}\n{p4}\n{late}\n{p1} {p2}\n{filler}\n"
+    assert _author_names(text) == [byline.split(" ", 1)[1]]
+
+
+# (language, sign-off line at the end of the article, authors)
+SIGN_OFF_CASES = [
+    ("de", "Autorin/Autor Roman Goncharenko", ["Roman Goncharenko"]),
+    ("de", "Autor/Autorin Anna Schneider", ["Anna Schneider"]),
+    ("zh", "(责编：牛镛、岳弘彬)", ["牛镛", "岳弘彬"]),
+    ("zh", "（责任编辑：王小明）", ["王小明"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("language", "line", "authors"), SIGN_OFF_CASES, ids=[c[1] for c in SIGN_OFF_CASES]
+)
+def test_sign_off_at_the_end_signs_the_article(language, line, authors) -> None:
+    p1, p2, p3, p4 = PROSE["de"]
+    filler = "\n".join(["Mehr zum Thema", "Impressum", "Datenschutz", "Kontakt"] * 3)
+    text = f"{HEADLINES['de']}\n{p1}\n{p2}\n{p3}\n{p4}\n{filler}\n{line}\n"
+    assert _author_names(text) == authors
+
+
+# (language, name with outlet and date stamp, author) inside a list of links.
+STAMPED_BYLINE_CASES = [
+    ("es", "Laura Gómez / DIARIO.ES / 2 sep 2024, 17:07", "Laura Gómez"),
+    ("en", "Aashish Saxena / TIMESOFINDIA.COM / Sep 2, 2024, 17:07 IST", "Aashish Saxena"),
+    ("de", "Anna Schneider / NEWS.DE / 02.09.2024, 17:07", "Anna Schneider"),
+    ("fr", "Claire Dubois / INFO.FR / 2 septembre 2024, 17:07", "Claire Dubois"),
+    ("pt", "Ana Costa / JORNAL.PT / 02.09.2024 17:07", "Ana Costa"),
+    ("it", "Marco Rossi / NOTIZIE.IT / 2 settembre 2024, 17:07", "Marco Rossi"),
+]
+
+
+@pytest.mark.parametrize(
+    ("language", "line", "author"), STAMPED_BYLINE_CASES, ids=[c[0] for c in STAMPED_BYLINE_CASES]
+)
+def test_stamped_byline_inside_a_link_list(language, line, author) -> None:
+    p1, p2, p3, _ = PROSE[language]
+    headline = HEADLINES[language]
+    text = f"Trending\nMarkets\nWeather\n{headline}\n{line}\nShare\n{p1}\n{p2}\n{p3}\n"
+    assert _author_names(text) == [author]

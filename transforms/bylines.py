@@ -3,7 +3,7 @@
 A byline is cleaned of icon text (``mailRedacción Gestión``), stripped of its
 prefix (``By``, ``Por``, ``Von``, ``Autor:``, ...), cut before trailing noise
 (dates, "Follow", "- Associated Press - Friday"), split into segments on
-separators (``,``, ``y``, ``und``, ``&``, ``/``, ``|``, ...), and each segment
+separators (``,``, ``y``, ``und``, ``&``, ``/``, ``|``, ``、``, ...), and each segment
 is classified as an agency (canonical name from the agencies lexicon), a desk
 (``Redacción Gestión``, ``Redaktion``) or a person (natural case). The
 vocabulary lives in ``lexicon/bylines.json`` and ``lexicon/agencies.json``.
@@ -40,7 +40,8 @@ def _alternation(words: list[str] | tuple[str, ...]) -> str:
     return "|".join(escaped)
 
 
-PREFIX_WORDS = _alternation(BYLINE_WORDS["prefixes"])
+PREFIX_WORDS = _alternation(BYLINE_WORDS["prefixes"] + BYLINE_WORDS["sign_off_prefixes"])
+SIGN_OFF_WORDS = _alternation(BYLINE_WORDS["sign_off_prefixes"])
 COLON_PREFIX_WORDS = _alternation(BYLINE_WORDS["colon_prefixes"])
 WEAK_PREFIX_WORDS = _alternation(BYLINE_WORDS["weak_prefixes"])
 ICON_WORDS = _alternation(BYLINE_WORDS["icons"])
@@ -75,7 +76,7 @@ DESK_WORD = r"\p{L}*(?i:" + DESK_WORDS + r")\b"
 OUTLET_WORD = r"(?:[\p{Lu}\p{Lt}\p{N}][\p{L}\p{N}.'’\-]*|[\p{Ll}\p{N}\-]+\.\p{L}{2,})"
 
 # Between two authors: punctuation or a conjunction ("und", "y", "and", "et").
-AUTHOR_SEPARATOR = r"\s*(?:[,;/|&]|\s(?:" + CONJUNCTION_WORDS + r")\s)\s*"
+AUTHOR_SEPARATOR = r"\s*(?:[,;/|&、]|\s(?:" + CONJUNCTION_WORDS + r")\s)\s*"
 # What may follow the first author of a prefixed byline: its end, a separator, a date, a
 # spaced dash, a contribution, employer or place, a trailer word or a job title.
 AUTHOR_END = (
@@ -98,7 +99,7 @@ FIRST_AUTHOR = (
 )
 # Byline prefixes as they open a line; the weak ones only before a multi-word name.
 PREFIX_WORD = (
-    r"(?:(?i:" + PREFIX_WORDS + r")(?:\s*:\s*|\s+)|(?i:" + COLON_PREFIX_WORDS + r")\s*:\s*)"
+    r"(?:(?i:" + PREFIX_WORDS + r")(?:\s*[:：]\s*|\s+)|(?i:" + COLON_PREFIX_WORDS + r")\s*[:：]\s*)"
 )
 WEAK_PREFIX_WORD = r"(?i:" + WEAK_PREFIX_WORDS + r")\s+"
 # A run of prefixes ("Texto: Por ...") ending in a prefix, or in a weak prefix before a
@@ -142,6 +143,11 @@ DESK_LINE = (
     + OUTLET_WORD
     + r"){0,4}$"
 )
+# A line that signs the article wherever it stands: a sign-off cue and a few names, maybe in
+# brackets ("Autorin/Autor Roman Goncharenko", "(责编：牛镛、岳弘彬)").
+SIGN_OFF_LINE = (
+    r"^[(（\[]?\s*(?i:" + SIGN_OFF_WORDS + r")(?:\s*[:：]\s*|\s+)[^\d()（）\[\]:：]{2,60}[)）\]]?$"
+)
 # Dates and times that follow a name in a byline: 24.04.2024, 19:35, 4 Febbraio 2025,
 # Sep 2, 2024, 2026-01-06, "2 minutes ago".
 DATE_OR_TIME = (
@@ -149,11 +155,15 @@ DATE_OR_TIME = (
     r"|\d{1,2}\.?\s+(?:de\s+)?\p{L}{3,}\.?,?\s+(?:de\s+)?\d{4}"
     r"|\p{L}{3,}\.?\s+\d{1,2},?\s+\d{4}|\d+\s*(?i:" + TIME_UNIT_WORDS + r")\b)"
 )
+# One word between slashes after a name: the outlet in "Ann Lee / SITE.COM / Sep 2, 2024".
+SLASHED_OUTLET = r"(?:\s*/\s*[^\s/|]+\s*/\s*)"
 # A name followed by a date, a publication stamp or a job title (no prefix).
 NAME_WITH_TRAILER = (
     r"^"
     + MULTI_WORD_NAME
-    + r"(?:\s*[|•·,]\s*|\s+[-–—]\s+|\s*)(?:"
+    + r"(?:"
+    + SLASHED_OUTLET
+    + r"|\s*[|•·,]\s*|\s+[-–—]\s+|\s*)(?:"
     + DATE_OR_TIME
     + r"|(?i:"
     + TRAILER_WORDS
@@ -161,6 +171,8 @@ NAME_WITH_TRAILER = (
     + ROLE_STEMS
     + r"))"
 )
+# A name in a script without case, then a job title: "배윤경 기자", "山田太郎 記者".
+UNCASED_NAME_WITH_ROLE = r"^\p{Lo}{2,4}\s*(?:" + ROLE_STEMS + r")(?:\s|$)"
 # Two or more names and nothing else: "Julia Vergin | Clare Roth", "Ana Gil y Luis Paz (Madrid)";
 # not "/", which joins the parties of a photo credit.
 NAME_LIST_SEPARATOR = r"\s*(?:[,;|&]|\s(?:" + CONJUNCTION_WORDS + r")\s)\s*"
@@ -187,6 +199,8 @@ NAME_LINE = (
     + AGENCY_ALIAS_WORDS
     + r")\s*[)\]])?$"
 )
+# A Japanese or Chinese name printed with a space between family and given name: "大渡 美咲".
+SPACED_HAN_NAME = r"^\s*\p{Han}{1,3}[ \u3000][\p{Han}\p{Hiragana}\p{Katakana}]{1,3}\s*$"
 # A line in capitals only (a shouted headline) is not a list of names.
 NO_LOWER_CASE = r"^[^\p{Ll}]*$"
 # A line that opens with a publication stamp ("Actualizado Lunes, 2 diciembre") is a dateline.
@@ -210,7 +224,7 @@ LINE_TRAILER = (
     r"|(?:^|[\s|])(?i:" + TRAILER_WORDS + "|" + FOLLOW_WORDS + r")\b).*$"
 )
 # Bracketed text becomes its own segment: "(AFP)" is an author, "(Enviado especial)" a role.
-BRACKETED = r"\s*[(\[]([^()\[\]]*)[)\]]\s*"
+BRACKETED = r"\s*[(\[（]([^()\[\]（）]*)[)\]）]\s*"
 SEGMENT_MARK = "\x1f"
 # Tails cut from one author segment: a place, a word glued to the surname, a job title.
 LOCATION_TAIL = r"(?:^|\s+)(?:" + LOCATION_WORDS + r")\s+.*$"
@@ -231,6 +245,8 @@ DESK_WITH_FUNCTION_WORDS = (
     + DESK_PREPOSITIONS
     + r"))?(?:$|\s+)"
 )
+# A name in a script without case, written without spaces.
+UNCASED_NAME = r"^\p{Lo}{2,4}$"
 # Brand-like names (t-online, ORF.at, TPN) rather than a person's initials (jse).
 BRAND_SHAPE = r"[.\-]"
 ACRONYM_ONLY = r"^\p{Lu}{2,5}$"
@@ -259,12 +275,13 @@ BYLINE_SCREENS = (
     + _icon_tolerant(COLON_PREFIX_WORDS) + "|" + _icon_tolerant(WEAK_PREFIX_WORDS) + r")[\s:]",
     r"^\s*" + _ICONS + r"(?:[\p{L}\p{N}.'’]+[\s\-]+)?\p{L}*(?i:" + _icon_tolerant(DESK_WORDS)
     + r")",
-    r"^\s*" + _ICONS + _RAW_MULTI_WORD_NAME + r"[\s|•·,\-–—]*" + _ICONS
+    r"^\s*" + _ICONS + _RAW_MULTI_WORD_NAME + r"[\s|•·,\-–—]*" + SLASHED_OUTLET + "?" + _ICONS
     + r"(?:\d|\p{L}{3,}\.?\s+\d|(?i:" + _icon_tolerant(TRAILER_WORDS) + r")|\S*(?i:"
     + _icon_tolerant(ROLE_STEMS) + r"))",
     r"^\s*" + _ICONS + _RAW_MULTI_WORD_NAME + r"(?:\s*(?:[,;|&]|\s+(?:" + CONJUNCTION_WORDS
     + r")\s+)\s*" + _ICONS + _RAW_MULTI_WORD_NAME + r")+(?:\s*[(\[][^()\[\]]*[)\]])?\s*$",
     ICON_GLUED_LINE,
+    UNCASED_NAME_WITH_ROLE,
 )  # fmt: skip
 # NAME_LINE as it may look before cleaning.
 NAME_LINE_SCREEN = (
@@ -296,9 +313,10 @@ def clean_byline(text: pl.Expr) -> pl.Expr:
 def _name_line(cleaned: pl.Expr) -> pl.Expr:
     """The full name-line check on a cleaned line (one line in, one bool out)."""
     # "Por Marta Cañete" is a byline proper, not a bare name.
-    return (cleaned.str.contains(NAME_LINE) & ~cleaned.str.contains(PREFIXED_BYLINE)).fill_null(
-        False
-    )
+    return (
+        (cleaned.str.contains(NAME_LINE) & ~cleaned.str.contains(PREFIXED_BYLINE))
+        | cleaned.str.contains(SPACED_HAN_NAME)
+    ).fill_null(False)
 
 
 def _byline_line(text: pl.Expr, cleaned: pl.Expr) -> pl.Expr:
@@ -310,6 +328,7 @@ def _byline_line(text: pl.Expr, cleaned: pl.Expr) -> pl.Expr:
         cleaned.str.contains(PREFIXED_BYLINE)
         | cleaned.str.contains(DESK_LINE)
         | cleaned.str.contains(NAME_WITH_TRAILER)
+        | cleaned.str.contains(UNCASED_NAME_WITH_ROLE)
         | cleaned.str.contains(NAME_LIST_LINE) & ~cleaned.str.contains(NO_LOWER_CASE)
         | icon_glued
     )
@@ -345,7 +364,12 @@ def _screened_flags(values: pl.Series, screens: list[pl.Expr], check: pl.Expr) -
 def _name_line_flags(values: pl.Series) -> pl.Series:
     """``is_name_line`` on one batch of values (one value in, one bool out)."""
     return _screened_flags(
-        values, [pl.col("text").str.contains(NAME_LINE_SCREEN)], _name_line(pl.col("cleaned"))
+        values,
+        [
+            pl.col("text").str.contains(NAME_LINE_SCREEN)
+            | pl.col("text").str.contains(SPACED_HAN_NAME)
+        ],
+        _name_line(pl.col("cleaned")),
     )
 
 
@@ -383,6 +407,15 @@ def is_byline_line(text: pl.Expr) -> pl.Expr:
     """
     # A batch function, as in is_name_line.
     return text.map_batches(_byline_line_flags, return_dtype=pl.Boolean, is_elementwise=True)
+
+
+def is_sign_off_line(text: pl.Expr) -> pl.Expr:
+    """True for a line that signs the article wherever it stands (one line in, one bool out).
+
+    A sign-off cue and a few names: ``Autorin/Autor Roman Goncharenko``,
+    ``(责编：牛镛、岳弘彬)``. Unlike a bare ``Von X``, the cue is not used for teasers.
+    """
+    return text.str.contains(SIGN_OFF_LINE).fill_null(False)
 
 
 def _strip_prefix(line: pl.Expr) -> pl.Expr:
@@ -472,7 +505,13 @@ def split_bylines(
             | (pl.col("_n_words") > 0)
             & (
                 pl.col("_is_outlet")
-                | pl.col("_is_person") & (pl.col("_is_first") | (pl.col("_n_words") >= 2))
+                | pl.col("_is_person")
+                & (
+                    pl.col("_is_first")
+                    | (pl.col("_n_words") >= 2)
+                    # Names in scripts without case and spaces are one word: "岳弘彬".
+                    | pl.col("_bare").str.contains(UNCASED_NAME)
+                )
                 | pl.col("_is_first")
                 & (pl.col("_n_words") <= 3)
                 & ~pl.col("_bare").str.contains(r"\d|" + SENTENCE_MARK)

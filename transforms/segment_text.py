@@ -54,6 +54,8 @@ INLINE_CUE_SEPARATOR = r"^[^:]{2,40}:\s*"
 # Scraper gaps where a link's text was dropped: ", ," and "( )".
 EMPTY_PUNCTUATION_GAP = r",\s*,|\(\s*\)"
 
+# A line holding only what joins two authors: a comma, an ampersand, "and", "und", "y"...
+BYLINE_JOINER_PATTERN = r"^(?:[,;&/|+]|" + bylines.CONJUNCTION_WORDS + r")$"
 # Block size limits used by the rules below (in words).
 MIN_PARAGRAPH_WORDS = 12
 MAX_HEADING_WORDS = 16
@@ -80,6 +82,8 @@ MIN_INLINE_CAPTION_WORDS = 3
 # Consecutive short blocks without sentence punctuation: a list of teasers or links.
 MIN_TEASER_RUN = 3
 MAX_TEASER_WORDS = 25
+# A byline after this many paragraphs of prose signs a teaser or a quoted item, not the article.
+MAX_PROSE_BEFORE_BYLINE = 3
 # Bylines and dates belong to the head of an article: this share of its lines.
 HEAD_SHARE = 0.5
 
@@ -195,6 +199,7 @@ def add_block_features(blocks: pl.DataFrame) -> pl.DataFrame:
         is_credit_cue=key.is_in(CREDIT_CUE_ONLY),
         is_credit=credits.is_credit_line(text),
         is_byline=bylines.is_byline_line(text),
+        is_sign_off=bylines.is_sign_off_line(text),
         # A picture agency alone on a line credits a photo; it never signs an article.
         is_name=bylines.is_name_line(text) & ~key.is_in(PHOTO_AGENCIES),
         is_date=dates.is_date_line(text),
@@ -424,9 +429,12 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
     name_after_title = (
         c("is_name")
         & ~c("is_ui_line")
+        # A name over a photo credit captions the photo ("Friedrich Merz" / "Foto: Reuters").
+        & ~next_is_credit
         # The line right under the headline is more often a kicker than a name.
         & (c("block_no") > c("title_no").fill_null(c("n_blocks")) + 1)
-        & (c("block_no") <= body_start + NAME_REACH)
+        # Within reach of the body's start, or before the second paragraph of prose.
+        & ((c("block_no") <= body_start + NAME_REACH) | (c("prose_before") <= 1) & in_head)
     )
     blocks = blocks.with_columns(
         first_name_after_title=c("block_no")
@@ -460,6 +468,18 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("tag"))
         .when(c("is_heading"))
         .then(pl.lit("boilerplate"))
+        # A name with its date stamp in the head signs the article, even inside a link list.
+        .when(
+            c("in_item_run")
+            & c("is_byline")
+            & c("is_date")
+            & in_head
+            & (c("prose_before") <= MAX_PROSE_BEFORE_BYLINE)
+        )
+        .then(pl.lit("byline"))
+        # "Autorin/Autor X", "(责编：X)": a sign-off cue signs the article wherever it stands.
+        .when(c("is_sign_off") & ~c("has_head_byline"))
+        .then(pl.lit("byline"))
         .when(c("in_item_run") & (c("segment_kind") == "tags"))
         .then(pl.lit("tag"))
         .when(c("in_item_run") & (c("segment_kind") == "byline"))
@@ -482,7 +502,11 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
         .when(has_inline_credit)
         .then(pl.lit("duplicate"))
         .when(c("is_byline") & in_head)
-        .then(pl.lit("byline"))
+        .then(
+            pl.when(c("prose_before") <= MAX_PROSE_BEFORE_BYLINE)
+            .then(pl.lit("byline"))
+            .otherwise(pl.lit("noise"))
+        )
         .when(c("is_credit"))
         .then(pl.lit("credit"))
         .when(c("is_date") & in_head)
@@ -513,7 +537,17 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("paragraph"))
         .otherwise(pl.lit("noise"))
     )
-    return blocks.with_columns(kind=kind).drop("_in_head", "_plain_paragraph", "_body_start")
+    blocks = blocks.with_columns(kind=kind)
+    # A byline split over lines ("Konstantin Furrer" / "," / "Deutsche Presse-Agentur"): a
+    # bare name right after a byline block, or after a lone separator after one, continues it.
+    after_byline = (c("kind").shift(1).over(doc) == "byline") | (
+        (c("kind").shift(2).over(doc) == "byline")
+        & c("text").shift(1).over(doc).str.contains(BYLINE_JOINER_PATTERN)
+    )
+    continues_byline = c("is_name") & (c("kind") == "noise") & after_byline.fill_null(False)
+    return blocks.with_columns(
+        kind=pl.when(continues_byline).then(pl.lit("byline")).otherwise(c("kind"))
+    ).drop("_in_head", "_plain_paragraph", "_body_start")
 
 
 def _add_lead_overlap(blocks: pl.DataFrame) -> pl.DataFrame:
