@@ -58,6 +58,29 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--batch-size", type=int, help="sources per batch (default 2000)")
     ingest.add_argument("--quiet", action="store_true", help="no progress lines, only the summary")
     ingest.add_argument(
+        "--verbose", action="store_true", help="add the seconds spent per stage to the summary"
+    )
+    ingest.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="read and parse in N local processes; loading stays in one process "
+        "(default: $DATELINE_WORKERS or 1)",
+    )
+    ingest.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="read and parse on a Dask cluster: a scheduler address (tcp://host:8786) or "
+        "'local' for a temporary local cluster (default: $DATELINE_DASK_ADDRESS)",
+    )
+    ingest.add_argument(
+        "--shard-dir",
+        type=Path,
+        metavar="DIR",
+        help="where Dask workers leave their Parquet shards; shared storage on a real cluster "
+        "(default: $DATELINE_SHARD_DIR or shards/ beside the database)",
+    )
+    ingest.add_argument(
         "--lock-wait",
         type=int,
         metavar="SECONDS",
@@ -122,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-def _print_summary(summary) -> None:
+def _print_summary(summary, *, verbose: bool = False) -> None:
     counts = summary.counts
     lines = [
         f"Dateline ingest {summary.run_id}: {summary.status} in {summary.seconds:.1f} s",
@@ -144,6 +167,13 @@ def _print_summary(summary) -> None:
     ]
     if summary.export_dir:
         lines.append(f"  export     {summary.export_dir}")
+    if verbose:
+        lines.append(
+            "  seconds    "
+            + ", ".join(
+                f"{stage} {seconds:.1f}" for stage, seconds in summary.stage_seconds.items()
+            )
+        )
     if summary.rejects:
         lines.append(
             '  see: dateline sql "SELECT source_uri, reason, detail FROM ingest_rejects '
@@ -189,7 +219,15 @@ def cmd_ingest(args, settings: Settings) -> int:
 
     if args.lock_wait is not None and args.lock_wait < 0:
         raise CommandError("--lock-wait must be zero or a positive number of seconds.", EXIT_USAGE)
-    settings = settings.with_overrides(batch_size=args.batch_size, lock_wait_seconds=args.lock_wait)
+    if args.workers is not None and args.workers < 1:
+        raise CommandError("--workers must be 1 or more.", EXIT_USAGE)
+    settings = settings.with_overrides(
+        batch_size=args.batch_size,
+        lock_wait_seconds=args.lock_wait,
+        workers=args.workers,
+        dask_address=args.dask,
+        shard_dir=args.shard_dir,
+    )
     flow_logger = logging.getLogger("prefect.flow_runs")
     hide_busy = _HideBusyTraceback()
     flow_logger.addFilter(hide_busy)
@@ -202,6 +240,9 @@ def cmd_ingest(args, settings: Settings) -> int:
             max_source_bytes=settings.max_source_bytes,
             show_progress=not args.quiet,
             lock_wait_seconds=settings.lock_wait_seconds,
+            workers=settings.workers,
+            dask_address=settings.dask_address,
+            shard_dir=str(settings.shard_dir) if settings.shard_dir else None,
         )
     except DatabaseBusy as error:
         print(
@@ -221,7 +262,7 @@ def cmd_ingest(args, settings: Settings) -> int:
         return EXIT_FAILED
     finally:
         flow_logger.removeFilter(hide_busy)
-    _print_summary(summary)
+    _print_summary(summary, verbose=args.verbose)
     return EXIT_OK
 
 

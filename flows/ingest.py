@@ -1,14 +1,20 @@
 """The ingest flow: discover, read, parse and normalize, load, models and tests, export.
 
 Tasks work on batches of sources (``Settings.batch_size``), never on single
-documents: a task run costs milliseconds of orchestration.
+documents: a task run costs milliseconds of orchestration. Reading and parsing run
+in the flow process, in a local process pool (``Settings.workers``) or on Dask
+(``Settings.dask_address``); loading always runs here, one transaction per batch,
+in batch order.
 """
 
 from __future__ import annotations
 
+import contextlib
+import shutil
 import sys
+import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,11 +24,14 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from flows import export as export_module
-from flows import load, sources, warehouse
+from flows import load, parallel, sources, warehouse
+from flows.parallel import BatchJob, ParsedBatch, ReadBatch, ShardRef
 from flows.settings import SAMPLES_DIR, Settings
-from transforms.articles import ArticleTables, build_article_tables
+from transforms.articles import ArticleTables
 
 Progress = Callable[[str], None]
+# Stages timed in RunSummary.stage_seconds, in run order.
+STAGES = ("discover", "read", "parse", "load", "models", "export")
 
 
 @dataclass
@@ -39,15 +48,9 @@ class RunSummary:
     models: int = 0
     export_dir: str | None = None
     seconds: float = 0.0
-
-
-@dataclass
-class ReadBatch:
-    records: pl.DataFrame
-    files: list[tuple[str, str]]
-    rejects: list[sources.Reject]
-    skipped_unchanged: int
-    unchanged_articles: int
+    # Seconds per stage (STAGES). With workers or Dask, read and parse are summed over the
+    # workers, so together they may exceed the run's wall time.
+    stage_seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
 
 
 def _now() -> datetime:
@@ -60,52 +63,41 @@ def discover_sources(source_args: list[str]) -> tuple[list[Path], list[sources.R
 
 
 @task(name="read batch", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def read_batch(paths: list[Path], known: dict[str, tuple[str, int]], max_bytes: int) -> ReadBatch:
-    """Read a batch of files; files whose bytes match the stored hash are skipped."""
-    records: list[dict] = []
-    files: list[tuple[str, str]] = []
-    rejects: list[sources.Reject] = []
-    skipped = unchanged_articles = 0
-    for path in paths:
-        result = sources.read_source(path, max_bytes)
-        previous = known.get(result.path)
-        if (
-            result.file_hash is not None
-            and previous is not None
-            and previous[0] == result.file_hash
-        ):
-            skipped += 1
-            unchanged_articles += previous[1]
-            continue
-        rejects.extend(result.rejects)
-        if result.records:
-            records.extend(result.records)
-            files.append((result.path, result.file_hash))
-    return ReadBatch(sources.records_frame(records), files, rejects, skipped, unchanged_articles)
+def read_batch(batch_sources: pl.DataFrame, max_bytes: int) -> ReadBatch:
+    """Read a batch of files (``parallel.BATCH_SOURCES_SCHEMA``); files whose stat or bytes
+    match the stored ones are skipped."""
+    return parallel.read_files(batch_sources, max_bytes)
 
 
 @task(name="parse and normalize", cache_policy=NO_CACHE)
 def parse_batch(
     records: pl.DataFrame, run_id: str, ingested_at: datetime, max_line_chars: int
 ) -> ArticleTables:
-    return build_article_tables(
-        records, run_id=run_id, ingested_at=ingested_at, max_line_chars=max_line_chars
-    )
+    return parallel.parse_records(records, run_id, ingested_at, max_line_chars)
+
+
+@task(name="read, parse and write shard", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+def read_parse_and_shard(job: BatchJob, shard_root: str) -> ShardRef:
+    return parallel.read_parse_and_shard(job, shard_root)
 
 
 @task(name="load batch", cache_policy=NO_CACHE)
-def load_into_warehouse(
-    con, tables: ArticleTables, batch: ReadBatch, run_id: str
-) -> tuple[load.LoadCounts, list[sources.Reject]]:
+def load_into_warehouse(con, batch: ParsedBatch, run_id: str) -> load.LoadCounts:
     now = _now()
-    parse_rejects = [
-        sources.Reject(r["source_uri"], r["reason"], r["detail"])
-        for r in tables.rejects.iter_rows(named=True)
-    ]
-    all_rejects = batch.rejects + parse_rejects
-    rejects = load.rejects_frame(all_rejects, run_id, now)
-    files = load.sources_frame(tables, batch.files, run_id, now)
-    return load.load_batch(con, tables, files, rejects), all_rejects
+    rejects = load.rejects_frame(batch.rejects, run_id, now)
+    files = load.sources_frame(batch.tables, batch.files, run_id, now)
+    # checked_at is when the reads began: a later run trusts a stat only for an mtime well before it.
+    stats = (
+        pl.concat([batch.files, batch.restat])
+        .drop_nulls("file_mtime_ns")
+        .select(
+            "source_path",
+            "file_size",
+            "file_mtime_ns",
+            checked_at=pl.lit(batch.read_started_at, load.STAT_SCHEMA["checked_at"]),
+        )
+    )
+    return load.load_batch(con, batch.tables, files, rejects, stats)
 
 
 @task(name="build models and run data tests", cache_policy=NO_CACHE)
@@ -132,14 +124,25 @@ def ingest_flow(
     max_source_bytes: int | None = None,
     show_progress: bool = False,
     lock_wait_seconds: int | None = None,
+    workers: int | None = None,
+    dask_address: str | None = None,
+    shard_dir: str | None = None,
 ) -> RunSummary:
-    """Ingest sources (files, folders, globs; the bundled samples when none) into the warehouse."""
+    """Ingest sources (files, folders, globs; the bundled samples when none) into the warehouse.
+
+    ``workers`` > 1 reads and parses in that many local processes; ``dask_address``
+    (``tcp://host:8786`` or ``local``) does it on Dask workers, which hand their batches
+    over as Parquet shards under ``shard_dir``.
+    """
     settings = Settings().with_overrides(
         db_path=Path(db_path) if db_path else None,
         export_dir=Path(export_dir) if export_dir else None,
         batch_size=batch_size,
         max_source_bytes=max_source_bytes,
         lock_wait_seconds=lock_wait_seconds,
+        workers=workers,
+        dask_address=dask_address,
+        shard_dir=Path(shard_dir) if shard_dir else None,
     )
     return run_ingest(
         source_args or [], settings, progress=_stderr_progress if show_progress else None
@@ -195,10 +198,30 @@ def run_ingest(source_args: list[str], settings: Settings, progress: Progress | 
     return summary
 
 
+class _StageClock:
+    """Adds the seconds spent in each stage to ``RunSummary.stage_seconds``."""
+
+    def __init__(self, summary: RunSummary) -> None:
+        self.seconds = summary.stage_seconds
+
+    def add(self, stage: str, seconds: float) -> None:
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
+
+    @contextlib.contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.add(stage, time.perf_counter() - started)
+
+
 def _run_steps(
     con, source_args: list[str], settings: Settings, summary: RunSummary, say: Progress
 ) -> None:
-    paths, discover_rejects = discover_sources(source_args)
+    clock = _StageClock(summary)
+    with clock.timed("discover"):
+        paths, discover_rejects = discover_sources(source_args)
     summary.sources_seen = len(paths) + len(discover_rejects)
     if discover_rejects:
         rejects = load.rejects_frame(discover_rejects, summary.run_id, _now())
@@ -206,30 +229,155 @@ def _run_steps(
         con.execute("INSERT INTO ingest_rejects SELECT * FROM discover_rejects")
         con.unregister("discover_rejects")
         _count_rejects(summary, discover_rejects)
-    known = load.known_source_hashes(con)
     batches = _batches(paths, settings.batch_size)
-    done = 0
-    for number, batch_paths in enumerate(batches, start=1):
-        batch = read_batch(batch_paths, known, settings.max_source_bytes)
-        summary.sources_skipped += batch.skipped_unchanged
-        summary.counts.unchanged += batch.unchanged_articles
-        tables = parse_batch(batch.records, summary.run_id, _now(), settings.max_line_chars)
-        counts, batch_rejects = load_into_warehouse(con, tables, batch, summary.run_id)
-        summary.counts += counts
-        _count_rejects(summary, batch_rejects)
-        done += len(batch_paths)
-        say(
-            f"batch {number}/{len(batches)}: {done}/{len(paths)} sources, {summary.counts.new} new, "
-            f"{summary.counts.updated} updated, {summary.counts.unchanged} unchanged, {summary.rejects} rejects"
-        )
+    jobs = _jobs(con, batches, settings, summary.run_id, clock)
+    progress = _BatchProgress(len(batches), len(paths), summary, say)
+    if settings.dask_address:
+        _run_on_dask(con, jobs, settings, summary, clock, progress, say)
+    elif settings.workers > 1:
+        _run_in_processes(con, jobs, settings, summary, clock, progress, say)
+    else:
+        _run_in_flow(con, jobs, summary, clock, progress)
     say("building models and running data tests")
-    summary.models, failures = build_models_and_test(con)
+    with clock.timed("models"):
+        summary.models, failures = build_models_and_test(con)
     summary.test_failures = [f"{f.name} ({f.n_rows} rows)" for f in failures]
     summary.status = "completed_with_test_failures" if failures else "completed"
     if settings.export_dir is not None:
         say(f"exporting Parquet to {settings.export_dir}")
-        export_tables(con, settings.export_dir, summary.run_id)
+        with clock.timed("export"):
+            export_tables(con, settings.export_dir, summary.run_id)
         summary.export_dir = str(settings.export_dir)
+
+
+def _jobs(
+    con, batches: list[list[Path]], settings: Settings, run_id: str, clock: _StageClock
+) -> Iterator[BatchJob]:
+    """One job per batch, made when it is due: the warehouse is asked only about that batch's files."""
+    for number, batch_paths in enumerate(batches, start=1):
+        with clock.timed("read"):
+            known = load.known_sources(con, [str(p) for p in batch_paths])
+        yield BatchJob(
+            number=number,
+            sources=known,
+            run_id=run_id,
+            ingested_at=_now(),
+            max_source_bytes=settings.max_source_bytes,
+            max_line_chars=settings.max_line_chars,
+        )
+
+
+class _BatchProgress:
+    """One progress line per committed batch."""
+
+    def __init__(self, n_batches: int, n_paths: int, summary: RunSummary, say: Progress) -> None:
+        self.n_batches, self.n_paths, self.summary, self.say = n_batches, n_paths, summary, say
+        self.done = 0
+
+    def batch_done(self, batch: ParsedBatch) -> None:
+        self.done += batch.n_paths
+        counts = self.summary.counts
+        self.say(
+            f"batch {batch.number}/{self.n_batches}: {self.done}/{self.n_paths} sources, {counts.new} new, "
+            f"{counts.updated} updated, {counts.unchanged} unchanged, {self.summary.rejects} rejects"
+        )
+
+
+def _run_in_flow(
+    con, jobs: Iterator[BatchJob], summary: RunSummary, clock: _StageClock, progress: _BatchProgress
+) -> None:
+    for job in jobs:
+        started = time.perf_counter()
+        read = read_batch(job.sources, job.max_source_bytes)
+        read_done = time.perf_counter()
+        # A batch of unchanged files has nothing to parse.
+        tables = (
+            parse_batch(read.records, job.run_id, job.ingested_at, job.max_line_chars)
+            if read.records.height
+            else parallel.empty_tables()
+        )
+        batch = parallel.assemble(
+            job.number,
+            job.sources.height,
+            job.ingested_at,
+            read,
+            tables,
+            read_done - started,
+            time.perf_counter() - read_done,
+        )
+        _commit(con, batch, summary, clock, progress)
+
+
+def _run_in_processes(
+    con,
+    jobs: Iterator[BatchJob],
+    settings: Settings,
+    summary: RunSummary,
+    clock: _StageClock,
+    progress: _BatchProgress,
+    say: Progress,
+) -> None:
+    say(f"reading and parsing in {settings.workers} worker processes")
+    ahead = parallel.BATCHES_AHEAD_PER_WORKER * settings.workers
+    with parallel.process_pool(settings.workers) as pool:
+        for batch in parallel.in_batch_order(
+            lambda job: pool.submit(parallel.read_and_parse, job), jobs, ahead
+        ):
+            _commit(con, batch, summary, clock, progress)
+
+
+def _run_on_dask(
+    con,
+    jobs: Iterator[BatchJob],
+    settings: Settings,
+    summary: RunSummary,
+    clock: _StageClock,
+    progress: _BatchProgress,
+    say: Progress,
+) -> None:
+    shard_root = settings.shard_root()
+    run_shards = shard_root / summary.run_id
+    runner = parallel.dask_task_runner(settings.dask_address, settings.workers)
+    try:
+        with parallel.prefect_api_for_workers(), runner:
+            slots = parallel.dask_slots(runner)
+            say(f"reading and parsing on Dask ({slots} worker threads), shards in {run_shards}")
+
+            def submit(job: BatchJob):
+                return runner.submit(
+                    read_parse_and_shard, {"job": job, "shard_root": str(shard_root)}
+                )
+
+            for ref in parallel.in_batch_order(
+                submit, jobs, parallel.BATCHES_AHEAD_PER_WORKER * slots
+            ):
+                with clock.timed("load"):
+                    batch = parallel.read_shard(ref)
+                _commit(con, batch, summary, clock, progress)
+                parallel.remove_shard(ref)
+    finally:
+        shutil.rmtree(run_shards, ignore_errors=True)
+
+
+def _commit(
+    con, batch: ParsedBatch, summary: RunSummary, clock: _StageClock, progress: _BatchProgress
+) -> None:
+    """Load one parsed batch (one transaction) and count it into the summary."""
+    clock.add("read", batch.read_seconds)
+    clock.add("parse", batch.parse_seconds)
+    summary.sources_skipped += batch.skipped_unchanged
+    summary.counts.unchanged += batch.unchanged_articles
+    if not batch.is_empty:
+        with clock.timed("load"):
+            summary.counts += load_into_warehouse(con, batch, summary.run_id)
+        _count_reject_frame(summary, batch.rejects)
+    progress.batch_done(batch)
+
+
+def _count_reject_frame(summary: RunSummary, rejects: pl.DataFrame) -> None:
+    summary.rejects += rejects.height
+    for reason, n in rejects.group_by("reason").len().iter_rows():
+        summary.reject_reasons[reason] = summary.reject_reasons.get(reason, 0) + n
 
 
 def _count_rejects(summary: RunSummary, rejects: list[sources.Reject]) -> None:

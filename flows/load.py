@@ -14,6 +14,7 @@ from datetime import datetime
 import duckdb
 import polars as pl
 
+from flows.parallel import BATCH_SOURCES_SCHEMA
 from transforms import schema
 from transforms.articles import ArticleTables
 
@@ -24,6 +25,13 @@ SOURCE_SCHEMA = {
     "article_ids": pl.List(pl.String),
     "last_run_id": pl.String,
     "loaded_at": schema.UTC_TIMESTAMP,
+}
+# ingest_source_stats: one row per file hashed, with the stat it had then.
+STAT_SCHEMA = {
+    "source_path": pl.String,
+    "file_size": pl.Int64,
+    "file_mtime_ns": pl.Int64,
+    "checked_at": schema.UTC_TIMESTAMP,
 }
 
 
@@ -40,21 +48,41 @@ class LoadCounts:
         return self
 
 
-def known_source_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, int]]:
-    """``source_path -> (file_hash, n_records)`` for every source loaded before."""
-    rows = con.execute("SELECT source_path, file_hash, n_records FROM ingest_sources").fetchall()
-    return {path: (file_hash, n) for path, file_hash, n in rows}
+def known_sources(con: duckdb.DuckDBPyConnection, paths: list[str]) -> pl.DataFrame:
+    """One row per path, in order, with its stored hash, record count and last hashed stat
+    (null when never loaded): ``flows.parallel.BATCH_SOURCES_SCHEMA``. Asked one batch at a time."""
+    wanted = pl.DataFrame({"source_path": paths}, schema={"source_path": pl.String})
+    con.register("wanted_paths", wanted.with_row_index("position"))
+    try:
+        frame = con.sql(
+            """
+            SELECT w.source_path, s.file_hash, s.n_records, t.file_size, t.file_mtime_ns,
+                   t.checked_at
+            FROM wanted_paths AS w
+            LEFT JOIN ingest_sources AS s USING (source_path)
+            LEFT JOIN ingest_source_stats AS t USING (source_path)
+            ORDER BY w.position
+            """
+        ).pl()
+    finally:
+        con.unregister("wanted_paths")
+    return frame.cast(BATCH_SOURCES_SCHEMA)
 
 
-def rejects_frame(rejects: list, run_id: str, rejected_at: datetime) -> pl.DataFrame:
-    """One row per reject, shaped like ``ingest_rejects``."""
-    frame = pl.DataFrame(
-        {
-            "source_uri": [r.source_uri for r in rejects],
-            "reason": [r.reason for r in rejects],
-            "detail": [r.detail for r in rejects],
-        },
-        schema={"source_uri": pl.String, "reason": pl.String, "detail": pl.String},
+def rejects_frame(rejects: list | pl.DataFrame, run_id: str, rejected_at: datetime) -> pl.DataFrame:
+    """One row per reject, shaped like ``ingest_rejects``; ``rejects`` is a list of
+    ``sources.Reject`` or a frame with ``source_uri``, ``reason``, ``detail``."""
+    frame = (
+        rejects.select("source_uri", "reason", "detail")
+        if isinstance(rejects, pl.DataFrame)
+        else pl.DataFrame(
+            {
+                "source_uri": [r.source_uri for r in rejects],
+                "reason": [r.reason for r in rejects],
+                "detail": [r.detail for r in rejects],
+            },
+            schema={"source_uri": pl.String, "reason": pl.String, "detail": pl.String},
+        )
     )
     return schema.conform(
         frame.with_columns(
@@ -65,13 +93,13 @@ def rejects_frame(rejects: list, run_id: str, rejected_at: datetime) -> pl.DataF
 
 
 def sources_frame(
-    tables: ArticleTables, files: list[tuple[str, str]], run_id: str, loaded_at: datetime
+    tables: ArticleTables, files: pl.DataFrame, run_id: str, loaded_at: datetime
 ) -> pl.DataFrame:
-    """One row per source file read in this batch, with the articles it gave."""
-    paths = pl.DataFrame(
-        {"source_path": [p for p, _ in files], "file_hash": [h for _, h in files]},
-        schema={"source_path": pl.String, "file_hash": pl.String},
-    )
+    """One row per source file read in this batch, with the articles it gave.
+
+    ``files`` has one row per file with ``source_path`` and ``file_hash``.
+    """
+    paths = files.select("source_path", "file_hash")
     per_file = (
         tables.articles.select(
             "article_id", source_path=pl.col("source_uri").str.replace(r"#\d+$", "")
@@ -97,8 +125,13 @@ def load_batch(
     tables: ArticleTables,
     sources: pl.DataFrame,
     rejects: pl.DataFrame,
+    stats: pl.DataFrame | None = None,
 ) -> LoadCounts:
-    """Write one batch in a single transaction; returns how many articles were new/updated/unchanged."""
+    """Write one batch in a single transaction; returns how many articles were new/updated/unchanged.
+
+    ``stats`` (STAT_SCHEMA) replaces the stored stat of every file hashed in the batch, so
+    the next run can skip them unread.
+    """
     con.execute("BEGIN TRANSACTION")
     try:
         con.register("batch_articles", tables.articles)
@@ -145,6 +178,16 @@ def load_batch(
             con.execute(
                 f"INSERT INTO ingest_sources ({', '.join(SOURCE_SCHEMA)}) SELECT * FROM batch_sources"
             )
+        if stats is not None and stats.height:
+            con.register("batch_stats", stats.select(list(STAT_SCHEMA)))
+            con.execute(
+                "DELETE FROM ingest_source_stats "
+                "WHERE source_path IN (SELECT source_path FROM batch_stats)"
+            )
+            con.execute(
+                f"INSERT INTO ingest_source_stats ({', '.join(STAT_SCHEMA)}) "
+                "SELECT * FROM batch_stats"
+            )
         if rejects.height:
             con.register("batch_rejects", rejects)
             names = ", ".join(schema.INGEST_REJECTS.names)
@@ -155,7 +198,7 @@ def load_batch(
         con.execute("ROLLBACK")
         raise
     finally:
-        for name in ("batch_articles", "changed_ids", "batch_sources"):
+        for name in ("batch_articles", "changed_ids", "batch_sources", "batch_stats"):
             try:
                 con.unregister(name)
             except duckdb.Error:

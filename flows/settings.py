@@ -28,6 +28,16 @@ class Settings:
     cron: str = "0 * * * *"
     # How long an ingest waits for another process (ingest or reader) to release the file.
     lock_wait_seconds: int = 300
+    # Processes that read and parse batches; 1 keeps everything in the flow process.
+    workers: int = 1
+    # Dask scheduler address (tcp://host:8786) or "local" for a temporary LocalCluster.
+    dask_address: str | None = None
+    # Where Dask workers write their Parquet shards; must be shared storage on a real cluster.
+    shard_dir: Path | None = None
+
+    def shard_root(self) -> Path:
+        """The shard folder: ``shard_dir``, else ``shards/`` beside the database file."""
+        return self.shard_dir or Path(self.db_path).resolve().parent / "shards"
 
     def with_overrides(self, **values: object) -> Settings:
         return replace(self, **{k: v for k, v in values.items() if v is not None})
@@ -56,5 +66,10 @@ def load_settings(env: dict[str, str] | None = None, **flags: object) -> Setting
         else None,
         cron=env.get(ENV_PREFIX + "CRON") or Settings.cron,
         lock_wait_seconds=_int_env(env, "LOCK_WAIT_SECONDS", Settings.lock_wait_seconds),
+        workers=_int_env(env, "WORKERS", Settings.workers),
+        dask_address=env.get(ENV_PREFIX + "DASK_ADDRESS") or None,
+        shard_dir=Path(env[ENV_PREFIX + "SHARD_DIR"])
+        if env.get(ENV_PREFIX + "SHARD_DIR")
+        else None,
     )
     return base.with_overrides(**flags)

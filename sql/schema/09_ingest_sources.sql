@@ -17,3 +17,21 @@ COMMENT ON COLUMN ingest_sources.n_records IS 'records (articles or rejects) the
 COMMENT ON COLUMN ingest_sources.article_ids IS 'articles the file yielded, so a changed or vanished record can be replaced';
 COMMENT ON COLUMN ingest_sources.last_run_id IS 'the ingest run that last loaded the file';
 COMMENT ON COLUMN ingest_sources.loaded_at IS 'when the file was last loaded';
+
+-- ingest_source_stats: internal, beside ingest_sources (a warehouse from 0.1.0 gains it
+-- empty, so its first run hashes every file once, as 0.1.0 did, and fills it).
+-- One row per source file whose bytes were hashed; a file whose size and mtime still match,
+-- and whose mtime is well before checked_at, is skipped unread.
+CREATE TABLE IF NOT EXISTS ingest_source_stats (
+    source_path   VARCHAR,
+    file_size     BIGINT,
+    file_mtime_ns BIGINT,
+    checked_at    TIMESTAMPTZ,
+    PRIMARY KEY (source_path)
+);
+
+COMMENT ON TABLE ingest_source_stats IS 'internal, not part of the contract: one row per source file hashed, so an unchanged file is skipped without reading it';
+COMMENT ON COLUMN ingest_source_stats.source_path IS 'absolute path of the source file (as in ingest_sources)';
+COMMENT ON COLUMN ingest_source_stats.file_size IS 'size in bytes when the file was last hashed';
+COMMENT ON COLUMN ingest_source_stats.file_mtime_ns IS 'modification time, ns since the epoch, when the file was last hashed';
+COMMENT ON COLUMN ingest_source_stats.checked_at IS 'when the batch that hashed the file began reading; an mtime within 2 s before it is not trusted';

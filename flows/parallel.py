@@ -1,0 +1,424 @@
+"""The read-and-parse stage of one batch, wherever it runs: in the flow process, in a
+local process pool (``--workers N``) or on Dask workers (``--dask ADDRESS``).
+
+Workers never open the warehouse: they stat, read and hash files, run
+``build_article_tables`` and hand back frames (pool) or Parquet shards (Dask). The
+flow process commits the batches one by one, in batch order, so a parallel run
+loads the same rows as a serial one. Grain: one ``BatchJob`` in, one
+``ParsedBatch`` out, each covering up to ``batch_size`` source files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import multiprocessing
+import operator
+import os
+import shutil
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+
+from flows import sources
+from transforms import schema
+from transforms.articles import REJECT_SCHEMA, ArticleTables, build_article_tables
+
+# One row per source file that was read and hashed.
+FILE_SCHEMA = {
+    "source_path": pl.String,
+    "file_hash": pl.String,
+    "file_size": pl.Int64,
+    "file_mtime_ns": pl.Int64,
+}
+# One row per source file of a batch, in batch order, with what the warehouse holds about
+# it (all null for a file never loaded). A frame, not a dict: Prefect walks a task's
+# dict and list arguments item by item, which costs more than reading the batch.
+BATCH_SOURCES_SCHEMA = {
+    "source_path": pl.String,
+    "file_hash": pl.String,
+    "n_records": pl.Int32,
+    "file_size": pl.Int64,
+    "file_mtime_ns": pl.Int64,
+    "checked_at": schema.UTC_TIMESTAMP,
+}
+# A stored stat proves nothing for a file modified this close before it was read: a later
+# write may land in the same timestamp tick (2 s on FAT, 1 s on HFS+) with the same size.
+RACY_MTIME_NS = 2_000_000_000
+# Batches handed out ahead of the committer, per worker: keeps workers busy while the
+# committer loads, and bounds the frames waiting in memory.
+BATCHES_AHEAD_PER_WORKER = 2
+DASK_LOCAL = "local"
+SHARD_META = "batch.json"
+SHARD_FRAMES = ("files", "restat", "rejects")
+# Dask's own loggers speak at INFO (every worker start and stop); a normal run shows warnings only.
+DASK_LOG_ENV = {"DASK_LOGGING__DISTRIBUTED": "warning"}
+DASK_LOGGERS = ("distributed", "bokeh", "tornado")
+
+
+@dataclass
+class ReadBatch:
+    """A batch's files read into records; unchanged files are counted, not read again."""
+
+    records: pl.DataFrame
+    # Files that gave records (FILE_SCHEMA): their bookkeeping is replaced on load.
+    files: pl.DataFrame
+    rejects: list[sources.Reject]
+    skipped_unchanged: int
+    unchanged_articles: int
+    # Files whose bytes hash as stored but whose stat was missing, moved or too recent
+    # to trust (FILE_SCHEMA).
+    restat: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=FILE_SCHEMA))
+
+
+@dataclass(frozen=True)
+class BatchJob:
+    """One batch of source files to read and parse, with what the warehouse knows of them."""
+
+    number: int
+    # BATCH_SOURCES_SCHEMA: the batch's files and their stored hash and stat.
+    sources: pl.DataFrame
+    run_id: str
+    ingested_at: datetime
+    max_source_bytes: int
+    max_line_chars: int
+
+
+@dataclass
+class ParsedBatch:
+    """A batch ready to commit: the article tables plus the files' bookkeeping and rejects."""
+
+    number: int
+    n_paths: int
+    tables: ArticleTables
+    files: pl.DataFrame
+    restat: pl.DataFrame
+    # Read and parse rejects together (REJECT_SCHEMA: source_uri, reason, detail).
+    rejects: pl.DataFrame
+    skipped_unchanged: int
+    unchanged_articles: int
+    # When the batch's reads began: stored as the files' checked_at, the mark a later
+    # run compares their mtime with.
+    read_started_at: datetime
+    read_seconds: float = 0.0
+    parse_seconds: float = 0.0
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing to write: every file unchanged and untouched."""
+        return not (
+            self.tables.articles.height
+            or self.files.height
+            or self.restat.height
+            or self.rejects.height
+        )
+
+
+@dataclass(frozen=True)
+class ShardRef:
+    """Where a Dask worker left a batch's shard (its counts are in the shard's JSON)."""
+
+    number: int
+    folder: str
+
+
+def _files_frame(rows: list[tuple[str, str, int | None, int | None]]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema=FILE_SCHEMA, orient="row")
+
+
+def _stat(path: str) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:
+        # read_source turns the same failure into a reject with its reason.
+        return None
+
+
+def _stat_is_trusted(stored_mtime_ns: int | None, checked_at: datetime | None) -> bool:
+    if stored_mtime_ns is None or checked_at is None:
+        return False
+    return stored_mtime_ns < int(checked_at.timestamp() * 1_000_000) * 1000 - RACY_MTIME_NS
+
+
+def batch_sources(paths: Iterable[str]) -> pl.DataFrame:
+    """A batch of files never loaded before (BATCH_SOURCES_SCHEMA, stored columns null)."""
+    frame = pl.DataFrame({"source_path": list(paths)}, schema={"source_path": pl.String})
+    stored = list(BATCH_SOURCES_SCHEMA.items())[1:]
+    return frame.with_columns(pl.lit(None, dtype).alias(name) for name, dtype in stored)
+
+
+def read_files(batch: pl.DataFrame, max_bytes: int) -> ReadBatch:
+    """Read a batch of files into records: one row per file in (BATCH_SOURCES_SCHEMA), one
+    row per record out.
+
+    A file whose size and mtime match the stored ones is skipped unread, unless it was
+    modified just before it was last hashed (``RACY_MTIME_NS``); otherwise it is read and
+    hashed, and skipped when its bytes hash as stored (its stat goes to ``restat``, so
+    the next run need not hash it again).
+    """
+    records: list[dict] = []
+    files: list[tuple[str, str, int | None, int | None]] = []
+    restat: list[tuple[str, str, int | None, int | None]] = []
+    rejects: list[sources.Reject] = []
+    skipped = unchanged_articles = 0
+    # One stat (and at most one read) per file: inherent per-file I/O.
+    for path, stored_hash, n_records, stored_size, stored_mtime_ns, checked_at in batch.select(
+        list(BATCH_SOURCES_SCHEMA)
+    ).iter_rows():
+        stat = _stat(path)
+        size, mtime_ns = (stat.st_size, stat.st_mtime_ns) if stat is not None else (None, None)
+        trusted = (size, mtime_ns) == (stored_size, stored_mtime_ns) and _stat_is_trusted(
+            stored_mtime_ns, checked_at
+        )
+        if stored_hash is not None and stat is not None and trusted:
+            skipped += 1
+            unchanged_articles += n_records
+            continue
+        result = sources.read_source(Path(path), max_bytes)
+        if stored_hash is not None and result.file_hash == stored_hash:
+            skipped += 1
+            unchanged_articles += n_records
+            if stat is not None:
+                restat.append((result.path, result.file_hash, size, mtime_ns))
+            continue
+        rejects.extend(result.rejects)
+        if result.records:
+            records.extend(result.records)
+            files.append((result.path, result.file_hash, size, mtime_ns))
+    return ReadBatch(
+        records=sources.records_frame(records),
+        files=_files_frame(files),
+        rejects=rejects,
+        skipped_unchanged=skipped,
+        unchanged_articles=unchanged_articles,
+        restat=_files_frame(restat),
+    )
+
+
+@cache
+def empty_tables() -> ArticleTables:
+    """The article tables of no records, from the schema (a batch of unchanged files
+    skips the parser and its one-off start-up cost)."""
+    frames = {table.name: schema.empty_frame(table) for table in schema.ARTICLE_TABLES}
+    return ArticleTables(**frames, rejects=pl.DataFrame(schema=REJECT_SCHEMA))
+
+
+def parse_records(
+    records: pl.DataFrame, run_id: str, ingested_at: datetime, max_line_chars: int
+) -> ArticleTables:
+    """``build_article_tables`` for a batch; an empty batch gets empty tables without parsing."""
+    if records.height == 0:
+        return empty_tables()
+    return build_article_tables(
+        records, run_id=run_id, ingested_at=ingested_at, max_line_chars=max_line_chars
+    )
+
+
+def rejects_rows(rejects: list[sources.Reject]) -> pl.DataFrame:
+    """One row per reject (REJECT_SCHEMA)."""
+    return pl.DataFrame(
+        [(r.source_uri, r.reason, r.detail) for r in rejects], schema=REJECT_SCHEMA, orient="row"
+    )
+
+
+def assemble(
+    number: int,
+    n_paths: int,
+    read_started_at: datetime,
+    read: ReadBatch,
+    tables: ArticleTables,
+    read_seconds: float,
+    parse_seconds: float,
+) -> ParsedBatch:
+    """A read batch and its parsed tables as one committable batch."""
+    rejects = pl.concat([rejects_rows(read.rejects), tables.rejects.select(list(REJECT_SCHEMA))])
+    return ParsedBatch(
+        number=number,
+        n_paths=n_paths,
+        tables=tables,
+        files=read.files,
+        restat=read.restat,
+        rejects=rejects,
+        skipped_unchanged=read.skipped_unchanged,
+        unchanged_articles=read.unchanged_articles,
+        read_started_at=read_started_at,
+        read_seconds=read_seconds,
+        parse_seconds=parse_seconds,
+    )
+
+
+def read_and_parse(job: BatchJob) -> ParsedBatch:
+    """Read and parse one batch; runs in a worker process (never touches the warehouse)."""
+    started = time.perf_counter()
+    read = read_files(job.sources, job.max_source_bytes)
+    read_done = time.perf_counter()
+    tables = parse_records(read.records, job.run_id, job.ingested_at, job.max_line_chars)
+    return assemble(
+        job.number,
+        job.sources.height,
+        job.ingested_at,
+        read,
+        tables,
+        read_done - started,
+        time.perf_counter() - read_done,
+    )
+
+
+# -- Parquet shards (Dask) ---------------------------------------------------------
+
+
+def shard_folder(shard_root: Path, run_id: str, number: int) -> Path:
+    return shard_root / run_id / f"batch-{number:06d}"
+
+
+def write_shard(batch: ParsedBatch, folder: Path) -> ShardRef:
+    """Write a parsed batch as one Parquet file per frame plus a small JSON of counts.
+
+    Written under a temporary name and renamed, so a retried task never leaves half a shard.
+    """
+    staging = folder.with_name(folder.name + ".partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    frames = {**batch.tables.by_table(), "tables_rejects": batch.tables.rejects}
+    frames.update({name: getattr(batch, name) for name in SHARD_FRAMES})
+    for name, frame in frames.items():
+        frame.write_parquet(staging / f"{name}.parquet", compression="zstd")
+    meta = {
+        "number": batch.number,
+        "n_paths": batch.n_paths,
+        "skipped_unchanged": batch.skipped_unchanged,
+        "unchanged_articles": batch.unchanged_articles,
+        "read_started_at": batch.read_started_at.isoformat(),
+        "read_seconds": batch.read_seconds,
+        "parse_seconds": batch.parse_seconds,
+    }
+    (staging / SHARD_META).write_text(json.dumps(meta), encoding="utf-8")
+    shutil.rmtree(folder, ignore_errors=True)
+    staging.rename(folder)
+    return ShardRef(batch.number, str(folder))
+
+
+def read_shard(ref: ShardRef) -> ParsedBatch:
+    """The parsed batch a worker wrote to ``ref.folder``."""
+    folder = Path(ref.folder)
+    meta = json.loads((folder / SHARD_META).read_text(encoding="utf-8"))
+    meta["read_started_at"] = datetime.fromisoformat(meta["read_started_at"])
+    table_names = [*ArticleTables.__dataclass_fields__]
+    frames = {
+        name: pl.read_parquet(folder / f"{'tables_rejects' if name == 'rejects' else name}.parquet")
+        for name in table_names
+    }
+    return ParsedBatch(
+        tables=ArticleTables(**frames),
+        **{name: pl.read_parquet(folder / f"{name}.parquet") for name in SHARD_FRAMES},
+        **meta,
+    )
+
+
+def read_parse_and_shard(job: BatchJob, shard_root: str) -> ShardRef:
+    """Read and parse one batch and leave it as a shard under ``shard_root``; runs on a Dask worker."""
+    batch = read_and_parse(job)
+    return write_shard(batch, shard_folder(Path(shard_root), job.run_id, job.number))
+
+
+def remove_shard(ref: ShardRef) -> None:
+    shutil.rmtree(ref.folder, ignore_errors=True)
+
+
+# -- running batches ahead of the committer ---------------------------------------------
+
+
+def in_batch_order(
+    submit: Callable[[BatchJob], Future],
+    jobs: Iterator[BatchJob],
+    ahead: int,
+    result: Callable[[Future], object] = operator.methodcaller("result"),
+) -> Iterator[object]:
+    """Results of ``submit(job)`` in job order, with at most ``ahead`` jobs in flight.
+
+    Workers run ahead of the caller while it commits, and finished results wait at
+    most ``ahead`` deep, so memory stays bounded however many batches there are.
+    """
+    pending: deque = deque()
+    for job in jobs:
+        pending.append(submit(job))
+        if len(pending) >= max(ahead, 1):
+            yield result(pending.popleft())
+    while pending:
+        yield result(pending.popleft())
+
+
+@contextlib.contextmanager
+def process_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """A pool of ``workers`` fresh processes (spawned: Polars' threads do not survive a fork)."""
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    else:
+        pool.shutdown(wait=True)
+
+
+def quiet_dask() -> None:
+    """Keep Dask's INFO chatter out of a normal run; warnings and errors still show.
+
+    Set before ``distributed`` is imported so spawned local workers inherit it; a user's
+    own DASK_LOGGING__DISTRIBUTED wins.
+    """
+    for name, value in DASK_LOG_ENV.items():
+        os.environ.setdefault(name, value)
+    if os.environ.get("DASK_LOGGING__DISTRIBUTED") == DASK_LOG_ENV["DASK_LOGGING__DISTRIBUTED"]:
+        for name in DASK_LOGGERS:
+            logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def dask_task_runner(address: str, local_workers: int | None = None):
+    """A ``DaskTaskRunner`` for a scheduler address, or for a temporary LocalCluster when
+    ``address`` is ``"local"`` (``local_workers`` processes, one thread each)."""
+    quiet_dask()
+    from prefect_dask import DaskTaskRunner
+
+    if address == DASK_LOCAL:
+        cluster = {"processes": True, "threads_per_worker": 1}
+        if local_workers and local_workers > 1:
+            cluster["n_workers"] = local_workers
+        return DaskTaskRunner(cluster_kwargs=cluster)
+    return DaskTaskRunner(address=address)
+
+
+def dask_slots(runner) -> int:
+    """Worker threads the Dask cluster offers right now (at least 1)."""
+    try:
+        return max(sum(runner.client.nthreads().values()), 1)
+    except Exception:  # a scheduler that cannot say is still usable; assume two slots
+        return 2
+
+
+@contextlib.contextmanager
+def prefect_api_for_workers() -> Iterator[None]:
+    """Point task runs started elsewhere at this process's Prefect API.
+
+    Without ``PREFECT_API_URL`` a flow uses a temporary local server; a Dask worker that
+    inherits no URL would boot a server of its own (tens of seconds, left behind when the
+    worker is killed). Pinning the URL makes local workers report to the flow's server;
+    workers on other machines need ``PREFECT_API_URL`` set to a server they can reach.
+    """
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    if PREFECT_API_URL.value():
+        yield
+        return
+    url = str(get_client(sync_client=True).api_url)
+    with temporary_settings(updates={PREFECT_API_URL: url}):
+        yield

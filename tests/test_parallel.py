@@ -1,0 +1,310 @@
+"""Parallel and distributed ingest: worker processes and Dask load the same rows as one
+process; unchanged files are skipped on their stat; a 0.1.0 warehouse still opens."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from concurrent.futures import Future
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from flows import load, parallel, warehouse
+from flows.cli import main
+from flows.settings import load_settings
+from tests.conftest import CORPUS_DIR, SAMPLES_DIR
+from transforms import schema
+
+# Run bookkeeping differs between runs by design; everything else must match.
+RUN_COLUMNS = {"run_id", "ingested_at", "rejected_at", "last_run_id", "loaded_at", "checked_at"}
+COMPARED_TABLES = [t.name for t in schema.CONTRACT_TABLES if t.name != "ingest_runs"] + [
+    "ingest_sources",
+    "ingest_source_stats",
+]
+CORPUS_TEXTS = 40
+BATCH_SIZE = "7"
+
+
+def _table_rows(db: Path) -> dict[str, list[tuple]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = {}
+        for table in COMPARED_TABLES:
+            columns = [
+                name
+                for (name,) in con.execute(
+                    "SELECT column_name FROM duckdb_columns() WHERE table_name = ? "
+                    "ORDER BY column_index",
+                    [table],
+                ).fetchall()
+                if name not in RUN_COLUMNS
+            ]
+            query = f"SELECT {', '.join(columns)} FROM {table}"
+            rows[table] = sorted(con.execute(query).fetchall(), key=repr)
+        return rows
+    finally:
+        con.close()
+
+
+def _ingest(capsys, folder: Path, db: Path, *extra: str) -> str:
+    code = main(["ingest", str(folder), "--db", str(db), "--batch-size", BATCH_SIZE, *extra])
+    captured = capsys.readouterr()
+    assert code == 0, captured.out + captured.err
+    return captured.out
+
+
+@pytest.fixture(scope="module")
+def source_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled samples plus some corpus text dumps when the corpus is present."""
+    folder = tmp_path_factory.mktemp("parallel") / "sources"
+    shutil.copytree(SAMPLES_DIR, folder)
+    texts = sorted((CORPUS_DIR / "fundus").glob("*/*.txt"))[:CORPUS_TEXTS]
+    for text in texts:
+        shutil.copy(text, folder / f"{text.parent.name}_{text.name}")
+    # An unreadable input must land the same way from every worker.
+    (folder / "empty.txt").write_bytes(b"")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def serial_rows(source_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    db = tmp_path_factory.mktemp("serial") / "serial.duckdb"
+    code = main(
+        ["ingest", str(source_folder), "--db", str(db), "--batch-size", BATCH_SIZE, "--quiet"]
+    )
+    assert code == 0
+    rows = _table_rows(db)
+    assert rows["articles"], "the serial run loaded nothing to compare"
+    return rows
+
+
+def test_worker_processes_load_the_same_rows(
+    capsys, source_folder: Path, serial_rows: dict, tmp_path: Path
+) -> None:
+    db = tmp_path / "workers.duckdb"
+    out = _ingest(capsys, source_folder, db, "--workers", "2", "--quiet", "--verbose")
+    assert "seconds    discover" in out
+    assert _table_rows(db) == serial_rows
+    again = _ingest(capsys, source_folder, db, "--workers", "2", "--quiet")
+    assert "0 new, 0 updated" in again
+    # A rejected file is rejected again in every run (each run lists its own rejects).
+    unchanged = {k: v for k, v in _table_rows(db).items() if k != "ingest_rejects"}
+    assert unchanged == {k: v for k, v in serial_rows.items() if k != "ingest_rejects"}
+
+
+def test_dask_cluster_loads_the_same_rows(
+    capsys, source_folder: Path, serial_rows: dict, tmp_path: Path
+) -> None:
+    distributed = pytest.importorskip("distributed")
+    parallel.quiet_dask()
+    db = tmp_path / "dask.duckdb"
+    shards = tmp_path / "shards"
+    with distributed.LocalCluster(
+        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
+    ) as cluster:
+        _ingest(
+            capsys,
+            source_folder,
+            db,
+            "--dask",
+            cluster.scheduler_address,
+            "--shard-dir",
+            str(shards),
+            "--quiet",
+        )
+    assert _table_rows(db) == serial_rows
+    # Each shard is removed once committed, and the run's folder at the end.
+    assert not any(shards.rglob("*.parquet"))
+
+
+def _write(path: Path, data: bytes, *, age_seconds: float = 60.0) -> Path:
+    path.write_bytes(data)
+    stamp = time.time() - age_seconds
+    os.utime(path, (stamp, stamp))
+    return path
+
+
+def _stored(
+    path: Path, file_hash: str | None, n_records: int = 1, loaded_after_seconds: float = 30.0
+) -> pl.DataFrame:
+    """A one-file batch whose stored hash is ``file_hash``, whose stored stat is the file's
+    own, and which was loaded ``loaded_after_seconds`` after its mtime."""
+    stat = path.stat()
+    row = {
+        "source_path": str(path),
+        "file_hash": file_hash,
+        "n_records": n_records,
+        "file_size": stat.st_size,
+        "file_mtime_ns": stat.st_mtime_ns,
+        "checked_at": datetime.fromtimestamp(stat.st_mtime + loaded_after_seconds, UTC),
+    }
+    return pl.DataFrame([row], schema=parallel.BATCH_SOURCES_SCHEMA)
+
+
+def _hash_of(path: Path) -> str:
+    return parallel.read_files(parallel.batch_sources([str(path)]), 1 << 20).files["file_hash"][0]
+
+
+def test_untouched_file_is_skipped_unread(tmp_path: Path) -> None:
+    dump = _write(tmp_path / "a.txt", b"Title\n\nA paragraph of text.\n")
+    # A stored hash that cannot match proves the file was not hashed again.
+    read = parallel.read_files(_stored(dump, "not-the-hash", n_records=1), 1 << 20)
+    assert (read.skipped_unchanged, read.unchanged_articles, read.records.height) == (1, 1, 0)
+
+
+@pytest.mark.parametrize(
+    ("new_bytes", "expect_skipped", "expect_restat"),
+    [
+        (b"Title\n\nA paragraph of text.\n", 1, 1),  # touched, same bytes: unchanged
+        (b"Title\n\nA paragraph of TEXT.\n", 0, 0),  # same size, new bytes: read again
+        (b"Title\n\nA longer paragraph of text.\n", 0, 0),  # new size: read again
+    ],
+)
+def test_changed_stat_is_checked_by_hash(
+    tmp_path: Path, new_bytes: bytes, expect_skipped: int, expect_restat: int
+) -> None:
+    dump = _write(tmp_path / "a.txt", b"Title\n\nA paragraph of text.\n", age_seconds=120)
+    batch = _stored(dump, _hash_of(dump))
+    _write(dump, new_bytes, age_seconds=60)
+    read = parallel.read_files(batch, 1 << 20)
+    assert read.skipped_unchanged == expect_skipped
+    assert read.restat.height == expect_restat
+    assert read.files.height == 1 - expect_skipped
+
+
+@pytest.mark.parametrize(
+    ("loaded_after_seconds", "expect_read"),
+    [(30.0, False), (0.5, True), (-5.0, True)],
+)
+def test_stat_is_trusted_only_for_files_settled_before_their_load(
+    tmp_path: Path, loaded_after_seconds: float, expect_read: bool
+) -> None:
+    dump = _write(tmp_path / "a.txt", b"Title\n\nA paragraph of text.\n")
+    batch = _stored(dump, "not-the-hash", loaded_after_seconds=loaded_after_seconds)
+    read = parallel.read_files(batch, 1 << 20)
+    assert read.files.height == int(expect_read)
+    assert read.skipped_unchanged == int(not expect_read)
+
+
+def test_read_files_keep_their_stat(tmp_path: Path) -> None:
+    dump = _write(tmp_path / "a.txt", b"Title\n\nA paragraph of text.\n")
+    read = parallel.read_files(parallel.batch_sources([str(dump)]), 1 << 20)
+    stat = dump.stat()
+    assert read.files.select("file_size", "file_mtime_ns").rows() == [
+        (stat.st_size, stat.st_mtime_ns)
+    ]
+
+
+class _LateFuture(Future):
+    """A future that completes only when its result is asked for, out of submit order."""
+
+    def __init__(self, value: int, log: list[str]) -> None:
+        super().__init__()
+        self.value, self.log = value, log
+
+    def result(self, timeout: float | None = None) -> int:
+        self.log.append(f"result {self.value}")
+        return self.value
+
+
+@given(n_jobs=st.integers(0, 30), ahead=st.integers(1, 6))
+def test_results_come_in_job_order_with_bounded_lookahead(n_jobs: int, ahead: int) -> None:
+    log: list[str] = []
+
+    def submit(job: int) -> Future:
+        log.append(f"submit {job}")
+        return _LateFuture(job, log)
+
+    results = list(parallel.in_batch_order(submit, iter(range(n_jobs)), ahead))
+    assert results == list(range(n_jobs))
+    in_flight = peak = 0
+    for entry in log:
+        in_flight += 1 if entry.startswith("submit") else -1
+        peak = max(peak, in_flight)
+    assert peak <= ahead
+
+
+def test_shard_round_trip_keeps_every_frame(tmp_path: Path) -> None:
+    job = parallel.BatchJob(
+        number=3,
+        sources=parallel.batch_sources(
+            str(p) for p in sorted(SAMPLES_DIR.iterdir()) if p.suffix != ".md"
+        ),
+        run_id="run-1",
+        ingested_at=datetime(2024, 1, 1, tzinfo=UTC),
+        max_source_bytes=1 << 24,
+        max_line_chars=200_000,
+    )
+    batch = parallel.read_and_parse(job)
+    ref = parallel.read_parse_and_shard(job, str(tmp_path))
+    back = parallel.read_shard(ref)
+    assert back.number == 3 and back.n_paths == batch.n_paths
+    for name, frame in batch.tables.by_table().items():
+        assert back.tables.by_table()[name].equals(frame), name
+    for name in ("files", "rejects", "restat"):
+        assert getattr(back, name).equals(getattr(batch, name)), name
+    parallel.remove_shard(ref)
+    assert not Path(ref.folder).exists()
+
+
+def test_warehouse_from_010_opens_and_gains_the_stats_table(tmp_path: Path) -> None:
+    db = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(db))
+    # ingest_sources as version 0.1.0 created it, with one loaded file.
+    con.execute(
+        "CREATE TABLE ingest_sources (source_path VARCHAR, file_hash VARCHAR, n_records INTEGER, "
+        "article_ids VARCHAR[], last_run_id VARCHAR, loaded_at TIMESTAMPTZ, PRIMARY KEY (source_path))"
+    )
+    con.execute("INSERT INTO ingest_sources VALUES ('/x.txt', 'h', 1, ['a'], 'r', now())")
+    con.close()
+    con = warehouse.connect(db)
+    try:
+        warehouse.apply_schema(con)
+        warehouse.apply_schema(con)
+        known = load.known_sources(con, ["/x.txt", "/y.txt"])
+    finally:
+        con.close()
+    # Known by hash, no stat yet: the first run after the upgrade hashes it once.
+    assert known.rows() == [("/x.txt", "h", 1, None, None, None), ("/y.txt",) + (None,) * 5]
+
+
+@pytest.mark.parametrize(
+    ("env", "workers", "dask_address", "shard_dir"),
+    [
+        ({}, 1, None, None),
+        ({"DATELINE_WORKERS": "4"}, 4, None, None),
+        ({"DATELINE_DASK_ADDRESS": "tcp://10.0.0.5:8786"}, 1, "tcp://10.0.0.5:8786", None),
+        ({"DATELINE_SHARD_DIR": "/mnt/shared/shards"}, 1, None, Path("/mnt/shared/shards")),
+    ],
+)
+def test_parallel_settings_from_environment(
+    env: dict[str, str], workers: int, dask_address: str | None, shard_dir: Path | None
+) -> None:
+    settings = load_settings(env)
+    assert (settings.workers, settings.dask_address, settings.shard_dir) == (
+        workers,
+        dask_address,
+        shard_dir,
+    )
+
+
+def test_default_shard_dir_is_beside_the_database(tmp_path: Path) -> None:
+    settings = load_settings({"DATELINE_DB": str(tmp_path / "w" / "d.duckdb")})
+    assert settings.shard_root() == (tmp_path / "w").resolve() / "shards"
+
+
+def test_empty_tables_match_the_contract() -> None:
+    tables = parallel.empty_tables()
+    for table in schema.ARTICLE_TABLES:
+        frame = tables.by_table()[table.name]
+        assert frame.height == 0 and frame.schema == table.polars_schema
+    assert tables.rejects.schema == pl.Schema(
+        {"source_uri": pl.String, "reason": pl.String, "detail": pl.String}
+    )
