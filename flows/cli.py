@@ -158,11 +158,15 @@ def _print_summary(summary, *, verbose: bool = False) -> None:
             if summary.rejects
             else ""
         ),
-        f"  models     {summary.models} views rebuilt, data tests: "
-        + (
-            "all passed"
-            if not summary.test_failures
-            else "FAILED " + ", ".join(summary.test_failures)
+        (
+            "  models     unchanged (no file changed since a run whose data tests passed)"
+            if summary.data_tests_skipped
+            else f"  models     {summary.models} views rebuilt, data tests: "
+            + (
+                "all passed"
+                if not summary.test_failures
+                else "FAILED " + ", ".join(summary.test_failures)
+            )
         ),
     ]
     if summary.export_dir:
