@@ -21,7 +21,6 @@ PREFECT_QUIET_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "PREFECT_LOGGING_LEVEL": "WARNING",
     "PREFECT_LOGGING_SERVER_LEVEL": "WARNING",
-    "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
     # The temporary server can take long to boot on a busy machine; Prefect's default is 20 s.
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
 }
@@ -31,6 +30,12 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
 def quiet_prefect() -> None:
     for name, value in PREFECT_QUIET_DEFAULTS.items():
         os.environ.setdefault(name, value)
+    if not os.environ.get("PREFECT_API_URL"):
+        # No server configured: Prefect runs a temporary one inside this process, and its
+        # own bookkeeping (event flushes into its SQLite file racing its shutdown) logs
+        # tracebacks that say nothing about the ingest. Errors of the run itself are
+        # raised and reported by Dateline; a real server keeps its logs in its own process.
+        os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
