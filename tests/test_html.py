@@ -170,7 +170,7 @@ MARKUP = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(st.lists(MARKUP, min_size=1, max_size=3))
 def test_random_markup_never_raises(pages: list[str]) -> None:
     tables = _tables(pages)
