@@ -19,6 +19,9 @@ from dataclasses import dataclass
 import polars as pl
 from selectolax.lexbor import LexborHTMLParser
 
+from transforms.lexicon import load
+
+HTML_LEXICON = load("html")
 # Elements whose content is never rendered as text, or is interface, not prose.
 SKIP_TAGS = frozenset(
     {
@@ -131,10 +134,9 @@ NEVER_CONTENT_SELECTOR = (
 )
 HEADING_LEVEL = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 # Inline elements inside a caption that carry the credit get their own block.
-CREDIT_HINT = re.compile(
-    r"credit|copyright|photographer|byline|author|source|quelle|fonte|autor", re.I
-)
-INLINE_CAPTION_HINT = re.compile(r"caption|legend|bildunterschrift", re.I)
+CREDIT_HINT = re.compile("|".join(map(re.escape, HTML_LEXICON["credit_words"])), re.I)
+# Inline elements whose class says caption (matched anywhere in the class, as above).
+INLINE_CAPTION_HINT = re.compile("|".join(map(re.escape, HTML_LEXICON["caption_words"])), re.I)
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # How many enclosing class/id strings a block keeps as hints (nearest first).
 HINT_DEPTH = 6
