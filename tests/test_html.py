@@ -75,6 +75,9 @@ def test_page_fields_from_markup_and_metadata() -> None:
     assert paragraphs["kind"].to_list() == ["paragraph", "subheadline", "paragraph", "paragraph"]
     assert tables.article_authors["name"].to_list() == ["Jane Roe"]
     assert tables.article_tags["tag"].to_list() == ["Transport", "City council"]
+    assert tables.related_links.select("title", "url").rows() == [
+        ("Another story about roads and other matters", "/a")
+    ]
 
 
 def test_figure_caption_and_credit_are_separated() -> None:

@@ -334,7 +334,8 @@ def _related(blocks: pl.DataFrame, article_ids: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("recommended"))
         .otherwise(pl.lit("read_also")),
         title=segment_text.related_title(pl.col("text")),
-        url=pl.lit(None, pl.String),
+        # HTML items keep the link they point to; text dumps have lost it.
+        url=pl.col("href") if "href" in items.columns else pl.lit(None, pl.String),
     )
 
 

@@ -179,7 +179,7 @@ MAX_DEPTH = 300
 class _Page:
     """Collects one page's blocks and images while its tree is walked."""
 
-    __slots__ = ("blocks", "images", "containers", "buffer", "link_chars", "serial")
+    __slots__ = ("blocks", "images", "containers", "buffer", "link_chars", "link_href", "serial")
 
     def __init__(self) -> None:
         self.blocks: list[tuple] = []
@@ -187,17 +187,21 @@ class _Page:
         self.images: list[tuple] = []
         self.buffer: list[str] = []
         self.link_chars = 0
+        # The first link inside the open block: where a "read also" item points.
+        self.link_href: str | None = None
         self.serial = 0
 
     def flush(self, ctx: tuple, role: str | None = None) -> None:
         """Close the open block: its text belongs to the innermost block element of ``ctx``."""
         if not self.buffer:
+            self.link_href = None
             return
         joined = "".join(self.buffer)
         if INVISIBLE.search(joined):
             joined = INVISIBLE.sub("", joined)
         # str.split/join beats a regular expression on these short strings.
         text = " ".join(joined.split())
+        href, self.link_href = self.link_href, None
         self.buffer.clear()
         link_chars = self.link_chars
         self.link_chars = 0
@@ -231,7 +235,7 @@ class _Page:
                 containers,
                 ctx[7],
                 link_chars,
-                ctx[8],
+                href,
                 role,
             )
         )
@@ -284,6 +288,8 @@ class _Page:
                                 figure = self.serial
                         if tag == "a":
                             href = attributes.get("href")
+                            if self.link_href is None:
+                                self.link_href = href
                     # A credit span inside a caption, or an inline caption element: its own
                     # block, so caption, credit and the text around them part cleanly.
                     role = None
@@ -320,7 +326,7 @@ def walk_page(tree: LexborHTMLParser) -> tuple[list[tuple], list[tuple], list[tu
     """One parsed page in; its blocks and images out, as tuples in page order.
 
     Block tuple: (text, tag, heading_level, landmarks bitmask, hints, itemprop,
-    container ids (outermost first), figure id, link_chars, href, inline_role).
+    container ids (outermost first), figure id, link_chars, first link's href, inline_role).
     Image tuple: (figure id, block index it precedes, url, alt).
     Container tuple: (id, tag, hint, itemprop, landmarks bitmask), one per block element.
     The tree is modified: never-rendered elements are removed first.
