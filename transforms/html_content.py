@@ -308,7 +308,17 @@ def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
     )
     # Markup names the credit; else a figure line that is all credit ("Foto: dpa").
     credit_text = figure_text & (
-        (c("inline_role") == "credit") | c("in_credit") | (c("is_credit") & c("caption").is_null())
+        (c("inline_role") == "credit")
+        | c("in_credit")
+        # A picture agency alone on a line in a figure ("Getty Images") credits the photo.
+        | c("text").str.to_lowercase().str.strip_chars(segment_text.CUE_TRIM).is_in(
+            segment_text.PHOTO_AGENCIES
+        )
+        # What the credit parser leaves beside the credit is no caption ("Foto: Bild: X").
+        | (
+            c("is_credit")
+            & (c("caption").str.count_matches(CAPTION_WORD_PATTERN).fill_null(0) < MIN_CAPTION_WORDS)
+        )
     )
     # A short line whose element says "image copyright" / "photo author" credits the image
     # before it, figure or not.
