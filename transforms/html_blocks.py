@@ -132,6 +132,7 @@ _LANDMARK_BIT = LANDMARK_BITS
 NEVER_CONTENT_SELECTOR = (
     'nav, [role=navigation], [role=menu], [role=menubar], [hidden]:not([id^="S:"])'
 )
+FIGURE_BUTTON_SELECTOR = "button:has(figure, figcaption)"
 HEADING_LEVEL = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 # Inline elements inside a caption that carry the credit get their own block.
 CREDIT_HINT = re.compile("|".join(map(re.escape, HTML_LEXICON["credit_words"])), re.I)
@@ -332,6 +333,9 @@ def walk_page(tree: LexborHTMLParser) -> tuple[list[tuple], list[tuple], list[tu
     The tree is modified: never-rendered elements are removed first.
     """
     page = _Page()
+    # A button around a figure opens a lightbox: the figure is the page's, the button is not.
+    for node in tree.css(FIGURE_BUTTON_SELECTOR):
+        node.unwrap()
     # Dropped in lexbor before the walk: cheaper than skipping them node by node.
     tree.strip_tags(list(SKIP_TAGS))
     for node in tree.css(NEVER_CONTENT_SELECTOR):
