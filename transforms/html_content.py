@@ -326,12 +326,20 @@ def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
         c("hints").str.to_lowercase().str.contains(IMAGE_CREDIT_CLASS_PATTERN)
         & (c("n_words") <= MAX_CREDIT_WORDS)
     )
-    # The line between a loose image and its credit line is the caption.
+    # The line between a loose image and its credit line is the caption; the credit line
+    # may be a plain paragraph that is all credit ("Image: City Council / Facebook").
+    credit_line = credit_text | (
+        c("is_credit")
+        & (c("caption").str.count_matches(CAPTION_WORD_PATTERN).fill_null(0) < MIN_CAPTION_WORDS)
+    )
     caption_before_credit = (
         c("after_image")
-        & credit_text.shift(-1).over("doc_id").fill_null(False)
+        & credit_line.shift(-1).over("doc_id").fill_null(False)
         & (c("n_words") <= MAX_CAPTION_WORDS)
         & (c("heading_level") == 0)
+    )
+    credit_text = credit_text | (
+        credit_line & caption_before_credit.shift(1).over("doc_id").fill_null(False)
     )
     figure_text = figure_text | credit_text | caption_before_credit
     body_ok = c("under_root") & ~c("noise_below_root") & (c("link_share") <= MAX_BODY_LINK_SHARE)
