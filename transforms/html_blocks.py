@@ -133,6 +133,8 @@ NEVER_CONTENT_SELECTOR = (
     'nav, [role=navigation], [role=menu], [role=menubar], [hidden]:not([id^="S:"])'
 )
 FIGURE_BUTTON_SELECTOR = "button:has(figure, figcaption)"
+# How many enclosing block elements an image row names (its caption sits in one of them).
+IMAGE_BOXES = 3
 HEADING_LEVEL = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 # Inline elements inside a caption that carry the credit get their own block.
 CREDIT_HINT = re.compile("|".join(map(re.escape, HTML_LEXICON["credit_words"])), re.I)
@@ -268,7 +270,9 @@ class _Page:
                 if tag == "img":
                     url = _image_url(attributes)
                     if url:
-                        self.images.append((ctx[7], len(self.blocks), url, attributes.get("alt")))
+                        self.images.append(
+                            (ctx[7], len(self.blocks), url, attributes.get("alt"), *_boxes(ctx))
+                        )
                 elif not (attributes and "style" in attributes and _is_hidden(attributes)):
                     self.serial += 1
                     is_block = tag in BLOCK_TAGS
@@ -317,6 +321,17 @@ class _Page:
             child = child.next
 
 
+def _boxes(ctx: tuple) -> list[int]:
+    """The ids of the block elements nearest around an image, nearest first (-1 pads)."""
+    boxes = []
+    frame = ctx
+    while frame is not None and len(boxes) < IMAGE_BOXES:
+        if frame[3]:
+            boxes.append(frame[2])
+        frame = frame[0]
+    return boxes + [-1] * (IMAGE_BOXES - len(boxes))
+
+
 LINK_BIT = _LANDMARK_BIT["a"]
 CAPTION_INLINE_BIT = _LANDMARK_BIT["caption_inline"]
 CAPTION_BITS = _LANDMARK_BIT["figcaption"] | _LANDMARK_BIT["figure"] | CAPTION_INLINE_BIT
@@ -328,7 +343,7 @@ def walk_page(tree: LexborHTMLParser) -> tuple[list[tuple], list[tuple], list[tu
 
     Block tuple: (text, tag, heading_level, landmarks bitmask, hints, itemprop,
     container ids (outermost first), figure id, link_chars, first link's href, inline_role).
-    Image tuple: (figure id, block index it precedes, url, alt).
+    Image tuple: (figure id, block index it precedes, url, alt, nearest block element ids).
     Container tuple: (id, tag, hint, itemprop, landmarks bitmask), one per block element.
     The tree is modified: never-rendered elements are removed first.
     """
@@ -385,6 +400,10 @@ IMAGE_COLUMNS = {
     "before_block": pl.Int32,
     "url": pl.String,
     "alt": pl.String,
+    # The block elements nearest around the image, nearest first (-1 where there is none).
+    "box_1": pl.Int32,
+    "box_2": pl.Int32,
+    "box_3": pl.Int32,
 }
 
 

@@ -77,6 +77,10 @@ IMAGE_CREDIT_CLASS_PATTERN = (
 # A caption has at least this many words of letters (any script).
 CAPTION_WORD_PATTERN = r"\p{L}{2,}"
 MIN_CAPTION_WORDS = 2
+# A loose image's box holds at most a caption, a credit and a label.
+MAX_MEDIA_LINES = 3
+MAX_MEDIA_CREDIT_WORDS = 3
+MIN_MEDIA_CAPTION_WORDS = 3
 # Without a headline element, the page head is this many blocks before the root.
 HEAD_BLOCKS_WITHOUT_H1 = 6
 # Tags printed as a list of short links.
@@ -258,6 +262,7 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
             .implode()
         ),
     )
+    blocks = _media_boxes(blocks, pages)
     relevant = (
         pl.col("under_root")
         | pl.col("in_head")
@@ -275,6 +280,49 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
         .pipe(_trim_tail)
     )
     return pl.concat([article, outside], how="diagonal_relaxed").sort("doc_id", "block_no")
+
+
+def _media_boxes(blocks: pl.DataFrame, pages: PageFrames) -> pl.DataFrame:
+    """One row per block in and out: adds ``media_line`` (0, 1, ... for the text lines
+    of a loose image's box, null elsewhere).
+
+    A loose image's box is the nearest element around it that holds text. When that text
+    is short, all after the image and not links, it is the image's caption and credit
+    (``<div><picture/><p>Caption</p><p>Credit</p></div>``), whatever the classes say.
+    """
+    boxes = (
+        pages.images.filter(pl.col("figure_id") < 0)
+        .with_row_index("image")
+        .unpivot(
+            index=["doc_id", "image", "before_block"],
+            on=["box_1", "box_2", "box_3"],
+            variable_name="rank",
+            value_name="container",
+        )
+        .filter(pl.col("container") > 0)
+    )
+    lines = blocks.select("doc_id", "block_no", "n_words", "link_share")
+    held = (
+        boxes.join(
+            pages.chain.select("doc_id", "block_no", "container"), on=["doc_id", "container"]
+        )
+        .join(lines, on=["doc_id", "block_no"])
+        # The nearest box with text, per image.
+        .filter(pl.col("rank") == pl.col("rank").min().over("doc_id", "image"))
+    )
+    media = (
+        held.filter(
+            (pl.col("block_no") >= pl.col("before_block")).all().over("doc_id", "image")
+            & (pl.col("n_words").sum().over("doc_id", "image") <= MAX_CAPTION_WORDS)
+            & (pl.len().over("doc_id", "image") <= MAX_MEDIA_LINES)
+            & (pl.col("link_share") <= MAX_PROSE_LINK_SHARE).all().over("doc_id", "image")
+        )
+        .sort("doc_id", "block_no")
+        .unique(["doc_id", "block_no"], keep="first", maintain_order=True)
+        .with_columns(media_line=pl.int_range(pl.len(), dtype=pl.Int32).over("doc_id", "image"))
+        .select("doc_id", "block_no", "media_line", media_box="image")
+    )
+    return blocks.join(media, on=["doc_id", "block_no"], how="left", maintain_order="left")
 
 
 def _trim_tail(blocks: pl.DataFrame) -> pl.DataFrame:
@@ -300,10 +348,31 @@ def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
     # A line right after a loose image that ends in a credit is that image's caption.
     # An inline caption element (<span class="caption">) is a caption where it stands.
     caption_hint = (c("inline_role") == "caption") & (c("n_words") <= MAX_CAPTION_WORDS)
+    # The lines of a loose image's box: a caption of a few words, a short credit or a label.
+    credit_only = c("is_credit") & (
+        c("caption").str.count_matches(CAPTION_WORD_PATTERN).fill_null(0) < MIN_CAPTION_WORDS
+    )
+    # A box that opens with a name is an author's card (photo, name, bio), not a caption.
+    author_card = (
+        (c("is_name") | c("is_byline"))
+        .filter(c("media_line") == 0)
+        .fill_null(False)
+        .any()
+        .over("doc_id", "media_box")
+    )
+    in_box = c("media_line").is_not_null() & (c("heading_level") == 0) & ~author_card
+    media_credit = in_box & (
+        credit_only
+        | ((c("media_line") > 0) & (c("n_words") <= MAX_MEDIA_CREDIT_WORDS) & ~c("ends_sentence"))
+    )
+    media_caption = (
+        in_box & ~media_credit & (c("n_words") >= MIN_MEDIA_CAPTION_WORDS) & ~c("is_name")
+    )
     figure_text = (
         c("in_figure")
         | c("in_caption")
         | caption_hint
+        | media_caption
         | (c("after_image") & c("has_inline_credit") & (c("n_words") <= MAX_CAPTION_WORDS))
     )
     # Markup names the credit; else a figure line that is all credit ("Foto: dpa").
@@ -311,27 +380,23 @@ def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
         (c("inline_role") == "credit")
         | c("in_credit")
         # A picture agency alone on a line in a figure ("Getty Images") credits the photo.
-        | c("text").str.to_lowercase().str.strip_chars(segment_text.CUE_TRIM).is_in(
-            segment_text.PHOTO_AGENCIES
-        )
+        | c("text")
+        .str.to_lowercase()
+        .str.strip_chars(segment_text.CUE_TRIM)
+        .is_in(segment_text.PHOTO_AGENCIES)
         # What the credit parser leaves beside the credit is no caption ("Foto: Bild: X").
-        | (
-            c("is_credit")
-            & (c("caption").str.count_matches(CAPTION_WORD_PATTERN).fill_null(0) < MIN_CAPTION_WORDS)
-        )
+        | credit_only
     )
     # A short line whose element says "image copyright" / "photo author" credits the image
     # before it, figure or not.
+    credit_text = credit_text | media_credit
     credit_text = credit_text | (
         c("hints").str.to_lowercase().str.contains(IMAGE_CREDIT_CLASS_PATTERN)
         & (c("n_words") <= MAX_CREDIT_WORDS)
     )
     # The line between a loose image and its credit line is the caption; the credit line
     # may be a plain paragraph that is all credit ("Image: City Council / Facebook").
-    credit_line = credit_text | (
-        c("is_credit")
-        & (c("caption").str.count_matches(CAPTION_WORD_PATTERN).fill_null(0) < MIN_CAPTION_WORDS)
-    )
+    credit_line = credit_text | credit_only
     caption_before_credit = (
         c("after_image")
         & credit_line.shift(-1).over("doc_id").fill_null(False)
