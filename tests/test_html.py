@@ -238,6 +238,33 @@ def test_react_streamed_segment_is_read() -> None:
             "Protesters gather.",
             "Jane Doe/AP",
         ),
+        # The element around a loose image holds its caption and credit, classes or not.
+        (
+            '<div class="x1"><picture><img src="a.jpg"></picture>'
+            '<div class="x2">Former mayor Anna Berg at the opening</div><div class="x3">ES</div></div>',
+            "Former mayor Anna Berg at the opening",
+            "ES",
+        ),
+        (
+            '<div><span><img src="a.jpg"></span><p><span>Flooded streets in the old town</span></p>'
+            "<p>Image: City Council / Facebook</p></div>",
+            "Flooded streets in the old town",
+            "Image: City Council / Facebook",
+        ),
+        # A lightbox button around the figure, a picture agency alone in the figure,
+        # a credit label before a credit label.
+        (
+            '<button class="viewer"><figure><img src="a.jpg"><span>Getty Images</span>'
+            "<figcaption>Delegates before the vote in the hall</figcaption></figure></button>",
+            "Delegates before the vote in the hall",
+            "Getty Images",
+        ),
+        (
+            '<figure><img src="a.jpg"><div class="author">Foto: Bild: APA/KEYSTONE/CYRIL ZINGARO</div>'
+            "<figcaption>The mayor admitted failures in public</figcaption></figure>",
+            "The mayor admitted failures in public",
+            "Foto: Bild: APA/KEYSTONE/CYRIL ZINGARO",
+        ),
     ],
 )
 def test_captions_and_credits_outside_plain_figcaptions(
@@ -251,3 +278,13 @@ def test_captions_and_credits_outside_plain_figcaptions(
     assert (caption, credit) in rows or any(
         row[0] == caption and (credit is None or row[1] == credit) for row in rows
     ), rows
+
+
+def test_author_card_is_no_caption() -> None:
+    card = (
+        '<div class="card"><img src="me.jpg"><div>Tobias Berger</div>'
+        "<p>Motor racing is my passion and I have covered it for ten years now</p></div>"
+    )
+    page = _page(f"<article><h1>Headline here</h1>{card}<p>{BODY[0]}</p><p>{BODY[1]}</p></article>")
+    captions = _tables([page]).article_images["caption"].drop_nulls().to_list()
+    assert not any("passion" in caption or "Berger" in caption for caption in captions), captions
