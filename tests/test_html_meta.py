@@ -302,6 +302,27 @@ def test_published(html: str, published_at: datetime | None, published_date: dat
         ),
         # A source made of upper-case codes is no topic list.
         (page(meta("keywords", "AER,AERO,INDG08,TPT,TRAN,MEAST", "name")), None),
+        # A facet labelled as a topic keeps its value; other facets go.
+        (
+            page(ld({**ARTICLE, "keywords": ["Day: Friday", "Subject: Justice", "Medium"]})),
+            ["Justice", "Medium"],
+        ),
+        # A declared list of which another repeats at most half carries CMS flags.
+        (
+            page(
+                ld({**ARTICLE, "keywords": ["gear", "camping", "sleep", "paywall exclude", "web"]})
+                + meta("keywords", "camping,sleep", "name")
+            ),
+            ["camping", "sleep"],
+        ),
+        # ... but one that repeats most of it is the same list, shortened.
+        (
+            page(
+                ld({**ARTICLE, "keywords": ["Politika", "Domácí", "Babiš"]})
+                + meta("keywords", "Politika,Babiš", "name")
+            ),
+            ["Politika", "Domácí", "Babiš"],
+        ),
     ],
 )
 def test_tags(html: str, tags: list[str] | None) -> None:
@@ -432,8 +453,12 @@ TAG_BOX = '<div class="article__tags"><a href="/t/1">Energie</a><a href="/t/2">B
             + '</div><div class="tags"><a>One two three four five six seven</a></div>',
             None,
         ),
-        # Declared keywords win: printed tags are not read.
+        # Declared keywords win over a printed list that does not hold them all.
         (meta("keywords", "Alpha, Beta", "name"), TAG_BOX, ["Alpha", "Beta"]),
+        # A short declared list that the printed list holds, with more: the printed list.
+        (meta("keywords", "Berlin", "name"), TAG_BOX, ["Energie", "Berlin"]),
+        # Many declared keywords: the printed list is not even read.
+        (meta("keywords", "Alpha, Beta, Gamma", "name"), TAG_BOX, ["Alpha", "Beta", "Gamma"]),
     ],
 )
 def test_printed_tags_when_none_declared(head: str, body: str, tags: list[str] | None) -> None:

@@ -33,9 +33,12 @@ Precedence per field (first non-null wins; measured on the dev corpus):
 * tags: JSON-LD keywords > the first meta keyword name that has any
   (news_keywords, keywords, article:tag, ...) > microdata keywords. A single
   keyword string without separators (a bag of words) ranks after them all;
-  sources of upper-case codes, ids, labelled facets and the site name go. When
-  no keywords are declared, the first printed tag list (the links of an element
-  whose class names tags, topics or keywords, outside navigation) is used.
+  sources of upper-case codes, ids, labelled facets and the site name go ("Subject:
+  Justice" keeps its value). A declared source of which another one repeats at most
+  half yields to that one (the rest are CMS flags). When at most two keywords are
+  declared, the first printed tag list (the links of an element whose class names
+  tags, topics or keywords, outside navigation) is read, and used when nothing is
+  declared or when it holds every declared keyword and more.
 * section: JSON-LD articleSection > meta section names.
 * url: <link rel=canonical> > og:url and other meta URLs > JSON-LD url /
   mainEntityOfPage.
@@ -175,6 +178,15 @@ NOT_A_TAG = r"^[\d\s]*$|^[0-9a-f]{8}-[0-9a-f]{4}-|^[\p{L}][\p{L}\s]{0,30}:\s"
 # An upper-case code ("INDG08", "PACKAGE:US-TOP-NEWS"); a source made mostly of them is a
 # classification scheme, not topics.
 CODE_TAG = r"^[\p{Lu}\d:_\-]+$"
+# A labelled facet whose label names a topic ("Subject: Justice"): its value is a tag.
+TOPIC_FACET = rf"^(?i:{'|'.join(re.escape(w) for w in LEXICON['topic_facets'])})\s*:\s*"
+# A declared list this short may be a digest of the printed tag list, which is then read.
+SHORT_DECLARED_TAGS = 2
+TAG_SEPARATOR_RE = re.compile(TAG_SEPARATOR)
+# A declared list of which another declared list repeats at most half carries extras
+# (CMS flags, SEO phrases): the shorter list is the article's.
+MIN_SUBSET_TAGS = 2
+MAX_SUBSET_SHARE = 0.5
 MIN_CODE_SOURCE_TAGS = 5
 MAX_CODE_SHARE = 0.5
 # A single keyword string of many words with no separator is a bag of words.
@@ -646,7 +658,13 @@ def extract_metadata(tree: LexborHTMLParser) -> dict:
     ]
     # Printed lists are read only when metadata declares nothing: declared lists are the
     # article's own, printed ones may be a menu.
-    if not (record.get("tags_ld") or record["tags_meta"] or record["tags_microdata"]):
+    declared = [
+        tag for tag in (record.get("tags_ld"), record["tags_meta"], record["tags_microdata"]) if tag
+    ]
+    if (
+        sum(len(TAG_SEPARATOR_RE.split(tag)) for tags in declared for tag in tags)
+        <= SHORT_DECLARED_TAGS
+    ):
         record["tags_visible"] = _visible_tags(tree)
     if _names_only_site(record):
         record["authors_visible"] = _visible_bylines(tree)
@@ -1246,6 +1264,7 @@ def _tags(frame: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFrame:
         .with_columns(
             tag=pl.col("tag")
             .str.replace(TAG_PATH_PREFIX, "")
+            .str.replace(TOPIC_FACET, "")
             .str.replace_all(WHITE_SPACE_RUN, " ")
             .str.strip_chars()
         )
@@ -1263,10 +1282,53 @@ def _tags(frame: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFrame:
         # Bags of words rank after every structured source.
         rank=pl.col("rank") + pl.col("is_bag").any().over(source) * len(TAG_SOURCES)
     )
-    best = _first_by_rank(ranked, pl.lit(True)).unique(
-        ["doc_id", "key"], keep="first", maintain_order=True
+    best = (
+        ranked.join(_tag_sources(ranked), on="doc_id")
+        .filter(pl.col("rank") == pl.col("source"))
+        .unique(["doc_id", "key"], keep="first", maintain_order=True)
     )
     return best.group_by("doc_id", maintain_order=True).agg(meta_tags=pl.col("tag"))
+
+
+def _tag_sources(ranked: pl.DataFrame) -> pl.DataFrame:
+    """The source each page's tags come from: one row per page, source and tag in
+    (``doc_id``, ``rank``, ``key``); one row per page out (``doc_id``, ``source``: a rank).
+
+    The best-ranked source, unless another one agrees with it: a declared list that
+    repeats at most half of it (the rest are CMS flags: "paywall exclude"), or a printed list
+    that holds all of it and more (the declared list was a digest).
+    """
+    doc = "doc_id"
+    is_printed = pl.col("rank") % len(TAG_SOURCES) == TAG_SOURCES.index("tags_visible")
+    ranked = ranked.with_columns(best=pl.col("rank").min().over(doc))
+    best_keys = (
+        ranked.filter(pl.col("rank") == pl.col("best")).select(doc, "key").unique()
+    ).with_columns(in_best=pl.lit(True))
+    sources = (
+        ranked.join(best_keys, on=[doc, "key"], how="left")
+        .group_by(doc, "rank", "best")
+        .agg(
+            n=pl.col("key").n_unique(),
+            n_in_best=pl.col("key").filter(pl.col("in_best").fill_null(False)).n_unique(),
+        )
+        .with_columns(best_n=pl.col("n").filter(pl.col("rank") == pl.col("best")).first().over(doc))
+    )
+    agrees = (pl.col("rank") != pl.col("best")) & (
+        (
+            ~is_printed
+            & (pl.col("n_in_best") == pl.col("n"))
+            & (pl.col("n") >= MIN_SUBSET_TAGS)
+            & (pl.col("n") <= pl.col("best_n") * MAX_SUBSET_SHARE)
+        )
+        | (
+            is_printed
+            & (pl.col("n_in_best") == pl.col("best_n"))
+            & (pl.col("n") > pl.col("best_n"))
+        )
+    )
+    return sources.group_by(doc).agg(
+        source=pl.coalesce(pl.col("rank").filter(agrees).min(), pl.col("best").first())
+    )
 
 
 def _absolute_url(frame: pl.DataFrame) -> pl.Expr:
