@@ -451,6 +451,11 @@ def _parse_html(html_docs: pl.DataFrame) -> ParsedHtml:
         for doc_id, html in pages.iter_rows():
             tree = LexborHTMLParser(html)
             records.append(html_meta.extract_metadata(tree))
+            fragment = html_meta.script_body(tree)
+            if fragment and tree.body is not None:
+                # The text a script would render joins the page as one more article.
+                article = LexborHTMLParser(f"<article>{fragment}</article>").css_first("article")
+                tree.body.insert_child(article)
             doc_ids.append(doc_id)
             yield doc_id, tree
 

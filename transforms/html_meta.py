@@ -180,6 +180,11 @@ NOT_A_TAG = r"^[\d\s]*$|^[0-9a-f]{8}-[0-9a-f]{4}-|^[\p{L}][\p{L}\s]{0,30}:\s"
 CODE_TAG = r"^[\p{Lu}\d:_\-]+$"
 # A labelled facet whose label names a topic ("Subject: Justice"): its value is a tag.
 TOPIC_FACET = rf"^(?i:{'|'.join(re.escape(w) for w in LEXICON['topic_facets'])})\s*:\s*"
+# A page printing fewer paragraphs than this may carry its text in a script, as a JSON
+# string of HTML (a long one: short strings are labels).
+MIN_PRINTED_PARAGRAPHS = 3
+SCRIPT_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.){200,}"')
+HTML_PARAGRAPH = re.compile(r"<p[\s>]", re.IGNORECASE)
 # A declared list this short may be a digest of the printed tag list, which is then read.
 SHORT_DECLARED_TAGS = 2
 TAG_SEPARATOR_RE = re.compile(TAG_SEPARATOR)
@@ -669,6 +674,32 @@ def extract_metadata(tree: LexborHTMLParser) -> dict:
     if _names_only_site(record):
         record["authors_visible"] = _visible_bylines(tree)
     return record
+
+
+def script_body(tree: LexborHTMLParser) -> str | None:
+    """The article's HTML as a script carries it, for a page that prints (almost) no
+    paragraphs itself: the longest JSON string in a script that holds several ``<p>``.
+
+    Script-rendered pages (a React payload, a state object) ship their text that way.
+    One parsed page in, an HTML fragment or None out (Python, once per page).
+    """
+    if len(tree.css("p")) >= MIN_PRINTED_PARAGRAPHS:
+        return None
+    best: str | None = None
+    for node in tree.css("script"):
+        text = node.text(deep=True)
+        if "<p" not in text and "u003cp" not in text:
+            continue
+        for match in SCRIPT_JSON_STRING.finditer(text):
+            try:
+                value = json.loads(match.group(0))
+            except ValueError:
+                continue
+            if len(HTML_PARAGRAPH.findall(value)) >= MIN_PRINTED_PARAGRAPHS and len(value) > len(
+                best or ""
+            ):
+                best = value
+    return best
 
 
 def _is_hinted(node: Any, attributes: Iterable[str], words: frozenset[str]) -> bool:
