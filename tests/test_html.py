@@ -288,3 +288,27 @@ def test_author_card_is_no_caption() -> None:
     page = _page(f"<article><h1>Headline here</h1>{card}<p>{BODY[0]}</p><p>{BODY[1]}</p></article>")
     captions = _tables([page]).article_images["caption"].drop_nulls().to_list()
     assert not any("passion" in caption or "Berger" in caption for caption in captions), captions
+
+
+def test_script_carried_article_is_read_when_the_page_prints_none() -> None:
+    fragment = "".join(f"<p>{text}</p>" for text in BODY)
+    payload = json.dumps([1, f'<div class="caption"><p>Caption</p></div>{fragment}'])
+    page = _page(
+        '<div id="app"><h1>Council approves the new bridge</h1></div>'
+        f"<script>self.__next_f.push({payload})</script>"
+    )
+    body = _tables([page]).articles["body_text"][0]
+    assert all(text in body for text in BODY), body
+
+
+def test_script_strings_are_ignored_when_the_page_prints_its_text() -> None:
+    hidden = json.dumps(
+        "".join(f"<p>Script copy {i} of a story that is not shown.</p>" for i in range(4))
+    )
+    page = _page(
+        "<article><h1>Headline here</h1>"
+        + "".join(f"<p>{text}</p>" for text in BODY)
+        + f"</article><script>var state = {hidden};</script>"
+    )
+    body = _tables([page]).articles["body_text"][0]
+    assert BODY[0] in body and "Script copy" not in body

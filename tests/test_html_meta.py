@@ -421,6 +421,57 @@ def test_title_that_title_tag_does_not_repeat(
     assert row(page(head))["meta_title"] == expected
 
 
+@pytest.mark.parametrize(
+    ("ld_headline", "og_title", "title_tag", "h1", "expected"),
+    [
+        # <title> repeats the JSON-LD headline and <h1> prints it: og:title, as above.
+        (
+            "Ld words here",
+            "Og words here",
+            "Ld words here | Planet",
+            "Ld words here",
+            "Og words here",
+        ),
+        # <h1> prints neither: nothing on the page repeats og:title; the headline stands.
+        ("Ld words here", "Og words here", "Ld words here | Planet", "Live: more", "Ld words here"),
+        # A kicker before a spaced dash goes when og:title is the headline alone...
+        (
+            "Minority in Syria - Druze ask for a share of power",
+            "Druze ask for a share of power",
+            "Druze ask for a share of power - News",
+            None,
+            "Druze ask for a share of power",
+        ),
+        # ... or the same headline behind another kicker.
+        (
+            "Escalation - «Restraint has a lot to do with the US»",
+            "Iran attack: «Restraint has a lot to do with the US»",
+            "Iran attack: «Restraint has a lot to do with the US» - News",
+            None,
+            "«Restraint has a lot to do with the US»",
+        ),
+        # A colon often belongs to the headline: it stays.
+        (
+            "Coach Miller: «Nothing left to lose»",
+            "«Nothing left to lose»",
+            "«Nothing left to lose» | Planet",
+            None,
+            "Coach Miller: «Nothing left to lose»",
+        ),
+    ],
+)
+def test_title_with_h1_and_kicker(
+    ld_headline: str, og_title: str, title_tag: str, h1: str | None, expected: str
+) -> None:
+    head = (
+        ld({**ARTICLE, "headline": ld_headline})
+        + meta("og:title", og_title)
+        + meta("og:site_name", "Planet")
+        + f"<title>{title_tag}</title>"
+    )
+    assert row(page(head, f"<h1>{h1}</h1>" if h1 else ""))["meta_title"] == expected
+
+
 TAG_BOX = '<div class="article__tags"><a href="/t/1">Energie</a><a href="/t/2">Berlin</a></div>'
 
 

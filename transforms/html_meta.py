@@ -15,7 +15,10 @@ Precedence per field (first non-null wins; measured on the dev corpus):
   date) is cut at the end of each, or a site name at its start. When the
   structured headline and the meta title differ, the one that <title> does not
   repeat wins (<title> restates the other: 30 of 39 such dev pages, against 20
-  for a fixed precedence).
+  for a fixed precedence), unless <title> repeats the structured one and <h1>
+  prints neither (then the structured one: 2 of 3 dev pages). A kicker before a
+  spaced dash ("Minderheit in Syrien - Drusen fordern ...") is dropped when another
+  candidate is the headline alone or the same headline behind another kicker.
   The JSON-LD article object is the one whose url matches the canonical URL,
   else the one with headline and datePublished; same-story objects fill gaps.
 * authors: JSON-LD author > meta author names > microdata author > rel=author
@@ -180,6 +183,11 @@ NOT_A_TAG = r"^[\d\s]*$|^[0-9a-f]{8}-[0-9a-f]{4}-|^[\p{L}][\p{L}\s]{0,30}:\s"
 CODE_TAG = r"^[\p{Lu}\d:_\-]+$"
 # A labelled facet whose label names a topic ("Subject: Justice"): its value is a tag.
 TOPIC_FACET = rf"^(?i:{'|'.join(re.escape(w) for w in LEXICON['topic_facets'])})\s*:\s*"
+# A kicker before a headline: a few words, then a spaced dash (a colon often belongs to
+# the headline: "Coach Schubert: 'Nothing to lose'").
+KICKER_PATTERN = r"^(?:\S+\s+){0,5}?\S+\s[-–—]\s+(\S.*)$"
+# Another title's kicker may end in a colon: "Iran attack: 'Restraint ...'".
+ANY_KICKER_PATTERN = r"^(?:\S+\s+){0,5}?\S+(?::|\s[-–—])\s+(\S.*)$"
 # A page printing fewer paragraphs than this may carry its text in a script, as a JSON
 # string of HTML (a long one: short strings are labels).
 MIN_PRINTED_PARAGRAPHS = 3
@@ -886,6 +894,7 @@ URL_SOURCES = ("url_canonical", "url_meta", "url_ld")
 STRUCTURED_TITLE_RANKS = (TITLE_SOURCES.index("title_ld"), TITLE_SOURCES.index("title_microdata"))
 TITLE_META_RANK = TITLE_SOURCES.index("title_meta")
 TITLE_TAG_RANK = TITLE_SOURCES.index("title_tag")
+TITLE_H1_RANK = TITLE_SOURCES.index("title_h1")
 
 
 def _records_frame(records: list[dict], doc_ids: list[int]) -> pl.DataFrame:
@@ -1097,10 +1106,23 @@ def _titles(frame: pl.DataFrame, label_keys: pl.DataFrame) -> pl.DataFrame:
         meta=pl.col("key").filter(pl.col("rank") == TITLE_META_RANK).first(),
         tag=pl.col("key").filter(pl.col("rank") == TITLE_TAG_RANK).first(),
     )
-    # When the two headlines differ, <title> repeating one of them points to the other.
+    h1 = candidates.filter(pl.col("rank") == TITLE_H1_RANK).select(
+        "doc_id", h1=_compact_key(pl.col("title"))
+    )
+    keys = keys.join(h1.unique("doc_id"), on="doc_id", how="left")
+    # When the two headlines differ, <title> repeating one of them points to the other;
+    # but not when the page's <h1> prints something else again: then nothing on the page
+    # repeats the meta title, and the structured headline stands.
+    h1_prints_neither = (
+        pl.col("h1").is_not_null()
+        & (pl.col("h1") != pl.col("structured"))
+        & (pl.col("h1") != pl.col("meta"))
+    )
     preferred = (
         pl.when((pl.col("structured") == pl.col("meta")) | pl.col("tag").is_null())
         .then(None)
+        .when((pl.col("tag") == pl.col("structured")) & h1_prints_neither)
+        .then(pl.col("structured_rank"))
         .when(pl.col("tag") == pl.col("structured"))
         .then(pl.lit(TITLE_META_RANK))
         .when(pl.col("tag") == pl.col("meta"))
@@ -1113,7 +1135,41 @@ def _titles(frame: pl.DataFrame, label_keys: pl.DataFrame) -> pl.DataFrame:
     ranked = stripped.join(choice, on="doc_id", how="left").with_columns(
         rank=pl.when(pl.col("rank") == pl.col("preferred")).then(-1).otherwise(pl.col("rank"))
     )
-    return _first_by_rank(ranked, pl.lit(True)).select("doc_id", meta_title="title")
+    best = _first_by_rank(ranked, pl.lit(True)).unique("doc_id", keep="first")
+    return _drop_kicker(best, stripped).select("doc_id", meta_title="title")
+
+
+def _drop_kicker(best: pl.DataFrame, candidates: pl.DataFrame) -> pl.DataFrame:
+    """The chosen title without its kicker ("Minderheit in Syrien - Drusen fordern ...")
+    when another candidate title is the headline alone or the same headline behind
+    another kicker: one row per page in and out (``doc_id``, ``title``)."""
+    tail = pl.col("title").str.extract(KICKER_PATTERN, 1)
+    others = (
+        candidates.with_columns(
+            tail_key=_compact_key(pl.col("title").str.extract(ANY_KICKER_PATTERN, 1))
+        )
+        .select("doc_id", other=pl.col("key"), other_tail="tail_key")
+        .unique()
+    )
+    best = best.select("doc_id", "title", "key").with_columns(
+        tail=tail, tail_key=_compact_key(tail)
+    )
+    repeated = (
+        best.filter(pl.col("tail").is_not_null())
+        .join(others, on="doc_id")
+        .filter(
+            (pl.col("other") != pl.col("key"))
+            & (
+                (pl.col("other") == pl.col("tail_key"))
+                | (pl.col("other_tail") == pl.col("tail_key"))
+            )
+        )
+        .select("doc_id", headline="tail")
+        .unique("doc_id")
+    )
+    return best.join(repeated, on="doc_id", how="left").select(
+        "doc_id", title=pl.coalesce("headline", "title")
+    )
 
 
 def _authors(frame: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFrame:
