@@ -451,3 +451,21 @@ def test_stamped_byline_inside_a_link_list(language, line, author) -> None:
     headline = HEADLINES[language]
     text = f"Trending\nMarkets\nWeather\n{headline}\n{line}\nShare\n{p1}\n{p2}\n{p3}\n"
     assert _author_names(text) == [author]
+
+
+def test_a_caption_beside_its_credit_is_not_the_title() -> None:
+    text = "\n".join(
+        [
+            "Foto: APA/KEYSTONE/Cyril Zingaro",
+            "The mayor of the town admitted failures in public",
+            "Foto: APA/KEYSTONE/Cyril Zingaro",
+            "Town admits failures after the fire",
+            "The town council admitted serious failures after the fire on New Year's night. "
+            "Inspections had not taken place for five years, the mayor said on Tuesday.",
+            "By Anna Berg",
+            "The fire broke out shortly after midnight in the basement of the bar, "
+            "where more than a hundred people were celebrating the new year together.",
+        ]
+    )
+    titles = [block for kind, block in _kinds(text) if kind == "title"]
+    assert titles == ["Town admits failures after the fire"]

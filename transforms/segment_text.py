@@ -358,9 +358,8 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
         & ~c("in_item_run")
         & ~c("is_related_inline")
         & ~has_inline_credit
-        # A line beside a photo credit (not a byline naming an agency) is a caption.
+        # A line before a photo credit (not a byline naming an agency) is a caption.
         & ~(next_is_credit & ~c("is_byline").shift(-1, fill_value=False).over(doc))
-        & ~(c("is_credit") & ~c("is_byline")).shift(1, fill_value=False).over(doc)
         & ~c("ended")
         & (c("occurrence") == 0)
     )
