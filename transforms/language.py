@@ -13,6 +13,10 @@ import polars as pl
 SAMPLE_CHARS = 2000
 # Fewer letters than this and the guess is noise: the language stays null.
 MIN_LETTERS = 20
+# Letters (word characters) counted towards MIN_LETTERS.
+LETTER_PATTERN = r"\w"
+# Characters of a sample whose letters are counted first: most samples have enough there.
+HEAD_CHARS = 200
 # Texts walked through the n-gram automaton together: bounds the scratch matrix of feature ids.
 WALK_CHUNK = 1024
 # The score py3langid gives the second of two columns that share a label.
@@ -156,33 +160,43 @@ def _decide(model: _Model, features: np.ndarray, counts: np.ndarray) -> str:
     return model.classes[int(scores.argmax())]
 
 
-def _classify(texts: pl.Series) -> pl.Series:
+def _classify_distinct(values: list[str]) -> list[str]:
+    """The language code of each of ``values`` (non-null texts), in order."""
     # The classifier is an n-gram model with no Polars form: the automaton walk is batched
     # over all articles with numpy, the scoring is one small numpy product per article.
-    values = texts.to_list()
     model = _model()
     if model is None:
         from py3langid import classify
 
-        return pl.Series(
-            [classify(t)[0] if t is not None else None for t in values], dtype=pl.String
-        )
-    present = [i for i, t in enumerate(values) if t is not None]
-    counted = _walk(model, [_encode(values[i]) for i in present])
-    codes: list[str | None] = [None] * len(values)
-    for i, (features, counts) in zip(present, counted, strict=True):
-        codes[i] = _decide(model, features, counts)
-    return pl.Series(codes, dtype=pl.String)
+        return [classify(t)[0] for t in values]
+    counted = _walk(model, [_encode(t) for t in values])
+    return [_decide(model, features, counts) for features, counts in counted]
+
+
+def _classify(texts: pl.Series) -> pl.Series:
+    """One text in, one code out (null for null); each distinct text is classified once."""
+    distinct = texts.drop_nulls().unique(maintain_order=True)
+    codes = pl.Series(_classify_distinct(distinct.to_list()), dtype=pl.String)
+    return texts.replace_strict(distinct, codes, default=None, return_dtype=pl.String)
+
+
+def _has_enough_letters(samples: pl.Series) -> pl.Series:
+    """True where a sample holds at least MIN_LETTERS word characters; one sample in, one bool out.
+
+    Letters are counted on the first HEAD_CHARS characters, and over the whole sample only
+    where those fall short: a count over a prefix never exceeds the count over the text.
+    """
+    head = samples.str.slice(0, HEAD_CHARS).str.count_matches(LETTER_PATTERN).fill_null(0)
+    enough = head >= MIN_LETTERS
+    rows = (~enough & (samples.str.len_chars() > HEAD_CHARS)).fill_null(False).arg_true()
+    if rows.len() == 0:
+        return enough
+    full = samples.gather(rows).str.count_matches(LETTER_PATTERN).fill_null(0)
+    return enough.scatter(rows, full >= MIN_LETTERS)
 
 
 def detect_language(frame: pl.DataFrame, text: str = "text", out: str = "language") -> pl.DataFrame:
     """One row per article in and out: adds ``out``, the ISO 639-1 code of ``text`` (null when too short)."""
-    sample = pl.col(text).str.slice(0, SAMPLE_CHARS)
-    enough = sample.str.count_matches(r"\w").fill_null(0) >= MIN_LETTERS
-    return frame.with_columns(
-        pl.when(enough)
-        .then(sample)
-        .otherwise(None)
-        .map_batches(_classify, return_dtype=pl.String)
-        .alias(out)
-    )
+    samples = frame.select(pl.col(text).str.slice(0, SAMPLE_CHARS)).to_series()
+    kept = pl.select(pl.when(_has_enough_letters(samples)).then(samples)).to_series()
+    return frame.with_columns(_classify(kept).alias(out))

@@ -163,18 +163,20 @@ def _cue_key(text: pl.Expr) -> pl.Expr:
     return text.str.to_lowercase().str.strip_chars(CUE_TRIM)
 
 
-def add_block_features(blocks: pl.DataFrame) -> pl.DataFrame:
-    """One row per block in and out: adds the line features the rules read."""
+# Columns that split_caption_credit adds; they follow the input columns.
+CAPTION_COLUMNS = ("caption", "credit_raw", "caption_label")
+
+
+def _line_features(lines: pl.DataFrame) -> pl.DataFrame:
+    """One row per distinct line (``text``) in and out: the features that read the line alone."""
     text = pl.col("text")
-    doc = "doc_id"
     # The cue key and the word count feed many features: computed once, dropped at the end.
-    blocks = credits.split_caption_credit(blocks, "text").with_columns(
+    lines = credits.split_caption_credit(lines, "text").with_columns(
         _key=_cue_key(text), _tokens=text.str.count_matches(WORD_PATTERN)
     )
     key, tokens = pl.col("_key"), pl.col("_tokens")
-    return blocks.with_columns(
+    return lines.with_columns(
         n_words=(tokens + text.str.count_matches(UNSPACED_SCRIPT_PATTERN) // 2).cast(pl.Int32),
-        n_blocks=pl.len().over(doc).cast(pl.Int32),
         ends_sentence=text.str.contains(SENTENCE_END_PATTERN),
         ends_period=text.str.contains(PERIOD_END_PATTERN),
         is_boilerplate=key.is_in(BOILERPLATE_EXACT)
@@ -203,17 +205,49 @@ def add_block_features(blocks: pl.DataFrame) -> pl.DataFrame:
         # A picture agency alone on a line credits a photo; it never signs an article.
         is_name=bylines.is_name_line(text) & ~key.is_in(PHOTO_AGENCIES),
         is_date=dates.is_date_line(text),
+        ends_prose=text.str.contains(PROSE_END_PATTERN),
+        has_inner_sentence=text.str.contains(INNER_SENTENCE_PATTERN),
+        is_comments_heading=key.is_in(COMMENTS_HEADING) | key.str.contains(COMMENT_COUNT_PATTERN),
+        is_commenter=text.str.contains(COMMENTER_PATTERN),
+    ).drop("_key", "_tokens")
+
+
+# The features in the order add_block_features adds them (line and context features mixed).
+BLOCK_FEATURES = (
+    "n_words", "n_blocks", "ends_sentence", "ends_period", "is_boilerplate", "is_ui_line",
+    "is_end_marker", "is_rights_notice", "is_related_list", "is_related_cue",
+    "is_related_inline", "is_tags_heading", "is_tags_inline", "is_byline_heading",
+    "is_credit_cue", "is_credit", "is_byline", "is_sign_off", "is_name", "is_date",
+    "occurrence", "prefix_occurrence", "ends_prose", "has_inner_sentence",
+    "is_comments_heading", "is_commenter", "repeats_previous",
+)  # fmt: skip
+
+
+def add_block_features(blocks: pl.DataFrame) -> pl.DataFrame:
+    """One row per block in and out: adds the line features the rules read.
+
+    Features of the line alone are computed once per distinct line of the batch (menus,
+    notices and credits repeat across an outlet's pages) and joined back; features of
+    the line's place in its document are computed per block.
+    """
+    text = pl.col("text")
+    doc = "doc_id"
+    line_features = _line_features(blocks.select("text").unique())
+    kept = [c for c in blocks.columns if c not in CAPTION_COLUMNS]
+    order = kept + list(CAPTION_COLUMNS)
+    order += [c for c in BLOCK_FEATURES if c not in order]
+    joined = blocks.select(c for c in kept if c == "text" or c not in line_features.columns).join(
+        line_features, on="text", how="left", nulls_equal=True, maintain_order="left"
+    )
+    return joined.with_columns(
+        n_blocks=pl.len().over(doc).cast(pl.Int32),
         # 0 for a block's first occurrence in its document, 1 for a repeat.
         occurrence=(~pl.struct(doc, text).is_first_distinct()).cast(pl.Int64),
         prefix_occurrence=(
             ~pl.struct(doc, text.str.slice(0, REPEAT_PREFIX_CHARS)).is_first_distinct()
         ).cast(pl.Int64),
-        ends_prose=text.str.contains(PROSE_END_PATTERN),
-        has_inner_sentence=text.str.contains(INNER_SENTENCE_PATTERN),
-        is_comments_heading=key.is_in(COMMENTS_HEADING) | key.str.contains(COMMENT_COUNT_PATTERN),
-        is_commenter=text.str.contains(COMMENTER_PATTERN),
         repeats_previous=(text == text.shift(1).over(doc)),
-    ).drop("_key", "_tokens")
+    ).select(order)
 
 
 def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
@@ -377,7 +411,10 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
     blocks = blocks.with_columns(title_candidate=title_candidate).pipe(_add_lead_overlap)
     title_score = title_score + c("lead_overlap") * LEAD_OVERLAP_WEIGHT
     title_candidate = c("title_candidate")
-    best_score = pl.when(title_candidate).then(title_score).max().over(doc)
+    # Materialized once: the best score and the block holding it both read it.
+    blocks = blocks.with_columns(_title_score=pl.when(title_candidate).then(title_score))
+    title_score = c("_title_score")
+    best_score = title_score.max().over(doc)
     title_no = (
         pl.when(title_candidate & (title_score == best_score)).then(c("block_no")).min().over(doc)
     )
@@ -549,7 +586,7 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
     continues_byline = c("is_name") & (c("kind") == "noise") & after_byline.fill_null(False)
     return blocks.with_columns(
         kind=pl.when(continues_byline).then(pl.lit("byline")).otherwise(c("kind"))
-    ).drop("_in_head", "_plain_paragraph", "_body_start")
+    ).drop("_in_head", "_plain_paragraph", "_body_start", "_title_score")
 
 
 def _add_lead_overlap(blocks: pl.DataFrame) -> pl.DataFrame:

@@ -1,0 +1,104 @@
+"""Batch-level shortcuts give what one document or one text alone would give.
+
+Line features are computed once per distinct line of a batch and joined back; language is
+classified once per distinct sample and letters are counted on a prefix first. These tests
+hold each shortcut to the plain computation.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from transforms import language, segment_text
+
+# Lines that repeat across an outlet's pages, mixed with lines of each page's own.
+SHARED_LINES = [
+    "Teilen Twittern Senden",
+    "Foto: dpa",
+    "Por Marta Cañete",
+    "14.05.2024, 10:31 Uhr",
+    "LEA TAMBIÉN: El precio del cobre sube",
+    "© 2024 Example Media. Alle Rechte vorbehalten.",
+]
+
+
+def _blocks(texts: list[str]) -> pl.DataFrame:
+    docs = pl.DataFrame(
+        {"doc_id": list(range(len(texts))), "text": texts},
+        schema={"doc_id": pl.Int64, "text": pl.String},
+    )
+    return segment_text.split_blocks(docs)
+
+
+def _features_one_document_at_a_time(blocks: pl.DataFrame) -> pl.DataFrame:
+    parts = [
+        segment_text.add_block_features(part)
+        for part in blocks.partition_by("doc_id", maintain_order=True)
+    ]
+    return pl.concat(parts) if parts else segment_text.add_block_features(blocks)
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["\n".join(SHARED_LINES), "\n".join(reversed(SHARED_LINES))],
+        ["Título\nFoto: dpa\nFoto: dpa\nUn párrafo largo que cuenta algo.", "Foto: dpa"],
+        ["Eine Zeile\n\nEine Zeile\nEine Zeile", "Eine Zeile", "Andere Zeile\nEine Zeile"],
+    ],
+)
+def test_features_of_a_batch_equal_features_per_document(texts: list[str]) -> None:
+    blocks = _blocks(texts)
+    assert segment_text.add_block_features(blocks).equals(_features_one_document_at_a_time(blocks))
+
+
+def test_features_keep_block_order_and_columns() -> None:
+    blocks = _blocks(["\n".join(SHARED_LINES), "\n".join(SHARED_LINES[:3])])
+    features = segment_text.add_block_features(blocks)
+    assert features.select("doc_id", "block_no", "text").equals(blocks.select(features.columns[:3]))
+    assert set(segment_text.BLOCK_FEATURES) <= set(features.columns)
+    assert features.height == blocks.height
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.lists(st.sampled_from(SHARED_LINES) | st.text(max_size=40), max_size=6).map("\n".join),
+        max_size=4,
+    )
+)
+def test_features_of_any_batch_equal_features_per_document(texts: list[str]) -> None:
+    blocks = _blocks(texts)
+    assert segment_text.add_block_features(blocks).equals(_features_one_document_at_a_time(blocks))
+
+
+LANGUAGE_TEXTS = [
+    "Der Stadtrat hat am Dienstag über den neuen Haushalt beraten und ihn beschlossen.",
+    "El Gobierno aprobó este martes el nuevo presupuesto para el próximo año.",
+    "The council approved the new budget on Tuesday after a long debate.",
+]
+
+
+@pytest.mark.parametrize("repeats", [1, 3])
+def test_repeated_texts_get_the_language_they_get_alone(repeats: int) -> None:
+    texts = [t for t in LANGUAGE_TEXTS for _ in range(repeats)] + [None, "kurz"]
+
+    def detect(values: list[str | None]) -> list[str | None]:
+        frame = pl.DataFrame({"text": values}, schema={"text": pl.String})
+        return language.detect_language(frame, "text", "lang")["lang"].to_list()
+
+    batch = detect(texts)
+    alone = [detect([t])[0] for t in texts]
+    assert batch == alone
+    assert batch[:repeats] == ["de"] * repeats
+    assert batch[-2:] == [None, None]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(max_size=400)), max_size=8))
+def test_letter_prefix_count_equals_a_full_count(texts: list[str | None]) -> None:
+    samples = pl.Series("text", texts, dtype=pl.String)
+    full = samples.str.count_matches(language.LETTER_PATTERN).fill_null(0) >= language.MIN_LETTERS
+    assert language._has_enough_letters(samples).to_list() == full.to_list()
