@@ -131,9 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     stages = time_stages(pages)
     total = sum(stages.values())
     for name, seconds in stages.items():
-        print(
-            f"  {name:<32}{seconds * 1000 / len(pages):7.2f} ms/page  {seconds / total:6.1%}"
-        )
+        print(f"  {name:<32}{seconds * 1000 / len(pages):7.2f} ms/page  {seconds / total:6.1%}")
     return 0
 
 

@@ -252,6 +252,7 @@ def cmd_ingest(args, settings: Settings) -> int:
             workers=settings.workers,
             dask_address=settings.dask_address,
             shard_dir=str(settings.shard_dir) if settings.shard_dir else None,
+            duckdb_memory_limit=settings.duckdb_memory_limit,
         )
     except DatabaseBusy as error:
         print(
@@ -366,6 +367,7 @@ def cmd_serve(args, settings: Settings) -> int:
             "batch_size": settings.batch_size,
             "max_source_bytes": settings.max_source_bytes,
             "lock_wait_seconds": settings.lock_wait_seconds,
+            "duckdb_memory_limit": settings.duckdb_memory_limit,
         },
         print_starting_message=False,
     )

@@ -60,8 +60,8 @@ def _now() -> datetime:
 
 
 @task(name="discover sources", cache_policy=NO_CACHE)
-def discover_sources(source_args: list[str]) -> tuple[list[Path], list[sources.Reject]]:
-    return sources.discover(source_args)
+def discover_sources(source_args: list[str]) -> tuple[list[str], list[sources.Reject]]:
+    return sources.discover_files(source_args)
 
 
 @task(name="read batch", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
@@ -113,7 +113,7 @@ def export_tables(con, out_dir: Path, run_id: str) -> dict:
     return export_module.export_parquet(con, out_dir, run_id=run_id)
 
 
-def _batches(items: list[Path], size: int) -> list[list[Path]]:
+def _batches(items: list[str], size: int) -> list[list[str]]:
     return [items[i : i + size] for i in range(0, len(items), max(size, 1))]
 
 
@@ -129,6 +129,7 @@ def ingest_flow(
     workers: int | None = None,
     dask_address: str | None = None,
     shard_dir: str | None = None,
+    duckdb_memory_limit: str | None = None,
 ) -> RunSummary:
     """Ingest sources (files, folders, globs; the bundled samples when none) into the warehouse.
 
@@ -145,6 +146,7 @@ def ingest_flow(
         workers=workers,
         dask_address=dask_address,
         shard_dir=Path(shard_dir) if shard_dir else None,
+        duckdb_memory_limit=duckdb_memory_limit,
     )
     return run_ingest(
         source_args or [], settings, progress=_stderr_progress if show_progress else None
@@ -168,6 +170,7 @@ def run_ingest(source_args: list[str], settings: Settings, progress: Progress | 
         on_wait=progress or _stderr_progress,
     )
     try:
+        load.limit_memory(con, settings.duckdb_memory_limit)
         warehouse.apply_schema(con)
         load.close_abandoned_runs(con, started)
         load.start_run(con, run_id, started)
@@ -275,12 +278,12 @@ def _nothing_changed(con, summary: RunSummary, n_paths: int) -> bool:
 
 
 def _jobs(
-    con, batches: list[list[Path]], settings: Settings, run_id: str, clock: _StageClock
+    con, batches: list[list[str]], settings: Settings, run_id: str, clock: _StageClock
 ) -> Iterator[BatchJob]:
     """One job per batch, made when it is due: the warehouse is asked only about that batch's files."""
     for number, batch_paths in enumerate(batches, start=1):
         with clock.timed("read"):
-            known = load.known_sources(con, [str(p) for p in batch_paths])
+            known = load.known_sources(con, batch_paths)
         yield BatchJob(
             number=number,
             sources=known,
@@ -311,25 +314,30 @@ def _run_in_flow(
     con, jobs: Iterator[BatchJob], summary: RunSummary, clock: _StageClock, progress: _BatchProgress
 ) -> None:
     for job in jobs:
-        started = time.perf_counter()
-        read = read_batch(job.sources, job.max_source_bytes)
-        read_done = time.perf_counter()
-        # A batch of unchanged files has nothing to parse.
-        tables = (
-            parse_batch(read.records, job.run_id, job.ingested_at, job.max_line_chars)
-            if read.records.height
-            else parallel.empty_tables()
-        )
-        batch = parallel.assemble(
-            job.number,
-            job.sources.height,
-            job.ingested_at,
-            read,
-            tables,
-            read_done - started,
-            time.perf_counter() - read_done,
-        )
-        _commit(con, batch, summary, clock, progress)
+        # No name holds the batch between iterations: its frames are freed once committed,
+        # before the next batch is read, so a run holds one batch at a time.
+        _commit(con, _read_and_parse_in_flow(job), summary, clock, progress)
+
+
+def _read_and_parse_in_flow(job: BatchJob) -> ParsedBatch:
+    started = time.perf_counter()
+    read = read_batch(job.sources, job.max_source_bytes)
+    read_done = time.perf_counter()
+    # A batch of unchanged files has nothing to parse.
+    tables = (
+        parse_batch(read.records, job.run_id, job.ingested_at, job.max_line_chars)
+        if read.records.height
+        else parallel.empty_tables()
+    )
+    return parallel.assemble(
+        job.number,
+        job.sources.height,
+        job.ingested_at,
+        read,
+        tables,
+        read_done - started,
+        time.perf_counter() - read_done,
+    )
 
 
 def _run_in_processes(
@@ -348,6 +356,8 @@ def _run_in_processes(
             lambda job: pool.submit(parallel.read_and_parse, job), jobs, ahead
         ):
             _commit(con, batch, summary, clock, progress)
+            # Freed now, not when the next batch has arrived: one committed batch at a time.
+            del batch
 
 
 def _run_on_dask(
@@ -378,6 +388,7 @@ def _run_on_dask(
                 with clock.timed("load"):
                     batch = parallel.read_shard(ref)
                 _commit(con, batch, summary, clock, progress)
+                del batch
                 parallel.remove_shard(ref)
     finally:
         shutil.rmtree(run_shards, ignore_errors=True)

@@ -120,6 +120,29 @@ def sources_frame(
     )
 
 
+# The batch's articles already stored, and whether their content is the same: one hash
+# join on the primary key. A batch of new articles gets no row, and skips every delete.
+STORED_ARTICLES_SQL = """
+    SELECT b.article_id, (s.content_hash = b.content_hash) IS TRUE AS is_unchanged
+    FROM batch_articles AS b
+    JOIN articles AS s USING (article_id)
+"""
+# The batch's files that were loaded before: only they can have left articles behind.
+KNOWN_SOURCES_SQL = """
+    SELECT source_path FROM batch_sources
+    WHERE source_path IN (SELECT source_path FROM ingest_sources)
+"""
+# Articles a re-read file gave before but no longer holds (a record dropped from a JSON
+# Lines file). An equi-join on the file path of source_uri (``path#N`` -> ``path``, the
+# rule of sources_frame), so its cost grows with the articles, not articles x files.
+DROPPED_ARTICLES_SQL = r"""
+    SELECT a.article_id
+    FROM articles AS a
+    JOIN known_sources AS k ON regexp_replace(a.source_uri, '#\d+$', '') = k.source_path
+    WHERE a.article_id NOT IN (SELECT article_id FROM batch_articles)
+"""
+
+
 def load_batch(
     con: duckdb.DuckDBPyConnection,
     tables: ArticleTables,
@@ -130,56 +153,55 @@ def load_batch(
     """Write one batch in a single transaction; returns how many articles were new/updated/unchanged.
 
     ``stats`` (STAT_SCHEMA) replaces the stored stat of every file hashed in the batch, so
-    the next run can skip them unread.
+    the next run can skip them unread. A batch whose articles and files are all new (a
+    first ingest) is inserted as it is: no delete and no look-up of vanished records.
     """
+    registered: list[str] = []
+
+    def register(name: str, frame: pl.DataFrame) -> None:
+        con.register(name, frame)
+        registered.append(name)
+
     con.execute("BEGIN TRANSACTION")
     try:
-        con.register("batch_articles", tables.articles)
-        status = con.sql(
-            """
-            SELECT b.article_id,
-                   CASE WHEN s.article_id IS NULL THEN 'new'
-                        WHEN s.content_hash = b.content_hash THEN 'unchanged'
-                        ELSE 'updated' END AS status
-            FROM batch_articles AS b
-            LEFT JOIN articles AS s USING (article_id)
-            """
-        ).pl()
-        changed = status.filter(pl.col("status") != "unchanged").select("article_id")
+        register("batch_articles", tables.articles)
+        stored = con.sql(STORED_ARTICLES_SQL).pl()
+        unchanged = stored.filter("is_unchanged").select("article_id")
+        replaced = [stored.filter(~pl.col("is_unchanged")).select("article_id")]
+        known = pl.DataFrame(schema={"source_path": pl.String})
         if sources.height:
+            register("batch_sources", sources)
+            known = con.sql(KNOWN_SOURCES_SQL).pl()
+        if known.height:
             # A re-read file replaces all it gave before: records it no longer holds go too.
-            con.register("batch_sources", sources)
-            dropped = con.sql(
-                """
-                SELECT a.article_id
-                FROM articles AS a
-                JOIN batch_sources AS b
-                  ON a.source_uri = b.source_path OR starts_with(a.source_uri, b.source_path || '#')
-                WHERE a.article_id NOT IN (SELECT article_id FROM batch_articles)
-                """
-            ).pl()
-            changed = pl.concat([changed, dropped])
-        con.register("changed_ids", changed)
-        for table in reversed(schema.ARTICLE_TABLES):
-            con.execute(
-                f"DELETE FROM {table.name} WHERE article_id IN (SELECT article_id FROM changed_ids)"
-            )
+            register("known_sources", known)
+            replaced.append(con.sql(DROPPED_ARTICLES_SQL).pl())
+        to_delete = pl.concat(replaced)
+        if to_delete.height:
+            register("deleted_ids", to_delete)
+            for table in reversed(schema.ARTICLE_TABLES):
+                con.execute(
+                    f"DELETE FROM {table.name} "
+                    "WHERE article_id IN (SELECT article_id FROM deleted_ids)"
+                )
+        # An unchanged article keeps its stored rows (and their ingested_at and run_id).
+        written = tables.articles.select("article_id").join(unchanged, on="article_id", how="anti")
         frames = tables.by_table()
         for table in schema.ARTICLE_TABLES:
-            frame = frames[table.name].join(changed, on="article_id", how="semi")
-            con.register("batch_rows", frame)
-            columns = ", ".join(table.names)
-            con.execute(f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM batch_rows")
-            con.unregister("batch_rows")
+            frame = frames[table.name].join(written, on="article_id", how="semi")
+            if frame.height:
+                _insert(con, table.name, table.names, frame)
         if sources.height:
-            con.execute(
-                "DELETE FROM ingest_sources WHERE source_path IN (SELECT source_path FROM batch_sources)"
-            )
+            if known.height:
+                con.execute(
+                    "DELETE FROM ingest_sources "
+                    "WHERE source_path IN (SELECT source_path FROM known_sources)"
+                )
             con.execute(
                 f"INSERT INTO ingest_sources ({', '.join(SOURCE_SCHEMA)}) SELECT * FROM batch_sources"
             )
         if stats is not None and stats.height:
-            con.register("batch_stats", stats.select(list(STAT_SCHEMA)))
+            register("batch_stats", stats.select(list(STAT_SCHEMA)))
             con.execute(
                 "DELETE FROM ingest_source_stats "
                 "WHERE source_path IN (SELECT source_path FROM batch_stats)"
@@ -189,27 +211,39 @@ def load_batch(
                 "SELECT * FROM batch_stats"
             )
         if rejects.height:
-            con.register("batch_rejects", rejects)
-            names = ", ".join(schema.INGEST_REJECTS.names)
-            con.execute(f"INSERT INTO ingest_rejects ({names}) SELECT {names} FROM batch_rejects")
-            con.unregister("batch_rejects")
+            _insert(con, "ingest_rejects", schema.INGEST_REJECTS.names, rejects)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
     finally:
-        for name in ("batch_articles", "changed_ids", "batch_sources", "batch_stats"):
+        for name in registered:
             try:
                 con.unregister(name)
             except duckdb.Error:
                 pass
-    counts = status.group_by("status").len()
-    by_status = dict(zip(counts["status"].to_list(), counts["len"].to_list(), strict=True))
+    n_unchanged = unchanged.height
+    n_updated = stored.height - n_unchanged
     return LoadCounts(
-        new=by_status.get("new", 0),
-        updated=by_status.get("updated", 0),
-        unchanged=by_status.get("unchanged", 0),
+        new=tables.articles.height - stored.height, updated=n_updated, unchanged=n_unchanged
     )
+
+
+def _insert(
+    con: duckdb.DuckDBPyConnection, table: str, columns: list[str], frame: pl.DataFrame
+) -> None:
+    con.register("batch_rows", frame)
+    try:
+        names = ", ".join(columns)
+        con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM batch_rows")
+    finally:
+        con.unregister("batch_rows")
+
+
+def limit_memory(con: duckdb.DuckDBPyConnection, memory_limit: str) -> None:
+    """Bound what DuckDB holds for this connection's database (``Settings.duckdb_memory_limit``)."""
+    # SET takes no parameters; the value was checked against settings.MEMORY_SIZE or is ours.
+    con.execute(f"SET memory_limit = '{memory_limit.replace(chr(39), '')}'")
 
 
 def close_abandoned_runs(con: duckdb.DuckDBPyConnection, now: datetime) -> None:

@@ -182,7 +182,7 @@ def read_files(batch: pl.DataFrame, max_bytes: int) -> ReadBatch:
             skipped += 1
             unchanged_articles += n_records
             continue
-        result = sources.read_source(Path(path), max_bytes)
+        result = sources.read_source(path, max_bytes)
         if stored_hash is not None and result.file_hash == stored_hash:
             skipped += 1
             unchanged_articles += n_records

@@ -6,6 +6,7 @@ Functions receive the values they need; only this module reads the environment.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -13,6 +14,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SAMPLES_DIR = PROJECT_ROOT / "data" / "samples"
 DEFAULT_DB = PROJECT_ROOT / "data" / "warehouse" / "dateline.duckdb"
 ENV_PREFIX = "DATELINE_"
+# A DuckDB memory size: a number and a unit (KB, MB, GB, TB, or KiB ... TiB).
+MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*[KMGT]i?B", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,10 @@ class Settings:
     dask_address: str | None = None
     # Where Dask workers write their Parquet shards; must be shared storage on a real cluster.
     shard_dir: Path | None = None
+    # DuckDB's memory_limit for the ingest's connection. Without it DuckDB keeps every block
+    # it wrote cached (80% of RAM), so a run's memory grew with the warehouse; past the limit
+    # it evicts, and big queries spill to disk.
+    duckdb_memory_limit: str = "300MB"
 
     def shard_root(self) -> Path:
         """The shard folder: ``shard_dir``, else ``shards/`` beside the database file."""
@@ -51,6 +58,15 @@ def _int_env(env: dict[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError as error:
         raise SystemExit(f"{ENV_PREFIX}{name} must be a whole number, got {raw!r}") from error
+
+
+def _memory_env(env: dict[str, str], name: str, default: str) -> str:
+    raw = (env.get(ENV_PREFIX + name) or "").strip()
+    if not raw:
+        return default
+    if not MEMORY_SIZE.fullmatch(raw):
+        raise SystemExit(f"{ENV_PREFIX}{name} must be a size such as 512MB or 2GB, got {raw!r}")
+    return raw
 
 
 def load_settings(env: dict[str, str] | None = None, **flags: object) -> Settings:
@@ -71,5 +87,6 @@ def load_settings(env: dict[str, str] | None = None, **flags: object) -> Setting
         shard_dir=Path(env[ENV_PREFIX + "SHARD_DIR"])
         if env.get(ENV_PREFIX + "SHARD_DIR")
         else None,
+        duckdb_memory_limit=_memory_env(env, "DUCKDB_MEMORY_LIMIT", Settings.duckdb_memory_limit),
     )
     return base.with_overrides(**flags)

@@ -295,6 +295,37 @@ def test_parallel_settings_from_environment(
     )
 
 
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, "300MB"),
+        ({"DATELINE_DUCKDB_MEMORY_LIMIT": "2GB"}, "2GB"),
+        ({"DATELINE_DUCKDB_MEMORY_LIMIT": "1.5 GiB"}, "1.5 GiB"),
+        ({"DATELINE_DUCKDB_MEMORY_LIMIT": " "}, "300MB"),
+    ],
+)
+def test_duckdb_memory_limit_from_environment(env: dict[str, str], expected: str) -> None:
+    assert load_settings(env).duckdb_memory_limit == expected
+
+
+@pytest.mark.parametrize("value", ["lots", "512", "1GB'; DROP TABLE articles; --"])
+def test_duckdb_memory_limit_must_be_a_size(value: str) -> None:
+    with pytest.raises(SystemExit, match="DATELINE_DUCKDB_MEMORY_LIMIT"):
+        load_settings({"DATELINE_DUCKDB_MEMORY_LIMIT": value})
+
+
+def test_ingest_connection_keeps_the_memory_limit(tmp_path: Path) -> None:
+    import duckdb
+
+    from flows import load
+
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    load.limit_memory(con, "256MB")
+    [(limit,)] = con.execute("SELECT current_setting('memory_limit')").fetchall()
+    con.close()
+    assert limit.startswith("244.1")  # DuckDB reports 256 MB in MiB
+
+
 def test_default_shard_dir_is_beside_the_database(tmp_path: Path) -> None:
     settings = load_settings({"DATELINE_DB": str(tmp_path / "w" / "d.duckdb")})
     assert settings.shard_root() == (tmp_path / "w").resolve() / "shards"

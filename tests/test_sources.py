@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from flows import sources
 
@@ -123,3 +125,63 @@ def test_json_lines_keep_good_lines(tmp_path: Path) -> None:
 def test_vanished_file_is_a_reject(tmp_path: Path) -> None:
     result = sources.read_source(tmp_path / "gone.txt", LIMIT)
     assert [r.reason for r in result.rejects] == ["unreadable"]
+
+
+@given(st.binary(max_size=2048))
+@settings(max_examples=200, deadline=None)
+def test_control_bytes_are_counted_as_byte_by_byte(data: bytes) -> None:
+    # The per-byte rule that the translate() count replaced.
+    expected = sum(1 for b in data if b < 9 or 13 < b < 32)
+    assert len(data.translate(None, sources.NON_CONTROL_BYTES)) == expected
+
+
+@given(st.text(max_size=300))
+@settings(max_examples=200, deadline=None)
+def test_decode_utf8_drops_nul_and_normalizes_line_ends(text: str) -> None:
+    decoded = sources.decode_text(text.encode("utf-8"))
+    if decoded is not None:
+        assert "\x00" not in decoded and "\r" not in decoded
+        assert decoded == text.removeprefix("\ufeff").replace("\x00", "").replace(
+            "\r\n", "\n"
+        ).replace("\r", "\n")
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("spaces.txt", b" \t\r\n\x0b\x0c"),
+        ("nul_and_crlf.txt", b"Title\r\n\r\nBody\x00 text\rend"),
+        ("latin.txt", "Título\r\nañadió".encode("cp1252")),
+    ],
+)
+def test_read_matches_decode(tmp_path: Path, name: str, data: bytes) -> None:
+    result = sources.read_source(_write(tmp_path / name, data), LIMIT)
+    if not data.strip():
+        assert [r.reason for r in result.rejects] == ["empty"]
+    else:
+        assert result.records[0]["text"] == sources.decode_text(data)
+
+
+def test_gzip_larger_than_the_limit_compressed_is_streamed(tmp_path: Path) -> None:
+    # Compressed bytes beyond the limit are not held at once; the output limit still applies.
+    noise = bytes(range(256)) * 64
+    path = _write(tmp_path / "big.txt.gz", gzip.compress(noise * 8, compresslevel=0))
+    result = sources.read_source(path, 4096)
+    assert [r.reason for r in result.rejects] == ["too_large"]
+
+
+def test_discover_files_keeps_path_order(tmp_path: Path) -> None:
+    # "a-b" sorts after "a" part by part, though "-" sorts before "/" in a plain string.
+    for folder in ("a-b", "a", "a.b"):
+        _write(tmp_path / folder / "x.txt", b"x")
+    _write(tmp_path / "a" / "z.txt", b"z")
+    files, rejects = sources.discover_files([str(tmp_path)])
+    paths, _ = sources.discover([str(tmp_path)])
+    assert files == [str(p) for p in paths] == [str(p) for p in sorted(paths)]
+    assert [Path(f).relative_to(tmp_path).as_posix() for f in files] == [
+        "a/x.txt",
+        "a/z.txt",
+        "a-b/x.txt",
+        "a.b/x.txt",
+    ]
+    assert rejects == []
