@@ -345,67 +345,85 @@ def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
     """Markup decides where it is sure; the text rules' ``kind`` stands elsewhere."""
     c = pl.col
     text_kind = c("kind")
+    # The masks build on each other: each is materialized once (an expression reused
+    # in the next would be evaluated again, windows and regexes included).
     # A line right after a loose image that ends in a credit is that image's caption.
     # An inline caption element (<span class="caption">) is a caption where it stands.
     caption_hint = (c("inline_role") == "caption") & (c("n_words") <= MAX_CAPTION_WORDS)
-    # The lines of a loose image's box: a caption of a few words, a short credit or a label.
-    credit_only = c("is_credit") & (
-        c("caption").str.count_matches(CAPTION_WORD_PATTERN).fill_null(0) < MIN_CAPTION_WORDS
-    )
-    # A box that opens with a name is an author's card (photo, name, bio), not a caption.
-    author_card = (
-        (c("is_name") | c("is_byline"))
+    blocks = blocks.with_columns(
+        # A line that is all credit: what the credit parser leaves beside it is no caption.
+        _credit_only=c("is_credit")
+        & (c("caption").str.count_matches(CAPTION_WORD_PATTERN).fill_null(0) < MIN_CAPTION_WORDS),
+        # A box that opens with a name is an author's card (photo, name, bio), not a caption.
+        _author_card=(c("is_name") | c("is_byline"))
         .filter(c("media_line") == 0)
         .fill_null(False)
         .any()
-        .over("doc_id", "media_box")
+        .over("doc_id", "media_box"),
     )
-    in_box = c("media_line").is_not_null() & (c("heading_level") == 0) & ~author_card
-    media_credit = in_box & (
-        credit_only
-        | ((c("media_line") > 0) & (c("n_words") <= MAX_MEDIA_CREDIT_WORDS) & ~c("ends_sentence"))
+    credit_only = c("_credit_only")
+    # The lines of a loose image's box: a caption of a few words, a short credit or a label.
+    in_box = c("media_line").is_not_null() & (c("heading_level") == 0) & ~c("_author_card")
+    blocks = blocks.with_columns(
+        _media_credit=in_box
+        & (
+            credit_only
+            | (
+                (c("media_line") > 0)
+                & (c("n_words") <= MAX_MEDIA_CREDIT_WORDS)
+                & ~c("ends_sentence")
+            )
+        )
     )
     media_caption = (
-        in_box & ~media_credit & (c("n_words") >= MIN_MEDIA_CAPTION_WORDS) & ~c("is_name")
+        in_box & ~c("_media_credit") & (c("n_words") >= MIN_MEDIA_CAPTION_WORDS) & ~c("is_name")
     )
-    figure_text = (
-        c("in_figure")
+    blocks = blocks.with_columns(
+        _figure_text=c("in_figure")
         | c("in_caption")
         | caption_hint
         | media_caption
         | (c("after_image") & c("has_inline_credit") & (c("n_words") <= MAX_CAPTION_WORDS))
     )
-    # Markup names the credit; else a figure line that is all credit ("Foto: dpa").
-    credit_text = figure_text & (
-        (c("inline_role") == "credit")
-        | c("in_credit")
-        # A picture agency alone on a line in a figure ("Getty Images") credits the photo.
-        | c("text")
-        .str.to_lowercase()
-        .str.strip_chars(segment_text.CUE_TRIM)
-        .is_in(segment_text.PHOTO_AGENCIES)
-        # What the credit parser leaves beside the credit is no caption ("Foto: Bild: X").
-        | credit_only
-    )
+    figure_text = c("_figure_text")
+    # Markup names the credit; else a figure line that is all credit ("Foto: dpa"), or
+    # a picture agency alone on a line in a figure ("Getty Images").
     # A short line whose element says "image copyright" / "photo author" credits the image
-    # before it, figure or not.
-    credit_text = credit_text | media_credit
-    credit_text = credit_text | (
-        c("hints").str.to_lowercase().str.contains(IMAGE_CREDIT_CLASS_PATTERN)
-        & (c("n_words") <= MAX_CREDIT_WORDS)
+    # before it, figure or not; so does a short line below a loose image's caption.
+    blocks = blocks.with_columns(
+        _credit_text=(
+            figure_text
+            & (
+                (c("inline_role") == "credit")
+                | c("in_credit")
+                | c("text")
+                .str.to_lowercase()
+                .str.strip_chars(segment_text.CUE_TRIM)
+                .is_in(segment_text.PHOTO_AGENCIES)
+                | credit_only
+            )
+        )
+        | c("_media_credit")
+        | (
+            c("hints").str.to_lowercase().str.contains(IMAGE_CREDIT_CLASS_PATTERN)
+            & (c("n_words") <= MAX_CREDIT_WORDS)
+        )
     )
     # The line between a loose image and its credit line is the caption; the credit line
     # may be a plain paragraph that is all credit ("Image: City Council / Facebook").
-    credit_line = credit_text | credit_only
-    caption_before_credit = (
-        c("after_image")
+    credit_line = c("_credit_text") | credit_only
+    blocks = blocks.with_columns(
+        _caption_before_credit=c("after_image")
         & credit_line.shift(-1).over("doc_id").fill_null(False)
         & (c("n_words") <= MAX_CAPTION_WORDS)
         & (c("heading_level") == 0)
     )
-    credit_text = credit_text | (
-        credit_line & caption_before_credit.shift(1).over("doc_id").fill_null(False)
+    caption_before_credit = c("_caption_before_credit")
+    blocks = blocks.with_columns(
+        _credit_text=c("_credit_text")
+        | (credit_line & caption_before_credit.shift(1).over("doc_id").fill_null(False))
     )
+    credit_text = c("_credit_text")
     figure_text = figure_text | credit_text | caption_before_credit
     body_ok = c("under_root") & ~c("noise_below_root") & (c("link_share") <= MAX_BODY_LINK_SHARE)
     kind = (
@@ -463,7 +481,14 @@ def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("noise"))
         .otherwise(text_kind)
     )
-    return blocks.with_columns(kind=kind)
+    return blocks.with_columns(kind=kind).drop(
+        "_credit_only",
+        "_author_card",
+        "_media_credit",
+        "_figure_text",
+        "_credit_text",
+        "_caption_before_credit",
+    )
 
 
 def html_images(blocks: pl.DataFrame, images: pl.DataFrame) -> pl.DataFrame:
