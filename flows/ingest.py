@@ -316,28 +316,13 @@ def _run_in_flow(
     for job in jobs:
         # No name holds the batch between iterations: its frames are freed once committed,
         # before the next batch is read, so a run holds one batch at a time.
-        _commit(con, _read_and_parse_in_flow(job), summary, clock, progress)
-
-
-def _read_and_parse_in_flow(job: BatchJob) -> ParsedBatch:
-    started = time.perf_counter()
-    read = read_batch(job.sources, job.max_source_bytes)
-    read_done = time.perf_counter()
-    # A batch of unchanged files has nothing to parse.
-    tables = (
-        parse_batch(read.records, job.run_id, job.ingested_at, job.max_line_chars)
-        if read.records.height
-        else parallel.empty_tables()
-    )
-    return parallel.assemble(
-        job.number,
-        job.sources.height,
-        job.ingested_at,
-        read,
-        tables,
-        read_done - started,
-        time.perf_counter() - read_done,
-    )
+        _commit(
+            con,
+            parallel.read_and_parse(job, read=read_batch, parse=parse_batch),
+            summary,
+            clock,
+            progress,
+        )
 
 
 def _run_in_processes(

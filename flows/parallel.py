@@ -255,12 +255,23 @@ def assemble(
     )
 
 
-def read_and_parse(job: BatchJob) -> ParsedBatch:
-    """Read and parse one batch; runs in a worker process (never touches the warehouse)."""
+def read_and_parse(
+    job: BatchJob,
+    read: Callable[..., ReadBatch] | None = None,
+    parse: Callable[..., ArticleTables] | None = None,
+) -> ParsedBatch:
+    """Read and parse one batch (never touches the warehouse): in a worker process, or in
+    the flow with ``read`` and ``parse`` given as its tasks (``read_files`` and
+    ``parse_records`` by default)."""
     started = time.perf_counter()
-    read = read_files(job.sources, job.max_source_bytes)
+    read = (read or read_files)(job.sources, job.max_source_bytes)
     read_done = time.perf_counter()
-    tables = parse_records(read.records, job.run_id, job.ingested_at, job.max_line_chars)
+    # A batch of unchanged files has nothing to parse (nor a parse task to run).
+    tables = (
+        (parse or parse_records)(read.records, job.run_id, job.ingested_at, job.max_line_chars)
+        if read.records.height
+        else empty_tables()
+    )
     return assemble(
         job.number,
         job.sources.height,
