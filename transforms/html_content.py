@@ -396,10 +396,7 @@ def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
             & (
                 (c("inline_role") == "credit")
                 | c("in_credit")
-                | c("text")
-                .str.to_lowercase()
-                .str.strip_chars(segment_text.CUE_TRIM)
-                .is_in(segment_text.PHOTO_AGENCIES)
+                | segment_text.cue_key(c("text")).is_in(segment_text.PHOTO_AGENCIES)
                 | credit_only
             )
         )

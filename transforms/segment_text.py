@@ -159,7 +159,8 @@ def split_blocks(
     )
 
 
-def _cue_key(text: pl.Expr) -> pl.Expr:
+def cue_key(text: pl.Expr) -> pl.Expr:
+    """A line as cue lists spell it: lower case, trimmed of marks ("LEA TAMBIÉN:" -> "lea también")."""
     return text.str.to_lowercase().str.strip_chars(CUE_TRIM)
 
 
@@ -172,7 +173,7 @@ def _line_features(lines: pl.DataFrame) -> pl.DataFrame:
     text = pl.col("text")
     # The cue key and the word count feed many features: computed once, dropped at the end.
     lines = credits.split_caption_credit(lines, "text").with_columns(
-        _key=_cue_key(text), _tokens=text.str.count_matches(WORD_PATTERN)
+        _key=cue_key(text), _tokens=text.str.count_matches(WORD_PATTERN)
     )
     key, tokens = pl.col("_key"), pl.col("_tokens")
     return lines.with_columns(
@@ -673,7 +674,7 @@ def count_link_gaps(text: pl.Expr) -> pl.Expr:
 def related_title(text: pl.Expr) -> pl.Expr:
     """The linked title of a related block: the text after an inline ``CUE:``."""
     return (
-        pl.when(_cue_key(text).str.contains(RELATED_INLINE_PATTERN))
+        pl.when(cue_key(text).str.contains(RELATED_INLINE_PATTERN))
         .then(text.str.replace(INLINE_CUE_SEPARATOR, ""))
         .otherwise(text)
         .str.strip_chars()
@@ -683,7 +684,7 @@ def related_title(text: pl.Expr) -> pl.Expr:
 def inline_tags(text: pl.Expr) -> pl.Expr:
     """The tags of a ``Tags: a, b, c`` block as a list (one tag per other block)."""
     return (
-        pl.when(_cue_key(text).str.contains(TAGS_INLINE_PATTERN))
+        pl.when(cue_key(text).str.contains(TAGS_INLINE_PATTERN))
         .then(text.str.replace(INLINE_CUE_SEPARATOR, "").str.split(","))
         .otherwise(pl.concat_list(text))
     )
