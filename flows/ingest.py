@@ -113,8 +113,19 @@ def export_tables(con, out_dir: Path, run_id: str) -> dict:
     return export_module.export_parquet(con, out_dir, run_id=run_id)
 
 
-def _batches(items: list[str], size: int) -> list[list[str]]:
-    return [items[i : i + size] for i in range(0, len(items), max(size, 1))]
+def split_batches(items: list[str], size: int, workers: int = 1) -> list[list[str]]:
+    """``items`` in consecutive batches of at most ``size``. With several workers the
+    batches are evened out to a multiple of the workers, so no worker parses a last batch
+    alone while the others wait (10 files, size 4, 2 workers: 3+3+2+2, not 4+4+2)."""
+    n_batches = -(-len(items) // max(size, 1))
+    if workers > 1:
+        n_batches = min(-(-n_batches // workers) * workers, len(items))
+    if n_batches == 0:
+        return []
+    # Sizes differ by at most one: the first ``extra`` batches take one more item.
+    base, extra = divmod(len(items), n_batches)
+    bounds = [i * base + min(i, extra) for i in range(n_batches + 1)]
+    return [items[start:end] for start, end in zip(bounds, bounds[1:], strict=False)]
 
 
 @flow(name="dateline-ingest", log_prints=False)
@@ -234,7 +245,9 @@ def _run_steps(
         con.execute("INSERT INTO ingest_rejects SELECT * FROM discover_rejects")
         con.unregister("discover_rejects")
         _count_rejects(summary, discover_rejects)
-    batches = _batches(paths, settings.batch_size)
+    # Dask spreads batches over its own worker threads: only the process pool is evened out.
+    pool_workers = settings.workers if not settings.dask_address else 1
+    batches = split_batches(paths, settings.batch_size, pool_workers)
     jobs = _jobs(con, batches, settings, summary.run_id, clock)
     progress = _BatchProgress(len(batches), len(paths), summary, say)
     if settings.dask_address:

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flows import load, parallel, warehouse
+from flows import ingest, load, parallel, warehouse
 from flows.cli import main
 from flows.settings import load_settings
 from tests.conftest import CORPUS_DIR, SAMPLES_DIR
@@ -339,3 +339,32 @@ def test_empty_tables_match_the_contract() -> None:
     assert tables.rejects.schema == pl.Schema(
         {"source_uri": pl.String, "reason": pl.String, "detail": pl.String}
     )
+
+
+@pytest.mark.parametrize(
+    ("n_items", "size", "workers", "sizes"),
+    [
+        (10, 4, 1, [4, 3, 3]),
+        (10, 4, 2, [3, 3, 2, 2]),
+        (10_000, 2_000, 1, [2_000] * 5),
+        (10_000, 2_000, 2, [1_667] * 4 + [1_666] * 2),
+        (3, 2_000, 2, [2, 1]),
+        (1, 5, 4, [1]),
+        (0, 5, 2, []),
+    ],
+)
+def test_split_batches_evens_out_work_across_workers(n_items, size, workers, sizes):
+    items = [f"file-{i}" for i in range(n_items)]
+    batches = ingest.split_batches(items, size, workers)
+    assert [len(b) for b in batches] == sizes
+    assert [item for batch in batches for item in batch] == items
+
+
+@given(st.integers(0, 300), st.integers(1, 50), st.integers(1, 8))
+def test_split_batches_keeps_order_and_bounds(n_items, size, workers):
+    items = list(range(n_items))
+    batches = ingest.split_batches(items, size, workers)
+    assert [item for batch in batches for item in batch] == items
+    assert all(0 < len(b) <= size for b in batches)
+    if batches:
+        assert max(map(len, batches)) - min(map(len, batches)) <= 1

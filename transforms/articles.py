@@ -229,32 +229,57 @@ def _dates(blocks: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
 
 def _record_dates(documents: pl.DataFrame) -> pl.DataFrame:
     """One row per document: the record's own ``date`` field parsed (JSON Lines), as a fallback."""
-    return (
-        documents.select("doc_id", pl.col("record_date").alias("text"), "language")
-        .filter(pl.col("text").is_not_null())
-        .pipe(dates.parse_dates, "text", "language")
-        .select("doc_id", record_date_value="date_value", record_date_instant="date_instant")
+    stated = documents.select("doc_id", pl.col("record_date").alias("text"), "language").filter(
+        pl.col("text").is_not_null()
+    )
+    # Text dumps and pages state none: the parser's fixed cost (its patterns) is skipped.
+    if stated.is_empty():
+        stated = stated.with_columns(
+            date_value=pl.lit(None, pl.Date), date_instant=pl.lit(None, schema.UTC_TIMESTAMP)
+        )
+    else:
+        stated = stated.pipe(dates.parse_dates, "text", "language")
+    return stated.select(
+        "doc_id", record_date_value="date_value", record_date_instant="date_instant"
     )
 
 
 def _images(blocks: pl.DataFrame, article_ids: pl.DataFrame) -> pl.DataFrame:
     """One row per image: a caption block (credit inline or on the next block) or a lone credit block."""
     doc = "doc_id"
+
+    def near(column: str, offset: int) -> pl.Expr:
+        # Blocks are sorted by document: a plain shift masked at document edges is what a
+        # shift over each document gives, without partitioning the frame.
+        return pl.when(pl.col(doc).shift(offset) == pl.col(doc)).then(pl.col(column).shift(offset))
+
     # A lone credit cue ("Image:") between a caption and its credit is looked through.
-    after_cue = pl.col("is_credit_cue").shift(-1).over(doc).fill_null(False)
-    framed = blocks.with_columns(
-        next_kind=pl.when(after_cue)
-        .then(pl.col("kind").shift(-2))
-        .otherwise(pl.col("kind").shift(-1))
-        .over(doc),
-        next_text=pl.when(after_cue)
-        .then(pl.concat_str([pl.col("text").shift(-1), pl.col("text").shift(-2)], separator=" "))
-        .otherwise(pl.col("text").shift(-1))
-        .over(doc),
-        prev_kind=pl.when(pl.col("is_credit_cue").shift(1).over(doc).fill_null(False))
-        .then(pl.col("kind").shift(2))
-        .otherwise(pl.col("kind").shift(1))
-        .over(doc),
+    after_cue = near("is_credit_cue", -1).fill_null(False)
+    framed = (
+        blocks.select(
+            doc,
+            "block_no",
+            "kind",
+            "text",
+            "in_header",
+            "has_inline_credit",
+            "caption",
+            "caption_label",
+            "credit_raw",
+            next_kind=pl.when(after_cue).then(near("kind", -2)).otherwise(near("kind", -1)),
+            prev_kind=pl.when(near("is_credit_cue", 1).fill_null(False))
+            .then(near("kind", 2))
+            .otherwise(near("kind", 1)),
+            _after_cue=after_cue,
+            _next=near("text", -1),
+            _next_after_cue=near("text", -2),
+        )
+        .filter(pl.col("kind").is_in(["caption", "credit"]))
+        .with_columns(
+            next_text=pl.when(pl.col("_after_cue"))
+            .then(pl.concat_str(["_next", "_next_after_cue"], separator=" "))
+            .otherwise(pl.col("_next"))
+        )
     )
     captions = framed.filter(pl.col("kind") == "caption").select(
         doc,
@@ -469,6 +494,26 @@ def _parse_html(html_docs: pl.DataFrame) -> ParsedHtml:
     return ParsedHtml(meta, blocks, html_content.html_images(blocks, pages.images))
 
 
+def _languages(docs: pl.DataFrame, body: pl.DataFrame) -> pl.DataFrame:
+    """One row per document in and out: adds ``language``, detected once per document.
+
+    Body language beats the page's: headers and menus can be in English. Where the body
+    is too short to tell, a text dump falls back on its whole text and a page on its
+    declared language (``doc_language``).
+    """
+    by_body = detect_language(body, "body_text", "language").select("doc_id", "language")
+    docs = docs.join(by_body, on="doc_id", how="left")
+    undecided = docs.filter(pl.col("language").is_null() & pl.col("doc_language").is_null())
+    by_text = detect_language(
+        undecided.filter(pl.col("text").is_not_null()).select("doc_id", "text"), "text", "by_text"
+    )
+    return (
+        docs.join(by_text.select("doc_id", "by_text"), on="doc_id", how="left")
+        .with_columns(language=pl.coalesce("language", "doc_language", "by_text"))
+        .drop("by_text")
+    )
+
+
 def _content_hash(tables: dict[str, pl.DataFrame], articles: pl.DataFrame) -> pl.DataFrame:
     """One row per article: a hash over its own fields and all its child rows."""
     parts = [
@@ -486,20 +531,19 @@ def _content_hash(tables: dict[str, pl.DataFrame], articles: pl.DataFrame) -> pl
             ),
         )
     ]
+    # One line per child row, each table's rows in a fixed order; a single grouping then
+    # joins an article's lines in the order they were stacked.
     for table in schema.CHILD_TABLES:
         frame = tables[table.name]
         columns = [c for c in table.names if c != "article_id"]
         parts.append(
-            frame.sort(columns[:2])
-            .group_by("article_id")
-            .agg(
-                pl.concat_str(
+            frame.sort(columns[:2]).select(
+                "article_id",
+                part=pl.concat_str(
                     [pl.lit(table.name)]
                     + [pl.col(c).cast(pl.String).fill_null("") for c in columns],
                     separator=HASH_FIELD_SEPARATOR,
-                )
-                .str.join("\n")
-                .alias("part")
+                ),
             )
         )
     combined = (
@@ -535,8 +579,9 @@ def build_article_tables(
     # A record with both: the HTML carries markup and metadata the text view lost.
     html_docs = docs.filter(has_html)
     text_docs = docs.filter(~has_html & has_text)
-    text_docs = segment_text.strip_header_date(text_docs, "text").pipe(
-        detect_language, "text", "doc_language"
+    # Text dumps declare no language: it is detected from the body (see _languages).
+    text_docs = segment_text.strip_header_date(text_docs, "text").with_columns(
+        doc_language=pl.lit(None, pl.String)
     )
     html_parsed = _parse_html(html_docs)
     # Each path has fixed costs (its expressions compile per call): skip the one not needed.
@@ -555,9 +600,8 @@ def build_article_tables(
     blocks = pl.concat([text_blocks, html_blocks_], how="diagonal_relaxed").sort(
         "doc_id", "block_no"
     )
-    docs = docs.with_columns(language=pl.col("doc_language"))
-
     body = _per_doc_text(blocks, BODY_KINDS, "body_text")
+    docs = _languages(docs, body)
     summary = _per_doc_text(blocks, ("summary",), "summary")
     titles = _first_text(blocks, "title", "found_title")
     # A page that declares its headline is an article even when its text is not in the
@@ -611,10 +655,6 @@ def build_article_tables(
         .join(_rights_holders(blocks), on="doc_id", how="left")
         .join(_sections(blocks), on="doc_id", how="left")
         .join(tags_heading.with_columns(has_tags_heading=pl.lit(True)), on="doc_id", how="left")
-    )
-    # Body language beats whole-text language: headers and menus can be in English.
-    articles = detect_language(articles, "body_text", "body_language").with_columns(
-        language=pl.coalesce("body_language", "doc_language")
     )
 
     paragraphs = (

@@ -121,6 +121,14 @@ LINK_GAP_PATTERN = (
 )
 
 
+def _near(expr: pl.Expr, offset: int, fill: object = None) -> pl.Expr:
+    """``expr`` of the block ``offset`` rows away in the same document, ``fill`` past the
+    document's edges. A document's blocks are contiguous rows, so a plain shift masked at
+    document edges equals a shift over each document, without partitioning the frame."""
+    shifted = pl.when(pl.col("doc_id").shift(offset) == pl.col("doc_id")).then(expr.shift(offset))
+    return shifted if fill is None else shifted.otherwise(pl.lit(fill))
+
+
 def strip_header_date(docs: pl.DataFrame, text: str = "text") -> pl.DataFrame:
     """One row per document in and out: adds ``header_date`` (Date) and drops the token from ``text``."""
     token = pl.col(text).str.extract(HEADER_DATE_PATTERN, 1)
@@ -150,8 +158,8 @@ def split_blocks(
     blank = pl.col("text") == ""
     return (
         lines.with_columns(
-            blank_before=blank.shift(1, fill_value=False).over("doc_id"),
-            blank_after=blank.shift(-1, fill_value=False).over("doc_id"),
+            blank_before=_near(blank, 1, False),
+            blank_after=_near(blank, -1, False),
         )
         .filter(~blank)
         .with_columns(block_no=pl.int_range(pl.len(), dtype=pl.Int32).over("doc_id"))
@@ -247,7 +255,7 @@ def add_block_features(blocks: pl.DataFrame) -> pl.DataFrame:
         prefix_occurrence=(
             ~pl.struct(doc, text.str.slice(0, REPEAT_PREFIX_CHARS)).is_first_distinct()
         ).cast(pl.Int64),
-        repeats_previous=(text == text.shift(1).over(doc)),
+        repeats_previous=(text == _near(text, 1)),
     ).select(order)
 
 
@@ -256,9 +264,7 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
     doc = "doc_id"
     c = pl.col
     # "caption (" / "Image:" / "Agency)": the line after a lone credit cue is a credit.
-    after_cue = c("is_credit_cue").shift(1, fill_value=False).over(doc) & (
-        c("n_words") <= MAX_CUED_CREDIT_WORDS
-    )
+    after_cue = _near(c("is_credit_cue"), 1, False) & (c("n_words") <= MAX_CUED_CREDIT_WORDS)
     blocks = blocks.with_columns(is_credit=c("is_credit") | after_cue)
     uses_blank_lines = c("blank_before").mean().over(doc) > 0.2
 
@@ -312,9 +318,8 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
     ) > 0
 
     # Captions: inline credit with a cue, or the block before a credit line.
-    next_is_credit = c("is_credit").shift(-1, fill_value=False).over(doc) | (
-        c("is_credit_cue").shift(-1, fill_value=False).over(doc)
-        & c("is_credit").shift(-2, fill_value=False).over(doc)
+    next_is_credit = _near(c("is_credit"), -1, False) | (
+        _near(c("is_credit_cue"), -1, False) & _near(c("is_credit"), -2, False)
     )
     # A caption with its credit on the same line; a bare "Name - Agency" is a credit, not a caption.
     has_inline_credit = (
@@ -394,7 +399,7 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
         & ~c("is_related_inline")
         & ~has_inline_credit
         # A line before a photo credit (not a byline naming an agency) is a caption.
-        & ~(next_is_credit & ~c("is_byline").shift(-1, fill_value=False).over(doc))
+        & ~(next_is_credit & ~_near(c("is_byline"), -1, False))
         & ~c("ended")
         & (c("occurrence") == 0)
     )
@@ -444,9 +449,8 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
     blocks = blocks.with_columns(in_header=in_header, closed=closed, _body_start=body_start)
     in_header, body_start = c("in_header"), c("_body_start")
 
-    next_paragraph_like = c("paragraph_like").shift(-1, fill_value=False).over(doc) | (
-        c("ends_sentence").shift(-1, fill_value=False).over(doc)
-        & (c("n_words").shift(-1, fill_value=0).over(doc) >= 6)
+    next_paragraph_like = _near(c("paragraph_like"), -1, False) | (
+        _near(c("ends_sentence"), -1, False) & (_near(c("n_words"), -1, 0) >= 6)
     )
     heading_shaped = (c("n_words") >= 2) & (c("n_words") <= MAX_HEADING_WORDS) & ~c("ends_period")
     is_summary = (
@@ -463,7 +467,7 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
     # shortly after one (a line right under the headline is more often a kicker).
     meta = c("is_byline") | c("is_date")
     near_meta = pl.any_horizontal(
-        [meta.shift(k, fill_value=False).over(doc) for k in (-1, *range(1, NAME_REACH + 1))]
+        [_near(meta, k, False) for k in (-1, *range(1, NAME_REACH + 1))]
     ) & (c("block_no") > c("title_no").fill_null(-1))
     # Without a byline line, the first bare name just after the title is the byline.
     name_after_title = (
@@ -484,11 +488,7 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
     # Runs of short unpunctuated blocks in the body are link lists (teasers, timestamps).
     unpunctuated = ~c("ends_prose") & (c("n_words") <= MAX_TEASER_WORDS)
     run_id = (
-        (unpunctuated != unpunctuated.shift(1).over(doc))
-        .fill_null(True)
-        .cast(pl.Int32)
-        .cum_sum()
-        .over(doc)
+        (unpunctuated != _near(unpunctuated, 1)).fill_null(True).cast(pl.Int32).cum_sum().over(doc)
     )
     blocks = blocks.with_columns(
         teaser_run=unpunctuated & (pl.len().over([doc, run_id]) >= MIN_TEASER_RUN)
@@ -580,9 +580,8 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
     blocks = blocks.with_columns(kind=kind)
     # A byline split over lines ("Konstantin Furrer" / "," / "Deutsche Presse-Agentur"): a
     # bare name right after a byline block, or after a lone separator after one, continues it.
-    after_byline = (c("kind").shift(1).over(doc) == "byline") | (
-        (c("kind").shift(2).over(doc) == "byline")
-        & c("text").shift(1).over(doc).str.contains(BYLINE_JOINER_PATTERN)
+    after_byline = (_near(c("kind"), 1) == "byline") | (
+        (_near(c("kind"), 2) == "byline") & _near(c("text"), 1).str.contains(BYLINE_JOINER_PATTERN)
     )
     continues_byline = c("is_name") & (c("kind") == "noise") & after_byline.fill_null(False)
     return blocks.with_columns(
@@ -595,28 +594,28 @@ def _add_lead_overlap(blocks: pl.DataFrame) -> pl.DataFrame:
     article's first paragraphs repeat (a headline sums up its lead; a kicker or a menu
     item does not)."""
     doc = "doc_id"
-    words = pl.col("text").str.to_lowercase().str.extract_all(LEAD_WORD_PATTERN)
+    words = pl.col("text").str.to_lowercase().str.extract_all(LEAD_WORD_PATTERN).list.unique()
+    # Blocks are in document order: a document's first rows here are its first paragraphs.
     lead = (
         blocks.filter(pl.col("paragraph_like") & pl.col("ends_prose"))
-        .sort(doc, "block_no")
-        .group_by(doc)
+        .group_by(doc, maintain_order=True)
         .head(LEAD_PARAGRAPHS)
-        .select(doc, word=words)
-        .explode("word")
-        .drop_nulls("word")
-        .unique()
+        .select(doc, words=words)
+        .group_by(doc)
+        .agg(lead=pl.col("words").list.explode(keep_nulls=False, empty_as_null=False).unique())
     )
-    candidates = (
-        blocks.filter(pl.col("title_candidate"))
-        .select(doc, "block_no", word=words)
-        .explode("word")
-        .drop_nulls("word")
-        .unique()
-    )
+    shared = pl.col("words").list.set_intersection(pl.col("lead")).list.len()
     overlap = (
-        candidates.join(lead.with_columns(in_lead=pl.lit(True)), on=[doc, "word"], how="left")
-        .group_by(doc, "block_no")
-        .agg(lead_overlap=pl.col("in_lead").fill_null(False).mean())
+        blocks.filter(pl.col("title_candidate"))
+        .select(doc, "block_no", words=words)
+        .join(lead, on=doc, how="left")
+        .select(
+            doc,
+            "block_no",
+            lead_overlap=pl.when(pl.col("words").list.len() > 0).then(
+                shared / pl.col("words").list.len()
+            ),
+        )
     )
     return blocks.join(
         overlap, on=[doc, "block_no"], how="left", maintain_order="left"
@@ -634,14 +633,12 @@ def keep_main_body(blocks: pl.DataFrame) -> pl.DataFrame:
     doc = "doc_id"
     c = pl.col
     is_body = c("kind").is_in(["paragraph", "subheadline"])
-    run_id = (
-        (is_body != is_body.shift(1).over(doc)).fill_null(True).cast(pl.Int32).cum_sum().over(doc)
-    )
+    run_id = (is_body != _near(is_body, 1)).fill_null(True).cast(pl.Int32).cum_sum().over(doc)
     blocks = blocks.with_columns(_is_body=is_body, _run_len=pl.len().over([doc, run_id]))
     starts_cluster = (
         c("_is_body")
-        & ~c("_is_body").shift(1, fill_value=True).over(doc)
-        & (c("_run_len").shift(1, fill_value=0).over(doc) >= BODY_GAP_BLOCKS)
+        & ~_near(c("_is_body"), 1, True)
+        & (_near(c("_run_len"), 1, 0) >= BODY_GAP_BLOCKS)
     )
     blocks = blocks.with_columns(_cluster=starts_cluster.cast(pl.Int32).cum_sum().over(doc))
     cluster_words = (
