@@ -140,6 +140,26 @@ HEADING_LEVEL = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 CREDIT_HINT = re.compile("|".join(map(re.escape, HTML_LEXICON["credit_words"])), re.I)
 # Inline elements whose class says caption (matched anywhere in the class, as above).
 INLINE_CAPTION_HINT = re.compile("|".join(map(re.escape, HTML_LEXICON["caption_words"])), re.I)
+
+
+def _ascii_words(words: list[str]) -> tuple[str, ...] | None:
+    """The words lower-cased for a substring test, or None when one is not ASCII."""
+    return tuple(w.lower() for w in words) if all(w.isascii() for w in words) else None
+
+
+CREDIT_WORDS = _ascii_words(HTML_LEXICON["credit_words"])
+INLINE_CAPTION_WORDS = _ascii_words(HTML_LEXICON["caption_words"])
+
+
+def _mentions(marks: str, words: tuple[str, ...] | None, pattern: re.Pattern) -> bool:
+    """True when ``marks`` holds one of the words, case aside (``pattern`` is their regex)."""
+    # On ASCII marks a lower-cased substring test is the case-insensitive search, 10x faster.
+    if words is not None and marks.isascii():
+        lowered = marks.lower()
+        return any(word in lowered for word in words)
+    return pattern.search(marks) is not None
+
+
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # How many enclosing class/id strings a block keeps as hints (nearest first).
 HINT_DEPTH = 6
@@ -300,13 +320,17 @@ class _Page:
                     role = None
                     if not is_block and (hint or itemprop):
                         marks = f"{hint} {itemprop or ''}"
-                        if bits & CAPTION_BITS and CREDIT_HINT.search(marks):
+                        if bits & CAPTION_BITS and _mentions(marks, CREDIT_WORDS, CREDIT_HINT):
                             role = "credit"
-                        elif INLINE_CAPTION_HINT.search(marks):
+                        elif _mentions(marks, INLINE_CAPTION_WORDS, INLINE_CAPTION_HINT):
                             role = "caption"
                             bits |= CAPTION_INLINE_BIT
                     if is_block or role:
-                        self.flush(ctx)
+                        # Inlined empty case: most block elements open with nothing pending.
+                        if buffer:
+                            self.flush(ctx)
+                        else:
+                            self.link_href = None
                     frame = (ctx, tag, self.serial, is_block, hint, itemprop, bits, figure, href)
                     if is_block:
                         self.containers.append((self.serial, tag, hint, itemprop, bits))
@@ -315,7 +339,10 @@ class _Page:
                     elif child.first_child is not None:
                         self.visit(child, frame, depth + 1)
                     if is_block:
-                        self.flush(frame)
+                        if buffer:
+                            self.flush(frame)
+                        else:
+                            self.link_href = None
                     elif role:
                         self.flush(frame, role)
             child = child.next

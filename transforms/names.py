@@ -44,8 +44,10 @@ _WORD_PARTICLE = (
     + ")"
 )
 _NAME_WORD = rf"(?:{CAPITALISED_WORD}|{_WORD_PARTICLE})"
-# 1 to MAX_NAME_WORDS words, each capitalised or a particle (a stripped text).
-NAME_WORDS_ONLY = rf"^{_NAME_WORD}(?: +{_NAME_WORD}){{0,{MAX_NAME_WORDS - 1}}}$"
+# Words, each capitalised or a particle, one or more spaces apart (a stripped text). The
+# word count is checked apart: a bounded repetition compiles the word pattern once per count.
+NAME_WORDS_ONLY = rf"^{_NAME_WORD}(?: +{_NAME_WORD})*$"
+WORD_GAP = " +"
 # At least one capitalised word.
 HAS_CAPITALISED_WORD = rf"(?:^| ){CAPITALISED_WORD}(?: |$)"
 
@@ -100,6 +102,7 @@ def is_person_name(text: pl.Expr) -> pl.Expr:
     stripped = text.str.strip_chars()
     return (
         stripped.str.contains(NAME_WORDS_ONLY)
+        & (stripped.str.count_matches(WORD_GAP) < MAX_NAME_WORDS)
         & stripped.str.contains(HAS_CAPITALISED_WORD)
         & ~stripped.str.contains(NON_NAME_CHARACTER)
         & ~stripped.str.contains(SENTENCE_PERIOD)
