@@ -188,7 +188,9 @@ def load_batch(
         written = tables.articles.select("article_id").join(unchanged, on="article_id", how="anti")
         frames = tables.by_table()
         for table in schema.ARTICLE_TABLES:
-            frame = frames[table.name].join(written, on="article_id", how="semi")
+            frame = frames[table.name]
+            if unchanged.height:
+                frame = frame.join(written, on="article_id", how="semi")
             if frame.height:
                 _insert(con, table.name, table.names, frame)
         if sources.height:

@@ -23,7 +23,7 @@ FIGURES = [
     "baseline: DuckDB direct insert (batch 1)",
     "load: Dateline rows/s (batch 1)",
     "load: Dateline / DuckDB direct",
-    "unchanged re-run",
+    "unchanged re-run (ingest, no export)",
     "unchanged re-run, projected to 100k",
     "peak RSS",
     "peak RSS 8 / 1 docs",
@@ -62,3 +62,27 @@ def test_every_target_has_a_verdict(quick_output: str) -> None:
     ]
     # docs/s, bare Polars ratio, load share, re-run, RSS growth, Prefect share, HTML.
     assert len(verdicts) >= 6
+
+
+def test_workers_option_prints_the_read_parse_speed_up(tmp_path) -> None:
+    corpus_or_skip("fundus")
+    result = subprocess.run(
+        [sys.executable, str(HARNESS), "--quick", "--docs", "8", "--workers", "2", "--batch-size", "2",
+         "--no-prefect", "--no-rss-child", "--no-export", "--workdir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    figures = {
+        line.split("  ")[0].split(" (")[0]: line.split()[-1]
+        for line in result.stdout.splitlines()
+        if line.startswith(("read + parse", "--workers"))
+    }
+    assert figures.keys() == {
+        "read + parse, 1 process",
+        "read + parse, 2 processes",
+        "--workers 2: speed-up on read + parse",
+    }
+    assert figures["--workers 2: speed-up on read + parse"] in {"PASS", "MISS"}
