@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from flows.sources import RECORD_COLUMNS
+from tests.conftest import SAMPLES_DIR
 from transforms import schema, segment_text
 from transforms.articles import build_article_tables
 
@@ -469,3 +470,20 @@ def test_a_caption_beside_its_credit_is_not_the_title() -> None:
     )
     titles = [block for kind, block in _kinds(text) if kind == "title"]
     assert titles == ["Town admits failures after the fire"]
+
+
+def test_block_kinds_do_not_depend_on_row_order():
+    """Neighbour features read adjacent rows: blocks handed over out of document order
+    get the same kinds as in order."""
+    samples = sorted(SAMPLES_DIR.glob("*.txt"))
+    docs = segment_text.strip_header_date(
+        pl.DataFrame(
+            {"doc_id": range(len(samples)), "text": [p.read_text("utf-8") for p in samples]}
+        )
+    )
+    blocks = segment_text.split_blocks(docs).pipe(segment_text.add_block_features)
+    in_order = segment_text.classify_blocks(blocks).select("doc_id", "block_no", "kind")
+    shuffled = blocks.sample(fraction=1.0, shuffle=True, seed=7)
+    out_of_order = segment_text.classify_blocks(shuffled).select("doc_id", "block_no", "kind")
+    assert len(samples) >= 3
+    assert out_of_order.sort("doc_id", "block_no").equals(in_order)

@@ -259,10 +259,19 @@ def add_block_features(blocks: pl.DataFrame) -> pl.DataFrame:
     ).select(order)
 
 
+def _in_document_order(blocks: pl.DataFrame) -> pl.DataFrame:
+    """``blocks`` with each document's rows contiguous, as ``_near`` needs (a no-op for
+    frames built in document order, which all of this module's callers pass)."""
+    if blocks.get_column("doc_id").is_sorted():
+        return blocks
+    return blocks.sort("doc_id", "block_no", maintain_order=True)
+
+
 def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
     """One row per block (with features) in and out: adds ``kind``."""
     doc = "doc_id"
     c = pl.col
+    blocks = _in_document_order(blocks)
     # "caption (" / "Image:" / "Agency)": the line after a lone credit cue is a credit.
     after_cue = _near(c("is_credit_cue"), 1, False) & (c("n_words") <= MAX_CUED_CREDIT_WORDS)
     blocks = blocks.with_columns(is_credit=c("is_credit") | after_cue)
@@ -632,6 +641,7 @@ def keep_main_body(blocks: pl.DataFrame) -> pl.DataFrame:
     """
     doc = "doc_id"
     c = pl.col
+    blocks = _in_document_order(blocks)
     is_body = c("kind").is_in(["paragraph", "subheadline"])
     run_id = (is_body != _near(is_body, 1)).fill_null(True).cast(pl.Int32).cum_sum().over(doc)
     blocks = blocks.with_columns(_is_body=is_body, _run_len=pl.len().over([doc, run_id]))
