@@ -249,10 +249,9 @@ def _images(blocks: pl.DataFrame, article_ids: pl.DataFrame) -> pl.DataFrame:
     doc = "doc_id"
 
     def near(column: str, offset: int) -> pl.Expr:
-        # Blocks are sorted by document: a plain shift masked at document edges is what a
-        # shift over each document gives, without partitioning the frame.
-        return pl.when(pl.col(doc).shift(offset) == pl.col(doc)).then(pl.col(column).shift(offset))
+        return segment_text.near_block(pl.col(column), offset)
 
+    blocks = segment_text.in_document_order(blocks)
     # A lone credit cue ("Image:") between a caption and its credit is looked through.
     after_cue = near("is_credit_cue", -1).fill_null(False)
     framed = (

@@ -121,7 +121,7 @@ LINK_GAP_PATTERN = (
 )
 
 
-def _near(expr: pl.Expr, offset: int, fill: object = None) -> pl.Expr:
+def near_block(expr: pl.Expr, offset: int, fill: object = None) -> pl.Expr:
     """``expr`` of the block ``offset`` rows away in the same document, ``fill`` past the
     document's edges. A document's blocks are contiguous rows, so a plain shift masked at
     document edges equals a shift over each document, without partitioning the frame."""
@@ -158,8 +158,8 @@ def split_blocks(
     blank = pl.col("text") == ""
     return (
         lines.with_columns(
-            blank_before=_near(blank, 1, False),
-            blank_after=_near(blank, -1, False),
+            blank_before=near_block(blank, 1, False),
+            blank_after=near_block(blank, -1, False),
         )
         .filter(~blank)
         .with_columns(block_no=pl.int_range(pl.len(), dtype=pl.Int32).over("doc_id"))
@@ -255,13 +255,13 @@ def add_block_features(blocks: pl.DataFrame) -> pl.DataFrame:
         prefix_occurrence=(
             ~pl.struct(doc, text.str.slice(0, REPEAT_PREFIX_CHARS)).is_first_distinct()
         ).cast(pl.Int64),
-        repeats_previous=(text == _near(text, 1)),
+        repeats_previous=(text == near_block(text, 1)),
     ).select(order)
 
 
-def _in_document_order(blocks: pl.DataFrame) -> pl.DataFrame:
-    """``blocks`` with each document's rows contiguous, as ``_near`` needs (a no-op for
-    frames built in document order, which all of this module's callers pass)."""
+def in_document_order(blocks: pl.DataFrame) -> pl.DataFrame:
+    """One row per block in and out: each document's rows contiguous and in block order,
+    as ``near_block`` needs (a no-op for a frame already sorted by document)."""
     if blocks.get_column("doc_id").is_sorted():
         return blocks
     return blocks.sort("doc_id", "block_no", maintain_order=True)
@@ -271,9 +271,9 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
     """One row per block (with features) in and out: adds ``kind``."""
     doc = "doc_id"
     c = pl.col
-    blocks = _in_document_order(blocks)
+    blocks = in_document_order(blocks)
     # "caption (" / "Image:" / "Agency)": the line after a lone credit cue is a credit.
-    after_cue = _near(c("is_credit_cue"), 1, False) & (c("n_words") <= MAX_CUED_CREDIT_WORDS)
+    after_cue = near_block(c("is_credit_cue"), 1, False) & (c("n_words") <= MAX_CUED_CREDIT_WORDS)
     blocks = blocks.with_columns(is_credit=c("is_credit") | after_cue)
     uses_blank_lines = c("blank_before").mean().over(doc) > 0.2
 
@@ -327,8 +327,8 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
     ) > 0
 
     # Captions: inline credit with a cue, or the block before a credit line.
-    next_is_credit = _near(c("is_credit"), -1, False) | (
-        _near(c("is_credit_cue"), -1, False) & _near(c("is_credit"), -2, False)
+    next_is_credit = near_block(c("is_credit"), -1, False) | (
+        near_block(c("is_credit_cue"), -1, False) & near_block(c("is_credit"), -2, False)
     )
     # A caption with its credit on the same line; a bare "Name - Agency" is a credit, not a caption.
     has_inline_credit = (
@@ -408,7 +408,7 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
         & ~c("is_related_inline")
         & ~has_inline_credit
         # A line before a photo credit (not a byline naming an agency) is a caption.
-        & ~(next_is_credit & ~_near(c("is_byline"), -1, False))
+        & ~(next_is_credit & ~near_block(c("is_byline"), -1, False))
         & ~c("ended")
         & (c("occurrence") == 0)
     )
@@ -458,8 +458,8 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
     blocks = blocks.with_columns(in_header=in_header, closed=closed, _body_start=body_start)
     in_header, body_start = c("in_header"), c("_body_start")
 
-    next_paragraph_like = _near(c("paragraph_like"), -1, False) | (
-        _near(c("ends_sentence"), -1, False) & (_near(c("n_words"), -1, 0) >= 6)
+    next_paragraph_like = near_block(c("paragraph_like"), -1, False) | (
+        near_block(c("ends_sentence"), -1, False) & (near_block(c("n_words"), -1, 0) >= 6)
     )
     heading_shaped = (c("n_words") >= 2) & (c("n_words") <= MAX_HEADING_WORDS) & ~c("ends_period")
     is_summary = (
@@ -476,7 +476,7 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
     # shortly after one (a line right under the headline is more often a kicker).
     meta = c("is_byline") | c("is_date")
     near_meta = pl.any_horizontal(
-        [_near(meta, k, False) for k in (-1, *range(1, NAME_REACH + 1))]
+        [near_block(meta, k, False) for k in (-1, *range(1, NAME_REACH + 1))]
     ) & (c("block_no") > c("title_no").fill_null(-1))
     # Without a byline line, the first bare name just after the title is the byline.
     name_after_title = (
@@ -497,7 +497,11 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
     # Runs of short unpunctuated blocks in the body are link lists (teasers, timestamps).
     unpunctuated = ~c("ends_prose") & (c("n_words") <= MAX_TEASER_WORDS)
     run_id = (
-        (unpunctuated != _near(unpunctuated, 1)).fill_null(True).cast(pl.Int32).cum_sum().over(doc)
+        (unpunctuated != near_block(unpunctuated, 1))
+        .fill_null(True)
+        .cast(pl.Int32)
+        .cum_sum()
+        .over(doc)
     )
     blocks = blocks.with_columns(
         teaser_run=unpunctuated & (pl.len().over([doc, run_id]) >= MIN_TEASER_RUN)
@@ -589,8 +593,9 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
     blocks = blocks.with_columns(kind=kind)
     # A byline split over lines ("Konstantin Furrer" / "," / "Deutsche Presse-Agentur"): a
     # bare name right after a byline block, or after a lone separator after one, continues it.
-    after_byline = (_near(c("kind"), 1) == "byline") | (
-        (_near(c("kind"), 2) == "byline") & _near(c("text"), 1).str.contains(BYLINE_JOINER_PATTERN)
+    after_byline = (near_block(c("kind"), 1) == "byline") | (
+        (near_block(c("kind"), 2) == "byline")
+        & near_block(c("text"), 1).str.contains(BYLINE_JOINER_PATTERN)
     )
     continues_byline = c("is_name") & (c("kind") == "noise") & after_byline.fill_null(False)
     return blocks.with_columns(
@@ -641,14 +646,14 @@ def keep_main_body(blocks: pl.DataFrame) -> pl.DataFrame:
     """
     doc = "doc_id"
     c = pl.col
-    blocks = _in_document_order(blocks)
+    blocks = in_document_order(blocks)
     is_body = c("kind").is_in(["paragraph", "subheadline"])
-    run_id = (is_body != _near(is_body, 1)).fill_null(True).cast(pl.Int32).cum_sum().over(doc)
+    run_id = (is_body != near_block(is_body, 1)).fill_null(True).cast(pl.Int32).cum_sum().over(doc)
     blocks = blocks.with_columns(_is_body=is_body, _run_len=pl.len().over([doc, run_id]))
     starts_cluster = (
         c("_is_body")
-        & ~_near(c("_is_body"), 1, True)
-        & (_near(c("_run_len"), 1, 0) >= BODY_GAP_BLOCKS)
+        & ~near_block(c("_is_body"), 1, True)
+        & (near_block(c("_run_len"), 1, 0) >= BODY_GAP_BLOCKS)
     )
     blocks = blocks.with_columns(_cluster=starts_cluster.cast(pl.Int32).cum_sum().over(doc))
     cluster_words = (
