@@ -606,55 +606,70 @@ def _text_figures(args, workdir, corpus, text_files, export_dir, report: Report)
         _prefect_figures(args, workdir, sources, wall, export_dir, report)
 
 
+def _read_parse_job(number: int, paths: list[str]):
+    from datetime import UTC, datetime
+
+    from flows import parallel
+    from flows.settings import Settings
+
+    defaults = Settings()
+    return parallel.BatchJob(
+        number=number,
+        sources=parallel.batch_sources(paths),
+        run_id="bench",
+        ingested_at=datetime.now(UTC),
+        max_source_bytes=defaults.max_source_bytes,
+        max_line_chars=defaults.max_line_chars,
+    )
+
+
+def _warm_worker(barrier, job) -> None:
+    """Run in every pool worker before the timing: the barrier holds each worker to one
+    warm-up job, so none starts the timed batches still importing or compiling."""
+    from flows import parallel
+
+    barrier.wait()
+    parallel.read_and_parse(job)
+
+
 def read_parse_seconds(paths: list[Path], batch_size: int, workers: int) -> tuple[float, int]:
     """Wall seconds to read and parse ``paths`` (the CPU-bound stages; no warehouse) in
-    the flow's batches, in this process (``workers`` 1) or a pool of warm worker
-    processes (their start-up and imports excluded, as for every other figure)."""
-    from datetime import UTC, datetime
+    the batches the flow cuts for ``workers``, in this process (``workers`` 1) or in a
+    pool of warm worker processes (start-up excluded, as for every other figure); and
+    the number of batches."""
+    import multiprocessing
 
     from flows import parallel
     from flows.ingest import split_batches
 
     batches = split_batches([str(p) for p in paths], batch_size, workers)
-    jobs = [
-        parallel.BatchJob(
-            number=number,
-            sources=parallel.batch_sources(batch),
-            run_id="bench",
-            ingested_at=datetime.now(UTC),
-            max_source_bytes=64 * 1024 * 1024,
-            max_line_chars=200_000,
-        )
-        for number, batch in enumerate(batches, start=1)
-    ]
-    warm = [
-        parallel.BatchJob(0, parallel.batch_sources([str(p)]), "bench", datetime.now(UTC), 1 << 26, 200_000)
-        for p in paths[:workers]
-    ]  # fmt: skip
+    jobs = [_read_parse_job(number, batch) for number, batch in enumerate(batches, start=1)]
+    warm = _read_parse_job(0, [str(paths[0])])
     if workers == 1:
-        parallel.read_and_parse(warm[0])
+        parallel.read_and_parse(warm)
         started = time.perf_counter()
         for job in jobs:
             parallel.read_and_parse(job)
         return time.perf_counter() - started, len(jobs)
-    with parallel.process_pool(workers) as pool:
-        # One small job per worker first: each process imports and compiles on its first job.
-        list(pool.map(parallel.read_and_parse, warm))
+    with multiprocessing.Manager() as manager, parallel.process_pool(workers) as pool:
+        barrier = manager.Barrier(workers)
+        list(pool.map(_warm_worker, [barrier] * workers, [warm] * workers))
         started = time.perf_counter()
         list(pool.map(parallel.read_and_parse, jobs))
         return time.perf_counter() - started, len(jobs)
 
 
 def _worker_figures(args, text_files: list[Path], report: Report) -> None:
-    """Read and parse alone, in one process and in ``--workers`` processes, same batches."""
-    one, n_batches = read_parse_seconds(text_files, args.batch_size, 1)
-    many, _ = read_parse_seconds(text_files, args.batch_size, args.workers)
+    """Read and parse alone, in one process and in ``--workers`` processes, each in the
+    batches the flow cuts for that many workers."""
+    one, n_one = read_parse_seconds(text_files, args.batch_size, 1)
+    many, n_many = read_parse_seconds(text_files, args.batch_size, args.workers)
     report.add(
-        f"read + parse, 1 process ({n_batches} batches)",
+        f"read + parse, 1 process ({n_one} batches)",
         f"{_rate(len(text_files), one):,.0f} docs/s ({one:.2f} s)",
     )
     report.add(
-        f"read + parse, {args.workers} processes",
+        f"read + parse, {args.workers} processes ({n_many} batches)",
         f"{_rate(len(text_files), many):,.0f} docs/s ({many:.2f} s)",
     )
     report.add(f"--workers {args.workers}: speed-up on read + parse", f"{one / many:.2f}x",
