@@ -85,19 +85,14 @@ def source_kind(path: str | os.PathLike) -> str | None:
     return None
 
 
-def discover(sources: Iterable[str]) -> tuple[list[Path], list[Reject]]:
-    """Files named by SOURCE arguments: files, folders (walked recursively) or globs.
+def discover_files(sources: Iterable[str]) -> tuple[list[str], list[Reject]]:
+    """Files named by SOURCE arguments: files, folders (walked recursively) or globs, as
+    absolute path strings in path order (a run holds 100k of them: a string is a fraction
+    of a Path's size and cost).
 
     Folders contribute only files with a supported suffix; a file named
     explicitly with another suffix, or a SOURCE that matches nothing, is a reject.
     """
-    files, rejects = discover_files(sources)
-    return [Path(file) for file in files], rejects
-
-
-def discover_files(sources: Iterable[str]) -> tuple[list[str], list[Reject]]:
-    """``discover`` as absolute path strings, in the same order: what a run holds for
-    100k files (a string is a fraction of a Path's size and cost)."""
     found: set[str] = set()
     rejects: list[Reject] = []
     for source in sources:

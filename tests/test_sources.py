@@ -26,7 +26,8 @@ def test_discover_walks_folders_and_globs(tmp_path: Path) -> None:
     _write(tmp_path / "a" / "b" / "two.jsonl.gz", b"x")
     _write(tmp_path / "a" / "skip.json", b"{}")
     _write(tmp_path / "c" / "three.TXT", b"x")
-    found, rejects = sources.discover([str(tmp_path / "a"), str(tmp_path / "c" / "*.TXT")])
+    files, rejects = sources.discover_files([str(tmp_path / "a"), str(tmp_path / "c" / "*.TXT")])
+    found = [Path(f) for f in files]
     assert [p.name for p in found] == ["one.txt", "two.jsonl.gz", "three.TXT"] or sorted(
         p.name for p in found
     ) == ["one.txt", "three.TXT", "two.jsonl.gz"]
@@ -35,7 +36,7 @@ def test_discover_walks_folders_and_globs(tmp_path: Path) -> None:
 
 def test_discover_rejects_missing_and_unsupported(tmp_path: Path) -> None:
     other = _write(tmp_path / "notes.pdf", b"%PDF")
-    found, rejects = sources.discover([str(tmp_path / "nope" / "*.txt"), str(other)])
+    found, rejects = sources.discover_files([str(tmp_path / "nope" / "*.txt"), str(other)])
     assert found == []
     assert sorted(r.reason for r in rejects) == ["not_found", "unsupported_format"]
 
@@ -44,7 +45,8 @@ def test_discover_survives_symlink_loop(tmp_path: Path) -> None:
     folder = tmp_path / "loop"
     _write(folder / "a.txt", b"hello")
     (folder / "self").symlink_to(folder, target_is_directory=True)
-    found, _ = sources.discover([str(folder)])
+    files, _ = sources.discover_files([str(folder)])
+    found = [Path(f) for f in files]
     assert [p.name for p in found] == ["a.txt"]
 
 
@@ -176,7 +178,7 @@ def test_discover_files_keeps_path_order(tmp_path: Path) -> None:
         _write(tmp_path / folder / "x.txt", b"x")
     _write(tmp_path / "a" / "z.txt", b"z")
     files, rejects = sources.discover_files([str(tmp_path)])
-    paths, _ = sources.discover([str(tmp_path)])
+    paths = [Path(f) for f in files]
     assert files == [str(p) for p in paths] == [str(p) for p in sorted(paths)]
     assert [Path(f).relative_to(tmp_path).as_posix() for f in files] == [
         "a/x.txt",

@@ -326,11 +326,7 @@ class _Page:
                             role = "caption"
                             bits |= CAPTION_INLINE_BIT
                     if is_block or role:
-                        # Inlined empty case: most block elements open with nothing pending.
-                        if buffer:
-                            self.flush(ctx)
-                        else:
-                            self.link_href = None
+                        self.flush(ctx)
                     frame = (ctx, tag, self.serial, is_block, hint, itemprop, bits, figure, href)
                     if is_block:
                         self.containers.append((self.serial, tag, hint, itemprop, bits))
@@ -339,10 +335,7 @@ class _Page:
                     elif child.first_child is not None:
                         self.visit(child, frame, depth + 1)
                     if is_block:
-                        if buffer:
-                            self.flush(frame)
-                        else:
-                            self.link_href = None
+                        self.flush(frame)
                     elif role:
                         self.flush(frame, role)
             child = child.next
