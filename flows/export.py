@@ -159,14 +159,9 @@ def _write_dataset(
     folder = staging / dataset.name
     folder.mkdir()
     source = f"select * from {_quote(dataset.name)}"
-    [(n_rows,)] = con.execute(f"select count(*) from ({source})").fetchall()
+    # COPY returns the rows it wrote: counting first would run each model twice.
     if not dataset.is_partitioned:
-        _copy(con, source, folder / SINGLE_FILE_NAME, "")
-    elif n_rows == 0:
-        # A partitioned COPY of no rows writes no file; keep the schema readable.
-        empty = folder / f"{PARTITION_COLUMN}={UNKNOWN_MONTH}"
-        empty.mkdir()
-        _copy(con, source, empty / "data_0.parquet", "")
+        n_rows = _copy(con, source, folder / SINGLE_FILE_NAME, "")
     else:
         with_month = (
             f"select dataset.*, coalesce(strftime(articles.published_date, '{MONTH_FORMAT}'), "
@@ -174,7 +169,12 @@ def _write_dataset(
             f"from {_quote(dataset.name)} as dataset "
             f"left join articles on articles.{ARTICLE_KEY} = dataset.{ARTICLE_KEY}"
         )
-        _copy(con, with_month, folder, f", PARTITION_BY ({PARTITION_COLUMN})")
+        n_rows = _copy(con, with_month, folder, f", PARTITION_BY ({PARTITION_COLUMN})")
+        if n_rows == 0:
+            # A partitioned COPY of no rows writes no file; keep the schema readable.
+            empty = folder / f"{PARTITION_COLUMN}={UNKNOWN_MONTH}"
+            empty.mkdir()
+            _copy(con, source, empty / "data_0.parquet", "")
     return {
         "name": dataset.name,
         "kind": dataset.kind,
@@ -186,8 +186,12 @@ def _write_dataset(
     }
 
 
-def _copy(con: duckdb.DuckDBPyConnection, query: str, target: Path, options: str) -> None:
-    con.execute(f"copy ({query}) to {_literal(str(target))} ({PARQUET_OPTIONS}{options})")
+def _copy(con: duckdb.DuckDBPyConnection, query: str, target: Path, options: str) -> int:
+    """Write ``query`` to ``target``; returns the number of rows written."""
+    [(n_rows,)] = con.execute(
+        f"copy ({query}) to {_literal(str(target))} ({PARQUET_OPTIONS}{options})"
+    ).fetchall()
+    return n_rows
 
 
 def _swap_into_place(staging: Path, out_dir: Path) -> None:

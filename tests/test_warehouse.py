@@ -444,3 +444,28 @@ def test_sql_word_count_agrees_with_polars_on_any_unicode(
         [text, expected],
     )
     assert scratch.execute(sql).fetchall() == []
+
+
+# Every white-space character of Unicode beside a few letters: each body takes either the
+# split-on-spaces path (spaces and newlines only) or the regex path of the SQL test.
+WHITE_SPACE_HEAVY = st.text(
+    alphabet=st.sampled_from(
+        list(" \n\t\x0b\x0c\r\x1c\x85\xa0\u1680\u2000\u200a\u200b\u2028\u2029\u202f\u205f\u3000ab")
+    )
+)
+
+
+@settings(deadline=None)
+@given(text=WHITE_SPACE_HEAVY)
+def test_sql_word_count_agrees_with_polars_on_white_space(
+    scratch: duckdb.DuckDBPyConnection, text: str
+) -> None:
+    frame = pl.DataFrame({"body_text": [text]})
+    expected = frame.select(pl.col("body_text").str.count_matches(WORD_PATTERN)).item()
+    sql = (warehouse.TESTS_DIR / "assert_articles__word_count_matches_body.sql").read_text()
+    scratch.execute(
+        "create or replace table articles as select 'a' as article_id, "
+        "?::varchar as body_text, ?::integer as word_count",
+        [text, expected],
+    )
+    assert scratch.execute(sql).fetchall() == []
