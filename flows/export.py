@@ -37,7 +37,14 @@ UNKNOWN_MONTH = "unknown"
 ARTICLE_KEY = "article_id"
 MANIFEST_NAME = "_manifest.json"
 SINGLE_FILE_NAME = "data.parquet"
-PARQUET_OPTIONS = "FORMAT parquet, COMPRESSION zstd"
+# Row groups are bounded in bytes: at the default 122,880 rows a group of article bodies
+# outgrows the connection's memory limit and spills to disk (11 s instead of 1.5 s for one
+# dataset of 100k articles under 300 MB).
+PARQUET_OPTIONS = "FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE_BYTES '32MB'"
+# A partitioned COPY buffers this many rows per partition before writing them (DuckDB's
+# default is 524,288: every month of a large table at once, spilled under the memory limit).
+PARTITION_FLUSH_ROWS = 4096
+DATE_COLUMN = "published_date"
 MONTH_FORMAT = "%Y-%m"
 
 # Staging folders older than this were left by a killed export (a live one is younger).
@@ -77,12 +84,14 @@ def export_parquet(con: duckdb.DuckDBPyConnection, out_dir: Path, *, run_id: str
     try:
         # One snapshot for every dataset, so row counts agree across them.
         con.execute("begin transaction")
+        con.execute(f"set partitioned_write_flush_threshold = {PARTITION_FLUSH_ROWS}")
         try:
             if run_id is None:
                 run_id = _latest_run_id(con)
             datasets = [_write_dataset(con, dataset, staging, run_id) for dataset in _datasets(con)]
         finally:
             con.execute("rollback")
+            con.execute("reset partitioned_write_flush_threshold")
         manifest = {
             "exported_at": datetime.now(UTC).isoformat(),
             "run_id": run_id,
@@ -163,12 +172,18 @@ def _write_dataset(
     if not dataset.is_partitioned:
         n_rows = _copy(con, source, folder / SINGLE_FILE_NAME, "")
     else:
-        with_month = (
-            f"select dataset.*, coalesce(strftime(articles.published_date, '{MONTH_FORMAT}'), "
-            f"'{UNKNOWN_MONTH}') as {PARTITION_COLUMN} "
-            f"from {_quote(dataset.name)} as dataset "
-            f"left join articles on articles.{ARTICLE_KEY} = dataset.{ARTICLE_KEY}"
+        # A dataset with its own publication date (``articles``) needs no join for it.
+        dated = DATE_COLUMN in {name for name, _ in dataset.columns}
+        month = (
+            f"coalesce(strftime({'dataset' if dated else 'articles'}.{DATE_COLUMN}, "
+            f"'{MONTH_FORMAT}'), '{UNKNOWN_MONTH}') as {PARTITION_COLUMN}"
         )
+        join = (
+            ""
+            if dated
+            else f" left join articles on articles.{ARTICLE_KEY} = dataset.{ARTICLE_KEY}"
+        )
+        with_month = f"select dataset.*, {month} from {_quote(dataset.name)} as dataset{join}"
         n_rows = _copy(con, with_month, folder, f", PARTITION_BY ({PARTITION_COLUMN})")
         if n_rows == 0:
             # A partitioned COPY of no rows writes no file; keep the schema readable.
