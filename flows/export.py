@@ -38,7 +38,7 @@ ARTICLE_KEY = "article_id"
 MANIFEST_NAME = "_manifest.json"
 SINGLE_FILE_NAME = "data.parquet"
 # Row groups are bounded in bytes: at the default 122,880 rows a group of article bodies
-# outgrows the connection's memory limit and spills to disk (11 s instead of 1.5 s for one
+# outgrows the connection's memory limit and spills to disk (11 s instead of 3 s for one
 # dataset of 100k articles under 300 MB).
 PARQUET_OPTIONS = "FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE_BYTES '32MB'"
 # A partitioned COPY buffers this many rows per partition before writing them (DuckDB's
