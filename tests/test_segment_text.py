@@ -472,9 +472,18 @@ def test_a_caption_beside_its_credit_is_not_the_title() -> None:
     assert titles == ["Town admits failures after the fire"]
 
 
-def test_block_kinds_do_not_depend_on_row_order():
+def _shuffled(blocks: pl.DataFrame) -> pl.DataFrame:
+    return blocks.sample(fraction=1.0, shuffle=True, seed=7)
+
+
+def _shuffled_within_documents(blocks: pl.DataFrame) -> pl.DataFrame:
+    return _shuffled(blocks).sort("doc_id", maintain_order=True)
+
+
+@pytest.mark.parametrize("reorder", [_shuffled, _shuffled_within_documents])
+def test_block_kinds_do_not_depend_on_row_order(reorder):
     """Neighbour features read adjacent rows: blocks handed over out of document order
-    get the same kinds as in order."""
+    (documents mixed, or each document's blocks out of order) get the same kinds as in order."""
     samples = sorted(SAMPLES_DIR.glob("*.txt"))
     docs = segment_text.strip_header_date(
         pl.DataFrame(
@@ -483,7 +492,8 @@ def test_block_kinds_do_not_depend_on_row_order():
     )
     blocks = segment_text.split_blocks(docs).pipe(segment_text.add_block_features)
     in_order = segment_text.classify_blocks(blocks).select("doc_id", "block_no", "kind")
-    shuffled = blocks.sample(fraction=1.0, shuffle=True, seed=7)
-    out_of_order = segment_text.classify_blocks(shuffled).select("doc_id", "block_no", "kind")
+    out_of_order = segment_text.classify_blocks(reorder(blocks)).select(
+        "doc_id", "block_no", "kind"
+    )
     assert len(samples) >= 3
     assert out_of_order.sort("doc_id", "block_no").equals(in_order)

@@ -262,7 +262,9 @@ def add_block_features(blocks: pl.DataFrame) -> pl.DataFrame:
 def in_document_order(blocks: pl.DataFrame) -> pl.DataFrame:
     """One row per block in and out: each document's rows contiguous and in block order,
     as ``near_block`` needs (a no-op for a frame already sorted by document)."""
-    if blocks.get_column("doc_id").is_sorted():
+    doc_step, block_step = pl.col("doc_id").diff(), pl.col("block_no").diff()
+    ordered = ((doc_step > 0) | ((doc_step == 0) & (block_step > 0))).fill_null(True).all()
+    if blocks.select(ordered).item():
         return blocks
     return blocks.sort("doc_id", "block_no", maintain_order=True)
 
