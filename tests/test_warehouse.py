@@ -429,12 +429,8 @@ def scratch() -> duckdb.DuckDBPyConnection:
     connection.close()
 
 
-# No deadline: the machine is shared and DuckDB's first queries are slow to plan.
-@settings(deadline=None)
-@given(text=st.text())
-def test_sql_word_count_agrees_with_polars_on_any_unicode(
-    scratch: duckdb.DuckDBPyConnection, text: str
-) -> None:
+def _sql_word_count_failures(scratch: duckdb.DuckDBPyConnection, text: str) -> list:
+    """The word-count data test's rows for one article whose word_count Polars computed."""
     frame = pl.DataFrame({"body_text": [text]})
     expected = frame.select(pl.col("body_text").str.count_matches(WORD_PATTERN)).item()
     sql = (warehouse.TESTS_DIR / "assert_articles__word_count_matches_body.sql").read_text()
@@ -443,7 +439,16 @@ def test_sql_word_count_agrees_with_polars_on_any_unicode(
         "?::varchar as body_text, ?::integer as word_count",
         [text, expected],
     )
-    assert scratch.execute(sql).fetchall() == []
+    return scratch.execute(sql).fetchall()
+
+
+# No deadline: the machine is shared and DuckDB's first queries are slow to plan.
+@settings(deadline=None)
+@given(text=st.text())
+def test_sql_word_count_agrees_with_polars_on_any_unicode(
+    scratch: duckdb.DuckDBPyConnection, text: str
+) -> None:
+    assert _sql_word_count_failures(scratch, text) == []
 
 
 # Every white-space character of Unicode beside a few letters: each body takes either the
@@ -460,12 +465,4 @@ WHITE_SPACE_HEAVY = st.text(
 def test_sql_word_count_agrees_with_polars_on_white_space(
     scratch: duckdb.DuckDBPyConnection, text: str
 ) -> None:
-    frame = pl.DataFrame({"body_text": [text]})
-    expected = frame.select(pl.col("body_text").str.count_matches(WORD_PATTERN)).item()
-    sql = (warehouse.TESTS_DIR / "assert_articles__word_count_matches_body.sql").read_text()
-    scratch.execute(
-        "create or replace table articles as select 'a' as article_id, "
-        "?::varchar as body_text, ?::integer as word_count",
-        [text, expected],
-    )
-    assert scratch.execute(sql).fetchall() == []
+    assert _sql_word_count_failures(scratch, text) == []
