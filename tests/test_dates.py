@@ -14,7 +14,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.dates import PARSED_COLUMNS, is_date_line, parse_dates, parse_iso_date
+from transforms.dates import (
+    PARSED_COLUMNS,
+    is_date_line,
+    is_labelled_date_line,
+    parse_dates,
+    parse_iso_date,
+)
 
 UTC = dt.UTC
 CORPUS_DIR = Path(
@@ -335,6 +341,26 @@ def test_is_date_line_positive(line):
 @pytest.mark.parametrize("line", BODY_AND_OTHER_LINES)
 def test_is_date_line_negative(line):
     assert pl.select(is_date_line(pl.lit(line))).item() is False
+
+
+@pytest.mark.parametrize(
+    ("line", "labelled"),
+    [
+        ("Datum 28.04.2023", True),
+        ("Fecha: 4 de febrero de 2026", True),
+        ("Published: February 04, 2026", True),
+        ("Date : 4 février 2026", True),
+        ("Data 04/02/2026", True),
+        ("Tarih: 05.04.2025", True),
+        # A teaser that ends with its date, a bare date and a date-less label are not.
+        ("Older bridge debate 02.03.2024", False),
+        ("28.04.2023", False),
+        ("Datum", False),
+        ("Datenschutz und Impressum", False),
+    ],
+)
+def test_is_labelled_date_line(line, labelled):
+    assert pl.select(is_labelled_date_line(pl.lit(line))).item() is labelled
 
 
 def test_is_date_line_null_is_false():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import polars as pl
@@ -182,6 +182,26 @@ def test_random_markup_never_raises(pages: list[str]) -> None:
 
 def _page(body: str, head: str = "") -> str:
     return f"<html><head>{head}</head><body>{body}</body></html>"
+
+
+def _info_box_page(article_date: str = "") -> str:
+    paragraphs = "".join(f"<p>{text}</p>" for text in BODY)
+    return (
+        '<html lang="de"><body><main><article><h1>Council approves the new bridge</h1>'
+        f"{article_date}{paragraphs}</article><aside><ul><li><a href='/b'>Older bridge debate"
+        "</a> 02.03.2024</li></ul><p class='info'>Datum 05.03.2024</p></aside></main></body></html>"
+    )
+
+
+def test_page_without_a_date_takes_the_date_line_beside_the_article() -> None:
+    article = _tables([_info_box_page()]).articles.row(0, named=True)
+    assert article["published_date"] == date(2024, 3, 5)
+
+
+def test_date_beside_the_article_never_overrides_the_articles_own() -> None:
+    page = _info_box_page("<p class='date'>04.03.2024</p>")
+    article = _tables([page]).articles.row(0, named=True)
+    assert article["published_date"] == date(2024, 3, 4)
 
 
 def test_declared_article_body_fills_a_folded_page() -> None:

@@ -181,8 +181,9 @@ def _sections(blocks: pl.DataFrame) -> pl.DataFrame:
 
 
 # Blocks that may carry the publication date: date lines first, then bylines
-# ("Von X, 05.08.2024, 20:59 Uhr") and short unclassified header lines.
-DATE_SOURCE_RANK = {"date": 0, "byline": 0, "noise": 1}
+# ("Von X, 05.08.2024, 20:59 Uhr"), short unclassified header lines and, last,
+# labelled date lines of a page outside its article.
+DATE_SOURCE_RANK = {"date": 0, "byline": 0, "noise": 1, "outside": 2}
 MAX_DATE_NOISE_WORDS = 14
 
 
@@ -194,10 +195,29 @@ def _dates(blocks: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
         | (kind == "byline")
         | ((kind == "noise") & pl.col("in_header") & (pl.col("n_words") <= MAX_DATE_NOISE_WORDS))
     )
+    languages = documents.select("doc_id", "language")
     stamped = (
-        candidates.join(documents.select("doc_id", "language"), on="doc_id", how="left")
+        candidates.join(languages, on="doc_id", how="left")
         .pipe(dates.parse_dates, "text", "language")
         .filter(pl.col("date_value").is_not_null())
+    )
+    # A page whose metadata and article state no date may still print one beside the
+    # article (an info box: "Datum 28.04.2023"): the first labelled date line, and only then.
+    declared = documents.filter(pl.col("meta_published_date").is_not_null()).select("doc_id")
+    beside = (
+        blocks.filter(
+            (kind == "outside")
+            & (pl.col("n_words") <= MAX_DATE_NOISE_WORDS)
+            & pl.col("text").str.contains(r"\d")
+        )
+        .join(pl.concat([stamped.select("doc_id"), declared]), on="doc_id", how="anti")
+        .filter(dates.is_labelled_date_line(pl.col("text")))
+        .join(languages, on="doc_id", how="left")
+        .pipe(dates.parse_dates, "text", "language")
+        .filter(pl.col("date_value").is_not_null())
+    )
+    stamped = (
+        pl.concat([stamped, beside], how="diagonal_relaxed")
         .with_columns(rank=kind.replace_strict(DATE_SOURCE_RANK, return_dtype=pl.Int8))
         .sort("doc_id", "rank", "block_no")
     )
@@ -209,8 +229,10 @@ def _dates(blocks: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
         .then(0)
         .when(pl.col("rank") == 0)
         .then(1)
-        .when(~is_update)
+        .when((pl.col("rank") == 1) & ~is_update)
         .then(2)
+        .when(~is_update)
+        .then(3)
     )
     published = (
         stamped.with_columns(priority=priority)

@@ -140,6 +140,10 @@ DATE_LINE_WORDS: frozenset[str] = frozenset(
     + LEXICON["time_connectors"]
     for word in re.findall(r"[^\W\d_]+", phrase)
 )
+# A line that names its date: "Datum 28.04.2023", "Published: 5 March 2024".
+DATE_LABEL_PATTERN = (
+    rf"^\W*(?i:{_alternation(LEXICON['date_labels'] + PUBLISH_CUES)})(?:[^\p{{L}}]|$)"
+)
 # Availability notices ("Verfügbar bis 06.05.2024") carry a date that is no dateline.
 NOT_DATE_CUE_PATTERN = rf"(?i){_alternation(LEXICON['not_date_cues'])}"
 ISO_DATE_PATTERN = r"^\s*(\d{4}-\d{2}-\d{2})"
@@ -441,6 +445,12 @@ def _date_line_flags(values: pl.Series) -> pl.Series:
         )
     )
     return flags.scatter(rows, checked.to_series())
+
+
+def is_labelled_date_line(text: pl.Expr) -> pl.Expr:
+    """Whether a line is a date stamp that says what it is ("Datum 28.04.2023",
+    "Published: 5 March 2024"), unlike a teaser that ends with its date."""
+    return text.str.contains(DATE_LABEL_PATTERN) & is_date_line(text)
 
 
 def is_date_line(text: pl.Expr) -> pl.Expr:
