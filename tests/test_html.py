@@ -332,3 +332,85 @@ def test_script_strings_are_ignored_when_the_page_prints_its_text() -> None:
     )
     body = _tables([page]).articles["body_text"][0]
     assert BODY[0] in body and "Script copy" not in body
+
+
+def _article_images(markup: str) -> list[tuple]:
+    page = _page(
+        f"<article><h1>Headline here</h1><p>{BODY[0]}</p>{markup}<p>{BODY[1]}</p>"
+        f"<p>{BODY[2]}</p></article>"
+    )
+    return _tables([page]).article_images.sort("position").select("caption", "credit_raw").rows()
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        # A figure holding a video embed, a caption in an audio player, a link card in
+        # an aside: none of them is a photo.
+        '<figure><iframe src="https://video.example/1"></iframe>'
+        "<figcaption>Watch the council debate the bridge</figcaption></figure>",
+        '<div class="audio-player"><img src="a.jpg"><div class="caption">'
+        "Listen to the whole interview with the mayor</div></div>",
+        '<aside><img src="b.jpg"><span class="caption">Read the other story about old roads'
+        "</span></aside>",
+    ],
+)
+def test_what_is_not_a_photo_gives_no_image(markup: str) -> None:
+    assert _article_images(markup) == []
+
+
+def test_a_figure_whose_image_has_no_url_yet_keeps_its_caption() -> None:
+    markup = (
+        '<figure><img data-lazy="1"><figcaption>The old bridge before the works'
+        "</figcaption></figure>"
+    )
+    assert _article_images(markup) == [("The old bridge before the works", None)]
+
+
+def test_pictures_in_a_row_each_keep_their_own_caption() -> None:
+    markup = "".join(
+        f'<div><img src="{n}.jpg"></div><p class="imageCaption">{text}</p>'
+        for n, text in enumerate(
+            ["The bridge seen from the east", "Workers on the north pier", "The mayor at the vote"]
+        )
+    )
+    assert [caption for caption, _ in _article_images(markup)] == [
+        "The bridge seen from the east",
+        "Workers on the north pier",
+        "The mayor at the vote",
+    ]
+
+
+def test_the_lead_picture_of_a_teaser_styled_header_is_the_articles() -> None:
+    markup = (
+        '<div class="article__picture--teaser"><img src="a.jpg">'
+        '<div class="caption">The mayor opens the new bridge</div>'
+        '<div class="credit">Foto: IMAGO/Jane Doe</div></div>'
+    )
+    assert _article_images(markup) == [("The mayor opens the new bridge", "Foto: IMAGO/Jane Doe")]
+
+
+def test_a_caption_printed_again_in_the_head_is_no_summary() -> None:
+    caption = "The mayor at the opening of the new bridge on the east bank of the river"
+    page = _page(
+        "<article><header><h1>Council approves the new bridge</h1>"
+        f'<figure><img src="a.jpg"><figcaption>{caption}</figcaption></figure>'
+        f'<p class="image-description">{caption}</p></header>'
+        + "".join(f"<p>{text}</p>" for text in BODY)
+        + "</article>"
+    )
+    article = _tables([page]).articles.row(0, named=True)
+    assert article["summary"] is None or caption not in article["summary"]
+    assert caption not in article["body_text"]
+
+
+def test_a_tracking_pixel_makes_no_caption_of_the_line_after_it() -> None:
+    closing = "The works are due to start in the spring and to last for two years."
+    page = _page(
+        f"<article><h1>Headline here</h1><p>{BODY[0]}</p><p>{BODY[1]}</p>"
+        f'<div><img src="https://count.example/p.gif" width="1" height="1"><p>{closing}</p></div>'
+        "</article>"
+    )
+    tables = _tables([page])
+    assert tables.article_images.is_empty()
+    assert closing in tables.articles["body_text"][0]

@@ -189,6 +189,14 @@ def _image_url(attributes: dict) -> str | None:
     return None
 
 
+# Tracking pixels declare a width or height of a pixel or two: they are no pictures.
+PIXEL_SIZES = ("0", "1", "2")
+
+
+def _is_pixel(attributes: dict) -> bool:
+    return any((attributes.get(side) or "").strip() in PIXEL_SIZES for side in ("width", "height"))
+
+
 def _is_hidden(attributes: dict) -> bool:
     style = attributes.get("style")
     return bool(style and HIDDEN_STYLE.search(style))
@@ -289,7 +297,9 @@ class _Page:
                 attributes = child.attributes
                 if tag == "img":
                     url = _image_url(attributes)
-                    if url:
+                    # In a figure, an <img> without a usable URL (a lazy-loading
+                    # placeholder) still shows that the figure holds a picture.
+                    if not _is_pixel(attributes) and (url or ctx[7] >= 0):
                         self.images.append(
                             (ctx[7], len(self.blocks), url, attributes.get("alt"), *_boxes(ctx))
                         )

@@ -74,6 +74,16 @@ IMAGE_CREDIT_CLASS_PATTERN = (
     r"credit|copyright|photographer|fotograf|bildquelle"
     r"|(?:image|img|photo|foto|picture|media)[-_]*(?:author|autor|source|quelle)"
 )
+# "teaser-image", "picture--teaser": the picture that leads the story, not a teaser of
+# another story ("teaser" alone marks noise).
+LEAD_PICTURE_CLASS_PATTERN = (
+    r"teaser[-_]*(?:image|picture|img|bild|media|figure)"
+    r"|(?:image|picture|img|bild|media|figure)[-_]*teaser"
+)
+# A caption or credit in a media player (video, audio, podcast) describes no picture;
+# the player's class is among the nearest class names above the line.
+PLAYER_HINT_PATTERN = _word_pattern(HTML_LEXICON["player_words"])
+PLAYER_HINT_TOKENS = 4
 # A caption has at least this many words of letters (any script).
 CAPTION_WORD_PATTERN = r"\p{L}{2,}"
 MIN_CAPTION_WORDS = 2
@@ -89,7 +99,11 @@ MAX_VISIBLE_TAG_WORDS = 6
 
 def _container_flags(containers: pl.DataFrame) -> pl.DataFrame:
     """One row per block element in and out: what its tag, class and id say it holds."""
-    hint = pl.col("container_hint").str.to_lowercase()
+    hint = (
+        pl.col("container_hint")
+        .str.to_lowercase()
+        .str.replace_all(LEAD_PICTURE_CLASS_PATTERN, "leadpicture")
+    )
     # A class on a paragraph or heading is typography ("dropcap", "lead"), not a role.
     text_element = pl.col("container_tag").is_in(TEXT_ELEMENT_TAGS)
     return containers.with_columns(
@@ -439,6 +453,8 @@ def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
             & (c("n_words") >= MIN_LEAD_WORDS)
             & (c("link_share") <= MAX_PROSE_LINK_SHARE)
             & ~text_kind.is_in(["byline", "date", "boilerplate"])
+            # A line repeating an earlier one (a caption printed again) is no standfirst.
+            & (c("occurrence") == 0)
         )
         .then(pl.lit("summary"))
         .when(~c("under_root"))
@@ -499,9 +515,10 @@ def html_images(blocks: pl.DataFrame, images: pl.DataFrame) -> pl.DataFrame:
     texts = blocks.filter(
         pl.col("kind").is_in(["caption", "credit"])
         & (pl.col("under_root") | pl.col("in_head") | pl.col("article_figure")).fill_null(False)
-        # A figure around a quote is a pull quote; interface words are no caption.
+        # A figure around a quote is a pull quote; interface words are no caption
+        # (a credit may read like a notice: "picture alliance / ASSOCIATED PRESS").
         & ~landmark("blockquote")
-        & ~pl.col("is_boilerplate")
+        & ~(pl.col("is_boilerplate") & (pl.col("kind") == "caption"))
         & ~pl.col("is_ui_line")
     )
     # Fragments ("(", "Foto", a date, a byline) are layout debris, not captions.
@@ -510,9 +527,54 @@ def html_images(blocks: pl.DataFrame, images: pl.DataFrame) -> pl.DataFrame:
         | pl.col("is_date")
         | pl.col("is_byline")
     )
-    texts = texts.filter(~debris).sort("doc_id", "block_no")
-    # Loose captions: a run of consecutive caption/credit lines is one image.
-    run_start = (pl.col("block_no") - pl.col("block_no").shift(1).over("doc_id")).fill_null(2) != 1
+    in_player = (
+        pl.col("hints")
+        .str.to_lowercase()
+        .str.split(" ")
+        .list.head(PLAYER_HINT_TOKENS)
+        .list.join(" ")
+        .str.contains(PLAYER_HINT_PATTERN)
+        .fill_null(False)
+    )
+    # A figure without an <img> holds a video, a chart script or a quote, not a photo;
+    # a caption in an aside or a form belongs to a link card or a sign-up box.
+    pictured = images.filter(pl.col("figure_id") >= 0).select("doc_id", "figure_id").unique()
+    texts = texts.join(
+        pictured.with_columns(_pictured=pl.lit(True)), on=["doc_id", "figure_id"], how="left"
+    )
+    not_a_photo = ((pl.col("figure_id") >= 0) & pl.col("_pictured").is_null()) | (
+        (pl.col("kind") == "caption") & (landmark("aside") | landmark("form"))
+    )
+    texts = (
+        texts.filter(~debris & ~in_player & ~not_a_photo)
+        .drop("_pictured")
+        .sort("doc_id", "block_no")
+    )
+    # Loose captions: a run of consecutive caption/credit lines is one image, and an
+    # image printed between two lines starts a new one (a gallery of pictures each with
+    # its caption below).
+    loose_pictures = (
+        images.filter(pl.col("figure_id") < 0)
+        .select("doc_id", at=pl.col("before_block"))
+        .sort("doc_id", "at")
+        .with_columns(pictures_before=pl.int_range(1, pl.len() + 1).over("doc_id"))
+    )
+    texts = (
+        texts.join_asof(
+            loose_pictures,
+            left_on="block_no",
+            right_on="at",
+            by="doc_id",
+            strategy="backward",
+            check_sortedness=False,
+        )
+        .with_columns(pl.col("pictures_before").fill_null(0))
+        .sort("doc_id", "block_no")
+    )
+    previous = pl.col("block_no").shift(1).over("doc_id")
+    run_start = ((pl.col("block_no") - previous).fill_null(2) != 1) | (
+        pl.col("pictures_before") != pl.col("pictures_before").shift(1).over("doc_id")
+    ).fill_null(True)
     texts = texts.with_columns(
         run=run_start.cast(pl.Int32).cum_sum().over("doc_id"),
     ).with_columns(
@@ -530,8 +592,9 @@ def html_images(blocks: pl.DataFrame, images: pl.DataFrame) -> pl.DataFrame:
     )
     figure_urls = (
         images.filter(pl.col("figure_id") >= 0)
-        .unique(["doc_id", "figure_id"], keep="first", maintain_order=True)
-        .select("doc_id", image_key="figure_id", figure_url="url")
+        .group_by("doc_id", "figure_id", maintain_order=True)
+        .agg(figure_url=pl.col("url").drop_nulls().first())
+        .rename({"figure_id": "image_key"})
     )
     loose_urls = (
         images.filter(pl.col("figure_id") < 0)
