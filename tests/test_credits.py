@@ -444,6 +444,19 @@ CAPTIONS = [
         None,
     ),
     ("후보가 연설하고 있다. 연합뉴스", "후보가 연설하고 있다.", "연합뉴스", None),
+    # A label written with "=", as Korean captions do.
+    (
+        "후보가 유세하는 모습. [사진 출처 = 선거 캠프]",
+        "후보가 유세하는 모습.",
+        "사진 출처 = 선거 캠프",
+        None,
+    ),
+    (
+        "시민들이 광장에 모여 있다. [사진=연합뉴스]",
+        "시민들이 광장에 모여 있다.",
+        "사진=연합뉴스",
+        None,
+    ),
     # nothing
     (
         "Nur ein normaler Satz ohne Bildnachweis.",

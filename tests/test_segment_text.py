@@ -497,3 +497,32 @@ def test_block_kinds_do_not_depend_on_row_order(reorder):
     )
     assert len(samples) >= 3
     assert out_of_order.sort("doc_id", "block_no").equals(in_order)
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "name"),
+    [
+        ("en", "About the author", "Jane Roe"),
+        ("de", "Über den Autor", "Anna Schneider"),
+        ("ru", "Подписывайтесь на автора:", "Иван Петров"),
+    ],
+)
+def test_name_under_an_about_the_author_heading_is_the_author(language, heading, name) -> None:
+    # The article's language does not matter here: the heading cue does.
+    p1, p2, p3, _ = PROSE["en"]
+    text = f"{HEADLINES['en']}\n{p1}\n{p2}\n{p3}\n{heading}\n{name}\n"
+    assert _author_names(text) == [name]
+
+
+def test_a_desk_word_alone_in_a_menu_is_no_byline() -> None:
+    p1, p2, p3, _ = PROSE["de"]
+    text = f"Politik\nRedaktion\nKontakt\n{HEADLINES['de']}\nVon Anna Schneider\n{p1}\n{p2}\n{p3}\n"
+    assert _author_names(text) == ["Anna Schneider"]
+
+
+def test_a_short_caption_in_a_script_without_spaces_keeps_its_credit() -> None:
+    p1, p2, p3, _ = PROSE["en"]
+    caption = "尹大統領の発言をテレビで見る国民（ソウルで、３日）＝ＡＰ"
+    text = f"{HEADLINES['en']}\n{p1}\n{caption}\n{p2}\n{p3}\n"
+    images = _tables(text).article_images.select("caption", "credit_raw").rows()
+    assert images == [("尹大統領の発言をテレビで見る国民（ソウルで、３日）", "ＡＰ")]

@@ -94,21 +94,23 @@ _COURTESY = _alternation(_CUES["courtesy"])
 _CAPITALISED_LABELS = _alternation([w[:1].upper() + w[1:] for w in _CUES["labels"]])
 _COPYRIGHT_MARK = r"(?:©|\([cC]\)|（[cCＣ]）)"
 
-# A credit that opens with a cue: "Foto: X", "Photo by X", "© X", "Tous droits réservés X".
+# A credit that opens with a cue: "Foto: X", "Photo by X", "© X", "Tous droits réservés X"
+# (a label may take "=" as Korean and Japanese captions write it: "[사진=연합뉴스]").
 CREDIT_CUE_START = (
-    rf"^(?i:(?:{_LABELS})\s*:\s*\S|(?:{_PHRASES})\s+\S|{_COPYRIGHT_MARK}\s*\S"
+    rf"^(?i:(?:{_LABELS})\s*[:=]\s*\S|(?:{_PHRASES})\s+\S|{_COPYRIGHT_MARK}\s*\S"
     rf"|(?:{_RIGHTS})(?:\s|$)|(?:{_COURTESY})\s+\S)"
 )
 # The last label cue in a caption, after a non-letter: "..., Foto: LAT Images".
-CAPTION_LABEL_CUE = rf"^(?s)(.*[^\p{{L}}\p{{N}}]|)((?i:{_LABELS})\s*:\s*\S.*)$"
+CAPTION_LABEL_CUE = rf"^(?s)(.*[^\p{{L}}\p{{N}}]|)((?i:{_LABELS})\s*[:=]\s*\S.*)$"
 # The same glued to the caption's last word, as scrapers leave it: "...World CupCredit: PA".
 CAPTION_GLUED_LABEL_CUE = rf"^(?s)(.*[\p{{Ll}}\d])((?:{_CAPITALISED_LABELS}):\s*\S.*)$"
 # The last phrase cue after a sentence end, a bracket or a bar: "... decades. Photo by X".
 CAPTION_PHRASE_CUE = rf"^(?s)(.*(?:[.!?…\"”»)]\s*|[(|]\s*|\s[-–—]\s*)|)((?i:{_PHRASES})\s+\S.*)$"
 # The last copyright mark: "... Tristach © VS Tristach".
 CAPTION_COPYRIGHT_CUE = rf"^(?s)(.*[^\p{{L}}]|.*\p{{Ll}}|)({_COPYRIGHT_MARK}\s*\S.*)$"
-# A bracketed group closing the caption: "... (Photo by X / AFP)", "...（潟沼義樹撮影）".
-CAPTION_TRAILING_BRACKETS = r"^(?s)(.*?)\s*[(（]([^()（）]*)[)）]\s*$"
+# A bracketed group closing the caption: "... (Photo by X / AFP)", "...（潟沼義樹撮影）",
+# "... [사진=연합뉴스]".
+CAPTION_TRAILING_BRACKETS = r"^(?s)(.*?)\s*[(（\[]([^()（）\[\]]*)[)）\]]\s*$"
 # The text after the caption's last sentence end, separated by white space.
 CAPTION_TAIL_AFTER_SPACE = (
     r"^(?s)(.*(?:[\p{Ll}\p{Lo}\d)\"”»'’]|\p{Lu}{2})[.!?…。][\"”»’)]?)\s+(\S.*)$"
@@ -150,7 +152,7 @@ _EMPLOYER_MARK = "\x1e"
 # Cues that open a part and are not part of the party's name.
 PART_PREFIX = (
     rf"^(?i:(?:{_COPYRIGHT_MARK}|copyright)\s*(?:\d{{4}}(?:\s*[-–]\s*\d{{4}})?)?\s*"
-    rf"|(?:{_RIGHTS})\s*|(?:{_LABELS})\s*:\s*|(?:{_PHRASES})(?:\s+|$))+"
+    rf"|(?:{_RIGHTS})\s*|(?:{_LABELS})\s*[:=]\s*|(?:{_PHRASES})(?:\s+|$))+"
 )
 # A label word opening a part without a colon, as in Italian "Foto ANSA".
 LABEL_WORD_START = rf"^(?i:{_LABELS})\s+"
@@ -215,10 +217,10 @@ ANCHOR_SCREEN = rf"(?:^|[^A-Za-z]|(?i:{_RIGHTS}|copyright))(?i:{_ANCHOR_KEYS})(?
 # A credit cue anywhere in the text: what every cue of CREDIT_CUE_START and the caption
 # cue patterns needs, without the anchoring or what follows the cue.
 CUE_SCREEN = (
-    rf"(?i:(?:{_LABELS})\s*:|(?:{_PHRASES})\s|{_COPYRIGHT_MARK}|{_RIGHTS}|(?:{_COURTESY})\s)"
+    rf"(?i:(?:{_LABELS})\s*[:=]|(?:{_PHRASES})\s|{_COPYRIGHT_MARK}|{_RIGHTS}|(?:{_COURTESY})\s)"
 )
 # A caption whose credit would be a closing bracket.
-CLOSING_BRACKET_END = r"[)）]$"
+CLOSING_BRACKET_END = r"[)）\]]$"
 
 
 def _agency(key: pl.Expr) -> pl.Expr:

@@ -31,6 +31,17 @@ INVISIBLE_PATTERN = "[\u200b\u200c\u200d\u2060\ufeff\u00ad]"
 WORD_PATTERN = r"\S+"
 # Scripts written without spaces: every two characters count as a word for block sizes.
 UNSPACED_SCRIPT_PATTERN = r"[\p{Han}\p{Hiragana}\p{Katakana}]"
+# A line that is only a desk word ("Redaktion", "Newsroom"): a menu entry, not a byline.
+DESK_WORD_ONLY_PATTERN = r"^(?i:" + bylines.DESK_WORDS + r")$"
+
+
+def _count_words(text: pl.Expr) -> pl.Expr:
+    """Words of a text, counting two characters of a script written without spaces as one."""
+    return (
+        text.str.count_matches(WORD_PATTERN) + text.str.count_matches(UNSPACED_SCRIPT_PATTERN) // 2
+    )
+
+
 # A line ends like a sentence: final punctuation, possibly inside closing quotes or brackets.
 SENTENCE_END_PATTERN = r"[.!?…:;。！？][\"'”’»)\]」』]*$"
 # A line ends like prose: a full stop, question or exclamation mark (quotes allowed).
@@ -209,7 +220,8 @@ def _line_features(lines: pl.DataFrame) -> pl.DataFrame:
         is_byline_heading=key.is_in(BYLINE_HEADING),
         is_credit_cue=key.is_in(CREDIT_CUE_ONLY),
         is_credit=credits.is_credit_line(text),
-        is_byline=bylines.is_byline_line(text),
+        # A desk word alone ("Redaktion") is a menu entry, not a signature.
+        is_byline=bylines.is_byline_line(text) & ~key.str.contains(DESK_WORD_ONLY_PATTERN),
         is_sign_off=bylines.is_sign_off_line(text),
         # A picture agency alone on a line credits a photo; it never signs an article.
         is_name=bylines.is_name_line(text) & ~key.is_in(PHOTO_AGENCIES),
@@ -338,9 +350,7 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
         & c("caption").is_not_null()
         # Words are counted only where a credit was split off (null elsewhere, which is false).
         & (
-            pl.when(c("credit_raw").is_not_null())
-            .then(c("caption"))
-            .str.count_matches(WORD_PATTERN)
+            pl.when(c("credit_raw").is_not_null()).then(c("caption")).pipe(_count_words)
             >= MIN_INLINE_CAPTION_WORDS
         )
     )
