@@ -526,3 +526,26 @@ def test_a_short_caption_in_a_script_without_spaces_keeps_its_credit() -> None:
     text = f"{HEADLINES['en']}\n{p1}\n{caption}\n{p2}\n{p3}\n"
     images = _tables(text).article_images.select("caption", "credit_raw").rows()
     assert images == [("尹大統領の発言をテレビで見る国民（ソウルで、３日）", "ＡＰ")]
+
+
+@pytest.mark.parametrize(
+    ("language", "notice"),
+    [
+        ("en", "This website uses cookies to improve your experience while you navigate."),
+        ("de", "Wir verwenden Cookies, um unser Angebot für Sie zu verbessern."),
+        ("es", "Utilizamos cookies propias y de terceros para mejorar nuestros servicios."),
+        ("fr", "Ce site utilise des cookies pour améliorer votre expérience de navigation."),
+        ("pt", "Este site utiliza cookies para melhorar a sua experiência de navegação."),
+        ("it", "Questo sito utilizza cookie tecnici e di profilazione per migliorare il servizio."),
+    ],
+)
+def test_a_cookie_notice_after_the_story_closes_it(language, notice) -> None:
+    p1, p2, p3, p4 = PROSE[language]
+    table = "\n".join(
+        f"cookie_{n} 11 months This cookie is set by the consent plugin to record the user "
+        "consent for the cookies in this category and to remember it on later visits."
+        for n in range(8)
+    )
+    text = f"{HEADLINES[language]}\n{p1}\n{p2}\n{p3}\n{notice}\n{table}\n"
+    body = _tables(text).articles["body_text"][0]
+    assert p3 in body and notice not in body and "consent plugin" not in body

@@ -120,6 +120,10 @@ MAX_NOTICE_WORDS = 60
 MAX_CUED_CREDIT_WORDS = 10
 COMMENTS_HEADING = sorted(set(CUES["comments_heading"]))
 COMMENT_COUNT_PATTERN = rf"^\d+ (?:{_alternation(CUES['comments_heading'])})$"
+# A cookie consent text after the article opens the site's cookie tables, not more story;
+# it closes the article once this many paragraphs of body have been read.
+COOKIE_NOTICE_PATTERN = rf"^(?:{_alternation(CUES['cookie_notice_prefix'])})"
+MIN_PARAGRAPHS_BEFORE_COOKIE_NOTICE = 3
 UI_WORD_PATTERN = rf"(?:^|[^\w])(?:{_alternation(CUES['ui_words'])})(?:$|[^\w])"
 MAX_UI_LINE_WORDS = 4
 SOCIAL_PATTERN = rf"(?:^|[^\w])(?:{_alternation(CUES['social_networks'])})(?:$|[^\w])"
@@ -229,6 +233,7 @@ def _line_features(lines: pl.DataFrame) -> pl.DataFrame:
         ends_prose=text.str.contains(PROSE_END_PATTERN),
         has_inner_sentence=text.str.contains(INNER_SENTENCE_PATTERN),
         is_comments_heading=key.is_in(COMMENTS_HEADING) | key.str.contains(COMMENT_COUNT_PATTERN),
+        is_cookie_notice=key.str.contains(COOKIE_NOTICE_PATTERN),
         is_commenter=text.str.contains(COMMENTER_PATTERN),
     ).drop("_key", "_tokens")
 
@@ -240,7 +245,7 @@ BLOCK_FEATURES = (
     "is_related_inline", "is_tags_heading", "is_tags_inline", "is_byline_heading",
     "is_credit_cue", "is_credit", "is_byline", "is_sign_off", "is_name", "is_date",
     "occurrence", "prefix_occurrence", "ends_prose", "has_inner_sentence",
-    "is_comments_heading", "is_commenter", "repeats_previous",
+    "is_comments_heading", "is_cookie_notice", "is_commenter", "repeats_previous",
 )  # fmt: skip
 
 
@@ -461,11 +466,17 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
         c("title_no").fill_null(-1) + 1,
     )
     in_header = c("block_no") < body_start
-    # Comment sections and reader notices close the article once its body has begun.
+    # Comment sections, cookie notices and reader notices close the article once its body
+    # has begun.
     # (only past half of the article's prose: "join the conversation" also sits under bylines).
     prose_seen = c("paragraph_like").cast(pl.Int32).cum_sum().over(doc)
     prose_total = c("paragraph_like").cast(pl.Int32).sum().over(doc)
-    closes = c("is_comments_heading") & ~in_header & (prose_seen * 2 >= prose_total)
+    # A cookie notice never sits inside a story, and the cookie tables after it may be
+    # longer than the story itself: a few paragraphs of body are enough.
+    closes = ~in_header & (
+        (c("is_comments_heading") & (prose_seen * 2 >= prose_total))
+        | (c("is_cookie_notice") & (prose_seen >= MIN_PARAGRAPHS_BEFORE_COOKIE_NOTICE))
+    )
     closed = (closes.cast(pl.Int32).cum_sum().over(doc) > 0) | c("ended")
     blocks = blocks.with_columns(in_header=in_header, closed=closed, _body_start=body_start)
     in_header, body_start = c("in_header"), c("_body_start")
