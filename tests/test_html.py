@@ -414,3 +414,86 @@ def test_a_tracking_pixel_makes_no_caption_of_the_line_after_it() -> None:
     tables = _tables([page])
     assert tables.article_images.is_empty()
     assert closing in tables.articles["body_text"][0]
+
+
+@pytest.mark.parametrize(
+    ("markup", "expected"),
+    [
+        # A loose picture whose tooltip ends in a credit after a bar.
+        (
+            '<div><img src="a.jpg" alt="Firefighters at a drill" title="Firefighters at a drill'
+            ' | Bildquelle: WDR/Jane Doe"><p class="caption">Firefighters protest in Essen</p></div>',
+            [("Firefighters protest in Essen", "Bildquelle: WDR/Jane Doe")],
+        ),
+        # A figure whose alt text ends in a bracketed credit.
+        (
+            '<figure><img src="a.jpg" alt="Traders at the market on Monday.'
+            ' (Photo: Gallo Images / Jane Doe)"><figcaption>Traders at the new market'
+            "</figcaption></figure>",
+            [("Traders at the new market", "Photo: Gallo Images / Jane Doe")],
+        ),
+        # The credit the figure prints wins over the one in its attributes.
+        (
+            '<figure><img src="a.jpg" alt="The mayor (Photo: Old Archive)"><figcaption>'
+            'The mayor at the opening <span class="credit">Foto: dpa</span></figcaption></figure>',
+            [("The mayor at the opening", "Foto: dpa")],
+        ),
+        # Brackets or a bar that hold no credit give none.
+        (
+            '<figure><img src="a.jpg" alt="The mayor (left) | City hall"><figcaption>'
+            "The mayor at the opening</figcaption></figure>",
+            [("The mayor at the opening", None)],
+        ),
+    ],
+)
+def test_a_picture_that_prints_no_credit_takes_the_one_in_its_attributes(
+    markup: str, expected: list[tuple]
+) -> None:
+    assert _article_images(markup) == expected
+
+
+def test_an_attribute_credit_keeps_the_declared_image_credit_out() -> None:
+    head = (
+        '<script type="application/ld+json">'
+        + json.dumps(
+            {
+                "@type": "NewsArticle",
+                "headline": "Headline here",
+                "image": {"@type": "ImageObject", "url": "lead.jpg", "creditText": "Other Person"},
+            }
+        )
+        + "</script>"
+    )
+    page = _page(
+        f"<article><h1>Headline here</h1><p>{BODY[0]}</p>"
+        '<figure><img src="a.jpg" title="Traders | Foto: Jane Doe / AFP"><figcaption>'
+        f"Traders at the new market</figcaption></figure><p>{BODY[1]}</p></article>",
+        head,
+    )
+    tables = _tables([page])
+    assert tables.article_images["credit_raw"].to_list() == ["Foto: Jane Doe / AFP"]
+    assert "Other Person" not in tables.image_credits["name"].to_list()
+
+
+@pytest.mark.parametrize(
+    ("credit_markup", "credit"),
+    [
+        (
+            '<span class="credit">Photo by Jane Doe</span> /<span class="distributor">AP</span>',
+            "Photo by Jane Doe / AP",
+        ),
+        (
+            '<span class="credit">Photo by Jane Doe</span> via <span class="agency">Getty Images'
+            "</span>",
+            "Photo by Jane Doe / Getty Images",
+        ),
+    ],
+)
+def test_text_after_a_credit_element_in_a_caption_goes_on_with_the_credit(
+    credit_markup: str, credit: str
+) -> None:
+    markup = (
+        '<figure><img src="a.jpg"><figcaption><span class="caption">Traders at the new'
+        f" market.</span> {credit_markup}</figcaption></figure>"
+    )
+    assert _article_images(markup) == [("Traders at the new market.", credit)]

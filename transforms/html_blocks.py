@@ -301,7 +301,14 @@ class _Page:
                     # placeholder) still shows that the figure holds a picture.
                     if not _is_pixel(attributes) and (url or ctx[7] >= 0):
                         self.images.append(
-                            (ctx[7], len(self.blocks), url, attributes.get("alt"), *_boxes(ctx))
+                            (
+                                ctx[7],
+                                len(self.blocks),
+                                url,
+                                attributes.get("alt"),
+                                attributes.get("title"),
+                                *_boxes(ctx),
+                            )
                         )
                 elif not (attributes and "style" in attributes and _is_hidden(attributes)):
                     self.serial += 1
@@ -373,7 +380,8 @@ def walk_page(tree: LexborHTMLParser) -> tuple[list[tuple], list[tuple], list[tu
 
     Block tuple: (text, tag, heading_level, landmarks bitmask, hints, itemprop,
     container ids (outermost first), figure id, link_chars, first link's href, inline_role).
-    Image tuple: (figure id, block index it precedes, url, alt, nearest block element ids).
+    Image tuple: (figure id, block index it precedes, url, alt, title, nearest block
+    element ids).
     Container tuple: (id, tag, hint, itemprop, landmarks bitmask), one per block element.
     The tree is modified: never-rendered elements are removed first.
     """
@@ -430,6 +438,8 @@ IMAGE_COLUMNS = {
     "before_block": pl.Int32,
     "url": pl.String,
     "alt": pl.String,
+    # The tooltip text: some pages print the caption there with the credit after a bar.
+    "title": pl.String,
     # The block elements nearest around the image, nearest first (-1 where there is none).
     "box_1": pl.Int32,
     "box_2": pl.Int32,

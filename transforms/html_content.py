@@ -91,6 +91,24 @@ MIN_CAPTION_WORDS = 2
 MAX_MEDIA_LINES = 3
 MAX_MEDIA_CREDIT_WORDS = 3
 MIN_MEDIA_CAPTION_WORDS = 3
+# A caption line that opens with one of these marks, right after a credit element, is
+# the rest of that credit ("<span class=credit>Photo by X</span> /<span>AP</span>").
+# A mark that is a word needs white space after it.
+CREDIT_CONTINUATION_START = (
+    r"^\s*(?:"
+    + "|".join(
+        re.escape(mark) + (r"\s" if mark[-1].isalnum() else "")
+        for mark in HTML_LEXICON["credit_continuation_marks"]
+    )
+    + r")\s*"
+)
+# The end of an <img> title or alt attribute that may be a credit: after the last bar
+# ("Firefighters at work | Bildquelle: WDR/Jane Doe"), or in closing brackets
+# ("... the market. (Photo: Gallo Images / Jane Doe)"). Only a credit line counts.
+ATTRIBUTE_BAR_TAIL = r"\|\s*([^|]*[^|\s])\s*$"
+ATTRIBUTE_BRACKET_TAIL = credits.CAPTION_TRAILING_BRACKETS
+# Attributes read for a credit, the first that holds one wins: a title shows as the tooltip.
+CREDIT_ATTRIBUTES = ("title", "alt")
 # Without a headline element, the page head is this many blocks before the root.
 HEAD_BLOCKS_WITHOUT_H1 = 6
 # Tags printed as a list of short links.
@@ -434,6 +452,20 @@ def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
         _credit_text=c("_credit_text")
         | (credit_line & caption_before_credit.shift(1).over("doc_id").fill_null(False))
     )
+    # A figure line that opens with "/" or "via" right after a credit element goes on
+    # with that credit (the distributor printed beside the photographer).
+    previous_block = c("block_no").shift(1).over("doc_id")
+    blocks = blocks.with_columns(
+        _credit_text=c("_credit_text")
+        | (
+            figure_text
+            & c("text").str.contains(CREDIT_CONTINUATION_START)
+            & (c("n_words") <= MAX_CREDIT_WORDS)
+            & c("_credit_text").shift(1).over("doc_id").fill_null(False)
+            & (previous_block == c("block_no") - 1).fill_null(False)
+            & (c("figure_id").shift(1).over("doc_id") == c("figure_id")).fill_null(False)
+        )
+    )
     credit_text = c("_credit_text")
     figure_text = figure_text | credit_text | caption_before_credit
     body_ok = c("under_root") & ~c("noise_below_root") & (c("link_share") <= MAX_BODY_LINK_SHARE)
@@ -504,14 +536,36 @@ def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def attribute_credits(images: pl.DataFrame) -> pl.DataFrame:
+    """One row per image in and out: adds ``attribute_credit``, the credit that ends the
+    image's ``title`` or ``alt`` attribute (null when neither ends in one).
+
+    The credit follows the last bar or sits in closing brackets, and must read as a
+    credit line (``credits.is_credit_line``: a cue such as "Bildquelle:" or "Photo:", or
+    parts joined around an agency); a caption-like remark in brackets is no credit.
+    """
+    tails = [
+        pl.col(attribute).str.extract(pattern, group)
+        for attribute in CREDIT_ATTRIBUTES
+        for pattern, group in ((ATTRIBUTE_BAR_TAIL, 1), (ATTRIBUTE_BRACKET_TAIL, 2))
+    ]
+    return images.with_columns(
+        attribute_credit=pl.coalesce(
+            pl.when(credits.is_credit_line(tail)).then(tail.str.strip_chars()) for tail in tails
+        )
+    )
+
+
 def html_images(blocks: pl.DataFrame, images: pl.DataFrame) -> pl.DataFrame:
     """One row per image of the article (figures, and captions outside figures) in page order.
 
     Columns: doc_id, block_no (page order), url, caption, caption_label,
     credit_raw, in_head. Markup separates caption from credit where it can;
     otherwise the text path's credit parser splits an inline credit off the caption.
-    A caption outside any figure belongs to the nearest image before it.
+    A caption outside any figure belongs to the nearest image before it. An image that
+    prints no credit takes the one at the end of its ``title`` or ``alt`` attribute.
     """
+    images = attribute_credits(images)
     texts = blocks.filter(
         pl.col("kind").is_in(["caption", "credit"])
         & (pl.col("under_root") | pl.col("in_head") | pl.col("article_figure")).fill_null(False)
@@ -586,19 +640,26 @@ def html_images(blocks: pl.DataFrame, images: pl.DataFrame) -> pl.DataFrame:
     texts = texts.unique(["doc_id", "image_key", "text"], keep="first", maintain_order=True)
     grouped = texts.group_by("doc_id", "image_key", maintain_order=True).agg(
         fig_caption=pl.col("text").filter(pl.col("kind") == "caption").str.join(" "),
-        fig_credit=pl.col("text").filter(pl.col("kind") == "credit").str.join(" / "),
+        # A credit's continuation ("/AP") is joined without its mark: "Photo by X / AP".
+        fig_credit=pl.col("text")
+        .filter(pl.col("kind") == "credit")
+        .str.replace(CREDIT_CONTINUATION_START, "")
+        .str.join(" / "),
         block_no=pl.col("block_no").first(),
         in_head=pl.col("in_head").any(),
     )
     figure_urls = (
         images.filter(pl.col("figure_id") >= 0)
         .group_by("doc_id", "figure_id", maintain_order=True)
-        .agg(figure_url=pl.col("url").drop_nulls().first())
+        .agg(
+            figure_url=pl.col("url").drop_nulls().first(),
+            figure_attribute_credit=pl.col("attribute_credit").drop_nulls().first(),
+        )
         .rename({"figure_id": "image_key"})
     )
     loose_urls = (
         images.filter(pl.col("figure_id") < 0)
-        .select("doc_id", "url", at=pl.col("before_block"))
+        .select("doc_id", "url", "attribute_credit", at=pl.col("before_block"))
         .sort("doc_id", "at")
     )
     grouped = grouped.join(figure_urls, on=["doc_id", "image_key"], how="left").sort(
@@ -613,6 +674,9 @@ def html_images(blocks: pl.DataFrame, images: pl.DataFrame) -> pl.DataFrame:
         check_sortedness=False,
     ).with_columns(
         url=pl.when(pl.col("image_key") >= 0).then(pl.col("figure_url")).otherwise(pl.col("url")),
+        attribute_credit=pl.when(pl.col("image_key") >= 0)
+        .then(pl.col("figure_attribute_credit"))
+        .otherwise(pl.col("attribute_credit")),
         fig_caption=pl.when(pl.col("fig_caption") != "").then(pl.col("fig_caption")),
         fig_credit=pl.when(pl.col("fig_credit") != "").then(pl.col("fig_credit")),
     )
@@ -624,7 +688,7 @@ def html_images(blocks: pl.DataFrame, images: pl.DataFrame) -> pl.DataFrame:
             caption=pl.when(pl.col("fig_credit").is_not_null() & pl.col("credit_raw").is_null())
             .then(pl.col("fig_caption"))
             .otherwise(pl.col("caption")),
-            credit_raw=pl.coalesce("fig_credit", "credit_raw"),
+            credit_raw=pl.coalesce("fig_credit", "credit_raw", "attribute_credit"),
         )
         .filter(pl.col("caption").is_not_null() | pl.col("credit_raw").is_not_null())
         .sort("doc_id", "block_no")
