@@ -476,6 +476,133 @@ def test_split_caption_credit(
     assert _split(text) == (caption, credit, label)
 
 
+# Credits without a cue, known by their shape, and the parties they give: a name working
+# for an outlet, a name with a dated copyright notice (AP style), a name with a title in a
+# script without case.
+CREDIT_SHAPES = {
+    "name for outlet": [
+        (
+            "A sign for the Etlaq spaceport along a desert road south of Duqm. "
+            "Tara Atkinson for Rest of World",
+            "A sign for the Etlaq spaceport along a desert road south of Duqm.",
+            "Tara Atkinson for Rest of World",
+            [("photographer", "Tara Atkinson"), ("source", "Rest of World")],
+        ),
+        (
+            "Waiting at the border crossing near El Paso. "
+            "Tom Brenner for The Washington Post via Getty Images",
+            "Waiting at the border crossing near El Paso.",
+            "Tom Brenner for The Washington Post via Getty Images",
+            [
+                ("photographer", "Tom Brenner"),
+                ("source", "The Washington Post"),
+                ("agency", "Getty Images"),
+            ],
+        ),
+        (
+            "Le président arrive à l'Élysée. Jean-Claude Coutausse pour Le Monde",
+            "Le président arrive à l'Élysée.",
+            "Jean-Claude Coutausse pour Le Monde",
+            [("photographer", "Jean-Claude Coutausse"), ("source", "Le Monde")],
+        ),
+        (
+            "Protesta frente al Congreso en Madrid. Juan Carlos Pérez para El País",
+            "Protesta frente al Congreso en Madrid.",
+            "Juan Carlos Pérez para El País",
+            [("photographer", "Juan Carlos Pérez"), ("source", "El País")],
+        ),
+    ],
+    "name/copyright": [
+        (
+            "Der Sicherheitsrat tagt am Montag, 5. Januar 2026 im UN-Hauptquartier "
+            "Frank Franklin II/Copyright 2026 The AP. All rights reserved.",
+            "Der Sicherheitsrat tagt am Montag, 5. Januar 2026 im UN-Hauptquartier",
+            "Frank Franklin II/Copyright 2026 The AP. All rights reserved.",
+            [("photographer", "Frank Franklin II"), ("agency", "AP")],
+        ),
+        (
+            "Michael Waltz spricht vor dem Sicherheitsrat. "
+            "Frank Franklin II/Copyright 2026 The AP. All rights reserved.",
+            "Michael Waltz spricht vor dem Sicherheitsrat.",
+            "Frank Franklin II/Copyright 2026 The AP. All rights reserved.",
+            [("photographer", "Frank Franklin II"), ("agency", "AP")],
+        ),
+        (
+            "Tausende bei einer Kundgebung in Tiflis. - "
+            "Copyright Shakh Aivazov/Copyright 2024 The AP. All rights reserved",
+            "Tausende bei einer Kundgebung in Tiflis.",
+            "Copyright Shakh Aivazov/Copyright 2024 The AP. All rights reserved",
+            [("photographer", "Shakh Aivazov"), ("agency", "AP")],
+        ),
+        (
+            "Supporters wave flags in Caracas. J. Scott Applewhite/© 2025 AP",
+            "Supporters wave flags in Caracas.",
+            "J. Scott Applewhite/© 2025 AP",
+            [("photographer", "J. Scott Applewhite"), ("agency", "AP")],
+        ),
+    ],
+    "name and title": [
+        (
+            "순천 시민들에게 큰절을 올리고 있다. 고영권 기자",
+            "순천 시민들에게 큰절을 올리고 있다.",
+            "고영권 기자",
+            [("photographer", "고영권")],
+        ),
+        (
+            "한동훈 전 대표 제명 결정에 대한 입장을 밝히고 있다. 민경석 사진기자",
+            "한동훈 전 대표 제명 결정에 대한 입장을 밝히고 있다.",
+            "민경석 사진기자",
+            [("photographer", "민경석")],
+        ),
+        (
+            "記者会見に臨む首相＝首相官邸で。山田太郎撮影",
+            "記者会見に臨む首相＝首相官邸で。",
+            "山田太郎撮影",
+            [("photographer", "山田太郎")],
+        ),
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "caption", "credit", "parties"),
+    [
+        pytest.param(*case, id=f"{shape}: {case[2]}")
+        for shape, cases in CREDIT_SHAPES.items()
+        for case in cases
+    ],
+)
+def test_split_credit_shapes(
+    text: str, caption: str, credit: str, parties: list[tuple[str, str]]
+) -> None:
+    assert _split(text) == (caption, credit, None)
+    assert _parse(credit) == parties
+
+
+# Look-alikes of those shapes that are captions or prose without a credit.
+NOT_CREDIT_SHAPES = [
+    # no sentence end before the name, or a sentence after the outlet
+    "Einer rief: Anna Weber für Die Zeit",
+    # German capitalises nouns: "für" after two of them is a phrase, not an employer
+    "Demonstration vor dem Kanzleramt. Tausende Menschen für Klimaschutz",
+    "He waved. Tara Atkinson for Rest of World.",
+    # one name word, or an outlet in lower case
+    "The march reached the capital. Votes for Women",
+    "The team trained hard. Coach Smith for the Lions",
+    # a copyright notice without a name before it, or without a year
+    "Die Bühne im Theater. Copyright 2024 The AP. All rights reserved.",
+    "Die Bühne im Theater Frank Franklin/Copyright The AP",
+    # a title without a name, or a name inside the sentence
+    "회견이 열렸다. 기자",
+    "민경석 기자가 현장을 취재하고 있다.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_CREDIT_SHAPES)
+def test_split_leaves_look_alikes_of_credit_shapes(text: str) -> None:
+    assert _split(text)[1] is None
+
+
 def test_split_caption_credit_keeps_rows_and_columns() -> None:
     frame = pl.DataFrame({"id": [1, 2], "body": ["A caption. © dpa", "No credit"]})
     out = split_caption_credit(frame, text="body")
@@ -659,7 +786,9 @@ SCREEN_PIECES = st.one_of(
          "Tous droits réservésAFP", "Foto ANSA", " / ", " | ", " - ", "（共同）", "＝ＡＰ", "Getty\u00a0Images",
          "Reuters.", "x", "X", "dr.", "DR", "Dr. Müller", "pool", "zvg.", "s.a.", "(c)", "（ｃ）",
          "İbn", "ſ", "Kelvin K", "Photo: ", "Crédito: ", "Bild: ", "EFE", "dpa", "Ana Gil", ".",
-         "Handout", "via", "Instagram", "@user", "Golem.de", "-", "撮影", "연합뉴스", "\n"]
+         "Handout", "via", "Instagram", "@user", "Golem.de", "-", "撮影", "연합뉴스", "\n",
+         "Duqm.", "Tara Atkinson", "for", "für", "Rest of World", "II/Copyright 2026", "The AP",
+         "있다.", "민경석", "기자"]
     ),
 )  # fmt: skip
 SCREEN_TEXTS = st.lists(SCREEN_PIECES, min_size=1, max_size=8).map(" ".join) | st.lists(
@@ -681,6 +810,9 @@ SCREEN_TEXTS = st.lists(SCREEN_PIECES, min_size=1, max_size=8).map(" ".join) | s
         "Un día de lluvia en Madrid (EFE/Chema Moya)",
         "Il presidente al Senato.ANSA",
         "Chuva forte em São Paulo | Agência Brasil",
+        "A road south of Duqm. Tara Atkinson for Rest of World",
+        "Im UN-Hauptquartier Frank Franklin II/Copyright 2026 The AP. All rights reserved.",
+        "큰절을 올리고 있다. 고영권 기자",
     ],
 )
 def test_pre_screens_keep_credits(text: str) -> None:

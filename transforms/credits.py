@@ -91,6 +91,10 @@ _LABELS = _alternation(_CUES["labels"])
 _PHRASES = _alternation(_CUES["phrases"])
 _RIGHTS = _alternation(_CUES["rights"])
 _COURTESY = _alternation(_CUES["courtesy"])
+_EMPLOYERS = _alternation(_CUES["employer_prepositions"])
+_CAPTION_EMPLOYERS = _alternation(_CUES["caption_employer_prepositions"])
+_PERSON_SUFFIXES = _alternation(_CUES["person_suffixes"])
+_COPYRIGHT_WORDS = _alternation(_CUES["copyright_words"])
 _CAPITALISED_LABELS = _alternation([w[:1].upper() + w[1:] for w in _CUES["labels"]])
 _COPYRIGHT_MARK = r"(?:©|\([cC]\)|（[cCＣ]）)"
 
@@ -111,14 +115,48 @@ CAPTION_COPYRIGHT_CUE = rf"^(?s)(.*[^\p{{L}}]|.*\p{{Ll}}|)({_COPYRIGHT_MARK}\s*\
 # A bracketed group closing the caption: "... (Photo by X / AFP)", "...（潟沼義樹撮影）",
 # "... [사진=연합뉴스]".
 CAPTION_TRAILING_BRACKETS = r"^(?s)(.*?)\s*[(（\[]([^()（）\[\]]*)[)）\]]\s*$"
+# A sentence end in a caption: after a lower-case letter, a digit, a closing mark or two
+# capitals, so that an initial ("Michael D. Higgins") is not one.
+_SENTENCE_END = r"(?:[\p{Ll}\p{Lo}\d)\"”»'’]|\p{Lu}{2})[.!?…。][\"”»’)]?"
 # The text after the caption's last sentence end, separated by white space.
-CAPTION_TAIL_AFTER_SPACE = (
-    r"^(?s)(.*(?:[\p{Ll}\p{Lo}\d)\"”»'’]|\p{Lu}{2})[.!?…。][\"”»’)]?)\s+(\S.*)$"
-)
+CAPTION_TAIL_AFTER_SPACE = rf"^(?s)(.*{_SENTENCE_END})\s+(\S.*)$"
 # The same glued to the sentence end, as scrapers leave it: "...Losail.EFE".
 CAPTION_TAIL_GLUED = r"^(?s)(.*[\p{Ll}\d)\"”»'’][.!?…][\"”»’)]?)(\p{Lu}.*)$"
 # A Japanese-style credit after a full-width equals sign: "...（ソウルで、３日）＝ＡＰ".
 CAPTION_TAIL_EQUALS = r"^(?s)(.*)＝([^＝]+)$"
+# One word of a personal name printed before a cue-less credit: capitalised with a lower-case
+# second character ("Tara", "O'Neill", "Jean-Claude", but not "UN-Hauptquartier"), initials
+# or a generation suffix ("Frank Franklin II").
+_TAIL_NAME_WORD = r"(?:\p{Lu}[\p{Ll}'’][\p{L}\p{M}'’\-]*|(?:\p{Lu}\.)+|II|III|IV|Jr\.|Sr\.)"
+# Two to four such words.
+_TAIL_NAME = rf"{_TAIL_NAME_WORD}(?:\s+{_TAIL_NAME_WORD}){{1,3}}"
+# An outlet's name: a capitalised word and up to five more, without a sentence end.
+_OUTLET = r"[\p{Lu}\p{Lt}][^\s.!?…。]*(?:\s+[^\s.!?…。]+){0,5}"
+# A photographer working for an outlet after the last sentence end: "... south of Duqm.
+# Tara Atkinson for Rest of World" (the preposition in lower case, as printed).
+CAPTION_EMPLOYER_TAIL = (
+    rf"^(?s)(.*{_SENTENCE_END})\s+({_TAIL_NAME}\s+(?:{_CAPTION_EMPLOYERS})\s+{_OUTLET})$"
+)
+# How long the holder and rights notice after a copyright year may be.
+MAX_COPYRIGHT_HOLDER_CHARS = 80
+# A name and a dated copyright notice closing the caption, after a sentence or not (the
+# first name word is taken as early as possible): "... im UN-Hauptquartier Frank Franklin
+# II/Copyright 2026 The AP. All rights reserved."
+CAPTION_COPYRIGHT_LINE = (
+    rf"^(?s)(|.*?\s)((?:(?i:{_COPYRIGHT_WORDS})\s+)?{_TAIL_NAME}\s*/\s*"
+    rf"(?:{_COPYRIGHT_MARK}|(?i:{_COPYRIGHT_WORDS}))\s*\d{{4}}\b"
+    rf"[^/\n]{{0,{MAX_COPYRIGHT_HOLDER_CHARS}}})$"
+)
+# A name in a script without case and a title such as "기자" (reporter) after the last
+# sentence end: "... 있다. 민경석 기자", "...。山田太郎撮影".
+CAPTION_REPORTER_TAIL = rf"^(?s)(.*{_SENTENCE_END})\s*(\p{{Lo}}{{2,5}}\s?(?:{_PERSON_SUFFIXES}))$"
+# What each of the three needs (a pre-screen): the preposition before a capitalised outlet
+# that closes the text, the title closing the text, or a copyright word (a copyright mark is
+# in CUE_SCREEN).
+SHAPE_SCREEN = (
+    rf"\s(?:{_CAPTION_EMPLOYERS})\s+[\p{{Lu}}\p{{Lt}}][^.!?…。]*$"
+    rf"|(?:{_PERSON_SUFFIXES})$|(?i:{_COPYRIGHT_WORDS})"
+)
 # A credit after a bar or dash that follows the last sentence end: "... | Foto: X".
 TAIL_SEPARATED = r"^(?s)(.*?)\s*(?:\||\s[-–—])\s+(\S.*)$"
 # Punctuation around a credit that is not part of it.
@@ -141,7 +179,7 @@ CREDIT_PART_SEPARATOR = (
     r"|\s+(?i:and|y|und|et|e|&|via)\s+"
 )
 # "Tara Atkinson for Rest of World": the party after "for" is the photographer's employer.
-CREDIT_EMPLOYER_SEPARATOR = r"\s+(?i:for|für|pour|para)\s+"
+CREDIT_EMPLOYER_SEPARATOR = rf"\s+(?i:{_EMPLOYERS})\s+"
 # "(c)" would be cut apart by the bracket separator; it is a copyright mark.
 COPYRIGHT_MARK_IN_BRACKETS = r"\([cC]\)|（[cCＣ]）"
 # A sentence end inside a credit ("Frank van Beek. Courtesy of the ICJ"); initials are kept.
@@ -151,13 +189,13 @@ _PART_BREAK = "\x1f"
 _EMPLOYER_MARK = "\x1e"
 # Cues that open a part and are not part of the party's name.
 PART_PREFIX = (
-    rf"^(?i:(?:{_COPYRIGHT_MARK}|copyright)\s*(?:\d{{4}}(?:\s*[-–]\s*\d{{4}})?)?\s*"
+    rf"^(?i:(?:{_COPYRIGHT_MARK}|{_COPYRIGHT_WORDS})\s*(?:\d{{4}}(?:\s*[-–]\s*\d{{4}})?)?\s*"
     rf"|(?:{_RIGHTS})\s*|(?:{_LABELS})\s*[:=]\s*|(?:{_PHRASES})(?:\s+|$))+"
 )
 # A label word opening a part without a colon, as in Italian "Foto ANSA".
 LABEL_WORD_START = rf"^(?i:{_LABELS})\s+"
 PART_COURTESY = rf"^(?i:(?:{_COURTESY})\s+)(?:(?i:the|la|el|le|les|los|las|die|der|il|lo|o|a)\s+)?"
-PART_PERSON_SUFFIX = rf"\s*(?:{_alternation(_CUES['person_suffixes'])})$"
+PART_PERSON_SUFFIX = rf"\s*(?:{_PERSON_SUFFIXES})$"
 PART_RIGHTS_ONLY = rf"^(?i:(?:{_RIGHTS})\.?)$"
 PART_WRAPPING = " \t\n.:;,'\"“”„«»‘’‚‹›-–—*+="
 # A web domain names an organisation: "Golem.de", "Blaulicht-News.de".
@@ -213,7 +251,9 @@ NFKC_UNSTABLE = _nfkc_unstable_class()
 # after it is neither letter nor digit. Matched case-insensitively on the raw text, which is
 # the lookup of the NFKC lower-case key wherever the text has no NFKC_UNSTABLE character.
 _ANCHOR_KEYS = _alternation(sorted({*AGENCY_BY_ALIAS, *POOL_KEYS, *SOURCE_KEYS}))
-ANCHOR_SCREEN = rf"(?:^|[^A-Za-z]|(?i:{_RIGHTS}|copyright))(?i:{_ANCHOR_KEYS})(?:$|[^0-9A-Za-z])"
+ANCHOR_SCREEN = (
+    rf"(?:^|[^A-Za-z]|(?i:{_RIGHTS}|{_COPYRIGHT_WORDS}))(?i:{_ANCHOR_KEYS})(?:$|[^0-9A-Za-z])"
+)
 # A credit cue anywhere in the text: what every cue of CREDIT_CUE_START and the caption
 # cue patterns needs, without the anchoring or what follows the cue.
 CUE_SCREEN = (
@@ -409,12 +449,19 @@ def _is_bracketed_name(content: pl.Expr) -> pl.Expr:
 
 
 # How a caption's credit is found, in order of preference: (name, pattern).
-# 1. a closing bracket holding a credit; 2. the last cue (label, phrase, copyright mark);
-# 3. a cue-less credit after the last sentence end; 4. after a bar or dash; 5. the whole text.
-# A cue credit is accepted when it holds a letter; a bracket or tail credit when it is a
-# credit line or an agency name (a bracket also when it holds a full name), the whole text
-# when it is a credit line.
+# 1. a closing bracket holding a credit; 2. a credit of a known shape (a name and a dated
+# copyright notice, a name for an outlet, a name and a reporter's title); 3. the last cue
+# (label, phrase, copyright mark); 4. a cue-less credit after the last sentence end; 5. after
+# a bar or dash; 6. the whole text. A shape credit is accepted when its pattern matches; a
+# cue credit when it holds a letter; a bracket or tail credit when it is a credit line or an
+# agency name (a bracket also when it holds a full name), the whole text when it is a credit
+# line.
 _BRACKET_WAY = ("bracket", CAPTION_TRAILING_BRACKETS)
+_SHAPE_WAYS = (
+    ("copyright_line", CAPTION_COPYRIGHT_LINE),
+    ("employer_tail", CAPTION_EMPLOYER_TAIL),
+    ("reporter_tail", CAPTION_REPORTER_TAIL),
+)
 _CUE_WAYS = (
     ("label", CAPTION_LABEL_CUE),
     ("glued_label", CAPTION_GLUED_LABEL_CUE),
@@ -440,13 +487,18 @@ def _may_hold_credit(sources: pl.Series) -> pl.Series:
     """False where no way of ``split_caption_credit`` can find a credit (a pre-screen); one
     stripped caption in, one bool out.
 
-    Every way needs a closing bracket, a cue, or a part that is an agency or a known source.
+    Every way needs a closing bracket, a cue, what a shape way needs, or a part that is an
+    agency or a known source.
     """
     source = pl.col("source")
     flags = (
         sources.to_frame("source")
         .select(
-            (source.str.contains(CLOSING_BRACKET_END) | source.str.contains(CUE_SCREEN))
+            (
+                source.str.contains(CLOSING_BRACKET_END)
+                | source.str.contains(CUE_SCREEN)
+                | source.str.contains(SHAPE_SCREEN)
+            )
             .fill_null(False)
             .alias(sources.name)
         )
@@ -458,7 +510,7 @@ def _may_hold_credit(sources: pl.Series) -> pl.Series:
 
 def _found_credits(sources: pl.Series) -> pl.DataFrame:
     """Caption and credit of each stripped caption; one value in, one row out."""
-    ways = (_BRACKET_WAY, *_CUE_WAYS, *_TAIL_WAYS)
+    ways = (_BRACKET_WAY, *_SHAPE_WAYS, *_CUE_WAYS, *_TAIL_WAYS)
     source = _tmp("source")
     candidates = (
         sources.alias(_TMP + "source")
@@ -511,6 +563,10 @@ def _found_credits(sources: pl.Series) -> pl.DataFrame:
                     _TMP + name + "_ok"
                 )
                 for name in _CHECKED_WAYS[1:]
+            ),
+            *(
+                _tmp(name + "_credit").is_not_null().alias(_TMP + name + "_ok")
+                for name, _ in _SHAPE_WAYS
             ),
             *(
                 (
