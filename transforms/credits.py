@@ -260,7 +260,7 @@ CUE_SCREEN = (
     rf"(?i:(?:{_LABELS})\s*[:=]|(?:{_PHRASES})\s|{_COPYRIGHT_MARK}|{_RIGHTS}|(?:{_COURTESY})\s)"
 )
 # A caption whose credit would be a closing bracket.
-CLOSING_BRACKET_END = r"[)）\]]$"
+CLOSING_BRACKET_END = r"[)）]$"
 
 
 def _agency(key: pl.Expr) -> pl.Expr:

@@ -32,7 +32,7 @@ WORD_PATTERN = r"\S+"
 # Scripts written without spaces: every two characters count as a word for block sizes.
 UNSPACED_SCRIPT_PATTERN = r"[\p{Han}\p{Hiragana}\p{Katakana}]"
 # A line that is only a desk word ("Redaktion", "Newsroom"): a menu entry, not a byline.
-DESK_WORD_ONLY_PATTERN = r"^(?i:" + bylines.DESK_WORDS + r")$"
+DESK_WORDS_ALONE = sorted({word.lower() for word in bylines.BYLINE_WORDS["desk_words"]})
 
 
 def _count_words(text: pl.Expr) -> pl.Expr:
@@ -225,7 +225,7 @@ def _line_features(lines: pl.DataFrame) -> pl.DataFrame:
         is_credit_cue=key.is_in(CREDIT_CUE_ONLY),
         is_credit=credits.is_credit_line(text),
         # A desk word alone ("Redaktion") is a menu entry, not a signature.
-        is_byline=bylines.is_byline_line(text) & ~key.str.contains(DESK_WORD_ONLY_PATTERN),
+        is_byline=bylines.is_byline_line(text) & ~key.is_in(DESK_WORDS_ALONE),
         is_sign_off=bylines.is_sign_off_line(text),
         # A picture agency alone on a line credits a photo; it never signs an article.
         is_name=bylines.is_name_line(text) & ~key.is_in(PHOTO_AGENCIES),
