@@ -126,11 +126,13 @@ LANDMARKS = (
 )
 LANDMARK_BITS = {name: 1 << i for i, name in enumerate(LANDMARKS)}
 _LANDMARK_BIT = LANDMARK_BITS
-# Subtrees that never hold article text: menus and hidden elements. aria-hidden text is
-# still on screen (photo credits often carry it), so it stays; so do React's streamed
-# segments (`<div hidden id="S:0">`), which a script moves into place on load.
+# Subtrees that never hold article text: menus, dialogs (as <dialog> is skipped, so is
+# any element that declares itself one: sign-up and error pop-overs) and hidden elements.
+# aria-hidden text is still on screen (photo credits often carry it), so it stays; so do
+# React's streamed segments (`<div hidden id="S:0">`), which a script moves into place on load.
 NEVER_CONTENT_SELECTOR = (
-    'nav, [role=navigation], [role=menu], [role=menubar], [hidden]:not([id^="S:"])'
+    "nav, [role=navigation], [role=menu], [role=menubar], [role=dialog], [role=alertdialog], "
+    '[hidden]:not([id^="S:"])'
 )
 FIGURE_BUTTON_SELECTOR = "button:has(figure, figcaption)"
 # How many enclosing block elements an image row names (its caption sits in one of them).

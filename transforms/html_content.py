@@ -58,6 +58,8 @@ MIN_PROSE_WORDS = 8
 # Teaser headlines do not end like sentences; prose this long counts even when it does not.
 LONG_PROSE_WORDS = 25
 MAX_PROSE_LINK_SHARE = 0.3
+# A body line must hold a letter: digits and punctuation alone are time stamps and counters.
+LETTER_PATTERN = r"\p{L}"
 # The root holds this share of the page's prose words.
 ROOT_SHARE = 0.75
 # An <article> inside the root holding this share of its prose is a story of its own.
@@ -485,6 +487,8 @@ def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
             & (c("n_words") >= MIN_LEAD_WORDS)
             & (c("link_share") <= MAX_PROSE_LINK_SHARE)
             & ~text_kind.is_in(["byline", "date", "boilerplate"])
+            # A dateline with the outlet's name or a length note is still no standfirst.
+            & ~c("is_date")
             # A line repeating an earlier one (a caption printed again) is no standfirst.
             & (c("occurrence") == 0)
         )
@@ -516,6 +520,9 @@ def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
             )
         )
         .then(text_kind)
+        # A line without a letter outside headings (a teaser's "23. 12. 2024 13:31") says nothing.
+        .when((c("heading_level") == 0) & ~c("text").str.contains(LETTER_PATTERN))
+        .then(pl.lit("boilerplate"))
         .when(
             c("tag").is_in(["p", "blockquote", "li", "pre", "dd"])
             | (c("n_words") >= MIN_PROSE_WORDS)
