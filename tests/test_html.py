@@ -334,11 +334,16 @@ def test_script_strings_are_ignored_when_the_page_prints_its_text() -> None:
     assert BODY[0] in body and "Script copy" not in body
 
 
-def _article_images(markup: str) -> list[tuple]:
-    page = _page(
+def _article_page(markup: str) -> str:
+    """An article with ``markup`` between its first and second paragraph."""
+    return _page(
         f"<article><h1>Headline here</h1><p>{BODY[0]}</p>{markup}<p>{BODY[1]}</p>"
         f"<p>{BODY[2]}</p></article>"
     )
+
+
+def _article_images(markup: str) -> list[tuple]:
+    page = _article_page(markup)
     return _tables([page]).article_images.sort("position").select("caption", "credit_raw").rows()
 
 
@@ -499,29 +504,17 @@ def test_text_after_a_credit_element_in_a_caption_goes_on_with_the_credit(
     assert _article_images(markup) == [("Traders at the new market.", credit)]
 
 
-def _story(extra_body: str) -> str:
-    paragraphs = "".join(f"<p>{text}</p>" for text in BODY)
-    return _page(
-        "<main><article><h1>Council approves the new bridge</h1>"
-        f"{paragraphs}{extra_body}</article></main>"
-    )
-
-
 def test_a_dialog_is_no_part_of_the_body() -> None:
     dialog = (
         '<k-popover role="dialog"><div><p>Only subscribers can save articles to read them later'
         " on their phones and tablets, please log in.</p></div></k-popover>"
     )
-    body = _tables([_story(extra_body=dialog)]).articles["body_text"][0]
+    body = _tables([_article_page(dialog)]).articles["body_text"][0]
     assert "subscribers" not in body
     assert BODY[2] in body
 
 
 def test_a_line_without_letters_is_no_body_text() -> None:
-    page = _page(
-        f"<article><h1>Council approves the new bridge</h1><p>{BODY[0]}</p><p>12 / 345</p>"
-        f"<p>{BODY[1]}</p><p>{BODY[2]}</p></article>"
-    )
-    body = _tables([page]).articles["body_text"][0]
+    body = _tables([_article_page("<p>12 / 345</p>")]).articles["body_text"][0]
     assert "12 / 345" not in body
     assert BODY[1] in body

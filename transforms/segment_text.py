@@ -33,15 +33,6 @@ WORD_PATTERN = r"\S+"
 UNSPACED_SCRIPT_PATTERN = r"[\p{Han}\p{Hiragana}\p{Katakana}]"
 # A line that is only a desk word ("Redaktion", "Newsroom"): a menu entry, not a byline.
 DESK_WORDS_ALONE = sorted({word.lower() for word in bylines.BYLINE_WORDS["desk_words"]})
-
-
-def _count_words(text: pl.Expr) -> pl.Expr:
-    """Words of a text, counting two characters of a script written without spaces as one."""
-    return (
-        text.str.count_matches(WORD_PATTERN) + text.str.count_matches(UNSPACED_SCRIPT_PATTERN) // 2
-    )
-
-
 # A line ends like a sentence: final punctuation, possibly inside closing quotes or brackets.
 SENTENCE_END_PATTERN = r"[.!?…:;。！？][\"'”’»)\]」』]*$"
 # A line ends like prose: a full stop, question or exclamation mark (quotes allowed).
@@ -182,6 +173,12 @@ def split_blocks(
     )
 
 
+def _unspaced_words(text: pl.Expr) -> pl.Expr:
+    """Words that ``WORD_PATTERN`` misses in scripts written without spaces: two characters
+    count as one."""
+    return text.str.count_matches(UNSPACED_SCRIPT_PATTERN) // 2
+
+
 def cue_key(text: pl.Expr) -> pl.Expr:
     """A line as cue lists spell it: lower case, trimmed of marks ("LEA TAMBIÉN:" -> "lea también")."""
     return text.str.to_lowercase().str.strip_chars(CUE_TRIM)
@@ -200,7 +197,7 @@ def _line_features(lines: pl.DataFrame) -> pl.DataFrame:
     )
     key, tokens = pl.col("_key"), pl.col("_tokens")
     return lines.with_columns(
-        n_words=(tokens + text.str.count_matches(UNSPACED_SCRIPT_PATTERN) // 2).cast(pl.Int32),
+        n_words=(tokens + _unspaced_words(text)).cast(pl.Int32),
         ends_sentence=text.str.contains(SENTENCE_END_PATTERN),
         ends_period=text.str.contains(PERIOD_END_PATTERN),
         is_boilerplate=key.is_in(BOILERPLATE_EXACT)
@@ -350,12 +347,13 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
         near_block(c("is_credit_cue"), -1, False) & near_block(c("is_credit"), -2, False)
     )
     # A caption with its credit on the same line; a bare "Name - Agency" is a credit, not a caption.
+    # Words are counted only where a credit was split off (null elsewhere, which is false).
+    split_caption = pl.when(c("credit_raw").is_not_null()).then(c("caption"))
     has_inline_credit = (
         c("credit_raw").is_not_null()
         & c("caption").is_not_null()
-        # Words are counted only where a credit was split off (null elsewhere, which is false).
         & (
-            pl.when(c("credit_raw").is_not_null()).then(c("caption")).pipe(_count_words)
+            split_caption.str.count_matches(WORD_PATTERN) + _unspaced_words(split_caption)
             >= MIN_INLINE_CAPTION_WORDS
         )
     )
