@@ -18,17 +18,14 @@ from __future__ import annotations
 import argparse
 import gzip
 import os
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
+from dateline.transforms.fields import bylines, credits
 
 REPOSITORY = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPOSITORY))
-
-from transforms import bylines, credits  # noqa: E402
 
 CORPUS_DIR = Path(
     os.environ.get("DATELINE_CORPUS_DIR", Path(__file__).resolve().parents[2] / "shared" / "corpus")

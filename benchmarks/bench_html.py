@@ -25,11 +25,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
+from dateline.flows import sources
+from dateline.transforms.assembly.articles import build_article_tables
+from dateline.transforms.html import content as html_content
+from dateline.transforms.html import walk as html_blocks
+from dateline.transforms.html.metadata import precedence as html_meta
 from selectolax.lexbor import LexborHTMLParser
-
-from flows import sources
-from transforms import html_blocks, html_content, html_meta
-from transforms.articles import build_article_tables
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "fundus"
 TARGET_RATIO = 4.0

@@ -46,7 +46,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPOSITORY = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPOSITORY))
 SHARED_DIR = Path(os.environ.get("DATELINE_SHARED_DIR", REPOSITORY.parent / "shared"))
 CORPUS_DIR = Path(os.environ.get("DATELINE_CORPUS_DIR", SHARED_DIR / "corpus")) / "fundus"
 SEED_PATH = SHARED_DIR / "seeds" / "000_87e5fbe07bd337ee.txt"
@@ -194,9 +193,8 @@ class StageClock:
 @contextlib.contextmanager
 def without_prefect(clock: StageClock) -> Iterator[None]:
     """Replace the Prefect tasks of flows.ingest by their plain functions, timed per stage."""
+    from dateline.flows import ingest
     from prefect import Task
-
-    from flows import ingest
 
     saved = {}
     for name, value in vars(ingest).items():
@@ -231,7 +229,7 @@ def _timed(function, stage: str, clock: StageClock):
 
 def _parallel_settings(workers: int) -> dict[str, int]:
     """``workers`` for Settings and the flow, where this version of flows/ has the option."""
-    from flows.settings import Settings
+    from dateline.flows.settings import Settings
 
     fields = getattr(Settings, "__dataclass_fields__", {})
     return {"workers": workers} if workers > 1 and "workers" in fields else {}
@@ -241,8 +239,8 @@ def run_direct(
     sources: list[str], db_path: Path, batch_size: int, export_dir: Path | None, workers: int = 1
 ):
     """One ingest through run_ingest, without Prefect; (summary, clock, wall seconds)."""
-    from flows.ingest import run_ingest
-    from flows.settings import Settings
+    from dateline.flows.ingest import run_ingest
+    from dateline.flows.settings import Settings
 
     settings = Settings(
         db_path=db_path,
@@ -263,7 +261,7 @@ def run_flow(
     sources: list[str], db_path: Path, batch_size: int, export_dir: Path | None, workers: int = 1
 ):
     """One ingest through the Prefect flow; (summary, wall seconds)."""
-    from flows.ingest import ingest_flow
+    from dateline.flows.ingest import ingest_flow
 
     started = time.perf_counter()
     summary = ingest_flow(
@@ -333,9 +331,8 @@ def _segment_share(records) -> float:
     from datetime import UTC, datetime
 
     import polars as pl
-
-    from transforms import segment_text
-    from transforms.articles import build_article_tables
+    from dateline.transforms.assembly.articles import build_article_tables
+    from dateline.transforms.text import segment as segment_text
 
     docs = (
         records.filter(pl.col("text").is_not_null())
@@ -387,7 +384,7 @@ def fresh_db(db_path: Path) -> Path:
 
 def _fresh_warehouse(db_path: Path):
     """A connection to a new, empty warehouse at ``db_path`` (schema applied, not timed)."""
-    from flows import warehouse
+    from dateline.flows import warehouse
 
     con = warehouse.connect(fresh_db(db_path))
     warehouse.apply_schema(con)
@@ -417,7 +414,7 @@ def duckdb_direct_seconds(tables, workdir: Path) -> tuple[float, int]:
 def dateline_load_seconds(batch, workdir: Path) -> float:
     """Dateline's load step (``flows.ingest.load_into_warehouse``, without Prefect) committing
     ``batch`` into a fresh warehouse."""
-    from flows import ingest
+    from dateline.flows import ingest
 
     load_step = getattr(ingest.load_into_warehouse, "fn", ingest.load_into_warehouse)
     con = _fresh_warehouse(workdir / "dateline_load.duckdb")
@@ -614,8 +611,8 @@ def _text_figures(args, workdir, corpus, text_files, export_dir, report: Report)
 def _read_parse_job(number: int, paths: list[str]):
     from datetime import UTC, datetime
 
-    from flows import parallel
-    from flows.settings import Settings
+    from dateline.flows import parallel
+    from dateline.flows.settings import Settings
 
     defaults = Settings()
     return parallel.BatchJob(
@@ -631,7 +628,7 @@ def _read_parse_job(number: int, paths: list[str]):
 def _warm_worker(barrier, job) -> None:
     """Run in every pool worker before the timing: the barrier holds each worker to one
     warm-up job, so none starts the timed batches still importing or compiling."""
-    from flows import parallel
+    from dateline.flows import parallel
 
     barrier.wait()
     parallel.read_and_parse(job)
@@ -644,8 +641,8 @@ def read_parse_seconds(paths: list[Path], batch_size: int, workers: int) -> tupl
     the number of batches."""
     import multiprocessing
 
-    from flows import parallel
-    from flows.ingest import split_batches
+    from dateline.flows import parallel
+    from dateline.flows.ingest import split_batches
 
     batches = split_batches([str(p) for p in paths], batch_size, workers)
     jobs = [_read_parse_job(number, batch) for number, batch in enumerate(batches, start=1)]

@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from flows.settings import Settings, load_settings
+from dateline.flows.settings import Settings, load_settings
 
 # Prefect reads these at import: set them before any Prefect import. Analytics
 # off stops telemetry errors; WARNING keeps flow/task chatter out of a normal run
@@ -201,7 +201,7 @@ class CommandError(Exception):
 
 def _open_read_only(db_path: Path):
     """A read-only connection, or a CommandError a person can act on."""
-    from flows import warehouse
+    from dateline.flows import warehouse
 
     if not Path(db_path).exists():
         raise CommandError(f"no database at {db_path}; run `dateline ingest` first.", EXIT_USAGE)
@@ -216,15 +216,15 @@ class _HideBusyTraceback(logging.Filter):
     reports that in one sentence."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        from flows.warehouse import DatabaseBusy
+        from dateline.flows.warehouse import DatabaseBusy
 
         return not (record.exc_info and isinstance(record.exc_info[1], DatabaseBusy))
 
 
 def cmd_ingest(args, settings: Settings) -> int:
     quiet_prefect()
-    from flows.ingest import ingest_flow
-    from flows.warehouse import DatabaseBusy
+    from dateline.flows.ingest import ingest_flow
+    from dateline.flows.warehouse import DatabaseBusy
 
     if args.lock_wait is not None and args.lock_wait < 0:
         raise CommandError("--lock-wait must be zero or a positive number of seconds.", EXIT_USAGE)
@@ -315,7 +315,7 @@ def cmd_sql(args, settings: Settings) -> int:
 
 
 def cmd_export(args, settings: Settings) -> int:
-    from flows.export import ExportError, export_parquet
+    from dateline.flows.export import ExportError, export_parquet
 
     con = _open_read_only(settings.db_path)
     try:
@@ -346,7 +346,7 @@ def cmd_serve(args, settings: Settings) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    from flows.ingest import ingest_flow
+    from dateline.flows.ingest import ingest_flow
 
     if args.interval is not None and args.interval <= 0:
         raise CommandError("--interval must be a positive number of seconds.", EXIT_USAGE)
@@ -380,8 +380,8 @@ EVAL_VIEWS = {"html": ".html.gz", "txt": ".txt"}
 
 def cmd_eval(args, settings: Settings) -> int:
     quiet_prefect()
-    from flows import evaluation, warehouse
-    from flows.ingest import ingest_flow
+    from dateline.flows import evaluation, warehouse
+    from dateline.flows.ingest import ingest_flow
 
     corpus = args.corpus_dir.resolve()
     if not corpus.is_dir():

@@ -29,8 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-
-from flows.warehouse import contract_table_names, model_names
+from dateline.flows.warehouse import contract_table_names, model_names
 
 PARTITION_COLUMN = "published_month"
 UNKNOWN_MONTH = "unknown"

@@ -20,14 +20,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
+from dateline.flows import export as export_module
+from dateline.flows import load, parallel, sources, warehouse
+from dateline.flows.parallel import BatchJob, ParsedBatch, ReadBatch, ShardRef
+from dateline.flows.settings import Settings, samples_dir
+from dateline.transforms.assembly.articles import ArticleTables
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
-
-from flows import export as export_module
-from flows import load, parallel, sources, warehouse
-from flows.parallel import BatchJob, ParsedBatch, ReadBatch, ShardRef
-from flows.settings import SAMPLES_DIR, Settings
-from transforms.articles import ArticleTables
 
 Progress = Callable[[str], None]
 # Stages timed in RunSummary.stage_seconds, in run order.
@@ -186,7 +185,7 @@ def run_ingest(source_args: list[str], settings: Settings, progress: Progress | 
         load.close_abandoned_runs(con, started)
         load.start_run(con, run_id, started)
         try:
-            _run_steps(con, source_args or [str(SAMPLES_DIR)], settings, summary, say)
+            _run_steps(con, source_args or [str(samples_dir())], settings, summary, say)
         except BaseException:
             summary.status = "failed"
             load.finish_run(

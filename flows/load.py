@@ -13,10 +13,9 @@ from datetime import datetime
 
 import duckdb
 import polars as pl
-
-from flows.parallel import BATCH_SOURCES_SCHEMA
-from transforms import schema
-from transforms.articles import ArticleTables
+from dateline.flows.parallel import BATCH_SOURCES_SCHEMA
+from dateline.transforms import schema
+from dateline.transforms.assembly.articles import ArticleTables
 
 SOURCE_SCHEMA = {
     "source_path": pl.String,

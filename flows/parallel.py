@@ -27,10 +27,9 @@ from functools import cache
 from pathlib import Path
 
 import polars as pl
-
-from flows import sources
-from transforms import schema
-from transforms.articles import REJECT_SCHEMA, ArticleTables, build_article_tables
+from dateline.flows import sources
+from dateline.transforms import schema
+from dateline.transforms.assembly.articles import REJECT_SCHEMA, ArticleTables, build_article_tables
 
 # One row per source file that was read and hashed.
 FILE_SCHEMA = {

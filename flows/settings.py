@@ -8,11 +8,11 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, replace
+from importlib import resources
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-SAMPLES_DIR = PROJECT_ROOT / "data" / "samples"
-DEFAULT_DB = PROJECT_ROOT / "data" / "warehouse" / "dateline.duckdb"
+# Relative to the working directory, like any output path: never inside the installed package.
+DEFAULT_DB = Path("data") / "warehouse" / "dateline.duckdb"
 ENV_PREFIX = "DATELINE_"
 # A DuckDB memory size: a number and a unit (KB, MB, GB, TB, or KiB ... TiB).
 MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*[KMGT]i?B", re.IGNORECASE)
@@ -90,3 +90,13 @@ def load_settings(env: dict[str, str] | None = None, **flags: object) -> Setting
         duckdb_memory_limit=_memory_env(env, "DUCKDB_MEMORY_LIMIT", Settings.duckdb_memory_limit),
     )
     return base.with_overrides(**flags)
+
+
+def samples_dir() -> Path:
+    """The bundled sample sources (package data of ``dateline.data``)."""
+    folder = resources.files("dateline.data").joinpath("samples")
+    if not isinstance(folder, Path) or not folder.is_dir():
+        raise FileNotFoundError(
+            "the bundled samples are missing from the installed package; reinstall Dateline"
+        )
+    return folder

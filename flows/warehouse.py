@@ -1,12 +1,13 @@
 """The DuckDB warehouse: connect, create the contract tables, build the views, run the
 data tests.
 
-Everything here reads SQL from the repository's ``sql/`` folder:
+Everything here reads SQL from the package ``dateline.sql`` (the repository's ``sql/``
+folder), through ``importlib.resources``:
 
-* ``sql/schema/NN_<table>.sql`` create one table each (idempotent), run in name order;
-* ``sql/models/<view>.sql`` hold one SELECT each; the file name is the view name and the
-  header comment (``-- grain: ...``) becomes the view's comment;
-* ``sql/tests/assert_<table>__<what>.sql`` hold one query each that must return no row.
+* ``schema/NN_<table>.sql`` create one table each (idempotent), run in name order;
+* ``models/{staging,intermediate,marts}/<view>.sql`` hold one SELECT each; the file name
+  is the view name and the header comment (``-- grain: ...``) becomes the view's comment;
+* ``tests/assert_<table>__<what>.sql`` hold one query each that must return no row.
 """
 
 from __future__ import annotations
@@ -15,19 +16,16 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import duckdb
+from dateline.transforms.schema import CONTRACT_TABLES
 
-from transforms.schema import CONTRACT_TABLES
-
-SQL_DIR = Path(__file__).resolve().parents[1] / "sql"
-SCHEMA_DIR = SQL_DIR / "schema"
-MODELS_DIR = SQL_DIR / "models"
-TESTS_DIR = SQL_DIR / "tests"
-
+SQL_PACKAGE = "dateline.sql"
 # Views are built layer by layer: staging, then intermediate, then marts.
-MODEL_LAYER_PREFIXES: tuple[str, ...] = ("stg_", "int_")
+MODEL_LAYERS: tuple[str, ...] = ("staging", "intermediate", "marts")
 # The first header line of a model, e.g. "-- grain: one row per article."
 GRAIN_COMMENT = re.compile(r"^--\s*grain:\s*(.+?)\s*$", re.MULTILINE)
 MEMORY_DATABASE = ":memory:"
@@ -38,6 +36,10 @@ LOCK_CONFLICT_TEXT = "Could not set lock on file"
 # Back-off between attempts to open a file another process holds: doubling, capped.
 FIRST_RETRY_SECONDS = 0.2
 MAX_RETRY_SECONDS = 5.0
+
+
+class MissingSqlError(RuntimeError):
+    """The installed package holds no schema, model or test files: a broken install."""
 
 
 class ModelBuildError(RuntimeError):
@@ -145,16 +147,43 @@ def _in_use(db_path: Path | str, *, read_only: bool) -> str:
     return f"the database {db_path} is in use by another process ({holder})"
 
 
+def sql_files(folder: str) -> list[Traversable]:
+    """The ``*.sql`` files of one folder of ``dateline.sql`` (``schema``, ``tests``,
+    ``models/marts`` ...), by name.
+
+    Raises ``MissingSqlError`` when there are none: an install without its SQL would
+    otherwise create no table, or report "all passed" over no data test.
+    """
+    directory = resources.files(SQL_PACKAGE)
+    for part in folder.split("/"):
+        directory = directory.joinpath(part)
+    files = (
+        sorted((f for f in directory.iterdir() if f.name.endswith(".sql")), key=lambda f: f.name)
+        if directory.is_dir()
+        else []
+    )
+    if not files:
+        raise MissingSqlError(
+            f"no SQL files in {SQL_PACKAGE}/{folder}: the installed package is incomplete; "
+            "reinstall Dateline"
+        )
+    return files
+
+
+def _stem(file: Traversable) -> str:
+    return file.name.removesuffix(".sql")
+
+
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every table of ``sql/schema/`` that does not exist yet (idempotent)."""
-    for path in sorted(SCHEMA_DIR.glob("*.sql")):
+    for file in sql_files("schema"):
         # execute() runs every statement of the file: the CREATE and its COMMENTs.
-        con.execute(path.read_text(encoding="utf-8"))
+        con.execute(file.read_text(encoding="utf-8"))
 
 
 def model_names() -> list[str]:
     """Names of the views in ``sql/models/``, in build order (staging, intermediate, marts)."""
-    return [path.stem for path in _model_paths()]
+    return [_stem(file) for file in _model_files()]
 
 
 def contract_table_names() -> list[str]:
@@ -165,25 +194,25 @@ def contract_table_names() -> list[str]:
 def build_models(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Create or replace every view of ``sql/models/``; return their names in build order.
 
-    Views are built by layer (``stg_``, then ``int_``, then the rest, by name within a
-    layer). A view that depends on one later in that order fails to bind and is retried
+    Views are built by layer (``staging/``, ``intermediate/``, then ``marts/``, by name
+    within a layer). A view that depends on one later in that order fails to bind and is retried
     after the others, so a mart may read another mart.
     """
-    pending = _model_paths()
+    pending = _model_files()
     built: list[str] = []
     while pending:
-        deferred: list[Path] = []
+        deferred: list[Traversable] = []
         last_error: duckdb.Error | None = None
-        for path in pending:
+        for file in pending:
             try:
-                _create_view(con, path)
+                _create_view(con, file)
             except duckdb.CatalogException as error:
-                deferred.append(path)
+                deferred.append(file)
                 last_error = error
             else:
-                built.append(path.stem)
+                built.append(_stem(file))
         if len(deferred) == len(pending):
-            names = ", ".join(p.stem for p in deferred)
+            names = ", ".join(_stem(f) for f in deferred)
             raise ModelBuildError(f"models do not bind: {names}: {last_error}") from last_error
         pending = deferred
     return built
@@ -192,29 +221,23 @@ def build_models(con: duckdb.DuckDBPyConnection) -> list[str]:
 def run_data_tests(con: duckdb.DuckDBPyConnection) -> list[DataTestFailure]:
     """Run every ``sql/tests/*.sql`` query; return the ones that found rows (none = pass)."""
     failures: list[DataTestFailure] = []
-    for path in sorted(TESTS_DIR.glob("*.sql")):
-        query = _strip_statement(path.read_text(encoding="utf-8"))
+    for file in sql_files("tests"):
+        query = _strip_statement(file.read_text(encoding="utf-8"))
         # fetchall, not fetchone: duckdb 2 keeps a result open until it is read to its end.
         [(n_rows,)] = con.execute(f"select count(*) from ({query})").fetchall()
         if n_rows:
             sample = con.execute(f"select * from ({query}) limit {SAMPLE_SIZE}").fetchall()
-            failures.append(DataTestFailure(path.stem, n_rows, sample))
+            failures.append(DataTestFailure(_stem(file), n_rows, sample))
     return failures
 
 
-def _model_paths() -> list[Path]:
-    def layer(path: Path) -> int:
-        for rank, prefix in enumerate(MODEL_LAYER_PREFIXES):
-            if path.stem.startswith(prefix):
-                return rank
-        return len(MODEL_LAYER_PREFIXES)
-
-    return sorted(MODELS_DIR.glob("*.sql"), key=lambda p: (layer(p), p.stem))
+def _model_files() -> list[Traversable]:
+    return [file for layer in MODEL_LAYERS for file in sql_files(f"models/{layer}")]
 
 
-def _create_view(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    text = path.read_text(encoding="utf-8")
-    name = path.stem
+def _create_view(con: duckdb.DuckDBPyConnection, file: Traversable) -> None:
+    text = file.read_text(encoding="utf-8")
+    name = _stem(file)
     con.execute(f'create or replace view "{name}" as\n{_strip_statement(text)}')
     grain = GRAIN_COMMENT.search(text)
     if grain:

@@ -14,9 +14,8 @@ from datetime import UTC, date, datetime
 
 import duckdb
 import polars as pl
-
-from flows import warehouse
-from transforms.schema import (
+from dateline.flows import warehouse
+from dateline.transforms.schema import (
     ARTICLE_AUTHORS,
     ARTICLE_IMAGES,
     ARTICLE_PARAGRAPHS,

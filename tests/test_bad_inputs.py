@@ -9,9 +9,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
-from flows import sources
-from flows.cli import main
+from dateline.flows import sources
+from dateline.flows.cli import main
 
 GOOD_BODY = (
     "The city council approved a new budget on Tuesday after a long debate about school funding.\n"

@@ -9,12 +9,16 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from dateline.transforms.fields import bylines as bylines_module
+from dateline.transforms.fields.bylines import (
+    clean_byline,
+    is_byline_line,
+    is_name_line,
+    split_bylines,
+)
+from dateline.transforms.schema import ARTICLE_AUTHORS
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from transforms import bylines as bylines_module
-from transforms.bylines import clean_byline, is_byline_line, is_name_line, split_bylines
-from transforms.schema import ARTICLE_AUTHORS
 
 CORPUS_DIR = Path(
     os.environ.get("DATELINE_CORPUS_DIR", Path(__file__).resolve().parents[2] / "shared" / "corpus")

@@ -14,10 +14,10 @@ from pathlib import Path
 import duckdb
 import pyarrow.dataset as ds
 import pytest
+from dateline.flows.cli import main
+from dateline.transforms import schema
 
-from flows.cli import main
 from tests.conftest import SAMPLES_DIR
-from transforms import schema
 
 # Every article-level table, compared whole between runs.
 CONTENT_TABLES = [t.name for t in schema.ARTICLE_TABLES] + ["ingest_sources"]

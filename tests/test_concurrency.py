@@ -17,11 +17,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from dateline.flows import warehouse
+from dateline.flows.settings import Settings, load_settings
+from dateline.transforms import schema
 
-from flows import warehouse
-from flows.settings import Settings, load_settings
 from tests.conftest import REPO_ROOT, SAMPLES_DIR
-from transforms import schema
 
 # Every article-level table, compared between a raced warehouse and a clean one.
 CONTENT_TABLES = [t.name for t in schema.ARTICLE_TABLES] + ["ingest_sources"]
@@ -54,7 +54,7 @@ def _env() -> dict[str, str]:
 
 
 def _dateline(*args: str) -> list[str]:
-    return [sys.executable, "-m", "flows.cli", *args]
+    return [sys.executable, "-m", "dateline.flows.cli", *args]
 
 
 def _run(args: list[str], timeout: float) -> subprocess.CompletedProcess:

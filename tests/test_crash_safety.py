@@ -34,8 +34,7 @@ from pathlib import Path
 import duckdb
 import httpx
 import pytest
-
-from transforms import schema
+from dateline.transforms import schema
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SAMPLES_DIR = REPO_ROOT / "data" / "samples"
@@ -122,7 +121,7 @@ def _build_corpus(target: Path) -> str:
 
 def _dateline() -> list[str]:
     script = BIN_DIR / "dateline"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "flows.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "dateline.flows.cli"]
 
 
 def _free_port() -> int:

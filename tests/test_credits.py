@@ -11,13 +11,16 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from dateline.flows.evaluation import CREDIT_STOP
+from dateline.transforms.fields import credits as credits_module
+from dateline.transforms.fields.credits import (
+    is_credit_line,
+    parse_photo_credits,
+    split_caption_credit,
+)
+from dateline.transforms.schema import IMAGE_CREDITS
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from flows.evaluation import CREDIT_STOP
-from transforms import credits as credits_module
-from transforms.credits import is_credit_line, parse_photo_credits, split_caption_credit
-from transforms.schema import IMAGE_CREDITS
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 CORPUS_DIR = Path(

@@ -11,16 +11,15 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-from transforms.dates import (
+from dateline.transforms.fields.dates import (
     PARSED_COLUMNS,
     is_date_line,
     is_labelled_date_line,
     parse_dates,
     parse_iso_date,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 UTC = dt.UTC
 CORPUS_DIR = Path(

@@ -12,8 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
-
-from flows.cli import main
+from dateline.flows.cli import main
 
 BASELINE = Path(__file__).resolve().parent / "baselines" / "eval_scores.json"
 # A field may drop by at most this much before the gate fails.

@@ -10,10 +10,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-
-from flows.evaluation import (
+from dateline.flows.evaluation import (
     CREDIT_STOP,
     FIELDS,
     ImagePrediction,
@@ -31,7 +28,9 @@ from flows.evaluation import (
     tokens,
     write_details,
 )
-from transforms import schema
+from dateline.transforms import schema
+from hypothesis import given
+from hypothesis import strategies as st
 
 CORPUS_DIR = Path(
     os.environ.get("DATELINE_CORPUS_DIR")

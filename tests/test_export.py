@@ -14,11 +14,11 @@ import polars as pl
 import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 import pytest
+from dateline.flows import export, warehouse
+from dateline.flows.export import ExportError, export_parquet
+from dateline.transforms import schema
 
-from flows import export, warehouse
-from flows.export import ExportError, export_parquet
 from tests.conftest_warehouse import RUN_ID, loaded_warehouse
-from transforms import schema
 
 ARTICLE_TABLES = [table.name for table in schema.ARTICLE_TABLES]
 

@@ -8,17 +8,17 @@ from datetime import UTC, date, datetime
 
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from selectolax.lexbor import LexborHTMLParser
-
-from tests.conftest import corpus_or_skip
-from transforms.html_meta import (
+from dateline.transforms.html.metadata.precedence import (
     METADATA_SCHEMA,
     extract_metadata,
     metadata_frame,
     parse_json_ld,
 )
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
+
+from tests.conftest import corpus_or_skip
 
 
 def page(head: str = "", body: str = "", lang: str = "en") -> str:
@@ -621,7 +621,7 @@ def test_corpus_pages_give_one_row_each() -> None:
 
 def test_corpus_scores_stay_above_floors() -> None:
     """Metadata alone on the whole dev corpus keeps the measured level (regression floors)."""
-    from flows.evaluation import norm_name, norm_tag, token_f1
+    from dateline.flows.evaluation import norm_name, norm_tag, token_f1
 
     corpus = corpus_or_skip("fundus")
     paths = sorted(corpus.glob("*/*.html.gz"))

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-from transforms.names import (
+from dateline.transforms.fields.names import (
     MAX_NAME_WORDS,
     NAME_PARTICLES,
     NON_NAME_CHARACTER,
@@ -15,6 +12,8 @@ from transforms.names import (
     is_person_name,
     natural_case,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 
 def _natural(values: list[str | None]) -> list[str | None]:

@@ -13,14 +13,14 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
+from dateline.flows import ingest, load, parallel, warehouse
+from dateline.flows.cli import main
+from dateline.flows.settings import load_settings
+from dateline.transforms import schema
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flows import ingest, load, parallel, warehouse
-from flows.cli import main
-from flows.settings import load_settings
 from tests.conftest import CORPUS_DIR, SAMPLES_DIR
-from transforms import schema
 
 # Run bookkeeping differs between runs by design; everything else must match.
 RUN_COLUMNS = {"run_id", "ingested_at", "rejected_at", "last_run_id", "loaded_at", "checked_at"}
@@ -316,8 +316,7 @@ def test_duckdb_memory_limit_must_be_a_size(value: str) -> None:
 
 def test_ingest_connection_keeps_the_memory_limit(tmp_path: Path) -> None:
     import duckdb
-
-    from flows import load
+    from dateline.flows import load
 
     con = duckdb.connect(str(tmp_path / "w.duckdb"))
     load.limit_memory(con, "256MB")

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from dateline.flows import sources
+from dateline.transforms.assembly.articles import build_article_tables
+from dateline.transforms.text import segment as segment_text
 
-from flows import sources
 from tests.conftest import SEED_DIR
-from transforms import segment_text
-from transforms.articles import build_article_tables
 
 SEED_ID = "000_87e5fbe07bd337ee"
 

@@ -6,13 +6,14 @@ from datetime import UTC, datetime
 
 import polars as pl
 import pytest
+from dateline.flows.sources import RECORD_COLUMNS
+from dateline.transforms import schema
+from dateline.transforms.assembly.articles import build_article_tables
+from dateline.transforms.text import segment as segment_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from flows.sources import RECORD_COLUMNS
 from tests.conftest import SAMPLES_DIR
-from transforms import schema, segment_text
-from transforms.articles import build_article_tables
 
 STAMP = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -67,7 +67,7 @@ def _prefect_cli() -> Path:
 def _dateline_command() -> list[str]:
     script = BIN_DIR / "dateline"
     # Without the console script (project not pip-installed) the module entry point is the same CLI.
-    return [str(script)] if script.exists() else [sys.executable, "-m", "flows.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "dateline.flows.cli"]
 
 
 def _free_port() -> int:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+from dateline.transforms.fields.tags import normalize_tags, tag_key
+from dateline.transforms.schema import ARTICLE_TAGS
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from transforms.schema import ARTICLE_TAGS
-from transforms.tags import normalize_tags, tag_key
 
 
 def _key(tag: str | None) -> str | None:

@@ -5,19 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import polars as pl
 import pytest
+from dateline.flows import warehouse
+from dateline.transforms.schema import CONTRACT_TABLES, UTC_TIMESTAMP, Table
+
+# The transforms' definition of a word; the SQL data test must count the same way.
+from dateline.transforms.text.segment import WORD_PATTERN
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows import warehouse
 from tests.conftest_warehouse import load_frames, loaded_warehouse, synthetic_frames
-from transforms.schema import CONTRACT_TABLES, UTC_TIMESTAMP, Table
-
-# The transforms' definition of a word; the SQL data test must count the same way.
-from transforms.segment_text import WORD_PATTERN
 
 # information_schema.columns.data_type for each Polars dtype used by the contract.
 DUCKDB_TYPES: dict[pl.DataType, str] = {
@@ -200,11 +201,15 @@ def test_every_model_builds_on_an_empty_warehouse() -> None:
     assert warehouse.run_data_tests(con) == []
 
 
+def _models_from(monkeypatch, files: list[Path]) -> None:
+    monkeypatch.setattr(warehouse, "_model_files", lambda: files)
+
+
 def test_build_models_retries_a_mart_that_reads_a_later_mart(tmp_path, monkeypatch) -> None:
     (tmp_path / "a_mart.sql").write_text("-- grain: one row.\nselect n + 1 as n from b_mart\n")
     (tmp_path / "b_mart.sql").write_text("-- grain: one row.\nselect n from stg_one;\n")
     (tmp_path / "stg_one.sql").write_text("-- grain: one row.\nselect 1 as n -- trailing\n")
-    monkeypatch.setattr(warehouse, "MODELS_DIR", tmp_path)
+    _models_from(monkeypatch, [tmp_path / n for n in ("stg_one.sql", "a_mart.sql", "b_mart.sql")])
     con = warehouse.connect(":memory:")
     assert warehouse.build_models(con) == ["stg_one", "b_mart", "a_mart"]
     assert con.execute("select n from a_mart").fetchall() == [(2,)]
@@ -212,7 +217,7 @@ def test_build_models_retries_a_mart_that_reads_a_later_mart(tmp_path, monkeypat
 
 def test_build_models_names_a_model_that_never_binds(tmp_path, monkeypatch) -> None:
     (tmp_path / "orphan.sql").write_text("select * from no_such_table\n")
-    monkeypatch.setattr(warehouse, "MODELS_DIR", tmp_path)
+    _models_from(monkeypatch, [tmp_path / "orphan.sql"])
     with pytest.raises(warehouse.ModelBuildError, match="orphan"):
         warehouse.build_models(warehouse.connect(":memory:"))
 
@@ -388,7 +393,7 @@ BAD_DATA = {
 
 
 def test_every_data_test_has_a_bad_data_case() -> None:
-    files = {path.stem for path in warehouse.TESTS_DIR.glob("*.sql")}
+    files = {file.name.removesuffix(".sql") for file in warehouse.sql_files("tests")}
     assert files == set(BAD_DATA)
 
 
@@ -433,7 +438,11 @@ def _sql_word_count_failures(scratch: duckdb.DuckDBPyConnection, text: str) -> l
     """The word-count data test's rows for one article whose word_count Polars computed."""
     frame = pl.DataFrame({"body_text": [text]})
     expected = frame.select(pl.col("body_text").str.count_matches(WORD_PATTERN)).item()
-    sql = (warehouse.TESTS_DIR / "assert_articles__word_count_matches_body.sql").read_text()
+    [sql] = [
+        file.read_text()
+        for file in warehouse.sql_files("tests")
+        if file.name == "assert_articles__word_count_matches_body.sql"
+    ]
     scratch.execute(
         "create or replace table articles as select 'a' as article_id, "
         "?::varchar as body_text, ?::integer as word_count",

@@ -13,9 +13,8 @@ from __future__ import annotations
 import re
 
 import polars as pl
-
-from transforms.lexicon import load
-from transforms.schema import UTC_TIMESTAMP
+from dateline.transforms.lexicon import load
+from dateline.transforms.schema import UTC_TIMESTAMP
 
 LEXICON = load("dates")
 

@@ -63,12 +63,12 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import polars as pl
+from dateline.transforms import lexicon
+from dateline.transforms.fields import bylines
+from dateline.transforms.fields.dates import parse_dates
+from dateline.transforms.fields.names import is_person_name
+from dateline.transforms.schema import UTC_TIMESTAMP
 from selectolax.lexbor import LexborHTMLParser
-
-from transforms import bylines, lexicon
-from transforms.dates import parse_dates
-from transforms.names import is_person_name
-from transforms.schema import UTC_TIMESTAMP
 
 LEXICON: dict[str, Any] = lexicon.load("html_meta")
 META_KEYS: dict[str, list[str]] = LEXICON["meta_keys"]

@@ -12,11 +12,10 @@ vocabulary lives in ``lexicon/bylines.json`` and ``lexicon/agencies.json``.
 from __future__ import annotations
 
 import polars as pl
-
-from transforms import lexicon
-from transforms.names import NAME_PARTICLES, is_person_name, natural_case
-from transforms.schema import ARTICLE_AUTHORS, conform
-from transforms.tags import tag_key
+from dateline.transforms import lexicon
+from dateline.transforms.fields.names import NAME_PARTICLES, is_person_name, natural_case
+from dateline.transforms.fields.tags import tag_key
+from dateline.transforms.schema import ARTICLE_AUTHORS, conform
 
 BYLINE_WORDS: dict[str, list[str]] = lexicon.load("bylines")
 AGENCY_ALIASES: dict[str, list[str]] = lexicon.load("agencies")["agencies"]

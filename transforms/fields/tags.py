@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import polars as pl
-
-from transforms.schema import ARTICLE_TAGS, conform
+from dateline.transforms.schema import ARTICLE_TAGS, conform
 
 # Combining marks after a letter of a script where they are accents (café -> cafe); marks of
 # other scripts (Devanagari vowel signs, kana voicing) carry meaning and stay.

@@ -23,10 +23,10 @@ from __future__ import annotations
 import re
 
 import polars as pl
-
-from transforms import credits, segment_text
-from transforms.html_blocks import LANDMARK_BITS, PageFrames, landmark
-from transforms.lexicon import load
+from dateline.transforms.fields import credits
+from dateline.transforms.html.walk import LANDMARK_BITS, PageFrames, landmark
+from dateline.transforms.lexicon import load
+from dateline.transforms.text import segment as segment_text
 
 HTML_LEXICON = load("html")
 

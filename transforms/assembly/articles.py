@@ -13,21 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import polars as pl
+from dateline.transforms import schema
+from dateline.transforms.fields import bylines, credits, dates, names, tags
+from dateline.transforms.fields.language import detect_language
+from dateline.transforms.html import content as html_content
+from dateline.transforms.html import walk as html_blocks
+from dateline.transforms.html.metadata import precedence as html_meta
+from dateline.transforms.text import segment as segment_text
 from selectolax.lexbor import LexborHTMLParser
-
-from transforms import (
-    bylines,
-    credits,
-    dates,
-    html_blocks,
-    html_content,
-    html_meta,
-    names,
-    schema,
-    segment_text,
-    tags,
-)
-from transforms.language import detect_language
 
 BODY_KINDS = ("subheadline", "paragraph")
 PARAGRAPH_KINDS = ("summary", "subheadline", "paragraph")

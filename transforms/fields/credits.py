@@ -26,10 +26,9 @@ from __future__ import annotations
 import unicodedata
 
 import polars as pl
-
-from transforms import lexicon
-from transforms.names import is_person_name, natural_case
-from transforms.schema import IMAGE_CREDITS, conform
+from dateline.transforms import lexicon
+from dateline.transforms.fields.names import is_person_name, natural_case
+from dateline.transforms.schema import IMAGE_CREDITS, conform
 
 _CUES: dict[str, list[str]] = lexicon.load("credits")
 _AGENCIES: dict[str, list[str]] = lexicon.load("agencies")["agencies"]

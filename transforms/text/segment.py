@@ -18,9 +18,8 @@ from __future__ import annotations
 import re
 
 import polars as pl
-
-from transforms import bylines, credits, dates
-from transforms.lexicon import load
+from dateline.transforms.fields import bylines, credits, dates
+from dateline.transforms.lexicon import load
 
 CUES = load("cues")
 

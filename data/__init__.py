@@ -1,0 +1,1 @@
+"""Bundled sample sources (``samples/``), ingested by ``dateline ingest`` with no argument."""
