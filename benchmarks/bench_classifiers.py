@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
+
 from dateline.transforms.fields import bylines, credits
 
 REPOSITORY = Path(__file__).resolve().parents[1]

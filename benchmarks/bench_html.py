@@ -25,12 +25,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
+from selectolax.lexbor import LexborHTMLParser
+
 from dateline.flows import sources
 from dateline.transforms.assembly.articles import build_article_tables
 from dateline.transforms.html import content as html_content
 from dateline.transforms.html import walk as html_blocks
+from dateline.transforms.html.metadata import page as html_page
 from dateline.transforms.html.metadata import precedence as html_meta
-from selectolax.lexbor import LexborHTMLParser
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "fundus"
 TARGET_RATIO = 4.0
@@ -77,7 +79,7 @@ def time_stages(pages: list[str]) -> dict[str, float]:
     t = time.perf_counter()
     trees = [LexborHTMLParser(page) for page in pages]
     t = clock("lexbor parse", t)
-    found = [html_meta.extract_metadata(tree) for tree in trees]
+    found = [html_page.extract_metadata(tree) for tree in trees]
     t = clock("metadata read", t)
     html_meta.metadata_frame(found, list(range(len(pages))))
     t = clock("metadata normalize", t)

@@ -193,8 +193,9 @@ class StageClock:
 @contextlib.contextmanager
 def without_prefect(clock: StageClock) -> Iterator[None]:
     """Replace the Prefect tasks of flows.ingest by their plain functions, timed per stage."""
-    from dateline.flows import ingest
     from prefect import Task
+
+    from dateline.flows import ingest
 
     saved = {}
     for name, value in vars(ingest).items():
@@ -331,6 +332,7 @@ def _segment_share(records) -> float:
     from datetime import UTC, datetime
 
     import polars as pl
+
     from dateline.transforms.assembly.articles import build_article_tables
     from dateline.transforms.text import segment as segment_text
 

@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+
 from dateline.flows.warehouse import contract_table_names, model_names
 
 PARTITION_COLUMN = "published_month"

@@ -20,13 +20,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
 from dateline.flows import export as export_module
 from dateline.flows import load, parallel, sources, warehouse
 from dateline.flows.parallel import BatchJob, ParsedBatch, ReadBatch, ShardRef
 from dateline.flows.settings import Settings, samples_dir
 from dateline.transforms.assembly.articles import ArticleTables
-from prefect import flow, task
-from prefect.cache_policies import NO_CACHE
 
 Progress = Callable[[str], None]
 # Stages timed in RunSummary.stage_seconds, in run order.

@@ -13,6 +13,7 @@ from datetime import datetime
 
 import duckdb
 import polars as pl
+
 from dateline.flows.parallel import BATCH_SOURCES_SCHEMA
 from dateline.transforms import schema
 from dateline.transforms.assembly.articles import ArticleTables

@@ -27,6 +27,7 @@ from functools import cache
 from pathlib import Path
 
 import polars as pl
+
 from dateline.flows import sources
 from dateline.transforms import schema
 from dateline.transforms.assembly.articles import REJECT_SCHEMA, ArticleTables, build_article_tables

@@ -21,6 +21,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import duckdb
+
 from dateline.transforms.schema import CONTRACT_TABLES
 
 SQL_PACKAGE = "dateline.sql"

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 
 import duckdb
 import polars as pl
+
 from dateline.flows import warehouse
 from dateline.transforms.schema import (
     ARTICLE_AUTHORS,

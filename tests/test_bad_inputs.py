@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+
 from dateline.flows import sources
 from dateline.flows.cli import main
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from dateline.transforms.fields import language
-from dateline.transforms.text import segment as segment_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from dateline.transforms.fields import language
+from dateline.transforms.text import segment as segment_text
 
 # Lines that repeat across an outlet's pages, mixed with lines of each page's own.
 SHARED_LINES = [

@@ -9,6 +9,9 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from dateline.transforms.fields import bylines as bylines_module
 from dateline.transforms.fields.bylines import (
     clean_byline,
@@ -17,8 +20,6 @@ from dateline.transforms.fields.bylines import (
     split_bylines,
 )
 from dateline.transforms.schema import ARTICLE_AUTHORS
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 CORPUS_DIR = Path(
     os.environ.get("DATELINE_CORPUS_DIR", Path(__file__).resolve().parents[2] / "shared" / "corpus")

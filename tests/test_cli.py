@@ -14,9 +14,9 @@ from pathlib import Path
 import duckdb
 import pyarrow.dataset as ds
 import pytest
+
 from dateline.flows.cli import main
 from dateline.transforms import schema
-
 from tests.conftest import SAMPLES_DIR
 
 # Every article-level table, compared whole between runs.

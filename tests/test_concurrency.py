@@ -17,10 +17,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
+
 from dateline.flows import warehouse
 from dateline.flows.settings import Settings, load_settings
 from dateline.transforms import schema
-
 from tests.conftest import REPO_ROOT, SAMPLES_DIR
 
 # Every article-level table, compared between a raced warehouse and a clean one.

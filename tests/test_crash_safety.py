@@ -34,6 +34,7 @@ from pathlib import Path
 import duckdb
 import httpx
 import pytest
+
 from dateline.transforms import schema
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

@@ -11,6 +11,9 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from dateline.flows.evaluation import CREDIT_STOP
 from dateline.transforms.fields import credits as credits_module
 from dateline.transforms.fields.credits import (
@@ -19,8 +22,6 @@ from dateline.transforms.fields.credits import (
     split_caption_credit,
 )
 from dateline.transforms.schema import IMAGE_CREDITS
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 CORPUS_DIR = Path(

@@ -11,6 +11,9 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from dateline.transforms.fields.dates import (
     PARSED_COLUMNS,
     is_date_line,
@@ -18,8 +21,6 @@ from dateline.transforms.fields.dates import (
     parse_dates,
     parse_iso_date,
 )
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 UTC = dt.UTC
 CORPUS_DIR = Path(

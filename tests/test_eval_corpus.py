@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from dateline.flows.cli import main
 
 BASELINE = Path(__file__).resolve().parent / "baselines" / "eval_scores.json"

@@ -10,6 +10,9 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from dateline.flows.evaluation import (
     CREDIT_STOP,
     FIELDS,
@@ -29,8 +32,6 @@ from dateline.flows.evaluation import (
     write_details,
 )
 from dateline.transforms import schema
-from hypothesis import given
-from hypothesis import strategies as st
 
 CORPUS_DIR = Path(
     os.environ.get("DATELINE_CORPUS_DIR")

@@ -14,10 +14,10 @@ import polars as pl
 import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 import pytest
+
 from dateline.flows import export, warehouse
 from dateline.flows.export import ExportError, export_parquet
 from dateline.transforms import schema
-
 from tests.conftest_warehouse import RUN_ID, loaded_warehouse
 
 ARTICLE_TABLES = [table.name for table in schema.ARTICLE_TABLES]

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from dateline.flows import sources
-from dateline.transforms.assembly.articles import build_article_tables
-from dateline.transforms.html import walk as html_blocks
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
+
+from dateline.flows import sources
+from dateline.transforms.assembly.articles import build_article_tables
+from dateline.transforms.html import walk as html_blocks
 
 BODY = [
     "The city council approved the new bridge on Tuesday after a debate that lasted four hours.",

@@ -1,4 +1,4 @@
-"""Structured metadata of HTML pages: sources, repairs and precedence (transforms.html_meta)."""
+"""Structured metadata of HTML pages: sources, repairs and precedence (transforms/html/metadata)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,13 @@ from datetime import UTC, date, datetime
 
 import polars as pl
 import pytest
-from dateline.transforms.html.metadata.precedence import (
-    METADATA_SCHEMA,
-    extract_metadata,
-    metadata_frame,
-    parse_json_ld,
-)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
+from dateline.transforms.html.metadata.page import extract_metadata
+from dateline.transforms.html.metadata.precedence import METADATA_SCHEMA, metadata_frame
+from dateline.transforms.html.metadata.structured import parse_json_ld
 from tests.conftest import corpus_or_skip
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from dateline.transforms.fields.names import (
     MAX_NAME_WORDS,
     NAME_PARTICLES,
@@ -12,8 +15,6 @@ from dateline.transforms.fields.names import (
     is_person_name,
     natural_case,
 )
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 
 def _natural(values: list[str | None]) -> list[str | None]:

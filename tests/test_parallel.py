@@ -13,13 +13,13 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from dateline.flows import ingest, load, parallel, warehouse
 from dateline.flows.cli import main
 from dateline.flows.settings import load_settings
 from dateline.transforms import schema
-from hypothesis import given
-from hypothesis import strategies as st
-
 from tests.conftest import CORPUS_DIR, SAMPLES_DIR
 
 # Run bookkeeping differs between runs by design; everything else must match.
@@ -316,6 +316,7 @@ def test_duckdb_memory_limit_must_be_a_size(value: str) -> None:
 
 def test_ingest_connection_keeps_the_memory_limit(tmp_path: Path) -> None:
     import duckdb
+
     from dateline.flows import load
 
     con = duckdb.connect(str(tmp_path / "w.duckdb"))

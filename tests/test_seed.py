@@ -8,10 +8,10 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+
 from dateline.flows import sources
 from dateline.transforms.assembly.articles import build_article_tables
 from dateline.transforms.text import segment as segment_text
-
 from tests.conftest import SEED_DIR
 
 SEED_ID = "000_87e5fbe07bd337ee"

@@ -6,13 +6,13 @@ from datetime import UTC, datetime
 
 import polars as pl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from dateline.flows.sources import RECORD_COLUMNS
 from dateline.transforms import schema
 from dateline.transforms.assembly.articles import build_article_tables
 from dateline.transforms.text import segment as segment_text
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from tests.conftest import SAMPLES_DIR
 
 STAMP = datetime(2026, 1, 1, tzinfo=UTC)

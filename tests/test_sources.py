@@ -7,9 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
-from dateline.flows import sources
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from dateline.flows import sources
 
 LIMIT = 1_000_000
 

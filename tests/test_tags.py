@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from dateline.transforms.fields.tags import normalize_tags, tag_key
-from dateline.transforms.schema import ARTICLE_TAGS
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from dateline.transforms.fields.tags import normalize_tags, tag_key
+from dateline.transforms.schema import ARTICLE_TAGS
 
 
 def _key(tag: str | None) -> str | None:

@@ -10,14 +10,14 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from dateline.flows import warehouse
 from dateline.transforms.schema import CONTRACT_TABLES, UTC_TIMESTAMP, Table
 
 # The transforms' definition of a word; the SQL data test must count the same way.
 from dateline.transforms.text.segment import WORD_PATTERN
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from tests.conftest_warehouse import load_frames, loaded_warehouse, synthetic_frames
 
 # information_schema.columns.data_type for each Polars dtype used by the contract.

@@ -13,14 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import polars as pl
+
 from dateline.transforms import schema
 from dateline.transforms.fields import bylines, credits, dates, names, tags
 from dateline.transforms.fields.language import detect_language
-from dateline.transforms.html import content as html_content
-from dateline.transforms.html import walk as html_blocks
 from dateline.transforms.html.metadata import precedence as html_meta
+from dateline.transforms.html.parse import parse_html_pages
 from dateline.transforms.text import segment as segment_text
-from selectolax.lexbor import LexborHTMLParser
 
 BODY_KINDS = ("subheadline", "paragraph")
 PARAGRAPH_KINDS = ("summary", "subheadline", "paragraph")
@@ -452,62 +451,6 @@ def _declared_body(blocks: pl.DataFrame, html_docs: pl.DataFrame) -> pl.DataFram
     )
 
 
-@dataclass(frozen=True)
-class ParsedHtml:
-    meta: pl.DataFrame
-    blocks: pl.DataFrame
-    images: pl.DataFrame
-
-
-EMPTY_HTML_BLOCKS = {"doc_id": pl.Int64, "block_no": pl.Int32, "text": pl.String, "kind": pl.String}
-EMPTY_HTML_IMAGES = {
-    "doc_id": pl.Int64,
-    "block_no": pl.Int32,
-    "url": pl.String,
-    "caption": pl.String,
-    "caption_label": pl.String,
-    "credit_raw": pl.String,
-    "in_head": pl.Boolean,
-}
-
-
-def _parse_html(html_docs: pl.DataFrame) -> ParsedHtml:
-    """One row per HTML document in; its metadata (one row per page), classified blocks and figures out."""
-    if html_docs.is_empty():
-        return ParsedHtml(
-            pl.DataFrame(schema=html_meta.METADATA_SCHEMA),
-            pl.DataFrame(schema=EMPTY_HTML_BLOCKS),
-            pl.DataFrame(schema=EMPTY_HTML_IMAGES),
-        )
-    records: list[dict] = []
-    doc_ids: list[int] = []
-
-    def trees():
-        # lexbor parses one page at a time; each tree is dropped once walked, so a
-        # batch never holds more than one. Metadata is read before the walk strips <script>.
-        # Bytes, not str: lexbor decodes UTF-8 itself, faster than Python's str conversion.
-        pages = html_docs.select("doc_id", pl.col("html").cast(pl.Binary))
-        for doc_id, html in pages.iter_rows():
-            tree = LexborHTMLParser(html)
-            records.append(html_meta.extract_metadata(tree))
-            fragment = html_meta.script_body(tree)
-            if fragment and tree.body is not None:
-                # The text a script would render joins the page as one more article.
-                article = LexborHTMLParser(f"<article>{fragment}</article>").css_first("article")
-                tree.body.insert_child(article)
-            doc_ids.append(doc_id)
-            yield doc_id, tree
-
-    pages = html_blocks.pages_frames(trees())
-    meta = html_meta.metadata_frame(records, doc_ids)
-    if pages.blocks.is_empty():
-        return ParsedHtml(
-            meta, pl.DataFrame(schema=EMPTY_HTML_BLOCKS), pl.DataFrame(schema=EMPTY_HTML_IMAGES)
-        )
-    blocks = html_content.classify_html(pages)
-    return ParsedHtml(meta, blocks, html_content.html_images(blocks, pages.images))
-
-
 def _languages(docs: pl.DataFrame, body: pl.DataFrame) -> pl.DataFrame:
     """One row per document in and out: adds ``language``, detected once per document.
 
@@ -597,7 +540,7 @@ def build_article_tables(
     text_docs = segment_text.strip_header_date(text_docs, "text").with_columns(
         doc_language=pl.lit(None, pl.String)
     )
-    html_parsed = _parse_html(html_docs)
+    html_parsed = parse_html_pages(html_docs)
     # Each path has fixed costs (its expressions compile per call): skip the one not needed.
     if text_docs.is_empty() and not html_parsed.blocks.is_empty():
         text_blocks = html_parsed.blocks.clear()

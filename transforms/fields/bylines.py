@@ -12,6 +12,7 @@ vocabulary lives in ``lexicon/bylines.json`` and ``lexicon/agencies.json``.
 from __future__ import annotations
 
 import polars as pl
+
 from dateline.transforms import lexicon
 from dateline.transforms.fields.names import NAME_PARTICLES, is_person_name, natural_case
 from dateline.transforms.fields.tags import tag_key

@@ -26,6 +26,7 @@ from __future__ import annotations
 import unicodedata
 
 import polars as pl
+
 from dateline.transforms import lexicon
 from dateline.transforms.fields.names import is_person_name, natural_case
 from dateline.transforms.schema import IMAGE_CREDITS, conform

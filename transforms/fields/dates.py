@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 import polars as pl
+
 from dateline.transforms.lexicon import load
 from dateline.transforms.schema import UTC_TIMESTAMP
 

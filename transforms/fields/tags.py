@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import polars as pl
+
 from dateline.transforms.schema import ARTICLE_TAGS, conform
 
 # Combining marks after a letter of a script where they are accents (café -> cafe); marks of

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 
 import polars as pl
+
 from dateline.transforms.fields import credits
 from dateline.transforms.html.walk import LANDMARK_BITS, PageFrames, landmark
 from dateline.transforms.lexicon import load

@@ -17,8 +17,9 @@ import re
 from dataclasses import dataclass
 
 import polars as pl
-from dateline.transforms.lexicon import load
 from selectolax.lexbor import LexborHTMLParser
+
+from dateline.transforms.lexicon import load
 
 HTML_LEXICON = load("html")
 # Elements whose content is never rendered as text, or is interface, not prose.

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 import polars as pl
+
 from dateline.transforms.fields import bylines, credits, dates
 from dateline.transforms.lexicon import load
 

@@ -56,193 +56,128 @@ Meta names and JSON-LD types live in ``lexicon/html_meta.json``.
 
 from __future__ import annotations
 
-import html
-import json
 import re
-from collections.abc import Iterable, Iterator
-from typing import Any
 
 import polars as pl
-from dateline.transforms import lexicon
+
 from dateline.transforms.fields import bylines
 from dateline.transforms.fields.dates import parse_dates
 from dateline.transforms.fields.names import is_person_name
+from dateline.transforms.html.metadata.page import MIN_SHARED_SITE_CHARS, TAG_SEPARATOR
+from dateline.transforms.html.metadata.structured import LEXICON
 from dateline.transforms.schema import UTC_TIMESTAMP
-from selectolax.lexbor import LexborHTMLParser
 
-LEXICON: dict[str, Any] = lexicon.load("html_meta")
-META_KEYS: dict[str, list[str]] = LEXICON["meta_keys"]
-# Meta key -> the fields it feeds (a key may feed several, e.g. og:image).
-FIELDS_BY_META_KEY: dict[str, list[str]] = {}
-for _field, _keys in META_KEYS.items():
-    for _key in _keys:
-        FIELDS_BY_META_KEY.setdefault(_key, []).append(_field)
-ARTICLE_TYPE_RANK: dict[str, int] = {t.lower(): i for i, t in enumerate(LEXICON["article_types"])}
-FALLBACK_TYPE_RANK: dict[str, int] = {
-    t.lower(): len(ARTICLE_TYPE_RANK) + i for i, t in enumerate(LEXICON["fallback_types"])
-}
-TYPE_RANK: dict[str, int] = {**FALLBACK_TYPE_RANK, **ARTICLE_TYPE_RANK}
-PERSON_TYPES: frozenset[str] = frozenset(t.lower() for t in LEXICON["person_types"])
-ORGANIZATION_TYPES: frozenset[str] = frozenset(t.lower() for t in LEXICON["organization_types"])
-URL_SCHEMES: tuple[str, ...] = tuple(LEXICON["url_schemes"])
-VISIBLE_TAGS: dict[str, Any] = LEXICON["visible_tags"]
-VISIBLE_BYLINES: dict[str, Any] = LEXICON["visible_bylines"]
-SITE_CHROME: frozenset[str] = frozenset(LEXICON["site_chrome"])
-CONTENT_ROOTS: frozenset[str] = frozenset(LEXICON["content_roots"])
-
-# One pass over the document finds every element metadata can come from.
-METADATA_SELECTOR = (
-    'script[type="application/ld+json"], meta, link[rel], time[datetime], [itemprop], '
-    "title, h1, [rel~=author]"
-)
-# The microdata properties read (lower case); others are never evaluated.
-MICRODATA_PROPERTIES = frozenset(
-    {"headline", "author", "datepublished", "datemodified", "keywords"}
-)
-
-
-def _hint_selector(hints: dict) -> str:
-    """CSS for the elements whose hint attributes contain a hint substring (any case)."""
-    return ", ".join(
-        [
-            f"[{attribute}*={substring} i]"
-            for attribute, substrings in hints["substrings_by_attribute"].items()
-            for substring in substrings
-        ]
-        + hints.get("elements", [])
-    )
-
-
-# Printed tag lists and bylines, looked for only when metadata has none (one CSS pass each).
-VISIBLE_TAG_SELECTOR = _hint_selector(VISIBLE_TAGS)
-VISIBLE_BYLINE_SELECTOR = _hint_selector(VISIBLE_BYLINES)
-VISIBLE_TAG_WORDS = frozenset(VISIBLE_TAGS["words"])
-VISIBLE_BYLINE_WORDS = frozenset(VISIBLE_BYLINES["words"])
-# Words of an attribute value: "articleTags tags__list" -> article, tags, tags, list.
-CAMEL_CASE = re.compile(r"([a-z])([A-Z])")
-NOT_LETTERS = re.compile(r"[\W\d_]+")
-# A printed tag is a short link text; a longer one is a teaser or a sentence.
-MAX_VISIBLE_TAG_WORDS = 6
-# A container with more links is a menu or a list of stories, not an article's tags.
-MAX_VISIBLE_TAGS = 30
-# A printed byline is short; a longer text is an author's biography or a teaser.
-MAX_BYLINE_WORDS = 12
-# Between the text pieces of a byline element ("<span>A</span><span>B</span>").
-BYLINE_PIECE_MARK = " | "
-# A lone byline prefix piece ("von", "By") belongs to the name after it.
-BYLINE_PREFIX_PIECE = re.compile(
-    r"^(?:" + bylines.PREFIX_WORDS + "|" + bylines.COLON_PREFIX_WORDS + r")\s*:?$", re.IGNORECASE
-)
-# A label before a name in a printed byline ("Autor: Ana Gil").
-BYLINE_LABEL = re.compile(r"^[^\W\d_]{2,20}\s*:\s*")
-# Elements whose text never belongs to a byline or tag list.
-NON_TEXT_TAGS = frozenset({"script", "style", "meta", "link", "html", "body", "head", "title"})
-# A name is the site's own when its compact key and a site key share this many characters.
-MIN_SHARED_SITE_CHARS = 3
 # A printed byline is read for a page's authors only when it holds a full name.
 MIN_PRINTED_NAME_WORDS = 2
-# Printed bylines kept per page: the first that holds a name wins.
-MAX_BYLINE_CANDIDATES = 3
-# A piece of a printed byline that is a date, a time or a bare label ("Stand:").
-BYLINE_JUNK_PIECE = re.compile(r"\d|^[^\W\d_]{2,20}\s*:$|^\W*$")
-
-# Deepest JSON-LD nesting followed; real pages stay far below it.
-MAX_JSON_DEPTH = 12
-# A JSON-LD block larger than this is not metadata (embedded data dumps).
-MAX_JSON_CHARS = 2_000_000
-
-# JSON-LD repairs, tried in turn when a block does not decode.
-HTML_COMMENT = re.compile(r"<!--|-->")
-CDATA_MARK = re.compile(r"(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>")
-TRAILING_COMMA = re.compile(r",\s*([}\]])")
-# JS comments outside strings are rare; a whole line starting with // is one.
-LINE_COMMENT = re.compile(r"^\s*//[^\n]*$", re.MULTILINE)
-# Leading "var x = " or a trailing ";" around an object.
-JS_WRAPPER = re.compile(r"^\s*[^{\[]*?=\s*|;\s*$")
-# Invalid escapes such as \' or \/ in odd forms: drop the backslash.
-BAD_ESCAPE = re.compile(r"\\([^\"\\/bfnrtu])")
 
 # Authors in one metadata string are separated as in a printed byline ("A und B, dpa").
 AUTHOR_SEPARATOR = bylines.AUTHOR_SEPARATOR
+
 AUTHOR_PREFIX = bylines.PREFIX
+
 AUTHOR_ROLE_TAIL = bylines.ROLE_TAIL
+
 # A bracketed tail of initials, a handle or a web address: "Ana Gil (agi)", "(www.x.com)".
 AUTHOR_HANDLE_TAIL = r"\s*[(\[][\p{Ll}\d.\s/_-]*[)\]]\s*$|\s*[(\[][^()\[\]]*\.[^()\[\]]*[)\]]\s*$"
+
 # Not a name: a URL, an e-mail address, a bare number, a slug ("chuck-ross"), a label.
 NOT_A_NAME = r"(?i)^(?:https?:|//|www\.)|@|^[^\p{L}]*$|^[\p{Ll}\d]+(?:[-_][\p{Ll}\d]+)+$|^\(|:"
+
 EDGE_JUNK = r"^[\s\p{P}\p{S}--[(\[]]+|[\s\p{P}\p{S}--[.)\]]]+$"
 
-# Tags in one string: commas, semicolons, CJK commas.
-TAG_SEPARATOR = r"\s*[,;，、；]\s*"
 # A lower-case path before a tag ("sections/sverige", "deportes/formula-1").
 TAG_PATH_PREFIX = r"^(?:[\p{Ll}\d_\-]+/)+"
+
 # No topic: a number (an id), a UUID, a labelled facet ("Category: News", "Day: Friday").
 # A facet's label has at most 31 letters, so the UUID and facet patterns run on the first
 # 33 characters with the label unbounded (a bounded class compiles 30 times as large).
 NOT_A_TAG_WHOLE = r"^[\d\s]*$"
+
 NOT_A_TAG_START = r"^[0-9a-f]{8}-[0-9a-f]{4}-|^\p{L}[\p{L}\s]*:\s"
+
 NOT_A_TAG_START_CHARS = 33
+
 # An upper-case code ("INDG08", "PACKAGE:US-TOP-NEWS"); a source made mostly of them is a
 # classification scheme, not topics.
 CODE_TAG = r"^[\p{Lu}\d:_\-]+$"
+
 # A labelled facet whose label names a topic ("Subject: Justice"): its value is a tag.
 TOPIC_FACET = rf"^(?i:{'|'.join(re.escape(w) for w in LEXICON['topic_facets'])})\s*:\s*"
+
 # A kicker before a headline: a few words, then a spaced dash (a colon often belongs to
 # the headline: "Coach Schubert: 'Nothing to lose'").
 KICKER_PATTERN = r"^(?:\S+\s+){0,5}?\S+\s[-–—]\s+(\S.*)$"
+
 # Another title's kicker may end in a colon: "Iran attack: 'Restraint ...'".
 ANY_KICKER_PATTERN = r"^(?:\S+\s+){0,5}?\S+(?::|\s[-–—])\s+(\S.*)$"
-# A page printing fewer paragraphs than this may carry its text in a script, as a JSON
-# string of HTML (a long one: short strings are labels).
-MIN_PRINTED_PARAGRAPHS = 3
-SCRIPT_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.){200,}"')
-HTML_PARAGRAPH = re.compile(r"<p[\s>]", re.IGNORECASE)
-# A declared list this short may be a digest of the printed tag list, which is then read.
-SHORT_DECLARED_TAGS = 2
-TAG_SEPARATOR_RE = re.compile(TAG_SEPARATOR)
+
 # A declared list of which another declared list repeats at most half carries extras
 # (CMS flags, SEO phrases): the shorter list is the article's.
 MIN_SUBSET_TAGS = 2
+
 MAX_SUBSET_SHARE = 0.5
+
 MIN_CODE_SOURCE_TAGS = 5
+
 MAX_CODE_SHARE = 0.5
+
 # A single keyword string of many words with no separator is a bag of words.
 MIN_WORDS_OF_BAG = 4
 
 # Between a headline and a site name in <title> and og:title; a match of the group is kept.
 TITLE_SEPARATOR = r"\s+[|\-–—·•»«/:]+\s+|\s*[|｜：ㅣ]\s*|\s+[–—-]\s*|\s*[–—]\s+"
+
 SEGMENT_MARK = "\x1f"
+
 # A title segment that is a date ("28.04.2023"), which may trail the site name.
 DATE_SEGMENT = r"^[\d\s./\-:]+$"
+
 # Site-name segments are short; a long one is part of the headline.
 MAX_SITE_SEGMENT_WORDS = 6
+
 # A segment may be the start of a site name ("DW" of "DW.com") only when this short.
 MAX_REVERSE_PREFIX_WORDS = 2
+
 # Site keys shorter than this match a segment only when equal, never as a prefix.
 MIN_PREFIX_KEY_CHARS = 4
+
 NON_ALPHANUMERIC_RUN = r"[^\p{L}\p{N}]+"
+
 LEADING_ARTICLE = r"^(?:the|die|der|das|le|la|les|el|il)"
+
 URL_HOST = r"^(?:[a-z][a-z0-9+.\-]*:)?//(?:www\.)?([^/:?#]+)"
+
 # The label of a host before its public suffix: "taipeitimes" of www.taipeitimes.com.
 HOST_LABEL = r"([^.]+)\.[^.]+(?:\.[a-z]{2})?$"
+
 URL_ORIGIN = r"^(?:[a-z][a-z0-9+.\-]*:)?//[^/?#]*/?"
+
 # The last part of a URL path (the story's slug, often its headline), with query and anchor.
 URL_LAST_PART = r"/?[^/]*$"
+
 # A folder naming a section has one to three words ("sport", "ratgeber-wissen"); a longer
 # one is a story slug.
 SECTION_FOLDER = r"^[^\-_./]+(?:[\-_][^\-_./]+){0,2}$"
+
 # The first folders of a URL path name the section ("/sport/fussball/...").
 MAX_URL_FOLDERS = 2
+
 # How host names spell letters that ASCII lacks (before accents are dropped).
 HOST_SPELLINGS: dict[str, str] = LEXICON["host_spellings"]
+
 LANGUAGE_CODE = r"^([A-Za-z]{2})(?:[-_]|$)"
+
 WHITE_SPACE_RUN = r"\s+"
-SCHEME_RELATIVE = "//"
+
 EPOCH_MILLISECONDS = r"^\d{13}$"
+
 EPOCH_SECONDS = r"^\d{10}$"
+
 # A zoned candidate restates a naive one when the two differ by a whole UTC offset.
 MAX_OFFSET = 14 * 3600
+
 OFFSET_STEP_SECONDS = 15 * 60
+
 SAME_INSTANT_SECONDS = 60
 
 TEXT_FIELDS: tuple[str, ...] = (
@@ -272,6 +207,7 @@ TEXT_FIELDS: tuple[str, ...] = (
     "language_meta",
     "language_ld",
 )
+
 LIST_FIELDS: tuple[str, ...] = (
     "site_names",
     "authors_ld",
@@ -286,9 +222,9 @@ LIST_FIELDS: tuple[str, ...] = (
     "tags_visible",
     "images_meta",
 )
-# Paragraph breaks inside a declared articleBody: a newline, or <br>/<p> left in the string.
-BODY_PARAGRAPH_BREAK = re.compile(r"\s*(?:\n|<br\s*/?>|</?p[^>]*>)\s*", re.IGNORECASE)
+
 IMAGE_STRUCT = pl.Struct({"url": pl.String, "caption": pl.String, "credit": pl.String})
+
 RECORD_SCHEMA = pl.Schema(
     {
         **{name: pl.String for name in TEXT_FIELDS},
@@ -296,6 +232,7 @@ RECORD_SCHEMA = pl.Schema(
         "images_ld": pl.List(IMAGE_STRUCT),
     }
 )
+
 METADATA_SCHEMA = pl.Schema(
     {
         "doc_id": pl.Int64,
@@ -317,573 +254,9 @@ METADATA_SCHEMA = pl.Schema(
     }
 )
 
-
-# ---------------------------------------------------------------- JSON-LD
-
-
-def _decode_all(text: str) -> list[Any]:
-    """Every JSON value in ``text`` (several may be concatenated); [] when none decodes."""
-    decoder = json.JSONDecoder(strict=False)
-    values: list[Any] = []
-    position, end = 0, len(text)
-    while position < end:
-        while position < end and text[position] in " \t\r\n;,":
-            position += 1
-        if position >= end:
-            break
-        try:
-            value, position = decoder.raw_decode(text, position)
-        # Nesting deeper than Python's recursion limit is as undecodable as bad syntax.
-        except (ValueError, RecursionError):
-            return values if values else []
-        values.append(value)
-    return values
-
-
-def parse_json_ld(text: str) -> list[Any]:
-    """The JSON values of one ld+json script, repaired when broken; [] when beyond repair."""
-    if not text or len(text) > MAX_JSON_CHARS:
-        return []
-    text = text.strip()
-    values = _decode_all(text)
-    if values:
-        return values
-    repaired = CDATA_MARK.sub("", HTML_COMMENT.sub("", text))
-    repaired = LINE_COMMENT.sub("", repaired)
-    for step in (
-        lambda t: t,
-        lambda t: TRAILING_COMMA.sub(r"\1", t),
-        lambda t: JS_WRAPPER.sub("", t),
-        lambda t: BAD_ESCAPE.sub(r"\1", t),
-    ):
-        repaired = step(repaired).strip()
-        values = _decode_all(repaired)
-        if values:
-            return values
-    return []
-
-
-def _walk(value: Any, depth: int = 0) -> Iterator[dict]:
-    """Every object in a JSON value, outer before inner, in document order."""
-    if depth > MAX_JSON_DEPTH:
-        return
-    if isinstance(value, dict):
-        yield value
-        for child in value.values():
-            if isinstance(child, dict | list):
-                yield from _walk(child, depth + 1)
-    elif isinstance(value, list):
-        for child in value:
-            if isinstance(child, dict | list):
-                yield from _walk(child, depth + 1)
-
-
-def _types(obj: dict) -> list[str]:
-    kind = obj.get("@type")
-    kinds = kind if isinstance(kind, list) else [kind]
-    return [k.rsplit("/", 1)[-1].lower() for k in kinds if isinstance(k, str)]
-
-
-def _body_text(value: Any) -> str | None:
-    """articleBody as text: unescaped, blank-line paragraphs kept, white space collapsed in them."""
-    if not isinstance(value, str):
-        return _text(value)
-    text = html.unescape(value) if "&" in value else value
-    paragraphs = [" ".join(part.split()) for part in BODY_PARAGRAPH_BREAK.split(text)]
-    return "\n\n".join(p for p in paragraphs if p) or None
-
-
-def _text(value: Any) -> str | None:
-    """A JSON scalar (or a list's first scalar, or an object's @value) as stripped text."""
-    if isinstance(value, list):
-        value = next((v for v in value if isinstance(v, str | int | float | dict)), None)
-    if isinstance(value, dict):
-        value = value.get("@value")
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, str):
-        # JSON-LD strings are often HTML-escaped a second time (&quot;, &ouml;).
-        text = " ".join((html.unescape(value) if "&" in value else value).split())
-        return text or None
-    return None
-
-
-def _resolve(value: Any, index: dict[str, dict]) -> Any:
-    """An ``{"@id": ...}`` reference replaced by the object it names, when known."""
-    if isinstance(value, dict) and set(value) <= {"@id", "@type"}:
-        ref = value.get("@id")
-        if isinstance(ref, str) and ref in index:
-            return index[ref]
-    return value
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def _ld_url(value: Any, index: dict[str, dict]) -> str | None:
-    value = _resolve(value, index)
-    if isinstance(value, dict):
-        return _text(value.get("url")) or _text(value.get("@id"))
-    return _text(value)
-
-
-def _ld_authors(value: Any, index: dict[str, dict]) -> tuple[list[str], list[str | None]]:
-    """Names and kinds of a JSON-LD author value (string, object, list, nested name lists)."""
-    names: list[str] = []
-    kinds: list[str | None] = []
-    for item in _as_list(value):
-        item = _resolve(item, index)
-        kind = None
-        if isinstance(item, dict):
-            types = set(_types(item))
-            kind = (
-                "person"
-                if types & PERSON_TYPES
-                else "organization"
-                if types & ORGANIZATION_TYPES
-                else None
-            )
-            item = item.get("name") if "name" in item else item.get("@value")
-        for name in _as_list(item):
-            if isinstance(name, dict):
-                name = name.get("name") or name.get("@value")
-            text = _text(name)
-            if text:
-                names.append(text)
-                kinds.append(kind)
-    return names, kinds
-
-
-def _ld_images(value: Any, index: dict[str, dict]) -> list[dict[str, str | None]]:
-    """URL, caption and credit of each JSON-LD image (URL string, ImageObject or list)."""
-    images = []
-    for item in _as_list(value):
-        item = _resolve(item, index)
-        if isinstance(item, dict):
-            url = _text(item.get("url")) or _text(item.get("contentUrl"))
-            credit_value = next(
-                (
-                    item[key]
-                    for key in (
-                        "creditText",
-                        "copyrightNotice",
-                        "copyrightHolder",
-                        "author",
-                        "creator",
-                    )
-                    if item.get(key)
-                ),
-                None,
-            )
-            credit_names, _ = _ld_authors(credit_value, index)
-            credit = ", ".join(credit_names) if credit_names else None
-            caption = _text(item.get("caption")) or _text(item.get("description"))
-            if url:
-                images.append({"url": url, "caption": caption, "credit": credit})
-        else:
-            url = _text(item)
-            if url:
-                images.append({"url": url, "caption": None, "credit": None})
-    return images
-
-
-def _keywords(value: Any) -> list[str]:
-    """Keywords as given: a list's strings, or one string (split later)."""
-    return [t for t in (_text(v) for v in _as_list(value)) if t]
-
-
-def _article_rank(obj: dict, canonical: str | None, index: dict[str, dict]) -> tuple | None:
-    """Sort key of a candidate article object (smaller is better); None if no article."""
-    kind = obj.get("@type")
-    if kind is None:
-        return None
-    # Most objects (images, breadcrumbs, people) have one type that ranks nowhere.
-    if isinstance(kind, str) and kind.rsplit("/", 1)[-1].lower() not in TYPE_RANK:
-        return None
-    ranks = [TYPE_RANK[t] for t in _types(obj) if t in TYPE_RANK]
-    if not ranks:
-        return None
-    type_rank = min(ranks)
-    is_fallback = type_rank >= len(ARTICLE_TYPE_RANK)
-    urls = {_ld_url(obj.get("url"), index), _ld_url(obj.get("mainEntityOfPage"), index)}
-    matches = bool(canonical) and _same_url(canonical, urls)
-    complete = bool(obj.get("headline")) and bool(obj.get("datePublished"))
-    return (is_fallback, not matches, not complete, not obj.get("author"), type_rank)
-
-
-def _url_key(url: str | None) -> str | None:
-    if not url:
-        return None
-    key = url.split("#", 1)[0].split("?", 1)[0].rstrip("/").lower()
-    for scheme in ("https://", "http://", SCHEME_RELATIVE):
-        key = key.removeprefix(scheme)
-    return key.removeprefix("www.")
-
-
-def _same_url(canonical: str, urls: set[str | None]) -> bool:
-    key = _url_key(canonical)
-    return any(_url_key(u) == key for u in urls if u)
-
-
-def _json_ld_fields(values: list[Any], canonical: str | None) -> dict[str, Any]:
-    """The article object's fields, from every JSON-LD value of a page."""
-    objects = [obj for value in values for obj in _walk(value)]
-    index = {obj["@id"]: obj for obj in objects if isinstance(obj.get("@id"), str) and len(obj) > 2}
-    ranked = [
-        (rank, position, obj)
-        for position, obj in enumerate(objects)
-        if (rank := _article_rank(obj, canonical, index)) is not None
-    ]
-    fields: dict[str, Any] = {}
-    if not ranked:
-        publisher = next((o for o in objects if set(_types(o)) & ORGANIZATION_TYPES), None)
-        if publisher:
-            fields["outlet_ld"] = _text(publisher.get("name"))
-        return fields
-    ranked.sort(key=lambda r: r[:2])
-    best_rank = ranked[0][0]
-    # Other article objects about the same page (same URL match, not a fallback type) fill
-    # the fields the best one lacks: sites often emit two descriptions of one story.
-    same_story = [
-        obj for rank, _, obj in ranked if rank[:2] == best_rank[:2] and not best_rank[0]
-    ] or [ranked[0][2]]
-    for article in same_story:
-        for name, value in _article_fields(article, index).items():
-            if value and not fields.get(name):
-                fields[name] = value
-    return fields
-
-
-def _article_fields(article: dict, index: dict[str, dict]) -> dict[str, Any]:
-    """The fields of one JSON-LD article object."""
-    authors, kinds = _ld_authors(article.get("author") or article.get("creator"), index)
-    publisher = _resolve(article.get("publisher"), index)
-    if isinstance(publisher, list):
-        publisher = _resolve(publisher[0], index) if publisher else None
-    return {
-        "title_ld": _text(article.get("headline")) or _text(article.get("name")),
-        "authors_ld": authors,
-        "author_kinds_ld": kinds,
-        "published_ld": _text(article.get("datePublished")) or _text(article.get("dateCreated")),
-        "updated_ld": _text(article.get("dateModified")),
-        "tags_ld": _keywords(article.get("keywords")),
-        "section_ld": _text(article.get("articleSection")),
-        "url_ld": _ld_url(article.get("mainEntityOfPage"), index)
-        or _ld_url(article.get("url"), index),
-        "outlet_ld": (
-            _text(publisher.get("name")) if isinstance(publisher, dict) else _text(publisher)
-        ),
-        "description_ld": _text(article.get("description")),
-        "body_ld": _body_text(article.get("articleBody")),
-        "language_ld": _text(article.get("inLanguage")),
-        "images_ld": _ld_images(article.get("image"), index),
-    }
-
-
-# ---------------------------------------------------------------- the page
-
-
-def _itemprop_value(node: Any) -> str | None:
-    """The value of a microdata property: content/datetime attribute, else its text."""
-    attrs = node.attributes
-    for attribute in ("content", "datetime"):
-        value = attrs.get(attribute)
-        if value:
-            return " ".join(value.split()) or None
-    if "itemscope" in attrs:
-        name = node.css_first("[itemprop=name]")
-        return _itemprop_value(name) if name is not None else None
-    text = " ".join(node.text(deep=True).split())
-    return text or None
-
-
-def _is_url(text: str) -> bool:
-    return text.lower().startswith(URL_SCHEMES)
-
-
-def extract_metadata(tree: LexborHTMLParser) -> dict:
-    """One parsed page in; one dict of raw metadata candidates out (Python, once per page).
-
-    Keys are ``<field>_<source>`` (see ``RECORD_SCHEMA``): strings, lists of
-    strings, and ``images_ld`` as a list of ``{url, caption, credit}``. Absent
-    candidates are missing or None. Never raises on odd markup.
-    """
-    record: dict[str, Any] = {}
-    meta: dict[str, list[str]] = {}
-    microdata: dict[str, list[str]] = {}
-    json_ld: list[Any] = []
-    rel_authors: list[str] = []
-    try:
-        nodes = tree.css(METADATA_SELECTOR)
-    except Exception:  # a parser without a document (empty input) has nothing to select
-        nodes = []
-    root = tree.root
-    if root is not None and root.tag == "html":
-        record["language_html"] = (root.attributes.get("lang") or "").strip() or None
-    for node in nodes:
-        tag = node.tag
-        attrs = node.attributes
-        itemprop = attrs.get("itemprop")
-        if itemprop:
-            props = [p for p in itemprop.lower().split() if p in MICRODATA_PROPERTIES]
-            value = _itemprop_value(node) if props else None
-            if value:
-                for prop in props:
-                    microdata.setdefault(prop, []).append(value)
-        if tag == "meta":
-            key = attrs.get("property") or attrs.get("name") or attrs.get("http-equiv")
-            content = attrs.get("content")
-            if key and content and content.strip():
-                meta.setdefault(key.strip().lower(), []).append(" ".join(content.split()))
-        elif tag == "script":
-            json_ld.extend(parse_json_ld(node.text(deep=True)))
-        elif tag == "link":
-            rel = (attrs.get("rel") or "").lower().split()
-            if "canonical" in rel and "url_canonical" not in record:
-                record["url_canonical"] = (attrs.get("href") or "").strip() or None
-            if "author" in rel and "href" in attrs and node.text(deep=True).strip():
-                rel_authors.append(" ".join(node.text(deep=True).split()))
-        elif tag == "a":
-            if "author" in (attrs.get("rel") or "").lower().split():
-                text = " ".join(node.text(deep=True).split())
-                if text:
-                    rel_authors.append(text)
-        elif tag == "time":
-            if "published_time" not in record:
-                record["published_time"] = (attrs.get("datetime") or "").strip() or None
-        elif tag == "title":
-            parent = node.parent
-            if "title_tag" not in record and parent is not None and parent.tag == "head":
-                record["title_tag"] = " ".join(node.text(deep=True).split()) or None
-        elif tag == "h1" and "title_h1" not in record:
-            record["title_h1"] = " ".join(node.text(deep=True).split()) or None
-
-    record.update(_json_ld_fields(json_ld, record.get("url_canonical")))
-    _meta_fields(record, meta)
-    _microdata_fields(record, microdata)
-    record["authors_rel"] = rel_authors
-    record["site_names"] = [
-        name
-        for name in [record.get("outlet_ld"), *(meta.get("og:site_name") or [])]
-        + (meta.get("application-name") or [])
-        if name
-    ]
-    # Printed lists are read only when metadata declares nothing: declared lists are the
-    # article's own, printed ones may be a menu.
-    declared = [
-        tag for tag in (record.get("tags_ld"), record["tags_meta"], record["tags_microdata"]) if tag
-    ]
-    if (
-        sum(len(TAG_SEPARATOR_RE.split(tag)) for tags in declared for tag in tags)
-        <= SHORT_DECLARED_TAGS
-    ):
-        record["tags_visible"] = _visible_tags(tree)
-    if _names_only_site(record):
-        record["authors_visible"] = _visible_bylines(tree)
-    return record
-
-
-def script_body(tree: LexborHTMLParser) -> str | None:
-    """The article's HTML as a script carries it, for a page that prints (almost) no
-    paragraphs itself: the longest JSON string in a script that holds several ``<p>``.
-
-    Script-rendered pages (a React payload, a state object) ship their text that way.
-    One parsed page in, an HTML fragment or None out (Python, once per page).
-    """
-    if len(tree.css("p")) >= MIN_PRINTED_PARAGRAPHS:
-        return None
-    best: str | None = None
-    for node in tree.css("script"):
-        text = node.text(deep=True)
-        if "<p" not in text and "u003cp" not in text:
-            continue
-        for match in SCRIPT_JSON_STRING.finditer(text):
-            try:
-                value = json.loads(match.group(0))
-            except ValueError:
-                continue
-            if len(HTML_PARAGRAPH.findall(value)) >= MIN_PRINTED_PARAGRAPHS and len(value) > len(
-                best or ""
-            ):
-                best = value
-    return best
-
-
-def _is_hinted(node: Any, attributes: Iterable[str], words: frozenset[str]) -> bool:
-    """True when a word of one of the node's hint attributes is a hint word."""
-    attrs = node.attributes
-    for attribute in attributes:
-        value = attrs.get(attribute)
-        if value and not words.isdisjoint(
-            NOT_LETTERS.split(CAMEL_CASE.sub(r"\1 \2", value).lower())
-        ):
-            return True
-    return False
-
-
-def _in_site_chrome(node: Any) -> bool:
-    """True inside navigation, a page header, footer or sidebar not nested in the article."""
-    while node is not None:
-        tag = node.tag
-        if tag in CONTENT_ROOTS:
-            return False
-        if tag in SITE_CHROME:
-            return True
-        node = node.parent
-    return False
-
-
-def _hinted_nodes(tree: LexborHTMLParser, selector: str, hints: dict, words: frozenset[str]):
-    """Elements a hint names, outside site navigation, in document order."""
-    try:
-        nodes = tree.css(selector)
-    except Exception:  # a parser without a document (empty input) has nothing to select
-        return
-    elements = frozenset(hints.get("elements", []))
-    for node in nodes:
-        tag = node.tag
-        if tag in NON_TEXT_TAGS or tag in CONTENT_ROOTS:
-            continue
-        if (tag in elements or _is_hinted(node, hints["substrings_by_attribute"], words)) and not (
-            _in_site_chrome(node)
-        ):
-            yield node
-
-
-def _visible_tags(tree: LexborHTMLParser) -> list[str]:
-    """Link texts of the first printed tag list: a container a hint names, or hinted links.
-
-    Hinted links ("<a class=tag>") form one list wherever they stand; a container
-    counts when it has one to ``MAX_VISIBLE_TAGS`` short link texts.
-    """
-    lists: list[list[Any]] = []
-    hinted_links: list[Any] = []
-    for node in _hinted_nodes(tree, VISIBLE_TAG_SELECTOR, VISIBLE_TAGS, VISIBLE_TAG_WORDS):
-        if node.tag == "a":
-            if not hinted_links:
-                lists.append(hinted_links)
-            hinted_links.append(node)
-        else:
-            lists.append(node.css("a"))
-    for links in lists:
-        tags: list[str] = []
-        for link in links:
-            text = " ".join(link.text(deep=True).split())
-            if text and len(text.split()) <= MAX_VISIBLE_TAG_WORDS and text not in tags:
-                tags.append(text)
-        if 0 < len(tags) <= MAX_VISIBLE_TAGS:
-            return tags
-    return []
-
-
-def _visible_bylines(tree: LexborHTMLParser) -> list[str]:
-    """Texts of the first printed bylines: elements a hint names, with a short text.
-
-    Text pieces of separate elements are kept apart (" | "), a lone prefix piece
-    ("von") joins the name after it, dates and bare labels ("Stand:") go, and so
-    does a leading label ("Autor:"). At most ``MAX_BYLINE_CANDIDATES``, in page order.
-    """
-    texts: list[str] = []
-    for node in _hinted_nodes(tree, VISIBLE_BYLINE_SELECTOR, VISIBLE_BYLINES, VISIBLE_BYLINE_WORDS):
-        pieces = [" ".join(p.split()) for p in node.text(deep=True, separator="\n").split("\n")]
-        pieces = [p for p in pieces if p]
-        if not pieces or sum(len(p.split()) for p in pieces) > MAX_BYLINE_WORDS:
-            continue
-        joined: list[str] = []
-        for piece in pieces:
-            if joined and BYLINE_PREFIX_PIECE.match(joined[-1]):
-                joined[-1] = f"{joined[-1]} {piece}"
-            else:
-                joined.append(piece)
-        text = BYLINE_PIECE_MARK.join(
-            BYLINE_LABEL.sub("", p) for p in joined if not BYLINE_JUNK_PIECE.search(p)
-        )
-        if text and text not in texts:
-            texts.append(text)
-            if len(texts) == MAX_BYLINE_CANDIDATES:
-                break
-    return texts
-
-
-def _compact(text: str) -> str:
-    return "".join(ch for ch in text.lower() if ch.isalnum())
-
-
-def _names_only_site(record: dict[str, Any]) -> bool:
-    """True when no metadata author source names anyone but the site (or none names anyone).
-
-    A name is the site's when it shares its start with a site name or the host, or
-    carries the host ("Deutsche Welle (www.dw.com)").
-    """
-    names = [
-        name
-        for source in ("authors_ld", "authors_meta", "authors_microdata", "authors_rel")
-        for name in record.get(source) or []
-    ]
-    if not names:
-        return True
-    host = _url_key(record.get("url_canonical") or record.get("url_meta")) or ""
-    host = host.split("/", 1)[0]
-    sites = [_compact(name) for name in record.get("site_names") or []]
-    sites += [_compact(host), _compact(host.split(".", 1)[0])]
-    sites = [key[:MIN_SHARED_SITE_CHARS] for key in sites if len(key) >= MIN_SHARED_SITE_CHARS]
-    return all(
-        (host and host in name.lower()) or _compact(name)[:MIN_SHARED_SITE_CHARS] in sites
-        for name in names
-    )
-
-
-def _first_meta(meta: dict[str, list[str]], field: str) -> str | None:
-    for key in META_KEYS[field]:
-        for value in meta.get(key) or []:
-            if value:
-                return value
-    return None
-
-
-def _meta_fields(record: dict[str, Any], meta: dict[str, list[str]]) -> None:
-    """Meta candidates, one per field, in the lexicon's key order."""
-    for field in ("title", "published", "updated", "section", "outlet", "description", "language"):
-        record[f"{field}_meta"] = _first_meta(meta, field)
-    record["url_meta"] = next(
-        (v for k in META_KEYS["url"] for v in meta.get(k) or [] if _is_url(v)), None
-    )
-    record["authors_meta"] = next(
-        (
-            values
-            for key in META_KEYS["authors"]
-            if (values := [v for v in meta.get(key) or [] if not _is_url(v)])
-        ),
-        [],
-    )
-    # All tags of the first meta key that has any (repeated article:tag counts as one key).
-    record["tags_meta"] = next(
-        (meta[key] for key in META_KEYS["tags"] if meta.get(key)),
-        [],
-    )
-    record["images_meta"] = [v for k in META_KEYS["image"] for v in meta.get(k) or []]
-
-
-def _microdata_fields(record: dict[str, Any], microdata: dict[str, list[str]]) -> None:
-    def first(prop: str) -> str | None:
-        return (microdata.get(prop) or [None])[0]
-
-    record["title_microdata"] = first("headline")
-    record["published_microdata"] = first("datepublished")
-    record["updated_microdata"] = first("datemodified")
-    record["authors_microdata"] = [v for v in microdata.get("author") or [] if not _is_url(v)]
-    record["tags_microdata"] = microdata.get("keywords") or []
-
-
-# ---------------------------------------------------------------- the frame
-
 # Candidate columns per field, in precedence order.
 TITLE_SOURCES = ("title_ld", "title_microdata", "title_meta", "title_tag", "title_h1")
+
 AUTHOR_SOURCES = (
     "authors_ld",
     "authors_meta",
@@ -891,13 +264,21 @@ AUTHOR_SOURCES = (
     "authors_rel",
     "authors_visible",
 )
+
 PUBLISHED_SOURCES = ("published_ld", "published_microdata", "published_meta", "published_time")
+
 UPDATED_SOURCES = ("updated_ld", "updated_microdata", "updated_meta")
+
 TAG_SOURCES = ("tags_ld", "tags_meta", "tags_microdata", "tags_visible")
+
 URL_SOURCES = ("url_canonical", "url_meta", "url_ld")
+
 STRUCTURED_TITLE_RANKS = (TITLE_SOURCES.index("title_ld"), TITLE_SOURCES.index("title_microdata"))
+
 TITLE_META_RANK = TITLE_SOURCES.index("title_meta")
+
 TITLE_TAG_RANK = TITLE_SOURCES.index("title_tag")
+
 TITLE_H1_RANK = TITLE_SOURCES.index("title_h1")
 
 

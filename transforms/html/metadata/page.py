@@ -1,0 +1,387 @@
+"""What a page states outside structured data: ``<meta>`` tags, ``<title>``, ``<h1>``,
+``<time>``, ``rel=author`` links, and printed tag lists and bylines.
+
+``extract_metadata`` makes one CSS pass over a parsed page and returns the raw
+candidates of every source (this module's and ``structured``'s), one key per field
+and source (``RECORD_SCHEMA``). Python, once per page; ``precedence`` turns the
+candidates of many pages into one row each.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser
+
+from dateline.transforms.fields import bylines
+from dateline.transforms.html.metadata.structured import (
+    LEXICON,
+    _is_url,
+    _itemprop_value,
+    _json_ld_fields,
+    _microdata_fields,
+    _url_key,
+    parse_json_ld,
+)
+
+META_KEYS: dict[str, list[str]] = LEXICON["meta_keys"]
+
+VISIBLE_TAGS: dict[str, Any] = LEXICON["visible_tags"]
+
+VISIBLE_BYLINES: dict[str, Any] = LEXICON["visible_bylines"]
+
+SITE_CHROME: frozenset[str] = frozenset(LEXICON["site_chrome"])
+
+CONTENT_ROOTS: frozenset[str] = frozenset(LEXICON["content_roots"])
+
+# One pass over the document finds every element metadata can come from.
+METADATA_SELECTOR = (
+    'script[type="application/ld+json"], meta, link[rel], time[datetime], [itemprop], '
+    "title, h1, [rel~=author]"
+)
+
+# The microdata properties read (lower case); others are never evaluated.
+MICRODATA_PROPERTIES = frozenset(
+    {"headline", "author", "datepublished", "datemodified", "keywords"}
+)
+
+
+def _hint_selector(hints: dict) -> str:
+    """CSS for the elements whose hint attributes contain a hint substring (any case)."""
+    return ", ".join(
+        [
+            f"[{attribute}*={substring} i]"
+            for attribute, substrings in hints["substrings_by_attribute"].items()
+            for substring in substrings
+        ]
+        + hints.get("elements", [])
+    )
+
+
+# Printed tag lists and bylines, looked for only when metadata has none (one CSS pass each).
+VISIBLE_TAG_SELECTOR = _hint_selector(VISIBLE_TAGS)
+
+VISIBLE_BYLINE_SELECTOR = _hint_selector(VISIBLE_BYLINES)
+
+VISIBLE_TAG_WORDS = frozenset(VISIBLE_TAGS["words"])
+
+VISIBLE_BYLINE_WORDS = frozenset(VISIBLE_BYLINES["words"])
+
+# Words of an attribute value: "articleTags tags__list" -> article, tags, tags, list.
+CAMEL_CASE = re.compile(r"([a-z])([A-Z])")
+
+NOT_LETTERS = re.compile(r"[\W\d_]+")
+
+# A printed tag is a short link text; a longer one is a teaser or a sentence.
+MAX_VISIBLE_TAG_WORDS = 6
+
+# A container with more links is a menu or a list of stories, not an article's tags.
+MAX_VISIBLE_TAGS = 30
+
+# A printed byline is short; a longer text is an author's biography or a teaser.
+MAX_BYLINE_WORDS = 12
+
+# Between the text pieces of a byline element ("<span>A</span><span>B</span>").
+BYLINE_PIECE_MARK = " | "
+
+# A lone byline prefix piece ("von", "By") belongs to the name after it.
+BYLINE_PREFIX_PIECE = re.compile(
+    r"^(?:" + bylines.PREFIX_WORDS + "|" + bylines.COLON_PREFIX_WORDS + r")\s*:?$", re.IGNORECASE
+)
+
+# A label before a name in a printed byline ("Autor: Ana Gil").
+BYLINE_LABEL = re.compile(r"^[^\W\d_]{2,20}\s*:\s*")
+
+# Elements whose text never belongs to a byline or tag list.
+NON_TEXT_TAGS = frozenset({"script", "style", "meta", "link", "html", "body", "head", "title"})
+
+# A name is the site's own when its compact key and a site key share this many characters.
+MIN_SHARED_SITE_CHARS = 3
+
+# Printed bylines kept per page: the first that holds a name wins.
+MAX_BYLINE_CANDIDATES = 3
+
+# A piece of a printed byline that is a date, a time or a bare label ("Stand:").
+BYLINE_JUNK_PIECE = re.compile(r"\d|^[^\W\d_]{2,20}\s*:$|^\W*$")
+
+# Tags in one string: commas, semicolons, CJK commas.
+TAG_SEPARATOR = r"\s*[,;，、；]\s*"
+
+# A page printing fewer paragraphs than this may carry its text in a script, as a JSON
+# string of HTML (a long one: short strings are labels).
+MIN_PRINTED_PARAGRAPHS = 3
+
+SCRIPT_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.){200,}"')
+
+HTML_PARAGRAPH = re.compile(r"<p[\s>]", re.IGNORECASE)
+
+# A declared list this short may be a digest of the printed tag list, which is then read.
+SHORT_DECLARED_TAGS = 2
+
+TAG_SEPARATOR_RE = re.compile(TAG_SEPARATOR)
+
+
+def extract_metadata(tree: LexborHTMLParser) -> dict:
+    """One parsed page in; one dict of raw metadata candidates out (Python, once per page).
+
+    Keys are ``<field>_<source>`` (see ``RECORD_SCHEMA``): strings, lists of
+    strings, and ``images_ld`` as a list of ``{url, caption, credit}``. Absent
+    candidates are missing or None. Never raises on odd markup.
+    """
+    record: dict[str, Any] = {}
+    meta: dict[str, list[str]] = {}
+    microdata: dict[str, list[str]] = {}
+    json_ld: list[Any] = []
+    rel_authors: list[str] = []
+    try:
+        nodes = tree.css(METADATA_SELECTOR)
+    except Exception:  # a parser without a document (empty input) has nothing to select
+        nodes = []
+    root = tree.root
+    if root is not None and root.tag == "html":
+        record["language_html"] = (root.attributes.get("lang") or "").strip() or None
+    for node in nodes:
+        tag = node.tag
+        attrs = node.attributes
+        itemprop = attrs.get("itemprop")
+        if itemprop:
+            props = [p for p in itemprop.lower().split() if p in MICRODATA_PROPERTIES]
+            value = _itemprop_value(node) if props else None
+            if value:
+                for prop in props:
+                    microdata.setdefault(prop, []).append(value)
+        if tag == "meta":
+            key = attrs.get("property") or attrs.get("name") or attrs.get("http-equiv")
+            content = attrs.get("content")
+            if key and content and content.strip():
+                meta.setdefault(key.strip().lower(), []).append(" ".join(content.split()))
+        elif tag == "script":
+            json_ld.extend(parse_json_ld(node.text(deep=True)))
+        elif tag == "link":
+            rel = (attrs.get("rel") or "").lower().split()
+            if "canonical" in rel and "url_canonical" not in record:
+                record["url_canonical"] = (attrs.get("href") or "").strip() or None
+            if "author" in rel and "href" in attrs and node.text(deep=True).strip():
+                rel_authors.append(" ".join(node.text(deep=True).split()))
+        elif tag == "a":
+            if "author" in (attrs.get("rel") or "").lower().split():
+                text = " ".join(node.text(deep=True).split())
+                if text:
+                    rel_authors.append(text)
+        elif tag == "time":
+            if "published_time" not in record:
+                record["published_time"] = (attrs.get("datetime") or "").strip() or None
+        elif tag == "title":
+            parent = node.parent
+            if "title_tag" not in record and parent is not None and parent.tag == "head":
+                record["title_tag"] = " ".join(node.text(deep=True).split()) or None
+        elif tag == "h1" and "title_h1" not in record:
+            record["title_h1"] = " ".join(node.text(deep=True).split()) or None
+
+    record.update(_json_ld_fields(json_ld, record.get("url_canonical")))
+    _meta_fields(record, meta)
+    _microdata_fields(record, microdata)
+    record["authors_rel"] = rel_authors
+    record["site_names"] = [
+        name
+        for name in [record.get("outlet_ld"), *(meta.get("og:site_name") or [])]
+        + (meta.get("application-name") or [])
+        if name
+    ]
+    # Printed lists are read only when metadata declares nothing: declared lists are the
+    # article's own, printed ones may be a menu.
+    declared = [
+        tag for tag in (record.get("tags_ld"), record["tags_meta"], record["tags_microdata"]) if tag
+    ]
+    if (
+        sum(len(TAG_SEPARATOR_RE.split(tag)) for tags in declared for tag in tags)
+        <= SHORT_DECLARED_TAGS
+    ):
+        record["tags_visible"] = _visible_tags(tree)
+    if _names_only_site(record):
+        record["authors_visible"] = _visible_bylines(tree)
+    return record
+
+
+def script_body(tree: LexborHTMLParser) -> str | None:
+    """The article's HTML as a script carries it, for a page that prints (almost) no
+    paragraphs itself: the longest JSON string in a script that holds several ``<p>``.
+
+    Script-rendered pages (a React payload, a state object) ship their text that way.
+    One parsed page in, an HTML fragment or None out (Python, once per page).
+    """
+    if len(tree.css("p")) >= MIN_PRINTED_PARAGRAPHS:
+        return None
+    best: str | None = None
+    for node in tree.css("script"):
+        text = node.text(deep=True)
+        if "<p" not in text and "u003cp" not in text:
+            continue
+        for match in SCRIPT_JSON_STRING.finditer(text):
+            try:
+                value = json.loads(match.group(0))
+            except ValueError:
+                continue
+            if len(HTML_PARAGRAPH.findall(value)) >= MIN_PRINTED_PARAGRAPHS and len(value) > len(
+                best or ""
+            ):
+                best = value
+    return best
+
+
+def _is_hinted(node: Any, attributes: Iterable[str], words: frozenset[str]) -> bool:
+    """True when a word of one of the node's hint attributes is a hint word."""
+    attrs = node.attributes
+    for attribute in attributes:
+        value = attrs.get(attribute)
+        if value and not words.isdisjoint(
+            NOT_LETTERS.split(CAMEL_CASE.sub(r"\1 \2", value).lower())
+        ):
+            return True
+    return False
+
+
+def _in_site_chrome(node: Any) -> bool:
+    """True inside navigation, a page header, footer or sidebar not nested in the article."""
+    while node is not None:
+        tag = node.tag
+        if tag in CONTENT_ROOTS:
+            return False
+        if tag in SITE_CHROME:
+            return True
+        node = node.parent
+    return False
+
+
+def _hinted_nodes(tree: LexborHTMLParser, selector: str, hints: dict, words: frozenset[str]):
+    """Elements a hint names, outside site navigation, in document order."""
+    try:
+        nodes = tree.css(selector)
+    except Exception:  # a parser without a document (empty input) has nothing to select
+        return
+    elements = frozenset(hints.get("elements", []))
+    for node in nodes:
+        tag = node.tag
+        if tag in NON_TEXT_TAGS or tag in CONTENT_ROOTS:
+            continue
+        if (tag in elements or _is_hinted(node, hints["substrings_by_attribute"], words)) and not (
+            _in_site_chrome(node)
+        ):
+            yield node
+
+
+def _visible_tags(tree: LexborHTMLParser) -> list[str]:
+    """Link texts of the first printed tag list: a container a hint names, or hinted links.
+
+    Hinted links ("<a class=tag>") form one list wherever they stand; a container
+    counts when it has one to ``MAX_VISIBLE_TAGS`` short link texts.
+    """
+    lists: list[list[Any]] = []
+    hinted_links: list[Any] = []
+    for node in _hinted_nodes(tree, VISIBLE_TAG_SELECTOR, VISIBLE_TAGS, VISIBLE_TAG_WORDS):
+        if node.tag == "a":
+            if not hinted_links:
+                lists.append(hinted_links)
+            hinted_links.append(node)
+        else:
+            lists.append(node.css("a"))
+    for links in lists:
+        tags: list[str] = []
+        for link in links:
+            text = " ".join(link.text(deep=True).split())
+            if text and len(text.split()) <= MAX_VISIBLE_TAG_WORDS and text not in tags:
+                tags.append(text)
+        if 0 < len(tags) <= MAX_VISIBLE_TAGS:
+            return tags
+    return []
+
+
+def _visible_bylines(tree: LexborHTMLParser) -> list[str]:
+    """Texts of the first printed bylines: elements a hint names, with a short text.
+
+    Text pieces of separate elements are kept apart (" | "), a lone prefix piece
+    ("von") joins the name after it, dates and bare labels ("Stand:") go, and so
+    does a leading label ("Autor:"). At most ``MAX_BYLINE_CANDIDATES``, in page order.
+    """
+    texts: list[str] = []
+    for node in _hinted_nodes(tree, VISIBLE_BYLINE_SELECTOR, VISIBLE_BYLINES, VISIBLE_BYLINE_WORDS):
+        pieces = [" ".join(p.split()) for p in node.text(deep=True, separator="\n").split("\n")]
+        pieces = [p for p in pieces if p]
+        if not pieces or sum(len(p.split()) for p in pieces) > MAX_BYLINE_WORDS:
+            continue
+        joined: list[str] = []
+        for piece in pieces:
+            if joined and BYLINE_PREFIX_PIECE.match(joined[-1]):
+                joined[-1] = f"{joined[-1]} {piece}"
+            else:
+                joined.append(piece)
+        text = BYLINE_PIECE_MARK.join(
+            BYLINE_LABEL.sub("", p) for p in joined if not BYLINE_JUNK_PIECE.search(p)
+        )
+        if text and text not in texts:
+            texts.append(text)
+            if len(texts) == MAX_BYLINE_CANDIDATES:
+                break
+    return texts
+
+
+def _compact(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def _names_only_site(record: dict[str, Any]) -> bool:
+    """True when no metadata author source names anyone but the site (or none names anyone).
+
+    A name is the site's when it shares its start with a site name or the host, or
+    carries the host ("Deutsche Welle (www.dw.com)").
+    """
+    names = [
+        name
+        for source in ("authors_ld", "authors_meta", "authors_microdata", "authors_rel")
+        for name in record.get(source) or []
+    ]
+    if not names:
+        return True
+    host = _url_key(record.get("url_canonical") or record.get("url_meta")) or ""
+    host = host.split("/", 1)[0]
+    sites = [_compact(name) for name in record.get("site_names") or []]
+    sites += [_compact(host), _compact(host.split(".", 1)[0])]
+    sites = [key[:MIN_SHARED_SITE_CHARS] for key in sites if len(key) >= MIN_SHARED_SITE_CHARS]
+    return all(
+        (host and host in name.lower()) or _compact(name)[:MIN_SHARED_SITE_CHARS] in sites
+        for name in names
+    )
+
+
+def _first_meta(meta: dict[str, list[str]], field: str) -> str | None:
+    for key in META_KEYS[field]:
+        for value in meta.get(key) or []:
+            if value:
+                return value
+    return None
+
+
+def _meta_fields(record: dict[str, Any], meta: dict[str, list[str]]) -> None:
+    """Meta candidates, one per field, in the lexicon's key order."""
+    for field in ("title", "published", "updated", "section", "outlet", "description", "language"):
+        record[f"{field}_meta"] = _first_meta(meta, field)
+    record["url_meta"] = next(
+        (v for k in META_KEYS["url"] for v in meta.get(k) or [] if _is_url(v)), None
+    )
+    record["authors_meta"] = next(
+        (
+            values
+            for key in META_KEYS["authors"]
+            if (values := [v for v in meta.get(key) or [] if not _is_url(v)])
+        ),
+        [],
+    )
+    # All tags of the first meta key that has any (repeated article:tag counts as one key).
+    record["tags_meta"] = next(
+        (meta[key] for key in META_KEYS["tags"] if meta.get(key)),
+        [],
+    )
+    record["images_meta"] = [v for k in META_KEYS["image"] for v in meta.get(k) or []]

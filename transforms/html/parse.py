@@ -1,0 +1,76 @@
+"""The HTML path's entry point: parse each page once with lexbor, read its metadata,
+walk its tree into blocks and figures, and find its main content.
+
+``parse_html_pages`` takes one row per page and returns three frames: the page's
+metadata (``metadata.precedence.METADATA_SCHEMA``, one row per page), its classified
+blocks (one row per text block, with the text path's ``kind``) and its figures (one
+row per image). The assembly of the contract tables (``assembly.articles``) joins them
+with the text path's output.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+from selectolax.lexbor import LexborHTMLParser
+
+from dateline.transforms.html import content, walk
+from dateline.transforms.html.metadata import page, precedence
+
+
+@dataclass(frozen=True)
+class ParsedHtml:
+    meta: pl.DataFrame
+    blocks: pl.DataFrame
+    images: pl.DataFrame
+
+
+EMPTY_HTML_BLOCKS = {"doc_id": pl.Int64, "block_no": pl.Int32, "text": pl.String, "kind": pl.String}
+EMPTY_HTML_IMAGES = {
+    "doc_id": pl.Int64,
+    "block_no": pl.Int32,
+    "url": pl.String,
+    "caption": pl.String,
+    "caption_label": pl.String,
+    "credit_raw": pl.String,
+    "in_head": pl.Boolean,
+}
+
+
+def parse_html_pages(html_docs: pl.DataFrame) -> ParsedHtml:
+    """One row per HTML document (``doc_id``, ``html``) in; its metadata (one row per page),
+    classified blocks and figures out. Each page is parsed once and walked once."""
+    if html_docs.is_empty():
+        return ParsedHtml(
+            pl.DataFrame(schema=precedence.METADATA_SCHEMA),
+            pl.DataFrame(schema=EMPTY_HTML_BLOCKS),
+            pl.DataFrame(schema=EMPTY_HTML_IMAGES),
+        )
+    records: list[dict] = []
+    doc_ids: list[int] = []
+
+    def trees():
+        # lexbor parses one page at a time; each tree is dropped once walked, so a
+        # batch never holds more than one. Metadata is read before the walk strips <script>.
+        # Bytes, not str: lexbor decodes UTF-8 itself, faster than Python's str conversion.
+        pages = html_docs.select("doc_id", pl.col("html").cast(pl.Binary))
+        for doc_id, html in pages.iter_rows():
+            tree = LexborHTMLParser(html)
+            records.append(page.extract_metadata(tree))
+            fragment = page.script_body(tree)
+            if fragment and tree.body is not None:
+                # The text a script would render joins the page as one more article.
+                article = LexborHTMLParser(f"<article>{fragment}</article>").css_first("article")
+                tree.body.insert_child(article)
+            doc_ids.append(doc_id)
+            yield doc_id, tree
+
+    pages = walk.pages_frames(trees())
+    meta = precedence.metadata_frame(records, doc_ids)
+    if pages.blocks.is_empty():
+        return ParsedHtml(
+            meta, pl.DataFrame(schema=EMPTY_HTML_BLOCKS), pl.DataFrame(schema=EMPTY_HTML_IMAGES)
+        )
+    blocks = content.classify_html(pages)
+    return ParsedHtml(meta, blocks, content.html_images(blocks, pages.images))
