@@ -17,7 +17,7 @@ from dateline.flows import warehouse
 from dateline.transforms.schema import CONTRACT_TABLES, UTC_TIMESTAMP, Table
 
 # The transforms' definition of a word; the SQL data test must count the same way.
-from dateline.transforms.text.segment import WORD_PATTERN
+from dateline.transforms.text.blocks import WORD_PATTERN
 from tests.conftest_warehouse import load_frames, loaded_warehouse, synthetic_frames
 
 # information_schema.columns.data_type for each Polars dtype used by the contract.
