@@ -120,12 +120,29 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--name", default="dateline-scheduled-ingest", help="deployment name")
     serve.add_argument("--export", type=Path, metavar="DIR", help="export Parquet after each run")
 
-    evaluate = commands.add_parser("eval", help="ingest a gold corpus and print field scores")
-    evaluate.add_argument("corpus_dir", type=Path)
-    _add_db(evaluate)
+    evaluate = commands.add_parser(
+        "eval",
+        help="ingest gold corpora and print field scores",
+        description="Ingest the pages of one or more gold corpora (folders laid out like "
+        "shared/corpus/fundus) into one scratch database, without a Prefect server, and score "
+        "the extraction against their gold: a table per corpus and view, then per view one line "
+        "per field with each corpus's figure and their mean. DATELINE_* settings apply to the "
+        "ingest.",
+    )
+    evaluate.add_argument("corpus_dirs", nargs="+", type=Path, metavar="DIR")
+    evaluate.add_argument(
+        "--db", type=Path, help="keep the scored database in this file (default: a temporary one)"
+    )
+    evaluate.add_argument(
+        "--views",
+        type=_eval_views,
+        help="views of each page to score, comma-separated: html, txt (default: both)",
+    )
     evaluate.add_argument("--details", type=Path, help="write per-item scores as JSON Lines")
     evaluate.add_argument(
-        "--scores", type=Path, help="write the field scores as JSON (for baselines)"
+        "--scores",
+        type=Path,
+        help="write the field scores as JSON, by corpus, view and field (for baselines)",
     )
     return parser
 
@@ -374,69 +391,63 @@ def cmd_serve(args, settings: Settings) -> int:
     return EXIT_OK
 
 
-# Views of each gold page that `dateline eval` scores, by the suffix of their file.
-EVAL_VIEWS = {"html": ".html.gz", "txt": ".txt"}
+def _eval_views(text: str) -> tuple[str, ...]:
+    """``--views``: a comma-separated subset of the views, in their canonical order."""
+    from dateline.flows.evaluation import VIEW_SUFFIXES
+
+    wanted = {view.strip() for view in text.split(",") if view.strip()}
+    if not wanted or wanted - set(VIEW_SUFFIXES):
+        raise argparse.ArgumentTypeError(
+            f"views are {' and '.join(VIEW_SUFFIXES)}, comma-separated; got {text!r}"
+        )
+    return tuple(view for view in VIEW_SUFFIXES if view in wanted)
 
 
 def cmd_eval(args, settings: Settings) -> int:
+    """Ingest the corpora's pages into one database with ``run_ingest`` (no flow run),
+    then score each corpus and view against its gold."""
     quiet_prefect()
     from dateline.flows import evaluation, warehouse
-    from dateline.flows.ingest import ingest_flow
+    from dateline.flows.ingest import run_ingest
 
-    corpus = args.corpus_dir.resolve()
-    if not corpus.is_dir():
-        print(f"dateline: {corpus} is not a folder", file=sys.stderr)
-        return EXIT_USAGE
-    gold = evaluation.load_gold(corpus)
-    # Each page has an HTML original and a text view: the two are scored separately.
-    views = {
-        kind: {
-            str((corpus / f"{gold_id}{suffix}").resolve()): gold_id
-            for gold_id in gold
-            if (corpus / f"{gold_id}{suffix}").exists()
-        }
-        for kind, suffix in EVAL_VIEWS.items()
-    }
-    reports = {}
+    try:
+        corpora = evaluation.load_corpora(args.corpus_dirs, args.views or evaluation.VIEW_SUFFIXES)
+    except evaluation.CorpusError as error:
+        raise CommandError(str(error), EXIT_USAGE) from error
+    sources = [uri for corpus in corpora for uri in corpus.sources]
     with tempfile.TemporaryDirectory(prefix="dateline-eval-") as scratch:
         db_path = args.db or Path(scratch) / "eval.duckdb"
-        summary = ingest_flow(
-            source_args=sorted(uri for files in views.values() for uri in files),
-            db_path=str(db_path),
-            show_progress=False,
-        )
+        eval_settings = settings.with_overrides(db_path=db_path)
+        if eval_settings.export_dir is not None:
+            # The scored database is scratch: it never replaces the configured export.
+            eval_settings = dataclasses.replace(eval_settings, export_dir=None)
+        try:
+            summary = run_ingest(sources, eval_settings, progress=None)
+        except warehouse.DatabaseBusy as error:
+            raise CommandError(f"{error}; retry when it is free.", EXIT_BUSY) from error
         con = warehouse.connect(db_path, read_only=True)
         try:
-            for kind, files in views.items():
-                if files:
-                    predictions = evaluation.predictions_from_db(con, files)
-                    reports[kind] = evaluation.score(
-                        {gid: gold[gid] for gid in files.values()}, predictions
-                    )
+            reports = {corpus.name: evaluation.score_corpus(con, corpus) for corpus in corpora}
         finally:
             con.close()
+    n_articles = summary.counts.new + summary.counts.updated + summary.counts.unchanged
     print(
-        f"ingested {sum(len(files) for files in views.values())} files: "
-        f"{summary.counts.new + summary.counts.updated + summary.counts.unchanged} "
-        f"articles, {summary.rejects} rejects, data tests: "
+        f"ingested {len(sources)} files of {len(corpora)} corpora in {summary.seconds:.0f} s: "
+        f"{n_articles} articles, {summary.rejects} rejects, data tests: "
         + (
             "all passed"
             if not summary.test_failures
             else "FAILED " + ", ".join(summary.test_failures)
         )
     )
-    for kind, report in reports.items():
-        print()
-        print(evaluation.format_report(report, label=f"{kind} ({len(views[kind])} pages)"))
+    print()
+    print(evaluation.format_corpora(reports), end="")
     if args.scores:
-        scores = {
-            kind: {name: dataclasses.asdict(score) for name, score in report.fields.items()}
-            for kind, report in reports.items()
-        }
+        scores = evaluation.scores_json(reports)
         args.scores.write_text(json.dumps(scores, indent=2, sort_keys=True) + "\n")
     if args.details:
-        evaluation.write_details(reports, args.details)
-        print(f"per-item details: {args.details}")
+        evaluation.write_corpus_details(reports, args.details)
+        print(f"\nper-item details: {args.details}")
     return EXIT_OK
 
 
