@@ -13,7 +13,7 @@ from dateline.flows.sources import RECORD_COLUMNS
 from dateline.transforms import schema
 from dateline.transforms.assembly.articles import build_article_tables
 from dateline.transforms.text.blocks import add_block_features, count_link_gaps
-from dateline.transforms.text.classify import classify_blocks
+from dateline.transforms.text.classify import CLASSIFIER_OUTPUTS, classify_blocks
 from dateline.transforms.text.segment import segment_text, split_blocks, strip_header_date
 from tests.conftest import SAMPLES_DIR
 
@@ -498,6 +498,22 @@ def test_block_kinds_do_not_depend_on_row_order(reorder):
     out_of_order = classify_blocks(reorder(blocks)).select("doc_id", "block_no", "kind")
     assert len(samples) >= 3
     assert out_of_order.sort("doc_id", "block_no").equals(in_order)
+
+
+def test_the_classifier_hands_on_its_input_and_its_promised_columns() -> None:
+    """The stages' working columns stay inside: later code reads only what is promised."""
+    samples = sorted(SAMPLES_DIR.glob("*.txt"))
+    docs = pl.DataFrame(
+        {"doc_id": range(len(samples)), "text": [p.read_text("utf-8") for p in samples]}
+    )
+    blocks = split_blocks(strip_header_date(docs)).pipe(add_block_features)
+    classified = classify_blocks(blocks)
+    added = [name for name in CLASSIFIER_OUTPUTS if name not in blocks.columns]
+    assert classified.columns == blocks.columns + added
+    assert added == ["has_inline_credit", "segment_kind", "title_no", "in_header", "kind"]
+    assert classified.select("doc_id", "block_no", "text").equals(
+        blocks.select("doc_id", "block_no", "text")
+    )
 
 
 @pytest.mark.parametrize(
