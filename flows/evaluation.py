@@ -14,15 +14,21 @@ Polars. It lives in ``flows/`` because it reads gold files and the database.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import re
+import tempfile
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from dateline.flows.ingest import RunSummary
+    from dateline.flows.settings import Settings
 
 FIELDS: tuple[str, ...] = (
     "title",
@@ -297,6 +303,33 @@ def score_corpus(con: Any, corpus: Corpus) -> dict[str, Report]:
             wanted = {gold_id: corpus.gold[gold_id] for gold_id in files.values()}
             reports[view] = score(wanted, predictions_from_db(con, files))
     return reports
+
+
+def ingest_and_score(
+    corpora: list[Corpus], settings: Settings, db_path: Path | None = None
+) -> tuple[RunSummary, dict[str, dict[str, Report]]]:
+    """Ingest every page file of the corpora in one ``run_ingest`` (no flow run, no Prefect
+    server) into ``db_path``, a temporary database when None, and score each corpus and view.
+
+    ``settings`` apply to the ingest except its database and export: the scored database
+    is scratch and never replaces the configured export.
+    """
+    from dateline.flows import warehouse
+    from dateline.flows.ingest import run_ingest
+
+    sources = [uri for corpus in corpora for uri in corpus.sources]
+    with tempfile.TemporaryDirectory(prefix="dateline-eval-") as scratch:
+        db_path = db_path or Path(scratch) / "eval.duckdb"
+        run_settings = dataclasses.replace(
+            settings.with_overrides(db_path=db_path), export_dir=None
+        )
+        summary = run_ingest(sources, run_settings, progress=None)
+        con = warehouse.connect(db_path, read_only=True)
+        try:
+            reports = {corpus.name: score_corpus(con, corpus) for corpus in corpora}
+        finally:
+            con.close()
+    return summary, reports
 
 
 # --------------------------------------------------------------------------
