@@ -885,9 +885,14 @@ def format_report(report: Report, *, label: str) -> str:
     ]
     header = f"{'language':<10}" + "".join(f"{h:>10}" for _, _, h in columns)
     lines += ["", header, "-" * len(header)]
+    most_items = {
+        language: max(scores[f].n for f, _, _ in columns)
+        for language, scores in report.by_language.items()
+    }
+    # Languages without an item in these columns (title-only pages, say) get no line.
     languages = sorted(
-        report.by_language,
-        key=lambda lang: (-max(report.by_language[lang][f].n for f, _, _ in columns), lang),
+        (language for language, n in most_items.items() if n),
+        key=lambda lang: (-most_items[lang], lang),
     )
     for language in languages:
         scores = report.by_language[language]

@@ -697,6 +697,22 @@ def test_fields_the_gold_does_not_annotate_are_not_scored():
     )  # fmt: skip
 
 
+def test_language_table_leaves_out_languages_without_its_fields():
+    gold = {
+        "de/A": gold_item("de/A", "de", authors=["Ana"]),
+        "ar/B": gold_item("ar/B", "ar", title="عنوان"),
+        "en/C": gold_item("en/C", "en", authors=["Luis"], title="Title"),
+    }
+    report = score(gold, {"de/A": Prediction(authors=["Ana"])})
+    assert set(report.by_language) == {"de", "ar", "en"}
+    lines = format_report(report, label="t").splitlines()
+    header = lines.index(next(line for line in lines if line.startswith("language")))
+    assert [line.split() for line in lines[header + 2 :]] == [
+        ["de", "1", "1.000"],
+        ["en", "1", "0.000"],
+    ]
+
+
 def test_empty_gold_has_nothing_to_score():
     report = score({}, {})
     assert report.fields == {} and report.items == []
