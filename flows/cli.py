@@ -437,6 +437,7 @@ def _eval_views(text: str) -> tuple[str, ...]:
 def cmd_eval(args, settings: Settings) -> int:
     """Ingest the corpora's pages into one database (``run_ingest``: no flow run, no
     Prefect server), then score each corpus and view against its gold."""
+    # Prefect is imported only when DATELINE_DASK_ADDRESS sends the parsing to Dask.
     quiet_prefect()
     from dateline.flows import evaluation, warehouse
 
