@@ -28,6 +28,7 @@ from dateline.transforms.patterns import (
 from dateline.transforms.text.blocks import (
     CUES,
     count_link_gaps,
+    count_words,
     in_document_order,
     inline_tags,
     near_block,
@@ -691,10 +692,8 @@ def build_article_tables(
         ),
         updated_at=pl.coalesce("meta_updated_at", "updated_at"),
         stripped_link_gaps=pl.col("stripped_link_gaps").fill_null(0),
-        word_count=pl.col("body_text")
-        .str.count_matches(WHITE_SPACE_WORD)
-        .fill_null(0)
-        .cast(pl.Int32),
+        # Words as block sizes count them: scripts written without spaces count too.
+        word_count=count_words(pl.col("body_text")).fill_null(0).cast(pl.Int32),
         ingested_at=pl.lit(ingested_at, schema.UTC_TIMESTAMP),
         run_id=pl.lit(run_id),
     )
