@@ -36,6 +36,20 @@ UPDATE_CUES: list[str] = sorted({c for cs in LEXICON["cues"]["updated"].values()
 PUBLISH_CUES: list[str] = sorted({c for cs in LEXICON["cues"]["published"].values() for c in cs})
 WEEKDAYS: list[str] = sorted({w for ws in LEXICON["weekdays"].values() for w in ws})
 FILLER_WORDS: list[str] = sorted({w for ws in LEXICON["date_line_fillers"].values() for w in ws})
+MONTH_YEAR_CONNECTORS: list[str] = LEXICON["month_year_connectors"]
+# Digits of other scripts ("١٢ مارس ٢٠٢٤", "१२ मार्च") are read as ASCII digits.
+OTHER_DIGITS: list[str] = [
+    digit
+    for name, digits in LEXICON["digit_forms"].items()
+    if not name.startswith("_")
+    for digit in digits
+]
+ASCII_DIGITS: list[str] = [
+    str(value)
+    for name, digits in LEXICON["digit_forms"].items()
+    if not name.startswith("_")
+    for value in range(len(digits))
+]
 
 # A date line may carry at most this many words besides dates, times, cues and fillers.
 MAX_OTHER_WORDS_ON_DATE_LINE = 4
@@ -76,7 +90,8 @@ NUMERIC_DATE = (
 # Day before month name: 4 de febrero de 2026, 4. Februar 2026, 1er mai 2024, 4th of July 2024.
 DAY_MONTH_DATE = (
     r"(?:^|\D)(?P<t_dm>(?P<dd>\d{1,2})(?:\.|º|°|ª|er|st|nd|rd|th)?\s*(?:(?:de|of)\s+)?"
-    rf"(?i:(?P<dm>{MONTH_ALTERNATION}))\.?,?\s*(?:(?i:de|del)\s+)?(?P<dy>{YEAR4}))"
+    rf"(?i:(?P<dm>{MONTH_ALTERNATION}))\.?[,،]?\s*(?:(?i:{_alternation(MONTH_YEAR_CONNECTORS)})\s+)?"
+    rf"(?P<dy>{YEAR4}))"
 )
 # Month name before day: February 04, 2026; Feb. 4, 2026; April 28 2023.
 MONTH_DAY_DATE = (
@@ -102,6 +117,8 @@ DATE_TEXT_GROUPS = ("t_iso", "t_cjk", "t_num", "t_dm", "t_md", "t_gmd")
 ZONE_ALTERNATION = _alternation(list(ZONE_OFFSET_MINUTES) + list(ZONE_NAMES))
 TIME_CONNECTORS = _alternation(LEXICON["time_connectors"])
 TIME_UNITS = _alternation(LEXICON["time_units"])
+# "2024 г.", "2024 р.": a year abbreviation between a date and its time.
+YEAR_SUFFIXES = _alternation(LEXICON["year_suffixes"])
 # A time of day with optional seconds, fraction, am/pm, unit word and zone.
 TIME_OF_DAY = (
     r"(?P<h>\d{1,2})(?:(?:[:.h]|\s?[時时시]\s?)(?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,](?P<f>\d{1,9}))?)?)?"
@@ -113,9 +130,9 @@ TIME_OF_DAY = (
     r"(?:(?P<osign>[+\-−])(?P<oh>\d{1,2})(?::?(?P<om>\d{2}))?)?"
 )
 # A time right after the date, separated by punctuation or a connector ("um", "à", "kl.").
-TIME_AFTER_DATE = rf"^(?:T|[\s,;|•·–—\-/@(（]*(?:(?i:{TIME_CONNECTORS})\.?\s*)?)(?:{TIME_OF_DAY})"
+TIME_AFTER_DATE = rf"^(?:\s*(?:{YEAR_SUFFIXES}))?(?:T|\.?[\s,،;|•·–—\-/@(（]*(?:(?i:{TIME_CONNECTORS})\.?\s*)?)(?:{TIME_OF_DAY})"
 # A time right before the date ("14:00, 28 Apr 2024", "17:41 JST, October 13, 2024").
-TIME_BEFORE_DATE = rf"(?:^|[^\d.:])(?:{TIME_OF_DAY})[\s,;|•·–—\-]*$"
+TIME_BEFORE_DATE = rf"(?:^|[^\d.:])(?:{TIME_OF_DAY})[\s,،;|•·–—\-]*$"
 # Cue words; the last one before the date decides the role.
 CUE_PATTERN = rf"(?:^|[^\p{{L}}])(?i:{_alternation(UPDATE_CUES + PUBLISH_CUES)})"
 CUE_ROLES: dict[str, str] = {
@@ -325,7 +342,10 @@ def parse_dates(
     # Each stage materializes its columns so later stages never re-run a regex.
     work = frame.select(
         pl.all().exclude(PARSED_COLUMNS),
-        pl.col(text).cast(pl.String).alias(f"{_TMP}text"),
+        pl.col(text)
+        .cast(pl.String)
+        .str.replace_many(OTHER_DIGITS, ASCII_DIGITS)
+        .alias(f"{_TMP}text"),
         lang.alias(f"{_TMP}lang"),
     )
     work = work.with_columns(_col("text").str.extract_groups(DATE_PATTERN).alias(f"{_TMP}groups"))
@@ -424,7 +444,7 @@ def _other_word_counts(lines: pl.Expr) -> pl.Expr:
 
 def _date_line_flags(values: pl.Series) -> pl.Series:
     """``is_date_line`` on one batch of values (one value in, one bool out)."""
-    line = pl.col("line")
+    line = pl.col("line").str.replace_many(OTHER_DIGITS, ASCII_DIGITS)
     staged = values.to_frame("line").select(
         (line.str.contains(DATE_PATTERN) & (line.str.len_chars() <= MAX_DATE_LINE_CHARS))
         .fill_null(False)
