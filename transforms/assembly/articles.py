@@ -175,8 +175,12 @@ def _sections(blocks: pl.DataFrame) -> pl.DataFrame:
 # Blocks that may carry the publication date: date lines first, then bylines
 # ("Von X, 05.08.2024, 20:59 Uhr"), short unclassified header lines and, last,
 # labelled date lines of a page outside its article.
-DATE_SOURCE_RANK = {"date": 0, "byline": 0, "noise": 1, "outside": 2}
+DATE_SOURCE_RANK = {"date": 0, "byline": 0, "noise": 1, "near_title": 2, "outside": 3}
 MAX_DATE_NOISE_WORDS = 14
+# A date line outside the article's root counts as its stamp when it is printed this close
+# to the headline (in blocks, before or after it): "06.12.2022" under an <h1> that sits
+# apart from the text. Chosen by leave-one-site-out validation on the dev sets.
+MAX_TITLE_DISTANCE_BLOCKS = 3
 
 
 def _dates(blocks: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
@@ -193,17 +197,35 @@ def _dates(blocks: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
         .pipe(dates.parse_dates, "text", "language")
         .filter(pl.col("date_value").is_not_null())
     )
-    # A page whose metadata and article state no date may still print one beside the
-    # article (an info box: "Datum 28.04.2023"): the first labelled date line, and only then.
+    # A page whose metadata and article state no date may still print one outside the
+    # article's root: a date line next to the headline, else the first labelled date line
+    # (an info box: "Datum 28.04.2023"), and only then.
     declared = documents.filter(pl.col("meta_published_date").is_not_null()).select("doc_id")
-    beside = (
+    headline = (
+        blocks.filter(kind == "title").group_by("doc_id").agg(title_block=pl.col("block_no").min())
+    )
+    outside = (
         blocks.filter(
             (kind == "outside")
             & (pl.col("n_words") <= MAX_DATE_NOISE_WORDS)
             & pl.col("text").str.contains(r"\d")
         )
         .join(pl.concat([stamped.select("doc_id"), declared]), on="doc_id", how="anti")
-        .filter(dates.is_labelled_date_line(pl.col("text")))
+        .join(headline, on="doc_id", how="left")
+        .with_columns(
+            kind=pl.when(
+                (pl.col("block_no") - pl.col("title_block")).abs() <= MAX_TITLE_DISTANCE_BLOCKS
+            )
+            .then(pl.lit("near_title"))
+            .otherwise(kind)
+        )
+    )
+    beside = (
+        outside.filter(
+            pl.when(kind == "near_title")
+            .then(dates.is_date_line(pl.col("text")))
+            .otherwise(dates.is_labelled_date_line(pl.col("text")))
+        )
         .join(languages, on="doc_id", how="left")
         .pipe(dates.parse_dates, "text", "language")
         .filter(pl.col("date_value").is_not_null())
@@ -229,7 +251,7 @@ def _dates(blocks: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
     published = (
         stamped.with_columns(priority=priority)
         .filter(pl.col("priority").is_not_null())
-        .sort("doc_id", "priority", "block_no")
+        .sort("doc_id", "priority", "rank", "block_no")
         .group_by("doc_id")
         .agg(
             published_date=pl.col("date_value").first(), published_at=pl.col("date_instant").first()
