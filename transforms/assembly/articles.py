@@ -17,6 +17,7 @@ import polars as pl
 from dateline.transforms import schema
 from dateline.transforms.fields import bylines, credits, dates, names, tags
 from dateline.transforms.fields.language import detect_language
+from dateline.transforms.html.metadata import date_search
 from dateline.transforms.html.metadata import precedence as html_meta
 from dateline.transforms.html.parse import parse_html_pages
 from dateline.transforms.text import segment as segment_text
@@ -201,24 +202,23 @@ def _dates(blocks: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
     # article's root: a date line next to the headline, else the first labelled date line
     # (an info box: "Datum 28.04.2023"), and only then.
     declared = documents.filter(pl.col("meta_published_date").is_not_null()).select("doc_id")
-    headline = (
-        blocks.filter(kind == "title").group_by("doc_id").agg(title_block=pl.col("block_no").min())
+    headlines = blocks.filter(kind == "title").select("doc_id", title_block="block_no")
+    outside = blocks.filter(
+        (kind == "outside")
+        & (pl.col("n_words") <= MAX_DATE_NOISE_WORDS)
+        & pl.col("text").str.contains(r"\d")
+    ).join(pl.concat([stamped.select("doc_id"), declared]), on="doc_id", how="anti")
+    # The distance to the nearest title block (a page may hold a site title and a headline).
+    near_title = (
+        outside.select("doc_id", "block_no")
+        .join(headlines, on="doc_id")
+        .filter((pl.col("block_no") - pl.col("title_block")).abs() <= MAX_TITLE_DISTANCE_BLOCKS)
+        .select("doc_id", "block_no")
+        .unique()
+        .with_columns(is_near_title=pl.lit(True))
     )
-    outside = (
-        blocks.filter(
-            (kind == "outside")
-            & (pl.col("n_words") <= MAX_DATE_NOISE_WORDS)
-            & pl.col("text").str.contains(r"\d")
-        )
-        .join(pl.concat([stamped.select("doc_id"), declared]), on="doc_id", how="anti")
-        .join(headline, on="doc_id", how="left")
-        .with_columns(
-            kind=pl.when(
-                (pl.col("block_no") - pl.col("title_block")).abs() <= MAX_TITLE_DISTANCE_BLOCKS
-            )
-            .then(pl.lit("near_title"))
-            .otherwise(kind)
-        )
+    outside = outside.join(near_title, on=["doc_id", "block_no"], how="left").with_columns(
+        kind=pl.when(pl.col("is_near_title")).then(pl.lit("near_title")).otherwise(kind)
     )
     beside = (
         outside.filter(
@@ -704,6 +704,13 @@ def build_article_tables(
         ingested_at=pl.lit(ingested_at, schema.UTC_TIMESTAMP),
         run_id=pl.lit(run_id),
     )
+    # A page that no source of ours dates is searched whole (htmldate), and only such a page.
+    undated = articles.filter(pl.col("published_date").is_null() & pl.col("html").is_not_null())
+    searched = date_search.search_published_dates(undated.select("doc_id", "html", "url"))
+    articles = articles.join(searched, on="doc_id", how="left").with_columns(
+        date_from_search=pl.col("published_date").is_null() & pl.col("searched_date").is_not_null(),
+        published_date=pl.coalesce("published_date", "searched_date"),
+    )
     tagged = article_tags.select("article_id").unique()
     articles = articles.join(
         tagged.with_columns(has_tags=pl.lit(True)), on="article_id", how="left"
@@ -712,6 +719,7 @@ def build_article_tables(
         pl.when(pl.col("title").is_null()).then(pl.lit("no_title")),
         pl.when(pl.col("body_text").is_null()).then(pl.lit("no_body")),
         pl.when(pl.col("date_from_header")).then(pl.lit("date_from_header")),
+        pl.when(pl.col("date_from_search")).then(pl.lit("date_from_page_search")),
         pl.when(pl.col("published_date").is_null()).then(pl.lit("no_date")),
         pl.when(pl.col("byline_raw").is_null()).then(pl.lit("no_byline")),
         pl.when(pl.col("has_tags_heading").fill_null(False) & pl.col("has_tags").is_null()).then(

@@ -39,9 +39,12 @@ Precedence per field (first non-null wins; measured on the dev corpus):
   the printed stamp of the article (a date line or byline in its header, an
   "updated" stamp only when no other), then a date line outside the article's root
   printed next to the headline, then a labelled date line beside the article
-  ("Datum: 28.04.2023"). Measured on the dev sets (date measure, trafilatura-eval):
+  ("Datum: 28.04.2023"), and last htmldate's search of the whole page
+  (``date_search``, a date without time). Measured on the dev sets (date measure, trafilatura-eval):
   0.733 with declared dates and the article's stamp alone; 0.746 with the URL,
-  the <time> text and more meta names; 0.789 with the line next to the headline.
+  the <time> text and more meta names; 0.789 with the line next to the headline;
+  0.841 with htmldate's fast search last (fundus 0.986 -> 0.993, readability
+  0.966 unchanged).
 * tags: JSON-LD keywords > the first meta keyword name that has any
   (news_keywords, keywords, article:tag, ...) > microdata keywords. A single
   keyword string without separators (a bag of words) ranks after them all;
