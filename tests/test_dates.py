@@ -181,6 +181,26 @@ MONTH_NAME_CASES = [
     ("ngày 12 tháng 3 năm 2024", "vi", "2024-03-12", None),
     ("Thứ ba, 12/3/2024, 10:30 (GMT+7)", "vi", "2024-03-12", "2024-03-12T03:30"),
     ("12 tháng 11, 2023", "vi", "2023-11-12", None),
+    # el, fi, ro, hr, sr, sk, sl, bg, ca, he, fa, ms, et: day first
+    ("12 Μαρτίου 2024", "el", "2024-03-12", None),
+    ("12. maaliskuuta 2024", "fi", "2024-03-12", None),
+    ("12 martie 2024, 10:30", "ro", "2024-03-12", "2024-03-12T08:30"),
+    ("12. ožujka 2024.", "hr", "2024-03-12", None),
+    ("12. марта 2024.", "sr", "2024-03-12", None),
+    ("5. januara 2024.", "sr", "2024-01-05", None),
+    ("12. marca 2024", "sk", "2024-03-12", None),
+    ("3. julija 2023", "sl", "2023-07-03", None),
+    ("12 март 2024 г.", "bg", "2024-03-12", None),
+    ("12 de març de 2024", "ca", "2024-03-12", None),
+    ("12 במרץ 2024", "he", "2024-03-12", None),
+    ("۱۲ مارس ۲۰۲۴", "fa", "2024-03-12", None),
+    ("12 Mac 2024", "ms", "2024-03-12", None),
+    ("12. märts 2024", "et", "2024-03-12", None),
+    # hu, lt, lv: year first
+    ("2024. március 12.", "hu", "2024-03-12", None),
+    ("2024. márc. 12. 10:30", "hu", "2024-03-12", "2024-03-12T09:30"),
+    ("2024 m. kovo 12 d.", "lt", "2024-03-12", None),
+    ("2024. gada 12. marts", "lv", "2024-03-12", None),
 ]
 
 
@@ -194,6 +214,18 @@ def test_parse_dates_month_names_and_scripts(text, language, date_value, instant
 @pytest.mark.parametrize(("text", "language"), [(case[0], case[1]) for case in MONTH_NAME_CASES])
 def test_month_name_dates_make_date_lines(text, language):
     assert pl.Series([text]).to_frame("line").select(is_date_line(pl.col("line"))).item()
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # A number after a year and a month name is no day when it runs on.
+        ("In 2024 May 123 people came", "en"),
+        ("2023 März 2024", "de"),
+    ],
+)
+def test_month_name_lookalikes_are_no_dates(text, language):
+    assert _parse_one(text, language)["date_value"] is None
 
 
 @pytest.mark.parametrize(("text", "language", "date_value", "instant"), LANGUAGE_CASES)

@@ -37,6 +37,8 @@ PUBLISH_CUES: list[str] = sorted({c for cs in LEXICON["cues"]["published"].value
 WEEKDAYS: list[str] = sorted({w for ws in LEXICON["weekdays"].values() for w in ws})
 FILLER_WORDS: list[str] = sorted({w for ws in LEXICON["date_line_fillers"].values() for w in ws})
 MONTH_YEAR_CONNECTORS: list[str] = LEXICON["month_year_connectors"]
+YEAR_MONTH_CONNECTORS: list[str] = LEXICON["year_month_connectors"]
+YEAR_DAY_CONNECTORS: list[str] = LEXICON["year_day_connectors"]
 # Digits of other scripts ("١٢ مارس ٢٠٢٤", "१२ मार्च") are read as ASCII digits.
 OTHER_DIGITS: list[str] = [
     digit
@@ -103,6 +105,16 @@ GLUED_MONTH_DAY_DATE = (
     rf"\p{{Ll}}(?P<t_gmd>(?P<gm>{CAPITALIZED_MONTH_ALTERNATION})"
     rf"(?:\.\s*|\s+)(?P<gd>\d{{1,2}})(?:st|nd|rd|th)?(?:,\s*|\s+)(?P<gy>{YEAR4}))"
 )
+# Year, month name, day: 2024. március 12., 2024 m. kovo 12 d.
+YEAR_MONTH_DAY_DATE = (
+    rf"(?:^|\D)(?P<t_ymd>(?P<ty>{YEAR4})\.?\s*(?:(?i:{_alternation(YEAR_MONTH_CONNECTORS)})\s*)?"
+    rf"(?i:(?P<tm>{MONTH_ALTERNATION}))\.?\s*(?P<td>\d{{1,2}}))(?:\D|$)"
+)
+# Year, day, month name: 2024. gada 12. marts.
+YEAR_DAY_MONTH_DATE = (
+    rf"(?:^|\D)(?P<t_ydm>(?P<xy>{YEAR4})\.?\s*(?i:{_alternation(YEAR_DAY_CONNECTORS)})\s*"
+    rf"(?P<xd>\d{{1,2}})\.?\s*(?i:(?P<xm>{MONTH_ALTERNATION})))"
+)
 # CJK: 2025年1月14日, 2026년 7월 12일.
 CJK_DATE = (
     r"(?P<t_cjk>(?P<cy>\d{4})\s*[年년]\s*(?P<cm>\d{1,2})\s*[月월]\s*(?P<cd>\d{1,2})\s*[日일])"
@@ -110,9 +122,18 @@ CJK_DATE = (
 
 # Leftmost match wins, so the first date written in the text is the one extracted.
 DATE_PATTERN = "|".join(
-    [YEAR_FIRST_DATE, CJK_DATE, NUMERIC_DATE, DAY_MONTH_DATE, MONTH_DAY_DATE, GLUED_MONTH_DAY_DATE]
+    [
+        YEAR_FIRST_DATE,
+        CJK_DATE,
+        NUMERIC_DATE,
+        DAY_MONTH_DATE,
+        MONTH_DAY_DATE,
+        GLUED_MONTH_DAY_DATE,
+        YEAR_MONTH_DAY_DATE,
+        YEAR_DAY_MONTH_DATE,
+    ]
 )
-DATE_TEXT_GROUPS = ("t_iso", "t_cjk", "t_num", "t_dm", "t_md", "t_gmd")
+DATE_TEXT_GROUPS = ("t_iso", "t_cjk", "t_num", "t_dm", "t_md", "t_gmd", "t_ymd", "t_ydm")
 
 ZONE_ALTERNATION = _alternation(list(ZONE_OFFSET_MINUTES) + list(ZONE_NAMES))
 TIME_CONNECTORS = _alternation(LEXICON["time_connectors"])
@@ -251,14 +272,21 @@ def _date_components(g: pl.Expr, month_first: pl.Expr) -> list[pl.Expr]:
     a_is_month = pl.when(a_month_ok != _is_real_date(numeric_year, b, a)).then(a_month_ok)
     a_is_month = a_is_month.otherwise(preferred)
     year = pl.coalesce(
-        _int(f("iy")), _int(f("cy")), numeric_year, _int(f("dy")), _int(f("my")), _int(f("gy"))
+        _int(f("iy")),
+        _int(f("cy")),
+        numeric_year,
+        _int(f("dy")),
+        _int(f("my")),
+        _int(f("gy")),
+        _int(f("ty")),
+        _int(f("xy")),
     ).alias(f"{_TMP}year")
     month = pl.coalesce(
         _int(f("im")),
         _int(f("cm")),
         pl.when(f("na").is_not_null()).then(pl.when(a_is_month).then(a).otherwise(b)),
         _month_number(f("dm")),
-        _month_number(pl.coalesce(f("mm"), f("gm"))),
+        _month_number(pl.coalesce(f("mm"), f("gm"), f("tm"), f("xm"))),
     ).alias(f"{_TMP}month")
     day = pl.coalesce(
         _int(f("id")),
@@ -267,6 +295,8 @@ def _date_components(g: pl.Expr, month_first: pl.Expr) -> list[pl.Expr]:
         _int(f("dd")),
         _int(f("md")),
         _int(f("gd")),
+        _int(f("td")),
+        _int(f("xd")),
     ).alias(f"{_TMP}day")
     return [year, month, day]
 
