@@ -138,11 +138,16 @@ DATE_TEXT_GROUPS = ("t_iso", "t_cjk", "t_num", "t_dm", "t_md", "t_gmd", "t_ymd",
 ZONE_ALTERNATION = _alternation(list(ZONE_OFFSET_MINUTES) + list(ZONE_NAMES))
 TIME_CONNECTORS = _alternation(LEXICON["time_connectors"])
 TIME_UNITS = _alternation(LEXICON["time_units"])
+MERIDIEM_BEFORE_AM = _alternation(LEXICON["meridiem_before_time"]["am"])
+MERIDIEM_BEFORE_PM = _alternation(LEXICON["meridiem_before_time"]["pm"])
 # "2024 г.", "2024 р.": a year abbreviation between a date and its time.
 YEAR_SUFFIXES = _alternation(LEXICON["year_suffixes"])
 # A time of day with optional seconds, fraction, am/pm, unit word and zone.
 TIME_OF_DAY = (
-    r"(?P<h>\d{1,2})(?:(?:[:.h]|\s?[時时시]\s?)(?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,](?P<f>\d{1,9}))?)?)?"
+    # Korean, Japanese and Chinese write the half of the day before the time: 오후 3:30.
+    rf"(?:(?P<pre_am>{MERIDIEM_BEFORE_AM})\s*|(?P<pre_pm>{MERIDIEM_BEFORE_PM})\s*)?"
+    r"(?P<h>\d{1,2})(?:(?:[:.h](?P<mi>\d{2})|\s?[時时시]\s?(?P<cjk_mi>\d{1,2}))"
+    r"(?::(?P<s>\d{2})(?:[.,](?P<f>\d{1,9}))?)?)?"
     # Greedy: a digit right after the minutes ("15.05.2023") shows this is no time.
     r"(?P<next>[.:]?\d)?"
     r"\s*(?P<ap>(?i:[ap])\.?\s?(?i:m)(?:\.|[^\p{L}]|$))?"
@@ -304,8 +309,12 @@ def _date_components(g: pl.Expr, month_first: pl.Expr) -> list[pl.Expr]:
 def _time_fields(g: pl.Expr) -> list[pl.Expr]:
     """Hour, minute, second, microsecond, offset and named zone of a TIME_OF_DAY match."""
     f = g.struct.field
-    hour, minute = _int(f("h")), _int(f("mi"))
-    meridiem = f("ap").str.to_lowercase().str.slice(0, 1)
+    hour, minute = _int(f("h")), _int(pl.coalesce(f("mi"), f("cjk_mi")))
+    meridiem = pl.coalesce(
+        f("ap").str.to_lowercase().str.slice(0, 1),
+        pl.when(f("pre_am").is_not_null()).then(pl.lit("a")),
+        pl.when(f("pre_pm").is_not_null()).then(pl.lit("p")),
+    )
     is_time = f("next").is_null() & (
         minute.is_not_null() | meridiem.is_not_null() | f("unit").is_not_null()
     )
@@ -406,7 +415,12 @@ def parse_dates(
     # A time after the date is preferred over one before it.
     after = _col("after_groups").struct.field
     after_is_time = after("next").is_null() & (
-        after("mi").is_not_null() | after("ap").is_not_null() | after("unit").is_not_null()
+        after("mi").is_not_null()
+        | after("cjk_mi").is_not_null()
+        | after("ap").is_not_null()
+        | after("unit").is_not_null()
+        | after("pre_am").is_not_null()
+        | after("pre_pm").is_not_null()
     )
     work = work.with_columns(
         pl.when(after_is_time)
