@@ -19,7 +19,21 @@ from dateline.transforms.fields import bylines, credits, dates, names, tags
 from dateline.transforms.fields.language import detect_language
 from dateline.transforms.html.metadata import precedence as html_meta
 from dateline.transforms.html.parse import parse_html_pages
-from dateline.transforms.text import segment as segment_text
+from dateline.transforms.patterns import (
+    DIGIT_PATTERN,
+    LETTER_PATTERN,
+    SEGMENT_MARK,
+    WHITE_SPACE_WORD,
+)
+from dateline.transforms.text.blocks import (
+    CUES,
+    count_link_gaps,
+    in_document_order,
+    inline_tags,
+    near_block,
+    related_title,
+)
+from dateline.transforms.text.segment import MAX_LINE_CHARS, segment_text, strip_header_date
 
 BODY_KINDS = ("subheadline", "paragraph")
 PARAGRAPH_KINDS = ("summary", "subheadline", "paragraph")
@@ -86,6 +100,8 @@ def _first_text(blocks: pl.DataFrame, kind: str, name: str) -> pl.DataFrame:
 # Date lines name their author between separators: "…, 14:26 Uhr, Tobias Költzsch",
 # "27. Januar 2026 • Gregor Meier • 3 Minuten".
 DATE_LINE_SEPARATOR = r"\s*[,/|•·]\s*"
+# A name that ends a date line has at least this many words.
+MIN_DATE_LINE_NAME_WORDS = 2
 
 
 def _bylines(blocks: pl.DataFrame) -> pl.DataFrame:
@@ -99,12 +115,14 @@ def _bylines(blocks: pl.DataFrame) -> pl.DataFrame:
         .select(
             "doc_id",
             "block_no",
-            text=pl.col("text").str.replace_all(DATE_LINE_SEPARATOR, "\x1f").str.split("\x1f"),
+            text=pl.col("text")
+            .str.replace_all(DATE_LINE_SEPARATOR, SEGMENT_MARK)
+            .str.split(SEGMENT_MARK),
         )
         .explode("text")
         .filter(
             names.is_person_name(pl.col("text")).fill_null(False)
-            & (pl.col("text").str.count_matches(r"\S+") >= 2)
+            & (pl.col("text").str.count_matches(WHITE_SPACE_WORD) >= MIN_DATE_LINE_NAME_WORDS)
             & ~dates.is_date_line(pl.col("text"))
         )
         .unique(["doc_id"], keep="first", maintain_order=True)
@@ -121,9 +139,7 @@ def _bylines(blocks: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-RIGHTS_NOTICE_PATTERNS = [
-    f"(?i){p}" for p in segment_text.CUES["rights_notice_patterns"]["patterns"]
-]
+RIGHTS_NOTICE_PATTERNS = [f"(?i){p}" for p in CUES["rights_notice_patterns"]["patterns"]]
 # A final full stop ends the sentence, unless it closes an abbreviation ("El Comercio S.A.").
 SENTENCE_FULL_STOP = r"([^.\s]{2,})\.$"
 MAX_RIGHTS_HOLDER_CHARS = 120
@@ -160,8 +176,8 @@ def _sections(blocks: pl.DataFrame) -> pl.DataFrame:
         (pl.col("kind") == "noise")
         & (pl.col("block_no") < pl.col("title_no"))
         & (pl.col("n_words") <= MAX_SECTION_WORDS)
-        & ~pl.col("text").str.contains(r"\d")
-        & pl.col("text").str.contains(r"\p{L}")
+        & ~pl.col("text").str.contains(DIGIT_PATTERN)
+        & pl.col("text").str.contains(LETTER_PATTERN)
         & ~pl.col("is_name")
     )
     return (
@@ -200,7 +216,7 @@ def _dates(blocks: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
         blocks.filter(
             (kind == "outside")
             & (pl.col("n_words") <= MAX_DATE_NOISE_WORDS)
-            & pl.col("text").str.contains(r"\d")
+            & pl.col("text").str.contains(DIGIT_PATTERN)
         )
         .join(pl.concat([stamped.select("doc_id"), declared]), on="doc_id", how="anti")
         .filter(dates.is_labelled_date_line(pl.col("text")))
@@ -263,9 +279,9 @@ def _images(blocks: pl.DataFrame, article_ids: pl.DataFrame) -> pl.DataFrame:
     doc = "doc_id"
 
     def near(column: str, offset: int) -> pl.Expr:
-        return segment_text.near_block(pl.col(column), offset)
+        return near_block(pl.col(column), offset)
 
-    blocks = segment_text.in_document_order(blocks)
+    blocks = in_document_order(blocks)
     # A lone credit cue ("Image:") between a caption and its credit is looked through.
     after_cue = near("is_credit_cue", -1).fill_null(False)
     framed = (
@@ -371,7 +387,7 @@ def _related(blocks: pl.DataFrame, article_ids: pl.DataFrame) -> pl.DataFrame:
         kind=pl.when(pl.col("segment_kind") == "related_list")
         .then(pl.lit("recommended"))
         .otherwise(pl.lit("read_also")),
-        title=segment_text.related_title(pl.col("text")),
+        title=related_title(pl.col("text")),
         # HTML items keep the link they point to; text dumps have lost it.
         url=pl.col("href") if "href" in items.columns else pl.lit(None, pl.String),
     )
@@ -385,7 +401,7 @@ def _tags(blocks: pl.DataFrame, article_ids: pl.DataFrame, docs: pl.DataFrame) -
     printed = (
         blocks.filter(pl.col("kind") == "tag")
         .sort("doc_id", "block_no")
-        .select("doc_id", tag=segment_text.inline_tags(pl.col("text")), source=pl.lit(1))
+        .select("doc_id", tag=inline_tags(pl.col("text")), source=pl.lit(1))
     )
     declared = docs.select("doc_id", tag="meta_tags", source=pl.lit(0)).filter(
         pl.col("tag").list.len() > 0
@@ -414,7 +430,7 @@ def _declared_body(blocks: pl.DataFrame, html_docs: pl.DataFrame) -> pl.DataFram
     Where the page declares its full text (JSON-LD ``articleBody``) but prints much less,
     the printed body blocks give way to the declared paragraphs.
     """
-    words = pl.col("text").str.count_matches(segment_text.WORD_PATTERN)
+    words = pl.col("text").str.count_matches(WHITE_SPACE_WORD)
     printed = (
         blocks.filter(pl.col("kind").is_in(PARAGRAPH_KINDS))
         .group_by("doc_id")
@@ -516,7 +532,7 @@ def build_article_tables(
     *,
     run_id: str,
     ingested_at: datetime,
-    max_line_chars: int = 200_000,
+    max_line_chars: int = MAX_LINE_CHARS,
 ) -> ArticleTables:
     """Documents in (one row per record, columns of ``flows.sources.RECORD_COLUMNS``); tables out.
 
@@ -537,7 +553,7 @@ def build_article_tables(
     html_docs = docs.filter(has_html)
     text_docs = docs.filter(~has_html & has_text)
     # Text dumps declare no language: it is detected from the body (see _languages).
-    text_docs = segment_text.strip_header_date(text_docs, "text").with_columns(
+    text_docs = strip_header_date(text_docs, "text").with_columns(
         doc_language=pl.lit(None, pl.String)
     )
     html_parsed = parse_html_pages(html_docs)
@@ -545,7 +561,7 @@ def build_article_tables(
     if text_docs.is_empty() and not html_parsed.blocks.is_empty():
         text_blocks = html_parsed.blocks.clear()
     else:
-        text_blocks = segment_text.segment_text(text_docs.select("doc_id", "text"), max_line_chars)
+        text_blocks = segment_text(text_docs.select("doc_id", "text"), max_line_chars)
     html_docs = html_docs.join(html_parsed.meta, on="doc_id", how="left").with_columns(
         header_date=pl.lit(None, pl.Date), doc_language=pl.col("meta_language")
     )
@@ -597,7 +613,7 @@ def build_article_tables(
     gaps = (
         blocks.filter(pl.col("kind").is_in(PARAGRAPH_KINDS))
         .group_by("doc_id")
-        .agg(stripped_link_gaps=segment_text.count_link_gaps(pl.col("text")).sum().cast(pl.Int32))
+        .agg(stripped_link_gaps=count_link_gaps(pl.col("text")).sum().cast(pl.Int32))
     )
     tags_heading = blocks.filter(pl.col("kind") == "tags_heading").select("doc_id").unique()
     articles = (
@@ -676,7 +692,7 @@ def build_article_tables(
         updated_at=pl.coalesce("meta_updated_at", "updated_at"),
         stripped_link_gaps=pl.col("stripped_link_gaps").fill_null(0),
         word_count=pl.col("body_text")
-        .str.count_matches(segment_text.WORD_PATTERN)
+        .str.count_matches(WHITE_SPACE_WORD)
         .fill_null(0)
         .cast(pl.Int32),
         ingested_at=pl.lit(ingested_at, schema.UTC_TIMESTAMP),
