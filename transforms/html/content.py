@@ -46,7 +46,9 @@ NOISE_CLASS_END_WORDS = literal_alternation(HTML_LEXICON["noise_class_ends"])
 NOISE_CLASS_END_PATTERN = (
     rf"(?:^|\s)(?:[a-z0-9_-]*[_-])?(?:{NOISE_CLASS_END_WORDS})(?:--[a-z0-9_-]+)?(?:\s|$)"
 )
-LAYOUT_CLASS_PATTERN = rf"(?:has|with|without|no)[-_](?:{NOISE_CLASS_END_WORDS})"
+# "has-sidebar", "hasCaption", "with-ads", "no-comments": a state of the element (what it
+# holds or lacks), not its role; such class names are not read for roles.
+STATE_CLASS_PATTERN = r"(?:^|\s)(?:has|with|without|no)[-_]\S*"
 # "commentlist", "commentbody": a few noise words also mark the start of a glued class word.
 NOISE_PREFIX_PATTERN = (
     rf"(?:^|[^a-z0-9])(?:{literal_alternation(HTML_LEXICON['noise_container_prefixes'])})"
@@ -148,15 +150,17 @@ def _container_flags(containers: pl.DataFrame) -> pl.DataFrame:
         .str.replace_all(CAMEL_CASE_JOINT, "${1}-${2}")
         .str.to_lowercase()
     )
-    hint = lowered.str.replace_all(TAXONOMY_CLASS_PATTERN, " ").str.replace_all(
-        LEAD_PICTURE_CLASS_PATTERN, "leadpicture"
+    hint = (
+        lowered.str.replace_all(TAXONOMY_CLASS_PATTERN, " ")
+        .str.replace_all(STATE_CLASS_PATTERN, " ")
+        .str.replace_all(LEAD_PICTURE_CLASS_PATTERN, "leadpicture")
     )
     noise_word = (
         hint.str.contains(NOISE_HINT_PATTERN)
         | hint.str.replace_all(NOISE_PREFIX_EXCEPTION_PATTERN, " ").str.contains(
             NOISE_PREFIX_PATTERN
         )
-        | hint.str.replace_all(LAYOUT_CLASS_PATTERN, " ").str.contains(NOISE_CLASS_END_PATTERN)
+        | hint.str.contains(NOISE_CLASS_END_PATTERN)
     )
     # A class on a paragraph or heading is typography ("dropcap", "lead"), not a role.
     text_element = pl.col("container_tag").is_in(TEXT_ELEMENT_TAGS)
@@ -366,8 +370,14 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
         .filter(pl.col("container") == pl.col("root"))
         .select("doc_id", "block_no")
     )
-    under = pl.concat([under, recover_siblings(blocks, chain, roots)]).unique()
-    under = under.with_columns(under_root=pl.lit(True))
+    # The head (title, byline, lead picture) ends where the root itself starts, not where a
+    # sibling recovered before it does.
+    root_start = under.group_by("doc_id").agg(root_start=pl.col("block_no").min())
+    under = (
+        pl.concat([under, recover_siblings(blocks, chain, roots)])
+        .unique()
+        .with_columns(under_root=pl.lit(True))
+    )
     # Noise containers count only below the root: a page-wide wrapper may say "sidebar".
     noise_below = (
         chain.join(roots, on="doc_id")
@@ -378,15 +388,15 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
     blocks = (
         blocks.join(under, on=["doc_id", "block_no"], how="left")
         .join(noise_below, on=["doc_id", "block_no"], how="left")
+        .join(root_start, on="doc_id", how="left")
         .with_columns(
             under_root=pl.col("under_root").fill_null(False),
             noise_below_root=pl.col("noise_below_root").fill_null(False),
         )
     )
-    root_start = pl.col("block_no").filter(pl.col("under_root")).min().over("doc_id")
     root_end = pl.col("block_no").filter(pl.col("under_root")).max().over("doc_id")
     h1_no = pl.col("block_no").filter(pl.col("heading_level") == 1).first().over("doc_id")
-    blocks = blocks.with_columns(root_start=root_start, root_end=root_end, h1_no=h1_no)
+    blocks = blocks.with_columns(root_end=root_end, h1_no=h1_no)
     head_start = pl.coalesce(
         pl.when(pl.col("h1_no") < pl.col("root_start")).then(pl.col("h1_no")),
         pl.col("root_start") - HEAD_BLOCKS_WITHOUT_H1,
