@@ -40,6 +40,30 @@ def _word_pattern(words: list[str]) -> str:
 
 HIDDEN_CLASS_PATTERN = rf"(?:^|\s)(?:{literal_alternation(HTML_LEXICON['hidden_classes'])})(?:\s|$)"
 NOISE_HINT_PATTERN = _word_pattern(HTML_LEXICON["noise_container_words"])
+# "sidebar", "l-col__sidebar", "sidebar--fixed": a few words are noise as the last word of a
+# class name only; "sidebar-grid__content" or "has-sidebar" is a layout holding the story.
+NOISE_CLASS_END_WORDS = literal_alternation(HTML_LEXICON["noise_class_ends"])
+NOISE_CLASS_END_PATTERN = (
+    rf"(?:^|\s)(?:[a-z0-9_-]*[_-])?(?:{NOISE_CLASS_END_WORDS})(?:--[a-z0-9_-]+)?(?:\s|$)"
+)
+# "has-sidebar", "hasCaption", "with-ads", "no-comments": a state of the element (what it
+# holds or lacks), not its role; such class names are not read for roles.
+STATE_CLASS_PATTERN = r"(?:^|\s)(?:has|with|without|no)[-_]\S*"
+# "commentlist", "commentbody": a few noise words also mark the start of a glued class word.
+NOISE_PREFIX_PATTERN = (
+    rf"(?:^|[^a-z0-9])(?:{literal_alternation(HTML_LEXICON['noise_container_prefixes'])})"
+)
+NOISE_PREFIX_EXCEPTION_PATTERN = literal_alternation(HTML_LEXICON["noise_prefix_exceptions"])
+# A word of three lower-case letters or more before an upper-case letter: two words of a
+# class name joined ("InlineDonationPromo"); a shorter stem is a prefix ("adShift", "jsTabs").
+# Two passes: matches do not overlap ("locNavContainer" needs both).
+CAMEL_CASE_JOINT = r"(\p{L}\p{Ll}{2})(\p{Lu})"
+# "category-social-media", "entry-category-sharing", "tag-comments": a post's subjects as
+# class names; their slugs are read for no role.
+TAXONOMY_CLASS_PATTERN = (
+    r"(?:^|\s)(?:(?:entry|post|article)[-_])?"
+    rf"(?:{literal_alternation(HTML_LEXICON['taxonomy_class_prefixes'])})[-_]\S*"
+)
 CAPTION_HINT_PATTERN = _word_pattern(HTML_LEXICON["caption_words"])
 CREDIT_HINT_PATTERN = _word_pattern(HTML_LEXICON["credit_words"])
 TAG_LIST_HINT_PATTERN = _word_pattern(HTML_LEXICON["tag_list_words"])
@@ -59,6 +83,13 @@ LONG_PROSE_WORDS = 25
 MAX_PROSE_LINK_SHARE = 0.3
 # The root holds this share of the page's prose words.
 ROOT_SHARE = 0.75
+# Siblings of the root and of its ancestors up to this many levels up may hold the rest
+# of the story; one joins it when this share of its words is prose, at most this share
+# of its characters are links, and it has no heading (a heading opens another item).
+# Chosen by leave-one-site-out validation over fundus, readability and dragnet.
+SIBLING_DEPTH = 1
+MIN_SIBLING_PROSE_SHARE = 0.7
+MAX_SIBLING_LINK_SHARE = 0.2
 # An <article> inside the root holding this share of its prose is a story of its own.
 MIN_STORY_SHARE = 0.2
 # A block under the root that is mostly link text is a link list, not prose.
@@ -112,18 +143,32 @@ HEAD_BLOCKS_WITHOUT_H1 = 6
 
 def _container_flags(containers: pl.DataFrame) -> pl.DataFrame:
     """One row per block element in and out: what its tag, class and id say it holds."""
-    hint = (
+    # "InlineDonationPromo" names its words by case: split them before lower-casing.
+    lowered = (
         pl.col("container_hint")
+        .str.replace_all(CAMEL_CASE_JOINT, "${1}-${2}")
+        .str.replace_all(CAMEL_CASE_JOINT, "${1}-${2}")
         .str.to_lowercase()
+    )
+    hint = (
+        lowered.str.replace_all(TAXONOMY_CLASS_PATTERN, " ")
+        .str.replace_all(STATE_CLASS_PATTERN, " ")
         .str.replace_all(LEAD_PICTURE_CLASS_PATTERN, "leadpicture")
+    )
+    noise_word = (
+        hint.str.contains(NOISE_HINT_PATTERN)
+        | hint.str.replace_all(NOISE_PREFIX_EXCEPTION_PATTERN, " ").str.contains(
+            NOISE_PREFIX_PATTERN
+        )
+        | hint.str.contains(NOISE_CLASS_END_PATTERN)
     )
     # A class on a paragraph or heading is typography ("dropcap", "lead"), not a role.
     text_element = pl.col("container_tag").is_in(TEXT_ELEMENT_TAGS)
     return containers.with_columns(
-        is_noise=(hint.str.contains(NOISE_HINT_PATTERN) & ~text_element)
+        is_noise=(noise_word & ~text_element)
         | hint.str.contains(HIDDEN_CLASS_PATTERN)
         | pl.col("container_tag").is_in(NOISE_LANDMARK_TAGS),
-        is_tag_list=hint.str.contains(TAG_LIST_HINT_PATTERN),
+        is_tag_list=lowered.str.contains(TAG_LIST_HINT_PATTERN),
         is_related=hint.str.contains(RELATED_HINT_PATTERN),
         is_caption=hint.str.contains(CAPTION_HINT_PATTERN)
         | (pl.col("container_tag") == "figcaption"),
@@ -178,6 +223,87 @@ def find_roots(blocks: pl.DataFrame, chain: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def recover_siblings(
+    blocks: pl.DataFrame, chain: pl.DataFrame, roots: pl.DataFrame
+) -> pl.DataFrame:
+    """One row per block outside the root that belongs to the article: (doc_id, block_no).
+
+    The root holds most of the prose, but a figure, an ad box or a layout split may part
+    the story into sibling containers: the lead above, the second half below. A sibling
+    of the root (or of an ancestor up to ``SIBLING_DEPTH`` levels up) joins the article
+    when it reads like body: most of its words are prose, little of it is links, it holds
+    no heading (teaser cards do), and no container in it says noise, related or caption.
+    """
+    keyed = chain.join(roots, on="doc_id")
+    in_root = keyed.filter(pl.col("container") == pl.col("root")).select("doc_id", "block_no")
+    # The root's ancestors up to SIBLING_DEPTH levels: (doc_id, level, ancestor).
+    ancestors = (
+        keyed.join(in_root, on=["doc_id", "block_no"], how="semi")
+        .filter(
+            (pl.col("level") < pl.col("root_level"))
+            & (pl.col("level") >= pl.col("root_level") - SIBLING_DEPTH)
+            & (pl.col("level") > 0)
+        )
+        .select("doc_id", "level", ancestor="container", root_level="root_level")
+        .unique()
+    )
+    # Blocks under an ancestor, outside the root: their sibling is the element one level below.
+    outside = (
+        keyed.join(
+            ancestors.drop("root_level"),
+            left_on=["doc_id", "level", "container"],
+            right_on=["doc_id", "level", "ancestor"],
+            how="semi",
+        )
+        .select("doc_id", "block_no", anc_level="level")
+        .join(in_root, on=["doc_id", "block_no"], how="anti")
+        .group_by("doc_id", "block_no")
+        .agg(pl.col("anc_level").max())
+    )
+    sibling_of = (
+        chain.join(outside, on=["doc_id", "block_no"])
+        .filter(pl.col("level") == pl.col("anc_level") + 1)
+        .select("doc_id", "block_no", sibling="container")
+    )
+    flags = (
+        chain.join(outside, on=["doc_id", "block_no"])
+        .filter(pl.col("level") > pl.col("anc_level"))
+        .group_by("doc_id", "block_no")
+        .agg(flagged=(pl.col("is_noise") | pl.col("is_related") | pl.col("is_caption")).any())
+    )
+    members = sibling_of.join(flags, on=["doc_id", "block_no"], how="left").join(
+        blocks.select(
+            "doc_id",
+            "block_no",
+            "n_words",
+            "is_prose",
+            "link_chars",
+            "heading_level",
+            chars=pl.col("text").str.len_chars(),
+        ),
+        on=["doc_id", "block_no"],
+    )
+    good = (
+        members.group_by("doc_id", "sibling")
+        .agg(
+            words=pl.col("n_words").sum(),
+            prose=pl.col("n_words").filter(pl.col("is_prose")).sum(),
+            links=pl.col("link_chars").sum() / pl.col("chars").sum().clip(lower_bound=1),
+            flagged=pl.col("flagged").fill_null(False).any(),
+            headed=(pl.col("heading_level") > 0).any(),
+        )
+        .filter(
+            (pl.col("prose") >= MIN_PROSE_WORDS)
+            & (pl.col("prose") >= pl.col("words") * MIN_SIBLING_PROSE_SHARE)
+            & (pl.col("links") <= MAX_SIBLING_LINK_SHARE)
+            & ~pl.col("flagged")
+            & ~pl.col("headed")
+        )
+        .select("doc_id", "sibling")
+    )
+    return members.join(good, on=["doc_id", "sibling"], how="semi").select("doc_id", "block_no")
+
+
 def classify_html(pages: PageFrames) -> pl.DataFrame:
     """Blocks of a batch of pages in; one row per block with features and ``kind`` out."""
     containers = _container_flags(pages.containers)
@@ -203,7 +329,9 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
     page_words = blocks.group_by("doc_id").agg(page_words=pl.col("n_words").sum())
     small = pl.col("words") < pl.col("page_words") * MAX_NOISE_CONTAINER_SHARE
     in_story = (pl.col("container_landmarks") & STORY_BITS) != 0
-    wrapper = ~small & (in_story | pl.col("holds_story"))
+    # A large <form> wraps the whole page (ASP.NET pages post back from one form).
+    page_form = pl.col("container_tag") == "form"
+    wrapper = ~small & (in_story | pl.col("holds_story") | page_form)
     containers = (
         containers.join(sizes, on=["doc_id", "container"], how="left")
         .join(page_words, on="doc_id", how="left")
@@ -240,7 +368,15 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
     under = (
         chain.join(roots, on="doc_id")
         .filter(pl.col("container") == pl.col("root"))
-        .select("doc_id", "block_no", under_root=pl.lit(True))
+        .select("doc_id", "block_no")
+    )
+    # The head (title, byline, lead picture) ends where the root itself starts, not where a
+    # sibling recovered before it does.
+    root_start = under.group_by("doc_id").agg(root_start=pl.col("block_no").min())
+    under = (
+        pl.concat([under, recover_siblings(blocks, chain, roots)])
+        .unique()
+        .with_columns(under_root=pl.lit(True))
     )
     # Noise containers count only below the root: a page-wide wrapper may say "sidebar".
     noise_below = (
@@ -252,15 +388,15 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
     blocks = (
         blocks.join(under, on=["doc_id", "block_no"], how="left")
         .join(noise_below, on=["doc_id", "block_no"], how="left")
+        .join(root_start, on="doc_id", how="left")
         .with_columns(
             under_root=pl.col("under_root").fill_null(False),
             noise_below_root=pl.col("noise_below_root").fill_null(False),
         )
     )
-    root_start = pl.col("block_no").filter(pl.col("under_root")).min().over("doc_id")
     root_end = pl.col("block_no").filter(pl.col("under_root")).max().over("doc_id")
     h1_no = pl.col("block_no").filter(pl.col("heading_level") == 1).first().over("doc_id")
-    blocks = blocks.with_columns(root_start=root_start, root_end=root_end, h1_no=h1_no)
+    blocks = blocks.with_columns(root_end=root_end, h1_no=h1_no)
     head_start = pl.coalesce(
         pl.when(pl.col("h1_no") < pl.col("root_start")).then(pl.col("h1_no")),
         pl.col("root_start") - HEAD_BLOCKS_WITHOUT_H1,

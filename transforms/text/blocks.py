@@ -23,10 +23,11 @@ CUES = load("cues")
 UNSPACED_SCRIPT_CHARACTER = r"[\p{Han}\p{Hiragana}\p{Katakana}]"
 # A line that is only a desk word ("Redaktion", "Newsroom"): a menu entry, not a byline.
 DESK_WORDS_ALONE = sorted({word.lower() for word in bylines.BYLINE_WORDS["desk_words"]})
-# A line ends like a sentence: final punctuation, possibly inside closing quotes or brackets.
-SENTENCE_END_PATTERN = r"[.!?…:;。！？][\"'”’»)\]」』]*$"
+# A line ends like a sentence: final punctuation, possibly inside closing quotes or brackets
+# (the danda "।" ends Devanagari sentences, "؟" and "۔" Arabic-script ones).
+SENTENCE_END_PATTERN = r"[.!?…:;。！？।؟۔][\"'”’»)\]」』]*$"
 # A line ends like prose: a full stop, question or exclamation mark (quotes allowed).
-PROSE_END_PATTERN = r"[.!?…。！？][\"'”’»)\]」』]*$"
+PROSE_END_PATTERN = r"[.!?…。！？।؟۔][\"'”’»)\]」』]*$"
 # A sentence ends inside the line and another begins: a standfirst, not a headline.
 INNER_SENTENCE_PATTERN = r"[a-z\p{Ll}]{2}[.!?] +[\p{Lu}]"
 # Blocks starting with the same characters are the same text printed again.
@@ -41,11 +42,13 @@ COMMENTER_PATTERN = (
     r"^\S+(?: \S+){0,3} (?:says|said|wrote|schreibt|dice|escribió|a écrit|scrive|disse):$"
 )
 # A line ends with a period-like mark, which titles and headings rarely do.
-PERIOD_END_PATTERN = r"[.:;。][\"'”’»)\]」』]*$"
+PERIOD_END_PATTERN = r"[.:;。।۔][\"'”’»)\]」』]*$"
 # Characters trimmed before comparing a line with the cue lexicons.
-CUE_TRIM = " \t:.-–—|•·>»«*#■□▶►"
-# "CUE: text" — a cue followed by a colon and the linked title on the same line.
-INLINE_CUE_SEPARATOR = r"^[^:]{2,40}:\s*"
+CUE_TRIM = " \t:：.-–—|•·>»«*#■□▶►【】"
+# "CUE: text" — a cue followed by a colon and the linked title on the same line; East Asian
+# pages print a full-width colon or close the cue in lenticular brackets ("【関連記事】...").
+CUE_SEPARATOR = "[:：】]"
+INLINE_CUE_SEPARATOR = rf"^[^:：】]{{2,40}}{CUE_SEPARATOR}\s*"
 # Scraper gaps where a link's text was dropped: ", ," and "( )".
 EMPTY_PUNCTUATION_GAP = r",\s*,|\(\s*\)"
 
@@ -54,9 +57,11 @@ BOILERPLATE_PREFIX_PATTERN = rf"^(?:{literal_alternation(CUES['boilerplate_prefi
 END_OF_ARTICLE = sorted(set(CUES["end_of_article"]))
 RELATED_LIST = sorted(set(CUES["related_list"]))
 RELATED_INLINE = sorted(set(CUES["related_inline"]))
-RELATED_INLINE_PATTERN = rf"^(?:{literal_alternation(CUES['related_inline'])})\s*:\s*\S"
+RELATED_INLINE_PATTERN = (
+    rf"^(?:{literal_alternation(CUES['related_inline'])})\s*{CUE_SEPARATOR}\s*\S"
+)
 TAGS_HEADING = sorted(set(CUES["tags_heading"]))
-TAGS_INLINE_PATTERN = rf"^(?:{literal_alternation(CUES['tags_heading'])})\s*:\s*\S"
+TAGS_INLINE_PATTERN = rf"^(?:{literal_alternation(CUES['tags_heading'])})\s*{CUE_SEPARATOR}\s*\S"
 BYLINE_HEADING = sorted(set(CUES["byline_heading"]))
 # A credit cue alone on its line ("Image:"): the credit follows on the next line.
 CREDIT_CUE_ONLY = sorted(set(CUES["credit_cue_only"]))
