@@ -107,6 +107,10 @@ MAX_BYLINE_CANDIDATES = 3
 # A piece of a printed byline that is a date, a time or a bare label ("Stand:").
 BYLINE_JUNK_PIECE = re.compile(r"\d|^[^\W\d_]{2,20}\s*:$|^\W*$")
 
+# <h1> elements read per page: the article's own headline comes first on nearly every page
+# (an <h1> inside <article> or <main> is tried before the others).
+MAX_H1_CANDIDATES = 5
+
 # Tags in one string: commas, semicolons, CJK commas.
 TAG_SEPARATOR = r"\s*[,;，、；]\s*"
 
@@ -136,6 +140,8 @@ def extract_metadata(tree: LexborHTMLParser) -> dict:
     microdata: dict[str, list[str]] = {}
     json_ld: list[Any] = []
     rel_authors: list[str] = []
+    # (outside <article>/<main>, page order, text) of the first <h1> elements.
+    headings: list[tuple[bool, int, str]] = []
     try:
         nodes = tree.css(METADATA_SELECTOR)
     except Exception:  # a parser without a document (empty input) has nothing to select
@@ -178,9 +184,13 @@ def extract_metadata(tree: LexborHTMLParser) -> dict:
             parent = node.parent
             if "title_tag" not in record and parent is not None and parent.tag == "head":
                 record["title_tag"] = " ".join(node.text(deep=True).split()) or None
-        elif tag == "h1" and "title_h1" not in record:
-            record["title_h1"] = " ".join(node.text(deep=True).split()) or None
+        elif tag == "h1" and len(headings) < MAX_H1_CANDIDATES:
+            text = _heading_text(node)
+            if text:
+                headings.append((not _in_content(node), len(headings), text))
 
+    record["title_h1s"] = [text for _, _, text in sorted(headings)]
+    record["title_h1"] = record["title_h1s"][0] if headings else None
     record.update(_json_ld_fields(json_ld, record.get("url_canonical")))
     _meta_fields(record, meta)
     _microdata_fields(record, microdata)
@@ -230,6 +240,30 @@ def script_body(tree: LexborHTMLParser) -> str | None:
             ):
                 best = value
     return best
+
+
+def _heading_text(node: Any) -> str | None:
+    """The text of a heading without what its <style> or <script> children hold."""
+    if node.css_first("style, script") is None:
+        return " ".join(node.text(deep=True).split()) or None
+    pieces = [
+        child.text(deep=False)
+        for child in node.traverse(include_text=True)
+        if child.tag == "-text"
+        and child.parent is not None
+        and child.parent.tag not in NON_TEXT_TAGS
+    ]
+    return " ".join("".join(pieces).split()) or None
+
+
+def _in_content(node: Any) -> bool:
+    """True inside an <article> or <main> element."""
+    node = node.parent
+    while node is not None:
+        if node.tag in CONTENT_ROOTS:
+            return True
+        node = node.parent
+    return False
 
 
 def _is_hinted(node: Any, attributes: Iterable[str], words: frozenset[str]) -> bool:
