@@ -43,13 +43,14 @@ def _alternation(words: list[str] | tuple[str, ...]) -> str:
 PREFIX_WORDS = _alternation(BYLINE_WORDS["prefixes"] + BYLINE_WORDS["sign_off_prefixes"])
 SIGN_OFF_WORDS = _alternation(BYLINE_WORDS["sign_off_prefixes"])
 COLON_PREFIX_WORDS = _alternation(BYLINE_WORDS["colon_prefixes"])
+SLASH_PREFIX_WORDS = _alternation(BYLINE_WORDS["slash_prefixes"])
 WEAK_PREFIX_WORDS = _alternation(BYLINE_WORDS["weak_prefixes"])
 ICON_WORDS = _alternation(BYLINE_WORDS["icons"])
 CONJUNCTION_WORDS = _alternation(BYLINE_WORDS["conjunctions"])
 DESK_WORDS = _alternation(BYLINE_WORDS["desk_words"])
 DESK_ARTICLES = _alternation(BYLINE_WORDS["desk_articles"])
 DESK_PREPOSITIONS = _alternation(BYLINE_WORDS["desk_prepositions"])
-ROLE_STEMS = _alternation(BYLINE_WORDS["role_words"])
+ROLE_STEMS = _alternation(BYLINE_WORDS["role_words"] + BYLINE_WORDS["uncased_role_suffixes"])
 ROLE_MODIFIER_WORDS = _alternation(BYLINE_WORDS["role_modifiers"])
 LOCATION_WORDS = _alternation(BYLINE_WORDS["location_words"])
 EMPLOYER_WORDS = _alternation(BYLINE_WORDS["employer_words"])
@@ -66,6 +67,9 @@ CAPITALISED_WORD = r"[\p{Lu}\p{Lt}][\p{L}\p{M}'’.\-]*"
 MULTI_WORD_NAME = (
     CAPITALISED_WORD + r"(?:\s+(?:(?:" + PARTICLE_WORDS + r")\s+)*" + CAPITALISED_WORD + r"){1,4}"
 )
+# One to four words of a script without case (Arabic, Devanagari, CJK, Hangul): "محمد علي",
+# "राहुल शर्मा", "山田太郎".
+UNCASED_NAME_WORDS = r"\p{Lo}[\p{Lo}\p{M}]*(?:[ ・·]\p{Lo}[\p{Lo}\p{M}]*){0,3}"
 # An acronym standing alone as an author (TPN, AFP).
 ACRONYM = r"\p{Lu}{2,}(?:[.\-]\p{Lu}+)*\b"
 # A brand written in lower case (t-online, ntv.com.tr).
@@ -95,11 +99,14 @@ FIRST_AUTHOR = (
     + DESK_WORD
     + "|"
     + LOWER_CASE_BRAND
+    + "|"
+    + UNCASED_NAME_WORDS
     + ")"
 )
 # Byline prefixes as they open a line; the weak ones only before a multi-word name.
 PREFIX_WORD = (
-    r"(?:(?i:" + PREFIX_WORDS + r")(?:\s*[:：]\s*|\s+)|(?i:" + COLON_PREFIX_WORDS + r")\s*[:：]\s*)"
+    r"(?:(?i:" + PREFIX_WORDS + r")(?:\s*[:：]\s*|\s+)|(?i:" + COLON_PREFIX_WORDS + r")\s*[:：]\s*"
+    r"|(?:" + SLASH_PREFIX_WORDS + r")\s*[/／]\s*)"
 )
 WEAK_PREFIX_WORD = r"(?i:" + WEAK_PREFIX_WORDS + r")\s+"
 # A run of prefixes ("Texto: Por ...") ending in a prefix, or in a weak prefix before a
@@ -172,7 +179,11 @@ NAME_WITH_TRAILER = (
     + r"))"
 )
 # A name in a script without case, then a job title: "배윤경 기자", "山田太郎 記者".
-UNCASED_NAME_WITH_ROLE = r"^\p{Lo}{2,4}\s*(?:" + ROLE_STEMS + r")(?:\s|$)"
+UNCASED_NAME_WITH_ROLE = (
+    r"^\p{Lo}[\p{Lo}\p{M}]{1,11}(?:\s\p{Lo}[\p{Lo}\p{M}]{1,11}){0,2}\s*(?:"
+    + ROLE_STEMS
+    + r")(?:\s|$)"
+)
 # Two or more names and nothing else: "Julia Vergin | Clare Roth", "Ana Gil y Luis Paz (Madrid)";
 # not "/", which joins the parties of a photo credit.
 NAME_LIST_SEPARATOR = r"\s*(?:[,;|&]|\s(?:" + CONJUNCTION_WORDS + r")\s)\s*"
@@ -272,7 +283,8 @@ _RAW_MULTI_WORD_NAME = (
 # Separate patterns: one alternation of them all makes a slower automaton.
 BYLINE_SCREENS = (
     r"^\s*" + _ICONS + r"(?i:" + _icon_tolerant(PREFIX_WORDS) + "|"
-    + _icon_tolerant(COLON_PREFIX_WORDS) + "|" + _icon_tolerant(WEAK_PREFIX_WORDS) + r")[\s:]",
+    + _icon_tolerant(COLON_PREFIX_WORDS) + "|" + _icon_tolerant(WEAK_PREFIX_WORDS) + "|"
+    + SLASH_PREFIX_WORDS + r")[\s:：/／]",
     r"^\s*" + _ICONS + r"(?:[\p{L}\p{N}.'’]+[\s\-]+)?\p{L}*(?i:" + _icon_tolerant(DESK_WORDS)
     + r")",
     r"^\s*" + _ICONS + _RAW_MULTI_WORD_NAME + r"[\s|•·,\-–—]*" + SLASHED_OUTLET + "?" + _ICONS

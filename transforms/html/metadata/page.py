@@ -92,8 +92,9 @@ BYLINE_PREFIX_PIECE = re.compile(
     r"^(?:" + bylines.PREFIX_WORDS + "|" + bylines.COLON_PREFIX_WORDS + r")\s*:?$", re.IGNORECASE
 )
 
-# A label before a name in a printed byline ("Autor: Ana Gil").
-BYLINE_LABEL = re.compile(r"^[^\W\d_]{2,20}\s*:\s*")
+# A label of one to three words before a name in a printed byline ("Autor: Ana Gil",
+# "Tác giả: Trần Thị Bình", "作者：张伟").
+BYLINE_LABEL = re.compile(r"^[^\W\d_]{1,20}(?: [^\W\d_]{1,20}){0,2}\s*[:：]\s*")
 
 # Elements whose text never belongs to a byline or tag list.
 NON_TEXT_TAGS = frozenset({"script", "style", "meta", "link", "html", "body", "head", "title"})

@@ -806,7 +806,11 @@ def _printed_names(pieces: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFram
         printed.join(site_named, on=["doc_id", "order", "key"], how="anti")
         .filter(
             is_person_name(pl.col("name"))
-            & (pl.col("name").str.count_matches(r"\S+") >= MIN_PRINTED_NAME_WORDS)
+            & (
+                (pl.col("name").str.count_matches(r"\S+") >= MIN_PRINTED_NAME_WORDS)
+                # A name in a script without case and spaces is one word: "山田太郎".
+                | pl.col("name").str.contains(bylines.UNCASED_NAME)
+            )
         )
         .filter(pl.col("order") == pl.col("order").min().over("doc_id"))
     )
