@@ -551,6 +551,20 @@ CANONICAL = '<link rel="canonical" href="https://www.planet.com/a/1">'
             + '</div><span class="byline">Eva Rot</span>',
             ["Eva Rot"],
         ),
+        # A teaser's or a comment's byline is another story's; the article's own wins.
+        (
+            "",
+            '<div class="teaser"><span class="author">Tea Ser</span></div>'
+            '<ol class="comments"><li><div class="comment-author">Com Menter</div></li></ol>'
+            '<article><span class="byline">Eva Rot</span></article>',
+            ["Eva Rot"],
+        ),
+        # The byline inside <article> beats one printed before it.
+        (
+            "",
+            '<div class="byline">Top Banner</div><article><div class="byline">Eva Rot</div></article>',
+            ["Eva Rot"],
+        ),
     ],
 )
 def test_printed_byline_when_metadata_names_nobody(

@@ -70,6 +70,8 @@ VISIBLE_TAG_WORDS = frozenset(VISIBLE_TAGS["words"])
 
 VISIBLE_BYLINE_WORDS = frozenset(VISIBLE_BYLINES["words"])
 
+TEASER_CONTAINER_WORDS = frozenset(VISIBLE_BYLINES["teaser_container_words"])
+
 # Words of an attribute value: "articleTags tags__list" -> article, tags, tags, list.
 CAMEL_CASE = re.compile(r"([a-z])([A-Z])")
 
@@ -257,6 +259,17 @@ def _heading_text(node: Any) -> str | None:
     return " ".join("".join(pieces).split()) or None
 
 
+def _in_teaser(node: Any) -> bool:
+    """True inside a container whose class or id names teasers, related stories or comments."""
+    node = node.parent
+    # Above the article's own root a class is page layout ("with-sidebar"), not a teaser.
+    while node is not None and node.tag not in ("body", "html") and node.tag not in CONTENT_ROOTS:
+        if _is_hinted(node, ("class", "id"), TEASER_CONTAINER_WORDS):
+            return True
+        node = node.parent
+    return False
+
+
 def _in_content(node: Any) -> bool:
     """True inside an <article> or <main> element."""
     node = node.parent
@@ -339,10 +352,23 @@ def _visible_bylines(tree: LexborHTMLParser) -> list[str]:
 
     Text pieces of separate elements are kept apart (" | "), a lone prefix piece
     ("von") joins the name after it, dates and bare labels ("Stand:") go, and so
-    does a leading label ("Autor:"). At most ``MAX_BYLINE_CANDIDATES``, in page order.
+    does a leading label ("Autor:"). At most ``MAX_BYLINE_CANDIDATES``: those inside
+    <article>/<main> first, then in page order; none inside a teaser, a related list or
+    comments.
     """
     texts: list[str] = []
-    for node in _hinted_nodes(tree, VISIBLE_BYLINE_SELECTOR, VISIBLE_BYLINES, VISIBLE_BYLINE_WORDS):
+    # The article's own bylines (inside <article>/<main>) first; teasers' never.
+    nodes = sorted(
+        (
+            (not _in_content(node), order, node)
+            for order, node in enumerate(
+                _hinted_nodes(tree, VISIBLE_BYLINE_SELECTOR, VISIBLE_BYLINES, VISIBLE_BYLINE_WORDS)
+            )
+            if not _in_teaser(node)
+        ),
+        key=lambda item: item[:2],
+    )
+    for _, _, node in nodes:
         pieces = [" ".join(p.split()) for p in node.text(deep=True, separator="\n").split("\n")]
         pieces = [p for p in pieces if p]
         if not pieces or sum(len(p.split()) for p in pieces) > MAX_BYLINE_WORDS:

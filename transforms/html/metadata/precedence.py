@@ -268,6 +268,9 @@ METADATA_SCHEMA = pl.Schema(
         "meta_title": pl.String,
         "meta_authors": pl.List(pl.String),
         "meta_author_kinds": pl.List(pl.String),
+        # The authors named are only the site itself ("Deutsche Welle"): a printed byline
+        # naming a person is worth more.
+        "meta_authors_site_only": pl.Boolean,
         "meta_published_at": UTC_TIMESTAMP,
         "meta_published_date": pl.Date,
         "meta_updated_at": UTC_TIMESTAMP,
@@ -715,7 +718,8 @@ def _drop_kicker(best: pl.DataFrame, candidates: pl.DataFrame) -> pl.DataFrame:
 
 
 def _authors(frame: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFrame:
-    """Authors of each page: one row per page with authors (``meta_authors``, ``meta_author_kinds``).
+    """Authors of each page: one row per page with authors (``meta_authors``,
+    ``meta_author_kinds``, ``meta_authors_site_only``).
 
     Each candidate string is split like a byline; URLs, e-mail addresses, slugs
     and handles are dropped, and so is the site's own name beside other names; the
@@ -780,7 +784,9 @@ def _authors(frame: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFrame:
         ["doc_id", "key"], keep="first", maintain_order=True
     )
     return best.group_by("doc_id", maintain_order=True).agg(
-        meta_authors=pl.col("name"), meta_author_kinds=pl.col("kind")
+        meta_authors=pl.col("name"),
+        meta_author_kinds=pl.col("kind"),
+        meta_authors_site_only=(pl.col("rank") >= len(AUTHOR_SOURCES)).all(),
     )
 
 
