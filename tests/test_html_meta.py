@@ -729,6 +729,17 @@ def test_corpus_scores_stay_above_floors() -> None:
             "<h1>Time Talks</h1><h1><style>.x{color:red}</style>Cinemas go digital</h1>",
             "Cinemas go digital",
         ),
+        # An old page without <h1> prints its headline in another element.
+        (
+            "<title>Daily Planet Online - Storm hits the coast</title>",
+            '<table><tr><td class="headline">Storm hits the coast</td></tr></table>',
+            "Storm hits the coast",
+        ),
+        (
+            "<title>Storm hits the coast | Daily Planet</title>",
+            "<h2>Storm hits the coast</h2>",
+            "Storm hits the coast",
+        ),
     ],
 )
 def test_title_as_printed_in_h1(head: str, body: str, expected: str) -> None:

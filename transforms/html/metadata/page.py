@@ -114,6 +114,15 @@ BYLINE_JUNK_PIECE = re.compile(r"\d|^[^\W\d_]{2,20}\s*:$|^\W*$")
 # (an <h1> inside <article> or <main> is tried before the others).
 MAX_H1_CANDIDATES = 5
 
+# Elements that may print a headline on a page without <h1> (old markup).
+PRINTED_TITLE_SELECTOR = (
+    "h2, h3, [class*=headline i], [class*=title i], [id*=headline i], [id*=title i]"
+)
+
+MAX_PRINTED_TITLES = 20
+
+MAX_PRINTED_TITLE_WORDS = 30
+
 # Tags in one string: commas, semicolons, CJK commas.
 TAG_SEPARATOR = r"\s*[,;，、；]\s*"
 
@@ -216,6 +225,12 @@ def extract_metadata(tree: LexborHTMLParser) -> dict:
         record["tags_visible"] = _visible_tags(tree)
     if _names_only_site(record):
         record["authors_visible"] = _visible_bylines(tree)
+    # A page declaring no title but <title> (old pages) may print its headline in another
+    # element than <h1>: those texts can show which segments of <title> are the headline.
+    if record.get("title_tag") and not any(
+        record.get(key) for key in ("title_ld", "title_microdata", "title_meta")
+    ):
+        record["title_printed"] = _printed_titles(tree)
     return record
 
 
@@ -243,6 +258,25 @@ def script_body(tree: LexborHTMLParser) -> str | None:
             ):
                 best = value
     return best
+
+
+def _printed_titles(tree: LexborHTMLParser) -> list[str]:
+    """Short texts of <h2>/<h3> and of elements whose class or id names a title or headline,
+    outside navigation, in page order (at most ``MAX_PRINTED_TITLES``)."""
+    try:
+        nodes = tree.css(PRINTED_TITLE_SELECTOR)
+    except Exception:  # a parser without a document (empty input) has nothing to select
+        return []
+    texts: list[str] = []
+    for node in nodes:
+        if node.tag in NON_TEXT_TAGS or _in_site_chrome(node):
+            continue
+        text = _heading_text(node)
+        if text and len(text.split()) <= MAX_PRINTED_TITLE_WORDS and text not in texts:
+            texts.append(text)
+            if len(texts) == MAX_PRINTED_TITLES:
+                break
+    return texts
 
 
 def _heading_text(node: Any) -> str | None:
