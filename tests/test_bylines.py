@@ -553,6 +553,9 @@ PREFIXED_BYLINES = [
     ("id", "Penulis: Siti Rahma", ["Siti Rahma"]),
     ("vi", "Bởi Nguyễn Văn An", ["Nguyễn Văn An"]),
     ("vi", "Tác giả: Trần Thị Bình", ["Trần Thị Bình"]),
+    ("de", "Ein Artikel von Pamela Sladky", ["Pamela Sladky"]),
+    ("de", "Erstellt von Andri Bryner", ["Andri Bryner"]),
+    ("en", "Posted by Ana Gil", ["Ana Gil"]),
 ]
 
 
