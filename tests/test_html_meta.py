@@ -740,6 +740,19 @@ def test_corpus_scores_stay_above_floors() -> None:
             "<h2>Storm hits the coast</h2>",
             "Storm hits the coast",
         ),
+        # Separators of other scripts and styles: "›", a bare hyphen between CJK letters.
+        (
+            meta("og:title", "Churches stay open › evang.at")
+            + '<link rel="canonical" href="https://evang.at/x">',
+            "",
+            "Churches stay open",
+        ),
+        (
+            meta("og:title", "武汉的声音：有英勇的你，才有英雄的城！-新华网")
+            + meta("og:site_name", "新华网"),
+            "",
+            "武汉的声音：有英勇的你，才有英雄的城！",
+        ),
     ],
 )
 def test_title_as_printed_in_h1(head: str, body: str, expected: str) -> None:

@@ -143,7 +143,14 @@ MAX_CODE_SHARE = 0.5
 MIN_WORDS_OF_BAG = 4
 
 # Between a headline and a site name in <title> and og:title; a match of the group is kept.
-TITLE_SEPARATOR = r"\s+[|\-–—·•»«/:]+\s+|\s*[|｜：ㅣ]\s*|\s+[–—-]\s*|\s*[–—]\s+"
+TITLE_SEPARATOR = r"\s+[|\-–—·•»«›‹/:]+\s+|\s*[|｜：ㅣ]\s*|\s+[–—-]\s*|\s*[–—]\s+"
+
+# Scripts without spaces join a headline and a site name with a bare hyphen or underscore
+# ("英雄的城！-新华网", "蔡健雅_百度百科"); groups 1 and 3 are the letters around it.
+UNSPACED_TITLE_SEPARATOR = (
+    r"([\p{Han}\p{Hangul}\p{Hiragana}\p{Katakana}！？」』）])([-_－—]+)"
+    r"([\p{Han}\p{Hangul}\p{Hiragana}\p{Katakana}])"
+)
 
 SEGMENT_MARK = "\x1f"
 
@@ -152,6 +159,9 @@ DATE_SEGMENT = r"^[\d\s./\-:]+$"
 
 # Scripts written without spaces: one "word" of them may be a whole headline.
 UNSPACED_SCRIPT = r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]"
+
+# A label segment written without spaces has at most this many characters ("时政", "정치").
+MAX_UNSPACED_LABEL_CHARS = 4
 
 # A chosen title is cut to at most this many leading (or trailing) segments that the
 # page's <h1> prints.
@@ -439,6 +449,9 @@ def _strip_site_names(titles: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataF
         titles.with_columns(
             part=pl.col("title")
             .str.replace_all(TITLE_SEPARATOR, SEGMENT_MARK + "${0}" + SEGMENT_MARK)
+            .str.replace_all(
+                UNSPACED_TITLE_SEPARATOR, "${1}" + SEGMENT_MARK + "${2}" + SEGMENT_MARK + "${3}"
+            )
             .str.split(SEGMENT_MARK)
         )
         .explode("part")
@@ -492,7 +505,12 @@ def _strip_site_names(titles: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataF
             droppable=pl.col("is_separator")
             | pl.col("is_site")
             | pl.col("part").str.contains(DATE_SEGMENT)
-            | (pl.col("part").str.count_matches(r"\S+") <= 1),
+            # A one-word label ("National"); in a script without spaces a short one ("时政").
+            | (pl.col("part").str.count_matches(r"\S+") <= 1)
+            & (
+                ~pl.col("part").str.contains(UNSPACED_SCRIPT)
+                | (pl.col("part").str.len_chars() <= MAX_UNSPACED_LABEL_CHARS)
+            ),
             n_segments=pl.col("segment").max().over(group) + 1,
         )
         .sort([*group, "part_index"], descending=[False, False, True])
@@ -664,6 +682,9 @@ def _cut_at_printed_headline(chosen: pl.DataFrame, headings: pl.DataFrame) -> pl
     parts = (
         pl.col("title")
         .str.replace_all(TITLE_SEPARATOR, SEGMENT_MARK + "${0}" + SEGMENT_MARK)
+        .str.replace_all(
+            UNSPACED_TITLE_SEPARATOR, "${1}" + SEGMENT_MARK + "${2}" + SEGMENT_MARK + "${3}"
+        )
         .str.split(SEGMENT_MARK)
     )
     n_parts = parts.list.len()
