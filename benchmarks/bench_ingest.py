@@ -30,7 +30,6 @@ ingest warms the process up before anything is timed.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gzip
 import os
 import re
@@ -41,7 +40,6 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,14 +57,15 @@ FILES_PER_FOLDER = 1000
 # Corpus files are written this long before the run (an hour): see build_corpus.
 CORPUS_AGE_NS = 3600 * 1_000_000_000
 STAGES = ("discover", "read", "segment", "normalize", "load", "models", "export")
-# The task of flows/ingest.py behind each stage (RunSummary.stage_seconds uses the stage names).
-TASK_STAGES = {
-    "discover_sources": "discover",
-    "read_batch": "read",
-    "parse_batch": "parse",
-    "load_into_warehouse": "load",
-    "build_models_and_test": "models",
-    "export_tables": "export",
+# The step of flows.ingest.IngestSteps behind each stage (RunSummary.stage_seconds uses the
+# stage names).
+STEP_STAGES = {
+    "discover": "discover",
+    "read": "read",
+    "parse": "parse",
+    "load_batch": "load",
+    "models": "models",
+    "export": "export",
 }
 QUICK_DOCS = 60
 # Loads of the first batch into a fresh warehouse, per side (Dateline, DuckDB direct); the
@@ -190,23 +189,16 @@ class StageClock:
     cpu_seconds: float = 0.0
 
 
-@contextlib.contextmanager
-def without_prefect(clock: StageClock) -> Iterator[None]:
-    """Replace the Prefect tasks of flows.ingest by their plain functions, timed per stage."""
-    from prefect import Task
+def timed_steps(clock: StageClock):
+    """The plain steps of an ingest (no Prefect), each timed into ``clock`` by stage."""
+    from dateline.flows.ingest import PLAIN_STEPS, IngestSteps
 
-    from dateline.flows import ingest
-
-    saved = {}
-    for name, value in vars(ingest).items():
-        if isinstance(value, Task):
-            saved[name] = value
-            setattr(ingest, name, _timed(value.fn, TASK_STAGES.get(name, name), clock))
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            setattr(ingest, name, value)
+    return IngestSteps(
+        **{
+            step: _timed(getattr(PLAIN_STEPS, step), stage, clock)
+            for step, stage in STEP_STAGES.items()
+        }
+    )
 
 
 def _timed(function, stage: str, clock: StageClock):
@@ -250,11 +242,10 @@ def run_direct(
         **_parallel_settings(workers),
     )
     clock = StageClock()
-    with without_prefect(clock):
-        started, cpu = time.perf_counter(), time.process_time()
-        summary = run_ingest(sources, settings, progress=None)
-        wall = time.perf_counter() - started
-        clock.cpu_seconds = time.process_time() - cpu
+    started, cpu = time.perf_counter(), time.process_time()
+    summary = run_ingest(sources, settings, progress=None, steps=timed_steps(clock))
+    wall = time.perf_counter() - started
+    clock.cpu_seconds = time.process_time() - cpu
     return summary, clock, wall
 
 
@@ -262,16 +253,17 @@ def run_flow(
     sources: list[str], db_path: Path, batch_size: int, export_dir: Path | None, workers: int = 1
 ):
     """One ingest through the Prefect flow; (summary, wall seconds)."""
-    from dateline.flows.ingest import ingest_flow
+    from dateline.flows.orchestration import ingest_flow
+    from dateline.flows.settings import Settings
 
-    started = time.perf_counter()
-    summary = ingest_flow(
-        source_args=sources,
-        db_path=str(db_path),
-        export_dir=str(export_dir) if export_dir else None,
+    settings = Settings(
+        db_path=db_path,
         batch_size=batch_size,
+        export_dir=export_dir,
         **_parallel_settings(workers),
     )
+    started = time.perf_counter()
+    summary = ingest_flow(source_args=sources, settings=settings)
     return summary, time.perf_counter() - started
 
 
@@ -307,7 +299,7 @@ def recorded_stages(summary, clock: StageClock) -> dict[str, float]:
     """Seconds per flow stage (discover, read, parse, load, models, export):
     RunSummary.stage_seconds where the flow records it, else the harness's own clock."""
     recorded = getattr(summary, "stage_seconds", None) or {}
-    return {s: float(recorded.get(s, clock.seconds.get(s, 0.0))) for s in TASK_STAGES.values()}
+    return {s: float(recorded.get(s, clock.seconds.get(s, 0.0))) for s in STEP_STAGES.values()}
 
 
 def stage_seconds(summary, clock: StageClock) -> dict[str, float | None]:
@@ -414,15 +406,14 @@ def duckdb_direct_seconds(tables, workdir: Path) -> tuple[float, int]:
 
 
 def dateline_load_seconds(batch, workdir: Path) -> float:
-    """Dateline's load step (``flows.ingest.load_into_warehouse``, without Prefect) committing
+    """Dateline's load step (``flows.ingest.load_parsed_batch``, without Prefect) committing
     ``batch`` into a fresh warehouse."""
-    from dateline.flows import ingest
+    from dateline.flows.ingest import load_parsed_batch
 
-    load_step = getattr(ingest.load_into_warehouse, "fn", ingest.load_into_warehouse)
     con = _fresh_warehouse(workdir / "dateline_load.duckdb")
     try:
         started = time.perf_counter()
-        load_step(con, batch, "bench-load")
+        load_parsed_batch(con, batch, "bench-load")
         return time.perf_counter() - started
     finally:
         con.close()

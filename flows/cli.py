@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import logging
 import os
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
-from dateline.flows.settings import Settings, load_settings
+from dateline.flows.settings import Settings, SettingsError, load_settings, prefect_api_url
 
 # Prefect reads these at import: set them before any Prefect import. Analytics
 # off stops telemetry errors; WARNING keeps flow/task chatter out of a normal run
@@ -25,12 +23,25 @@ PREFECT_QUIET_DEFAULTS = {
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
 }
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
+# Flags that set a field of Settings: argparse destination -> field. Every other setting
+# comes from its DATELINE_* variable or its default (flows/settings.py).
+SETTINGS_FLAGS = {
+    "db": "db_path",
+    "export": "export_dir",
+    "batch_size": "batch_size",
+    "lock_wait": "lock_wait_seconds",
+    "workers": "workers",
+    "dask": "dask_address",
+    "shard_dir": "shard_dir",
+    "cron": "cron",
+}
 
 
 def quiet_prefect() -> None:
+    """Prefect's settings for a run from the command line; call before importing Prefect."""
     for name, value in PREFECT_QUIET_DEFAULTS.items():
         os.environ.setdefault(name, value)
-    if not os.environ.get("PREFECT_API_URL"):
+    if prefect_api_url() is None:
         # No server configured: Prefect runs a temporary one inside this process, and its
         # own bookkeeping (event flushes into its SQLite file racing its shutdown) logs
         # tracebacks that say nothing about the ingest. Errors of the run itself are
@@ -46,6 +57,42 @@ def _add_db(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_run_options(parser: argparse.ArgumentParser) -> None:
+    """Flags of a run, shared by ``ingest`` and ``serve`` (each scheduled run gets them)."""
+    parser.add_argument(
+        "--batch-size", type=int, help="sources per batch (default: $DATELINE_BATCH_SIZE or 2000)"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="read and parse in N local processes; loading stays in one process "
+        "(default: $DATELINE_WORKERS or 1)",
+    )
+    parser.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="read and parse on a Dask cluster: a scheduler address (tcp://host:8786) or "
+        "'local' for a temporary local cluster (default: $DATELINE_DASK_ADDRESS). Runs "
+        "through Prefect's Dask task runner: with no PREFECT_API_URL, Prefect starts its "
+        "temporary server (10-20 s)",
+    )
+    parser.add_argument(
+        "--shard-dir",
+        type=Path,
+        metavar="DIR",
+        help="where Dask workers leave their Parquet shards; shared storage on a real cluster "
+        "(default: $DATELINE_SHARD_DIR or shards/ beside the database)",
+    )
+    parser.add_argument(
+        "--lock-wait",
+        type=int,
+        metavar="SECONDS",
+        help="wait this long for another process to release the database "
+        "(default: $DATELINE_LOCK_WAIT_SECONDS or 300)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dateline", description="Scraped news articles into an analytical DuckDB store."
@@ -53,45 +100,22 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     ingest = commands.add_parser(
-        "ingest", help="ingest sources (files, folders, globs; the bundled samples by default)"
+        "ingest",
+        help="ingest sources (files, folders, globs; the bundled samples by default)",
+        description="Ingest sources into the warehouse. With PREFECT_API_URL set (environment "
+        "or Prefect profile) the run is a flow run of that Prefect server, with a task run "
+        "per step; without it the same steps run directly, without Prefect.",
     )
     ingest.add_argument("sources", nargs="*", help="files, folders (walked recursively) or globs")
     _add_db(ingest)
     ingest.add_argument(
         "--export", type=Path, metavar="DIR", help="also export Parquet to DIR after loading"
     )
-    ingest.add_argument("--batch-size", type=int, help="sources per batch (default 2000)")
     ingest.add_argument("--quiet", action="store_true", help="no progress lines, only the summary")
     ingest.add_argument(
         "--verbose", action="store_true", help="add the seconds spent per stage to the summary"
     )
-    ingest.add_argument(
-        "--workers",
-        type=int,
-        metavar="N",
-        help="read and parse in N local processes; loading stays in one process "
-        "(default: $DATELINE_WORKERS or 1)",
-    )
-    ingest.add_argument(
-        "--dask",
-        metavar="ADDRESS",
-        help="read and parse on a Dask cluster: a scheduler address (tcp://host:8786) or "
-        "'local' for a temporary local cluster (default: $DATELINE_DASK_ADDRESS)",
-    )
-    ingest.add_argument(
-        "--shard-dir",
-        type=Path,
-        metavar="DIR",
-        help="where Dask workers leave their Parquet shards; shared storage on a real cluster "
-        "(default: $DATELINE_SHARD_DIR or shards/ beside the database)",
-    )
-    ingest.add_argument(
-        "--lock-wait",
-        type=int,
-        metavar="SECONDS",
-        help="wait this long for another process to release the database "
-        "(default: $DATELINE_LOCK_WAIT_SECONDS or 300)",
-    )
+    _add_run_options(ingest)
 
     sql = commands.add_parser("sql", help="run one read-only query and print the result")
     _add_db(sql)
@@ -118,21 +142,48 @@ def build_parser() -> argparse.ArgumentParser:
         help="run every SECONDS instead of on a cron schedule",
     )
     serve.add_argument("--name", default="dateline-scheduled-ingest", help="deployment name")
-    serve.add_argument("--export", type=Path, metavar="DIR", help="export Parquet after each run")
+    serve.add_argument(
+        "--export",
+        type=Path,
+        metavar="DIR",
+        help="export Parquet after each run (default: $DATELINE_EXPORT_DIR)",
+    )
+    _add_run_options(serve)
 
-    evaluate = commands.add_parser("eval", help="ingest a gold corpus and print field scores")
-    evaluate.add_argument("corpus_dir", type=Path)
-    _add_db(evaluate)
+    evaluate = commands.add_parser(
+        "eval",
+        help="ingest gold corpora and print field scores",
+        description="Ingest the pages of one or more gold corpora (folders laid out like "
+        "shared/corpus/fundus) into one scratch database, without a Prefect server, and score "
+        "the extraction against their gold: a table per corpus and view, then per view one line "
+        "per field with each corpus's figure and their mean. DATELINE_* settings apply to the "
+        "ingest.",
+    )
+    evaluate.add_argument("corpus_dirs", nargs="+", type=Path, metavar="DIR")
+    evaluate.add_argument(
+        "--db", type=Path, help="keep the scored database in this file (default: a temporary one)"
+    )
+    evaluate.add_argument(
+        "--views",
+        type=_eval_views,
+        help="views of each page to score, comma-separated: html, txt (default: both)",
+    )
     evaluate.add_argument("--details", type=Path, help="write per-item scores as JSON Lines")
     evaluate.add_argument(
-        "--scores", type=Path, help="write the field scores as JSON (for baselines)"
+        "--scores",
+        type=Path,
+        help="write the field scores as JSON, by corpus, view and field (for baselines)",
     )
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    settings = load_settings(db_path=args.db, export_dir=getattr(args, "export", None))
+    try:
+        settings = load_settings(**settings_flags(args))
+    except SettingsError as error:
+        print(f"dateline: {error}", file=sys.stderr)
+        return EXIT_USAGE
     handlers = {
         "ingest": cmd_ingest,
         "sql": cmd_sql,
@@ -148,6 +199,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def settings_flags(args: argparse.Namespace) -> dict[str, object]:
+    """The Settings fields set by the command's flags (None where a flag was not given)."""
+    return {field: getattr(args, dest, None) for dest, field in SETTINGS_FLAGS.items()}
 
 
 def _print_summary(summary, *, verbose: bool = False) -> None:
@@ -222,58 +278,48 @@ class _HideBusyTraceback(logging.Filter):
 
 
 def cmd_ingest(args, settings: Settings) -> int:
-    quiet_prefect()
-    from dateline.flows.ingest import ingest_flow
+    """One ingest: a flow run of the configured Prefect server, else plain function calls
+    (no Prefect import, no temporary server). Dask needs Prefect's task runner either way."""
     from dateline.flows.warehouse import DatabaseBusy
 
-    if args.lock_wait is not None and args.lock_wait < 0:
-        raise CommandError("--lock-wait must be zero or a positive number of seconds.", EXIT_USAGE)
-    if args.workers is not None and args.workers < 1:
-        raise CommandError("--workers must be 1 or more.", EXIT_USAGE)
-    settings = settings.with_overrides(
-        batch_size=args.batch_size,
-        lock_wait_seconds=args.lock_wait,
-        workers=args.workers,
-        dask_address=args.dask,
-        shard_dir=args.shard_dir,
-    )
-    flow_logger = logging.getLogger("prefect.flow_runs")
-    hide_busy = _HideBusyTraceback()
-    flow_logger.addFilter(hide_busy)
+    sources = [str(s) for s in args.sources]
     try:
-        summary = ingest_flow(
-            source_args=[str(s) for s in args.sources],
-            db_path=str(settings.db_path),
-            export_dir=str(settings.export_dir) if settings.export_dir else None,
-            batch_size=settings.batch_size,
-            max_source_bytes=settings.max_source_bytes,
-            show_progress=not args.quiet,
-            lock_wait_seconds=settings.lock_wait_seconds,
-            workers=settings.workers,
-            dask_address=settings.dask_address,
-            shard_dir=str(settings.shard_dir) if settings.shard_dir else None,
-            duckdb_memory_limit=settings.duckdb_memory_limit,
-        )
+        if prefect_api_url() is None and settings.dask_address is None:
+            from dateline.flows.ingest import print_progress, run_ingest
+
+            summary = run_ingest(sources, settings, None if args.quiet else print_progress)
+        else:
+            summary = _ingest_as_flow_run(sources, settings, show_progress=not args.quiet)
     except DatabaseBusy as error:
         print(
             f"dateline: {error}; retry when it is free, or wait longer with --lock-wait SECONDS.",
             file=sys.stderr,
         )
         return EXIT_BUSY
+    _print_summary(summary, verbose=args.verbose)
+    return EXIT_OK
+
+
+def _ingest_as_flow_run(sources: list[str], settings: Settings, *, show_progress: bool):
+    quiet_prefect()
+    from dateline.flows.orchestration import ingest_flow
+
+    flow_logger = logging.getLogger("prefect.flow_runs")
+    hide_busy = _HideBusyTraceback()
+    flow_logger.addFilter(hide_busy)
+    try:
+        return ingest_flow(source_args=sources, settings=settings, show_progress=show_progress)
     except RuntimeError as error:
         if "ephemeral Prefect API server" not in str(error):
             raise
-        print(
-            "dateline: Prefect's temporary server did not start in time. Start one with\n"
+        raise CommandError(
+            "Prefect's temporary server did not start in time. Start one with\n"
             "`prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api, or raise\n"
             "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.",
-            file=sys.stderr,
-        )
-        return EXIT_FAILED
+            EXIT_FAILED,
+        ) from error
     finally:
         flow_logger.removeFilter(hide_busy)
-    _print_summary(summary, verbose=args.verbose)
-    return EXIT_OK
 
 
 def cmd_sql(args, settings: Settings) -> int:
@@ -337,7 +383,7 @@ def cmd_export(args, settings: Settings) -> int:
 
 def cmd_serve(args, settings: Settings) -> int:
     quiet_prefect()
-    if not os.environ.get("PREFECT_API_URL"):
+    if prefect_api_url() is None:
         print(
             "dateline serve needs a running Prefect server, because schedules never fire on the\n"
             "temporary one a plain run starts. In another terminal run:\n"
@@ -346,97 +392,82 @@ def cmd_serve(args, settings: Settings) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    from dateline.flows.ingest import ingest_flow
-
     if args.interval is not None and args.interval <= 0:
         raise CommandError("--interval must be a positive number of seconds.", EXIT_USAGE)
-    schedule = (
-        {"interval": args.interval} if args.interval else {"cron": args.cron or settings.cron}
-    )
-    when = f"every {args.interval} s" if args.interval else f"on cron '{schedule['cron']}'"
+    deployment = serve_arguments(args, settings)
+    from dateline.flows.orchestration import ingest_flow
+
+    when = f"every {args.interval} s" if args.interval else f"on cron '{settings.cron}'"
     print(f"serving '{args.name}' {when} against {settings.db_path}; Ctrl-C stops.")
-    ingest_flow.serve(
-        name=args.name,
-        **schedule,
-        # DuckDB allows one writer process: a run still going when the next is due must not overlap.
-        limit=1,
-        parameters={
-            "source_args": [str(Path(s).resolve()) for s in args.sources],
-            "db_path": str(Path(settings.db_path).resolve()),
-            "export_dir": str(args.export.resolve()) if args.export else None,
-            "batch_size": settings.batch_size,
-            "max_source_bytes": settings.max_source_bytes,
-            "lock_wait_seconds": settings.lock_wait_seconds,
-            "duckdb_memory_limit": settings.duckdb_memory_limit,
-        },
-        print_starting_message=False,
-    )
+    ingest_flow.serve(**deployment)
     return EXIT_OK
 
 
-# Views of each gold page that `dateline eval` scores, by the suffix of their file.
-EVAL_VIEWS = {"html": ".html.gz", "txt": ".txt"}
+def serve_arguments(args: argparse.Namespace, settings: Settings) -> dict:
+    """Keyword arguments of ``ingest_flow.serve`` for ``dateline serve``: the schedule, and
+    every setting as the deployment's ``settings`` parameter (paths made absolute:
+    scheduled runs start in another process)."""
+    schedule = {"interval": args.interval} if args.interval else {"cron": settings.cron}
+    return {
+        "name": args.name,
+        **schedule,
+        # DuckDB allows one writer process: a run still going when the next is due must not overlap.
+        "limit": 1,
+        "parameters": {
+            "source_args": [str(Path(s).resolve()) for s in args.sources],
+            "settings": settings.resolved(),
+            "show_progress": False,
+        },
+        "print_starting_message": False,
+    }
+
+
+def _eval_views(text: str) -> tuple[str, ...]:
+    """``--views``: a comma-separated subset of the views, in their canonical order."""
+    from dateline.flows.evaluation import VIEW_SUFFIXES
+
+    wanted = {view.strip() for view in text.split(",") if view.strip()}
+    if not wanted or wanted - set(VIEW_SUFFIXES):
+        raise argparse.ArgumentTypeError(
+            f"views are {' and '.join(VIEW_SUFFIXES)}, comma-separated; got {text!r}"
+        )
+    return tuple(view for view in VIEW_SUFFIXES if view in wanted)
 
 
 def cmd_eval(args, settings: Settings) -> int:
+    """Ingest the corpora's pages into one database (``run_ingest``: no flow run, no
+    Prefect server), then score each corpus and view against its gold."""
+    # Prefect is imported only when DATELINE_DASK_ADDRESS sends the parsing to Dask.
     quiet_prefect()
     from dateline.flows import evaluation, warehouse
-    from dateline.flows.ingest import ingest_flow
 
-    corpus = args.corpus_dir.resolve()
-    if not corpus.is_dir():
-        print(f"dateline: {corpus} is not a folder", file=sys.stderr)
-        return EXIT_USAGE
-    gold = evaluation.load_gold(corpus)
-    # Each page has an HTML original and a text view: the two are scored separately.
-    views = {
-        kind: {
-            str((corpus / f"{gold_id}{suffix}").resolve()): gold_id
-            for gold_id in gold
-            if (corpus / f"{gold_id}{suffix}").exists()
-        }
-        for kind, suffix in EVAL_VIEWS.items()
-    }
-    reports = {}
-    with tempfile.TemporaryDirectory(prefix="dateline-eval-") as scratch:
-        db_path = args.db or Path(scratch) / "eval.duckdb"
-        summary = ingest_flow(
-            source_args=sorted(uri for files in views.values() for uri in files),
-            db_path=str(db_path),
-            show_progress=False,
-        )
-        con = warehouse.connect(db_path, read_only=True)
-        try:
-            for kind, files in views.items():
-                if files:
-                    predictions = evaluation.predictions_from_db(con, files)
-                    reports[kind] = evaluation.score(
-                        {gid: gold[gid] for gid in files.values()}, predictions
-                    )
-        finally:
-            con.close()
+    try:
+        corpora = evaluation.load_corpora(args.corpus_dirs, args.views or evaluation.VIEW_SUFFIXES)
+    except evaluation.CorpusError as error:
+        raise CommandError(str(error), EXIT_USAGE) from error
+    try:
+        summary, reports = evaluation.ingest_and_score(corpora, settings, args.db)
+    except warehouse.DatabaseBusy as error:
+        raise CommandError(f"{error}; retry when it is free.", EXIT_BUSY) from error
+    n_files = sum(len(corpus.sources) for corpus in corpora)
+    n_articles = summary.counts.new + summary.counts.updated + summary.counts.unchanged
     print(
-        f"ingested {sum(len(files) for files in views.values())} files: "
-        f"{summary.counts.new + summary.counts.updated + summary.counts.unchanged} "
-        f"articles, {summary.rejects} rejects, data tests: "
+        f"ingested {n_files} files of {len(corpora)} corpora in {summary.seconds:.0f} s: "
+        f"{n_articles} articles, {summary.rejects} rejects, data tests: "
         + (
             "all passed"
             if not summary.test_failures
             else "FAILED " + ", ".join(summary.test_failures)
         )
     )
-    for kind, report in reports.items():
-        print()
-        print(evaluation.format_report(report, label=f"{kind} ({len(views[kind])} pages)"))
+    print()
+    print(evaluation.format_corpora(reports), end="")
     if args.scores:
-        scores = {
-            kind: {name: dataclasses.asdict(score) for name, score in report.fields.items()}
-            for kind, report in reports.items()
-        }
+        scores = evaluation.scores_json(reports)
         args.scores.write_text(json.dumps(scores, indent=2, sort_keys=True) + "\n")
     if args.details:
-        evaluation.write_details(reports, args.details)
-        print(f"per-item details: {args.details}")
+        evaluation.write_corpus_details(reports, args.details)
+        print(f"\nper-item details: {args.details}")
     return EXIT_OK
 
 

@@ -3,7 +3,8 @@
 Implements ``shared/corpus/METRICS.md`` exactly, so that a figure printed here
 means the same as a figure in a note: token F1 for title and body, set
 precision/recall for authors, topics and credit words, instant and calendar
-date agreement for the publication date, thresholded caption matching.
+date agreement for the publication date, thresholded caption matching, and
+the article-extraction benchmark's word 4-gram shingle score for the body.
 
 Plain Python: a corpus is a few hundred pages, and the rules (Counter
 intersections, ``datetime.fromisoformat``) are clearer in Python than in
@@ -13,18 +14,32 @@ Polars. It lives in ``flows/`` because it reads gold files and the database.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import re
+import tempfile
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-FIELDS: tuple[str, ...] = ("title", "authors", "published", "topics", "body", "captions", "credits")
-LANGUAGE_FIELDS: tuple[str, ...] = ("body", "authors", "published")
+if TYPE_CHECKING:
+    from dateline.flows.ingest import RunSummary
+    from dateline.flows.settings import Settings
+
+FIELDS: tuple[str, ...] = (
+    "title",
+    "authors",
+    "published",
+    "topics",
+    "body",
+    "body_shingles",
+    "captions",
+    "credits",
+)
 
 TOKEN_PATTERN = re.compile(r"\w+")
 # Words of two or more letters: digits and underscore split words.
@@ -36,6 +51,8 @@ UNKNOWN_LANGUAGE = "und"
 # Kana voicing marks are combining marks, but dropping them changes the letter.
 KANA_VOICING_MARKS = frozenset("\u3099\u309a")
 CAPTION_MATCH_THRESHOLD = 0.8
+# Words per shingle of body_shingles (the published benchmark's 4-grams).
+SHINGLE_SIZE = 4
 PUBLISHED_TOLERANCE = timedelta(seconds=60)
 
 CREDIT_STOP: frozenset[str] = frozenset(
@@ -51,6 +68,29 @@ CREDIT_STOP: frozenset[str] = frozenset(
     via von vorbehalten with
     """.split()
 )
+
+# METRICS.md's agency aliases: the contract asks for one canonical name per agency while
+# gold keeps the printed form. An author name equal to an alias, or an alias phrase
+# standing as whole words in a credit string, becomes the agency's key.
+AGENCY_ALIASES: dict[str, tuple[str, ...]] = {
+    "ap": ("the associated press", "associated press", "ap photo", "ap"),
+    "afp": ("agence france-presse", "agence france presse", "afp"),
+    "dpa": ("deutsche presse-agentur", "deutsche presse agentur", "dpa"),
+    "reuters": ("thomson reuters", "reuters"),
+    "efe": ("agencia efe", "efe"),
+    "ansa": ("agenzia ansa", "ansa"),
+    "epa": ("european pressphoto agency", "epa"),
+    "getty": ("getty images", "getty"),
+    "istock": ("istockphoto", "istock"),
+    "xinhua": ("xinhua news agency", "新华社", "xinhua"),
+    "yonhap": ("yonhap news agency", "연합뉴스", "yonhap"),
+    "kyodo": ("kyodo news", "共同通信", "kyodo"),
+    "apa": ("austria presse agentur", "apa"),
+    "sda": ("schweizerische depeschenagentur", "keystone-sda", "sda"),
+    "anp": ("algemeen nederlands persbureau", "anp"),
+    "ritzau": ("ritzau scanpix", "ritzau"),
+    "tass": ("итар-тасс", "тасс", "tass"),
+}
 
 
 # --------------------------------------------------------------------------
@@ -77,6 +117,10 @@ class Prediction:
     images: list[ImagePrediction] = field(default_factory=list)
 
 
+class CorpusError(ValueError):
+    """A corpus folder that cannot be scored, with the reason in one sentence."""
+
+
 def load_gold(corpus_dir: Path) -> dict[str, dict]:
     """Read every ``<country>/<Publisher>_<date>.gold.json`` under ``corpus_dir``.
 
@@ -91,12 +135,73 @@ def load_gold(corpus_dir: Path) -> dict[str, dict]:
             languages = {row["id"]: row["language"] for row in csv.DictReader(handle)}
     gold: dict[str, dict] = {}
     for path in sorted(corpus_dir.glob(f"*/*{GOLD_SUFFIX}")):
-        item = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            item = json.loads(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise CorpusError(f"{path} is not a JSON gold file: {error}") from error
+        if not isinstance(item, dict):
+            raise CorpusError(f"{path} is not a JSON gold file: it holds no object")
         item_id = item.get("id") or f"{path.parent.name}/{path.name[: -len(GOLD_SUFFIX)]}"
         item["id"] = item_id
         item["language"] = languages.get(item_id) or UNKNOWN_LANGUAGE
         gold[item_id] = item
     return gold
+
+
+# Views of each gold page that are ingested and scored, by the suffix of their file.
+VIEW_SUFFIXES: dict[str, str] = {"html": ".html.gz", "txt": ".txt"}
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """A gold corpus folder: its gold items and, per view, the page files to ingest."""
+
+    name: str
+    path: Path
+    gold: dict[str, dict]
+    # view -> {file path as the ingest records it in source_uri: gold id}
+    files: dict[str, dict[str, str]]
+
+    @property
+    def sources(self) -> list[str]:
+        return sorted(uri for files in self.files.values() for uri in files)
+
+
+def load_corpus(corpus_dir: Path, views: Iterable[str] = tuple(VIEW_SUFFIXES)) -> Corpus:
+    """The gold of ``corpus_dir`` and its page files of the given views (those present).
+
+    Raises CorpusError for a folder without gold files or without any page file.
+    """
+    corpus_dir, views = Path(corpus_dir).resolve(), tuple(views)
+    if not corpus_dir.is_dir():
+        raise CorpusError(f"{corpus_dir} is not a folder")
+    gold = load_gold(corpus_dir)
+    if not gold:
+        raise CorpusError(f"{corpus_dir} holds no gold files (<group>/<id>{GOLD_SUFFIX})")
+    files = {
+        view: {
+            str(path.resolve()): gold_id
+            for gold_id in gold
+            if (path := corpus_dir / f"{gold_id}{VIEW_SUFFIXES[view]}").is_file()
+        }
+        for view in views
+    }
+    if not any(files.values()):
+        suffixes = ", ".join(VIEW_SUFFIXES[view] for view in views)
+        raise CorpusError(f"{corpus_dir} has no page files ({suffixes}) beside its gold")
+    return Corpus(corpus_dir.name, corpus_dir, gold, files)
+
+
+def load_corpora(corpus_dirs: Iterable[Path], views: Iterable[str]) -> list[Corpus]:
+    """Each folder as a Corpus; their names (the folder names) key the scores, so they
+    must differ."""
+    corpora: list[Corpus] = []
+    for corpus_dir in corpus_dirs:
+        corpus = load_corpus(corpus_dir, views)
+        if any(other.name == corpus.name for other in corpora):
+            raise CorpusError(f"two corpora are named {corpus.name!r}: rename one folder")
+        corpora.append(corpus)
+    return corpora
 
 
 def gold_body_text(item: dict) -> str:
@@ -190,6 +295,43 @@ def predictions_from_db(con: Any, source_uri_to_id: dict[str, str]) -> dict[str,
     return predictions
 
 
+def score_corpus(con: Any, corpus: Corpus) -> dict[str, Report]:
+    """Per view with files, the corpus's gold against the articles ``con`` holds for them."""
+    reports: dict[str, Report] = {}
+    for view, files in corpus.files.items():
+        if files:
+            wanted = {gold_id: corpus.gold[gold_id] for gold_id in files.values()}
+            reports[view] = score(wanted, predictions_from_db(con, files))
+    return reports
+
+
+def ingest_and_score(
+    corpora: list[Corpus], settings: Settings, db_path: Path | None = None
+) -> tuple[RunSummary, dict[str, dict[str, Report]]]:
+    """Ingest every page file of the corpora in one ``run_ingest`` (no flow run, no Prefect
+    server) into ``db_path``, a temporary database when None, and score each corpus and view.
+
+    ``settings`` apply to the ingest except its database and export: the scored database
+    is scratch and never replaces the configured export.
+    """
+    from dateline.flows import warehouse
+    from dateline.flows.ingest import run_ingest
+
+    sources = [uri for corpus in corpora for uri in corpus.sources]
+    with tempfile.TemporaryDirectory(prefix="dateline-eval-") as scratch:
+        db_path = db_path or Path(scratch) / "eval.duckdb"
+        run_settings = dataclasses.replace(
+            settings.with_overrides(db_path=db_path), export_dir=None
+        )
+        summary = run_ingest(sources, run_settings, progress=None)
+        con = warehouse.connect(db_path, read_only=True)
+        try:
+            reports = {corpus.name: score_corpus(con, corpus) for corpus in corpora}
+        finally:
+            con.close()
+    return summary, reports
+
+
 # --------------------------------------------------------------------------
 # Normalisations (METRICS.md, "Shared definitions" and per field)
 
@@ -244,10 +386,12 @@ def _strip_edges(text: str) -> str:
 
 
 def norm_name(name: str | None) -> str:
-    """Author name key: accents stripped, casefolded, white space collapsed, edge P*/S* gone."""
+    """Author name key: accents stripped, casefolded, white space collapsed, edge P*/S* gone;
+    a name that is an agency alias becomes the agency's key."""
     if not name:
         return ""
-    return _strip_edges(collapse_ws(strip_accents(name).casefold()))
+    key = _strip_edges(collapse_ws(strip_accents(name).casefold()))
+    return AGENCY_KEYS.get(key, key)
 
 
 def norm_tag(tag: str | None) -> str:
@@ -261,12 +405,40 @@ def norm_title(title: str) -> str:
     return collapse_ws(unicodedata.normalize("NFC", title)).casefold()
 
 
+def _alias_keys() -> dict[str, str]:
+    return {
+        strip_accents(alias).casefold(): key
+        for key, aliases in AGENCY_ALIASES.items()
+        for alias in aliases
+    }
+
+
+# Alias (accents stripped, casefolded) -> agency key.
+AGENCY_KEYS: dict[str, str] = _alias_keys()
+# Any alias as whole words, longest first so that "associated press" wins over "ap";
+# the words of a phrase may be separated by any white space.
+AGENCY_ALIAS_PATTERN = re.compile(
+    r"(?<!\w)(?:"
+    + "|".join(
+        r"\s+".join(map(re.escape, alias.split()))
+        for alias in sorted(AGENCY_KEYS, key=len, reverse=True)
+    )
+    + r")(?!\w)"
+)
+
+
+def agency_key(text: str) -> str:
+    """``text`` (accents stripped, casefolded) with every agency alias replaced by its key."""
+    return AGENCY_ALIAS_PATTERN.sub(lambda match: AGENCY_KEYS[collapse_ws(match[0])], text)
+
+
 def credit_tokens(strings: Iterable[str | None]) -> set[str]:
-    """Words of >= 2 letters in the credit strings, accents stripped, minus CREDIT_STOP."""
+    """Words of >= 2 letters in the credit strings, accents stripped, agency aliases
+    replaced by their key, minus CREDIT_STOP."""
     words: set[str] = set()
     for text in strings:
         if text:
-            words.update(CREDIT_WORD_PATTERN.findall(strip_accents(text).casefold()))
+            words.update(CREDIT_WORD_PATTERN.findall(agency_key(strip_accents(text).casefold())))
     return words - CREDIT_STOP
 
 
@@ -280,7 +452,9 @@ class ItemScore:
 
     For captions ``tp``/``fp`` count predicted captions matched / unmatched and
     ``recalled``/``fn`` count gold captions matched / unmatched (matching is not
-    one-to-one). Measures a field does not define stay None.
+    one-to-one). For body_shingles ``tp``/``fp``/``fn`` are shingle counts and
+    ``f1`` is the item's own F1 (for sorting; the field's F1 is that of the mean
+    P and R). Measures a field does not define stay None.
     """
 
     id: str
@@ -405,6 +579,48 @@ def _score_body(gold: dict, pred: Prediction) -> dict | None:
     }
 
 
+def shingles(text: str | None, size: int = SHINGLE_SIZE) -> Counter[tuple[str, ...]]:
+    """Multiset of word ``size``-grams of ``text`` (``\\w+`` runs, case kept).
+
+    A text of fewer than ``size`` words gives one shingle of all its words; a
+    text without words gives none.
+    """
+    words = TOKEN_PATTERN.findall(text or "")
+    if len(words) < size:
+        return Counter([tuple(words)] if words else [])
+    # The i-th shingle zips words[i], words[i + 1], ...; the shorter slices end it.
+    return Counter(zip(*(words[start:] for start in range(size)), strict=False))
+
+
+def shingle_counts(predicted: str | None, gold: str | None) -> tuple[int, int, int]:
+    """(tp, fp, fn): the shingle multisets' intersection, prediction - gold, gold - prediction."""
+    predicted_shingles, gold_shingles = shingles(predicted), shingles(gold)
+    tp = (predicted_shingles & gold_shingles).total()
+    # For multisets |P - G| = |P| - |P & G|: one intersection gives all three counts.
+    return tp, predicted_shingles.total() - tp, gold_shingles.total() - tp
+
+
+def _score_body_shingles(gold: dict, pred: Prediction) -> dict | None:
+    gold_text = gold_body_text(gold)
+    if not tokens(gold_text):
+        return None
+    tp, fp, fn = shingle_counts(pred.body, gold_text)
+    # METRICS.md divides tp, fp and fn by their sum so that every page weighs the same;
+    # the per-item ratios below are unchanged by that division.
+    precision = _ratio(tp, tp + fp)
+    recall = _ratio(tp, tp + fn)
+    return {
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "precision": precision,
+        "recall": recall,
+        "f1": _harmonic_mean(precision, recall),
+        "gold": gold_text,
+        "predicted": pred.body,
+    }
+
+
 def _captions_match(caption: str, others: list[str]) -> bool:
     return any(token_f1(caption, other)[2] >= CAPTION_MATCH_THRESHOLD for other in others)
 
@@ -447,6 +663,7 @@ ITEM_SCORERS: dict[str, Callable[[dict, Prediction], dict | None]] = {
     "published": _score_published,
     "topics": _score_topics,
     "body": _score_body,
+    "body_shingles": _score_body_shingles,
     "captions": _score_captions,
     "credits": _score_credits,
 }
@@ -471,11 +688,18 @@ class FieldScore:
 
 @dataclass
 class Report:
-    """Field scores overall and per manifest language, plus the per-item rows."""
+    """Field scores overall and per manifest language, plus the per-item rows.
+
+    Only the fields the gold annotates (at least one item) are scored, in
+    ``FIELDS`` order; each language has the same fields, some with n = 0.
+    """
 
     fields: dict[str, FieldScore]
     by_language: dict[str, dict[str, FieldScore]]
     items: list[ItemScore]
+    n_pages: int = 0
+    # Gold pages for which the extraction produced an article.
+    n_articles: int = 0
 
 
 def _ratio(numerator: float, denominator: float) -> float | None:
@@ -484,6 +708,13 @@ def _ratio(numerator: float, denominator: float) -> float | None:
 
 def _mean(values: list[float | bool | None]) -> float | None:
     return _ratio(sum(float(v) for v in values if v is not None), len(values))
+
+
+def _harmonic_mean(precision: float | None, recall: float | None) -> float | None:
+    """2PR/(P+R): 0 when both are 0, undefined when either is."""
+    if precision is None or recall is None:
+        return None
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
 def _micro(rows: list[ItemScore]) -> tuple[float | None, float | None, float | None]:
@@ -498,10 +729,19 @@ def _caption_micro(rows: list[ItemScore]) -> tuple[float | None, float | None, f
     recalled = sum(r.recalled or 0 for r in rows)
     precision = _ratio(correct, correct + sum(r.fp or 0 for r in rows))
     recall = _ratio(recalled, recalled + sum(r.fn or 0 for r in rows))
-    if precision is None or recall is None:
-        return precision, recall, None
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
+    return precision, recall, _harmonic_mean(precision, recall)
+
+
+def _shingle_means(rows: list[ItemScore]) -> tuple[float | None, float | None, float | None]:
+    """Mean P over items with a prediction, mean R over items with gold, F1 of the two means."""
+    precision = _defined_mean([r.precision for r in rows])
+    recall = _defined_mean([r.recall for r in rows])
+    return precision, recall, _harmonic_mean(precision, recall)
+
+
+def _defined_mean(values: list[float | None]) -> float | None:
+    defined = [v for v in values if v is not None]
+    return _ratio(sum(defined), len(defined))
 
 
 def _aggregate(field_name: str, rows: list[ItemScore]) -> FieldScore:
@@ -522,6 +762,8 @@ def _aggregate(field_name: str, rows: list[ItemScore]) -> FieldScore:
             recall=_mean([r.recall for r in rows]),
             f1=_mean([r.f1 for r in rows]),
         )
+    if field_name == "body_shingles":
+        return FieldScore(field_name, n, *_shingle_means(rows))
     if field_name == "captions":
         return FieldScore(field_name, n, *_caption_micro(rows))
     precision, recall, f1 = _micro(rows)
@@ -547,13 +789,16 @@ def score(gold: dict[str, dict], predictions: dict[str, Prediction]) -> Report:
     for row in items:
         by_field[row.field].append(row)
         by_language_field[row.language][row.field].append(row)
+    annotated = [f for f in FIELDS if by_field[f]]
     return Report(
-        fields={f: _aggregate(f, by_field[f]) for f in FIELDS},
+        fields={f: _aggregate(f, by_field[f]) for f in annotated},
         by_language={
-            language: {f: _aggregate(f, rows[f]) for f in FIELDS}
+            language: {f: _aggregate(f, rows[f]) for f in annotated}
             for language, rows in sorted(by_language_field.items())
         },
         items=items,
+        n_pages=len(gold),
+        n_articles=sum(item_id in predictions for item_id in gold),
     )
 
 
@@ -569,6 +814,7 @@ DEFINED_MEASURES: dict[str, tuple[str, ...]] = {
     "published": ("exact", "date"),
     "topics": ("precision", "recall", "f1"),
     "body": ("precision", "recall", "f1"),
+    "body_shingles": ("precision", "recall", "f1"),
     "captions": ("precision", "recall", "f1"),
     "credits": ("precision", "recall", "f1"),
 }
@@ -578,6 +824,30 @@ MEASURE_HEADERS: tuple[tuple[str, str], ...] = (
     ("f1", "F1"),
     ("exact", "exact"),
     ("date", "date"),
+)
+MEASURE_NAMES = dict(MEASURE_HEADERS)
+FIELD_WIDTH = max(map(len, FIELDS)) + 2
+# The one measure per field the summary across corpora shows (the peers table's):
+# published by calendar date, because some corpora give the date only.
+HEADLINE_MEASURES: dict[str, str] = {
+    "title": "f1",
+    "authors": "f1",
+    "published": "date",
+    "topics": "f1",
+    "body": "f1",
+    "body_shingles": "f1",
+    "captions": "f1",
+    "credits": "f1",
+}
+# Per-language table: (field, measure or "n", header); body, authors and published.
+LANGUAGE_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("body", "n", "body n"),
+    ("body", "f1", "body F1"),
+    ("authors", "n", "auth n"),
+    ("authors", "f1", "auth F1"),
+    ("published", "n", "pub n"),
+    ("published", "exact", "pub exact"),
+    ("published", "date", "pub date"),
 )
 
 
@@ -592,29 +862,37 @@ def _measure_cell(score_: FieldScore, measure: str) -> str:
 
 
 def format_report(report: Report, *, label: str) -> str:
-    """Fixed-width field table, then body/authors/published per language."""
+    """Fixed-width table of the annotated fields, then body/authors/published per language.
+
+    The language table is left out when the gold has a single language (it would
+    repeat the field table).
+    """
     lines = [f"Field scores: {label}", ""]
-    header = f"{'field':<10}{'n':>5}" + "".join(f"{h:>8}" for _, h in MEASURE_HEADERS)
+    if not report.fields:
+        return "\n".join([*lines, "no gold field to score"]) + "\n"
+    header = f"{'field':<{FIELD_WIDTH}}{'n':>5}" + "".join(f"{h:>8}" for _, h in MEASURE_HEADERS)
     lines += [header, "-" * len(header)]
-    for field_name in FIELDS:
-        row = report.fields[field_name]
+    for field_name, row in report.fields.items():
         cells = "".join(f"{_measure_cell(row, m):>8}" for m, _ in MEASURE_HEADERS)
-        lines.append(f"{field_name:<10}{row.n:>5}{cells}")
+        lines.append(f"{field_name:<{FIELD_WIDTH}}{row.n:>5}{cells}")
+    if len(report.by_language) < 2:
+        return "\n".join(lines) + "\n"
 
     columns = [
-        ("body", "n", "body n"),
-        ("body", "f1", "body F1"),
-        ("authors", "n", "auth n"),
-        ("authors", "f1", "auth F1"),
-        ("published", "n", "pub n"),
-        ("published", "exact", "pub exact"),
-        ("published", "date", "pub date"),
+        (field_name, measure, header)
+        for field_name, measure, header in LANGUAGE_COLUMNS
+        if field_name in report.fields
     ]
     header = f"{'language':<10}" + "".join(f"{h:>10}" for _, _, h in columns)
     lines += ["", header, "-" * len(header)]
+    most_items = {
+        language: max(scores[f].n for f, _, _ in columns)
+        for language, scores in report.by_language.items()
+    }
+    # Languages without an item in these columns (title-only pages, say) get no line.
     languages = sorted(
-        report.by_language,
-        key=lambda lang: (-max(report.by_language[lang][f].n for f in LANGUAGE_FIELDS), lang),
+        (language for language, n in most_items.items() if n),
+        key=lambda lang: (-most_items[lang], lang),
     )
     for language in languages:
         scores = report.by_language[language]
@@ -626,11 +904,92 @@ def format_report(report: Report, *, label: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_details(reports: dict[str, Report], path: Path) -> None:
-    """Write per-item rows as JSON Lines, one row per view (html, txt), gold item and scored field."""
+def format_summary(reports: Mapping[str, Report], *, label: str) -> str:
+    """One line per field any corpus annotates: its headline measure in each corpus and
+    their mean over the corpora that annotate it (blank where a corpus does not)."""
+    names = list(reports)
+    widths = [max(len(name), 7) + 2 for name in names]
+    header = (
+        f"{'field':<{FIELD_WIDTH}}{'measure':<9}"
+        + "".join(f"{name:>{width}}" for name, width in zip(names, widths, strict=True))
+        + f"{'mean':>9}"
+    )
+    lines = [f"Summary across corpora: {label}", "", header, "-" * len(header)]
+    for field_name, measure in HEADLINE_MEASURES.items():
+        scores = [reports[name].fields.get(field_name) for name in names]
+        if not any(scores):
+            continue
+        values = [getattr(s, measure) if s else None for s in scores]
+        cells = [
+            format_ratio(value) if s else NOT_DEFINED
+            for s, value in zip(scores, values, strict=True)
+        ]
+        mean = _defined_mean([v for s, v in zip(scores, values, strict=True) if s])
+        lines.append(
+            f"{field_name:<{FIELD_WIDTH}}{MEASURE_NAMES[measure]:<9}"
+            + "".join(f"{c:>{w}}" for c, w in zip(cells, widths, strict=True))
+            + f"{format_ratio(mean):>9}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def format_corpora(reports: Mapping[str, Mapping[str, Report]]) -> str:
+    """Each corpus's table per view, then, with several corpora, one summary per view."""
+    parts = [
+        format_report(
+            report,
+            label=f"{name} {view} ({report.n_pages} pages, {report.n_articles} with an article)",
+        )
+        for name, views in reports.items()
+        for view, report in views.items()
+    ]
+    if len(reports) > 1:
+        for view in VIEW_SUFFIXES:
+            in_view = {name: views[view] for name, views in reports.items() if view in views}
+            if in_view:
+                parts.append(format_summary(in_view, label=f"{view} (mean over the corpora)"))
+    return "\n".join(parts)
+
+
+def scores_json(reports: Mapping[str, Mapping[str, Report]]) -> dict:
+    """Field scores keyed by corpus, then view, then field (the baseline file's shape)."""
+    return {
+        name: {
+            view: {field_name: asdict(s) for field_name, s in report.fields.items()}
+            for view, report in views.items()
+        }
+        for name, views in reports.items()
+    }
+
+
+def _item_rows(report: Report, **labels: str) -> Iterator[dict]:
+    for row in report.items:
+        yield {**labels, **asdict(row)}
+
+
+def _write_jsonl(rows: Iterable[dict], path: Path) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as handle:
-        for view, report in reports.items():
-            for row in report.items:
-                handle.write(json.dumps({"view": view, **asdict(row)}, ensure_ascii=False) + "\n")
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def write_corpus_details(reports: Mapping[str, Mapping[str, Report]], path: Path) -> None:
+    """Per-item rows as JSON Lines: one row per corpus, view, gold item and scored field."""
+    _write_jsonl(
+        (
+            row
+            for name, views in reports.items()
+            for view, report in views.items()
+            for row in _item_rows(report, corpus=name, view=view)
+        ),
+        path,
+    )
+
+
+def write_details(reports: Mapping[str, Report], path: Path) -> None:
+    """Per-item rows of one corpus as JSON Lines: one row per view, gold item and scored field."""
+    _write_jsonl(
+        (row for view, report in reports.items() for row in _item_rows(report, view=view)), path
+    )

@@ -1,10 +1,15 @@
-"""The ingest flow: discover, read, parse and normalize, load, models and tests, export.
+"""The ingest: discover, read, parse and normalize, load, models and tests, export.
 
-Tasks work on batches of sources (``Settings.batch_size``), never on single
-documents: a task run costs milliseconds of orchestration. Reading and parsing run
-in the flow process, in a local process pool (``Settings.workers``) or on Dask
-(``Settings.dask_address``); loading always runs here, one transaction per batch,
-in batch order.
+Plain functions, no Prefect: ``dateline ingest`` with no Prefect server configured calls
+``run_ingest`` directly (importing Prefect alone costs a second or two, its temporary
+server ten or more). ``flows/orchestration.py`` runs the same steps as a Prefect flow
+whose tasks wrap the calls of ``IngestSteps``, so a server shows each as a task run.
+
+Steps work on batches of sources (``Settings.batch_size``), never on single documents:
+a task run costs milliseconds of orchestration. Reading and parsing run in this
+process, in a local process pool (``Settings.workers``) or on Dask
+(``Settings.dask_address``, through Prefect's Dask task runner); loading always runs
+here, one transaction per batch, in batch order.
 """
 
 from __future__ import annotations
@@ -20,12 +25,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
-from prefect import flow, task
-from prefect.cache_policies import NO_CACHE
 
 from dateline.flows import export as export_module
 from dateline.flows import load, parallel, sources, warehouse
-from dateline.flows.parallel import BatchJob, ParsedBatch, ReadBatch, ShardRef
+from dateline.flows.parallel import BatchJob, ParsedBatch, ReadBatch
 from dateline.flows.settings import Settings, samples_dir
 from dateline.transforms.assembly.articles import ArticleTables
 
@@ -59,32 +62,8 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-@task(name="discover sources", cache_policy=NO_CACHE)
-def discover_sources(source_args: list[str]) -> tuple[list[str], list[sources.Reject]]:
-    return sources.discover_files(source_args)
-
-
-@task(name="read batch", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def read_batch(batch_sources: pl.DataFrame, max_bytes: int) -> ReadBatch:
-    """Read a batch of files (``parallel.BATCH_SOURCES_SCHEMA``); files whose stat or bytes
-    match the stored ones are skipped."""
-    return parallel.read_files(batch_sources, max_bytes)
-
-
-@task(name="parse and normalize", cache_policy=NO_CACHE)
-def parse_batch(
-    records: pl.DataFrame, run_id: str, ingested_at: datetime, max_line_chars: int
-) -> ArticleTables:
-    return parallel.parse_records(records, run_id, ingested_at, max_line_chars)
-
-
-@task(name="read, parse and write shard", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def read_parse_and_shard(job: BatchJob, shard_root: str) -> ShardRef:
-    return parallel.read_parse_and_shard(job, shard_root)
-
-
-@task(name="load batch", cache_policy=NO_CACHE)
-def load_into_warehouse(con, batch: ParsedBatch, run_id: str) -> load.LoadCounts:
+def load_parsed_batch(con, batch: ParsedBatch, run_id: str) -> load.LoadCounts:
+    """Write one parsed batch with its files' bookkeeping and rejects (one transaction)."""
     now = _now()
     rejects = load.rejects_frame(batch.rejects, run_id, now)
     files = load.sources_frame(batch.tables, batch.files, run_id, now)
@@ -102,15 +81,31 @@ def load_into_warehouse(con, batch: ParsedBatch, run_id: str) -> load.LoadCounts
     return load.load_batch(con, batch.tables, files, rejects, stats)
 
 
-@task(name="build models and run data tests", cache_policy=NO_CACHE)
 def build_models_and_test(con) -> tuple[int, list[warehouse.DataTestFailure]]:
+    """Rebuild the model views and run the data tests; (views built, failures)."""
     views = warehouse.build_models(con)
     return len(views), warehouse.run_data_tests(con)
 
 
-@task(name="export parquet", retries=1, cache_policy=NO_CACHE)
 def export_tables(con, out_dir: Path, run_id: str) -> dict:
     return export_module.export_parquet(con, out_dir, run_id=run_id)
+
+
+@dataclass(frozen=True)
+class IngestSteps:
+    """The calls a run is made of, in run order. Plain functions here; the Prefect flow
+    passes the same functions wrapped as tasks (``orchestration.TASK_STEPS``)."""
+
+    discover: Callable[[list[str]], tuple[list[str], list[sources.Reject]]] = sources.discover_files
+    # A batch of files (parallel.BATCH_SOURCES_SCHEMA) and the size limit -> ReadBatch.
+    read: Callable[[pl.DataFrame, int], ReadBatch] = parallel.read_files
+    parse: Callable[[pl.DataFrame, str, datetime, int], ArticleTables] = parallel.parse_records
+    load_batch: Callable[..., load.LoadCounts] = load_parsed_batch
+    models: Callable[..., tuple[int, list[warehouse.DataTestFailure]]] = build_models_and_test
+    export: Callable[..., dict] = export_tables
+
+
+PLAIN_STEPS = IngestSteps()
 
 
 def split_batches(items: list[str], size: int, workers: int = 1) -> list[list[str]]:
@@ -128,48 +123,24 @@ def split_batches(items: list[str], size: int, workers: int = 1) -> list[list[st
     return [items[start:end] for start, end in zip(bounds, bounds[1:], strict=False)]
 
 
-@flow(name="dateline-ingest", log_prints=False)
-def ingest_flow(
-    source_args: list[str] | None = None,
-    db_path: str | None = None,
-    export_dir: str | None = None,
-    batch_size: int | None = None,
-    max_source_bytes: int | None = None,
-    show_progress: bool = False,
-    lock_wait_seconds: int | None = None,
-    workers: int | None = None,
-    dask_address: str | None = None,
-    shard_dir: str | None = None,
-    duckdb_memory_limit: str | None = None,
-) -> RunSummary:
-    """Ingest sources (files, folders, globs; the bundled samples when none) into the warehouse.
-
-    ``workers`` > 1 reads and parses in that many local processes; ``dask_address``
-    (``tcp://host:8786`` or ``local``) does it on Dask workers, which hand their batches
-    over as Parquet shards under ``shard_dir``.
-    """
-    settings = Settings().with_overrides(
-        db_path=Path(db_path) if db_path else None,
-        export_dir=Path(export_dir) if export_dir else None,
-        batch_size=batch_size,
-        max_source_bytes=max_source_bytes,
-        lock_wait_seconds=lock_wait_seconds,
-        workers=workers,
-        dask_address=dask_address,
-        shard_dir=Path(shard_dir) if shard_dir else None,
-        duckdb_memory_limit=duckdb_memory_limit,
-    )
-    return run_ingest(
-        source_args or [], settings, progress=_stderr_progress if show_progress else None
-    )
-
-
-def _stderr_progress(message: str) -> None:
+def print_progress(message: str) -> None:
+    """Progress lines go to stderr, so the summary on stdout stays clean to read or pipe."""
     print(f"  {message}", file=sys.stderr, flush=True)
 
 
-def run_ingest(source_args: list[str], settings: Settings, progress: Progress | None) -> RunSummary:
-    """The ingest steps in order; called inside ``ingest_flow`` (or directly by tests)."""
+def run_ingest(
+    source_args: list[str],
+    settings: Settings,
+    progress: Progress | None = None,
+    *,
+    steps: IngestSteps = PLAIN_STEPS,
+) -> RunSummary:
+    """Ingest sources (files, folders, globs; the bundled samples when none) into the
+    warehouse at ``settings.db_path``: the steps in order, one summary out.
+
+    Called directly by ``dateline ingest`` (no Prefect server), and by the Prefect flow
+    with its tasks as ``steps``. ``progress`` receives one line per batch and stage.
+    """
     started = _now()
     run_id = started.strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8]
     summary = RunSummary(run_id=run_id, db_path=str(settings.db_path))
@@ -178,7 +149,7 @@ def run_ingest(source_args: list[str], settings: Settings, progress: Progress | 
     con = warehouse.connect_writer(
         settings.db_path,
         wait_seconds=settings.lock_wait_seconds,
-        on_wait=progress or _stderr_progress,
+        on_wait=progress or print_progress,
     )
     try:
         load.limit_memory(con, settings.duckdb_memory_limit)
@@ -186,7 +157,7 @@ def run_ingest(source_args: list[str], settings: Settings, progress: Progress | 
         load.close_abandoned_runs(con, started)
         load.start_run(con, run_id, started)
         try:
-            _run_steps(con, source_args or [str(samples_dir())], settings, summary, say)
+            _run_steps(con, source_args or [str(samples_dir())], settings, summary, say, steps)
         except BaseException:
             summary.status = "failed"
             load.finish_run(
@@ -233,11 +204,16 @@ class _StageClock:
 
 
 def _run_steps(
-    con, source_args: list[str], settings: Settings, summary: RunSummary, say: Progress
+    con,
+    source_args: list[str],
+    settings: Settings,
+    summary: RunSummary,
+    say: Progress,
+    steps: IngestSteps,
 ) -> None:
     clock = _StageClock(summary)
     with clock.timed("discover"):
-        paths, discover_rejects = discover_sources(source_args)
+        paths, discover_rejects = steps.discover(source_args)
     summary.sources_seen = len(paths) + len(discover_rejects)
     if discover_rejects:
         rejects = load.rejects_frame(discover_rejects, summary.run_id, _now())
@@ -249,13 +225,19 @@ def _run_steps(
     pool_workers = settings.workers if not settings.dask_address else 1
     batches = split_batches(paths, settings.batch_size, pool_workers)
     jobs = _jobs(con, batches, settings, summary.run_id, clock)
-    progress = _BatchProgress(len(batches), len(paths), summary, say)
+    committer = _Committer(
+        con,
+        summary,
+        clock,
+        _BatchProgress(len(batches), len(paths), summary, say),
+        steps.load_batch,
+    )
     if settings.dask_address:
-        _run_on_dask(con, jobs, settings, summary, clock, progress, say)
+        _run_on_dask(jobs, settings, summary.run_id, clock, committer, say)
     elif settings.workers > 1:
-        _run_in_processes(con, jobs, settings, summary, clock, progress, say)
+        _run_in_processes(jobs, settings, committer, say)
     else:
-        _run_in_flow(con, jobs, summary, clock, progress)
+        _run_here(jobs, steps, committer)
     if _nothing_changed(con, summary, len(paths)):
         # Every file was skipped unread and the last run passed its data tests: the tables
         # are the ones those tests saw, so they are not run again (seconds at 100k articles).
@@ -264,13 +246,13 @@ def _run_steps(
     else:
         say("building models and running data tests")
         with clock.timed("models"):
-            summary.models, failures = build_models_and_test(con)
+            summary.models, failures = steps.models(con)
         summary.test_failures = [f"{f.name} ({f.n_rows} rows)" for f in failures]
         summary.status = "completed_with_test_failures" if failures else "completed"
     if settings.export_dir is not None:
         say(f"exporting Parquet to {settings.export_dir}")
         with clock.timed("export"):
-            export_tables(con, settings.export_dir, summary.run_id)
+            steps.export(con, settings.export_dir, summary.run_id)
         summary.export_dir = str(settings.export_dir)
 
 
@@ -323,29 +305,16 @@ class _BatchProgress:
         )
 
 
-def _run_in_flow(
-    con, jobs: Iterator[BatchJob], summary: RunSummary, clock: _StageClock, progress: _BatchProgress
-) -> None:
+def _run_here(jobs: Iterator[BatchJob], steps: IngestSteps, committer: _Committer) -> None:
+    """Read, parse and commit each batch in this process."""
     for job in jobs:
         # No name holds the batch between iterations: its frames are freed once committed,
         # before the next batch is read, so a run holds one batch at a time.
-        _commit(
-            con,
-            parallel.read_and_parse(job, read=read_batch, parse=parse_batch),
-            summary,
-            clock,
-            progress,
-        )
+        committer.commit(parallel.read_and_parse(job, read=steps.read, parse=steps.parse))
 
 
 def _run_in_processes(
-    con,
-    jobs: Iterator[BatchJob],
-    settings: Settings,
-    summary: RunSummary,
-    clock: _StageClock,
-    progress: _BatchProgress,
-    say: Progress,
+    jobs: Iterator[BatchJob], settings: Settings, committer: _Committer, say: Progress
 ) -> None:
     say(f"reading and parsing in {settings.workers} worker processes")
     ahead = parallel.BATCHES_AHEAD_PER_WORKER * settings.workers
@@ -353,22 +322,25 @@ def _run_in_processes(
         for batch in parallel.in_batch_order(
             lambda job: pool.submit(parallel.read_and_parse, job), jobs, ahead
         ):
-            _commit(con, batch, summary, clock, progress)
+            committer.commit(batch)
             # Freed now, not when the next batch has arrived: one committed batch at a time.
             del batch
 
 
 def _run_on_dask(
-    con,
     jobs: Iterator[BatchJob],
     settings: Settings,
-    summary: RunSummary,
+    run_id: str,
     clock: _StageClock,
-    progress: _BatchProgress,
+    committer: _Committer,
     say: Progress,
 ) -> None:
+    """Read and parse on Dask workers through Prefect's Dask task runner (a Prefect import
+    and, with no server configured, Prefect's temporary server)."""
+    from dateline.flows.orchestration import read_parse_and_shard
+
     shard_root = settings.shard_root()
-    run_shards = shard_root / summary.run_id
+    run_shards = shard_root / run_id
     runner = parallel.dask_task_runner(settings.dask_address, settings.workers)
     try:
         with parallel.prefect_api_for_workers(), runner:
@@ -385,26 +357,38 @@ def _run_on_dask(
             ):
                 with clock.timed("load"):
                     batch = parallel.read_shard(ref)
-                _commit(con, batch, summary, clock, progress)
+                committer.commit(batch)
                 del batch
                 parallel.remove_shard(ref)
     finally:
         shutil.rmtree(run_shards, ignore_errors=True)
 
 
-def _commit(
-    con, batch: ParsedBatch, summary: RunSummary, clock: _StageClock, progress: _BatchProgress
-) -> None:
-    """Load one parsed batch (one transaction) and count it into the summary."""
-    clock.add("read", batch.read_seconds)
-    clock.add("parse", batch.parse_seconds)
-    summary.sources_skipped += batch.skipped_unchanged
-    summary.counts.unchanged += batch.unchanged_articles
-    if not batch.is_empty:
-        with clock.timed("load"):
-            summary.counts += load_into_warehouse(con, batch, summary.run_id)
-        _count_reject_frame(summary, batch.rejects)
-    progress.batch_done(batch)
+class _Committer:
+    """Loads parsed batches, one transaction each, and counts them into the summary."""
+
+    def __init__(
+        self,
+        con,
+        summary: RunSummary,
+        clock: _StageClock,
+        progress: _BatchProgress,
+        load_batch: Callable[..., load.LoadCounts],
+    ) -> None:
+        self.con, self.summary, self.clock, self.progress = con, summary, clock, progress
+        self.load_batch = load_batch
+
+    def commit(self, batch: ParsedBatch) -> None:
+        summary = self.summary
+        self.clock.add("read", batch.read_seconds)
+        self.clock.add("parse", batch.parse_seconds)
+        summary.sources_skipped += batch.skipped_unchanged
+        summary.counts.unchanged += batch.unchanged_articles
+        if not batch.is_empty:
+            with self.clock.timed("load"):
+                summary.counts += self.load_batch(self.con, batch, summary.run_id)
+            _count_reject_frame(summary, batch.rejects)
+        self.progress.batch_done(batch)
 
 
 def _count_reject_frame(summary: RunSummary, rejects: pl.DataFrame) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import tomllib
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
@@ -16,10 +17,27 @@ DEFAULT_DB = Path("data") / "warehouse" / "dateline.duckdb"
 ENV_PREFIX = "DATELINE_"
 # A DuckDB memory size: a number and a unit (KB, MB, GB, TB, or KiB ... TiB).
 MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*[KMGT]i?B", re.IGNORECASE)
+# Whole-number settings and their smallest allowed value, with the flag that also sets them.
+MINIMUMS = {
+    "batch_size": (1, "--batch-size", "BATCH_SIZE"),
+    "max_source_bytes": (1, None, "MAX_SOURCE_BYTES"),
+    "max_line_chars": (1, None, "MAX_LINE_CHARS"),
+    "lock_wait_seconds": (0, "--lock-wait", "LOCK_WAIT_SECONDS"),
+    "workers": (1, "--workers", "WORKERS"),
+}
+
+
+class SettingsError(SystemExit):
+    """A flag or ``DATELINE_*`` variable with an unusable value. Left uncaught it ends the
+    program with its message, like a usage error."""
 
 
 @dataclass(frozen=True)
 class Settings:
+    """Every setting of a run. It travels whole: from the command line to the ingest, and
+    as one parameter of the Prefect flow and of ``dateline serve``'s deployment (Prefect
+    stores it as JSON and turns it back into ``Settings`` for each scheduled run)."""
+
     db_path: Path = DEFAULT_DB
     # Documents parsed and loaded per batch: bounds memory and is the unit of a transaction.
     batch_size: int = 2000
@@ -42,6 +60,16 @@ class Settings:
     # it evicts, and big queries spill to disk.
     duckdb_memory_limit: str = "300MB"
 
+    def resolved(self) -> Settings:
+        """The same settings with absolute paths: for a run started from another folder
+        (a scheduled run of ``dateline serve``)."""
+        return replace(
+            self,
+            db_path=Path(self.db_path).resolve(),
+            export_dir=Path(self.export_dir).resolve() if self.export_dir else None,
+            shard_dir=Path(self.shard_dir).resolve() if self.shard_dir else None,
+        )
+
     def shard_root(self) -> Path:
         """The shard folder: ``shard_dir``, else ``shards/`` beside the database file."""
         return self.shard_dir or Path(self.db_path).resolve().parent / "shards"
@@ -57,7 +85,7 @@ def _int_env(env: dict[str, str], name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError as error:
-        raise SystemExit(f"{ENV_PREFIX}{name} must be a whole number, got {raw!r}") from error
+        raise SettingsError(f"{ENV_PREFIX}{name} must be a whole number, got {raw!r}") from error
 
 
 def _memory_env(env: dict[str, str], name: str, default: str) -> str:
@@ -65,7 +93,7 @@ def _memory_env(env: dict[str, str], name: str, default: str) -> str:
     if not raw:
         return default
     if not MEMORY_SIZE.fullmatch(raw):
-        raise SystemExit(f"{ENV_PREFIX}{name} must be a size such as 512MB or 2GB, got {raw!r}")
+        raise SettingsError(f"{ENV_PREFIX}{name} must be a size such as 512MB or 2GB, got {raw!r}")
     return raw
 
 
@@ -89,7 +117,40 @@ def load_settings(env: dict[str, str] | None = None, **flags: object) -> Setting
         else None,
         duckdb_memory_limit=_memory_env(env, "DUCKDB_MEMORY_LIMIT", Settings.duckdb_memory_limit),
     )
-    return base.with_overrides(**flags)
+    settings = base.with_overrides(**flags)
+    _check_minimums(settings)
+    return settings
+
+
+def _check_minimums(settings: Settings) -> None:
+    for name, (minimum, flag, variable) in MINIMUMS.items():
+        value = getattr(settings, name)
+        if value < minimum:
+            where = " or ".join(filter(None, (flag, ENV_PREFIX + variable)))
+            raise SettingsError(f"{where} must be {minimum} or more, got {value}")
+
+
+def prefect_api_url(env: dict[str, str] | None = None) -> str | None:
+    """The Prefect server an ingest reports to: ``PREFECT_API_URL`` from the environment,
+    else from the active profile in Prefect's ``profiles.toml``; None when neither sets one.
+
+    Read without importing Prefect (a second or two): with no server, ``dateline ingest``
+    runs its steps as plain functions and never imports it.
+    """
+    env = dict(os.environ if env is None else env)
+    if env.get("PREFECT_API_URL"):
+        return env["PREFECT_API_URL"]
+    try:
+        home = Path(env.get("PREFECT_HOME") or Path.home() / ".prefect")
+        profiles_path = Path(env.get("PREFECT_PROFILES_PATH") or home / "profiles.toml")
+        profiles = tomllib.loads(profiles_path.read_text(encoding="utf-8"))
+    except (OSError, RuntimeError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        # No profiles file (or one Prefect itself would refuse): no server configured there.
+        return None
+    active = env.get("PREFECT_PROFILE") or profiles.get("active")
+    profile = profiles.get("profiles", {}).get(active, {})
+    url = profile.get("PREFECT_API_URL") if isinstance(profile, dict) else None
+    return str(url) if url else None
 
 
 def samples_dir() -> Path:

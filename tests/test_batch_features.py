@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dateline.transforms.fields import language
-from dateline.transforms.text import segment as segment_text
+from dateline.transforms.text.blocks import BLOCK_FEATURES, add_block_features
+from dateline.transforms.text.segment import split_blocks
 
 # Lines that repeat across an outlet's pages, mixed with lines of each page's own.
 SHARED_LINES = [
@@ -31,15 +32,14 @@ def _blocks(texts: list[str]) -> pl.DataFrame:
         {"doc_id": list(range(len(texts))), "text": texts},
         schema={"doc_id": pl.Int64, "text": pl.String},
     )
-    return segment_text.split_blocks(docs)
+    return split_blocks(docs)
 
 
 def _features_one_document_at_a_time(blocks: pl.DataFrame) -> pl.DataFrame:
     parts = [
-        segment_text.add_block_features(part)
-        for part in blocks.partition_by("doc_id", maintain_order=True)
+        add_block_features(part) for part in blocks.partition_by("doc_id", maintain_order=True)
     ]
-    return pl.concat(parts) if parts else segment_text.add_block_features(blocks)
+    return pl.concat(parts) if parts else add_block_features(blocks)
 
 
 @pytest.mark.parametrize(
@@ -52,14 +52,14 @@ def _features_one_document_at_a_time(blocks: pl.DataFrame) -> pl.DataFrame:
 )
 def test_features_of_a_batch_equal_features_per_document(texts: list[str]) -> None:
     blocks = _blocks(texts)
-    assert segment_text.add_block_features(blocks).equals(_features_one_document_at_a_time(blocks))
+    assert add_block_features(blocks).equals(_features_one_document_at_a_time(blocks))
 
 
 def test_features_keep_block_order_and_columns() -> None:
     blocks = _blocks(["\n".join(SHARED_LINES), "\n".join(SHARED_LINES[:3])])
-    features = segment_text.add_block_features(blocks)
+    features = add_block_features(blocks)
     assert features.select("doc_id", "block_no", "text").equals(blocks.select(features.columns[:3]))
-    assert set(segment_text.BLOCK_FEATURES) <= set(features.columns)
+    assert set(BLOCK_FEATURES) <= set(features.columns)
     assert features.height == blocks.height
 
 
@@ -72,7 +72,7 @@ def test_features_keep_block_order_and_columns() -> None:
 )
 def test_features_of_any_batch_equal_features_per_document(texts: list[str]) -> None:
     blocks = _blocks(texts)
-    assert segment_text.add_block_features(blocks).equals(_features_one_document_at_a_time(blocks))
+    assert add_block_features(blocks).equals(_features_one_document_at_a_time(blocks))
 
 
 LANGUAGE_TEXTS = [

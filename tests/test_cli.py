@@ -218,6 +218,35 @@ def test_console_script_is_quiet(tmp_path: Path) -> None:
     assert noise == []
 
 
+# Runs an ingest of the samples into argv[1], then prints its exit code and the Prefect
+# and Dask modules it imported.
+IMPORTS_OF_AN_INGEST = """
+import sys
+from dateline.flows.cli import main
+code = main(["ingest", "--db", sys.argv[1], "--quiet"])
+print(code, sorted(m for m in sys.modules if m.split(".")[0] in ("prefect", "prefect_dask", "distributed")))
+"""
+
+
+def test_ingest_without_a_server_never_imports_prefect(tmp_path: Path) -> None:
+    """No Prefect server configured: the steps run as plain functions, without Prefect's
+    import (a second or two) or its temporary server (ten seconds or more)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "DATELINE_"))}
+    # An empty Prefect home: no profile sets a server either.
+    env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
+    result = subprocess.run(
+        [sys.executable, "-c", IMPORTS_OF_AN_INGEST, str(tmp_path / "w.duckdb")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "0 []", result.stdout
+    assert _query(tmp_path / "w.duckdb", "SELECT count(*) FROM articles") == [(N_SAMPLE_ARTICLES,)]
+
+
 def test_a_run_left_running_by_a_crash_is_closed(capsys, workspace) -> None:
     _ingest(capsys, workspace)
     con = duckdb.connect(str(workspace["db"]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 from datetime import UTC, date, datetime
@@ -13,22 +14,34 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dateline.flows.cli import main
 from dateline.flows.evaluation import (
+    AGENCY_ALIASES,
     CREDIT_STOP,
     FIELDS,
+    CorpusError,
     ImagePrediction,
     Prediction,
+    agency_key,
     credit_tokens,
+    format_corpora,
     format_report,
+    format_summary,
     gold_body_text,
+    load_corpora,
+    load_corpus,
     load_gold,
     norm_name,
     norm_tag,
     predictions_from_db,
     published_matches,
     score,
+    scores_json,
+    shingle_counts,
+    shingles,
     token_f1,
     tokens,
+    write_corpus_details,
     write_details,
 )
 from dateline.transforms import schema
@@ -169,6 +182,17 @@ def test_title_aggregate_is_mean_f1_and_exact_share():
         # Half-width kana: NFKD gives カ + U+3099, the mark is kept and recomposed.
         ("ｶﾞｸ", "ガク"),
         ("Łukasz", "łukasz"),
+        # Agency aliases become the agency's key; a longer name is no alias.
+        ("The Associated Press", "ap"),
+        ("Associated  Press", "ap"),
+        ("AP", "ap"),
+        ("Deutsche Presse-Agentur", "dpa"),
+        ("— Agencia EFE —", "efe"),
+        ("Agence France-Presse", "afp"),
+        ("연합뉴스", "yonhap"),
+        ("ИТАР-ТАСС", "tass"),
+        ("Associated Press Writer", "associated press writer"),
+        ("Apa Sherpa", "apa sherpa"),
         ("!!!", ""),
         ("", ""),
         (None, ""),
@@ -176,6 +200,38 @@ def test_title_aggregate_is_mean_f1_and_exact_share():
 )
 def test_norm_name(name, expected):
     assert norm_name(name) == expected
+
+
+def test_every_alias_maps_to_its_key():
+    for key, aliases in AGENCY_ALIASES.items():
+        assert {norm_name(alias) for alias in aliases} == {key}, key
+        assert norm_name(key) == key
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("foto: the associated press", "foto: ap"),
+        ("ap photo/jane doe", "ap/jane doe"),
+        ("getty images/istockphoto", "getty/istock"),
+        ("deutsche presse-agentur (dpa)", "dpa (dpa)"),
+        ("associated\npress", "ap"),
+        # Whole words only: an alias inside a word stays.
+        ("mapa de la apa", "mapa de la apa"),
+        ("reutersfoto", "reutersfoto"),
+        ("keystone-sda", "sda"),
+        ("(연합뉴스)", "(yonhap)"),
+    ],
+)
+def test_agency_key(text, expected):
+    assert agency_key(text) == expected
+
+
+def test_authors_agency_alias_matches_its_short_form():
+    gold = {"a": gold_item("a", authors=["AP", "Deutsche Presse-Agentur"])}
+    preds = {"a": Prediction(authors=["The Associated Press", "dpa"])}
+    (row,) = rows_for(score(gold, preds), "authors")
+    assert (row.tp, row.fp, row.fn, row.exact) == (2, 0, 0, True)
 
 
 def test_internal_punctuation_kept_but_edges_stripped():
@@ -360,6 +416,105 @@ def test_body_macro_average():
 
 
 # --------------------------------------------------------------------------
+# body_shingles
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a b c d e", {("a", "b", "c", "d"): 1, ("b", "c", "d", "e"): 1}),
+        # Case kept, punctuation dropped.
+        ("Hola, mundo! ¿Qué tal?", {("Hola", "mundo", "Qué", "tal"): 1}),
+        # Fewer than four words: one shingle of them all.
+        ("Ein Satz", {("Ein", "Satz"): 1}),
+        ("x y z w x y z w", {("x", "y", "z", "w"): 2, ("y", "z", "w", "x"): 1,
+                             ("z", "w", "x", "y"): 1, ("w", "x", "y", "z"): 1}),
+        ("— …", {}),
+        ("", {}),
+        (None, {}),
+    ],
+)  # fmt: skip
+def test_shingles(text, expected):
+    assert shingles(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("predicted", "gold", "expected"),
+    [
+        ("a b c d e", "a b c d e", (2, 0, 0)),
+        ("a b c d", "a b c d e", (1, 0, 1)),
+        ("A b c d", "a b c d", (0, 1, 1)),
+        (None, "a b c d e", (0, 0, 2)),
+        # Paragraphs swapped: every word is there (token F1 1), but the seams are new.
+        ("e f g h a b c d", "a b c d e f g h", (2, 3, 3)),
+        ("a b c d e a b c d", "a b c d e", (2, 4, 0)),
+        ("a b", "a b", (1, 0, 0)),
+        ("a b", "a b c", (0, 1, 1)),
+    ],
+)
+def test_shingle_counts(predicted, gold, expected):
+    assert shingle_counts(predicted, gold) == expected
+
+
+def test_body_shingles_means_and_f1_of_the_means():
+    gold = {
+        "a": gold_item("a", paragraphs=["a b c d e"]),
+        "b": gold_item("b", summary=["a b c d"], paragraphs=["e f g h"]),
+        "c": gold_item("c", paragraphs=["x y z w"]),
+        "d": gold_item("d", paragraphs=[]),
+        "e": gold_item("e", paragraphs=["uno dos"]),
+        "f": gold_item("f", paragraphs=["— …"]),
+    }
+    preds = {
+        "a": Prediction(body="a b c d"),
+        "b": Prediction(body="e f g h\na b c d"),
+        "d": Prediction(body="ignored words here now"),
+        "e": Prediction(body="tres"),
+    }
+    report = score(gold, preds)
+    rows = {r.id: r for r in rows_for(report, "body_shingles")}
+    # The same items as body: gold body with at least one token.
+    assert set(rows) == {r.id for r in rows_for(report, "body")} == {"a", "b", "c", "e"}
+    assert (rows["a"].tp, rows["a"].fp, rows["a"].fn) == (1, 0, 1)
+    assert (rows["b"].tp, rows["b"].fp, rows["b"].fn) == (2, 3, 3)
+    assert (rows["c"].precision, rows["c"].recall, rows["c"].f1) == (None, 0.0, None)
+    assert (rows["e"].precision, rows["e"].recall, rows["e"].f1) == (0.0, 0.0, 0.0)
+    assert rows["a"].f1 == pytest.approx(2 / 3)
+    # Bag of words cannot see the swapped paragraphs of b; shingles can.
+    assert report.fields["body"].n == 4
+    assert rows_for(report, "body")[1].f1 == 1.0
+    result = report.fields["body_shingles"]
+    # P over the items with a prediction (a, b, e); R over all four.
+    precision = (1 + 2 / 5 + 0) / 3
+    recall = (1 / 2 + 2 / 5 + 0 + 0) / 4
+    assert result.n == 4
+    assert result.precision == pytest.approx(precision)
+    assert result.recall == pytest.approx(recall)
+    assert result.f1 == pytest.approx(2 * precision * recall / (precision + recall))
+    # P = 7/15, R = 9/40.
+    assert result.f1 == pytest.approx(126 / 415)
+    assert result.exact is None
+
+
+def test_body_shingles_every_page_weighs_the_same():
+    long_text = " ".join(f"w{i}" for i in range(403))
+    gold = {"long": gold_item("long", paragraphs=[long_text]), "short": gold_item("short",
+            paragraphs=["a b c d e"])}  # fmt: skip
+    preds = {"long": Prediction(body=long_text), "short": Prediction(body="a b c d")}
+    result = score(gold, preds).fields["body_shingles"]
+    # 400 matched shingles on one page do not outweigh the one missed on the other.
+    assert (result.precision, result.recall) == (1.0, pytest.approx(3 / 4))
+
+
+def test_body_shingles_undefined_without_any_prediction():
+    report = score({"a": gold_item("a", paragraphs=["a b c d e"])}, {})
+    result = report.fields["body_shingles"]
+    assert (result.n, result.precision, result.recall, result.f1) == (1, None, 0.0, None)
+    line = next(x for x in format_report(report, label="t").splitlines() if x.startswith("body_s"))
+    assert line.split() == ["body_shingles", "1", "-", "0.000", "-"]
+
+
+# --------------------------------------------------------------------------
 # captions
 
 
@@ -449,6 +604,13 @@ def test_captions_undefined_ratios():
         ("J. Smith/AP", {"smith", "ap"}),
         ("Reuters2024", {"reuters"}),
         ("AP_Photo", {"ap"}),
+        ("AP Photo/Jane Doe", {"ap", "jane", "doe"}),
+        ("Foto: Agencia EFE", {"efe"}),
+        ("Thomson Reuters", {"reuters"}),
+        ("Getty Images/iStockphoto", {"getty", "istock"}),
+        ("KEYSTONE-SDA/Peter Klaunzer", {"sda", "peter", "klaunzer"}),
+        ("Xinhua News Agency/Li Ming", {"xinhua", "li", "ming"}),
+        ("Bild: The Associated Press", {"ap"}),
         ("All rights reserved", set()),
         ("", set()),
     ],
@@ -500,6 +662,9 @@ def test_per_language_grouping_and_format():
         "de/C": Prediction(authors=["Jorg"], body="hallo welt"),
     }
     report = score(gold, preds)
+    # Only the fields this gold annotates are scored.
+    assert list(report.fields) == ["authors", "published", "body", "body_shingles"]
+    assert (report.n_pages, report.n_articles) == (3, 3)
     assert set(report.by_language) == {"es", "de"}
     es, de = report.by_language["es"], report.by_language["de"]
     assert (es["authors"].n, es["authors"].precision, es["authors"].f1) == (2, 0.5, 0.5)
@@ -510,19 +675,118 @@ def test_per_language_grouping_and_format():
     text = format_report(report, label="unit")
     lines = text.splitlines()
     assert lines[0] == "Field scores: unit"
-    assert [line.split()[0] for line in lines[4 : 4 + len(FIELDS)]] == list(FIELDS)
+    assert [line.split()[0] for line in lines[4:8]] == list(report.fields)
+    assert lines[8] == ""
     es_line = next(line for line in lines if line.startswith("es "))
     assert es_line.split() == ["es", "1", "0.667", "2", "0.500", "1", "0.000", "1.000"]
     de_line = next(line for line in lines if line.startswith("de "))
     assert de_line.split() == ["de", "1", "1.000", "1", "1.000", "0", "-", "-"]
 
 
-def test_empty_gold_formats_dashes():
+def test_fields_the_gold_does_not_annotate_are_not_scored():
+    gold = {"a": gold_item("a", paragraphs=["uno dos"]), "b": gold_item("b", title=None)}
+    report = score(gold, {"a": Prediction(title="Ignored", body="uno dos")})
+    assert list(report.fields) == ["body", "body_shingles"]
+    assert {r.field for r in report.items} == {"body", "body_shingles"}
+    assert (report.n_pages, report.n_articles) == (2, 1)
+    lines = format_report(report, label="body only").splitlines()
+    # One language: no language table repeating the field table.
+    assert [line.split()[0] for line in lines[4:]] == ["body", "body_shingles"]
+    assert FIELDS == (
+        "title", "authors", "published", "topics", "body", "body_shingles", "captions", "credits"
+    )  # fmt: skip
+
+
+def test_language_table_leaves_out_languages_without_its_fields():
+    gold = {
+        "de/A": gold_item("de/A", "de", authors=["Ana"]),
+        "ar/B": gold_item("ar/B", "ar", title="عنوان"),
+        "en/C": gold_item("en/C", "en", authors=["Luis"], title="Title"),
+    }
+    report = score(gold, {"de/A": Prediction(authors=["Ana"])})
+    assert set(report.by_language) == {"de", "ar", "en"}
+    lines = format_report(report, label="t").splitlines()
+    header = lines.index(next(line for line in lines if line.startswith("language")))
+    assert [line.split() for line in lines[header + 2 :]] == [
+        ["de", "1", "1.000"],
+        ["en", "1", "0.000"],
+    ]
+
+
+def test_empty_gold_has_nothing_to_score():
     report = score({}, {})
-    assert all(s.n == 0 for s in report.fields.values())
-    text = format_report(report, label="empty")
-    body_line = next(line for line in text.splitlines() if line.startswith("body"))
-    assert body_line.split() == ["body", "0", "-", "-", "-"]
+    assert report.fields == {} and report.items == []
+    assert format_report(report, label="empty").splitlines()[-1] == "no gold field to score"
+
+
+def _summary_reports() -> dict:
+    return {
+        "one": score(
+            {"a": gold_item("a", title="Hello World", paragraphs=["a b c d e"])},
+            {"a": Prediction(title="Hello", body="a b c d e")},
+        ),
+        "two": score(
+            {"b": gold_item("b", published="2024-05-03", authors=["Ana"])},
+            {"b": Prediction(published="2024-05-03", authors=["Ana", "Luis"])},
+        ),
+        "three-sites": score({"c": gold_item("c", title="Hola")}, {}),
+    }
+
+
+def test_summary_across_corpora():
+    text = format_summary(_summary_reports(), label="html")
+    lines = text.splitlines()
+    assert lines[0] == "Summary across corpora: html"
+    assert lines[2].split() == ["field", "measure", "one", "two", "three-sites", "mean"]
+    rows = {line.split()[0]: line for line in lines[4:]}
+    # Fields no corpus annotates have no line; a corpus that does not annotate a field
+    # leaves its cell blank and out of the mean.
+    assert list(rows) == ["title", "authors", "published", "body", "body_shingles"]
+    assert rows["title"].split() == ["title", "F1", "0.667", "0.000", "0.333"]
+    assert rows["authors"].split() == ["authors", "F1", "0.667", "0.667"]
+    assert rows["published"].split() == ["published", "date", "1.000", "1.000"]
+    assert rows["body_shingles"].split() == ["body_shingles", "F1", "1.000", "1.000"]
+    # Cells stay in their corpus's column.
+    header = lines[2]
+    assert rows["title"].index("0.000") + 5 == header.index("three-sites") + len("three-sites")
+    assert rows["authors"].index("0.667") + 5 == header.index(" two") + 4
+
+
+def test_format_corpora_tables_then_summary_per_view():
+    reports = _summary_reports()
+    by_corpus = {name: {"html": report, "txt": report} for name, report in reports.items()}
+    text = format_corpora(by_corpus)
+    titles = [line for line in text.splitlines() if line.startswith(("Field", "Summary"))]
+    assert titles == [
+        "Field scores: one html (1 pages, 1 with an article)",
+        "Field scores: one txt (1 pages, 1 with an article)",
+        "Field scores: two html (1 pages, 1 with an article)",
+        "Field scores: two txt (1 pages, 1 with an article)",
+        "Field scores: three-sites html (1 pages, 0 with an article)",
+        "Field scores: three-sites txt (1 pages, 0 with an article)",
+        "Summary across corpora: html (mean over the corpora)",
+        "Summary across corpora: txt (mean over the corpora)",
+    ]
+    one = format_corpora({"one": {"html": reports["one"]}})
+    assert "Summary" not in one
+
+
+def test_scores_json_by_corpus_view_field():
+    reports = _summary_reports()
+    scores = scores_json({"one": {"html": reports["one"]}, "two": {"txt": reports["two"]}})
+    assert set(scores) == {"one", "two"}
+    assert set(scores["one"]) == {"html"}
+    assert set(scores["one"]["html"]) == {"title", "body", "body_shingles"}
+    assert scores["two"]["txt"]["authors"] == {
+        "field": "authors",
+        "n": 1,
+        "precision": 0.5,
+        "recall": 1.0,
+        "f1": pytest.approx(2 / 3),
+        "exact": 0.0,
+        "date": None,
+    }
+    json.dumps(scores)
 
 
 def test_write_details(tmp_path):
@@ -552,6 +816,77 @@ def test_write_details(tmp_path):
         "recalled": None,
     }
     assert (rows[2]["tp"], rows[2]["fn"], rows[2]["gold"]) == (0, 1, ["#Économie"])
+
+
+def test_write_corpus_details(tmp_path):
+    reports = _summary_reports()
+    path = tmp_path / "details.jsonl"
+    write_corpus_details({"one": {"html": reports["one"]}, "two": {"txt": reports["two"]}}, path)
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert [(r["corpus"], r["view"], r["id"], r["field"]) for r in rows] == [
+        ("one", "html", "a", "title"),
+        ("one", "html", "a", "body"),
+        ("one", "html", "a", "body_shingles"),
+        ("two", "txt", "b", "authors"),
+        ("two", "txt", "b", "published"),
+    ]
+    assert (rows[2]["tp"], rows[2]["fp"], rows[2]["fn"], rows[2]["f1"]) == (2, 0, 0, 1.0)
+
+
+# --------------------------------------------------------------------------
+# corpus folders
+
+
+def _write_page(folder: Path, gold_id: str, gold: dict, html: str | None, text: str | None):
+    path = folder / gold_id
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.with_name(path.name + ".gold.json").write_text(
+        json.dumps({"id": gold_id, **gold}), encoding="utf-8"
+    )
+    if html is not None:
+        path.with_name(path.name + ".html.gz").write_bytes(gzip.compress(html.encode()))
+    if text is not None:
+        path.with_name(path.name + ".txt").write_text(text, encoding="utf-8")
+
+
+def test_load_corpus_maps_each_view_file_to_its_gold(tmp_path):
+    corpus = tmp_path / "alpha"
+    _write_page(corpus, "en/A", {"title": "A"}, "<p>A</p>", "A")
+    _write_page(corpus, "en/B", {"title": "B"}, None, "B")
+    (corpus / "manifest.csv").write_text("id,language\nen/A,en\n", encoding="utf-8")
+    loaded = load_corpus(corpus)
+    assert (loaded.name, loaded.path) == ("alpha", corpus.resolve())
+    assert loaded.gold["en/A"]["language"] == "en"
+    assert loaded.gold["en/B"]["language"] == "und"
+    root = str(corpus.resolve())
+    assert loaded.files == {
+        "html": {f"{root}/en/A.html.gz": "en/A"},
+        "txt": {f"{root}/en/A.txt": "en/A", f"{root}/en/B.txt": "en/B"},
+    }
+    assert len(loaded.sources) == 3
+    assert load_corpus(corpus, ["txt"]).files.keys() == {"txt"}
+
+
+def test_unusable_corpus_folders_are_clear_errors(tmp_path):
+    with pytest.raises(CorpusError, match="is not a folder"):
+        load_corpus(tmp_path / "missing")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(CorpusError, match="holds no gold files"):
+        load_corpus(tmp_path / "empty")
+    _write_page(tmp_path / "gold-only", "en/A", {"title": "A"}, None, None)
+    with pytest.raises(CorpusError, match=r"no page files \(\.html\.gz, \.txt\)"):
+        load_corpus(tmp_path / "gold-only")
+    _write_page(tmp_path / "html-only", "en/A", {"title": "A"}, "<p>A</p>", None)
+    with pytest.raises(CorpusError, match=r"no page files \(\.txt\)"):
+        load_corpus(tmp_path / "html-only", ["txt"])
+    broken = tmp_path / "broken" / "en"
+    broken.mkdir(parents=True)
+    (broken / "A.gold.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(CorpusError, match="A.gold.json is not a JSON gold file"):
+        load_gold(tmp_path / "broken")
+    _write_page(tmp_path / "other" / "html-only", "en/B", {"title": "B"}, "<p>B</p>", None)
+    with pytest.raises(CorpusError, match="two corpora are named 'html-only'"):
+        load_corpora([tmp_path / "html-only", tmp_path / "other" / "html-only"], ["html"])
 
 
 # --------------------------------------------------------------------------
@@ -718,9 +1053,143 @@ def test_corpus_gold_scores_perfectly_against_itself():
     assert sum(item["language"] == "de" for item in gold.values()) == 63
     report = score(gold, _self_predictions(gold))
     print(format_report(report, label="fundus gold vs itself"))
-    for field_name in ("title", "authors", "topics", "body", "captions", "credits"):
+    for field_name in (
+        "title",
+        "authors",
+        "topics",
+        "body",
+        "body_shingles",
+        "captions",
+        "credits",
+    ):
         assert report.fields[field_name].n > 0
         assert report.fields[field_name].f1 == 1.0, field_name
     assert report.fields["published"].exact == 1.0
     assert report.fields["published"].date == 1.0
     assert report.fields["published"].n == 148
+
+
+# --------------------------------------------------------------------------
+# dateline eval
+
+SMALL_CORPUS_PAGES = {
+    "alpha": {
+        "en/Harbour_2024_03_04": (
+            "Harbour reopens after the storm",
+            [
+                "The harbour reopened on Monday after three days of repairs to the outer wall, "
+                "the port authority said in a statement.",
+                "Fishing boats returned to their moorings by noon, and the ferry service to the "
+                "islands will resume on Tuesday morning.",
+            ],
+        ),
+        "en/Library_2024_03_05": (
+            "City library extends its opening hours",
+            [
+                "The central library will stay open until nine in the evening from April, after "
+                "a year in which visitor numbers doubled.",
+                "Volunteers will run reading groups for children on Saturday mornings in the "
+                "renovated east wing of the building.",
+            ],
+        ),
+    },
+    "beta": {
+        "en/Orchard_2024_03_06": (
+            None,
+            [
+                "Growers in the valley expect an early apple harvest this year because of the "
+                "mild winter and a warm, dry spring.",
+                "Pickers will be hired from the middle of August, two weeks sooner than usual, "
+                "according to the growers' cooperative.",
+            ],
+        ),
+    },
+}
+
+
+def _small_corpora(root: Path) -> list[Path]:
+    """Gold corpora with a title and body (alpha) and a body only (beta), both views."""
+    folders = []
+    for name, pages in SMALL_CORPUS_PAGES.items():
+        for gold_id, (title, paragraphs) in pages.items():
+            html = (
+                f'<html lang="en"><head><title>{title or ""}</title></head><body><article>'
+                + (f"<h1>{title}</h1>" if title else "")
+                + "".join(f"<p>{p}</p>" for p in paragraphs)
+                + "</article></body></html>"
+            )
+            text = "\n\n".join([title or "", *paragraphs])
+            gold = {"title": title, "paragraphs": paragraphs}
+            _write_page(root / name, gold_id, gold, html, text)
+        folders.append(root / name)
+    return folders
+
+
+def test_eval_scores_several_corpora_in_one_run(tmp_path, capsys):
+    scores_path, details_path = tmp_path / "scores.json", tmp_path / "details.jsonl"
+    corpora = [str(folder) for folder in _small_corpora(tmp_path / "corpora")]
+    code = main(
+        ["eval", *corpora, "--views", "html"]
+        + ["--scores", str(scores_path), "--details", str(details_path)]
+    )
+    out = capsys.readouterr().out
+    assert code == 0, out
+    lines = out.splitlines()
+    assert lines[0].startswith("ingested 3 files of 2 corpora in ")
+    assert lines[0].endswith(": 3 articles, 0 rejects, data tests: all passed")
+    titles = [line for line in lines if line.startswith(("Field scores", "Summary"))]
+    assert titles == [
+        "Field scores: alpha html (2 pages, 2 with an article)",
+        "Field scores: beta html (1 pages, 1 with an article)",
+        "Summary across corpora: html (mean over the corpora)",
+    ]
+    scores = json.loads(scores_path.read_text())
+    assert {name: {view: set(fields) for view, fields in views.items()}
+            for name, views in scores.items()} == {
+        "alpha": {"html": {"title", "body", "body_shingles"}},
+        "beta": {"html": {"body", "body_shingles"}},
+    }  # fmt: skip
+    assert scores["alpha"]["html"]["title"]["n"] == 2
+    assert scores["alpha"]["html"]["title"]["exact"] == 1.0
+    for name in ("alpha", "beta"):
+        assert scores[name]["html"]["body"]["f1"] > 0.9, name
+        assert scores[name]["html"]["body_shingles"]["f1"] > 0.9, name
+    rows = [json.loads(line) for line in details_path.read_text(encoding="utf-8").splitlines()]
+    assert {(r["corpus"], r["view"]) for r in rows} == {("alpha", "html"), ("beta", "html")}
+    assert len(rows) == 2 * 3 + 2
+
+
+def test_eval_honours_dateline_settings(tmp_path, capsys, monkeypatch):
+    # Every page is larger than this: the ingest must reject them all.
+    monkeypatch.setenv("DATELINE_MAX_SOURCE_BYTES", "64")
+    alpha = _small_corpora(tmp_path / "corpora")[0]
+    scores_path = tmp_path / "scores.json"
+    code = main(["eval", str(alpha), "--views", "txt", "--scores", str(scores_path)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert ": 0 articles, 2 rejects, " in out.splitlines()[0]
+    assert "Field scores: alpha txt (2 pages, 0 with an article)" in out
+    scores = json.loads(scores_path.read_text())
+    assert scores["alpha"]["txt"]["body"]["f1"] == 0.0
+    assert scores["alpha"]["txt"]["title"]["f1"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--views", "pdf"], "views are html and txt, comma-separated; got 'pdf'"),
+        (["--views", ","], "views are html and txt"),
+    ],
+)
+def test_eval_rejects_unknown_views(tmp_path, capsys, args, message):
+    with pytest.raises(SystemExit) as stopped:
+        main(["eval", str(tmp_path), *args])
+    assert stopped.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_eval_of_a_folder_without_gold_is_a_usage_error(tmp_path, capsys):
+    assert main(["eval", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == f"dateline: {tmp_path} holds no gold files " + (
+        "(<group>/<id>.gold.json)\n"
+    )

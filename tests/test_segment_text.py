@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 from dateline.flows.sources import RECORD_COLUMNS
 from dateline.transforms import schema
 from dateline.transforms.assembly.articles import build_article_tables
-from dateline.transforms.text import segment as segment_text
+from dateline.transforms.text.blocks import add_block_features, count_link_gaps
+from dateline.transforms.text.classify import CLASSIFIER_OUTPUTS, classify_blocks
+from dateline.transforms.text.segment import segment_text, split_blocks, strip_header_date
 from tests.conftest import SAMPLES_DIR
 
 STAMP = datetime(2026, 1, 1, tzinfo=UTC)
@@ -20,7 +22,7 @@ STAMP = datetime(2026, 1, 1, tzinfo=UTC)
 
 def _kinds(text: str) -> list[tuple[str, str]]:
     docs = pl.DataFrame({"doc_id": [0], "text": [text]})
-    blocks = segment_text.segment_text(segment_text.strip_header_date(docs))
+    blocks = segment_text(strip_header_date(docs))
     return list(zip(blocks["kind"].to_list(), blocks["text"].to_list(), strict=True))
 
 
@@ -177,7 +179,7 @@ def test_block_kinds(language, text, title, byline, subheadline, tags) -> None:
     ],
 )
 def test_count_link_gaps(text: str, expected: int) -> None:
-    counted = pl.select(segment_text.count_link_gaps(pl.lit(text))).item()
+    counted = pl.select(count_link_gaps(pl.lit(text))).item()
     assert counted == expected
 
 
@@ -486,18 +488,32 @@ def test_block_kinds_do_not_depend_on_row_order(reorder):
     """Neighbour features read adjacent rows: blocks handed over out of document order
     (documents mixed, or each document's blocks out of order) get the same kinds as in order."""
     samples = sorted(SAMPLES_DIR.glob("*.txt"))
-    docs = segment_text.strip_header_date(
+    docs = strip_header_date(
         pl.DataFrame(
             {"doc_id": range(len(samples)), "text": [p.read_text("utf-8") for p in samples]}
         )
     )
-    blocks = segment_text.split_blocks(docs).pipe(segment_text.add_block_features)
-    in_order = segment_text.classify_blocks(blocks).select("doc_id", "block_no", "kind")
-    out_of_order = segment_text.classify_blocks(reorder(blocks)).select(
-        "doc_id", "block_no", "kind"
-    )
+    blocks = split_blocks(docs).pipe(add_block_features)
+    in_order = classify_blocks(blocks).select("doc_id", "block_no", "kind")
+    out_of_order = classify_blocks(reorder(blocks)).select("doc_id", "block_no", "kind")
     assert len(samples) >= 3
     assert out_of_order.sort("doc_id", "block_no").equals(in_order)
+
+
+def test_the_classifier_hands_on_its_input_and_its_promised_columns() -> None:
+    """The stages' working columns stay inside: later code reads only what is promised."""
+    samples = sorted(SAMPLES_DIR.glob("*.txt"))
+    docs = pl.DataFrame(
+        {"doc_id": range(len(samples)), "text": [p.read_text("utf-8") for p in samples]}
+    )
+    blocks = split_blocks(strip_header_date(docs)).pipe(add_block_features)
+    classified = classify_blocks(blocks)
+    added = [name for name in CLASSIFIER_OUTPUTS if name not in blocks.columns]
+    assert classified.columns == blocks.columns + added
+    assert added == ["has_inline_credit", "segment_kind", "title_no", "in_header", "kind"]
+    assert classified.select("doc_id", "block_no", "text").equals(
+        blocks.select("doc_id", "block_no", "text")
+    )
 
 
 @pytest.mark.parametrize(

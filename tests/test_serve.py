@@ -1,10 +1,11 @@
-"""End to end: `dateline serve` against a real Prefect server fires a scheduled ingest.
+"""End to end against a real Prefect server: `dateline ingest` with PREFECT_API_URL set is
+a flow run of that server with its task runs, and `dateline serve` fires scheduled ingests.
 
-Starts `prefect server start` on a free loopback port with its own PREFECT_HOME and
-SQLite database, serves the ingest flow on a one-minute cron with `dateline serve`,
-waits for an auto-scheduled flow run of that deployment to complete, then checks the
-DuckDB file it wrote. Every process started here is stopped (with its children) even
-when the test fails. Takes about one to two minutes: cron fires on minute boundaries.
+Starts `prefect server start` once for the module, on a free loopback port with its own
+PREFECT_HOME and SQLite database. The serve test serves the ingest flow on a one-minute
+cron, waits for an auto-scheduled flow run of that deployment to complete, then checks
+the DuckDB file it wrote. Every process started here is stopped (with its children)
+even when a test fails. About one to two minutes: cron fires on minute boundaries.
 """
 
 from __future__ import annotations
@@ -25,13 +26,22 @@ import duckdb
 import httpx
 import pytest
 
-pytestmark = pytest.mark.server
+pytestmark = [pytest.mark.server, pytest.mark.slow]
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SAMPLES_DIR = REPO_ROOT / "data" / "samples"
 BIN_DIR = Path(sys.executable).parent
 FLOW_NAME = "dateline-ingest"
 DEPLOYMENT_NAME = "test-serve"
+# One task run per step and batch of an ingest of the samples in one batch.
+INGEST_TASKS = {
+    "discover sources",
+    "read batch",
+    "parse and normalize",
+    "load batch",
+    "build models and run data tests",
+}
+INGEST_SECONDS = 300
 EVERY_MINUTE = "* * * * *"
 
 SERVER_BOOT_SECONDS = 120
@@ -76,12 +86,12 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _isolated_env(tmp_path: Path) -> dict[str, str]:
+def _isolated_env(home: Path) -> dict[str, str]:
     """The caller's environment minus any Prefect or Dateline settings, plus the test's own."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "DATELINE_"))}
     env.update(PREFECT_TEST_SETTINGS)
-    env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
-    env["PREFECT_API_DATABASE_CONNECTION_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'prefect.db'}"
+    env["PREFECT_HOME"] = str(home / "prefect-home")
+    env["PREFECT_API_DATABASE_CONNECTION_URL"] = f"sqlite+aiosqlite:///{home / 'prefect.db'}"
     # The flow-run subprocess imports flows.ingest by entrypoint; this works without an install too.
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH")) if p)
     return env
@@ -192,16 +202,17 @@ def _wait_for_completed_run(
     )
 
 
-def test_dateline_serve_runs_scheduled_ingest_on_real_server(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def prefect_server(tmp_path_factory) -> Iterator[tuple[str, dict[str, str]]]:
+    """A Prefect server on a free loopback port for this module: (API URL, the environment
+    of its clients, with PREFECT_API_URL set)."""
     prefect = _prefect_cli()
-    sources = shutil.copytree(SAMPLES_DIR, tmp_path / "samples")
-    db_path = tmp_path / "w.duckdb"
-    env = _isolated_env(tmp_path)
+    home = tmp_path_factory.mktemp("prefect-server")
+    env = _isolated_env(home)
     port = _free_port()
     api_url = f"http://127.0.0.1:{port}/api"
-    logs = {"prefect server": tmp_path / "server.log", "dateline serve": tmp_path / "serve.log"}
-
-    server_command = [
+    log_path = home / "server.log"
+    command = [
         str(prefect),
         "server",
         "start",
@@ -212,6 +223,82 @@ def test_dateline_serve_runs_scheduled_ingest_on_real_server(tmp_path: Path) -> 
         "--no-ui",
         "--analytics-off",
     ]
+    with _background(command, env, home, log_path, signal.SIGTERM) as server:
+        _wait_for_health(api_url, server, log_path)
+        yield api_url, {**env, "PREFECT_API_URL": api_url}
+
+
+def test_dateline_ingest_is_a_flow_run_of_the_configured_server(
+    tmp_path: Path, prefect_server: tuple[str, dict[str, str]]
+) -> None:
+    api_url, env = prefect_server
+    db_path = tmp_path / "w.duckdb"
+    started = datetime.now().astimezone()
+    result = subprocess.run(
+        [*_dateline_command(), "ingest", "--db", str(db_path)],
+        env={**env, "DATELINE_BATCH_SIZE": "100"},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=INGEST_SECONDS,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    # Progress and summary as without a server, and no Prefect chatter.
+    assert "Dateline ingest" in result.stdout
+    assert "  batch 1/1: 8/8 sources" in result.stderr
+    assert "Traceback" not in result.stderr
+
+    flow_run, task_runs = _ingest_runs_since(env, started)
+    assert flow_run.state_type.value == "COMPLETED", flow_run.state
+    assert flow_run.parameters["settings"]["db_path"] == str(db_path)
+    assert flow_run.parameters["settings"]["batch_size"] == 100
+    names = {run.name.rsplit("-", 1)[0] for run in task_runs}
+    assert INGEST_TASKS <= names, names
+    assert {run.state_type.value for run in task_runs} == {"COMPLETED"}
+
+
+def _ingest_runs_since(env: dict[str, str], since: datetime):
+    """The one flow run of the ingest flow started after ``since`` and its task runs, read
+    with Prefect's client pointed at the test server for the duration of the call."""
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        FlowFilter,
+        FlowFilterName,
+        FlowRunFilter,
+        FlowRunFilterStartTime,
+        TaskRunFilter,
+        TaskRunFilterFlowRunId,
+    )
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    async def read():
+        async with get_client() as client:
+            flow_runs = await client.read_flow_runs(
+                flow_filter=FlowFilter(name=FlowFilterName(any_=[FLOW_NAME])),
+                flow_run_filter=FlowRunFilter(start_time=FlowRunFilterStartTime(after_=since)),
+            )
+            assert len(flow_runs) == 1, flow_runs
+            task_runs = await client.read_task_runs(
+                task_run_filter=TaskRunFilter(
+                    flow_run_id=TaskRunFilterFlowRunId(any_=[flow_runs[0].id])
+                )
+            )
+            return flow_runs[0], task_runs
+
+    with temporary_settings(updates={PREFECT_API_URL: env["PREFECT_API_URL"]}):
+        return asyncio.run(read())
+
+
+def test_dateline_serve_runs_scheduled_ingest_on_real_server(
+    tmp_path: Path, prefect_server: tuple[str, dict[str, str]]
+) -> None:
+    api_url, serve_env = prefect_server
+    sources = shutil.copytree(SAMPLES_DIR, tmp_path / "samples")
+    db_path = tmp_path / "w.duckdb"
+    logs = {"dateline serve": tmp_path / "serve.log"}
     serve_command = [
         *_dateline_command(),
         "serve",
@@ -223,21 +310,18 @@ def test_dateline_serve_runs_scheduled_ingest_on_real_server(tmp_path: Path) -> 
         "--name",
         DEPLOYMENT_NAME,
     ]
-    serve_env = {**env, "PREFECT_API_URL": api_url}
+    # A setting with no flag travels to every scheduled run too.
+    serve_env = {**serve_env, "DATELINE_MAX_LINE_CHARS": "150000"}
 
-    with _background(
-        server_command, env, tmp_path, logs["prefect server"], signal.SIGTERM
-    ) as server:
-        _wait_for_health(api_url, server, logs["prefect server"])
-        # SIGINT is Ctrl-C: the runner shuts down cleanly and pauses the schedule.
-        with (
-            _background(
-                serve_command, serve_env, tmp_path, logs["dateline serve"], signal.SIGINT
-            ) as serve,
-            httpx.Client(base_url=api_url, timeout=10) as client,
-        ):
-            deployment, run = _wait_for_completed_run(client, serve, logs)
-        # The serve process group is stopped here, so no flow run still holds the DuckDB file.
+    # SIGINT is Ctrl-C: the runner shuts down cleanly and pauses the schedule.
+    with (
+        _background(
+            serve_command, serve_env, tmp_path, logs["dateline serve"], signal.SIGINT
+        ) as serve,
+        httpx.Client(base_url=api_url, timeout=10) as client,
+    ):
+        deployment, run = _wait_for_completed_run(client, serve, logs)
+    # The serve process group is stopped here, so no flow run still holds the DuckDB file.
 
     assert run["deployment_id"] == deployment["id"]
     assert run["auto_scheduled"] is True, run
@@ -245,7 +329,8 @@ def test_dateline_serve_runs_scheduled_ingest_on_real_server(tmp_path: Path) -> 
     # A cron run is due on a whole minute; a manual or ad-hoc run would not be.
     assert datetime.fromisoformat(run["expected_start_time"]).second == 0, run
     assert [s["schedule"].get("cron") for s in deployment["schedules"]] == [EVERY_MINUTE]
-    assert run["parameters"]["db_path"] == str(db_path.resolve())
+    assert run["parameters"]["settings"]["db_path"] == str(db_path.resolve())
+    assert run["parameters"]["settings"]["max_line_chars"] == 150000
 
     con = duckdb.connect(str(db_path), read_only=True)
     try:

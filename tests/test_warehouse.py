@@ -17,7 +17,7 @@ from dateline.flows import warehouse
 from dateline.transforms.schema import CONTRACT_TABLES, UTC_TIMESTAMP, Table
 
 # The transforms' definition of a word; the SQL data test must count the same way.
-from dateline.transforms.text.segment import WORD_PATTERN
+from dateline.transforms.text.blocks import WORD_PATTERN
 from tests.conftest_warehouse import load_frames, loaded_warehouse, synthetic_frames
 
 # information_schema.columns.data_type for each Polars dtype used by the contract.
@@ -375,14 +375,6 @@ BAD_DATA = {
     "assert_article_paragraphs__positions_contiguous": _append("article_paragraphs", position=9),
     "assert_articles__word_count_matches_body": _set("articles", word_count=99),
     "assert_articles__counts_not_negative": _set("articles", stripped_link_gaps=-1),
-    "assert_articles__unique_key": _append("articles"),
-    "assert_article_paragraphs__unique_key": _append("article_paragraphs"),
-    "assert_article_authors__unique_key": _append("article_authors"),
-    "assert_article_images__unique_key": _append("article_images"),
-    "assert_image_credits__unique_key": _append("image_credits"),
-    "assert_article_tags__unique_key": _append("article_tags"),
-    "assert_related_links__unique_key": _append("related_links"),
-    "assert_ingest_runs__unique_key": _append("ingest_runs"),
     "assert_article_paragraphs__kind_allowed": _set("article_paragraphs", kind="párrafo"),
     "assert_article_authors__kind_allowed": _set("article_authors", kind=None),
     "assert_image_credits__role_allowed": _set("image_credits", role="Fotógrafo"),

@@ -19,7 +19,16 @@ from dateline.transforms.fields import bylines, credits, dates, names, tags
 from dateline.transforms.fields.language import detect_language
 from dateline.transforms.html.metadata import precedence as html_meta
 from dateline.transforms.html.parse import parse_html_pages
-from dateline.transforms.text import segment as segment_text
+from dateline.transforms.text.blocks import (
+    CUES,
+    WORD_PATTERN,
+    count_link_gaps,
+    in_document_order,
+    inline_tags,
+    near_block,
+    related_title,
+)
+from dateline.transforms.text.segment import segment_text, strip_header_date
 
 BODY_KINDS = ("subheadline", "paragraph")
 PARAGRAPH_KINDS = ("summary", "subheadline", "paragraph")
@@ -121,9 +130,7 @@ def _bylines(blocks: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-RIGHTS_NOTICE_PATTERNS = [
-    f"(?i){p}" for p in segment_text.CUES["rights_notice_patterns"]["patterns"]
-]
+RIGHTS_NOTICE_PATTERNS = [f"(?i){p}" for p in CUES["rights_notice_patterns"]["patterns"]]
 # A final full stop ends the sentence, unless it closes an abbreviation ("El Comercio S.A.").
 SENTENCE_FULL_STOP = r"([^.\s]{2,})\.$"
 MAX_RIGHTS_HOLDER_CHARS = 120
@@ -263,9 +270,9 @@ def _images(blocks: pl.DataFrame, article_ids: pl.DataFrame) -> pl.DataFrame:
     doc = "doc_id"
 
     def near(column: str, offset: int) -> pl.Expr:
-        return segment_text.near_block(pl.col(column), offset)
+        return near_block(pl.col(column), offset)
 
-    blocks = segment_text.in_document_order(blocks)
+    blocks = in_document_order(blocks)
     # A lone credit cue ("Image:") between a caption and its credit is looked through.
     after_cue = near("is_credit_cue", -1).fill_null(False)
     framed = (
@@ -371,7 +378,7 @@ def _related(blocks: pl.DataFrame, article_ids: pl.DataFrame) -> pl.DataFrame:
         kind=pl.when(pl.col("segment_kind") == "related_list")
         .then(pl.lit("recommended"))
         .otherwise(pl.lit("read_also")),
-        title=segment_text.related_title(pl.col("text")),
+        title=related_title(pl.col("text")),
         # HTML items keep the link they point to; text dumps have lost it.
         url=pl.col("href") if "href" in items.columns else pl.lit(None, pl.String),
     )
@@ -385,7 +392,7 @@ def _tags(blocks: pl.DataFrame, article_ids: pl.DataFrame, docs: pl.DataFrame) -
     printed = (
         blocks.filter(pl.col("kind") == "tag")
         .sort("doc_id", "block_no")
-        .select("doc_id", tag=segment_text.inline_tags(pl.col("text")), source=pl.lit(1))
+        .select("doc_id", tag=inline_tags(pl.col("text")), source=pl.lit(1))
     )
     declared = docs.select("doc_id", tag="meta_tags", source=pl.lit(0)).filter(
         pl.col("tag").list.len() > 0
@@ -414,7 +421,7 @@ def _declared_body(blocks: pl.DataFrame, html_docs: pl.DataFrame) -> pl.DataFram
     Where the page declares its full text (JSON-LD ``articleBody``) but prints much less,
     the printed body blocks give way to the declared paragraphs.
     """
-    words = pl.col("text").str.count_matches(segment_text.WORD_PATTERN)
+    words = pl.col("text").str.count_matches(WORD_PATTERN)
     printed = (
         blocks.filter(pl.col("kind").is_in(PARAGRAPH_KINDS))
         .group_by("doc_id")
@@ -537,7 +544,7 @@ def build_article_tables(
     html_docs = docs.filter(has_html)
     text_docs = docs.filter(~has_html & has_text)
     # Text dumps declare no language: it is detected from the body (see _languages).
-    text_docs = segment_text.strip_header_date(text_docs, "text").with_columns(
+    text_docs = strip_header_date(text_docs, "text").with_columns(
         doc_language=pl.lit(None, pl.String)
     )
     html_parsed = parse_html_pages(html_docs)
@@ -545,7 +552,7 @@ def build_article_tables(
     if text_docs.is_empty() and not html_parsed.blocks.is_empty():
         text_blocks = html_parsed.blocks.clear()
     else:
-        text_blocks = segment_text.segment_text(text_docs.select("doc_id", "text"), max_line_chars)
+        text_blocks = segment_text(text_docs.select("doc_id", "text"), max_line_chars)
     html_docs = html_docs.join(html_parsed.meta, on="doc_id", how="left").with_columns(
         header_date=pl.lit(None, pl.Date), doc_language=pl.col("meta_language")
     )
@@ -597,7 +604,7 @@ def build_article_tables(
     gaps = (
         blocks.filter(pl.col("kind").is_in(PARAGRAPH_KINDS))
         .group_by("doc_id")
-        .agg(stripped_link_gaps=segment_text.count_link_gaps(pl.col("text")).sum().cast(pl.Int32))
+        .agg(stripped_link_gaps=count_link_gaps(pl.col("text")).sum().cast(pl.Int32))
     )
     tags_heading = blocks.filter(pl.col("kind") == "tags_heading").select("doc_id").unique()
     articles = (
@@ -697,10 +704,7 @@ def build_article_tables(
         ),
         updated_at=pl.coalesce("meta_updated_at", "updated_at"),
         stripped_link_gaps=pl.col("stripped_link_gaps").fill_null(0),
-        word_count=pl.col("body_text")
-        .str.count_matches(segment_text.WORD_PATTERN)
-        .fill_null(0)
-        .cast(pl.Int32),
+        word_count=pl.col("body_text").str.count_matches(WORD_PATTERN).fill_null(0).cast(pl.Int32),
         ingested_at=pl.lit(ingested_at, schema.UTC_TIMESTAMP),
         run_id=pl.lit(run_id),
     )

@@ -2,7 +2,7 @@
 
 Grain in: one row per block, per block element and per image of a page
 (``html_blocks.PageFrames``). Grain out: one row per block with the text
-path's features and ``kind`` vocabulary (see ``segment_text``), so that the
+path's features and ``kind`` vocabulary (see ``text.classify``), so that the
 same assembly serves both inputs; plus one row per image.
 
 How the main content is found, generically:
@@ -27,7 +27,8 @@ import polars as pl
 from dateline.transforms.fields import credits
 from dateline.transforms.html.walk import LANDMARK_BITS, PageFrames, landmark
 from dateline.transforms.lexicon import load
-from dateline.transforms.text import segment as segment_text
+from dateline.transforms.text import blocks as text_blocks
+from dateline.transforms.text.classify import classify_blocks
 
 HTML_LEXICON = load("html")
 
@@ -193,10 +194,10 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
     # Same sizes and sentence shape as the text path, before its (costlier) line features.
     blocks = pages.blocks.with_columns(
         n_words=(
-            text.str.count_matches(segment_text.WORD_PATTERN)
-            + text.str.count_matches(segment_text.UNSPACED_SCRIPT_PATTERN) // 2
+            text.str.count_matches(text_blocks.WORD_PATTERN)
+            + text.str.count_matches(text_blocks.UNSPACED_SCRIPT_PATTERN) // 2
         ).cast(pl.Int32),
-        ends_sentence=text.str.contains(segment_text.SENTENCE_END_PATTERN),
+        ends_sentence=text.str.contains(text_blocks.SENTENCE_END_PATTERN),
     )
     # A "noise" class on a wrapper of much of the story ("has-ads", "with-sidebar") is
     # styling: a large container inside <article>/<main>, or one holding the headline,
@@ -309,8 +310,8 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
         blocks.filter(relevant.fill_null(False))
         .drop("n_words", "ends_sentence")
         .with_columns(blank_before=pl.lit(False), blank_after=pl.lit(False))
-        .pipe(segment_text.add_block_features)
-        .pipe(segment_text.classify_blocks)
+        .pipe(text_blocks.add_block_features)
+        .pipe(classify_blocks)
         .pipe(_markup_kinds)
         .pipe(_trim_tail)
     )
@@ -431,7 +432,7 @@ def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
             & (
                 (c("inline_role") == "credit")
                 | c("in_credit")
-                | segment_text.cue_key(c("text")).is_in(segment_text.PHOTO_AGENCIES)
+                | text_blocks.cue_key(c("text")).is_in(text_blocks.PHOTO_AGENCIES)
                 | credit_only
             )
         )

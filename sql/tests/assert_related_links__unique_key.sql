@@ -1,5 +1,0 @@
--- (article_id, position) identifies one related_links row.
-select article_id, position, count(*) as n_rows
-from related_links
-group by article_id, position
-having count(*) > 1 or bool_or(article_id is null or position is null)

@@ -1,0 +1,227 @@
+"""Blocks, the grain both paths classify: one row per line of a text dump or per text
+block of a page, ``doc_id`` and ``block_no`` (0-based, page order) first.
+
+This module holds what the classifier (``text.classify``) reads on each block: the
+features of its line alone and of its place in its document (``add_block_features``),
+the helpers that look at neighbouring blocks (``near_block``, ``in_document_order``),
+and the readers of a block's text that assembly applies to both paths' blocks
+(``related_title``, ``inline_tags``, ``count_link_gaps``). Cue words come from
+``lexicon/cues.json``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+
+from dateline.transforms.fields import bylines, credits, dates
+from dateline.transforms.lexicon import load
+
+CUES = load("cues")
+
+WORD_PATTERN = r"\S+"
+# Scripts written without spaces: every two characters count as a word for block sizes.
+UNSPACED_SCRIPT_PATTERN = r"[\p{Han}\p{Hiragana}\p{Katakana}]"
+# A line that is only a desk word ("Redaktion", "Newsroom"): a menu entry, not a byline.
+DESK_WORDS_ALONE = sorted({word.lower() for word in bylines.BYLINE_WORDS["desk_words"]})
+# A line ends like a sentence: final punctuation, possibly inside closing quotes or brackets.
+SENTENCE_END_PATTERN = r"[.!?…:;。！？][\"'”’»)\]」』]*$"
+# A line ends like prose: a full stop, question or exclamation mark (quotes allowed).
+PROSE_END_PATTERN = r"[.!?…。！？][\"'”’»)\]」』]*$"
+# A sentence ends inside the line and another begins: a standfirst, not a headline.
+INNER_SENTENCE_PATTERN = r"[a-z\p{Ll}]{2}[.!?] +[\p{Lu}]"
+# Blocks starting with the same characters are the same text printed again.
+REPEAT_PREFIX_CHARS = 60
+# Breadcrumb trails: "News / World / Europe", "Home › Politik".
+BREADCRUMB_SEPARATOR = r" (?:/|›|»|>|\|) "
+# A comment's byline line: "Jane Doe says:".
+COMMENTER_PATTERN = (
+    r"^\S+(?: \S+){0,3} (?:says|said|wrote|schreibt|dice|escribió|a écrit|scrive|disse):$"
+)
+# A line ends with a period-like mark, which titles and headings rarely do.
+PERIOD_END_PATTERN = r"[.:;。][\"'”’»)\]」』]*$"
+# Characters trimmed before comparing a line with the cue lexicons.
+CUE_TRIM = " \t:.-–—|•·>»«*#■□▶►"
+# "CUE: text" — a cue followed by a colon and the linked title on the same line.
+INLINE_CUE_SEPARATOR = r"^[^:]{2,40}:\s*"
+# Scraper gaps where a link's text was dropped: ", ," and "( )".
+EMPTY_PUNCTUATION_GAP = r",\s*,|\(\s*\)"
+
+
+def _alternation(phrases: list[str]) -> str:
+    return "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+
+
+BOILERPLATE_EXACT = sorted(set(CUES["boilerplate_exact"]))
+BOILERPLATE_PREFIX_PATTERN = rf"^(?:{_alternation(CUES['boilerplate_prefix'])})"
+END_OF_ARTICLE = sorted(set(CUES["end_of_article"]))
+RELATED_LIST = sorted(set(CUES["related_list"]))
+RELATED_INLINE = sorted(set(CUES["related_inline"]))
+RELATED_INLINE_PATTERN = rf"^(?:{_alternation(CUES['related_inline'])})\s*:\s*\S"
+TAGS_HEADING = sorted(set(CUES["tags_heading"]))
+TAGS_INLINE_PATTERN = rf"^(?:{_alternation(CUES['tags_heading'])})\s*:\s*\S"
+BYLINE_HEADING = sorted(set(CUES["byline_heading"]))
+# A credit cue alone on its line ("Image:"): the credit follows on the next line.
+CREDIT_CUE_ONLY = sorted(set(CUES["credit_cue_only"]))
+PHOTO_AGENCIES = sorted(set(CUES["photo_agencies"]))
+REPRODUCTION_PATTERN = _alternation(CUES["reproduction_stems"])
+MAX_NOTICE_WORDS = 60
+COMMENTS_HEADING = sorted(set(CUES["comments_heading"]))
+COMMENT_COUNT_PATTERN = rf"^\d+ (?:{_alternation(CUES['comments_heading'])})$"
+# A cookie consent text: after the article it opens the site's cookie tables, not more story.
+COOKIE_NOTICE_PATTERN = rf"^(?:{_alternation(CUES['cookie_notice_prefix'])})"
+UI_WORD_PATTERN = rf"(?:^|[^\w])(?:{_alternation(CUES['ui_words'])})(?:$|[^\w])"
+MAX_UI_LINE_WORDS = 4
+SOCIAL_PATTERN = rf"(?:^|[^\w])(?:{_alternation(CUES['social_networks'])})(?:$|[^\w])"
+LINK_GAP_PATTERN = (
+    r"(?i)(?:^|\s)(?:"
+    + _alternation(sorted({w for words in CUES["link_gap_function_words"].values() for w in words}))
+    + r")\s+(?:"
+    + _alternation(CUES["link_gap_followers"])
+    + r"|,)\s"
+)
+
+
+def near_block(expr: pl.Expr, offset: int, fill: object = None) -> pl.Expr:
+    """``expr`` of the block ``offset`` rows away in the same document, ``fill`` past the
+    document's edges. A document's blocks are contiguous rows, so a plain shift masked at
+    document edges equals a shift over each document, without partitioning the frame."""
+    shifted = pl.when(pl.col("doc_id").shift(offset) == pl.col("doc_id")).then(expr.shift(offset))
+    return shifted if fill is None else shifted.otherwise(pl.lit(fill))
+
+
+def unspaced_words(text: pl.Expr) -> pl.Expr:
+    """Words that ``WORD_PATTERN`` misses in scripts written without spaces: two characters
+    count as one."""
+    return text.str.count_matches(UNSPACED_SCRIPT_PATTERN) // 2
+
+
+def cue_key(text: pl.Expr) -> pl.Expr:
+    """A line as cue lists spell it: lower case, trimmed of marks ("LEA TAMBIÉN:" -> "lea también")."""
+    return text.str.to_lowercase().str.strip_chars(CUE_TRIM)
+
+
+# Columns that split_caption_credit adds; they follow the input columns.
+CAPTION_COLUMNS = ("caption", "credit_raw", "caption_label")
+
+
+def _line_features(lines: pl.DataFrame) -> pl.DataFrame:
+    """One row per distinct line (``text``) in and out: the features that read the line alone."""
+    text = pl.col("text")
+    # The cue key and the word count feed many features: computed once, dropped at the end.
+    lines = credits.split_caption_credit(lines, "text").with_columns(
+        _key=cue_key(text), _tokens=text.str.count_matches(WORD_PATTERN)
+    )
+    key, tokens = pl.col("_key"), pl.col("_tokens")
+    return lines.with_columns(
+        n_words=(tokens + unspaced_words(text)).cast(pl.Int32),
+        ends_sentence=text.str.contains(SENTENCE_END_PATTERN),
+        ends_period=text.str.contains(PERIOD_END_PATTERN),
+        is_boilerplate=key.is_in(BOILERPLATE_EXACT)
+        | key.str.contains(BOILERPLATE_PREFIX_PATTERN)
+        | (key.str.count_matches(SOCIAL_PATTERN) >= 2)
+        | (
+            (text.str.count_matches(BREADCRUMB_SEPARATOR) >= 2)
+            & (tokens <= 12)
+            & ~text.str.contains(r"\d")
+        ),
+        # Short lines made of interface words: "Teilen Twittern Senden", "Video Loading".
+        is_ui_line=(key.str.count_matches(UI_WORD_PATTERN) >= 1) & (tokens <= MAX_UI_LINE_WORDS),
+        is_end_marker=key.is_in(END_OF_ARTICLE),
+        # "No reproduction without the permission of ...": a rights notice, not prose.
+        is_rights_notice=key.str.contains(REPRODUCTION_PATTERN) & (tokens <= MAX_NOTICE_WORDS),
+        is_related_list=key.is_in(RELATED_LIST),
+        is_related_cue=key.is_in(RELATED_INLINE),
+        is_related_inline=key.str.contains(RELATED_INLINE_PATTERN),
+        is_tags_heading=key.is_in(TAGS_HEADING),
+        is_tags_inline=key.str.contains(TAGS_INLINE_PATTERN),
+        is_byline_heading=key.is_in(BYLINE_HEADING),
+        is_credit_cue=key.is_in(CREDIT_CUE_ONLY),
+        is_credit=credits.is_credit_line(text),
+        # A desk word alone ("Redaktion") is a menu entry, not a signature.
+        is_byline=bylines.is_byline_line(text) & ~key.is_in(DESK_WORDS_ALONE),
+        is_sign_off=bylines.is_sign_off_line(text),
+        # A picture agency alone on a line credits a photo; it never signs an article.
+        is_name=bylines.is_name_line(text) & ~key.is_in(PHOTO_AGENCIES),
+        is_date=dates.is_date_line(text),
+        ends_prose=text.str.contains(PROSE_END_PATTERN),
+        has_inner_sentence=text.str.contains(INNER_SENTENCE_PATTERN),
+        is_comments_heading=key.is_in(COMMENTS_HEADING) | key.str.contains(COMMENT_COUNT_PATTERN),
+        is_cookie_notice=key.str.contains(COOKIE_NOTICE_PATTERN),
+        is_commenter=text.str.contains(COMMENTER_PATTERN),
+    ).drop("_key", "_tokens")
+
+
+# The features in the order add_block_features adds them (line and context features mixed).
+BLOCK_FEATURES = (
+    "n_words", "n_blocks", "ends_sentence", "ends_period", "is_boilerplate", "is_ui_line",
+    "is_end_marker", "is_rights_notice", "is_related_list", "is_related_cue",
+    "is_related_inline", "is_tags_heading", "is_tags_inline", "is_byline_heading",
+    "is_credit_cue", "is_credit", "is_byline", "is_sign_off", "is_name", "is_date",
+    "occurrence", "prefix_occurrence", "ends_prose", "has_inner_sentence",
+    "is_comments_heading", "is_cookie_notice", "is_commenter", "repeats_previous",
+)  # fmt: skip
+
+
+def add_block_features(blocks: pl.DataFrame) -> pl.DataFrame:
+    """One row per block in and out: adds the line features the rules read.
+
+    Features of the line alone are computed once per distinct line of the batch (menus,
+    notices and credits repeat across an outlet's pages) and joined back; features of
+    the line's place in its document are computed per block.
+    """
+    text = pl.col("text")
+    doc = "doc_id"
+    line_features = _line_features(blocks.select("text").unique())
+    kept = [c for c in blocks.columns if c not in CAPTION_COLUMNS]
+    order = kept + list(CAPTION_COLUMNS)
+    order += [c for c in BLOCK_FEATURES if c not in order]
+    joined = blocks.select(c for c in kept if c == "text" or c not in line_features.columns).join(
+        line_features, on="text", how="left", nulls_equal=True, maintain_order="left"
+    )
+    return joined.with_columns(
+        n_blocks=pl.len().over(doc).cast(pl.Int32),
+        # 0 for a block's first occurrence in its document, 1 for a repeat.
+        occurrence=(~pl.struct(doc, text).is_first_distinct()).cast(pl.Int64),
+        prefix_occurrence=(
+            ~pl.struct(doc, text.str.slice(0, REPEAT_PREFIX_CHARS)).is_first_distinct()
+        ).cast(pl.Int64),
+        repeats_previous=(text == near_block(text, 1)),
+    ).select(order)
+
+
+def in_document_order(blocks: pl.DataFrame) -> pl.DataFrame:
+    """One row per block in and out: each document's rows contiguous and in block order,
+    as ``near_block`` needs (a no-op for a frame already sorted by document)."""
+    doc_step, block_step = pl.col("doc_id").diff(), pl.col("block_no").diff()
+    ordered = ((doc_step > 0) | ((doc_step == 0) & (block_step > 0))).fill_null(True).all()
+    if blocks.select(ordered).item():
+        return blocks
+    return blocks.sort("doc_id", "block_no", maintain_order=True)
+
+
+def count_link_gaps(text: pl.Expr) -> pl.Expr:
+    """Places in ``text`` where a scraper dropped a link's text (``chino, , y``, ``entre y Rusia``)."""
+    return (
+        text.str.count_matches(EMPTY_PUNCTUATION_GAP) + text.str.count_matches(LINK_GAP_PATTERN)
+    ).cast(pl.Int32)
+
+
+def related_title(text: pl.Expr) -> pl.Expr:
+    """The linked title of a related block: the text after an inline ``CUE:``."""
+    return (
+        pl.when(cue_key(text).str.contains(RELATED_INLINE_PATTERN))
+        .then(text.str.replace(INLINE_CUE_SEPARATOR, ""))
+        .otherwise(text)
+        .str.strip_chars()
+    )
+
+
+def inline_tags(text: pl.Expr) -> pl.Expr:
+    """The tags of a ``Tags: a, b, c`` block as a list (one tag per other block)."""
+    return (
+        pl.when(cue_key(text).str.contains(TAGS_INLINE_PATTERN))
+        .then(text.str.replace(INLINE_CUE_SEPARATOR, "").str.split(","))
+        .otherwise(pl.concat_list(text))
+    )

@@ -1,0 +1,627 @@
+"""Classify blocks: give every block of a document a ``kind``.
+
+Grain in and out: one row per block with the features of ``blocks.add_block_features``.
+Both paths run it: the text path on every line of a dump (``text.segment``), the HTML
+path on the blocks of a page's article (``html.content``), which then lets markup
+decide where it is sure.
+
+Kinds: ``title``, ``summary``, ``byline``, ``date``, ``paragraph``, ``subheadline``,
+``caption``, ``credit``, ``duplicate`` (a block printed again, e.g. a caption),
+``related_heading``, ``related_item``, ``tags_heading``, ``tag``, ``boilerplate`` and
+``noise`` (short fragments of navigation or teasers).
+
+Everything is vectorized: context comes from window functions over ``doc_id`` (shifts
+for neighbours, cumulative sums for regions).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from dateline.transforms.fields import bylines
+from dateline.transforms.text.blocks import (
+    BLOCK_FEATURES,
+    WORD_PATTERN,
+    in_document_order,
+    near_block,
+    unspaced_words,
+)
+
+# A line holding only what joins two authors: a comma, an ampersand, "and", "und", "y"...
+BYLINE_JOINER_PATTERN = r"^(?:[,;&/|+]|" + bylines.CONJUNCTION_WORDS + r")$"
+# Block size limits used by the rules below (in words).
+MIN_PARAGRAPH_WORDS = 12
+MAX_HEADING_WORDS = 16
+MAX_TITLE_WORDS = 40
+LONG_TITLE_WORDS = 20
+# Headlines of up to this many words may hold two short sentences ("X. Y wants Z").
+SHORT_TITLE_WORDS = 12
+REPEATED_TITLE_BONUS = 1
+# A headline shares most of its content words with the article's first paragraphs.
+LEAD_WORD_PATTERN = r"[\p{L}\p{N}]{4,}"
+LEAD_PARAGRAPHS = 3
+LEAD_OVERLAP_WEIGHT = 1.0
+MAX_ITEM_WORDS = 30
+MAX_TAG_WORDS = 6
+# A bare name line counts as a byline within this many blocks of a byline, date or title.
+NAME_REACH = 2
+# Captions are short: a long paragraph before a "©" line is body, the line a notice.
+MAX_CAPTION_WORDS = 60
+MIN_INLINE_CAPTION_WORDS = 3
+# Consecutive short blocks without sentence punctuation: a list of teasers or links.
+MIN_TEASER_RUN = 3
+MAX_TEASER_WORDS = 25
+# A byline after this many paragraphs of prose signs a teaser or a quoted item, not the article.
+MAX_PROSE_BEFORE_BYLINE = 3
+# Bylines and dates belong to the head of an article: this share of its lines.
+HEAD_SHARE = 0.5
+
+MAX_CUED_CREDIT_WORDS = 10
+# A cookie consent text after the article opens the site's cookie tables, not more story;
+# it closes the article once this many paragraphs of body have been read.
+MIN_PARAGRAPHS_BEFORE_COOKIE_NOTICE = 3
+
+
+# What the classifier reads: each block's place, the parts of a caption with its credit
+# on the same line, and the features of ``blocks.add_block_features``.
+CLASSIFIER_INPUTS = (
+    *("doc_id", "block_no", "text", "blank_before", "caption", "credit_raw"),
+    *BLOCK_FEATURES,
+)
+# What it hands on beside its input columns (see ``classify_blocks``).
+CLASSIFIER_OUTPUTS = (
+    "is_credit",
+    "has_inline_credit",
+    "segment_kind",
+    "title_no",
+    "in_header",
+    "kind",
+)
+
+
+def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
+    """One row per block with the features of ``add_block_features`` in; the same rows, in
+    document order, out, with the columns of ``CLASSIFIER_OUTPUTS``:
+
+    * ``kind``: what the block is (see the module docstring);
+    * ``is_credit``: replaced; also true for a short line after a lone credit cue;
+    * ``has_inline_credit``: a caption with its credit on the same line (``caption`` and
+      ``credit_raw`` hold the two parts); the HTML path and assembly read it;
+    * ``segment_kind``: what opened the block's segment (``related_list``, ``related_cue``,
+      ``tags``, ``byline``), null before the first such heading;
+    * ``title_no``: the ``block_no`` of the document's title, null when it has none;
+    * ``in_header``: the block comes before the article's body.
+
+    The stages run on the columns of ``CLASSIFIER_INPUTS`` alone; each reads only those
+    and what an earlier stage promised, and their working columns stay inside.
+    """
+    blocks = in_document_order(blocks)
+    classified = (
+        blocks.select(CLASSIFIER_INPUTS)
+        .pipe(widen_credits)
+        .pipe(mark_segments)
+        .pipe(mark_item_runs)
+        .pipe(mark_captions_and_prose)
+        .pipe(mark_article_head)
+        .pipe(choose_title)
+        .pipe(mark_body_start)
+        .pipe(mark_name_bylines)
+        .pipe(mark_teaser_runs)
+        .pipe(assign_kinds)
+        .pipe(join_split_bylines)
+    )
+    # The stages keep the rows in place: the outputs line up with the input's rows.
+    return blocks.with_columns(classified.select(CLASSIFIER_OUTPUTS).get_columns())
+
+
+def widen_credits(blocks: pl.DataFrame) -> pl.DataFrame:
+    """One row per block in document order, in and out.
+
+    Reads ``is_credit_cue``, ``n_words``. Replaces ``is_credit``: also true for a short
+    line right after a lone credit cue ("caption (" / "Image:" / "Agency)").
+    """
+    c = pl.col
+    after_cue = near_block(c("is_credit_cue"), 1, False) & (c("n_words") <= MAX_CUED_CREDIT_WORDS)
+    return blocks.with_columns(is_credit=c("is_credit") | after_cue).select(blocks.columns)
+
+
+def mark_segments(blocks: pl.DataFrame) -> pl.DataFrame:
+    """One row per block in document order, in and out.
+
+    Reads ``is_end_marker``, ``is_related_list``, ``is_related_cue``, ``is_tags_heading``,
+    ``is_byline_heading``. Adds:
+
+    * ``ended``: at or after a reader notice that ends the article;
+    * ``is_heading``: a heading that opens a segment (related list, related cue, tags,
+      byline heading);
+    * ``segment`` (its number in the document, 0 before the first heading),
+      ``segment_kind`` (what opened it: ``related_list``, ``related_cue``, ``tags``,
+      ``byline``; null for segment 0) and ``index_in_segment`` (0 for the heading).
+    """
+    doc = "doc_id"
+    c = pl.col
+    # Regions: the article ends at a reader notice; tags blocks end the body.
+    ended = c("is_end_marker").cast(pl.Int32).cum_sum().over(doc) > 0
+    is_heading = (
+        c("is_related_list") | c("is_related_cue") | c("is_tags_heading") | c("is_byline_heading")
+    )
+    heading_kind = (
+        pl.when(c("is_related_list"))
+        .then(pl.lit("related_list"))
+        .when(c("is_related_cue"))
+        .then(pl.lit("related_cue"))
+        .when(c("is_tags_heading"))
+        .then(pl.lit("tags"))
+        .when(c("is_byline_heading"))
+        .then(pl.lit("byline"))
+    )
+    added = ("ended", "is_heading", "segment", "segment_kind", "index_in_segment")
+    return (
+        blocks.with_columns(
+            ended=ended,
+            segment=is_heading.cast(pl.Int32).cum_sum().over(doc),
+            is_heading=is_heading,
+        )
+        .with_columns(
+            segment_kind=heading_kind.first().over([doc, "segment"]),
+            index_in_segment=pl.int_range(pl.len()).over([doc, "segment"]),
+        )
+        .select(*blocks.columns, *added)
+    )
+
+
+def mark_item_runs(blocks: pl.DataFrame) -> pl.DataFrame:
+    """One row per block in document order, in and out.
+
+    Reads ``segment``, ``segment_kind``, ``index_in_segment``, ``is_heading``, ``n_words``,
+    ``is_boilerplate``, ``is_end_marker``, ``blank_before``, ``ends_period``. Adds
+    ``in_item_run``: one of the items under a heading (related links, tags, an author's
+    name). Drops ``segment`` and ``index_in_segment``, which no later stage reads.
+    """
+    doc = "doc_id"
+    c = pl.col
+    uses_blank_lines = c("blank_before").mean().over(doc) > 0.2
+    # An item run stops at the first block that cannot be an item (too long, a
+    # blank-line gap after the first item in dumps that use blank lines, boilerplate).
+    item_limit = pl.when(c("segment_kind") == "tags").then(MAX_TAG_WORDS).otherwise(MAX_ITEM_WORDS)
+    breaks_run = (c("index_in_segment") > 0) & (
+        (c("n_words") > item_limit)
+        | c("is_boilerplate")
+        | c("is_end_marker")
+        | (uses_blank_lines & c("blank_before") & (c("index_in_segment") > 1))
+        | ((c("segment_kind") == "related_cue") & (c("index_in_segment") > 1))
+        | ((c("segment_kind") == "byline") & (c("index_in_segment") > 1))
+        # A full sentence after a list of titles is the body resuming.
+        | (c("ends_period") & (c("n_words") >= 8))
+    )
+    segment_opened = c("is_heading").first().over([doc, "segment"])
+    in_item_run = (
+        segment_opened
+        & (c("index_in_segment") > 0)
+        & (breaks_run.cast(pl.Int32).cum_sum().over([doc, "segment"]) == 0)
+    )
+    kept = [name for name in blocks.columns if name not in ("segment", "index_in_segment")]
+    return blocks.with_columns(in_item_run=in_item_run).select(*kept, "in_item_run")
+
+
+def mark_captions_and_prose(blocks: pl.DataFrame) -> pl.DataFrame:
+    """One row per block in document order, in and out.
+
+    Reads ``is_credit``, ``is_credit_cue``, ``caption``, ``credit_raw``, ``n_words``,
+    ``is_boilerplate``, ``is_rights_notice``, ``is_heading``, ``in_item_run``, ``ended``,
+    ``prefix_occurrence``. Adds:
+
+    * ``next_is_credit``: the next block is a credit (a lone cue between them aside);
+    * ``has_inline_credit``: a caption with its credit on the same line; a bare
+      "Name - Agency" is a credit, not a caption;
+    * ``paragraph_like``: long enough for prose and none of the above, nor a heading,
+      an item, boilerplate or a repeat.
+    """
+    c = pl.col
+    # Captions: inline credit with a cue, or the block before a credit line.
+    next_is_credit = near_block(c("is_credit"), -1, False) | (
+        near_block(c("is_credit_cue"), -1, False) & near_block(c("is_credit"), -2, False)
+    )
+    # Words are counted only where a credit was split off (null elsewhere, which is false).
+    split_caption = pl.when(c("credit_raw").is_not_null()).then(c("caption"))
+    has_inline_credit = (
+        c("credit_raw").is_not_null()
+        & c("caption").is_not_null()
+        & (
+            split_caption.str.count_matches(WORD_PATTERN) + unspaced_words(split_caption)
+            >= MIN_INLINE_CAPTION_WORDS
+        )
+    )
+    paragraph_like = (
+        (c("n_words") >= MIN_PARAGRAPH_WORDS)
+        & ~c("is_boilerplate")
+        & ~c("is_rights_notice")
+        & ~c("is_credit")
+        & ~c("is_heading")
+        & ~c("in_item_run")
+        & ~c("ended")
+        & (c("prefix_occurrence") == 0)
+    )
+    added = ("next_is_credit", "has_inline_credit", "paragraph_like")
+    return blocks.with_columns(
+        next_is_credit=next_is_credit,
+        has_inline_credit=has_inline_credit,
+        paragraph_like=paragraph_like,
+    ).select(*blocks.columns, *added)
+
+
+def mark_article_head(blocks: pl.DataFrame) -> pl.DataFrame:
+    """One row per block in document order, in and out.
+
+    Reads ``block_no``, ``n_blocks``, ``paragraph_like``, ``ends_prose``, ``is_date``,
+    ``is_byline``, ``has_inline_credit``, ``next_is_credit``. Adds:
+
+    * ``in_head_lines``: among the lines where bylines and dates stand (the first
+      ``HEAD_SHARE`` of the document, or its first 8 blocks);
+    * ``plain_paragraph``: paragraph-like, and no date, byline or caption;
+    * ``prose_before``: plain paragraphs of prose before the block;
+    * ``first_prose``: the first plain paragraph of prose (``n_blocks`` when none);
+    * ``last_meta``: the last byline or date line of the head (-1 when none).
+    """
+    doc = "doc_id"
+    c = pl.col
+    position = c("block_no") / c("n_blocks")
+    head = blocks.with_columns(
+        in_head_lines=(position < HEAD_SHARE) | (c("block_no") < 8),
+        plain_paragraph=c("paragraph_like")
+        & ~c("is_date")
+        & ~c("is_byline")
+        & ~c("has_inline_credit")
+        & ~c("next_is_credit"),
+    )
+    prose = c("plain_paragraph") & c("ends_prose")
+    first_prose = pl.when(prose).then(c("block_no")).min().over(doc)
+    # Prose already seen: a headline or byline after two paragraphs belongs to something else.
+    head = head.with_columns(
+        prose_before=prose.cast(pl.Int32).cum_sum().over(doc) - prose.cast(pl.Int32)
+    )
+    meta_line = (
+        (c("is_byline") | c("is_date"))
+        & c("in_head_lines")
+        & ~c("paragraph_like")
+        & (c("prose_before") <= 1)
+    )
+    last_meta = (
+        pl.when(meta_line & (c("block_no") <= first_prose.fill_null(c("n_blocks")) + 12))
+        .then(c("block_no"))
+        .max()
+        .over(doc)
+    )
+    added = ("in_head_lines", "plain_paragraph", "prose_before", "first_prose", "last_meta")
+    return head.with_columns(
+        first_prose=first_prose.fill_null(c("n_blocks")),
+        last_meta=last_meta.fill_null(-1),
+    ).select(*blocks.columns, *added)
+
+
+def choose_title(blocks: pl.DataFrame) -> pl.DataFrame:
+    """One row per block in document order, in and out.
+
+    Reads ``block_no``, ``text``, ``n_words``, ``first_prose``, ``last_meta``,
+    ``prose_before``, ``paragraph_like``, ``ends_prose``, ``ends_period``,
+    ``has_inner_sentence``, ``occurrence``, ``ended``, ``is_heading``, ``in_item_run``,
+    ``has_inline_credit``, ``next_is_credit`` and the line tests (boilerplate, interface,
+    byline, date, credit, name, related item). Adds ``title_no``: the most title-like
+    heading before the body, scored on its shape, its position, whether the page printed
+    it twice and how much of its lead it sums up (null when no block qualifies).
+    """
+    doc = "doc_id"
+    c = pl.col
+    title_candidate = (
+        (c("block_no") <= pl.max_horizontal(c("first_prose"), c("last_meta")))
+        & (c("prose_before") <= 1)
+        & (c("n_words") >= 2)
+        & (c("n_words") <= MAX_TITLE_WORDS)
+        & ~c("ends_period")
+        & ~c("is_boilerplate")
+        & ~c("is_ui_line")
+        & ~c("is_byline")
+        & ~c("is_date")
+        & ~c("is_credit")
+        & ~c("is_name")
+        & ~c("is_heading")
+        & ~c("in_item_run")
+        & ~c("is_related_inline")
+        & ~c("has_inline_credit")
+        # A line before a photo credit (not a byline naming an agency) is a caption.
+        & ~(c("next_is_credit") & ~near_block(c("is_byline"), -1, False))
+        & ~c("ended")
+        & (c("occurrence") == 0)
+    )
+    candidates = blocks.with_columns(title_candidate=title_candidate).pipe(_add_lead_overlap)
+    is_candidate = c("title_candidate")
+    title_score = (
+        pl.when(c("n_words").is_between(5, 25)).then(2).otherwise(0)
+        - pl.when(c("n_words") < 4).then(2).otherwise(0)
+        - pl.when(c("has_inner_sentence") & (c("n_words") > SHORT_TITLE_WORDS)).then(2).otherwise(0)
+        - pl.when(c("n_words") > LONG_TITLE_WORDS).then(1).otherwise(0)
+        # Pages often print the headline twice (document title and heading).
+        + pl.when(pl.struct(doc, "text").is_duplicated()).then(REPEATED_TITLE_BONUS).otherwise(0)
+        + pl.when(c("block_no") == pl.when(is_candidate).then(c("block_no")).min().over(doc))
+        .then(1)
+        .otherwise(0)
+        + c("lead_overlap") * LEAD_OVERLAP_WEIGHT
+    )
+    # Materialized once: the best score and the block holding it both read it.
+    scored = candidates.with_columns(title_score=pl.when(is_candidate).then(title_score))
+    best = is_candidate & (c("title_score") == c("title_score").max().over(doc))
+    title_no = pl.when(best).then(c("block_no")).min().over(doc)
+    return scored.with_columns(title_no=title_no).select(*blocks.columns, "title_no")
+
+
+def mark_body_start(blocks: pl.DataFrame) -> pl.DataFrame:
+    """One row per block in document order, in and out.
+
+    Reads ``block_no``, ``n_blocks``, ``title_no``, ``last_meta``, ``plain_paragraph``,
+    ``paragraph_like``, ``is_comments_heading``, ``is_cookie_notice``, ``ended``. Adds:
+
+    * ``body_start``: the first block of the body: the first plain paragraph after the
+      title, and not before the head's last byline or date line nor the title;
+    * ``in_header``: before ``body_start``;
+    * ``closed``: after the article has ended (a reader notice, or a comment section or
+      cookie notice once the body has begun).
+    """
+    doc = "doc_id"
+    c = pl.col
+    first_paragraph = (
+        pl.when(c("plain_paragraph") & (c("block_no") > c("title_no").fill_null(-1)))
+        .then(c("block_no"))
+        .min()
+        .over(doc)
+    )
+    body_start = pl.max_horizontal(
+        first_paragraph.fill_null(c("n_blocks")),
+        pl.min_horizontal(c("last_meta") + 1, c("n_blocks")),
+        c("title_no").fill_null(-1) + 1,
+    )
+    started = blocks.with_columns(body_start=body_start).with_columns(
+        in_header=c("block_no") < c("body_start")
+    )
+    # Comment sections, cookie notices and reader notices close the article once its body
+    # has begun.
+    # (only past half of the article's prose: "join the conversation" also sits under bylines).
+    prose_seen = c("paragraph_like").cast(pl.Int32).cum_sum().over(doc)
+    prose_total = c("paragraph_like").cast(pl.Int32).sum().over(doc)
+    # A cookie notice never sits inside a story, and the cookie tables after it may be
+    # longer than the story itself: a few paragraphs of body are enough.
+    closes = ~c("in_header") & (
+        (c("is_comments_heading") & (prose_seen * 2 >= prose_total))
+        | (c("is_cookie_notice") & (prose_seen >= MIN_PARAGRAPHS_BEFORE_COOKIE_NOTICE))
+    )
+    closed = (closes.cast(pl.Int32).cum_sum().over(doc) > 0) | c("ended")
+    added = ("body_start", "in_header", "closed")
+    return started.with_columns(closed=closed).select(*blocks.columns, *added)
+
+
+def mark_name_bylines(blocks: pl.DataFrame) -> pl.DataFrame:
+    """One row per block in document order, in and out.
+
+    Reads ``block_no``, ``n_blocks``, ``title_no``, ``body_start``, ``prose_before``,
+    ``in_head_lines``, ``is_name``, ``is_ui_line``, ``is_byline``, ``next_is_credit``.
+    Adds:
+
+    * ``first_name_after_title``: the first bare name after the title that may sign the
+      article (without a byline line, it is the byline);
+    * ``has_head_byline``: the document has a byline line among its head lines.
+    """
+    doc = "doc_id"
+    c = pl.col
+    name_after_title = (
+        c("is_name")
+        & ~c("is_ui_line")
+        # A name over a photo credit captions the photo ("Friedrich Merz" / "Foto: Reuters").
+        & ~c("next_is_credit")
+        # The line right under the headline is more often a kicker than a name.
+        & (c("block_no") > c("title_no").fill_null(c("n_blocks")) + 1)
+        # Within reach of the body's start, or before the second paragraph of prose.
+        & (
+            (c("block_no") <= c("body_start") + NAME_REACH)
+            | (c("prose_before") <= 1) & c("in_head_lines")
+        )
+    )
+    added = ("first_name_after_title", "has_head_byline")
+    return blocks.with_columns(
+        first_name_after_title=c("block_no")
+        == pl.when(name_after_title).then(c("block_no")).min().over(doc),
+        has_head_byline=(c("is_byline") & c("in_head_lines")).any().over(doc),
+    ).select(*blocks.columns, *added)
+
+
+def mark_teaser_runs(blocks: pl.DataFrame) -> pl.DataFrame:
+    """One row per block in document order, in and out.
+
+    Reads ``ends_prose``, ``n_words``. Adds ``teaser_run``: one of a run of short
+    unpunctuated blocks, a list of links (teasers, time stamps) when in the body.
+    """
+    doc = "doc_id"
+    c = pl.col
+    unpunctuated = ~c("ends_prose") & (c("n_words") <= MAX_TEASER_WORDS)
+    run_id = (
+        (unpunctuated != near_block(unpunctuated, 1))
+        .fill_null(True)
+        .cast(pl.Int32)
+        .cum_sum()
+        .over(doc)
+    )
+    teaser_run = unpunctuated & (pl.len().over([doc, run_id]) >= MIN_TEASER_RUN)
+    return blocks.with_columns(teaser_run=teaser_run).select(*blocks.columns, "teaser_run")
+
+
+def assign_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
+    """One row per block in document order, in and out: adds ``kind``, the first rule
+    that holds, from what ends the article down to paragraphs and noise.
+
+    Reads the line features and what the earlier stages added: ``closed``, ``is_heading``,
+    ``segment_kind``, ``in_item_run``, ``in_head_lines``, ``prose_before``,
+    ``has_head_byline``, ``title_no``, ``has_inline_credit``, ``next_is_credit``,
+    ``paragraph_like``, ``in_header``, ``last_meta``, ``first_name_after_title``,
+    ``teaser_run``.
+    """
+    c = pl.col
+    in_head, in_header = c("in_head_lines"), c("in_header")
+    has_inline_credit, next_is_credit = c("has_inline_credit"), c("next_is_credit")
+    tags_started = (c("is_tags_heading") | c("is_tags_inline")).cast(pl.Int32).cum_sum().over(
+        "doc_id"
+    ) > 0
+    next_paragraph_like = near_block(c("paragraph_like"), -1, False) | (
+        near_block(c("ends_sentence"), -1, False) & (near_block(c("n_words"), -1, 0) >= 6)
+    )
+    heading_shaped = (c("n_words") >= 2) & (c("n_words") <= MAX_HEADING_WORDS) & ~c("ends_period")
+    is_summary = (
+        in_header
+        & c("paragraph_like")
+        & (c("block_no") > c("title_no").fill_null(c("n_blocks")))
+        & (c("occurrence") == 0)
+        & ~has_inline_credit
+        & ~next_is_credit
+        & ~c("is_byline")
+        & ~c("is_date")
+    )
+    # A bare name is a byline after the title, just before a byline or date line or
+    # shortly after one (a line right under the headline is more often a kicker).
+    meta = c("is_byline") | c("is_date")
+    near_meta = pl.any_horizontal(
+        [near_block(meta, k, False) for k in (-1, *range(1, NAME_REACH + 1))]
+    ) & (c("block_no") > c("title_no").fill_null(-1))
+    kind = (
+        pl.when(c("closed"))
+        .then(pl.lit("boilerplate"))
+        .when(c("is_heading") & c("is_related_list"))
+        .then(pl.lit("related_heading"))
+        .when(c("is_heading") & c("is_related_cue"))
+        .then(pl.lit("related_heading"))
+        .when(c("is_related_inline"))
+        .then(pl.lit("related_item"))
+        .when(c("is_heading") & c("is_tags_heading"))
+        .then(pl.lit("tags_heading"))
+        .when(c("is_tags_inline"))
+        .then(pl.lit("tag"))
+        .when(c("is_heading"))
+        .then(pl.lit("boilerplate"))
+        # A name with its date stamp in the head signs the article, even inside a link list.
+        .when(
+            c("in_item_run")
+            & c("is_byline")
+            & c("is_date")
+            & in_head
+            & (c("prose_before") <= MAX_PROSE_BEFORE_BYLINE)
+        )
+        .then(pl.lit("byline"))
+        # "Autorin/Autor X", "(责编：X)": a sign-off cue signs the article wherever it stands.
+        .when(c("is_sign_off") & ~c("has_head_byline"))
+        .then(pl.lit("byline"))
+        .when(c("in_item_run") & (c("segment_kind") == "tags"))
+        .then(pl.lit("tag"))
+        .when(c("in_item_run") & (c("segment_kind") == "byline"))
+        .then(pl.lit("byline"))
+        .when(c("in_item_run"))
+        .then(pl.lit("related_item"))
+        .when(
+            c("is_boilerplate")
+            | c("is_commenter")
+            | c("is_rights_notice")
+            | (c("is_ui_line") & ~c("is_byline"))
+        )
+        .then(pl.lit("boilerplate"))
+        .when(c("repeats_previous"))
+        .then(pl.lit("duplicate"))
+        .when(c("block_no") == c("title_no"))
+        .then(pl.lit("title"))
+        .when(has_inline_credit & (c("occurrence") == 0))
+        .then(pl.lit("caption"))
+        .when(has_inline_credit)
+        .then(pl.lit("duplicate"))
+        .when(c("is_byline") & in_head)
+        .then(
+            pl.when(c("prose_before") <= MAX_PROSE_BEFORE_BYLINE)
+            .then(pl.lit("byline"))
+            .otherwise(pl.lit("noise"))
+        )
+        .when(c("is_credit"))
+        .then(pl.lit("credit"))
+        .when(c("is_date") & in_head)
+        .then(pl.lit("date"))
+        .when(next_is_credit & c("n_words").is_between(2, MAX_CAPTION_WORDS))
+        .then(pl.lit("caption"))
+        .when(is_summary)
+        .then(pl.lit("summary"))
+        .when(
+            c("is_name") & near_meta & (in_header | (c("block_no") <= c("last_meta") + NAME_REACH))
+        )
+        .then(pl.lit("byline"))
+        .when(c("is_name") & c("first_name_after_title") & ~c("has_head_byline"))
+        .then(pl.lit("byline"))
+        .when(in_header)
+        .then(pl.lit("noise"))
+        .when(tags_started)
+        .then(pl.lit("noise"))
+        .when((c("occurrence") > 0) | (c("prefix_occurrence") > 0))
+        .then(pl.lit("duplicate"))
+        .when(c("teaser_run"))
+        .then(pl.lit("noise"))
+        .when(c("paragraph_like") | (c("ends_sentence") & (c("n_words") >= 3)))
+        .then(pl.lit("paragraph"))
+        .when(heading_shaped & next_paragraph_like)
+        .then(pl.lit("subheadline"))
+        .when(c("n_words") >= 6)
+        .then(pl.lit("paragraph"))
+        .otherwise(pl.lit("noise"))
+    )
+    return blocks.with_columns(kind=kind).select(*blocks.columns, "kind")
+
+
+def join_split_bylines(blocks: pl.DataFrame) -> pl.DataFrame:
+    """One row per block in document order, in and out.
+
+    Reads ``kind``, ``is_name``, ``text``. Replaces ``kind``: a byline split over lines
+    ("Konstantin Furrer" / "," / "Deutsche Presse-Agentur") is a byline throughout: a
+    bare name right after a byline block, or after a lone separator after one, continues it.
+    """
+    c = pl.col
+    after_byline = (near_block(c("kind"), 1) == "byline") | (
+        (near_block(c("kind"), 2) == "byline")
+        & near_block(c("text"), 1).str.contains(BYLINE_JOINER_PATTERN)
+    )
+    continues_byline = c("is_name") & (c("kind") == "noise") & after_byline.fill_null(False)
+    return blocks.with_columns(
+        kind=pl.when(continues_byline).then(pl.lit("byline")).otherwise(c("kind"))
+    ).select(blocks.columns)
+
+
+def _add_lead_overlap(blocks: pl.DataFrame) -> pl.DataFrame:
+    """One row per block in document order, in and out: reads ``text``,
+    ``title_candidate``, ``paragraph_like``, ``ends_prose``; adds ``lead_overlap``, for
+    title candidates the share of their words that the article's first paragraphs repeat
+    (a headline sums up its lead; a kicker or a menu item does not), 0 elsewhere."""
+    doc = "doc_id"
+    words = pl.col("text").str.to_lowercase().str.extract_all(LEAD_WORD_PATTERN).list.unique()
+    # Blocks are in document order: a document's first rows here are its first paragraphs.
+    lead = (
+        blocks.filter(pl.col("paragraph_like") & pl.col("ends_prose"))
+        .group_by(doc, maintain_order=True)
+        .head(LEAD_PARAGRAPHS)
+        .select(doc, words=words)
+        .group_by(doc)
+        .agg(lead=pl.col("words").list.explode(keep_nulls=False, empty_as_null=False).unique())
+    )
+    shared = pl.col("words").list.set_intersection(pl.col("lead")).list.len()
+    overlap = (
+        blocks.filter(pl.col("title_candidate"))
+        .select(doc, "block_no", words=words)
+        .join(lead, on=doc, how="left")
+        .select(
+            doc,
+            "block_no",
+            lead_overlap=pl.when(pl.col("words").list.len() > 0).then(
+                shared / pl.col("words").list.len()
+            ),
+        )
+    )
+    return blocks.join(
+        overlap, on=[doc, "block_no"], how="left", maintain_order="left"
+    ).with_columns(pl.col("lead_overlap").fill_null(0.0))
