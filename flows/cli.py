@@ -60,7 +60,10 @@ def _add_db(parser: argparse.ArgumentParser) -> None:
 def _add_run_options(parser: argparse.ArgumentParser) -> None:
     """Flags of a run, shared by ``ingest`` and ``serve`` (each scheduled run gets them)."""
     parser.add_argument(
-        "--batch-size", type=int, help="sources per batch (default: $DATELINE_BATCH_SIZE or 2000)"
+        "--batch-size",
+        type=int,
+        metavar="N",
+        help="sources per batch (default: $DATELINE_BATCH_SIZE or 2000)",
     )
     parser.add_argument(
         "--workers",
@@ -109,7 +112,10 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("sources", nargs="*", help="files, folders (walked recursively) or globs")
     _add_db(ingest)
     ingest.add_argument(
-        "--export", type=Path, metavar="DIR", help="also export Parquet to DIR after loading"
+        "--export",
+        type=Path,
+        metavar="DIR",
+        help="also export Parquet to DIR after loading (default: $DATELINE_EXPORT_DIR)",
     )
     ingest.add_argument("--quiet", action="store_true", help="no progress lines, only the summary")
     ingest.add_argument(

@@ -101,5 +101,5 @@ def test_repeated_texts_get_the_language_they_get_alone(repeats: int) -> None:
 @given(st.lists(st.one_of(st.none(), st.text(max_size=400)), max_size=8))
 def test_letter_prefix_count_equals_a_full_count(texts: list[str | None]) -> None:
     samples = pl.Series("text", texts, dtype=pl.String)
-    full = samples.str.count_matches(language.LETTER_PATTERN).fill_null(0) >= language.MIN_LETTERS
+    full = samples.str.count_matches(language.WORD_CHARACTER).fill_null(0) >= language.MIN_LETTERS
     assert language._has_enough_letters(samples).to_list() == full.to_list()

@@ -14,10 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dateline.flows import warehouse
-from dateline.transforms.schema import CONTRACT_TABLES, UTC_TIMESTAMP, Table
 
 # The transforms' definition of a word; the SQL data test must count the same way.
-from dateline.transforms.text.blocks import WORD_PATTERN
+from dateline.transforms.patterns import WHITE_SPACE_WORD
+from dateline.transforms.schema import CONTRACT_TABLES, UTC_TIMESTAMP, Table
 from tests.conftest_warehouse import load_frames, loaded_warehouse, synthetic_frames
 
 # information_schema.columns.data_type for each Polars dtype used by the contract.
@@ -429,7 +429,7 @@ def scratch() -> duckdb.DuckDBPyConnection:
 def _sql_word_count_failures(scratch: duckdb.DuckDBPyConnection, text: str) -> list:
     """The word-count data test's rows for one article whose word_count Polars computed."""
     frame = pl.DataFrame({"body_text": [text]})
-    expected = frame.select(pl.col("body_text").str.count_matches(WORD_PATTERN)).item()
+    expected = frame.select(pl.col("body_text").str.count_matches(WHITE_SPACE_WORD)).item()
     [sql] = [
         file.read_text()
         for file in warehouse.sql_files("tests")

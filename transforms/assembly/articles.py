@@ -19,16 +19,21 @@ from dateline.transforms.fields import bylines, credits, dates, names, tags
 from dateline.transforms.fields.language import detect_language
 from dateline.transforms.html.metadata import precedence as html_meta
 from dateline.transforms.html.parse import parse_html_pages
+from dateline.transforms.patterns import (
+    DIGIT_PATTERN,
+    LETTER_PATTERN,
+    SEGMENT_MARK,
+    WHITE_SPACE_WORD,
+)
 from dateline.transforms.text.blocks import (
     CUES,
-    WORD_PATTERN,
     count_link_gaps,
     in_document_order,
     inline_tags,
     near_block,
     related_title,
 )
-from dateline.transforms.text.segment import segment_text, strip_header_date
+from dateline.transforms.text.segment import MAX_LINE_CHARS, segment_text, strip_header_date
 
 BODY_KINDS = ("subheadline", "paragraph")
 PARAGRAPH_KINDS = ("summary", "subheadline", "paragraph")
@@ -95,6 +100,8 @@ def _first_text(blocks: pl.DataFrame, kind: str, name: str) -> pl.DataFrame:
 # Date lines name their author between separators: "…, 14:26 Uhr, Tobias Költzsch",
 # "27. Januar 2026 • Gregor Meier • 3 Minuten".
 DATE_LINE_SEPARATOR = r"\s*[,/|•·]\s*"
+# A name that ends a date line has at least this many words.
+MIN_DATE_LINE_NAME_WORDS = 2
 
 
 def _bylines(blocks: pl.DataFrame) -> pl.DataFrame:
@@ -108,12 +115,14 @@ def _bylines(blocks: pl.DataFrame) -> pl.DataFrame:
         .select(
             "doc_id",
             "block_no",
-            text=pl.col("text").str.replace_all(DATE_LINE_SEPARATOR, "\x1f").str.split("\x1f"),
+            text=pl.col("text")
+            .str.replace_all(DATE_LINE_SEPARATOR, SEGMENT_MARK)
+            .str.split(SEGMENT_MARK),
         )
         .explode("text")
         .filter(
             names.is_person_name(pl.col("text")).fill_null(False)
-            & (pl.col("text").str.count_matches(r"\S+") >= 2)
+            & (pl.col("text").str.count_matches(WHITE_SPACE_WORD) >= MIN_DATE_LINE_NAME_WORDS)
             & ~dates.is_date_line(pl.col("text"))
         )
         .unique(["doc_id"], keep="first", maintain_order=True)
@@ -167,8 +176,8 @@ def _sections(blocks: pl.DataFrame) -> pl.DataFrame:
         (pl.col("kind") == "noise")
         & (pl.col("block_no") < pl.col("title_no"))
         & (pl.col("n_words") <= MAX_SECTION_WORDS)
-        & ~pl.col("text").str.contains(r"\d")
-        & pl.col("text").str.contains(r"\p{L}")
+        & ~pl.col("text").str.contains(DIGIT_PATTERN)
+        & pl.col("text").str.contains(LETTER_PATTERN)
         & ~pl.col("is_name")
     )
     return (
@@ -207,7 +216,7 @@ def _dates(blocks: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
         blocks.filter(
             (kind == "outside")
             & (pl.col("n_words") <= MAX_DATE_NOISE_WORDS)
-            & pl.col("text").str.contains(r"\d")
+            & pl.col("text").str.contains(DIGIT_PATTERN)
         )
         .join(pl.concat([stamped.select("doc_id"), declared]), on="doc_id", how="anti")
         .filter(dates.is_labelled_date_line(pl.col("text")))
@@ -421,7 +430,7 @@ def _declared_body(blocks: pl.DataFrame, html_docs: pl.DataFrame) -> pl.DataFram
     Where the page declares its full text (JSON-LD ``articleBody``) but prints much less,
     the printed body blocks give way to the declared paragraphs.
     """
-    words = pl.col("text").str.count_matches(WORD_PATTERN)
+    words = pl.col("text").str.count_matches(WHITE_SPACE_WORD)
     printed = (
         blocks.filter(pl.col("kind").is_in(PARAGRAPH_KINDS))
         .group_by("doc_id")
@@ -523,7 +532,7 @@ def build_article_tables(
     *,
     run_id: str,
     ingested_at: datetime,
-    max_line_chars: int = 200_000,
+    max_line_chars: int = MAX_LINE_CHARS,
 ) -> ArticleTables:
     """Documents in (one row per record, columns of ``flows.sources.RECORD_COLUMNS``); tables out.
 
@@ -704,7 +713,10 @@ def build_article_tables(
         ),
         updated_at=pl.coalesce("meta_updated_at", "updated_at"),
         stripped_link_gaps=pl.col("stripped_link_gaps").fill_null(0),
-        word_count=pl.col("body_text").str.count_matches(WORD_PATTERN).fill_null(0).cast(pl.Int32),
+        word_count=pl.col("body_text")
+        .str.count_matches(WHITE_SPACE_WORD)
+        .fill_null(0)
+        .cast(pl.Int32),
         ingested_at=pl.lit(ingested_at, schema.UTC_TIMESTAMP),
         run_id=pl.lit(run_id),
     )

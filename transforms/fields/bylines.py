@@ -14,52 +14,43 @@ from __future__ import annotations
 import polars as pl
 
 from dateline.transforms import lexicon
+from dateline.transforms.fields.credits import AGENCY_BY_ALIAS
 from dateline.transforms.fields.names import NAME_PARTICLES, is_person_name, natural_case
 from dateline.transforms.fields.tags import tag_key
+from dateline.transforms.patterns import (
+    INVISIBLE_CHARACTERS,
+    SEGMENT_MARK,
+    WHITE_SPACE_WORD,
+    literal_alternation,
+)
 from dateline.transforms.schema import ARTICLE_AUTHORS, conform
 
 BYLINE_WORDS: dict[str, list[str]] = lexicon.load("bylines")
-AGENCY_ALIASES: dict[str, list[str]] = lexicon.load("agencies")["agencies"]
 
-# Alias (lower case) -> canonical agency name, for an exact lookup of a whole segment.
-AGENCY_BY_ALIAS: dict[str, str] = {
-    alias.lower(): canonical
-    for canonical, aliases in AGENCY_ALIASES.items()
-    for alias in [canonical, *aliases]
-}
-
-_REGEX_META = set(r"\.+*?()|[]{}^$#&-~")
-
-
-def _alternation(words: list[str] | tuple[str, ...]) -> str:
-    """Regex alternation of literal words, longest first; a space matches any white space."""
-    escaped = []
-    for word in sorted(set(words), key=len, reverse=True):
-        text = "".join("\\" + ch if ch in _REGEX_META else ch for ch in word)
-        escaped.append(text.replace(" ", r"\s+"))
-    return "|".join(escaped)
-
-
-PREFIX_WORDS = _alternation(BYLINE_WORDS["prefixes"] + BYLINE_WORDS["sign_off_prefixes"])
-SIGN_OFF_WORDS = _alternation(BYLINE_WORDS["sign_off_prefixes"])
-COLON_PREFIX_WORDS = _alternation(BYLINE_WORDS["colon_prefixes"])
-SLASH_PREFIX_WORDS = _alternation(BYLINE_WORDS["slash_prefixes"])
-WEAK_PREFIX_WORDS = _alternation(BYLINE_WORDS["weak_prefixes"])
-ICON_WORDS = _alternation(BYLINE_WORDS["icons"])
-CONJUNCTION_WORDS = _alternation(BYLINE_WORDS["conjunctions"])
-DESK_WORDS = _alternation(BYLINE_WORDS["desk_words"])
-DESK_ARTICLES = _alternation(BYLINE_WORDS["desk_articles"])
-DESK_PREPOSITIONS = _alternation(BYLINE_WORDS["desk_prepositions"])
-ROLE_STEMS = _alternation(BYLINE_WORDS["role_words"] + BYLINE_WORDS["uncased_role_suffixes"])
-ROLE_MODIFIER_WORDS = _alternation(BYLINE_WORDS["role_modifiers"])
-LOCATION_WORDS = _alternation(BYLINE_WORDS["location_words"])
-EMPLOYER_WORDS = _alternation(BYLINE_WORDS["employer_words"])
-WITH_WORDS = _alternation(BYLINE_WORDS["with_words"])
-TRAILER_WORDS = _alternation(BYLINE_WORDS["trailer_words"])
-FOLLOW_WORDS = _alternation(BYLINE_WORDS["follow_words"])
-TIME_UNIT_WORDS = _alternation(BYLINE_WORDS["time_units"])
-AGENCY_ALIAS_WORDS = _alternation(list(AGENCY_BY_ALIAS))
-PARTICLE_WORDS = _alternation(NAME_PARTICLES)
+PREFIX_WORDS = literal_alternation(
+    BYLINE_WORDS["prefixes"] + BYLINE_WORDS["sign_off_prefixes"], any_white_space=True
+)
+SIGN_OFF_WORDS = literal_alternation(BYLINE_WORDS["sign_off_prefixes"], any_white_space=True)
+COLON_PREFIX_WORDS = literal_alternation(BYLINE_WORDS["colon_prefixes"], any_white_space=True)
+SLASH_PREFIX_WORDS = literal_alternation(BYLINE_WORDS["slash_prefixes"], any_white_space=True)
+WEAK_PREFIX_WORDS = literal_alternation(BYLINE_WORDS["weak_prefixes"], any_white_space=True)
+ICON_WORDS = literal_alternation(lexicon.social_networks("icon"), any_white_space=True)
+CONJUNCTION_WORDS = literal_alternation(BYLINE_WORDS["conjunctions"], any_white_space=True)
+DESK_WORDS = literal_alternation(BYLINE_WORDS["desk_words"], any_white_space=True)
+DESK_ARTICLES = literal_alternation(BYLINE_WORDS["desk_articles"], any_white_space=True)
+DESK_PREPOSITIONS = literal_alternation(BYLINE_WORDS["desk_prepositions"], any_white_space=True)
+ROLE_STEMS = literal_alternation(
+    BYLINE_WORDS["role_words"] + BYLINE_WORDS["uncased_role_suffixes"], any_white_space=True
+)
+ROLE_MODIFIER_WORDS = literal_alternation(BYLINE_WORDS["role_modifiers"], any_white_space=True)
+LOCATION_WORDS = literal_alternation(BYLINE_WORDS["location_words"], any_white_space=True)
+EMPLOYER_WORDS = literal_alternation(BYLINE_WORDS["employer_words"], any_white_space=True)
+WITH_WORDS = literal_alternation(BYLINE_WORDS["with_words"], any_white_space=True)
+TRAILER_WORDS = literal_alternation(BYLINE_WORDS["trailer_words"], any_white_space=True)
+FOLLOW_WORDS = literal_alternation(BYLINE_WORDS["follow_words"], any_white_space=True)
+TIME_UNIT_WORDS = literal_alternation(BYLINE_WORDS["time_units"], any_white_space=True)
+AGENCY_ALIAS_WORDS = literal_alternation(list(AGENCY_BY_ALIAS), any_white_space=True)
+PARTICLE_WORDS = literal_alternation(NAME_PARTICLES, any_white_space=True)
 
 # One capitalised word of a name (Jean-Pierre, O'Neill, A., MARTA); no digits.
 CAPITALISED_WORD = r"[\p{Lu}\p{Lt}][\p{L}\p{M}'’.\-]*"
@@ -221,12 +212,12 @@ ICON_BEFORE_CAPITAL = r"(^|[\s|/•·,;])(?:" + ICON_WORDS + r")+(\p{Lu})"
 ICON_GLUED_LINE = r"^\s*(?:" + ICON_WORDS + r")+\p{Lu}"
 # Sentences are not bylines: questions, exclamations, a final period after a long word.
 SENTENCE_MARK = r"[?!¿¡]|\p{Ll}{3,}\.\s*$"
-MAX_BYLINE_WORDS = 24
+# A byline line holds at most this many words, its date and place included.
+MAX_BYLINE_LINE_WORDS = 24
 
 # A run of horizontal white space other than one plain space (which is left as it is).
 HORIZONTAL_SPACE_RUN = r"[^\S\n]{2,}|[^\S \n]"
 SPACE_AROUND_NEWLINE = r" ?\n ?"
-INVISIBLE_CHARACTERS = "[\u200b\u200c\u200d\u2060\ufeff\u00ad]"
 
 # Where a byline line stops being names: a digit, a spaced dash, a bullet, a contribution
 # ("mit AP", "with"), a trailer word ("Follow", "Published").
@@ -236,7 +227,6 @@ LINE_TRAILER = (
 )
 # Bracketed text becomes its own segment: "(AFP)" is an author, "(Enviado especial)" a role.
 BRACKETED = r"\s*[(\[（]([^()\[\]（）]*)[)\]）]\s*"
-SEGMENT_MARK = "\x1f"
 # Tails cut from one author segment: a place, a word glued to the surname, a job title.
 LOCATION_TAIL = r"(?:^|\s+)(?:" + LOCATION_WORDS + r")\s+.*$"
 GLUED_TAIL = r"(\p{Lu}\p{Ll}{4,})[\p{Lu}\d].*$"
@@ -302,7 +292,7 @@ NAME_LINE_SCREEN = (
     + r")\s+){0,2}" + _ICONS + CAPITALISED_WORD + r"){1,3}(?:\s*[,(\[](?s:.*))?\s*$"
 )  # fmt: skip
 # More words than a byline has, or a question or exclamation mark: not a byline.
-TOO_LONG_FOR_BYLINE = r"^\s*(?:\S+\s+){" + str(MAX_BYLINE_WORDS) + r"}\S"
+TOO_LONG_FOR_BYLINE = r"^\s*(?:\S+\s+){" + str(MAX_BYLINE_LINE_WORDS) + r"}\S"
 NOT_IN_BYLINE = r"[?!¿¡]"
 
 
@@ -348,7 +338,7 @@ def _byline_line(text: pl.Expr, cleaned: pl.Expr) -> pl.Expr:
         & ~cleaned.str.contains(SENTENCE_MARK)
         & ~cleaned.str.contains(STAMP_FIRST)
         & ~cleaned.str.contains("\n", literal=True)
-        & (cleaned.str.count_matches(r"\S+") <= MAX_BYLINE_WORDS)
+        & (cleaned.str.count_matches(WHITE_SPACE_WORD) <= MAX_BYLINE_LINE_WORDS)
     ).fill_null(False)
 
 
@@ -498,11 +488,14 @@ def split_bylines(
             _agency=pl.coalesce(_agency(pl.col("_bare")), _agency(pl.col("_printed"))),
             # "Yomiuri Shimbun Staff Writers" names people's role; "Guardian staff reporter" a desk.
             _is_desk=pl.col("_printed").str.contains(DESK_IN_SEGMENT)
-            & (~pl.col("_printed").str.contains(ROLE_TAIL) | (bare.str.count_matches(r"\S+") < 2)),
+            & (
+                ~pl.col("_printed").str.contains(ROLE_TAIL)
+                | (bare.str.count_matches(WHITE_SPACE_WORD) < 2)
+            ),
             _is_outlet=(tag_key(pl.col("_bare")) == tag_key(pl.col("_outlet"))).fill_null(False),
             _is_person=is_person_name(pl.col("_bare"))
             & ~pl.col("_bare").str.contains(ACRONYM_ONLY),
-            _n_words=pl.col("_bare").str.count_matches(r"\S+"),
+            _n_words=pl.col("_bare").str.count_matches(WHITE_SPACE_WORD),
             _desk_organization=_strip_edges(
                 pl.col("_printed")
                 .str.replace(DESK_WITH_FUNCTION_WORDS, " ")

@@ -29,23 +29,13 @@ import polars as pl
 
 from dateline.transforms import lexicon
 from dateline.transforms.fields.names import is_person_name, natural_case
+from dateline.transforms.patterns import literal_alternation
 from dateline.transforms.schema import IMAGE_CREDITS, conform
 
 _CUES: dict[str, list[str]] = lexicon.load("credits")
 _AGENCIES: dict[str, list[str]] = lexicon.load("agencies")["agencies"]
-
-# Characters that must be escaped to use a lexicon entry inside a Rust regex.
-_REGEX_META = set("\\.+*?()|[]{}^$#&-~")
-
-
-def _escape(word: str) -> str:
-    return "".join("\\" + c if c in _REGEX_META else c for c in word)
-
-
-def _alternation(words: list[str]) -> str:
-    """A regex alternation of ``words``, longest first so that longer cues win."""
-    ordered = sorted({w for w in words if w}, key=lambda w: (-len(w), w))
-    return "|".join(_escape(w).replace(" ", r"\s+") for w in ordered)
+# Picture sites and the social networks pictures are credited to.
+_PLATFORMS: list[str] = _CUES["platforms"] + lexicon.social_networks("photo_source")
 
 
 def _key(text: str) -> str:
@@ -58,7 +48,7 @@ def _key_expr(text: pl.Expr) -> pl.Expr:
     return text.str.normalize("NFKC").str.to_lowercase().str.strip_chars()
 
 
-# Lookup tables (lower-cased, NFKC) built from the lexicons.
+# Lookup tables (lower-cased, NFKC) built from the lexicons; bylines looks agencies up here too.
 AGENCY_BY_ALIAS: dict[str, str] = {
     _key(alias): canonical
     for canonical, aliases in _AGENCIES.items()
@@ -66,12 +56,12 @@ AGENCY_BY_ALIAS: dict[str, str] = {
 }
 POOL_KEYS: tuple[str, ...] = tuple(_key(w) for w in _CUES["pool"])
 DROP_KEYS: tuple[str, ...] = tuple(_key(w) for w in _CUES["drop"])
-SOURCE_KEYS: tuple[str, ...] = tuple(_key(w) for w in _CUES["sources"] + _CUES["platforms"])
+SOURCE_KEYS: tuple[str, ...] = tuple(_key(w) for w in _CUES["sources"] + _PLATFORMS)
 # Single words that make a multi-word part a source (too short or ambiguous ones excluded).
 SOURCE_WORDS: tuple[str, ...] = tuple(
     sorted(
         {_key(w) for w in _CUES["organisation_words"] if not w.startswith(".")}
-        | {_key(w) for w in _CUES["sources"] + _CUES["platforms"] if " " not in w and len(w) >= 4}
+        | {_key(w) for w in _CUES["sources"] + _PLATFORMS if " " not in w and len(w) >= 4}
     )
 )
 
@@ -80,22 +70,23 @@ SOURCE_WORDS: tuple[str, ...] = tuple(
 _WORD_EDGE = ".,:;'\""
 SOURCE_WORD_IN_KEY = (
     r"(?:^| )[.,:;'\"]*(?:"
-    + "|".join(
-        _escape(w) for w in sorted(SOURCE_WORDS, key=len, reverse=True)
-        if w == w.strip(_WORD_EDGE) and " " not in w
-    )
+    + literal_alternation(w for w in SOURCE_WORDS if w == w.strip(_WORD_EDGE) and " " not in w)
     + r")[.,:;'\"]*(?: |$)"
 )  # fmt: skip
 
-_LABELS = _alternation(_CUES["labels"])
-_PHRASES = _alternation(_CUES["phrases"])
-_RIGHTS = _alternation(_CUES["rights"])
-_COURTESY = _alternation(_CUES["courtesy"])
-_EMPLOYERS = _alternation(_CUES["employer_prepositions"])
-_CAPTION_EMPLOYERS = _alternation(_CUES["caption_employer_prepositions"])
-_PERSON_SUFFIXES = _alternation(_CUES["person_suffixes"])
-_COPYRIGHT_WORDS = _alternation(_CUES["copyright_words"])
-_CAPITALISED_LABELS = _alternation([w[:1].upper() + w[1:] for w in _CUES["labels"]])
+_LABELS = literal_alternation(_CUES["labels"], any_white_space=True)
+_PHRASES = literal_alternation(_CUES["phrases"], any_white_space=True)
+_RIGHTS = literal_alternation(_CUES["rights"], any_white_space=True)
+_COURTESY = literal_alternation(_CUES["courtesy"], any_white_space=True)
+_EMPLOYERS = literal_alternation(_CUES["employer_prepositions"], any_white_space=True)
+_CAPTION_EMPLOYERS = literal_alternation(
+    _CUES["caption_employer_prepositions"], any_white_space=True
+)
+_PERSON_SUFFIXES = literal_alternation(_CUES["person_suffixes"], any_white_space=True)
+_COPYRIGHT_WORDS = literal_alternation(_CUES["copyright_words"], any_white_space=True)
+_CAPITALISED_LABELS = literal_alternation(
+    [w[:1].upper() + w[1:] for w in _CUES["labels"]], any_white_space=True
+)
 _COPYRIGHT_MARK = r"(?:©|\([cC]\)|（[cCＣ]）)"
 
 # A credit that opens with a cue: "Foto: X", "Photo by X", "© X", "Tous droits réservés X"
@@ -166,7 +157,7 @@ CAPTION_TRAILING_WRAPPING = " \t\n|-–—,;:·•"
 COPYRIGHT_MARK_START = rf"^{_COPYRIGHT_MARK}\s*"
 
 # A caption label: "(COMBO) ...", "FILE PHOTO - ...", "ARCHIVO: ...".
-_CAPTION_LABELS = _alternation(_CUES["caption_labels"])
+_CAPTION_LABELS = literal_alternation(_CUES["caption_labels"], any_white_space=True)
 CAPTION_LABEL = (
     rf"^\s*(?:[(\[]\s*((?i:{_CAPTION_LABELS}))\s*[)\]]|((?-i:{_CAPTION_LABELS}))\s*[-–—:])"
 )
@@ -250,7 +241,9 @@ NFKC_UNSTABLE = _nfkc_unstable_class()
 # it is not an ASCII letter unless a rights notice or "copyright" was cut off, and the one
 # after it is neither letter nor digit. Matched case-insensitively on the raw text, which is
 # the lookup of the NFKC lower-case key wherever the text has no NFKC_UNSTABLE character.
-_ANCHOR_KEYS = _alternation(sorted({*AGENCY_BY_ALIAS, *POOL_KEYS, *SOURCE_KEYS}))
+_ANCHOR_KEYS = literal_alternation(
+    sorted({*AGENCY_BY_ALIAS, *POOL_KEYS, *SOURCE_KEYS}), any_white_space=True
+)
 ANCHOR_SCREEN = (
     rf"(?:^|[^A-Za-z]|(?i:{_RIGHTS}|{_COPYRIGHT_WORDS}))(?i:{_ANCHOR_KEYS})(?:$|[^0-9A-Za-z])"
 )

@@ -15,6 +15,7 @@ import re
 import polars as pl
 
 from dateline.transforms.lexicon import load
+from dateline.transforms.patterns import literal_alternation
 from dateline.transforms.schema import UTC_TIMESTAMP
 
 LEXICON = load("dates")
@@ -45,16 +46,11 @@ TIME_WINDOW_CHARS = 40
 MAX_DATE_LINE_CHARS = 160
 
 
-def _alternation(words: list[str]) -> str:
-    """Regex alternation of literal words, longest first so no prefix shadows a word."""
-    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
-
-
 # ---------------------------------------------------------------- patterns
 
-MONTH_ALTERNATION = _alternation(list(MONTH_NUMBERS))
+MONTH_ALTERNATION = literal_alternation(list(MONTH_NUMBERS))
 # Month names glued to a preceding lower-case word ("readApril 25") must be capitalized.
-CAPITALIZED_MONTH_ALTERNATION = _alternation([m[:1].upper() + m[1:] for m in MONTH_NUMBERS])
+CAPITALIZED_MONTH_ALTERNATION = literal_alternation([m[:1].upper() + m[1:] for m in MONTH_NUMBERS])
 YEAR4 = r"(?:1[89]|2[01])\d{2}"
 
 # Each alternative captures its date text without the boundary character in front of it
@@ -99,9 +95,9 @@ DATE_PATTERN = "|".join(
 )
 DATE_TEXT_GROUPS = ("t_iso", "t_cjk", "t_num", "t_dm", "t_md", "t_gmd")
 
-ZONE_ALTERNATION = _alternation(list(ZONE_OFFSET_MINUTES) + list(ZONE_NAMES))
-TIME_CONNECTORS = _alternation(LEXICON["time_connectors"])
-TIME_UNITS = _alternation(LEXICON["time_units"])
+ZONE_ALTERNATION = literal_alternation(list(ZONE_OFFSET_MINUTES) + list(ZONE_NAMES))
+TIME_CONNECTORS = literal_alternation(LEXICON["time_connectors"])
+TIME_UNITS = literal_alternation(LEXICON["time_units"])
 # A time of day with optional seconds, fraction, am/pm, unit word and zone.
 TIME_OF_DAY = (
     r"(?P<h>\d{1,2})(?:(?:[:.h]|\s?[時时시]\s?)(?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,](?P<f>\d{1,9}))?)?)?"
@@ -117,7 +113,7 @@ TIME_AFTER_DATE = rf"^(?:T|[\s,;|•·–—\-/@(（]*(?:(?i:{TIME_CONNECTORS})\
 # A time right before the date ("14:00, 28 Apr 2024", "17:41 JST, October 13, 2024").
 TIME_BEFORE_DATE = rf"(?:^|[^\d.:])(?:{TIME_OF_DAY})[\s,;|•·–—\-]*$"
 # Cue words; the last one before the date decides the role.
-CUE_PATTERN = rf"(?:^|[^\p{{L}}])(?i:{_alternation(UPDATE_CUES + PUBLISH_CUES)})"
+CUE_PATTERN = rf"(?:^|[^\p{{L}}])(?i:{literal_alternation(UPDATE_CUES + PUBLISH_CUES)})"
 CUE_ROLES: dict[str, str] = {
     **{c.lower(): "published" for c in PUBLISH_CUES},
     **{c.lower(): "updated" for c in UPDATE_CUES},
@@ -125,7 +121,7 @@ CUE_ROLES: dict[str, str] = {
 # CUE_PATTERN's match starts with the boundary character it consumed.
 LEADING_NON_LETTER_PATTERN = r"^[^\p{L}]"
 # Letter runs: the words of a line (digits and punctuation are never words).
-WORD_PATTERN = r"[\p{L}\p{M}]+"
+LETTER_RUN = r"[\p{L}\p{M}]+"
 # Words allowed on a date line besides the date itself: cues, weekdays, months, zones, fillers.
 DATE_LINE_WORDS: frozenset[str] = frozenset(
     word.lower()
@@ -142,10 +138,10 @@ DATE_LINE_WORDS: frozenset[str] = frozenset(
 )
 # A line that names its date: "Datum 28.04.2023", "Published: 5 March 2024".
 DATE_LABEL_PATTERN = (
-    rf"^\W*(?i:{_alternation(LEXICON['date_labels'] + PUBLISH_CUES)})(?:[^\p{{L}}]|$)"
+    rf"^\W*(?i:{literal_alternation(LEXICON['date_labels'] + PUBLISH_CUES)})(?:[^\p{{L}}]|$)"
 )
 # Availability notices ("Verfügbar bis 06.05.2024") carry a date that is no dateline.
-NOT_DATE_CUE_PATTERN = rf"(?i){_alternation(LEXICON['not_date_cues'])}"
+NOT_DATE_CUE_PATTERN = rf"(?i){literal_alternation(LEXICON['not_date_cues'])}"
 ISO_DATE_PATTERN = r"^\s*(\d{4}-\d{2}-\d{2})"
 
 PARSED_COLUMNS = ("date_value", "date_instant", "date_zone_assumed", "date_role")
@@ -416,7 +412,7 @@ def parse_dates(
 def _other_word_counts(lines: pl.Expr) -> pl.Expr:
     """Words of each line that are not date-line vocabulary (one line in, one count out)."""
     return (
-        lines.str.extract_all(WORD_PATTERN)
+        lines.str.extract_all(LETTER_RUN)
         .list.eval(pl.element().str.to_lowercase().is_in(DATE_LINE_WORDS_SORTED).not_())
         .list.sum()
     )

@@ -14,7 +14,7 @@ SAMPLE_CHARS = 2000
 # Fewer letters than this and the guess is noise: the language stays null.
 MIN_LETTERS = 20
 # Letters (word characters) counted towards MIN_LETTERS.
-LETTER_PATTERN = r"\w"
+WORD_CHARACTER = r"\w"
 # Characters of a sample whose letters are counted first: most samples have enough there.
 HEAD_CHARS = 200
 # Texts walked through the n-gram automaton together: bounds the scratch matrix of feature ids.
@@ -186,12 +186,12 @@ def _has_enough_letters(samples: pl.Series) -> pl.Series:
     Letters are counted on the first HEAD_CHARS characters, and over the whole sample only
     where those fall short: a count over a prefix never exceeds the count over the text.
     """
-    head = samples.str.slice(0, HEAD_CHARS).str.count_matches(LETTER_PATTERN).fill_null(0)
+    head = samples.str.slice(0, HEAD_CHARS).str.count_matches(WORD_CHARACTER).fill_null(0)
     enough = head >= MIN_LETTERS
     rows = (~enough & (samples.str.len_chars() > HEAD_CHARS)).fill_null(False).arg_true()
     if rows.len() == 0:
         return enough
-    full = samples.gather(rows).str.count_matches(LETTER_PATTERN).fill_null(0)
+    full = samples.gather(rows).str.count_matches(WORD_CHARACTER).fill_null(0)
     return enough.scatter(rows, full >= MIN_LETTERS)
 
 

@@ -26,7 +26,7 @@ GREEK_WORD_FINAL_SIGMA = r"σ\b"
 # One word of a personal name: capitalised (Jean-Pierre, O'Neill, McDonald, R.Schmitt),
 # an initial (C., J.R.), a short run of a script without case (CJK, Hangul, ...), or a
 # word of an alphabet without case (Arabic, Hebrew, Indic scripts: "عبدالرحمن", "शर्मा").
-CAPITALISED_WORD = (
+NAME_WORD = (
     r"(?:[\p{Lu}\p{Lt}][\p{L}\p{M}'’.\-]*|\p{Lo}[\p{Lo}\p{M}]{0,3}"
     r"|[\p{Arabic}\p{Hebrew}\p{Devanagari}\p{Bengali}\p{Gurmukhi}\p{Gujarati}\p{Tamil}"
     r"\p{Telugu}\p{Kannada}\p{Malayalam}][\p{L}\p{M}]{1,15})"
@@ -48,13 +48,13 @@ _WORD_PARTICLE = (
     )
     + ")"
 )
-_NAME_WORD = rf"(?:{CAPITALISED_WORD}|{_WORD_PARTICLE})"
+_NAME_WORD_OR_PARTICLE = rf"(?:{NAME_WORD}|{_WORD_PARTICLE})"
 # Words, each capitalised or a particle, one or more spaces apart (a stripped text). The
 # word count is checked apart: a bounded repetition compiles the word pattern once per count.
-NAME_WORDS_ONLY = rf"^{_NAME_WORD}(?: +{_NAME_WORD})*$"
+NAME_WORDS_ONLY = rf"^{_NAME_WORD_OR_PARTICLE}(?: +{_NAME_WORD_OR_PARTICLE})*$"
 WORD_GAP = " +"
-# At least one capitalised word.
-HAS_CAPITALISED_WORD = rf"(?:^| ){CAPITALISED_WORD}(?: |$)"
+# At least one NAME_WORD: lower-case particles alone are no name.
+HAS_NAME_WORD = rf"(?:^| ){NAME_WORD}(?: |$)"
 
 
 def _natural_word(word: pl.Expr, is_first: pl.Expr) -> pl.Expr:
@@ -108,7 +108,7 @@ def is_person_name(text: pl.Expr) -> pl.Expr:
     return (
         stripped.str.contains(NAME_WORDS_ONLY)
         & (stripped.str.count_matches(WORD_GAP) < MAX_NAME_WORDS)
-        & stripped.str.contains(HAS_CAPITALISED_WORD)
+        & stripped.str.contains(HAS_NAME_WORD)
         & ~stripped.str.contains(NON_NAME_CHARACTER)
         & ~stripped.str.contains(SENTENCE_PERIOD)
     ).fill_null(False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from dateline.transforms.patterns import WHITE_SPACE_RUN
 from dateline.transforms.schema import ARTICLE_TAGS, conform
 
 # Combining marks after a letter of a script where they are accents (café -> cafe); marks of
@@ -13,7 +14,8 @@ ACCENT_AFTER_LETTER = r"([\p{Latin}\p{Greek}\p{Cyrillic}])\p{M}+"
 KEY_SEPARATOR_RUN = r"[^\p{L}\p{N}]+"
 # Characters a tag is trimmed of at both ends: white space, punctuation (quotes, '#'), symbols.
 TAG_EDGE_CHARACTERS = r"^[\s\p{P}\p{S}]+|[\s\p{P}\p{S}]+$"
-WHITE_SPACE_RUN = r"\s+"
+# A printed tag is a short link text; a longer one is a teaser or a sentence.
+MAX_TAG_WORDS = 6
 
 
 def tag_key(tag: pl.Expr) -> pl.Expr:

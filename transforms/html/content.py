@@ -20,28 +20,25 @@ How the main content is found, generically:
 
 from __future__ import annotations
 
-import re
-
 import polars as pl
 
 from dateline.transforms.fields import credits
+from dateline.transforms.fields.tags import MAX_TAG_WORDS
 from dateline.transforms.html.walk import LANDMARK_BITS, PageFrames, landmark
 from dateline.transforms.lexicon import load
+from dateline.transforms.patterns import LETTER_PATTERN, literal_alternation
 from dateline.transforms.text import blocks as text_blocks
-from dateline.transforms.text.classify import classify_blocks
+from dateline.transforms.text.classify import MAX_CAPTION_WORDS, MIN_CAPTION_WORDS, classify_blocks
 
 HTML_LEXICON = load("html")
 
 
 def _word_pattern(words: list[str]) -> str:
-    alternatives = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
     # A word before ":" is a utility-class variant ("print:hidden", "dark:bg-x"), not a role.
-    return rf"(?:^|[^a-z0-9])(?:{alternatives})(?:[^a-z0-9:]|$)"
+    return rf"(?:^|[^a-z0-9])(?:{literal_alternation(words)})(?:[^a-z0-9:]|$)"
 
 
-HIDDEN_CLASS_PATTERN = (
-    r"(?:^|\s)(?:" + "|".join(re.escape(w) for w in HTML_LEXICON["hidden_classes"]) + r")(?:\s|$)"
-)
+HIDDEN_CLASS_PATTERN = rf"(?:^|\s)(?:{literal_alternation(HTML_LEXICON['hidden_classes'])})(?:\s|$)"
 NOISE_HINT_PATTERN = _word_pattern(HTML_LEXICON["noise_container_words"])
 CAPTION_HINT_PATTERN = _word_pattern(HTML_LEXICON["caption_words"])
 CREDIT_HINT_PATTERN = _word_pattern(HTML_LEXICON["credit_words"])
@@ -60,8 +57,6 @@ MIN_PROSE_WORDS = 8
 # Teaser headlines do not end like sentences; prose this long counts even when it does not.
 LONG_PROSE_WORDS = 25
 MAX_PROSE_LINK_SHARE = 0.3
-# A body line must hold a letter: digits and punctuation alone are time stamps and counters.
-LETTER_PATTERN = r"\p{L}"
 # The root holds this share of the page's prose words.
 ROOT_SHARE = 0.75
 # An <article> inside the root holding this share of its prose is a story of its own.
@@ -71,7 +66,6 @@ MAX_BODY_LINK_SHARE = 0.5
 MAX_SUBHEADLINE_WORDS = 25
 # A standfirst in the page head: prose of at least this many words.
 MIN_LEAD_WORDS = 10
-MAX_CAPTION_WORDS = 60
 MAX_CREDIT_WORDS = 20
 # Class names of elements that hold an image's credit (matched anywhere in the class).
 IMAGE_CREDIT_CLASS_PATTERN = (
@@ -88,9 +82,8 @@ LEAD_PICTURE_CLASS_PATTERN = (
 # the player's class is among the nearest class names above the line.
 PLAYER_HINT_PATTERN = _word_pattern(HTML_LEXICON["player_words"])
 PLAYER_HINT_TOKENS = 4
-# A caption has at least this many words of letters (any script).
+# The words of a caption counted against MIN_CAPTION_WORDS: runs of letters (any script).
 CAPTION_WORD_PATTERN = r"\p{L}{2,}"
-MIN_CAPTION_WORDS = 2
 # A loose image's box holds at most a caption, a credit and a label.
 MAX_MEDIA_LINES = 3
 MAX_MEDIA_CREDIT_WORDS = 3
@@ -101,7 +94,7 @@ MIN_MEDIA_CAPTION_WORDS = 3
 CREDIT_CONTINUATION_START = (
     r"^\s*(?:"
     + "|".join(
-        re.escape(mark) + (r"\s" if mark[-1].isalnum() else "")
+        pl.escape_regex(mark) + (r"\s" if mark[-1].isalnum() else "")
         for mark in HTML_LEXICON["credit_continuation_marks"]
     )
     + r")\s*"
@@ -115,8 +108,6 @@ ATTRIBUTE_BRACKET_TAIL = credits.CAPTION_TRAILING_BRACKETS
 CREDIT_ATTRIBUTES = ("title", "alt")
 # Without a headline element, the page head is this many blocks before the root.
 HEAD_BLOCKS_WITHOUT_H1 = 6
-# Tags printed as a list of short links.
-MAX_VISIBLE_TAG_WORDS = 6
 
 
 def _container_flags(containers: pl.DataFrame) -> pl.DataFrame:
@@ -193,10 +184,7 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
     text = pl.col("text")
     # Same sizes and sentence shape as the text path, before its (costlier) line features.
     blocks = pages.blocks.with_columns(
-        n_words=(
-            text.str.count_matches(text_blocks.WORD_PATTERN)
-            + text.str.count_matches(text_blocks.UNSPACED_SCRIPT_PATTERN) // 2
-        ).cast(pl.Int32),
+        n_words=text_blocks.count_words(text).cast(pl.Int32),
         ends_sentence=text.str.contains(text_blocks.SENTENCE_END_PATTERN),
     )
     # A "noise" class on a wrapper of much of the story ("has-ads", "with-sidebar") is
@@ -480,7 +468,7 @@ def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("credit"))
         .when(figure_text)
         .then(pl.lit("caption"))
-        .when(c("in_tag_list") & (c("n_words") <= MAX_VISIBLE_TAG_WORDS) & (c("link_share") > 0.5))
+        .when(c("in_tag_list") & (c("n_words") <= MAX_TAG_WORDS) & (c("link_share") > 0.5))
         .then(pl.lit("tag"))
         .when(c("in_head") & text_kind.is_in(["byline", "date"]))
         .then(text_kind)

@@ -20,6 +20,7 @@ import polars as pl
 from selectolax.lexbor import LexborHTMLParser
 
 from dateline.transforms.lexicon import load
+from dateline.transforms.patterns import INVISIBLE_CHARACTERS, literal_alternation
 
 HTML_LEXICON = load("html")
 # Elements whose content is never rendered as text, or is interface, not prose.
@@ -139,9 +140,9 @@ FIGURE_BUTTON_SELECTOR = "button:has(figure, figcaption)"
 IMAGE_BOXES = 3
 HEADING_LEVEL = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 # Inline elements inside a caption that carry the credit get their own block.
-CREDIT_HINT = re.compile("|".join(map(re.escape, HTML_LEXICON["credit_words"])), re.I)
+CREDIT_HINT = re.compile(literal_alternation(HTML_LEXICON["credit_words"]), re.I)
 # Inline elements whose class says caption (matched anywhere in the class, as above).
-INLINE_CAPTION_HINT = re.compile("|".join(map(re.escape, HTML_LEXICON["caption_words"])), re.I)
+INLINE_CAPTION_HINT = re.compile(literal_alternation(HTML_LEXICON["caption_words"]), re.I)
 
 
 def _ascii_words(words: list[str]) -> tuple[str, ...] | None:
@@ -167,7 +168,7 @@ HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 HINT_DEPTH = 6
 MAX_HINT_CHARS = 400
 # Invisible characters the text view drops (zero-width spaces, soft hyphen).
-INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+INVISIBLE = re.compile(INVISIBLE_CHARACTERS)
 IMAGE_SOURCE_ATTRIBUTES = (
     "src",
     "data-src",

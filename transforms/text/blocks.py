@@ -11,18 +11,16 @@ and the readers of a block's text that assembly applies to both paths' blocks
 
 from __future__ import annotations
 
-import re
-
 import polars as pl
 
 from dateline.transforms.fields import bylines, credits, dates
-from dateline.transforms.lexicon import load
+from dateline.transforms.lexicon import load, social_networks
+from dateline.transforms.patterns import DIGIT_PATTERN, WHITE_SPACE_WORD, literal_alternation
 
 CUES = load("cues")
 
-WORD_PATTERN = r"\S+"
-# Scripts written without spaces: every two characters count as a word for block sizes.
-UNSPACED_SCRIPT_PATTERN = r"[\p{Han}\p{Hiragana}\p{Katakana}]"
+# A character of a script written without spaces: two of them count as a word.
+UNSPACED_SCRIPT_CHARACTER = r"[\p{Han}\p{Hiragana}\p{Katakana}]"
 # A line that is only a desk word ("Redaktion", "Newsroom"): a menu entry, not a byline.
 DESK_WORDS_ALONE = sorted({word.lower() for word in bylines.BYLINE_WORDS["desk_words"]})
 # A line ends like a sentence: final punctuation, possibly inside closing quotes or brackets.
@@ -33,8 +31,11 @@ PROSE_END_PATTERN = r"[.!?…。！？][\"'”’»)\]」』]*$"
 INNER_SENTENCE_PATTERN = r"[a-z\p{Ll}]{2}[.!?] +[\p{Lu}]"
 # Blocks starting with the same characters are the same text printed again.
 REPEAT_PREFIX_CHARS = 60
-# Breadcrumb trails: "News / World / Europe", "Home › Politik".
+# Breadcrumb trails: "News / World / Europe", "Home › Politik": two separators or more in
+# a short line without digits.
 BREADCRUMB_SEPARATOR = r" (?:/|›|»|>|\|) "
+MIN_BREADCRUMB_SEPARATORS = 2
+MAX_BREADCRUMB_WORDS = 12
 # A comment's byline line: "Jane Doe says:".
 COMMENTER_PATTERN = (
     r"^\S+(?: \S+){0,3} (?:says|said|wrote|schreibt|dice|escribió|a écrit|scrive|disse):$"
@@ -48,37 +49,39 @@ INLINE_CUE_SEPARATOR = r"^[^:]{2,40}:\s*"
 # Scraper gaps where a link's text was dropped: ", ," and "( )".
 EMPTY_PUNCTUATION_GAP = r",\s*,|\(\s*\)"
 
-
-def _alternation(phrases: list[str]) -> str:
-    return "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
-
-
-BOILERPLATE_EXACT = sorted(set(CUES["boilerplate_exact"]))
-BOILERPLATE_PREFIX_PATTERN = rf"^(?:{_alternation(CUES['boilerplate_prefix'])})"
+BOILERPLATE_EXACT = sorted(set(CUES["boilerplate_exact"] + social_networks("menu")))
+BOILERPLATE_PREFIX_PATTERN = rf"^(?:{literal_alternation(CUES['boilerplate_prefix'])})"
 END_OF_ARTICLE = sorted(set(CUES["end_of_article"]))
 RELATED_LIST = sorted(set(CUES["related_list"]))
 RELATED_INLINE = sorted(set(CUES["related_inline"]))
-RELATED_INLINE_PATTERN = rf"^(?:{_alternation(CUES['related_inline'])})\s*:\s*\S"
+RELATED_INLINE_PATTERN = rf"^(?:{literal_alternation(CUES['related_inline'])})\s*:\s*\S"
 TAGS_HEADING = sorted(set(CUES["tags_heading"]))
-TAGS_INLINE_PATTERN = rf"^(?:{_alternation(CUES['tags_heading'])})\s*:\s*\S"
+TAGS_INLINE_PATTERN = rf"^(?:{literal_alternation(CUES['tags_heading'])})\s*:\s*\S"
 BYLINE_HEADING = sorted(set(CUES["byline_heading"]))
 # A credit cue alone on its line ("Image:"): the credit follows on the next line.
 CREDIT_CUE_ONLY = sorted(set(CUES["credit_cue_only"]))
 PHOTO_AGENCIES = sorted(set(CUES["photo_agencies"]))
-REPRODUCTION_PATTERN = _alternation(CUES["reproduction_stems"])
+REPRODUCTION_PATTERN = literal_alternation(CUES["reproduction_stems"])
 MAX_NOTICE_WORDS = 60
 COMMENTS_HEADING = sorted(set(CUES["comments_heading"]))
-COMMENT_COUNT_PATTERN = rf"^\d+ (?:{_alternation(CUES['comments_heading'])})$"
+COMMENT_COUNT_PATTERN = rf"^\d+ (?:{literal_alternation(CUES['comments_heading'])})$"
 # A cookie consent text: after the article it opens the site's cookie tables, not more story.
-COOKIE_NOTICE_PATTERN = rf"^(?:{_alternation(CUES['cookie_notice_prefix'])})"
-UI_WORD_PATTERN = rf"(?:^|[^\w])(?:{_alternation(CUES['ui_words'])})(?:$|[^\w])"
+COOKIE_NOTICE_PATTERN = rf"^(?:{literal_alternation(CUES['cookie_notice_prefix'])})"
+# Short lines made of interface words: "Teilen Twittern Senden", "Video Loading".
+UI_WORD_PATTERN = (
+    rf"(?:^|[^\w])(?:{literal_alternation(CUES['ui_words'] + social_networks('ui'))})(?:$|[^\w])"
+)
 MAX_UI_LINE_WORDS = 4
-SOCIAL_PATTERN = rf"(?:^|[^\w])(?:{_alternation(CUES['social_networks'])})(?:$|[^\w])"
+# A share bar: a line naming two share targets or more ("Facebook Twitter E-Mail").
+SHARE_TARGET_PATTERN = rf"(?:^|[^\w])(?:{literal_alternation(social_networks('share'))})(?:$|[^\w])"
+MIN_SHARE_BAR_TARGETS = 2
 LINK_GAP_PATTERN = (
     r"(?i)(?:^|\s)(?:"
-    + _alternation(sorted({w for words in CUES["link_gap_function_words"].values() for w in words}))
+    + literal_alternation(
+        sorted({w for words in CUES["link_gap_function_words"].values() for w in words})
+    )
     + r")\s+(?:"
-    + _alternation(CUES["link_gap_followers"])
+    + literal_alternation(CUES["link_gap_followers"])
     + r"|,)\s"
 )
 
@@ -91,10 +94,14 @@ def near_block(expr: pl.Expr, offset: int, fill: object = None) -> pl.Expr:
     return shifted if fill is None else shifted.otherwise(pl.lit(fill))
 
 
-def unspaced_words(text: pl.Expr) -> pl.Expr:
-    """Words that ``WORD_PATTERN`` misses in scripts written without spaces: two characters
-    count as one."""
-    return text.str.count_matches(UNSPACED_SCRIPT_PATTERN) // 2
+def count_words(text: pl.Expr) -> pl.Expr:
+    """The words of a text, as block sizes count them (one value in, one count out): runs
+    of characters between white space, plus one word per two characters of the scripts
+    written without spaces (Han, Hiragana, Katakana), where a run would be a sentence."""
+    return (
+        text.str.count_matches(WHITE_SPACE_WORD)
+        + text.str.count_matches(UNSPACED_SCRIPT_CHARACTER) // 2
+    )
 
 
 def cue_key(text: pl.Expr) -> pl.Expr:
@@ -111,23 +118,22 @@ def _line_features(lines: pl.DataFrame) -> pl.DataFrame:
     text = pl.col("text")
     # The cue key and the word count feed many features: computed once, dropped at the end.
     lines = credits.split_caption_credit(lines, "text").with_columns(
-        _key=cue_key(text), _tokens=text.str.count_matches(WORD_PATTERN)
+        _key=cue_key(text), _tokens=text.str.count_matches(WHITE_SPACE_WORD)
     )
     key, tokens = pl.col("_key"), pl.col("_tokens")
     return lines.with_columns(
-        n_words=(tokens + unspaced_words(text)).cast(pl.Int32),
+        n_words=count_words(text).cast(pl.Int32),
         ends_sentence=text.str.contains(SENTENCE_END_PATTERN),
         ends_period=text.str.contains(PERIOD_END_PATTERN),
         is_boilerplate=key.is_in(BOILERPLATE_EXACT)
         | key.str.contains(BOILERPLATE_PREFIX_PATTERN)
-        | (key.str.count_matches(SOCIAL_PATTERN) >= 2)
+        | (key.str.count_matches(SHARE_TARGET_PATTERN) >= MIN_SHARE_BAR_TARGETS)
         | (
-            (text.str.count_matches(BREADCRUMB_SEPARATOR) >= 2)
-            & (tokens <= 12)
-            & ~text.str.contains(r"\d")
+            (text.str.count_matches(BREADCRUMB_SEPARATOR) >= MIN_BREADCRUMB_SEPARATORS)
+            & (tokens <= MAX_BREADCRUMB_WORDS)
+            & ~text.str.contains(DIGIT_PATTERN)
         ),
-        # Short lines made of interface words: "Teilen Twittern Senden", "Video Loading".
-        is_ui_line=(key.str.count_matches(UI_WORD_PATTERN) >= 1) & (tokens <= MAX_UI_LINE_WORDS),
+        is_ui_line=key.str.contains(UI_WORD_PATTERN) & (tokens <= MAX_UI_LINE_WORDS),
         is_end_marker=key.is_in(END_OF_ARTICLE),
         # "No reproduction without the permission of ...": a rights notice, not prose.
         is_rights_notice=key.str.contains(REPRODUCTION_PATTERN) & (tokens <= MAX_NOTICE_WORDS),

@@ -19,33 +19,59 @@ from __future__ import annotations
 import polars as pl
 
 from dateline.transforms.fields import bylines
+from dateline.transforms.fields.tags import MAX_TAG_WORDS
 from dateline.transforms.text.blocks import (
     BLOCK_FEATURES,
-    WORD_PATTERN,
+    count_words,
     in_document_order,
     near_block,
-    unspaced_words,
 )
 
 # A line holding only what joins two authors: a comma, an ampersand, "and", "und", "y"...
 BYLINE_JOINER_PATTERN = r"^(?:[,;&/|+]|" + bylines.CONJUNCTION_WORDS + r")$"
-# Block size limits used by the rules below (in words).
+# Block size limits used by the rules below (in words, as ``count_words`` counts them).
 MIN_PARAGRAPH_WORDS = 12
+MIN_HEADING_WORDS = 2
 MAX_HEADING_WORDS = 16
+# A heading-shaped line is a subheadline when a paragraph, or a sentence of this many
+# words, follows it.
+MIN_SENTENCE_AFTER_HEADING_WORDS = 6
+# Late in the rules, a sentence of this many words is a paragraph, and so is any line of
+# MIN_LOOSE_PARAGRAPH_WORDS.
+MIN_SHORT_PARAGRAPH_WORDS = 3
+MIN_LOOSE_PARAGRAPH_WORDS = 6
+MIN_TITLE_WORDS = 2
 MAX_TITLE_WORDS = 40
-LONG_TITLE_WORDS = 20
+# Title score, in points: a headline's usual length earns some; fewer words, two sentences
+# in a long line and a very long line cost some; the first candidate, a line the page
+# printed twice and one whose words the lead repeats earn some.
+TYPICAL_TITLE_WORDS = (5, 25)
+TYPICAL_TITLE_POINTS = 2
+FEW_TITLE_WORDS = 4
+FEW_TITLE_WORDS_PENALTY = 2
 # Headlines of up to this many words may hold two short sentences ("X. Y wants Z").
 SHORT_TITLE_WORDS = 12
+TWO_SENTENCES_PENALTY = 2
+LONG_TITLE_WORDS = 20
+LONG_TITLE_PENALTY = 1
+FIRST_CANDIDATE_BONUS = 1
 REPEATED_TITLE_BONUS = 1
 # A headline shares most of its content words with the article's first paragraphs.
 LEAD_WORD_PATTERN = r"[\p{L}\p{N}]{4,}"
 LEAD_PARAGRAPHS = 3
 LEAD_OVERLAP_WEIGHT = 1.0
+# Items under a heading (related links, an author's name) are short; tags shorter still
+# (``tags.MAX_TAG_WORDS``).
 MAX_ITEM_WORDS = 30
-MAX_TAG_WORDS = 6
+# A full sentence of this many words after a list of titles is the body resuming.
+MIN_RESUMING_SENTENCE_WORDS = 8
+# A dump sets its paragraphs apart with blank lines when more than this share of its
+# blocks follow one: there, a blank line ends a list of items.
+BLANK_LINE_DUMP_SHARE = 0.2
 # A bare name line counts as a byline within this many blocks of a byline, date or title.
 NAME_REACH = 2
 # Captions are short: a long paragraph before a "©" line is body, the line a notice.
+MIN_CAPTION_WORDS = 2
 MAX_CAPTION_WORDS = 60
 MIN_INLINE_CAPTION_WORDS = 3
 # Consecutive short blocks without sentence punctuation: a list of teasers or links.
@@ -53,13 +79,23 @@ MIN_TEASER_RUN = 3
 MAX_TEASER_WORDS = 25
 # A byline after this many paragraphs of prose signs a teaser or a quoted item, not the article.
 MAX_PROSE_BEFORE_BYLINE = 3
-# Bylines and dates belong to the head of an article: this share of its lines.
+# A headline, a byline or date line of the head, or a bare name signing the article comes
+# before the second paragraph of prose.
+MAX_PROSE_BEFORE_HEAD = 1
+# Bylines and dates belong to the head of an article: this share of its lines, and at
+# least its first HEAD_BLOCKS blocks.
 HEAD_SHARE = 0.5
-
+HEAD_BLOCKS = 8
+# A byline or date line counts for the head up to this many blocks after the first prose.
+MAX_META_BLOCKS_AFTER_PROSE = 12
+# A lone credit cue ("Image:") credits the short line after it.
 MAX_CUED_CREDIT_WORDS = 10
 # A cookie consent text after the article opens the site's cookie tables, not more story;
 # it closes the article once this many paragraphs of body have been read.
 MIN_PARAGRAPHS_BEFORE_COOKIE_NOTICE = 3
+# A comment section closes the article only past this share of its prose ("join the
+# conversation" also sits under bylines).
+MIN_PROSE_SHARE_BEFORE_COMMENTS = 0.5
 
 
 # What the classifier reads: each block's place, the parts of a caption with its credit
@@ -180,7 +216,7 @@ def mark_item_runs(blocks: pl.DataFrame) -> pl.DataFrame:
     """
     doc = "doc_id"
     c = pl.col
-    uses_blank_lines = c("blank_before").mean().over(doc) > 0.2
+    uses_blank_lines = c("blank_before").mean().over(doc) > BLANK_LINE_DUMP_SHARE
     # An item run stops at the first block that cannot be an item (too long, a
     # blank-line gap after the first item in dumps that use blank lines, boilerplate).
     item_limit = pl.when(c("segment_kind") == "tags").then(MAX_TAG_WORDS).otherwise(MAX_ITEM_WORDS)
@@ -192,7 +228,7 @@ def mark_item_runs(blocks: pl.DataFrame) -> pl.DataFrame:
         | ((c("segment_kind") == "related_cue") & (c("index_in_segment") > 1))
         | ((c("segment_kind") == "byline") & (c("index_in_segment") > 1))
         # A full sentence after a list of titles is the body resuming.
-        | (c("ends_period") & (c("n_words") >= 8))
+        | (c("ends_period") & (c("n_words") >= MIN_RESUMING_SENTENCE_WORDS))
     )
     segment_opened = c("is_heading").first().over([doc, "segment"])
     in_item_run = (
@@ -227,10 +263,7 @@ def mark_captions_and_prose(blocks: pl.DataFrame) -> pl.DataFrame:
     has_inline_credit = (
         c("credit_raw").is_not_null()
         & c("caption").is_not_null()
-        & (
-            split_caption.str.count_matches(WORD_PATTERN) + unspaced_words(split_caption)
-            >= MIN_INLINE_CAPTION_WORDS
-        )
+        & (count_words(split_caption) >= MIN_INLINE_CAPTION_WORDS)
     )
     paragraph_like = (
         (c("n_words") >= MIN_PARAGRAPH_WORDS)
@@ -257,7 +290,7 @@ def mark_article_head(blocks: pl.DataFrame) -> pl.DataFrame:
     ``is_byline``, ``has_inline_credit``, ``next_is_credit``. Adds:
 
     * ``in_head_lines``: among the lines where bylines and dates stand (the first
-      ``HEAD_SHARE`` of the document, or its first 8 blocks);
+      ``HEAD_SHARE`` of the document, and at least its first ``HEAD_BLOCKS``);
     * ``plain_paragraph``: paragraph-like, and no date, byline or caption;
     * ``prose_before``: plain paragraphs of prose before the block;
     * ``first_prose``: the first plain paragraph of prose (``n_blocks`` when none);
@@ -267,7 +300,7 @@ def mark_article_head(blocks: pl.DataFrame) -> pl.DataFrame:
     c = pl.col
     position = c("block_no") / c("n_blocks")
     head = blocks.with_columns(
-        in_head_lines=(position < HEAD_SHARE) | (c("block_no") < 8),
+        in_head_lines=(position < HEAD_SHARE) | (c("block_no") < HEAD_BLOCKS),
         plain_paragraph=c("paragraph_like")
         & ~c("is_date")
         & ~c("is_byline")
@@ -284,10 +317,13 @@ def mark_article_head(blocks: pl.DataFrame) -> pl.DataFrame:
         (c("is_byline") | c("is_date"))
         & c("in_head_lines")
         & ~c("paragraph_like")
-        & (c("prose_before") <= 1)
+        & (c("prose_before") <= MAX_PROSE_BEFORE_HEAD)
     )
     last_meta = (
-        pl.when(meta_line & (c("block_no") <= first_prose.fill_null(c("n_blocks")) + 12))
+        pl.when(
+            meta_line
+            & (c("block_no") <= first_prose.fill_null(c("n_blocks")) + MAX_META_BLOCKS_AFTER_PROSE)
+        )
         .then(c("block_no"))
         .max()
         .over(doc)
@@ -314,8 +350,8 @@ def choose_title(blocks: pl.DataFrame) -> pl.DataFrame:
     c = pl.col
     title_candidate = (
         (c("block_no") <= pl.max_horizontal(c("first_prose"), c("last_meta")))
-        & (c("prose_before") <= 1)
-        & (c("n_words") >= 2)
+        & (c("prose_before") <= MAX_PROSE_BEFORE_HEAD)
+        & (c("n_words") >= MIN_TITLE_WORDS)
         & (c("n_words") <= MAX_TITLE_WORDS)
         & ~c("ends_period")
         & ~c("is_boilerplate")
@@ -336,14 +372,18 @@ def choose_title(blocks: pl.DataFrame) -> pl.DataFrame:
     candidates = blocks.with_columns(title_candidate=title_candidate).pipe(_add_lead_overlap)
     is_candidate = c("title_candidate")
     title_score = (
-        pl.when(c("n_words").is_between(5, 25)).then(2).otherwise(0)
-        - pl.when(c("n_words") < 4).then(2).otherwise(0)
-        - pl.when(c("has_inner_sentence") & (c("n_words") > SHORT_TITLE_WORDS)).then(2).otherwise(0)
-        - pl.when(c("n_words") > LONG_TITLE_WORDS).then(1).otherwise(0)
+        pl.when(c("n_words").is_between(*TYPICAL_TITLE_WORDS))
+        .then(TYPICAL_TITLE_POINTS)
+        .otherwise(0)
+        - pl.when(c("n_words") < FEW_TITLE_WORDS).then(FEW_TITLE_WORDS_PENALTY).otherwise(0)
+        - pl.when(c("has_inner_sentence") & (c("n_words") > SHORT_TITLE_WORDS))
+        .then(TWO_SENTENCES_PENALTY)
+        .otherwise(0)
+        - pl.when(c("n_words") > LONG_TITLE_WORDS).then(LONG_TITLE_PENALTY).otherwise(0)
         # Pages often print the headline twice (document title and heading).
         + pl.when(pl.struct(doc, "text").is_duplicated()).then(REPEATED_TITLE_BONUS).otherwise(0)
         + pl.when(c("block_no") == pl.when(is_candidate).then(c("block_no")).min().over(doc))
-        .then(1)
+        .then(FIRST_CANDIDATE_BONUS)
         .otherwise(0)
         + c("lead_overlap") * LEAD_OVERLAP_WEIGHT
     )
@@ -384,13 +424,12 @@ def mark_body_start(blocks: pl.DataFrame) -> pl.DataFrame:
     )
     # Comment sections, cookie notices and reader notices close the article once its body
     # has begun.
-    # (only past half of the article's prose: "join the conversation" also sits under bylines).
     prose_seen = c("paragraph_like").cast(pl.Int32).cum_sum().over(doc)
     prose_total = c("paragraph_like").cast(pl.Int32).sum().over(doc)
     # A cookie notice never sits inside a story, and the cookie tables after it may be
     # longer than the story itself: a few paragraphs of body are enough.
     closes = ~c("in_header") & (
-        (c("is_comments_heading") & (prose_seen * 2 >= prose_total))
+        (c("is_comments_heading") & (prose_seen >= prose_total * MIN_PROSE_SHARE_BEFORE_COMMENTS))
         | (c("is_cookie_notice") & (prose_seen >= MIN_PARAGRAPHS_BEFORE_COOKIE_NOTICE))
     )
     closed = (closes.cast(pl.Int32).cum_sum().over(doc) > 0) | c("ended")
@@ -421,7 +460,7 @@ def mark_name_bylines(blocks: pl.DataFrame) -> pl.DataFrame:
         # Within reach of the body's start, or before the second paragraph of prose.
         & (
             (c("block_no") <= c("body_start") + NAME_REACH)
-            | (c("prose_before") <= 1) & c("in_head_lines")
+            | (c("prose_before") <= MAX_PROSE_BEFORE_HEAD) & c("in_head_lines")
         )
     )
     added = ("first_name_after_title", "has_head_byline")
@@ -469,9 +508,12 @@ def assign_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
         "doc_id"
     ) > 0
     next_paragraph_like = near_block(c("paragraph_like"), -1, False) | (
-        near_block(c("ends_sentence"), -1, False) & (near_block(c("n_words"), -1, 0) >= 6)
+        near_block(c("ends_sentence"), -1, False)
+        & (near_block(c("n_words"), -1, 0) >= MIN_SENTENCE_AFTER_HEADING_WORDS)
     )
-    heading_shaped = (c("n_words") >= 2) & (c("n_words") <= MAX_HEADING_WORDS) & ~c("ends_period")
+    heading_shaped = c("n_words").is_between(MIN_HEADING_WORDS, MAX_HEADING_WORDS) & ~c(
+        "ends_period"
+    )
     is_summary = (
         in_header
         & c("paragraph_like")
@@ -546,7 +588,7 @@ def assign_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("credit"))
         .when(c("is_date") & in_head)
         .then(pl.lit("date"))
-        .when(next_is_credit & c("n_words").is_between(2, MAX_CAPTION_WORDS))
+        .when(next_is_credit & c("n_words").is_between(MIN_CAPTION_WORDS, MAX_CAPTION_WORDS))
         .then(pl.lit("caption"))
         .when(is_summary)
         .then(pl.lit("summary"))
@@ -564,11 +606,13 @@ def assign_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("duplicate"))
         .when(c("teaser_run"))
         .then(pl.lit("noise"))
-        .when(c("paragraph_like") | (c("ends_sentence") & (c("n_words") >= 3)))
+        .when(
+            c("paragraph_like") | (c("ends_sentence") & (c("n_words") >= MIN_SHORT_PARAGRAPH_WORDS))
+        )
         .then(pl.lit("paragraph"))
         .when(heading_shaped & next_paragraph_like)
         .then(pl.lit("subheadline"))
-        .when(c("n_words") >= 6)
+        .when(c("n_words") >= MIN_LOOSE_PARAGRAPH_WORDS)
         .then(pl.lit("paragraph"))
         .otherwise(pl.lit("noise"))
     )

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import polars as pl
 
+from dateline.transforms.patterns import INVISIBLE_CHARACTERS
 from dateline.transforms.text.blocks import add_block_features, in_document_order, near_block
 from dateline.transforms.text.classify import classify_blocks
 
 # The scraper's optional first token: the date the record was stamped.
 HEADER_DATE_PATTERN = r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b[ \t]*\n?"
-# Invisible characters that scrapers leave in text (zero-width, soft hyphen, BOM).
-INVISIBLE_PATTERN = "[\u200b\u200c\u200d\u2060\ufeff\u00ad]"
+# Longest line kept from a dump by default (settings may say otherwise); longer lines are cut.
+MAX_LINE_CHARS = 200_000
 # Body blocks this far apart belong to different stretches of prose; a stretch with
 # less than this share of the main one's words is page furniture, not the article.
 BODY_GAP_BLOCKS = 8
@@ -33,7 +34,7 @@ def strip_header_date(docs: pl.DataFrame, text: str = "text") -> pl.DataFrame:
 
 
 def split_blocks(
-    docs: pl.DataFrame, text: str = "text", max_line_chars: int = 200_000
+    docs: pl.DataFrame, text: str = "text", max_line_chars: int = MAX_LINE_CHARS
 ) -> pl.DataFrame:
     """One row per document (``doc_id``, ``text``) in; one row per non-blank line out.
 
@@ -44,7 +45,7 @@ def split_blocks(
     lines = (
         docs.select(
             "doc_id",
-            pl.col(text).str.replace_all(INVISIBLE_PATTERN, "").str.split("\n").alias("text"),
+            pl.col(text).str.replace_all(INVISIBLE_CHARACTERS, "").str.split("\n").alias("text"),
         )
         .explode("text")
         .with_columns(pl.col("text").fill_null("").str.strip_chars().str.slice(0, max_line_chars))
@@ -91,7 +92,7 @@ def keep_main_body(blocks: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def segment_text(docs: pl.DataFrame, max_line_chars: int = 200_000) -> pl.DataFrame:
+def segment_text(docs: pl.DataFrame, max_line_chars: int = MAX_LINE_CHARS) -> pl.DataFrame:
     """One row per document (``doc_id``, ``text``) in; one classified row per block out."""
     return (
         split_blocks(docs, "text", max_line_chars)

@@ -17,6 +17,7 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser
 
 from dateline.transforms.fields import bylines
+from dateline.transforms.fields.tags import MAX_TAG_WORDS
 from dateline.transforms.html.metadata.structured import (
     LEXICON,
     _is_url,
@@ -77,14 +78,11 @@ CAMEL_CASE = re.compile(r"([a-z])([A-Z])")
 
 NOT_LETTERS = re.compile(r"[\W\d_]+")
 
-# A printed tag is a short link text; a longer one is a teaser or a sentence.
-MAX_VISIBLE_TAG_WORDS = 6
-
 # A container with more links is a menu or a list of stories, not an article's tags.
 MAX_VISIBLE_TAGS = 30
 
 # A printed byline is short; a longer text is an author's biography or a teaser.
-MAX_BYLINE_WORDS = 12
+MAX_VISIBLE_BYLINE_WORDS = 12
 
 # Between the text pieces of a byline element ("<span>A</span><span>B</span>").
 BYLINE_PIECE_MARK = " | "
@@ -374,7 +372,7 @@ def _visible_tags(tree: LexborHTMLParser) -> list[str]:
         tags: list[str] = []
         for link in links:
             text = " ".join(link.text(deep=True).split())
-            if text and len(text.split()) <= MAX_VISIBLE_TAG_WORDS and text not in tags:
+            if text and len(text.split()) <= MAX_TAG_WORDS and text not in tags:
                 tags.append(text)
         if 0 < len(tags) <= MAX_VISIBLE_TAGS:
             return tags
@@ -405,7 +403,7 @@ def _visible_bylines(tree: LexborHTMLParser) -> list[str]:
     for _, _, node in nodes:
         pieces = [" ".join(p.split()) for p in node.text(deep=True, separator="\n").split("\n")]
         pieces = [p for p in pieces if p]
-        if not pieces or sum(len(p.split()) for p in pieces) > MAX_BYLINE_WORDS:
+        if not pieces or sum(len(p.split()) for p in pieces) > MAX_VISIBLE_BYLINE_WORDS:
             continue
         joined: list[str] = []
         for piece in pieces:

@@ -74,8 +74,6 @@ Meta names and JSON-LD types live in ``lexicon/html_meta.json``.
 
 from __future__ import annotations
 
-import re
-
 import polars as pl
 
 from dateline.transforms.fields import bylines
@@ -83,6 +81,7 @@ from dateline.transforms.fields.dates import parse_dates
 from dateline.transforms.fields.names import is_person_name
 from dateline.transforms.html.metadata.page import MIN_SHARED_SITE_CHARS, TAG_SEPARATOR
 from dateline.transforms.html.metadata.structured import LEXICON
+from dateline.transforms.patterns import SEGMENT_MARK, WHITE_SPACE_RUN, literal_alternation
 from dateline.transforms.schema import UTC_TIMESTAMP
 
 # A printed byline is read for a page's authors only when it holds a full name.
@@ -120,7 +119,7 @@ NOT_A_TAG_START_CHARS = 33
 CODE_TAG = r"^[\p{Lu}\d:_\-]+$"
 
 # A labelled facet whose label names a topic ("Subject: Justice"): its value is a tag.
-TOPIC_FACET = rf"^(?i:{'|'.join(re.escape(w) for w in LEXICON['topic_facets'])})\s*:\s*"
+TOPIC_FACET = rf"^(?i:{literal_alternation(LEXICON['topic_facets'])})\s*:\s*"
 
 # A kicker before a headline: a few words, then a spaced dash (a colon often belongs to
 # the headline: "Coach Schubert: 'Nothing to lose'").
@@ -151,8 +150,6 @@ UNSPACED_TITLE_SEPARATOR = (
     r"([\p{Han}\p{Hangul}\p{Hiragana}\p{Katakana}！？」』）])([-_－—]+)"
     r"([\p{Han}\p{Hangul}\p{Hiragana}\p{Katakana}])"
 )
-
-SEGMENT_MARK = "\x1f"
 
 # A title segment that is a date ("28.04.2023"), which may trail the site name.
 DATE_SEGMENT = r"^[\d\s./\-:]+$"
@@ -214,8 +211,6 @@ MAX_URL_FOLDERS = 2
 HOST_SPELLINGS: dict[str, str] = LEXICON["host_spellings"]
 
 LANGUAGE_CODE = r"^([A-Za-z]{2})(?:[-_]|$)"
-
-WHITE_SPACE_RUN = r"\s+"
 
 EPOCH_MILLISECONDS = r"^\d{13}$"
 

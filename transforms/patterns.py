@@ -1,0 +1,42 @@
+"""Regular-expression pieces that several transforms share, and the one way to turn a
+list of lexicon words into a pattern.
+
+Patterns are written for Polars (the Rust regex engine: no look-arounds, no
+back-references); those here are valid for Python's ``re`` as well, which the HTML
+walk uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import polars as pl
+
+# Invisible characters that scrapers leave in text: zero-width space, non-joiner and
+# joiner, word joiner, byte-order mark, soft hyphen.
+INVISIBLE_CHARACTERS = "[\u200b\u200c\u200d\u2060\ufeff\u00ad]"
+# A run of white space.
+WHITE_SPACE_RUN = r"\s+"
+# A word as white space delimits it.
+WHITE_SPACE_WORD = r"\S+"
+# A letter of any script.
+LETTER_PATTERN = r"\p{L}"
+# A digit.
+DIGIT_PATTERN = r"\d"
+# A character no text holds: pieces joined by it are split apart again.
+SEGMENT_MARK = "\x1f"
+
+
+def literal_alternation(words: Iterable[str], *, any_white_space: bool = False) -> str:
+    """A regex alternation matching any of ``words`` as written: each distinct non-empty
+    word once, longest first (ties in alphabetical order) so that no word cuts a longer
+    one short, escaped with ``pl.escape_regex``. With ``any_white_space``, a space in a
+    word matches any run of white space.
+
+    Wrap the result in a group before adding anything around it: ``rf"^(?:{...})"``.
+    """
+    ordered = sorted({word for word in words if word}, key=lambda word: (-len(word), word))
+    escaped = [pl.escape_regex(word) for word in ordered]
+    if any_white_space:
+        escaped = [word.replace(" ", WHITE_SPACE_RUN) for word in escaped]
+    return "|".join(escaped)
