@@ -43,9 +43,13 @@ Precedence per field (first non-null wins; measured on the dev corpus):
   link texts > the printed byline. Lists in one string are split like bylines
   ("A und B, dpa"); URLs, e-mail addresses, slugs and bracketed initials go. The
   site's own name is dropped beside other names, and a source naming only the
-  site ranks last. The printed byline (an element whose class or id names an
-  author or byline, or <address>, outside navigation) is read only when metadata
-  names nobody but the site, and counts only with a name of two or more words.
+  site ranks last (``meta_authors_site_only`` says so; the assembly then prefers a
+  byline the page prints that names a person in full). The printed byline (an
+  element whose class or id names an author or byline, or <address>, outside
+  navigation and outside containers of teasers, related stories or comments; those
+  inside <article>/<main> first) is read only when metadata names nobody but the
+  site, and counts only with a name of two or more words (or one word of a script
+  written without spaces).
 * published: JSON-LD datePublished > microdata datePublished > meta published
   names > first <time datetime>; updated: JSON-LD dateModified > microdata >
   meta modified names. The first parsable candidate decides; when it has a time
