@@ -1,4 +1,5 @@
-"""Shared fixtures: the corpus location and a quiet Prefect for flow tests."""
+"""Shared fixtures: the corpus location, a quiet Prefect for flow tests, and the hypothesis
+profiles (``dev`` by default, ``ci`` with ``HYPOTHESIS_PROFILE=ci``)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = Path(os.environ.get("DATELINE_SHARED_DIR", REPO_ROOT.parent / "shared"))
@@ -16,6 +18,12 @@ SAMPLES_DIR = REPO_ROOT / "data" / "samples"
 # Prefect reads its settings at import time; tests import flows lazily after this.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+# Property tests: a few examples while developing, many (and no deadline, on a shared
+# machine) in CI. A test's own @settings(max_examples=...) overrides either profile.
+settings.register_profile("dev", max_examples=20)
+settings.register_profile("ci", max_examples=300, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 def corpus_or_skip(*parts: str) -> Path:

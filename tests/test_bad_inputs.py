@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import random
 from pathlib import Path
 
@@ -103,6 +104,7 @@ def _hostile_folder(folder: Path) -> tuple[dict[str, str], set[str]]:
     return expected_rejects, set(good) | {"records.jsonl#1", "records.jsonl#4"}
 
 
+@pytest.mark.slow
 def test_hostile_folder_lands_every_good_article(tmp_path: Path, capsys, monkeypatch) -> None:
     monkeypatch.setenv("DATELINE_MAX_SOURCE_BYTES", str(LIMIT))
     folder = tmp_path / "in"
@@ -156,6 +158,8 @@ def test_decode_text(data: bytes, expected: str) -> None:
 
 
 def test_unreadable_file_is_a_reject(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root reads a file whatever its permissions")
     path = tmp_path / "locked.txt"
     path.write_text("text")
     path.chmod(0)
@@ -163,5 +167,16 @@ def test_unreadable_file_is_a_reject(tmp_path: Path) -> None:
         result = sources.read_source(path, LIMIT)
     finally:
         path.chmod(0o644)
-    # Root reads anything; everyone else gets a clear reject.
-    assert result.records or [r.reason for r in result.rejects] == ["unreadable"]
+    assert result.records == []
+    assert [r.reason for r in result.rejects] == ["unreadable"]
+
+
+def test_folder_named_like_a_file_is_an_unreadable_reject(tmp_path: Path) -> None:
+    # Unlike a missing permission, this fails for root too.
+    path = tmp_path / "folder.txt"
+    path.mkdir()
+    result = sources.read_source(path, LIMIT)
+    assert result.records == []
+    assert [(r.reason, r.detail) for r in result.rejects] == [
+        ("unreadable", "folder.txt could not be read: Is a directory.")
+    ]

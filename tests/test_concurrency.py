@@ -223,6 +223,7 @@ def test_reader_command_while_an_ingest_writes(
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_ingest_waits_for_a_reader_then_lands_the_change(
     clean_run: tuple[Path, Path], tmp_path: Path
 ) -> None:
@@ -266,6 +267,7 @@ def test_ingest_waits_for_a_reader_then_lands_the_change(
     assert not any(p.startswith("Economists said") for p in paragraphs)
 
 
+@pytest.mark.slow
 def test_two_ingests_at_once_equal_one_clean_run(
     clean_run: tuple[Path, Path], tmp_path: Path
 ) -> None:
@@ -290,6 +292,7 @@ def test_two_ingests_at_once_equal_one_clean_run(
     assert sorted(new for _, new in runs) == [0, N_SAMPLE_ARTICLES]
 
 
+@pytest.mark.slow
 def test_ingest_gives_up_with_exit_3_when_the_holder_stays(empty_db: Path) -> None:
     with _holding(empty_db, read_only=True):
         result = _run(

@@ -37,6 +37,8 @@ import pytest
 
 from dateline.transforms import schema
 
+pytestmark = pytest.mark.slow
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SAMPLES_DIR = REPO_ROOT / "data" / "samples"
 SHARED_DIR = Path(

@@ -85,6 +85,7 @@ def serial_rows(source_folder: Path, tmp_path_factory: pytest.TempPathFactory) -
     return rows
 
 
+@pytest.mark.slow
 def test_worker_processes_load_the_same_rows(
     capsys, source_folder: Path, serial_rows: dict, tmp_path: Path
 ) -> None:
@@ -99,6 +100,7 @@ def test_worker_processes_load_the_same_rows(
     assert unchanged == {k: v for k, v in serial_rows.items() if k != "ingest_rejects"}
 
 
+@pytest.mark.slow
 def test_dask_cluster_loads_the_same_rows(
     capsys, source_folder: Path, serial_rows: dict, tmp_path: Path
 ) -> None:

@@ -27,7 +27,7 @@ import unicodedata
 
 import polars as pl
 
-from dateline.transforms import lexicon
+from dateline.transforms import derived_files, lexicon
 from dateline.transforms.fields.names import is_person_name, natural_case
 from dateline.transforms.patterns import literal_alternation
 from dateline.transforms.schema import IMAGE_CREDITS, conform
@@ -232,7 +232,14 @@ def _nfkc_unstable_class() -> str:
 
 # Planes from here on (rare scripts, tags, private use) are all treated as unstable.
 _FIRST_UNLISTED_PLANE = 0x30000
-NFKC_UNSTABLE = _nfkc_unstable_class()
+# Scanning every code point costs a few tenths of a second per process: the class is kept as
+# a file derived once per version of Python's Unicode database.
+NFKC_UNSTABLE = derived_files.derived(
+    f"nfkc-unstable-unicode-{unicodedata.unidata_version}.txt",
+    _nfkc_unstable_class,
+    lambda path: path.read_text(encoding="ascii"),
+    lambda value, path: path.write_text(value, encoding="ascii"),
+)
 
 # Pre-screens. Each is a necessary condition of a costly check, so that the check only
 # runs on the few lines that pass it; the costly check alone decides the result.

@@ -9,6 +9,8 @@ from functools import cache
 import numpy as np
 import polars as pl
 
+from dateline.transforms import derived_files
+
 # Characters of body text given to the classifier: enough for a stable guess, bounded cost.
 SAMPLE_CHARS = 2000
 # Fewer letters than this and the guess is noise: the language stays null.
@@ -36,8 +38,53 @@ class _Model:
     alias_pairs: tuple[tuple[int, int], ...]
 
 
+# The arrays of _Model, as saved in the cache file (classes and alias pairs included).
+MODEL_ARRAYS = ("next_state", "row_base", "feature", "feature_weights", "class_prior")
+
+
 @cache
 def _model() -> _Model | None:
+    """py3langid's model as numpy arrays; None for a model layout this module cannot read.
+
+    Decompressing py3langid's model file costs about a second per process, so the arrays
+    are kept as a file derived once per py3langid version (``derived_files``).
+    """
+    from importlib.metadata import version
+
+    def load(path) -> _Model | None:
+        with np.load(path, allow_pickle=False) as data:
+            if not data["usable"]:
+                return None
+            arrays = {name: data[name] for name in MODEL_ARRAYS}
+            # Stored at the width py3langid ships, widened as _Model holds it. (The float16
+            # weights stay widened in the file: widening them again costs 0.4 s per process.)
+            arrays["next_state"] = arrays["next_state"].astype(np.int64)
+            return _Model(
+                **arrays,
+                classes=tuple(data["classes"].tolist()),
+                alias_pairs=tuple(tuple(pair) for pair in data["alias_pairs"].tolist()),
+            )
+
+    def save(model: _Model | None, path) -> None:
+        with open(path, "wb") as handle:
+            if model is None:
+                np.savez(handle, usable=False)
+                return
+            arrays = {name: getattr(model, name) for name in MODEL_ARRAYS}
+            arrays["next_state"] = arrays["next_state"].astype(np.uint32)
+            np.savez(
+                handle,
+                usable=True,
+                classes=np.array(model.classes),
+                alias_pairs=np.array(model.alias_pairs, dtype=np.int64).reshape(-1, 2),
+                **arrays,
+            )
+
+    name = f"py3langid-{version('py3langid')}-model-v2.npz"
+    return derived_files.derived(name, _model_from_py3langid, load, save)
+
+
+def _model_from_py3langid() -> _Model | None:
     # Imported lazily: loading the n-gram model costs about a second.
     from py3langid import langid
 

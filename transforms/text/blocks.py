@@ -61,7 +61,9 @@ BYLINE_HEADING = sorted(set(CUES["byline_heading"]))
 # A credit cue alone on its line ("Image:"): the credit follows on the next line.
 CREDIT_CUE_ONLY = sorted(set(CUES["credit_cue_only"]))
 PHOTO_AGENCIES = sorted(set(CUES["photo_agencies"]))
-REPRODUCTION_PATTERN = literal_alternation(CUES["reproduction_stems"])
+# "No reproduction without the permission of ...": a line holding one of these stems is a
+# rights notice when it is short.
+REPRODUCTION_STEMS = sorted(set(CUES["reproduction_stems"]))
 MAX_NOTICE_WORDS = 60
 COMMENTS_HEADING = sorted(set(CUES["comments_heading"]))
 COMMENT_COUNT_PATTERN = rf"^\d+ (?:{literal_alternation(CUES['comments_heading'])})$"
@@ -135,8 +137,9 @@ def _line_features(lines: pl.DataFrame) -> pl.DataFrame:
         ),
         is_ui_line=key.str.contains(UI_WORD_PATTERN) & (tokens <= MAX_UI_LINE_WORDS),
         is_end_marker=key.is_in(END_OF_ARTICLE),
-        # "No reproduction without the permission of ...": a rights notice, not prose.
-        is_rights_notice=key.str.contains(REPRODUCTION_PATTERN) & (tokens <= MAX_NOTICE_WORDS),
+        # "No reproduction without the permission of ...": a rights notice, not prose (the
+        # stems are plain text found anywhere in the line: a substring test, no regex).
+        is_rights_notice=key.str.contains_any(REPRODUCTION_STEMS) & (tokens <= MAX_NOTICE_WORDS),
         is_related_list=key.is_in(RELATED_LIST),
         is_related_cue=key.is_in(RELATED_INLINE),
         is_related_inline=key.str.contains(RELATED_INLINE_PATTERN),
