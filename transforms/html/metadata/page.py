@@ -96,6 +96,13 @@ BYLINE_PREFIX_PIECE = re.compile(
 # "Tác giả: Trần Thị Bình", "作者：张伟").
 BYLINE_LABEL = re.compile(r"^[^\W\d_]{1,20}(?: [^\W\d_]{1,20}){0,2}\s*[:：]\s*")
 
+# Labels that are byline cues: kept for the authors' precedence to strip.
+BYLINE_CUE_LABELS = frozenset(
+    word.lower()
+    for key in ("prefixes", "colon_prefixes", "sign_off_prefixes")
+    for word in bylines.BYLINE_WORDS[key]
+)
+
 # Elements whose text never belongs to a byline or tag list.
 NON_TEXT_TAGS = frozenset({"script", "style", "meta", "link", "html", "body", "head", "title"})
 
@@ -412,13 +419,22 @@ def _visible_bylines(tree: LexborHTMLParser) -> list[str]:
             else:
                 joined.append(piece)
         text = BYLINE_PIECE_MARK.join(
-            BYLINE_LABEL.sub("", p) for p in joined if not BYLINE_JUNK_PIECE.search(p)
+            _without_label(p) for p in joined if not BYLINE_JUNK_PIECE.search(p)
         )
         if text and text not in texts:
             texts.append(text)
             if len(texts) == MAX_BYLINE_CANDIDATES:
                 break
     return texts
+
+
+def _without_label(piece: str) -> str:
+    """A printed byline piece without its leading label ("Stand: ..."), unless the label is
+    a byline cue ("Autor:", "作者："), which the authors' precedence strips and heeds."""
+    label = BYLINE_LABEL.match(piece)
+    if label is None or label.group(0).rstrip(" :：").lower() in BYLINE_CUE_LABELS:
+        return piece
+    return piece[label.end() :]
 
 
 def _compact(text: str) -> str:

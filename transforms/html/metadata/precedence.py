@@ -101,8 +101,13 @@ AUTHOR_ROLE_TAIL = bylines.ROLE_TAIL
 # A bracketed tail of initials, a handle or a web address: "Ana Gil (agi)", "(www.x.com)".
 AUTHOR_HANDLE_TAIL = r"\s*[(\[][\p{Ll}\d.\s/_-]*[)\]]\s*$|\s*[(\[][^()\[\]]*\.[^()\[\]]*[)\]]\s*$"
 
-# Not a name: a URL, an e-mail address, a bare number, a slug ("chuck-ross"), a label.
-NOT_A_NAME = r"(?i)^(?:https?:|//|www\.)|@|^[^\p{L}]*$|^[\p{Ll}\d]+(?:[-_][\p{Ll}\d]+)+$|^\(|:"
+# Not a name: a URL (or a string holding one), an e-mail address, a bare number, a slug
+# ("chuck-ross"); after the byline prefix is stripped, a label ("Stand: 12:30").
+NOT_A_NAME_BEFORE_PREFIX = (
+    r"(?i)^(?:https?:|//|www\.)|https?://|@|^[^\p{L}]*$|^[\p{Ll}\d]+(?:[-_][\p{Ll}\d]+)+$|^\("
+)
+
+NOT_A_NAME = NOT_A_NAME_BEFORE_PREFIX + "|:"
 
 EDGE_JUNK = r"^[\s\p{P}\p{S}--[(\[]]+|[\s\p{P}\p{S}--[.)\]]]+$"
 
@@ -792,12 +797,17 @@ def _authors(frame: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFrame:
         names.explode("name", "kind")
         .filter(pl.col("name").is_not_null())
         .with_columns(order=pl.int_range(pl.len()).over("doc_id", "rank"))
-        .filter(~pl.col("name").str.contains(NOT_A_NAME))
+        # A label's colon ("Autor: Ana Gil") is judged once the byline prefix is gone.
+        .filter(~pl.col("name").str.contains(NOT_A_NAME_BEFORE_PREFIX))
         .with_columns(
+            # A byline cue ("文／", "作者：", "기자") makes a one-word name in an unspaced
+            # script a name; without one such a word may be a label ("留言": comments).
+            is_cued=pl.col("name").str.contains(AUTHOR_PREFIX)
+            | pl.col("name").str.contains(AUTHOR_ROLE_TAIL),
             name=bylines.clean_byline(pl.col("name"))
             .str.replace(AUTHOR_HANDLE_TAIL, "")
             .str.replace_all(AUTHOR_SEPARATOR, SEGMENT_MARK)
-            .str.split(SEGMENT_MARK)
+            .str.split(SEGMENT_MARK),
         )
         .explode("name")
         .with_columns(
@@ -862,7 +872,7 @@ def _printed_names(pieces: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFram
             & (
                 (pl.col("name").str.count_matches(r"\S+") >= MIN_PRINTED_NAME_WORDS)
                 # A name in a script without case and spaces is one word: "山田太郎".
-                | pl.col("name").str.contains(bylines.UNCASED_NAME)
+                | pl.col("name").str.contains(bylines.UNCASED_NAME) & pl.col("is_cued")
             )
         )
         .filter(pl.col("order") == pl.col("order").min().over("doc_id"))
