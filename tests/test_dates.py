@@ -125,6 +125,114 @@ LANGUAGE_CASES = [
     ("17:41 JST, October 13, 2024", "ja", "2024-10-13", "2024-10-13T08:41"),
 ]
 
+# Month names with their case forms, other scripts' digits and CJK forms, per language:
+# (text, language, date_value, date_instant in UTC or None).
+MONTH_NAME_CASES = [
+    # ar: Arabic-Indic digits, Egyptian/Gulf and Levantine month names, the Arabic comma
+    ("١٢ مارس ٢٠٢٤", "ar", "2024-03-12", None),
+    ("٥ كانون الثاني ٢٠٢٤", "ar", "2024-01-05", None),
+    ("نشر في ١٢ مارس ٢٠٢٤، ١٠:٣٠ GMT", "ar", "2024-03-12", "2024-03-12T10:30"),
+    ("الخميس 3 أغسطس 2023", "ar", "2023-08-03", None),
+    ("۱۲ تموز ۲۰۲۴", "ar", "2024-07-12", None),
+    # ru: genitive and nominative
+    ("12 марта 2024 г.", "ru", "2024-03-12", None),
+    ("1 сентября 2023 г., 10:15", "ru", "2023-09-01", "2023-09-01T07:15"),
+    ("Опубликовано 5 дек 2024", "ru", "2024-12-05", None),
+    # uk
+    ("12 березня 2024", "uk", "2024-03-12", None),
+    ("Оновлено 3 листопада 2023 р., 14:05", "uk", "2023-11-03", "2023-11-03T12:05"),
+    ("28 лютого 2025", "uk", "2025-02-28", None),
+    # pl
+    ("12 marca 2024", "pl", "2024-03-12", None),
+    ("3 października 2023 o godz. 10:30", "pl", "2023-10-03", "2023-10-03T08:30"),
+    ("1 grudnia 2024 r.", "pl", "2024-12-01", None),
+    # nl
+    ("12 maart 2024", "nl", "2024-03-12", None),
+    ("Gepubliceerd op 3 okt 2023 om 14:05", "nl", "2023-10-03", "2023-10-03T12:05"),
+    # sv
+    ("12 mars 2024", "sv", "2024-03-12", None),
+    ("Publicerad 3 augusti 2023 kl. 08.15", "sv", "2023-08-03", "2023-08-03T06:15"),
+    # da
+    ("12. marts 2024", "da", "2024-03-12", None),
+    ("Opdateret 1. december 2023 kl. 10.00", "da", "2023-12-01", "2023-12-01T09:00"),
+    # no
+    ("12. mars 2024", "no", "2024-03-12", None),
+    ("Publisert 5. desember 2024 kl. 07.30", "no", "2024-12-05", "2024-12-05T06:30"),
+    # tr
+    ("12 Mart 2024 Salı", "tr", "2024-03-12", None),
+    ("Güncelleme: 7 Ağustos 2023 14:20", "tr", "2023-08-07", "2023-08-07T11:20"),
+    ("31 aralık 2024", "tr", "2024-12-31", None),
+    # ja, zh, ko: year/month/day characters
+    ("2024年3月12日", "ja", "2024-03-12", None),
+    ("2024年3月12日 10時30分", "ja", "2024-03-12", "2024-03-12T01:30"),
+    ("发布时间：2024年03月12日 10:30", "zh", "2024-03-12", "2024-03-12T02:30"),
+    ("2024-03-12 10:30:00", "zh", "2024-03-12", "2024-03-12T02:30"),
+    ("2024년 3월 12일", "ko", "2024-03-12", None),
+    ("입력 2024.03.12. 22:30", "ko", "2024-03-12", "2024-03-12T13:30"),
+    # The half of the day before the time: 오후/午後/下午 (afternoon), 오전/午前/上午.
+    ("입력 2024.03.12. 오후 3:30", "ko", "2024-03-12", "2024-03-12T06:30"),
+    ("2024년 3월 12일 오전 9시 5분", "ko", "2024-03-12", "2024-03-12T00:05"),
+    ("2024.03.12 오전 12:10", "ko", "2024-03-12", "2024-03-11T15:10"),
+    ("2024年3月12日 午後3時30分", "ja", "2024-03-12", "2024-03-12T06:30"),
+    ("2024年03月12日 下午 3:30", "zh", "2024-03-12", "2024-03-12T07:30"),
+    # hi: Devanagari digits and month names
+    ("१२ मार्च २०२४", "hi", "2024-03-12", None),
+    ("प्रकाशित: 5 सितंबर 2023, 10:30 IST", "hi", "2023-09-05", "2023-09-05T05:00"),
+    ("12 फ़रवरी 2024", "hi", "2024-02-12", None),
+    # id
+    ("12 Maret 2024", "id", "2024-03-12", None),
+    ("Senin, 5 Agustus 2024 pukul 10.30 WIB", "id", "2024-08-05", "2024-08-05T03:30"),
+    ("3 Des 2023", "id", "2023-12-03", None),
+    # vi
+    ("ngày 12 tháng 3 năm 2024", "vi", "2024-03-12", None),
+    ("Thứ ba, 12/3/2024, 10:30 (GMT+7)", "vi", "2024-03-12", "2024-03-12T03:30"),
+    ("12 tháng 11, 2023", "vi", "2023-11-12", None),
+    # el, fi, ro, hr, sr, sk, sl, bg, ca, he, fa, ms, et: day first
+    ("12 Μαρτίου 2024", "el", "2024-03-12", None),
+    ("12. maaliskuuta 2024", "fi", "2024-03-12", None),
+    ("12 martie 2024, 10:30", "ro", "2024-03-12", "2024-03-12T08:30"),
+    ("12. ožujka 2024.", "hr", "2024-03-12", None),
+    ("12. марта 2024.", "sr", "2024-03-12", None),
+    ("5. januara 2024.", "sr", "2024-01-05", None),
+    ("12. marca 2024", "sk", "2024-03-12", None),
+    ("3. julija 2023", "sl", "2023-07-03", None),
+    ("12 март 2024 г.", "bg", "2024-03-12", None),
+    ("12 de març de 2024", "ca", "2024-03-12", None),
+    ("12 במרץ 2024", "he", "2024-03-12", None),
+    ("۱۲ مارس ۲۰۲۴", "fa", "2024-03-12", None),
+    ("12 Mac 2024", "ms", "2024-03-12", None),
+    ("12. märts 2024", "et", "2024-03-12", None),
+    # hu, lt, lv: year first
+    ("2024. március 12.", "hu", "2024-03-12", None),
+    ("2024. márc. 12. 10:30", "hu", "2024-03-12", "2024-03-12T09:30"),
+    ("2024 m. kovo 12 d.", "lt", "2024-03-12", None),
+    ("2024. gada 12. marts", "lv", "2024-03-12", None),
+]
+
+
+@pytest.mark.parametrize(("text", "language", "date_value", "instant"), MONTH_NAME_CASES)
+def test_parse_dates_month_names_and_scripts(text, language, date_value, instant):
+    row = _parse_one(text, language)
+    assert row["date_value"] == dt.date.fromisoformat(date_value)
+    assert row["date_instant"] == _utc(instant)
+
+
+@pytest.mark.parametrize(("text", "language"), [(case[0], case[1]) for case in MONTH_NAME_CASES])
+def test_month_name_dates_make_date_lines(text, language):
+    assert pl.Series([text]).to_frame("line").select(is_date_line(pl.col("line"))).item()
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # A number after a year and a month name is no day when it runs on.
+        ("In 2024 May 123 people came", "en"),
+        ("2023 März 2024", "de"),
+    ],
+)
+def test_month_name_lookalikes_are_no_dates(text, language):
+    assert _parse_one(text, language)["date_value"] is None
+
 
 @pytest.mark.parametrize(("text", "language", "date_value", "instant"), LANGUAGE_CASES)
 def test_parse_dates_by_language(text, language, date_value, instant):

@@ -193,6 +193,45 @@ def _info_box_page(article_date: str = "") -> str:
     )
 
 
+def _headline_apart_page(date_line: str) -> str:
+    """A page whose headline and date sit in a header outside the article's root."""
+    paragraphs = "".join(f"<p>{text}</p>" for text in BODY)
+    return (
+        '<html lang="de"><body><div class="head"><h1>Council approves the new bridge</h1>'
+        f"<span class='stamp'>{date_line}</span></div><main><article>{paragraphs}</article>"
+        "</main><footer><ul><li><a href='/b'>Older bridge debate</a></li><li>11.01.2024</li>"
+        "</ul></footer></body></html>"
+    )
+
+
+def test_date_line_next_to_a_headline_outside_the_article_is_its_date() -> None:
+    article = _tables([_headline_apart_page("06.12.2022")]).articles.row(0, named=True)
+    assert article["published_date"] == date(2022, 12, 6)
+
+
+def test_page_no_source_dates_is_searched_whole() -> None:
+    """An <abbr class="published" title=...> stamp is read by the page-wide search only."""
+    paragraphs = "".join(f"<p>{text}</p>" for text in BODY)
+    page = (
+        "<html><body><main><article><h1>Council approves the new bridge</h1>"
+        f"{paragraphs}<p class='post-footer'>Posted at <abbr class='published' "
+        "title='2019-10-16T14:33:00-07:00'>2:33 PM</abbr></p></article></main></body></html>"
+    )
+    article = _tables([page]).articles.row(0, named=True)
+    assert article["published_date"] == date(2019, 10, 16)
+    assert article["published_at"] is None
+    assert "date_from_page_search" in article["quality_flags"]
+
+
+def test_page_without_any_date_stays_undated() -> None:
+    paragraphs = "".join(f"<p>{text}</p>" for text in BODY)
+    page = (
+        f"<html><body><main><article><h1>A bridge</h1>{paragraphs}</article></main></body></html>"
+    )
+    article = _tables([page]).articles.row(0, named=True)
+    assert article["published_date"] is None
+
+
 def test_page_without_a_date_takes_the_date_line_beside_the_article() -> None:
     article = _tables([_info_box_page()]).articles.row(0, named=True)
     assert article["published_date"] == date(2024, 3, 5)

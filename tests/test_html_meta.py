@@ -254,6 +254,39 @@ def test_authors(html: str, names: list[str] | None, kinds: list[str | None] | N
             date(2025, 11, 7),
         ),
         (page(meta("date", "not a date", "name")), None, None),
+        # Meta names beyond the common ones: Dublin Core with a colon, citation dates.
+        (page(meta("DC:date", "2009-09-15", "name")), None, date(2009, 9, 15)),
+        (page(meta("citation_publication_date", "2020/04/07", "name")), None, date(2020, 4, 7)),
+        # A year-first date in the canonical URL's path.
+        (
+            page('<link rel="canonical" href="https://example.org/blog/2020/01/13/a-post/">'),
+            None,
+            date(2020, 1, 13),
+        ),
+        (
+            page(meta("og:url", "https://example.org/news/20220124-subsidies-for-heating")),
+            None,
+            date(2022, 1, 24),
+        ),
+        # A number that is no date, a month 13 and a date in the query are not read.
+        (page('<link rel="canonical" href="https://example.org/p/20221345-x">'), None, None),
+        (page('<link rel="canonical" href="https://example.org/a?d=2020/01/13/">'), None, None),
+        # The URL ranks below <time datetime>.
+        (
+            page(
+                '<link rel="canonical" href="https://example.org/2020/01/13/a/">',
+                '<time datetime="2020-01-14">14.1.</time>',
+            ),
+            None,
+            date(2020, 1, 14),
+        ),
+        # The text of a <time> without datetime, after every other source.
+        # It is read in the page language's zone.
+        (
+            page("", "<time>19. April 2024, 13:37</time>", "de"),
+            datetime(2024, 4, 19, 11, 37, tzinfo=UTC),
+            date(2024, 4, 19),
+        ),
     ],
 )
 def test_published(html: str, published_at: datetime | None, published_date: date | None) -> None:

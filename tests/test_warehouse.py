@@ -14,10 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dateline.flows import warehouse
+from dateline.transforms.schema import CONTRACT_TABLES, UTC_TIMESTAMP, Table
 
 # The transforms' definition of a word; the SQL data test must count the same way.
-from dateline.transforms.patterns import WHITE_SPACE_WORD
-from dateline.transforms.schema import CONTRACT_TABLES, UTC_TIMESTAMP, Table
+from dateline.transforms.text.blocks import UNSPACED_SCRIPT_CHARACTER, count_words
 from tests.conftest_warehouse import load_frames, loaded_warehouse, synthetic_frames
 
 # information_schema.columns.data_type for each Polars dtype used by the contract.
@@ -426,10 +426,15 @@ def scratch() -> duckdb.DuckDBPyConnection:
     connection.close()
 
 
-def _sql_word_count_failures(scratch: duckdb.DuckDBPyConnection, text: str) -> list:
-    """The word-count data test's rows for one article whose word_count Polars computed."""
-    frame = pl.DataFrame({"body_text": [text]})
-    expected = frame.select(pl.col("body_text").str.count_matches(WHITE_SPACE_WORD)).item()
+def _sql_word_count_failures(
+    scratch: duckdb.DuckDBPyConnection, text: str, word_count: int | None = None
+) -> list:
+    """The word-count data test's rows for one article whose word_count Polars computed
+    (or is ``word_count`` when given)."""
+    frame = pl.DataFrame({"body_text": [text]}, schema={"body_text": pl.String})
+    expected = frame.select(count_words(pl.col("body_text"))).item()
+    if word_count is not None:
+        expected = word_count
     [sql] = [
         file.read_text()
         for file in warehouse.sql_files("tests")
@@ -466,4 +471,52 @@ WHITE_SPACE_HEAVY = st.text(
 def test_sql_word_count_agrees_with_polars_on_white_space(
     scratch: duckdb.DuckDBPyConnection, text: str
 ) -> None:
+    assert _sql_word_count_failures(scratch, text) == []
+
+
+# Characters of the scripts written without spaces (two make a word) among spaces and
+# letters, the edges of their Unicode blocks and CJK Extension I (Unicode 15.1) included.
+UNSPACED_HEAVY = st.text(
+    alphabet=st.sampled_from(
+        list(
+            " \nab日本語のカタ々〆ヶ\u3041\u3096\u30a1\u30fa\u4e00\u9fff\U0002ebf0\U0002ee5d\u3000"
+        )
+    )
+)
+
+
+@settings(deadline=None)
+@given(text=UNSPACED_HEAVY)
+def test_sql_word_count_agrees_with_polars_on_scripts_without_spaces(
+    scratch: duckdb.DuckDBPyConnection, text: str
+) -> None:
+    assert _sql_word_count_failures(scratch, text) == []
+
+
+def test_sql_word_count_agrees_with_polars_on_every_character(
+    scratch: duckdb.DuckDBPyConnection,
+) -> None:
+    """One body holding every code point (but NUL and surrogates): both word definitions
+    (white space, scripts without spaces) agree with the transforms' on all of Unicode."""
+    text = "".join(chr(c) for c in range(1, 0x110000) if not 0xD800 <= c <= 0xDFFF)
+    unspaced = pl.select(pl.lit(text).str.count_matches(UNSPACED_SCRIPT_CHARACTER)).item()
+    assert unspaced > 90_000
+    assert _sql_word_count_failures(scratch, text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "日本語の記事は空白なしで書かれている。",
+        "Der Bundestag 投票 heute",
+        "中文\u3000报道",
+        "\U0002ebf0\U0002ebf1",
+    ],
+)
+def test_sql_word_count_flags_a_count_of_white_space_tokens_alone(
+    scratch: duckdb.DuckDBPyConnection, text: str
+) -> None:
+    tokens = len(text.split())
+    assert pl.select(count_words(pl.lit(text))).item() > tokens
+    assert len(_sql_word_count_failures(scratch, text, word_count=tokens)) == 1
     assert _sql_word_count_failures(scratch, text) == []

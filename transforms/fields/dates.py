@@ -37,6 +37,22 @@ UPDATE_CUES: list[str] = sorted({c for cs in LEXICON["cues"]["updated"].values()
 PUBLISH_CUES: list[str] = sorted({c for cs in LEXICON["cues"]["published"].values() for c in cs})
 WEEKDAYS: list[str] = sorted({w for ws in LEXICON["weekdays"].values() for w in ws})
 FILLER_WORDS: list[str] = sorted({w for ws in LEXICON["date_line_fillers"].values() for w in ws})
+MONTH_YEAR_CONNECTORS: list[str] = LEXICON["month_year_connectors"]
+YEAR_MONTH_CONNECTORS: list[str] = LEXICON["year_month_connectors"]
+YEAR_DAY_CONNECTORS: list[str] = LEXICON["year_day_connectors"]
+# Digits of other scripts ("١٢ مارس ٢٠٢٤", "१२ मार्च") are read as ASCII digits.
+OTHER_DIGITS: list[str] = [
+    digit
+    for name, digits in LEXICON["digit_forms"].items()
+    if not name.startswith("_")
+    for digit in digits
+]
+ASCII_DIGITS: list[str] = [
+    str(value)
+    for name, digits in LEXICON["digit_forms"].items()
+    if not name.startswith("_")
+    for value in range(len(digits))
+]
 
 # A date line may carry at most this many words besides dates, times, cues and fillers.
 MAX_OTHER_WORDS_ON_DATE_LINE = 4
@@ -72,7 +88,8 @@ NUMERIC_DATE = (
 # Day before month name: 4 de febrero de 2026, 4. Februar 2026, 1er mai 2024, 4th of July 2024.
 DAY_MONTH_DATE = (
     r"(?:^|\D)(?P<t_dm>(?P<dd>\d{1,2})(?:\.|º|°|ª|er|st|nd|rd|th)?\s*(?:(?:de|of)\s+)?"
-    rf"(?i:(?P<dm>{MONTH_ALTERNATION}))\.?,?\s*(?:(?i:de|del)\s+)?(?P<dy>{YEAR4}))"
+    rf"(?i:(?P<dm>{MONTH_ALTERNATION}))\.?[,،]?\s*(?:(?i:{literal_alternation(MONTH_YEAR_CONNECTORS)})\s+)?"
+    rf"(?P<dy>{YEAR4}))"
 )
 # Month name before day: February 04, 2026; Feb. 4, 2026; April 28 2023.
 MONTH_DAY_DATE = (
@@ -84,6 +101,16 @@ GLUED_MONTH_DAY_DATE = (
     rf"\p{{Ll}}(?P<t_gmd>(?P<gm>{CAPITALIZED_MONTH_ALTERNATION})"
     rf"(?:\.\s*|\s+)(?P<gd>\d{{1,2}})(?:st|nd|rd|th)?(?:,\s*|\s+)(?P<gy>{YEAR4}))"
 )
+# Year, month name, day: 2024. március 12., 2024 m. kovo 12 d.
+YEAR_MONTH_DAY_DATE = (
+    rf"(?:^|\D)(?P<t_ymd>(?P<ty>{YEAR4})\.?\s*(?:(?i:{literal_alternation(YEAR_MONTH_CONNECTORS)})\s*)?"
+    rf"(?i:(?P<tm>{MONTH_ALTERNATION}))\.?\s*(?P<td>\d{{1,2}}))(?:\D|$)"
+)
+# Year, day, month name: 2024. gada 12. marts.
+YEAR_DAY_MONTH_DATE = (
+    rf"(?:^|\D)(?P<t_ydm>(?P<xy>{YEAR4})\.?\s*(?i:{literal_alternation(YEAR_DAY_CONNECTORS)})\s*"
+    rf"(?P<xd>\d{{1,2}})\.?\s*(?i:(?P<xm>{MONTH_ALTERNATION})))"
+)
 # CJK: 2025年1月14日, 2026년 7월 12일.
 CJK_DATE = (
     r"(?P<t_cjk>(?P<cy>\d{4})\s*[年년]\s*(?P<cm>\d{1,2})\s*[月월]\s*(?P<cd>\d{1,2})\s*[日일])"
@@ -91,16 +118,32 @@ CJK_DATE = (
 
 # Leftmost match wins, so the first date written in the text is the one extracted.
 DATE_PATTERN = "|".join(
-    [YEAR_FIRST_DATE, CJK_DATE, NUMERIC_DATE, DAY_MONTH_DATE, MONTH_DAY_DATE, GLUED_MONTH_DAY_DATE]
+    [
+        YEAR_FIRST_DATE,
+        CJK_DATE,
+        NUMERIC_DATE,
+        DAY_MONTH_DATE,
+        MONTH_DAY_DATE,
+        GLUED_MONTH_DAY_DATE,
+        YEAR_MONTH_DAY_DATE,
+        YEAR_DAY_MONTH_DATE,
+    ]
 )
-DATE_TEXT_GROUPS = ("t_iso", "t_cjk", "t_num", "t_dm", "t_md", "t_gmd")
+DATE_TEXT_GROUPS = ("t_iso", "t_cjk", "t_num", "t_dm", "t_md", "t_gmd", "t_ymd", "t_ydm")
 
 ZONE_ALTERNATION = literal_alternation(list(ZONE_OFFSET_MINUTES) + list(ZONE_NAMES))
 TIME_CONNECTORS = literal_alternation(LEXICON["time_connectors"])
 TIME_UNITS = literal_alternation(LEXICON["time_units"])
+MERIDIEM_BEFORE_AM = literal_alternation(LEXICON["meridiem_before_time"]["am"])
+MERIDIEM_BEFORE_PM = literal_alternation(LEXICON["meridiem_before_time"]["pm"])
+# "2024 г.", "2024 р.": a year abbreviation between a date and its time.
+YEAR_SUFFIXES = literal_alternation(LEXICON["year_suffixes"])
 # A time of day with optional seconds, fraction, am/pm, unit word and zone.
 TIME_OF_DAY = (
-    r"(?P<h>\d{1,2})(?:(?:[:.h]|\s?[時时시]\s?)(?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,](?P<f>\d{1,9}))?)?)?"
+    # Korean, Japanese and Chinese write the half of the day before the time: 오후 3:30.
+    rf"(?:(?P<pre_am>{MERIDIEM_BEFORE_AM})\s*|(?P<pre_pm>{MERIDIEM_BEFORE_PM})\s*)?"
+    r"(?P<h>\d{1,2})(?:(?:[:.h](?P<mi>\d{2})|\s?[時时시]\s?(?P<cjk_mi>\d{1,2}))"
+    r"(?::(?P<s>\d{2})(?:[.,](?P<f>\d{1,9}))?)?)?"
     # Greedy: a digit right after the minutes ("15.05.2023") shows this is no time.
     r"(?P<next>[.:]?\d)?"
     r"\s*(?P<ap>(?i:[ap])\.?\s?(?i:m)(?:\.|[^\p{L}]|$))?"
@@ -109,9 +152,9 @@ TIME_OF_DAY = (
     r"(?:(?P<osign>[+\-−])(?P<oh>\d{1,2})(?::?(?P<om>\d{2}))?)?"
 )
 # A time right after the date, separated by punctuation or a connector ("um", "à", "kl.").
-TIME_AFTER_DATE = rf"^(?:T|[\s,;|•·–—\-/@(（]*(?:(?i:{TIME_CONNECTORS})\.?\s*)?)(?:{TIME_OF_DAY})"
+TIME_AFTER_DATE = rf"^(?:\s*(?:{YEAR_SUFFIXES}))?(?:T|\.?[\s,،;|•·–—\-/@(（]*(?:(?i:{TIME_CONNECTORS})\.?\s*)?)(?:{TIME_OF_DAY})"
 # A time right before the date ("14:00, 28 Apr 2024", "17:41 JST, October 13, 2024").
-TIME_BEFORE_DATE = rf"(?:^|[^\d.:])(?:{TIME_OF_DAY})[\s,;|•·–—\-]*$"
+TIME_BEFORE_DATE = rf"(?:^|[^\d.:])(?:{TIME_OF_DAY})[\s,،;|•·–—\-]*$"
 # Cue words; the last one before the date decides the role.
 CUE_PATTERN = rf"(?:^|[^\p{{L}}])(?i:{literal_alternation(UPDATE_CUES + PUBLISH_CUES)})"
 CUE_ROLES: dict[str, str] = {
@@ -230,14 +273,21 @@ def _date_components(g: pl.Expr, month_first: pl.Expr) -> list[pl.Expr]:
     a_is_month = pl.when(a_month_ok != _is_real_date(numeric_year, b, a)).then(a_month_ok)
     a_is_month = a_is_month.otherwise(preferred)
     year = pl.coalesce(
-        _int(f("iy")), _int(f("cy")), numeric_year, _int(f("dy")), _int(f("my")), _int(f("gy"))
+        _int(f("iy")),
+        _int(f("cy")),
+        numeric_year,
+        _int(f("dy")),
+        _int(f("my")),
+        _int(f("gy")),
+        _int(f("ty")),
+        _int(f("xy")),
     ).alias(f"{_TMP}year")
     month = pl.coalesce(
         _int(f("im")),
         _int(f("cm")),
         pl.when(f("na").is_not_null()).then(pl.when(a_is_month).then(a).otherwise(b)),
         _month_number(f("dm")),
-        _month_number(pl.coalesce(f("mm"), f("gm"))),
+        _month_number(pl.coalesce(f("mm"), f("gm"), f("tm"), f("xm"))),
     ).alias(f"{_TMP}month")
     day = pl.coalesce(
         _int(f("id")),
@@ -246,6 +296,8 @@ def _date_components(g: pl.Expr, month_first: pl.Expr) -> list[pl.Expr]:
         _int(f("dd")),
         _int(f("md")),
         _int(f("gd")),
+        _int(f("td")),
+        _int(f("xd")),
     ).alias(f"{_TMP}day")
     return [year, month, day]
 
@@ -253,8 +305,12 @@ def _date_components(g: pl.Expr, month_first: pl.Expr) -> list[pl.Expr]:
 def _time_fields(g: pl.Expr) -> list[pl.Expr]:
     """Hour, minute, second, microsecond, offset and named zone of a TIME_OF_DAY match."""
     f = g.struct.field
-    hour, minute = _int(f("h")), _int(f("mi"))
-    meridiem = f("ap").str.to_lowercase().str.slice(0, 1)
+    hour, minute = _int(f("h")), _int(pl.coalesce(f("mi"), f("cjk_mi")))
+    meridiem = pl.coalesce(
+        f("ap").str.to_lowercase().str.slice(0, 1),
+        pl.when(f("pre_am").is_not_null()).then(pl.lit("a")),
+        pl.when(f("pre_pm").is_not_null()).then(pl.lit("p")),
+    )
     is_time = f("next").is_null() & (
         minute.is_not_null() | meridiem.is_not_null() | f("unit").is_not_null()
     )
@@ -321,7 +377,10 @@ def parse_dates(
     # Each stage materializes its columns so later stages never re-run a regex.
     work = frame.select(
         pl.all().exclude(PARSED_COLUMNS),
-        pl.col(text).cast(pl.String).alias(f"{_TMP}text"),
+        pl.col(text)
+        .cast(pl.String)
+        .str.replace_many(OTHER_DIGITS, ASCII_DIGITS)
+        .alias(f"{_TMP}text"),
         lang.alias(f"{_TMP}lang"),
     )
     work = work.with_columns(_col("text").str.extract_groups(DATE_PATTERN).alias(f"{_TMP}groups"))
@@ -352,7 +411,12 @@ def parse_dates(
     # A time after the date is preferred over one before it.
     after = _col("after_groups").struct.field
     after_is_time = after("next").is_null() & (
-        after("mi").is_not_null() | after("ap").is_not_null() | after("unit").is_not_null()
+        after("mi").is_not_null()
+        | after("cjk_mi").is_not_null()
+        | after("ap").is_not_null()
+        | after("unit").is_not_null()
+        | after("pre_am").is_not_null()
+        | after("pre_pm").is_not_null()
     )
     work = work.with_columns(
         pl.when(after_is_time)
@@ -420,7 +484,7 @@ def _other_word_counts(lines: pl.Expr) -> pl.Expr:
 
 def _date_line_flags(values: pl.Series) -> pl.Series:
     """``is_date_line`` on one batch of values (one value in, one bool out)."""
-    line = pl.col("line")
+    line = pl.col("line").str.replace_many(OTHER_DIGITS, ASCII_DIGITS)
     staged = values.to_frame("line").select(
         (line.str.contains(DATE_PATTERN) & (line.str.len_chars() <= MAX_DATE_LINE_CHARS))
         .fill_null(False)

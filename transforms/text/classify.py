@@ -10,8 +10,13 @@ Kinds: ``title``, ``summary``, ``byline``, ``date``, ``paragraph``, ``subheadlin
 ``related_heading``, ``related_item``, ``tags_heading``, ``tag``, ``boilerplate`` and
 ``noise`` (short fragments of navigation or teasers).
 
-Everything is vectorized: context comes from window functions over ``doc_id`` (shifts
-for neighbours, cumulative sums for regions).
+``classify_blocks`` runs a chain of named stages on the columns it reads
+(``CLASSIFIER_INPUTS``): widen_credits, mark_segments, mark_item_runs,
+mark_captions_and_prose, mark_article_head, choose_title, mark_body_start,
+mark_name_bylines, mark_teaser_runs, assign_kinds, join_split_bylines. Each states the
+columns it reads and adds and selects what it hands on; the chain hands back only
+``CLASSIFIER_OUTPUTS``. Everything is vectorized: context comes from window functions over
+``doc_id`` (shifts for neighbours, cumulative sums for regions).
 """
 
 from __future__ import annotations

@@ -40,9 +40,12 @@ CONTENT_ROOTS: frozenset[str] = frozenset(LEXICON["content_roots"])
 
 # One pass over the document finds every element metadata can come from.
 METADATA_SELECTOR = (
-    'script[type="application/ld+json"], meta, link[rel], time[datetime], [itemprop], '
+    'script[type="application/ld+json"], meta, link[rel], time, [itemprop], '
     "title, h1, [rel~=author]"
 )
+
+# A <time> element's text longer than this is prose, not a stamp.
+MAX_TIME_TEXT_CHARS = 80
 
 # The microdata properties read (lower case); others are never evaluated.
 MICRODATA_PROPERTIES = frozenset(
@@ -195,8 +198,14 @@ def extract_metadata(tree: LexborHTMLParser) -> dict:
                 if text:
                     rel_authors.append(text)
         elif tag == "time":
-            if "published_time" not in record:
-                record["published_time"] = (attrs.get("datetime") or "").strip() or None
+            stamp = (attrs.get("datetime") or "").strip()
+            if stamp and "published_time" not in record:
+                record["published_time"] = stamp
+            elif not stamp and "published_time_text" not in record:
+                # <time>12 March 2024</time>: the printed stamp, when no attribute states it.
+                text = " ".join(node.text(deep=True).split())
+                if text and len(text) <= MAX_TIME_TEXT_CHARS:
+                    record["published_time_text"] = text
         elif tag == "title":
             parent = node.parent
             if "title_tag" not in record and parent is not None and parent.tag == "head":
