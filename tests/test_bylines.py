@@ -524,3 +524,71 @@ def test_screened_line_checks_match_the_full_checks(line: str) -> None:
 @given(st.lists(st.one_of(st.none(), st.text(), SCREEN_LINES), max_size=8))
 def test_pre_screens_never_change_the_result(texts: list[str | None]) -> None:
     assert _screened(texts) == _unscreened(texts)
+
+
+# (language, byline as printed with its usual prefix or suffix, expected names)
+PREFIXED_BYLINES = [
+    ("ar", "بقلم محمد عبدالرحمن", ["محمد عبدالرحمن"]),
+    ("ar", "كتب محمد علي", ["محمد علي"]),
+    ("ru", "Автор: Иван Петров", ["Иван Петров"]),
+    ("ru", "Текст: Мария Иванова", ["Мария Иванова"]),
+    ("uk", "Автори: Олена Коваль", ["Олена Коваль"]),
+    ("pl", "Autor: Jan Kowalski", ["Jan Kowalski"]),
+    ("pl", "Autorka: Anna Nowak", ["Anna Nowak"]),
+    ("nl", "Door Jan de Vries", ["Jan de Vries"]),
+    ("sv", "Av Anna Svensson", ["Anna Svensson"]),
+    ("da", "Skrevet af Lars Jensen", ["Lars Jensen"]),
+    ("no", "Skrevet av Kari Nordmann", ["Kari Nordmann"]),
+    ("tr", "Yazar: Ahmet Yılmaz", ["Ahmet Yılmaz"]),
+    ("tr", "Muhabir: Ayşe Kaya", ["Ayşe Kaya"]),
+    ("ja", "文／山田太郎", ["山田太郎"]),
+    ("ja", "山田太郎 記者", ["山田太郎"]),
+    ("ko", "배윤경 기자", ["배윤경"]),
+    ("ko", "글/김철수", ["김철수"]),
+    ("zh", "作者：张伟", ["张伟"]),
+    ("zh", "记者 王小明", ["王小明"]),
+    ("hi", "द्वारा राहुल शर्मा", ["राहुल शर्मा"]),
+    ("hi", "राहुल शर्मा द्वारा", ["राहुल शर्मा"]),
+    ("id", "Oleh Budi Santoso", ["Budi Santoso"]),
+    ("id", "Penulis: Siti Rahma", ["Siti Rahma"]),
+    ("vi", "Bởi Nguyễn Văn An", ["Nguyễn Văn An"]),
+    ("vi", "Tác giả: Trần Thị Bình", ["Trần Thị Bình"]),
+    ("de", "Ein Artikel von Pamela Sladky", ["Pamela Sladky"]),
+    ("de", "Erstellt von Andri Bryner", ["Andri Bryner"]),
+    ("en", "Posted by Ana Gil", ["Ana Gil"]),
+]
+
+
+@pytest.mark.parametrize(("language", "byline", "names"), PREFIXED_BYLINES)
+def test_prefixed_byline_in_text(language: str, byline: str, names: list[str]) -> None:
+    assert _one(is_byline_line, byline) is True
+    assert [name for name, _, _ in _authors(byline)] == names
+
+
+@pytest.mark.parametrize(("language", "byline", "names"), PREFIXED_BYLINES)
+def test_prefixed_byline_in_html_element(language: str, byline: str, names: list[str]) -> None:
+    from selectolax.lexbor import LexborHTMLParser
+
+    from dateline.transforms.html.metadata.page import extract_metadata
+    from dateline.transforms.html.metadata.precedence import metadata_frame
+
+    html = (
+        f'<html lang="{language}"><head><title>Headline</title></head><body><article>'
+        f'<h1>Headline</h1><div class="byline">{byline}</div><p>Text.</p></article></body></html>'
+    )
+    frame = metadata_frame([extract_metadata(LexborHTMLParser(html))], [1])
+    assert frame["meta_authors"][0].to_list() == names
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # Sentences that open with a prefix word are no bylines.
+        "Oleh-oleh khas Bandung enak sekali dan murah",
+        "Автор статьи утверждает, что цены вырастут.",
+        "Haber merkezimize gelen bilgilere göre yangın büyüdü.",
+        "كتب التاريخ مليئة بالقصص عن المدينة القديمة منذ قرون طويلة",
+    ],
+)
+def test_prefix_words_in_sentences_are_no_bylines(line: str) -> None:
+    assert _one(is_byline_line, line) is False

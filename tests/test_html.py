@@ -557,3 +557,30 @@ def test_a_line_without_letters_is_no_body_text() -> None:
     body = _tables([_article_page("<p>12 / 345</p>")]).articles["body_text"][0]
     assert "12 / 345" not in body
     assert BODY[1] in body
+
+
+@pytest.mark.parametrize(
+    ("meta_author", "byline", "authors"),
+    [
+        # Metadata naming only the site yields to a printed byline that names a person.
+        ("Daily Example", "By Ana Gil", ["Ana Gil"]),
+        # A one-word printed name (an agency's short form, a nickname) does not.
+        ("Daily Example", "Anadolu", ["Daily Example"]),
+        # A person in metadata stands.
+        ("Luis Paz", "By Ana Gil", ["Luis Paz"]),
+    ],
+)
+def test_site_named_as_author_yields_to_printed_person(
+    meta_author: str, byline: str, authors: list[str]
+) -> None:
+    head = (
+        '<meta property="og:site_name" content="Daily Example">'
+        f'<meta name="author" content="{meta_author}">'
+    )
+    body = (
+        f"<article><h1>Headline here</h1><p>{byline}</p><p>{BODY[0]}</p><p>{BODY[1]}</p>"
+        f"<p>{BODY[2]}</p></article>"
+    )
+    tables = _tables([_page(body, head)])
+    names = tables.article_authors.sort("position")["name"].to_list()
+    assert names == authors

@@ -584,6 +584,20 @@ CANONICAL = '<link rel="canonical" href="https://www.planet.com/a/1">'
             + '</div><span class="byline">Eva Rot</span>',
             ["Eva Rot"],
         ),
+        # A teaser's or a comment's byline is another story's; the article's own wins.
+        (
+            "",
+            '<div class="teaser"><span class="author">Tea Ser</span></div>'
+            '<ol class="comments"><li><div class="comment-author">Com Menter</div></li></ol>'
+            '<article><span class="byline">Eva Rot</span></article>',
+            ["Eva Rot"],
+        ),
+        # The byline inside <article> beats one printed before it.
+        (
+            "",
+            '<div class="byline">Top Banner</div><article><div class="byline">Eva Rot</div></article>',
+            ["Eva Rot"],
+        ),
     ],
 )
 def test_printed_byline_when_metadata_names_nobody(
@@ -682,3 +696,97 @@ def test_corpus_scores_stay_above_floors() -> None:
     assert sum(titles) / len(titles) >= 0.96
     assert micro_f1("meta_authors", "authors", norm_name) >= 0.91
     assert micro_f1("meta_tags", "topics", norm_tag) >= 0.87
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "expected"),
+    [
+        # The <h1> prints the leading segment: the rest is the site, whatever its name.
+        (
+            "<title>Big rain in town - Unknown Gazette</title>",
+            "<h1>Big rain in town</h1>",
+            "Big rain in town",
+        ),
+        (
+            meta("og:title", "Big rain in town ：Unknown Gazette"),
+            "<article><h1>Big rain in town</h1></article>",
+            "Big rain in town",
+        ),
+        # A <title> that opens with the site: its trailing segments, as printed.
+        (
+            "<title>Unknown Gazette | Big rain floods the town centre</title>",
+            "<h1>Big rain floods the town centre</h1>",
+            "Big rain floods the town centre",
+        ),
+        # A shorter <h1> matching the end of <title> is the site's logo: it goes.
+        (
+            "<title>What a viral campaign is | Dimido</title>",
+            "<header><h1>Dimido</h1></header>",
+            "What a viral campaign is",
+        ),
+        # A logo <h1> outside the article yields to the article's own.
+        (
+            "<title>Stone tools of the Neanderthals | Stone Age</title>",
+            "<h1>Stone Age</h1><article><h1>Stone tools of the Neanderthals</h1></article>",
+            "Stone tools of the Neanderthals",
+        ),
+        # An <h1> printing something else leaves the title as declared.
+        ("<title>Tag title</title>", "<h1>Visible</h1>", "Tag title"),
+        # A site name abbreviated by the host: "nytimes" ~ "The New York Times".
+        (
+            "<title>Storm hits the coast - The New York Times</title>"
+            '<link rel="canonical" href="https://www.nytimes.com/2008/x.html">',
+            "",
+            "Storm hits the coast",
+        ),
+        # A declared title that is one word no <h1> prints (a section) ranks last.
+        (
+            ld({**ARTICLE, "headline": "Climate"})
+            + meta("og:title", "Forests kept by their people"),
+            "<h1>Forests kept by their people</h1>",
+            "Forests kept by their people",
+        ),
+        # ... but a one-word page title that the <h1> prints stands.
+        (meta("og:title", "Impressum"), "<h1>Impressum</h1>", "Impressum"),
+        # The site's name alone is no headline.
+        (
+            ld({**ARTICLE, "headline": "Planet Watch"})
+            + meta("og:site_name", "Planet Watch")
+            + "<title>Money scheme uncovered – Planet Watch</title>",
+            "",
+            "Money scheme uncovered",
+        ),
+        # A site-name <h1> is no last-resort title; CSS inside an <h1> is no text.
+        (
+            meta("og:site_name", "Time Talks"),
+            "<h1>Time Talks</h1><h1><style>.x{color:red}</style>Cinemas go digital</h1>",
+            "Cinemas go digital",
+        ),
+        # An old page without <h1> prints its headline in another element.
+        (
+            "<title>Daily Planet Online - Storm hits the coast</title>",
+            '<table><tr><td class="headline">Storm hits the coast</td></tr></table>',
+            "Storm hits the coast",
+        ),
+        (
+            "<title>Storm hits the coast | Daily Planet</title>",
+            "<h2>Storm hits the coast</h2>",
+            "Storm hits the coast",
+        ),
+        # Separators of other scripts and styles: "›", a bare hyphen between CJK letters.
+        (
+            meta("og:title", "Churches stay open › evang.at")
+            + '<link rel="canonical" href="https://evang.at/x">',
+            "",
+            "Churches stay open",
+        ),
+        (
+            meta("og:title", "武汉的声音：有英勇的你，才有英雄的城！-新华网")
+            + meta("og:site_name", "新华网"),
+            "",
+            "武汉的声音：有英勇的你，才有英雄的城！",
+        ),
+    ],
+)
+def test_title_as_printed_in_h1(head: str, body: str, expected: str) -> None:
+    assert row(page(head, body))["meta_title"] == expected

@@ -672,8 +672,30 @@ def build_article_tables(
     article_tags = _tags(blocks, ids, docs)
     related = _related(blocks, ids)
 
-    # Declared authors (one name per entry) beat a byline read off the page.
-    declared = pl.col("meta_authors").list.len().fill_null(0) > 0
+    # Declared authors (one name per entry) beat a byline read off the page, unless they
+    # name only the site itself and the page's byline names a person in full.
+    printed_people = (
+        bylines.split_bylines(
+            articles.filter(pl.col("meta_authors_site_only").fill_null(False)).select(
+                "article_id", "byline_raw", outlet=pl.col("record_outlet")
+            ),
+            "byline_raw",
+            "outlet",
+        )
+        .filter(
+            (pl.col("kind") == "person")
+            & (
+                (pl.col("name").str.count_matches(r"\S+") >= 2)
+                | pl.col("name").str.contains(bylines.UNCASED_NAME)
+            )
+        )
+        .select("article_id", prints_person=pl.lit(True))
+        .unique()
+    )
+    articles = articles.join(printed_people, on="article_id", how="left")
+    declared = (pl.col("meta_authors").list.len().fill_null(0) > 0) & ~(
+        pl.col("meta_authors_site_only").fill_null(False) & pl.col("prints_person").fill_null(False)
+    )
     articles = articles.with_columns(
         author_lines=pl.when(declared)
         .then(pl.col("meta_authors").list.join("\n"))

@@ -32,13 +32,16 @@ PREFIX_WORDS = literal_alternation(
 )
 SIGN_OFF_WORDS = literal_alternation(BYLINE_WORDS["sign_off_prefixes"], any_white_space=True)
 COLON_PREFIX_WORDS = literal_alternation(BYLINE_WORDS["colon_prefixes"], any_white_space=True)
+SLASH_PREFIX_WORDS = literal_alternation(BYLINE_WORDS["slash_prefixes"], any_white_space=True)
 WEAK_PREFIX_WORDS = literal_alternation(BYLINE_WORDS["weak_prefixes"], any_white_space=True)
 ICON_WORDS = literal_alternation(lexicon.social_networks("icon"), any_white_space=True)
 CONJUNCTION_WORDS = literal_alternation(BYLINE_WORDS["conjunctions"], any_white_space=True)
 DESK_WORDS = literal_alternation(BYLINE_WORDS["desk_words"], any_white_space=True)
 DESK_ARTICLES = literal_alternation(BYLINE_WORDS["desk_articles"], any_white_space=True)
 DESK_PREPOSITIONS = literal_alternation(BYLINE_WORDS["desk_prepositions"], any_white_space=True)
-ROLE_STEMS = literal_alternation(BYLINE_WORDS["role_words"], any_white_space=True)
+ROLE_STEMS = literal_alternation(
+    BYLINE_WORDS["role_words"] + BYLINE_WORDS["uncased_role_suffixes"], any_white_space=True
+)
 ROLE_MODIFIER_WORDS = literal_alternation(BYLINE_WORDS["role_modifiers"], any_white_space=True)
 LOCATION_WORDS = literal_alternation(BYLINE_WORDS["location_words"], any_white_space=True)
 EMPLOYER_WORDS = literal_alternation(BYLINE_WORDS["employer_words"], any_white_space=True)
@@ -55,6 +58,9 @@ CAPITALISED_WORD = r"[\p{Lu}\p{Lt}][\p{L}\p{M}'’.\-]*"
 MULTI_WORD_NAME = (
     CAPITALISED_WORD + r"(?:\s+(?:(?:" + PARTICLE_WORDS + r")\s+)*" + CAPITALISED_WORD + r"){1,4}"
 )
+# One to four words of a script without case (Arabic, Devanagari, CJK, Hangul): "محمد علي",
+# "राहुल शर्मा", "山田太郎".
+UNCASED_NAME_WORDS = r"\p{Lo}[\p{Lo}\p{M}]*(?:[ ・·]\p{Lo}[\p{Lo}\p{M}]*){0,3}"
 # An acronym standing alone as an author (TPN, AFP).
 ACRONYM = r"\p{Lu}{2,}(?:[.\-]\p{Lu}+)*\b"
 # A brand written in lower case (t-online, ntv.com.tr).
@@ -84,11 +90,14 @@ FIRST_AUTHOR = (
     + DESK_WORD
     + "|"
     + LOWER_CASE_BRAND
+    + "|"
+    + UNCASED_NAME_WORDS
     + ")"
 )
 # Byline prefixes as they open a line; the weak ones only before a multi-word name.
 PREFIX_WORD = (
-    r"(?:(?i:" + PREFIX_WORDS + r")(?:\s*[:：]\s*|\s+)|(?i:" + COLON_PREFIX_WORDS + r")\s*[:：]\s*)"
+    r"(?:(?i:" + PREFIX_WORDS + r")(?:\s*[:：]\s*|\s+)|(?i:" + COLON_PREFIX_WORDS + r")\s*[:：]\s*"
+    r"|(?:" + SLASH_PREFIX_WORDS + r")\s*[/／]\s*)"
 )
 WEAK_PREFIX_WORD = r"(?i:" + WEAK_PREFIX_WORDS + r")\s+"
 # A run of prefixes ("Texto: Por ...") ending in a prefix, or in a weak prefix before a
@@ -161,7 +170,11 @@ NAME_WITH_TRAILER = (
     + r"))"
 )
 # A name in a script without case, then a job title: "배윤경 기자", "山田太郎 記者".
-UNCASED_NAME_WITH_ROLE = r"^\p{Lo}{2,4}\s*(?:" + ROLE_STEMS + r")(?:\s|$)"
+UNCASED_NAME_WITH_ROLE = (
+    r"^\p{Lo}[\p{Lo}\p{M}]{1,11}(?:\s\p{Lo}[\p{Lo}\p{M}]{1,11}){0,2}\s*(?:"
+    + ROLE_STEMS
+    + r")(?:\s|$)"
+)
 # Two or more names and nothing else: "Julia Vergin | Clare Roth", "Ana Gil y Luis Paz (Madrid)";
 # not "/", which joins the parties of a photo credit.
 NAME_LIST_SEPARATOR = r"\s*(?:[,;|&]|\s(?:" + CONJUNCTION_WORDS + r")\s)\s*"
@@ -260,7 +273,8 @@ _RAW_MULTI_WORD_NAME = (
 # Separate patterns: one alternation of them all makes a slower automaton.
 BYLINE_SCREENS = (
     r"^\s*" + _ICONS + r"(?i:" + _icon_tolerant(PREFIX_WORDS) + "|"
-    + _icon_tolerant(COLON_PREFIX_WORDS) + "|" + _icon_tolerant(WEAK_PREFIX_WORDS) + r")[\s:]",
+    + _icon_tolerant(COLON_PREFIX_WORDS) + "|" + _icon_tolerant(WEAK_PREFIX_WORDS) + "|"
+    + SLASH_PREFIX_WORDS + r")[\s:：/／]",
     r"^\s*" + _ICONS + r"(?:[\p{L}\p{N}.'’]+[\s\-]+)?\p{L}*(?i:" + _icon_tolerant(DESK_WORDS)
     + r")",
     r"^\s*" + _ICONS + _RAW_MULTI_WORD_NAME + r"[\s|•·,\-–—]*" + SLASHED_OUTLET + "?" + _ICONS

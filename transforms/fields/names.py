@@ -24,8 +24,13 @@ MC_PREFIX = r"^Mc(\p{Ll})"
 GREEK_WORD_FINAL_SIGMA = r"σ\b"
 
 # One word of a personal name: capitalised (Jean-Pierre, O'Neill, McDonald, R.Schmitt),
-# an initial (C., J.R.), or a short run of a script without case (CJK, Hangul, ...).
-NAME_WORD = r"(?:[\p{Lu}\p{Lt}][\p{L}\p{M}'’.\-]*|\p{Lo}[\p{Lo}\p{M}]{0,3})"
+# an initial (C., J.R.), a short run of a script without case (CJK, Hangul, ...), or a
+# word of an alphabet without case (Arabic, Hebrew, Indic scripts: "عبدالرحمن", "शर्मा").
+NAME_WORD = (
+    r"(?:[\p{Lu}\p{Lt}][\p{L}\p{M}'’.\-]*|\p{Lo}[\p{Lo}\p{M}]{0,3}"
+    r"|[\p{Arabic}\p{Hebrew}\p{Devanagari}\p{Bengali}\p{Gurmukhi}\p{Gujarati}\p{Tamil}"
+    r"\p{Telugu}\p{Kannada}\p{Malayalam}][\p{L}\p{M}]{1,15})"
+)
 # Characters that do not occur in a name: sentence punctuation, brackets, quotes, symbols.
 NON_NAME_CHARACTER = r"[,;:!?¿¡()\[\]{}\"“”„«»/\\|@#%&*+=<>©®™_~^$€£\d]"
 # A period after a word of three or more letters ends a sentence; initials and "Jr." do not.

@@ -74,6 +74,8 @@ VISIBLE_TAG_WORDS = frozenset(VISIBLE_TAGS["words"])
 
 VISIBLE_BYLINE_WORDS = frozenset(VISIBLE_BYLINES["words"])
 
+TEASER_CONTAINER_WORDS = frozenset(VISIBLE_BYLINES["teaser_container_words"])
+
 # Words of an attribute value: "articleTags tags__list" -> article, tags, tags, list.
 CAMEL_CASE = re.compile(r"([a-z])([A-Z])")
 
@@ -93,8 +95,16 @@ BYLINE_PREFIX_PIECE = re.compile(
     r"^(?:" + bylines.PREFIX_WORDS + "|" + bylines.COLON_PREFIX_WORDS + r")\s*:?$", re.IGNORECASE
 )
 
-# A label before a name in a printed byline ("Autor: Ana Gil").
-BYLINE_LABEL = re.compile(r"^[^\W\d_]{2,20}\s*:\s*")
+# A label of one to three words before a name in a printed byline ("Autor: Ana Gil",
+# "Tác giả: Trần Thị Bình", "作者：张伟").
+BYLINE_LABEL = re.compile(r"^[^\W\d_]{1,20}(?: [^\W\d_]{1,20}){0,2}\s*[:：]\s*")
+
+# Labels that are byline cues: kept for the authors' precedence to strip.
+BYLINE_CUE_LABELS = frozenset(
+    word.lower()
+    for key in ("prefixes", "colon_prefixes", "sign_off_prefixes")
+    for word in bylines.BYLINE_WORDS[key]
+)
 
 # Elements whose text never belongs to a byline or tag list.
 NON_TEXT_TAGS = frozenset({"script", "style", "meta", "link", "html", "body", "head", "title"})
@@ -107,6 +117,19 @@ MAX_BYLINE_CANDIDATES = 3
 
 # A piece of a printed byline that is a date, a time or a bare label ("Stand:").
 BYLINE_JUNK_PIECE = re.compile(r"\d|^[^\W\d_]{2,20}\s*:$|^\W*$")
+
+# <h1> elements read per page: the article's own headline comes first on nearly every page
+# (an <h1> inside <article> or <main> is tried before the others).
+MAX_H1_CANDIDATES = 5
+
+# Elements that may print a headline on a page without <h1> (old markup).
+PRINTED_TITLE_SELECTOR = (
+    "h2, h3, [class*=headline i], [class*=title i], [id*=headline i], [id*=title i]"
+)
+
+MAX_PRINTED_TITLES = 20
+
+MAX_PRINTED_TITLE_WORDS = 30
 
 # Tags in one string: commas, semicolons, CJK commas.
 TAG_SEPARATOR = r"\s*[,;，、；]\s*"
@@ -137,6 +160,8 @@ def extract_metadata(tree: LexborHTMLParser) -> dict:
     microdata: dict[str, list[str]] = {}
     json_ld: list[Any] = []
     rel_authors: list[str] = []
+    # (outside <article>/<main>, page order, text) of the first <h1> elements.
+    headings: list[tuple[bool, int, str]] = []
     try:
         nodes = tree.css(METADATA_SELECTOR)
     except Exception:  # a parser without a document (empty input) has nothing to select
@@ -185,9 +210,13 @@ def extract_metadata(tree: LexborHTMLParser) -> dict:
             parent = node.parent
             if "title_tag" not in record and parent is not None and parent.tag == "head":
                 record["title_tag"] = " ".join(node.text(deep=True).split()) or None
-        elif tag == "h1" and "title_h1" not in record:
-            record["title_h1"] = " ".join(node.text(deep=True).split()) or None
+        elif tag == "h1" and len(headings) < MAX_H1_CANDIDATES:
+            text = _heading_text(node)
+            if text:
+                headings.append((not _in_content(node), len(headings), text))
 
+    record["title_h1s"] = [text for _, _, text in sorted(headings)]
+    record["title_h1"] = record["title_h1s"][0] if headings else None
     record.update(_json_ld_fields(json_ld, record.get("url_canonical")))
     _meta_fields(record, meta)
     _microdata_fields(record, microdata)
@@ -210,6 +239,12 @@ def extract_metadata(tree: LexborHTMLParser) -> dict:
         record["tags_visible"] = _visible_tags(tree)
     if _names_only_site(record):
         record["authors_visible"] = _visible_bylines(tree)
+    # A page declaring no title but <title> (old pages) may print its headline in another
+    # element than <h1>: those texts can show which segments of <title> are the headline.
+    if record.get("title_tag") and not any(
+        record.get(key) for key in ("title_ld", "title_microdata", "title_meta")
+    ):
+        record["title_printed"] = _printed_titles(tree)
     return record
 
 
@@ -237,6 +272,60 @@ def script_body(tree: LexborHTMLParser) -> str | None:
             ):
                 best = value
     return best
+
+
+def _printed_titles(tree: LexborHTMLParser) -> list[str]:
+    """Short texts of <h2>/<h3> and of elements whose class or id names a title or headline,
+    outside navigation, in page order (at most ``MAX_PRINTED_TITLES``)."""
+    try:
+        nodes = tree.css(PRINTED_TITLE_SELECTOR)
+    except Exception:  # a parser without a document (empty input) has nothing to select
+        return []
+    texts: list[str] = []
+    for node in nodes:
+        if node.tag in NON_TEXT_TAGS or _in_site_chrome(node):
+            continue
+        text = _heading_text(node)
+        if text and len(text.split()) <= MAX_PRINTED_TITLE_WORDS and text not in texts:
+            texts.append(text)
+            if len(texts) == MAX_PRINTED_TITLES:
+                break
+    return texts
+
+
+def _heading_text(node: Any) -> str | None:
+    """The text of a heading without what its <style> or <script> children hold."""
+    if node.css_first("style, script") is None:
+        return " ".join(node.text(deep=True).split()) or None
+    pieces = [
+        child.text(deep=False)
+        for child in node.traverse(include_text=True)
+        if child.tag == "-text"
+        and child.parent is not None
+        and child.parent.tag not in NON_TEXT_TAGS
+    ]
+    return " ".join("".join(pieces).split()) or None
+
+
+def _in_teaser(node: Any) -> bool:
+    """True inside a container whose class or id names teasers, related stories or comments."""
+    node = node.parent
+    # Above the article's own root a class is page layout ("with-sidebar"), not a teaser.
+    while node is not None and node.tag not in ("body", "html") and node.tag not in CONTENT_ROOTS:
+        if _is_hinted(node, ("class", "id"), TEASER_CONTAINER_WORDS):
+            return True
+        node = node.parent
+    return False
+
+
+def _in_content(node: Any) -> bool:
+    """True inside an <article> or <main> element."""
+    node = node.parent
+    while node is not None:
+        if node.tag in CONTENT_ROOTS:
+            return True
+        node = node.parent
+    return False
 
 
 def _is_hinted(node: Any, attributes: Iterable[str], words: frozenset[str]) -> bool:
@@ -311,10 +400,23 @@ def _visible_bylines(tree: LexborHTMLParser) -> list[str]:
 
     Text pieces of separate elements are kept apart (" | "), a lone prefix piece
     ("von") joins the name after it, dates and bare labels ("Stand:") go, and so
-    does a leading label ("Autor:"). At most ``MAX_BYLINE_CANDIDATES``, in page order.
+    does a leading label ("Autor:"). At most ``MAX_BYLINE_CANDIDATES``: those inside
+    <article>/<main> first, then in page order; none inside a teaser, a related list or
+    comments.
     """
     texts: list[str] = []
-    for node in _hinted_nodes(tree, VISIBLE_BYLINE_SELECTOR, VISIBLE_BYLINES, VISIBLE_BYLINE_WORDS):
+    # The article's own bylines (inside <article>/<main>) first; teasers' never.
+    nodes = sorted(
+        (
+            (not _in_content(node), order, node)
+            for order, node in enumerate(
+                _hinted_nodes(tree, VISIBLE_BYLINE_SELECTOR, VISIBLE_BYLINES, VISIBLE_BYLINE_WORDS)
+            )
+            if not _in_teaser(node)
+        ),
+        key=lambda item: item[:2],
+    )
+    for _, _, node in nodes:
         pieces = [" ".join(p.split()) for p in node.text(deep=True, separator="\n").split("\n")]
         pieces = [p for p in pieces if p]
         if not pieces or sum(len(p.split()) for p in pieces) > MAX_VISIBLE_BYLINE_WORDS:
@@ -326,13 +428,22 @@ def _visible_bylines(tree: LexborHTMLParser) -> list[str]:
             else:
                 joined.append(piece)
         text = BYLINE_PIECE_MARK.join(
-            BYLINE_LABEL.sub("", p) for p in joined if not BYLINE_JUNK_PIECE.search(p)
+            _without_label(p) for p in joined if not BYLINE_JUNK_PIECE.search(p)
         )
         if text and text not in texts:
             texts.append(text)
             if len(texts) == MAX_BYLINE_CANDIDATES:
                 break
     return texts
+
+
+def _without_label(piece: str) -> str:
+    """A printed byline piece without its leading label ("Stand: ..."), unless the label is
+    a byline cue ("Autor:", "作者："), which the authors' precedence strips and heeds."""
+    label = BYLINE_LABEL.match(piece)
+    if label is None or label.group(0).rstrip(" :：").lower() in BYLINE_CUE_LABELS:
+        return piece
+    return piece[label.end() :]
 
 
 def _compact(text: str) -> str:
