@@ -1,8 +1,16 @@
 """Find source files and read them into records (the I/O edge of the pipeline).
 
 A *source* is a file; a *record* is one article inside it (a text dump holds
-one, a JSON Lines file one per line). Anything that cannot be read becomes a
-``Reject`` with a short reason code and a sentence, never an exception.
+one, a JSON Lines file one per line, a web archive one per HTML ``response`` record with
+status 200). Anything that cannot be read becomes a ``Reject`` with a short reason code
+and a sentence, never an exception; records a web archive holds that are not articles
+(requests, metadata, revisits, other media, other statuses) are counted by kind.
+
+Every file a folder holds is read as what it is: by its suffix when known, else by its
+first bytes (HTML, JSON Lines, WARC or ARC, text); a file that is none of these is a
+reject ``unsupported_format``. Hidden files and folders (a leading dot) are not walked.
+Markdown files (``.md``) are text, read like ``.txt``: a README inside a source folder
+becomes an article when it reads like one, so keep notes outside the folders ingested.
 """
 
 from __future__ import annotations
@@ -20,13 +28,45 @@ from pathlib import Path
 
 import polars as pl
 from charset_normalizer import from_bytes
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
 
-TEXT_SUFFIXES = (".txt",)
+TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 HTML_SUFFIXES = (".html", ".htm")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES
+# Web archives: WARC (CC-NEWS-20240101123456-00001.warc.gz) and the older ARC format.
+WARC_SUFFIXES = (".warc", ".arc")
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES + WARC_SUFFIXES
 GZIP_SUFFIX = ".gz"
 GZIP_MAGIC = b"\x1f\x8b"
+WARC_MAGIC = b"WARC/1."
+ARC_MAGIC = b"filedesc://"
+# Bytes read from a file of unknown suffix to tell what it holds.
+SNIFF_BYTES = 65536
+# Starts of markup that make a file HTML (looked for, lower case, near its start).
+HTML_SNIFF_MARKERS = ("<!doctype html", "<html", "<head", "<body", "<meta ", "<title")
+# Formats recognised by their first bytes that Dateline does not read.
+BINARY_MAGICS = {
+    b"%PDF": "PDF",
+    b"\x89PNG": "PNG image",
+    b"\xff\xd8\xff": "JPEG image",
+    b"GIF8": "GIF image",
+    b"PK\x03\x04": "ZIP archive",
+    b"\x28\xb5\x2f\xfd": "zstd stream",
+    b"BZh": "bzip2 stream",
+    b"\xfd7zXZ": "xz stream",
+}
+# Byte-order marks, longest first (the UTF-32 LE mark begins with the UTF-16 LE one).
+BYTE_ORDER_MARKS = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"\xff\xfe", "utf-16-le"),
+)
+# UTF-16 without a mark: ASCII-heavy text has a NUL in nearly every other byte and almost
+# none in the others; these shares leave no doubt (binary data has NULs at both parities).
+UTF16_NUL_SHARE = 0.4
+UTF16_OTHER_NUL_SHARE = 0.02
 # Share of NUL or control bytes above which a "text" file is treated as binary.
 BINARY_CONTROL_SHARE = 0.05
 # Control bytes other than tab, newline, vertical tab, form feed and carriage return.
@@ -51,6 +91,14 @@ RECORD_COLUMNS = {
     "record_title": pl.String,
     "record_outlet": pl.String,
 }
+# HTTP content types read as HTML pages.
+HTML_MEDIA_TYPES = ("text/html", "application/xhtml+xml")
+# WARC record types that never hold a page, each counted under its own name when skipped.
+WARC_PAGE_TYPE = "response"
+# Bytes a web archive may hold after its last record (the blank lines that end it).
+WARC_TRAILING_SLACK = 4
+# A reader's error message can quote kilobytes of the bad bytes: the detail keeps its start.
+ERROR_DETAIL_CHARS = 160
 
 
 @dataclass(frozen=True)
@@ -68,10 +116,17 @@ class SourceRead:
     file_hash: str | None
     records: list[dict[str, str | None]] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
+    # Records read and set aside as no article, by kind (web archives: ``request``,
+    # ``metadata``, ``revisit``, ``not_html``, ``status_404``...).
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    def skip(self, kind: str) -> None:
+        self.skipped[kind] = self.skipped.get(kind, 0) + 1
 
 
 def source_kind(path: str | os.PathLike) -> str | None:
-    """``text``, ``html`` or ``jsonl`` from the file name (``.gz`` looked through)."""
+    """``text``, ``html``, ``jsonl`` or ``warc`` from the file name (``.gz`` looked
+    through); None when the suffix says nothing (the content is sniffed instead)."""
     name = os.path.basename(path).lower()
     if name.endswith(GZIP_SUFFIX):
         name = name[: -len(GZIP_SUFFIX)]
@@ -79,6 +134,7 @@ def source_kind(path: str | os.PathLike) -> str | None:
         ("text", TEXT_SUFFIXES),
         ("html", HTML_SUFFIXES),
         ("jsonl", JSONL_SUFFIXES),
+        ("warc", WARC_SUFFIXES),
     ):
         if name.endswith(suffixes):
             return kind
@@ -90,8 +146,9 @@ def discover_files(sources: Iterable[str]) -> tuple[list[str], list[Reject]]:
     absolute path strings in path order (a run holds 100k of them: a string is a fraction
     of a Path's size and cost).
 
-    Folders contribute only files with a supported suffix; a file named
-    explicitly with another suffix, or a SOURCE that matches nothing, is a reject.
+    Every file found is returned, whatever its suffix: reading it tells what it is, and
+    one that is no supported format becomes a reject then (never a silent skip). A
+    SOURCE that matches nothing is a reject ``not_found``.
     """
     found: set[str] = set()
     rejects: list[Reject] = []
@@ -100,22 +157,10 @@ def discover_files(sources: Iterable[str]) -> tuple[list[str], list[Reject]]:
         if path.is_dir():
             found.update(_walk(path))
         elif path.is_file():
-            file = path.resolve()
-            if source_kind(file) is None:
-                rejects.append(
-                    Reject(
-                        str(file),
-                        "unsupported_format",
-                        f"{file.name} is not a .txt, .html, .htm, .jsonl or .ndjson file (optionally .gz).",
-                    )
-                )
-            else:
-                found.add(str(file))
+            found.add(str(path.resolve()))
         else:
             matches = sorted(glob.glob(os.path.expanduser(source), recursive=True))
-            files = [
-                str(Path(m).resolve()) for m in matches if Path(m).is_file() and source_kind(m)
-            ]
+            files = [str(Path(m).resolve()) for m in matches if Path(m).is_file()]
             for directory in (Path(m) for m in matches if Path(m).is_dir()):
                 files.extend(_walk(directory))
             if not files:
@@ -132,8 +177,8 @@ def _path_parts(path: str) -> list[str]:
 
 
 def _walk(directory: Path) -> Iterator[str]:
-    """Supported files below ``directory``, sorted per folder, symlinked folders not followed
-    (so the walk cannot loop). The folder is resolved once; only a symlinked file is
+    """Files below ``directory``, sorted per folder, symlinked folders not followed (so the
+    walk cannot loop), hidden files and folders (``.git``, ``.DS_Store``) left out. The folder is resolved once; only a symlinked file is
     resolved on its own, so 100k files cost one directory read each, not a stat and a
     resolve apiece."""
     pending = [str(directory.resolve())]
@@ -145,9 +190,11 @@ def _walk(directory: Path) -> Iterator[str]:
             continue
         subfolders = []
         for entry in entries:
+            if entry.name.startswith("."):
+                continue
             if entry.is_dir(follow_symlinks=False):
                 subfolders.append(entry.path)
-            elif source_kind(entry.name) is not None and entry.is_file():
+            elif entry.is_file():
                 yield os.path.realpath(entry.path) if entry.is_symlink() else entry.path
         pending.extend(reversed(subfolders))
 
@@ -191,9 +238,14 @@ def _gunzip_bounded(handle, max_bytes: int) -> bytes:
 
 
 def decode_text(data: bytes) -> str | None:
-    """UTF-8 (BOM dropped), else a detected legacy encoding; None for binary data."""
+    """UTF-8 (BOM dropped), UTF-16 or UTF-32 (with a byte-order mark, or UTF-16 whose NUL
+    bytes leave no doubt), else a detected legacy encoding; None for binary data."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    wide = _wide_encoding(data)
+    if wide is not None:
+        encoding, mark_length = wide
+        return _clean_text(data[mark_length:].decode(encoding, errors="replace"))
     sample = data[:65536]
     if sample:
         controls = len(sample.translate(None, NON_CONTROL_BYTES))
@@ -207,6 +259,23 @@ def decode_text(data: bytes) -> str | None:
     # In UTF-8 these bytes only ever encode NUL and CR: searching the bytes is cheaper than
     # replacing in the text, and most files hold neither.
     return _clean_text(text) if b"\x00" in data or b"\r" in data else text
+
+
+def _wide_encoding(data: bytes) -> tuple[str, int] | None:
+    """(encoding, length of its byte-order mark) for UTF-16 or UTF-32 text, else None."""
+    for mark, encoding in BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            return encoding, len(mark)
+    sample = data[: SNIFF_BYTES & ~1]
+    if len(sample) < 4:
+        return None
+    even_nuls = sample[0::2].count(0) / (len(sample) // 2)
+    odd_nuls = sample[1::2].count(0) / (len(sample) // 2)
+    if even_nuls > UTF16_NUL_SHARE and odd_nuls < UTF16_OTHER_NUL_SHARE:
+        return "utf-16-be", 0
+    if odd_nuls > UTF16_NUL_SHARE and even_nuls < UTF16_OTHER_NUL_SHARE:
+        return "utf-16-le", 0
+    return None
 
 
 def _clean_text(text: str) -> str:
@@ -232,12 +301,64 @@ def _decode_legacy(data: bytes) -> str | None:
     return str(best)
 
 
+def sniff_kind(head: bytes) -> str | None:
+    """``warc``, ``html``, ``jsonl`` or ``text`` from a file's first bytes (gunzipped when
+    gzip), or None when they are none of these."""
+    if head.startswith(GZIP_MAGIC):
+        try:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, SNIFF_BYTES)
+        except zlib.error:
+            return None
+    if head.startswith((WARC_MAGIC, ARC_MAGIC)):
+        return "warc"
+    if head.startswith(tuple(BINARY_MAGICS)):
+        return None
+    text = decode_text(head)
+    if text is None or not text.strip():
+        return None
+    start = text.lstrip()[:2048].lower()
+    if start.startswith("<") and any(marker in start for marker in HTML_SNIFF_MARKERS):
+        return "html"
+    first_line = start.split("\n", 1)[0]
+    if first_line.startswith("{"):
+        try:
+            if isinstance(json.loads(text.lstrip().split("\n", 1)[0]), dict):
+                return "jsonl"
+        except (json.JSONDecodeError, RecursionError):
+            pass
+    return "text"
+
+
+def _read_head(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read(SNIFF_BYTES)
+
+
+def _unsupported(uri: str, head: bytes) -> Reject:
+    name = os.path.basename(uri)
+    known = next((label for magic, label in BINARY_MAGICS.items() if head.startswith(magic)), None)
+    what = f"a {known}" if known else "binary data or an unknown format"
+    return Reject(
+        uri,
+        "unsupported_format",
+        f"{name} is {what}: not text, HTML, JSON Lines or a web archive (WARC, ARC).",
+    )
+
+
 def read_source(path: str | os.PathLike, max_bytes: int) -> SourceRead:
     """Read one source file into records, or rejects; never raises for bad input."""
     # Plain strings: building a Path per file costs more than reading a small one.
     uri = os.fspath(path)
     name = os.path.basename(uri)
+    kind = source_kind(uri)
     try:
+        if kind is None:
+            head = _read_head(uri)
+            kind = sniff_kind(head)
+            if kind is None and head and not head.isspace():
+                return SourceRead(uri, _hash_file(uri), rejects=[_unsupported(uri, head)])
+        if kind == "warc":
+            return read_web_archive(uri, max_bytes)
         data = read_bytes(path, max_bytes)
     except SourceTooLarge as error:
         return SourceRead(uri, None, rejects=[Reject(uri, "too_large", f"{name} {error}")])
@@ -265,7 +386,6 @@ def read_source(path: str | os.PathLike, max_bytes: int) -> SourceRead:
     if text is None:
         result.rejects.append(Reject(uri, "binary", f"{name} holds binary data, not text."))
         return result
-    kind = source_kind(uri)
     if kind == "jsonl":
         _read_json_lines(uri, text, result)
     elif kind == "html":
@@ -273,6 +393,150 @@ def read_source(path: str | os.PathLike, max_bytes: int) -> SourceRead:
     else:
         result.records.append(_record(uri, uri, "text", text=text))
     return result
+
+
+def _hash_file(path: str) -> str:
+    """SHA-256 of the file's bytes as stored, read in chunks (web archives run to gigabytes)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(READ_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_web_archive(path: str, max_bytes: int) -> SourceRead:
+    """One record per HTML ``response`` with HTTP status 200 in a WARC or ARC file (gzipped
+    or not); every other record is counted in ``skipped`` by kind.
+
+    A record's ``source_uri`` is the file path plus ``#`` and the record's byte offset in
+    the file (``#0`` for the first): digits, like the ``#N`` of JSON Lines, so the load
+    step's per-file bookkeeping recognises it, and ``dd``/warcio can seek straight to it.
+    A truncated or unreadable record is a reject ``corrupt_warc``; the records before it
+    land. The file is streamed record by record: memory holds its pages, not its bytes.
+    """
+    name = os.path.basename(path)
+    result = SourceRead(path, _hash_file(path))
+    with open(path, "rb") as handle:
+        if not handle.read(1):
+            result.rejects.append(Reject(path, "empty", f"{name} is empty."))
+            return result
+        handle.seek(0)
+        records = ArchiveIterator(handle, arc2warc=True)
+        try:
+            for record in records:
+                # Where the record starts (warcio's get_record_offset would read it to its end).
+                offset = records.offset
+                _read_archive_record(path, name, offset, record, max_bytes, result)
+        except (ArchiveLoadFailed, ValueError, EOFError, zlib.error, OSError) as error:
+            # The reader cannot find where the next record starts: the rest is lost.
+            at = records.offset
+            detail = (str(error).strip() or type(error).__name__)[:ERROR_DETAIL_CHARS]
+            result.rejects.append(
+                Reject(
+                    f"{path}#{at}",
+                    "corrupt_warc",
+                    f"{name}: the record at byte {at} cannot be read ({detail}); "
+                    "the records after it are lost.",
+                )
+            )
+        else:
+            # A gzip member cut short ends the iteration as if the file ended there.
+            size = os.fstat(handle.fileno()).st_size
+            if size - records.offset > WARC_TRAILING_SLACK:
+                result.rejects.append(
+                    Reject(
+                        f"{path}#{records.offset}",
+                        "corrupt_warc",
+                        f"{name}: the {size - records.offset:,} bytes from byte "
+                        f"{records.offset} hold no complete record (truncated).",
+                    )
+                )
+    if not result.records and not result.rejects and not result.skipped:
+        result.rejects.append(
+            Reject(path, "unsupported_format", f"{name} holds no WARC or ARC record.")
+        )
+    return result
+
+
+def _read_archive_record(
+    path: str, name: str, offset: int, record, max_bytes: int, result: SourceRead
+) -> None:
+    """Add one archive record to ``result``: a page record, a skip, or a reject."""
+    uri = f"{path}#{offset}"
+    if not record.rec_type:
+        result.rejects.append(
+            Reject(uri, "corrupt_warc", f"{name}: the record at byte {offset} has no WARC-Type.")
+        )
+        return
+    if record.rec_type != WARC_PAGE_TYPE:
+        result.skip(record.rec_type)
+        return
+    http = record.http_headers
+    status = http.get_statuscode() if http is not None else None
+    if status != "200":
+        result.skip(f"status_{status or 'missing'}")
+        return
+    content_type = http.get_header("Content-Type") or ""
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    if media_type not in HTML_MEDIA_TYPES:
+        result.skip("not_html")
+        return
+    payload = record.content_stream().read(max_bytes + 1)
+    if len(payload) > max_bytes:
+        result.rejects.append(
+            Reject(
+                uri,
+                "too_large",
+                f"{name}: the record at byte {offset} is larger than {max_bytes:,} bytes.",
+            )
+        )
+        return
+    # The reader stops short silently when the file ends inside a record.
+    if record.raw_stream.limit:
+        result.rejects.append(
+            Reject(
+                uri,
+                "corrupt_warc",
+                f"{name}: the record at byte {offset} is truncated "
+                f"({record.raw_stream.limit:,} bytes of its declared length are missing).",
+            )
+        )
+        return
+    html = _decode_declared(payload, _charset(content_type))
+    if html is None or not html.strip():
+        result.rejects.append(
+            Reject(
+                uri,
+                "binary" if html is None else "empty",
+                f"{name}: the record at byte {offset} holds no readable HTML.",
+            )
+        )
+        return
+    result.records.append(
+        _record(uri, path, "warc", html=html, url=record.rec_headers.get_header("WARC-Target-URI"))
+    )
+
+
+def _charset(content_type: str) -> str | None:
+    """The ``charset`` parameter of an HTTP Content-Type, if any."""
+    for parameter in content_type.split(";")[1:]:
+        key, _, value = parameter.partition("=")
+        if key.strip().lower() == "charset" and value.strip():
+            return value.strip().strip("\"'").lower()
+    return None
+
+
+def _decode_declared(payload: bytes, charset: str | None) -> str | None:
+    """Text in the charset the HTTP headers declare, before the page's own meta; detected
+    as for any file when none is declared, the name is unknown or the bytes do not fit."""
+    if charset is not None:
+        try:
+            text = payload.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            pass
+        else:
+            return _clean_text(text) if "\x00" in text or "\r" in text else text
+    return decode_text(payload)
 
 
 def _read_json_lines(path: str, text: str, result: SourceRead) -> None:
