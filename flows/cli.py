@@ -217,7 +217,7 @@ def _print_summary(summary, *, verbose: bool = False) -> None:
     lines = [
         f"Dateline ingest {summary.run_id}: {summary.status} in {summary.seconds:.1f} s",
         f"  database   {summary.db_path}",
-        f"  sources    {summary.sources_seen} seen, {summary.sources_skipped} unchanged files skipped",
+        f"  sources    {summary.sources_seen} seen: {_dispositions_text(summary.file_dispositions)}",
         f"  articles   {counts.new} new, {counts.updated} updated, {counts.unchanged} unchanged",
         f"  rejects    {summary.rejects}"
         + (
@@ -236,6 +236,11 @@ def _print_summary(summary, *, verbose: bool = False) -> None:
             )
         ),
     ]
+    if summary.skipped_records:
+        lines.insert(
+            4,
+            "  records    skipped in web archives: " + _counts_text(summary.skipped_records),
+        )
     if summary.export_dir:
         lines.append(f"  export     {summary.export_dir}")
     if verbose:
@@ -251,6 +256,27 @@ def _print_summary(summary, *, verbose: bool = False) -> None:
             f"WHERE run_id = '{summary.run_id}'\""
         )
     print("\n".join(lines))
+
+
+def _counts_text(counts: dict[str, int]) -> str:
+    return ", ".join(f"{key} {n}" for key, n in sorted(counts.items()))
+
+
+def _dispositions_text(dispositions: dict[str, int]) -> str:
+    """Every file seen by disposition: '8 gave articles, 2 unchanged, 1 rejected
+    (binary 1), 1 skipped (no_page_records 1)'."""
+    from dateline.flows.parallel import ARTICLE, REJECT_PREFIX, SKIPPED_PREFIX, UNCHANGED
+
+    parts = [
+        f"{dispositions.get(ARTICLE, 0)} gave articles",
+        f"{dispositions.get(UNCHANGED, 0)} unchanged",
+    ]
+    for prefix, label in ((REJECT_PREFIX, "rejected"), (SKIPPED_PREFIX, "skipped")):
+        reasons = {k[len(prefix) :]: n for k, n in dispositions.items() if k.startswith(prefix)}
+        parts.append(
+            f"{sum(reasons.values())} {label}" + (f" ({_counts_text(reasons)})" if reasons else "")
+        )
+    return ", ".join(parts)
 
 
 class CommandError(Exception):

@@ -47,6 +47,12 @@ class RunSummary:
     counts: load.LoadCounts = field(default_factory=load.LoadCounts)
     rejects: int = 0
     reject_reasons: dict[str, int] = field(default_factory=dict)
+    # Every file seen, by what became of it (``parallel.ARTICLE``, ``UNCHANGED``,
+    # ``reject:<reason>``, ``skipped:<reason>``): the counts add up to ``sources_seen``.
+    file_dispositions: dict[str, int] = field(default_factory=dict)
+    # Records of web archives set aside as no article, by kind (request, metadata,
+    # revisit, not_html, status_404...).
+    skipped_records: dict[str, int] = field(default_factory=dict)
     test_failures: list[str] = field(default_factory=list)
     models: int = 0
     # True when nothing changed since a run whose data tests passed (see _nothing_changed).
@@ -106,6 +112,23 @@ class IngestSteps:
 
 
 PLAIN_STEPS = IngestSteps()
+
+
+def cut_batches(paths: list[str], size: int, workers: int = 1) -> list[list[str]]:
+    """``paths`` in consecutive batches (``split_batches``), except that a web archive
+    (``.warc``, ``.arc``, gzipped or not) is a batch of its own: one holds thousands of
+    pages, so 2000 of them in one batch would hold millions in memory at once."""
+    batches: list[list[str]] = []
+    run: list[str] = []
+    for path in paths:
+        if sources.source_kind(path) == "warc":
+            batches.extend(split_batches(run, size, workers))
+            batches.append([path])
+            run = []
+        else:
+            run.append(path)
+    batches.extend(split_batches(run, size, workers))
+    return batches
 
 
 def split_batches(items: list[str], size: int, workers: int = 1) -> list[list[str]]:
@@ -221,9 +244,11 @@ def _run_steps(
         con.execute("INSERT INTO ingest_rejects SELECT * FROM discover_rejects")
         con.unregister("discover_rejects")
         _count_rejects(summary, discover_rejects)
+        for reject in discover_rejects:
+            _add_counts(summary.file_dispositions, {parallel.REJECT_PREFIX + reject.reason: 1})
     # Dask spreads batches over its own worker threads: only the process pool is evened out.
     pool_workers = settings.workers if not settings.dask_address else 1
-    batches = split_batches(paths, settings.batch_size, pool_workers)
+    batches = cut_batches(paths, settings.batch_size, pool_workers)
     jobs = _jobs(con, batches, settings, summary.run_id, clock)
     committer = _Committer(
         con,
@@ -384,11 +409,18 @@ class _Committer:
         self.clock.add("parse", batch.parse_seconds)
         summary.sources_skipped += batch.skipped_unchanged
         summary.counts.unchanged += batch.unchanged_articles
+        _add_counts(summary.file_dispositions, batch.file_dispositions)
+        _add_counts(summary.skipped_records, batch.skipped_records)
         if not batch.is_empty:
             with self.clock.timed("load"):
                 summary.counts += self.load_batch(self.con, batch, summary.run_id)
             _count_reject_frame(summary, batch.rejects)
         self.progress.batch_done(batch)
+
+
+def _add_counts(total: dict[str, int], counts: dict[str, int]) -> None:
+    for key, n in counts.items():
+        total[key] = total.get(key, 0) + n
 
 
 def _count_reject_frame(summary: RunSummary, rejects: pl.DataFrame) -> None:

@@ -62,6 +62,16 @@ SHARD_FRAMES = ("files", "restat", "rejects")
 # Dask's own loggers speak at INFO (every worker start and stop); a normal run shows warnings only.
 DASK_LOG_ENV = {"DASK_LOGGING__DISTRIBUTED": "warning"}
 DASK_LOGGERS = ("distributed", "bokeh", "tornado")
+# What became of each file seen (RunSummary.file_dispositions): it gave an article, it was
+# unchanged and not read again, it was rejected (``reject:<reason>``) or it held only
+# records that are no article (``skipped:<reason>``).
+ARTICLE, UNCHANGED, REJECT_PREFIX, SKIPPED_PREFIX = "article", "unchanged", "reject:", "skipped:"
+# A web archive whose records are all requests, metadata, other media...: read, no page.
+NO_PAGE_RECORDS = "no_page_records"
+# A file whose records all repeat articles of other records (same URL, the last one wins).
+DUPLICATE_RECORDS = "duplicate_records"
+# ``path#N`` (a record of a multi-record file) -> ``path``; the rule of load.sources_frame.
+RECORD_SUFFIX = r"#\d+$"
 
 
 @dataclass
@@ -77,6 +87,12 @@ class ReadBatch:
     # Files whose bytes hash as stored but whose stat was missing, moved or too recent
     # to trust (FILE_SCHEMA).
     restat: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=FILE_SCHEMA))
+    # Records read and set aside as no article, by kind (web archives).
+    skipped_records: dict[str, int] = field(default_factory=dict)
+    # Files whose disposition waits for the parse (they gave records): path -> the reason
+    # of their first read reject, if any. Every other file's disposition is final here.
+    pending_files: dict[str, str | None] = field(default_factory=dict)
+    file_dispositions: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -110,6 +126,9 @@ class ParsedBatch:
     read_started_at: datetime
     read_seconds: float = 0.0
     parse_seconds: float = 0.0
+    # Records set aside as no article, by kind; every file of the batch by disposition.
+    skipped_records: dict[str, int] = field(default_factory=dict)
+    file_dispositions: dict[str, int] = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
@@ -169,6 +188,9 @@ def read_files(batch: pl.DataFrame, max_bytes: int) -> ReadBatch:
     restat: list[tuple[str, str, int | None, int | None]] = []
     rejects: list[sources.Reject] = []
     skipped = unchanged_articles = 0
+    skipped_records: dict[str, int] = {}
+    pending: dict[str, str | None] = {}
+    dispositions: dict[str, int] = {}
     # One stat (and at most one read) per file: inherent per-file I/O.
     for path, stored_hash, n_records, stored_size, stored_mtime_ns, checked_at in batch.select(
         list(BATCH_SOURCES_SCHEMA)
@@ -181,18 +203,31 @@ def read_files(batch: pl.DataFrame, max_bytes: int) -> ReadBatch:
         if stored_hash is not None and stat is not None and trusted:
             skipped += 1
             unchanged_articles += n_records
+            _count(dispositions, UNCHANGED)
             continue
         result = sources.read_source(path, max_bytes)
         if stored_hash is not None and result.file_hash == stored_hash:
             skipped += 1
             unchanged_articles += n_records
+            _count(dispositions, UNCHANGED)
             if stat is not None:
                 restat.append((result.path, result.file_hash, size, mtime_ns))
             continue
         rejects.extend(result.rejects)
+        for kind, n in result.skipped.items():
+            _count(skipped_records, kind, n)
+        first_reject = result.rejects[0].reason if result.rejects else None
         if result.records:
             records.extend(result.records)
             files.append((result.path, result.file_hash, size, mtime_ns))
+            pending[result.path] = first_reject
+        elif first_reject is not None:
+            _count(dispositions, REJECT_PREFIX + first_reject)
+        else:
+            # Read whole, and nothing in it is an article (a web archive of other records):
+            # its hash is kept like any file's, so it is not read again while unchanged.
+            files.append((result.path, result.file_hash, size, mtime_ns))
+            _count(dispositions, SKIPPED_PREFIX + NO_PAGE_RECORDS)
     return ReadBatch(
         records=sources.records_frame(records),
         files=_files_frame(files),
@@ -200,7 +235,41 @@ def read_files(batch: pl.DataFrame, max_bytes: int) -> ReadBatch:
         skipped_unchanged=skipped,
         unchanged_articles=unchanged_articles,
         restat=_files_frame(restat),
+        skipped_records=skipped_records,
+        pending_files=pending,
+        file_dispositions=dispositions,
     )
+
+
+def _count(counts: dict[str, int], key: str, n: int = 1) -> None:
+    counts[key] = counts.get(key, 0) + n
+
+
+def file_dispositions(
+    read: ReadBatch, tables: ArticleTables, rejects: pl.DataFrame
+) -> dict[str, int]:
+    """Every file of a read batch by disposition: the read's final ones, plus those of the
+    files that gave records, now that the parse has said which of them gave an article
+    (else the reason of their first reject, read or parse)."""
+    counts = dict(read.file_dispositions)
+    if not read.pending_files:
+        return counts
+    with_article = set(
+        tables.articles.get_column("source_uri").str.replace(RECORD_SUFFIX, "").to_list()
+    )
+    parse_reasons = dict(
+        rejects.select(pl.col("source_uri").str.replace(RECORD_SUFFIX, ""), "reason")
+        .unique("source_uri", keep="first", maintain_order=True)
+        .iter_rows()
+    )
+    for path, read_reason in read.pending_files.items():
+        if path in with_article:
+            _count(counts, ARTICLE)
+        elif (reason := read_reason or parse_reasons.get(path)) is not None:
+            _count(counts, REJECT_PREFIX + reason)
+        else:
+            _count(counts, SKIPPED_PREFIX + DUPLICATE_RECORDS)
+    return counts
 
 
 @cache
@@ -252,6 +321,8 @@ def assemble(
         read_started_at=read_started_at,
         read_seconds=read_seconds,
         parse_seconds=parse_seconds,
+        skipped_records=read.skipped_records,
+        file_dispositions=file_dispositions(read, tables, rejects),
     )
 
 
@@ -310,6 +381,8 @@ def write_shard(batch: ParsedBatch, folder: Path) -> ShardRef:
         "read_started_at": batch.read_started_at.isoformat(),
         "read_seconds": batch.read_seconds,
         "parse_seconds": batch.parse_seconds,
+        "skipped_records": batch.skipped_records,
+        "file_dispositions": batch.file_dispositions,
     }
     (staging / SHARD_META).write_text(json.dumps(meta), encoding="utf-8")
     shutil.rmtree(folder, ignore_errors=True)
