@@ -421,7 +421,11 @@ def read_web_archive(path: str, max_bytes: int) -> SourceRead:
             result.rejects.append(Reject(path, "empty", f"{name} is empty."))
             return result
         handle.seek(0)
-        records = ArchiveIterator(handle, arc2warc=True)
+        # ARC records are read as WARC ones only in an ARC file: in a WARC file, bytes that
+        # parse as neither are a corrupt record, not an ARC record.
+        is_arc = _is_arc(handle.read(SNIFF_BYTES))
+        handle.seek(0)
+        records = ArchiveIterator(handle, arc2warc=is_arc)
         try:
             for record in records:
                 # Where the record starts (warcio's get_record_offset would read it to its end).
@@ -458,6 +462,15 @@ def read_web_archive(path: str, max_bytes: int) -> SourceRead:
     return result
 
 
+def _is_arc(head: bytes) -> bool:
+    if head.startswith(GZIP_MAGIC):
+        try:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, len(ARC_MAGIC))
+        except zlib.error:
+            return False
+    return head.startswith(ARC_MAGIC)
+
+
 def _read_archive_record(
     path: str, name: str, offset: int, record, max_bytes: int, result: SourceRead
 ) -> None:
@@ -473,8 +486,22 @@ def _read_archive_record(
         return
     http = record.http_headers
     status = http.get_statuscode() if http is not None else None
+    target = record.rec_headers.get_header("WARC-Target-URI") or ""
+    if not status:
+        if not target.lower().startswith(("http:", "https:")):
+            # dns:, ftp: and the like: fetches of something other than a web page.
+            result.skip("not_http")
+            return
+        result.rejects.append(
+            Reject(
+                uri,
+                "corrupt_warc",
+                f"{name}: the HTTP response at byte {offset} has no readable status line.",
+            )
+        )
+        return
     if status != "200":
-        result.skip(f"status_{status or 'missing'}")
+        result.skip(f"status_{status}")
         return
     content_type = http.get_header("Content-Type") or ""
     media_type = content_type.split(";", 1)[0].strip().lower()
@@ -512,9 +539,7 @@ def _read_archive_record(
             )
         )
         return
-    result.records.append(
-        _record(uri, path, "warc", html=html, url=record.rec_headers.get_header("WARC-Target-URI"))
-    )
+    result.records.append(_record(uri, path, "warc", html=html, url=target))
 
 
 def _charset(content_type: str) -> str | None:

@@ -1,0 +1,168 @@
+"""Reading WARC files: fastwarc against warcio on the same file, and Dateline's ingest of a
+WARC file against the same pages as ``.html`` files.
+
+Builds a gzipped WARC (one ``response`` record per page, with a ``request`` record before
+each, as crawlers write them) from the gold-corpus pages ``corpus/*/**.html.gz`` with
+warcio's writer, in a scratch folder that is removed afterwards (nothing is committed):
+
+    python benchmarks/bench_warc.py [--corpus DIR] [--pages N] [--ingest-pages N]
+
+Reader figures count records/s over every record and MB/s over the file's bytes on disk
+(compressed) and over the uncompressed WARC stream.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import io
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+
+def corpus_pages(corpus: Path, limit: int | None) -> list[Path]:
+    pages = sorted(corpus.glob("*/**/*.html.gz"))
+    return pages[:limit] if limit else pages
+
+
+def page_url(path: Path) -> str:
+    return f"https://example.org/{path.parent.name}/{path.name.removesuffix('.html.gz')}"
+
+
+def write_warc(pages: list[Path], target: Path) -> int:
+    """A gzipped WARC of ``pages`` (a request and a response record each); uncompressed bytes."""
+    raw = 0
+    with open(target, "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        for path in pages:
+            html = gzip.decompress(path.read_bytes())
+            url = page_url(path)
+            request = writer.create_warc_record(
+                url,
+                "request",
+                payload=io.BytesIO(b""),
+                http_headers=StatusAndHeaders(
+                    "GET / HTTP/1.1", [("Host", "example.org")], protocol="HTTP/1.1"
+                ),
+            )
+            http = StatusAndHeaders(
+                "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
+            )
+            response = writer.create_warc_record(
+                url, "response", payload=io.BytesIO(html), http_headers=http
+            )
+            writer.write_record(request)
+            writer.write_record(response)
+            raw += len(html)
+    return raw
+
+
+def uncompressed_size(path: Path) -> int:
+    size = 0
+    with gzip.open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            size += len(chunk)
+    return size
+
+
+def time_fastwarc(path: Path) -> tuple[int, int, float]:
+    from fastwarc.warc import ArchiveIterator, WarcRecordType
+
+    started = time.perf_counter()
+    records = html = 0
+    with open(path, "rb") as handle:
+        for record in ArchiveIterator(
+            handle, record_types=WarcRecordType.any_type, parse_http=True
+        ):
+            records += 1
+            if record.record_type == WarcRecordType.response:
+                html += len(record.reader.read())
+    return records, html, time.perf_counter() - started
+
+
+def time_warcio(path: Path) -> tuple[int, int, float]:
+    from warcio.archiveiterator import ArchiveIterator
+
+    started = time.perf_counter()
+    records = html = 0
+    with open(path, "rb") as handle:
+        for record in ArchiveIterator(handle):
+            records += 1
+            if record.rec_type == "response":
+                html += len(record.content_stream().read())
+    return records, html, time.perf_counter() - started
+
+
+def time_ingest(source: str, db: Path) -> tuple[float, int]:
+    from dateline.flows.ingest import run_ingest
+    from dateline.flows.settings import Settings
+
+    started = time.perf_counter()
+    summary = run_ingest([source], Settings(db_path=db, export_dir=None))
+    return time.perf_counter() - started, summary.counts.new
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument(
+        "--pages", type=int, default=None, help="pages in the reader benchmark (all)"
+    )
+    parser.add_argument("--ingest-pages", type=int, default=300, help="pages ingested both ways")
+    parser.add_argument("--repeat", type=int, default=3, help="best of N reads per library")
+    args = parser.parse_args()
+
+    scratch = Path(tempfile.mkdtemp(prefix="dateline-bench-warc-"))
+    try:
+        pages = corpus_pages(args.corpus, args.pages)
+        if not pages:
+            raise SystemExit(f"no *.html.gz pages under {args.corpus}")
+        warc = scratch / "pages.warc.gz"
+        html_bytes = write_warc(pages, warc)
+        on_disk, stream = os.path.getsize(warc), uncompressed_size(warc)
+        print(
+            f"WARC of {len(pages)} pages: {on_disk / 1e6:.1f} MB gzipped, "
+            f"{stream / 1e6:.1f} MB uncompressed ({html_bytes / 1e6:.1f} MB of HTML)"
+        )
+        for name, reader in (("fastwarc", time_fastwarc), ("warcio", time_warcio)):
+            runs = [reader(warc) for _ in range(args.repeat)]
+            records, payload, seconds = min(runs, key=lambda run: run[2])
+            assert payload == html_bytes, (name, payload, html_bytes)
+            print(
+                f"  {name:9s} {records / seconds:9.0f} records/s  "
+                f"{on_disk / 1e6 / seconds:7.1f} MB/s on disk  "
+                f"{stream / 1e6 / seconds:7.1f} MB/s uncompressed  ({seconds:.2f} s, best of {args.repeat})"
+            )
+
+        subset = corpus_pages(args.corpus, args.ingest_pages)
+        small = scratch / "subset.warc.gz"
+        write_warc(subset, small)
+        folder = scratch / "html"
+        folder.mkdir()
+        for number, path in enumerate(subset):
+            (folder / f"{number:06d}.html").write_bytes(gzip.decompress(path.read_bytes()))
+        if not subset:
+            return
+        warc_seconds, warc_new = time_ingest(str(small), scratch / "warc.duckdb")
+        html_seconds, html_new = time_ingest(str(folder), scratch / "html.duckdb")
+        print(f"Dateline ingest of {len(subset)} pages (one process):")
+        print(
+            f"  as one WARC file  {warc_seconds:6.1f} s  {warc_new / warc_seconds:6.1f} articles/s"
+        )
+        print(
+            f"  as .html files    {html_seconds:6.1f} s  {html_new / html_seconds:6.1f} articles/s"
+        )
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
