@@ -67,6 +67,8 @@ BYTE_ORDER_MARKS = (
 # none in the others; these shares leave no doubt (binary data has NULs at both parities).
 UTF16_NUL_SHARE = 0.4
 UTF16_OTHER_NUL_SHARE = 0.02
+# Fewer bytes than this say too little to read them as UTF-16 without a mark.
+UTF16_MIN_BYTES = 16
 # Share of NUL or control bytes above which a "text" file is treated as binary.
 BINARY_CONTROL_SHARE = 0.05
 # Control bytes other than tab, newline, vertical tab, form feed and carriage return.
@@ -267,7 +269,7 @@ def _wide_encoding(data: bytes) -> tuple[str, int] | None:
         if data.startswith(mark):
             return encoding, len(mark)
     sample = data[: SNIFF_BYTES & ~1]
-    if len(sample) < 4:
+    if len(sample) < UTF16_MIN_BYTES:
         return None
     even_nuls = sample[0::2].count(0) / (len(sample) // 2)
     odd_nuls = sample[1::2].count(0) / (len(sample) // 2)

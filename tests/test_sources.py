@@ -24,21 +24,29 @@ def _write(path: Path, data: bytes) -> Path:
 def test_discover_walks_folders_and_globs(tmp_path: Path) -> None:
     _write(tmp_path / "a" / "one.txt", b"x")
     _write(tmp_path / "a" / "b" / "two.jsonl.gz", b"x")
-    _write(tmp_path / "a" / "skip.json", b"{}")
+    # Any suffix is found (reading tells what it is); hidden files and folders are not.
+    _write(tmp_path / "a" / "other.json", b"{}")
+    _write(tmp_path / "a" / ".DS_Store", b"\x00\x00\x00\x01Bud1")
+    _write(tmp_path / "a" / ".git" / "config", b"[core]")
     _write(tmp_path / "c" / "three.TXT", b"x")
     files, rejects = sources.discover_files([str(tmp_path / "a"), str(tmp_path / "c" / "*.TXT")])
-    found = [Path(f) for f in files]
-    assert [p.name for p in found] == ["one.txt", "two.jsonl.gz", "three.TXT"] or sorted(
-        p.name for p in found
-    ) == ["one.txt", "three.TXT", "two.jsonl.gz"]
+    assert [Path(f).relative_to(tmp_path).as_posix() for f in files] == [
+        "a/b/two.jsonl.gz",
+        "a/one.txt",
+        "a/other.json",
+        "c/three.TXT",
+    ]
     assert rejects == []
 
 
-def test_discover_rejects_missing_and_unsupported(tmp_path: Path) -> None:
-    other = _write(tmp_path / "notes.pdf", b"%PDF")
+def test_missing_source_and_unsupported_file_are_rejects(tmp_path: Path) -> None:
+    other = _write(tmp_path / "notes.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj")
     found, rejects = sources.discover_files([str(tmp_path / "nope" / "*.txt"), str(other)])
-    assert found == []
-    assert sorted(r.reason for r in rejects) == ["not_found", "unsupported_format"]
+    assert [r.reason for r in rejects] == ["not_found"]
+    assert found == [str(other)]
+    result = sources.read_source(other, LIMIT)
+    assert result.records == []
+    assert [(r.reason, "PDF" in r.detail) for r in result.rejects] == [("unsupported_format", True)]
 
 
 def test_discover_survives_symlink_loop(tmp_path: Path) -> None:
@@ -57,6 +65,13 @@ def test_discover_survives_symlink_loop(tmp_path: Path) -> None:
         ("\ufeffBOM first".encode(), "BOM first"),
         ("Müller sagte: Straße".encode("cp1252"), "Müller sagte: Straße"),
         (b"line one\r\nline two\rline three", "line one\nline two\nline three"),
+        # UTF-16 and UTF-32 with a byte-order mark, UTF-16 without one.
+        ("\ufeffZoë said: «yes»\r\n".encode("utf-16-le"), "Zoë said: «yes»\n"),
+        ("\ufeffZoë said: «yes»".encode("utf-16-be"), "Zoë said: «yes»"),
+        ("\ufeff東京で会議".encode("utf-32-le"), "東京で会議"),
+        ("\ufeff東京で会議".encode("utf-32-be"), "東京で会議"),
+        ("Plain ASCII headline, no mark".encode("utf-16-le"), "Plain ASCII headline, no mark"),
+        ("Plain ASCII headline, no mark".encode("utf-16-be"), "Plain ASCII headline, no mark"),
     ],
 )
 def test_decode_text(data: bytes, expected: str) -> None:
@@ -140,8 +155,10 @@ def test_control_bytes_are_counted_as_byte_by_byte(data: bytes) -> None:
 @given(st.text(max_size=300))
 @settings(max_examples=200, deadline=None)
 def test_decode_utf8_drops_nul_and_normalizes_line_ends(text: str) -> None:
-    decoded = sources.decode_text(text.encode("utf-8"))
-    if decoded is not None:
+    data = text.encode("utf-8")
+    decoded = sources.decode_text(data)
+    # Bytes with a NUL in every other position read as UTF-16 (tested above).
+    if decoded is not None and sources._wide_encoding(data) is None:
         assert "\x00" not in decoded and "\r" not in decoded
         assert decoded == text.removeprefix("\ufeff").replace("\x00", "").replace(
             "\r\n", "\n"
@@ -187,3 +204,97 @@ def test_discover_files_keeps_path_order(tmp_path: Path) -> None:
         "a.b/x.txt",
     ]
     assert rejects == []
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (b"<!DOCTYPE html><html><head><title>T</title></head></html>", "html"),
+        (b"\n  <html lang='en'><body><p>x</p></body></html>", "html"),
+        (gzip.compress(b"<html><head><title>T</title></head></html>"), "html"),
+        (b'{"text": "Body", "url": "https://example.org/a"}\n{"text": "Two"}\n', "jsonl"),
+        (b"WARC/1.1\r\nWARC-Type: warcinfo\r\n", "warc"),
+        (gzip.compress(b"WARC/1.0\r\nWARC-Type: warcinfo\r\n"), "warc"),
+        (gzip.compress(b"filedesc://crawl.arc 0.0.0.0 20240101000000 text/plain 10\n"), "warc"),
+        (b"Council approves budget\nThe city council approved...", "text"),
+        ("\ufeffTítulo\nCuerpo".encode("utf-16-le"), "text"),
+        (b"<b>bold</b> is not a page", "text"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)), None),
+        (b"%PDF-1.4\n", None),
+        (bytes(range(256)) * 4, None),
+        (gzip.compress(bytes(range(256)) * 4), None),
+    ],
+)
+def test_sniff_kind(data: bytes, kind: str | None) -> None:
+    assert sources.sniff_kind(data) == kind
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "source_format"),
+    [
+        ("page", b"<!doctype html><html><body><p>Hello</p></body></html>", "html"),
+        ("export.json", b'{"text": "Body one"}\n{"text": "Body two"}\n', "jsonl"),
+        ("notes.md", b"# Council approves budget\n\nThe city council approved...", "text"),
+        ("story.dat", "\ufeffZoë said yes".encode("utf-16-le"), "text"),
+    ],
+)
+def test_file_of_unknown_suffix_is_read_as_what_it_holds(
+    tmp_path: Path, name: str, data: bytes, source_format: str
+) -> None:
+    result = sources.read_source(_write(tmp_path / name, data), LIMIT)
+    assert result.rejects == []
+    assert result.records and {r["source_format"] for r in result.records} == {source_format}
+    assert result.file_hash
+
+
+def test_unknown_binary_file_is_an_unsupported_reject(tmp_path: Path) -> None:
+    path = _write(tmp_path / "blob", bytes(range(256)) * 8)
+    result = sources.read_source(path, LIMIT)
+    assert result.records == []
+    assert [(r.source_uri, r.reason) for r in result.rejects] == [(str(path), "unsupported_format")]
+
+
+def test_every_file_seen_has_a_disposition(tmp_path: Path) -> None:
+    """One run over a mixed folder: each file gave an article, was rejected with its reason
+    or skipped with its reason, and the counts add up to the files seen; a second run finds
+    the files that gave something unchanged."""
+    from warcio.warcwriter import WARCWriter
+
+    from dateline.flows.ingest import run_ingest
+    from dateline.flows.settings import Settings
+
+    body = (
+        "The city council approved a new budget on Tuesday after a long debate about schools.\n"
+        "The plan raises spending on schools by four percent and cuts the cost of city offices.\n"
+    )
+    folder = tmp_path / "in"
+    _write(folder / "utf16.txt", ("\ufeffBudget passes\n" + body).encode("utf-16-le"))
+    _write(
+        folder / "no-suffix",
+        f"<html><head><title>Budget</title></head><body><p>{body}</p></body></html>".encode(),
+    )
+    _write(folder / "picture", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    _write(folder / "empty.txt", b"")
+    warc = folder / "requests.warc"
+    writer = WARCWriter(warc.open("wb"), gzip=False)
+    writer.write_record(writer.create_warcinfo_record(warc.name, {"software": "tests"}))
+    writer.out.close()
+    db = tmp_path / "db.duckdb"
+    settings_ = Settings(db_path=db, export_dir=None)
+    first = run_ingest([str(folder), str(tmp_path / "missing" / "*.txt")], settings_)
+    assert first.file_dispositions == {
+        "article": 2,
+        "reject:unsupported_format": 1,
+        "reject:empty": 1,
+        "reject:not_found": 1,
+        "skipped:no_page_records": 1,
+    }
+    assert sum(first.file_dispositions.values()) == first.sources_seen == 6
+    assert first.counts.new == 2
+    second = run_ingest([str(folder)], settings_)
+    assert second.file_dispositions == {
+        "unchanged": 3,
+        "reject:unsupported_format": 1,
+        "reject:empty": 1,
+    }
+    assert sum(second.file_dispositions.values()) == second.sources_seen == 5
