@@ -15,6 +15,7 @@ here, one transaction per batch, in batch order.
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import sys
 import time
@@ -238,6 +239,12 @@ def _run_steps(
     with clock.timed("discover"):
         paths, discover_rejects = steps.discover(source_args)
     summary.sources_seen = len(paths) + len(discover_rejects)
+    # A folder's README, LICENSE...: no article, known by name, so never read nor batched.
+    documentation = [path for path in paths if sources.is_documentation(os.path.basename(path))]
+    if documentation:
+        paths = [path for path in paths if not sources.is_documentation(os.path.basename(path))]
+        key = parallel.SKIPPED_PREFIX + sources.DOCUMENTATION
+        _add_counts(summary.file_dispositions, {key: len(documentation)})
     if discover_rejects:
         rejects = load.rejects_frame(discover_rejects, summary.run_id, _now())
         con.register("discover_rejects", rejects)

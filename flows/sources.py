@@ -9,8 +9,10 @@ and a sentence, never an exception; records a web archive holds that are not art
 Every file a folder holds is read as what it is: by its suffix when known, else by its
 first bytes (HTML, JSON Lines, WARC or ARC, text); a file that is none of these is a
 reject ``unsupported_format``. Hidden files and folders (a leading dot) are not walked.
-Markdown files (``.md``) are text, read like ``.txt``: a README inside a source folder
-becomes an article when it reads like one, so keep notes outside the folders ingested.
+Markdown files (``.md``) are text, read like ``.txt``; but a folder's own documentation
+(README, LICENSE, CHANGELOG... whatever the suffix, as in the bundled samples) is no
+article: the ingest skips it unread, by name, with the reason ``documentation``, and
+counts it in the summary (``is_documentation``).
 """
 
 from __future__ import annotations
@@ -41,6 +43,11 @@ GZIP_SUFFIX = ".gz"
 GZIP_MAGIC = b"\x1f\x8b"
 WARC_MAGIC = b"WARC/1."
 ARC_MAGIC = b"filedesc://"
+# Names (before the first dot, any case) of a folder's documentation, skipped as no article.
+DOCUMENTATION_NAMES = frozenset(
+    ("readme", "license", "licence", "changelog", "changes", "notice", "copying", "authors")
+)
+DOCUMENTATION = "documentation"
 # Bytes read from a file of unknown suffix to tell what it holds.
 SNIFF_BYTES = 65536
 # Starts of markup that make a file HTML (looked for, lower case, near its start).
@@ -301,6 +308,11 @@ def _decode_legacy(data: bytes) -> str | None:
         if encoding in tied:
             return data.decode(encoding, errors="replace")
     return str(best)
+
+
+def is_documentation(name: str) -> bool:
+    """True for a folder's README, LICENSE, CHANGELOG... (any suffix, any case)."""
+    return name.split(".", 1)[0].lower() in DOCUMENTATION_NAMES
 
 
 def sniff_kind(head: bytes) -> str | None:

@@ -275,6 +275,7 @@ def test_every_file_seen_has_a_disposition(tmp_path: Path) -> None:
     )
     _write(folder / "picture", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
     _write(folder / "empty.txt", b"")
+    _write(folder / "README.md", b"# Samples\n\nWhat these files are and where they came from.\n")
     warc = folder / "requests.warc"
     writer = WARCWriter(warc.open("wb"), gzip=False)
     writer.write_record(writer.create_warcinfo_record(warc.name, {"software": "tests"}))
@@ -288,13 +289,31 @@ def test_every_file_seen_has_a_disposition(tmp_path: Path) -> None:
         "reject:empty": 1,
         "reject:not_found": 1,
         "skipped:no_page_records": 1,
+        "skipped:documentation": 1,
     }
-    assert sum(first.file_dispositions.values()) == first.sources_seen == 6
+    assert sum(first.file_dispositions.values()) == first.sources_seen == 7
     assert first.counts.new == 2
     second = run_ingest([str(folder)], settings_)
     assert second.file_dispositions == {
         "unchanged": 3,
         "reject:unsupported_format": 1,
         "reject:empty": 1,
+        "skipped:documentation": 1,
     }
-    assert sum(second.file_dispositions.values()) == second.sources_seen == 5
+    assert sum(second.file_dispositions.values()) == second.sources_seen == 6
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("README.md", True),
+        ("readme", True),
+        ("LICENSE.txt", True),
+        ("CHANGELOG.rst", True),
+        ("notes.md", False),
+        ("readme-of-the-council.txt", False),
+        ("2024-license-fees.html", False),
+    ],
+)
+def test_documentation_names(name: str, expected: bool) -> None:
+    assert sources.is_documentation(name) is expected
