@@ -314,3 +314,46 @@ def test_corpus_pages_land_like_html_files(tmp_path: Path) -> None:
     assert len(_articles(warc_db)) == len(pages)
     assert summary.skipped_records == OTHER_RECORDS
     assert summary.reject_reasons == {"corrupt_warc": 1}
+
+
+def test_summary_shows_dispositions_and_skipped_records(tmp_path: Path, capsys) -> None:
+    from dateline.flows.cli import main
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_warc(folder / "crawl.warc.gz", synthetic_pages(), gzipped=True)
+    (folder / "README.md").write_text("# Crawl of May\n", encoding="utf-8")
+    assert main(["ingest", str(folder), "--db", str(tmp_path / "db.duckdb"), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "sources    2 seen: 1 gave articles, 0 unchanged, 0 rejected, 1 skipped (documentation 1)"
+        in out
+    )
+    assert (
+        "records    skipped in web archives: metadata 1, not_html 1, request 1, revisit 1, "
+        "status_404 1, warcinfo 1" in out
+    )
+    assert "rejects    1 (corrupt_warc: 1)" in out
+
+
+def test_shard_keeps_dispositions_and_skipped_records(tmp_path: Path) -> None:
+    """What a Dask worker hands back through its shard: the counts survive the round trip."""
+    from datetime import UTC, datetime
+
+    from dateline.flows import parallel
+
+    warc = tmp_path / "crawl.warc.gz"
+    write_warc(warc, synthetic_pages(), gzipped=True)
+    job = parallel.BatchJob(
+        number=1,
+        sources=parallel.batch_sources([str(warc)]),
+        run_id="run",
+        ingested_at=datetime.now(UTC),
+        max_source_bytes=LIMIT,
+        max_line_chars=100_000,
+    )
+    ref = parallel.read_parse_and_shard(job, str(tmp_path / "shards"))
+    batch = parallel.read_shard(ref)
+    assert batch.file_dispositions == {"article": 1}
+    assert batch.skipped_records == OTHER_RECORDS
+    assert batch.tables.articles.height == 3
