@@ -17,6 +17,7 @@ counts it in the summary (``is_documentation``).
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import gzip
 import hashlib
@@ -440,11 +441,23 @@ def read_web_archive(path: str, max_bytes: int) -> SourceRead:
         is_arc = _is_arc(handle.read(SNIFF_BYTES))
         handle.seek(0)
         records = ArchiveIterator(handle, arc2warc=is_arc)
+        # warcio counts (and prints) each record not followed by its blank lines: its
+        # Content-Length is wrong, or bytes were added or lost inside it. Its message goes
+        # to stderr; the reject below says the same where the run's rejects are read.
+        misaligned = 0
+        previous: tuple[int, int] | None = None
         try:
-            for record in records:
-                # Where the record starts (warcio's get_record_offset would read it to its end).
-                offset = records.offset
-                _read_archive_record(path, name, offset, record, max_bytes, result)
+            with contextlib.redirect_stderr(io.StringIO()):
+                for record in records:
+                    if previous is not None and records.err_count > misaligned:
+                        _drop_misaligned(path, name, *previous, result)
+                    misaligned = records.err_count
+                    # Where the record starts (get_record_offset would read it to its end).
+                    offset = records.offset
+                    previous = (offset, len(result.records))
+                    _read_archive_record(path, name, offset, record, max_bytes, result)
+                if previous is not None and records.err_count > misaligned:
+                    _drop_misaligned(path, name, *previous, result)
         except (ArchiveLoadFailed, ValueError, EOFError, zlib.error, OSError) as error:
             # The reader cannot find where the next record starts: the rest is lost.
             at = records.offset
@@ -474,6 +487,20 @@ def read_web_archive(path: str, max_bytes: int) -> SourceRead:
             Reject(path, "unsupported_format", f"{name} holds no WARC or ARC record.")
         )
     return result
+
+
+def _drop_misaligned(path: str, name: str, offset: int, n_pages: int, result: SourceRead) -> None:
+    """The record at ``offset`` did not end where its length said: its page (if it gave
+    one, the last of ``result.records`` beyond the first ``n_pages``) is dropped as corrupt."""
+    del result.records[n_pages:]
+    result.rejects.append(
+        Reject(
+            f"{path}#{offset}",
+            "corrupt_warc",
+            f"{name}: the record at byte {offset} does not end where its Content-Length says "
+            "(bytes added or lost); the record after it may be lost too.",
+        )
+    )
 
 
 def _is_arc(head: bytes) -> bool:

@@ -257,6 +257,23 @@ def test_corrupt_record_keeps_the_records_before_it(tmp_path: Path) -> None:
     assert reject.source_uri == f"{warc}#{len(good)}"
 
 
+def test_record_longer_than_declared_is_dropped_and_the_next_ones_land(tmp_path: Path) -> None:
+    """Bytes added inside a record of an uncompressed WARC: the reader finds the next record
+    again, so only the damaged one is lost, as a reject."""
+    pages = synthetic_pages()
+    warc = tmp_path / "crawl.warc"
+    write_warc(warc, pages, gzipped=False, truncate=False)
+    data = warc.read_bytes()
+    start = data.index(b"WARC/1.", data.index(b"WARC-Type: response") - 20)
+    inside = data.index(b"harbour authority")
+    warc.write_bytes(data[:inside] + b"BYTES THE CRAWLER NEVER WROTE " * 3 + data[inside:])
+    result = sources.read_source(str(warc), LIMIT)
+    assert [r["url"] for r in result.records] == [p.url for p in pages[1:]]
+    assert [(r.source_uri, r.reason) for r in result.rejects] == [
+        (f"{warc}#{start}", "corrupt_warc")
+    ]
+
+
 def test_arc_file_is_read(tmp_path: Path) -> None:
     """The older ARC format (version 1 header, one line per record, then the HTTP response)."""
     page = synthetic_pages()[0]
