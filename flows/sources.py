@@ -77,6 +77,9 @@ UTF16_NUL_SHARE = 0.4
 UTF16_OTHER_NUL_SHARE = 0.02
 # Fewer bytes than this say too little to read them as UTF-16 without a mark.
 UTF16_MIN_BYTES = 16
+# ...and most of its other bytes must be printable ASCII or whitespace.
+UTF16_PRINTABLE_SHARE = 0.8
+PRINTABLE_ASCII = bytes(range(32, 127)) + b"\t\n\r"
 # Share of NUL or control bytes above which a "text" file is treated as binary.
 BINARY_CONTROL_SHARE = 0.05
 # Control bytes other than tab, newline, vertical tab, form feed and carriage return.
@@ -279,13 +282,17 @@ def _wide_encoding(data: bytes) -> tuple[str, int] | None:
     sample = data[: SNIFF_BYTES & ~1]
     if len(sample) < UTF16_MIN_BYTES:
         return None
-    even_nuls = sample[0::2].count(0) / (len(sample) // 2)
-    odd_nuls = sample[1::2].count(0) / (len(sample) // 2)
+    even, odd = sample[0::2], sample[1::2]
+    even_nuls, odd_nuls = even.count(0) / len(odd), odd.count(0) / len(odd)
     if even_nuls > UTF16_NUL_SHARE and odd_nuls < UTF16_OTHER_NUL_SHARE:
-        return "utf-16-be", 0
-    if odd_nuls > UTF16_NUL_SHARE and even_nuls < UTF16_OTHER_NUL_SHARE:
-        return "utf-16-le", 0
-    return None
+        encoding, low_bytes = "utf-16-be", odd
+    elif odd_nuls > UTF16_NUL_SHARE and even_nuls < UTF16_OTHER_NUL_SHARE:
+        encoding, low_bytes = "utf-16-le", even
+    else:
+        return None
+    # ASCII-heavy text, not 16-bit samples of sound or pixels whose high bytes are zero.
+    printable = len(low_bytes) - len(low_bytes.translate(None, PRINTABLE_ASCII))
+    return (encoding, 0) if printable / len(low_bytes) > UTF16_PRINTABLE_SHARE else None
 
 
 def _clean_text(text: str) -> str:
@@ -426,6 +433,11 @@ def read_web_archive(path: str, max_bytes: int) -> SourceRead:
     A record's ``source_uri`` is the file path plus ``#`` and the record's byte offset in
     the file (``#0`` for the first): digits, like the ``#N`` of JSON Lines, so the load
     step's per-file bookkeeping recognises it, and ``dd``/warcio can seek straight to it.
+    The record's ``WARC-Target-URI`` is its ``url``. Its ``WARC-Date`` is when the page was
+    fetched, not published: it is not handed on as ``record_date`` (a fallback publication
+    date that would also stop the page-wide date search for undated pages), and the
+    contract has no column for a fetch instant yet.
+
     A truncated or unreadable record is a reject ``corrupt_warc``; the records before it
     land. The file is streamed record by record: memory holds its pages, not its bytes.
     """

@@ -317,3 +317,16 @@ def test_every_file_seen_has_a_disposition(tmp_path: Path) -> None:
 )
 def test_documentation_names(name: str, expected: bool) -> None:
     assert sources.is_documentation(name) is expected
+
+
+@given(st.binary(max_size=4096))
+@settings(max_examples=200, deadline=None)
+def test_sniff_never_raises(data: bytes) -> None:
+    assert sources.sniff_kind(data) in (None, "html", "jsonl", "warc", "text")
+
+
+def test_sixteen_bit_samples_are_not_utf16_text() -> None:
+    # Quiet 16-bit little-endian audio: every high byte zero, the low bytes anything.
+    samples = bytes(b for n in range(2000) for b in ((n * 37) % 251 + 1, 0))
+    assert sources._wide_encoding(samples) is None
+    assert sources._wide_encoding("Plain ASCII text, no byte-order mark".encode("utf-16-le"))
