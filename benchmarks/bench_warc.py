@@ -101,13 +101,13 @@ def time_warcio(path: Path) -> tuple[int, int, float]:
     return records, html, time.perf_counter() - started
 
 
-def time_ingest(source: str, db: Path) -> tuple[float, int]:
+def time_ingest(source: str, db: Path) -> tuple[float, int, dict[str, float]]:
     from dateline.flows.ingest import run_ingest
     from dateline.flows.settings import Settings
 
     started = time.perf_counter()
     summary = run_ingest([source], Settings(db_path=db, export_dir=None))
-    return time.perf_counter() - started, summary.counts.new
+    return time.perf_counter() - started, summary.counts.new, summary.stage_seconds
 
 
 def main() -> None:
@@ -142,24 +142,26 @@ def main() -> None:
                 f"{stream / 1e6 / seconds:7.1f} MB/s uncompressed  ({seconds:.2f} s, best of {args.repeat})"
             )
 
-        subset = corpus_pages(args.corpus, args.ingest_pages)
+        # --ingest-pages 0 skips the ingest comparison.
+        subset = corpus_pages(args.corpus, args.ingest_pages) if args.ingest_pages else []
+        if not subset:
+            return
         small = scratch / "subset.warc.gz"
         write_warc(subset, small)
         folder = scratch / "html"
         folder.mkdir()
         for number, path in enumerate(subset):
             (folder / f"{number:06d}.html").write_bytes(gzip.decompress(path.read_bytes()))
-        if not subset:
-            return
-        warc_seconds, warc_new = time_ingest(str(small), scratch / "warc.duckdb")
-        html_seconds, html_new = time_ingest(str(folder), scratch / "html.duckdb")
-        print(f"Dateline ingest of {len(subset)} pages (one process):")
-        print(
-            f"  as one WARC file  {warc_seconds:6.1f} s  {warc_new / warc_seconds:6.1f} articles/s"
-        )
-        print(
-            f"  as .html files    {html_seconds:6.1f} s  {html_new / html_seconds:6.1f} articles/s"
-        )
+        print(f"Dateline ingest of {len(subset)} pages (one process, seconds per stage):")
+        for label, source, db in (
+            ("as one WARC file", small, "warc.duckdb"),
+            ("as .html files", folder, "html.duckdb"),
+        ):
+            seconds, new, stages = time_ingest(str(source), scratch / db)
+            per_stage = ", ".join(
+                f"{stage} {value:.1f}" for stage, value in stages.items() if value
+            )
+            print(f"  {label:17s} {seconds:6.1f} s  {new / seconds:6.1f} articles/s  ({per_stage})")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
