@@ -378,7 +378,8 @@ def read_source(path: str | os.PathLike, max_bytes: int) -> SourceRead:
             head = _read_head(uri)
             kind = sniff_kind(head)
             if kind is None and head and not head.isspace():
-                return SourceRead(uri, _hash_file(uri), rejects=[_unsupported(uri, head)])
+                # Told from its first bytes: the rest (a video, say) is never read.
+                return SourceRead(uri, None, rejects=[_unsupported(uri, head)])
         if kind == "warc":
             return read_web_archive(uri, max_bytes)
         data = read_bytes(path, max_bytes)
