@@ -53,6 +53,9 @@ BATCH_SOURCES_SCHEMA = {
 # A stored stat proves nothing for a file modified this close before it was read: a later
 # write may land in the same timestamp tick (2 s on FAT, 1 s on HFS+) with the same size.
 RACY_MTIME_NS = 2_000_000_000
+# Records parsed at once: a web archive is one batch of thousands of pages, and the
+# parse's working frames are several times the size of its HTML.
+PARSE_CHUNK_RECORDS = 2000
 # Batches handed out ahead of the committer, per worker: keeps workers busy while the
 # committer loads, and bounds the frames waiting in memory.
 BATCHES_AHEAD_PER_WORKER = 2
@@ -281,14 +284,56 @@ def empty_tables() -> ArticleTables:
 
 
 def parse_records(
-    records: pl.DataFrame, run_id: str, ingested_at: datetime, max_line_chars: int
+    records: pl.DataFrame,
+    run_id: str,
+    ingested_at: datetime,
+    max_line_chars: int,
+    chunk_records: int = PARSE_CHUNK_RECORDS,
 ) -> ArticleTables:
-    """``build_article_tables`` for a batch; an empty batch gets empty tables without parsing."""
+    """``build_article_tables`` for a batch, ``chunk_records`` records at a time (a web
+    archive's batch holds all its pages); an empty batch gets empty tables without parsing.
+
+    Each record is parsed on its own (batch-level shortcuts give what one document alone
+    gives), so chunks change only the peak memory of the parse's working frames. As within
+    one call, of records with the same article id the last one wins.
+    """
     if records.height == 0:
         return empty_tables()
-    return build_article_tables(
-        records, run_id=run_id, ingested_at=ingested_at, max_line_chars=max_line_chars
+    parts = [
+        build_article_tables(
+            records.slice(start, chunk_records),
+            run_id=run_id,
+            ingested_at=ingested_at,
+            max_line_chars=max_line_chars,
+        )
+        for start in range(0, records.height, max(chunk_records, 1))
+    ]
+    return parts[0] if len(parts) == 1 else _concat_tables(parts)
+
+
+def _concat_tables(parts: list[ArticleTables]) -> ArticleTables:
+    """The tables of consecutive chunks as one; an article id in several chunks keeps the
+    rows of its last chunk only."""
+    kept = (
+        pl.concat(
+            [part.articles.select("article_id", chunk=pl.lit(n)) for n, part in enumerate(parts)]
+        )
+        .unique("article_id", keep="last", maintain_order=True)
+        .select("chunk", "article_id")
     )
+    frames: dict[str, pl.DataFrame] = {}
+    for table in schema.ARTICLE_TABLES:
+        frames[table.name] = pl.concat(
+            [
+                getattr(part, table.name).join(
+                    kept.filter(pl.col("chunk") == n).select("article_id"),
+                    on="article_id",
+                    how="semi",
+                )
+                for n, part in enumerate(parts)
+            ]
+        )
+    return ArticleTables(**frames, rejects=pl.concat([part.rejects for part in parts]))
 
 
 def rejects_rows(rejects: list[sources.Reject]) -> pl.DataFrame:

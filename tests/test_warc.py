@@ -374,3 +374,24 @@ def test_shard_keeps_dispositions_and_skipped_records(tmp_path: Path) -> None:
     assert batch.file_dispositions == {"article": 1}
     assert batch.skipped_records == OTHER_RECORDS
     assert batch.tables.articles.height == 3
+
+
+def test_parse_in_chunks_gives_the_tables_of_one_parse(tmp_path: Path) -> None:
+    """A web archive's batch is parsed a chunk of records at a time; the tables are those of
+    one parse, a repeated URL included (the last record wins across chunks too)."""
+    from datetime import UTC, datetime
+
+    from dateline.flows import parallel
+
+    pages = synthetic_pages()
+    repeated = Page(pages[0].url, pages[1].html)
+    warc = tmp_path / "crawl.warc.gz"
+    write_warc(warc, [*pages, repeated], gzipped=True)
+    records = sources.records_frame(sources.read_source(str(warc), LIMIT).records)
+    assert records.height == 4
+    at = datetime(2024, 5, 1, tzinfo=UTC)
+    whole = parallel.parse_records(records, "run", at, 100_000)
+    chunked = parallel.parse_records(records, "run", at, 100_000, chunk_records=1)
+    assert whole.articles.height == 3
+    for name, frame in whole.by_table().items():
+        assert chunked.by_table()[name].sort(frame.columns).equals(frame.sort(frame.columns)), name
