@@ -4,12 +4,12 @@
 
 The sample: in each corpus set's ``manifest.csv`` (rows sorted by id), every ``SAMPLE_STEP``-th
 page starting with the first, 40 pages in all, read in the views of ``SAMPLE_VIEWS`` (fundus
-pages both as HTML and as their text dump). Each page goes alone through
-``build_article_tables`` (no DuckDB, no Prefect) with a fixed run stamp; its tables become one
-JSON file, ``tests/golden/<set>/<id>.<view>.json``, holding what a reviewer reads in a diff:
-the article's fields, then its paragraphs, authors, images with their credits, tags and
-related links, one line per row. The corpus pages themselves stay outside the repository
-(``DATELINE_CORPUS_DIR`` or ``../shared/corpus``).
+pages both as HTML and as their text dump). The pages of one set in one view go through
+``build_article_tables`` together, as an ingest batch (no DuckDB, no Prefect), with a fixed
+run stamp; each page's rows become one JSON file, ``tests/golden/<set>/<id>.<view>.json``,
+holding what a reviewer reads in a diff: the article's fields, then its paragraphs,
+authors, images with their credits, tags and related links, one line per row. The corpus
+pages themselves stay outside the repository (``DATELINE_CORPUS_DIR`` or ``../shared/corpus``).
 
 Never edit a golden file by hand: change the extraction, run this module, and review the diff.
 """
@@ -17,6 +17,7 @@ Never edit a golden file by hand: change the extraction, run this module, and re
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import sys
 from collections.abc import Iterator
@@ -69,6 +70,11 @@ class GoldenPage:
         return CORPUS_DIR / self.corpus_set / f"{self.page_id}{VIEW_SUFFIX[self.view]}"
 
     @property
+    def uri(self) -> str:
+        """The source as the golden outputs name it: relative to the corpus folder."""
+        return f"{self.corpus_set}/{self.page_id}{VIEW_SUFFIX[self.view]}"
+
+    @property
     def golden_path(self) -> Path:
         return GOLDEN_DIR / f"{self.name}.json"
 
@@ -96,28 +102,28 @@ def page_of(golden_path: Path) -> GoldenPage:
     return GoldenPage(corpus_set, page_id, view)
 
 
-def extract(page: GoldenPage) -> ArticleTables:
-    """The page alone through the extraction, its source named relative to the corpus so
-    that nothing depends on where the corpus lies."""
+def extract(pages: list[GoldenPage]) -> ArticleTables:
+    """The pages through the extraction in one batch, as an ingest reads them; each source
+    is named relative to the corpus (``GoldenPage.uri``), so nothing depends on where the
+    corpus lies. Files that cannot be read become rejects, as in an ingest."""
     defaults = Settings()
-    read = sources.read_source(page.source, defaults.max_source_bytes)
-    uri = f"{page.corpus_set}/{page.page_id}{VIEW_SUFFIX[page.view]}"
-    records = [{**record, "source_uri": uri, "source_path": uri} for record in read.records]
+    records, rejects = [], []
+    for page in pages:
+        read = sources.read_source(page.source, defaults.max_source_bytes)
+        records += [{**r, "source_uri": page.uri, "source_path": page.uri} for r in read.records]
+        rejects += [
+            {"source_uri": page.uri, "reason": r.reason, "detail": r.detail} for r in read.rejects
+        ]
     tables = build_article_tables(
         sources.records_frame(records),
         run_id=RUN_ID,
         ingested_at=INGESTED_AT,
         max_line_chars=defaults.max_line_chars,
     )
-    if read.rejects:
-        read_rejects = pl.DataFrame(
-            [{"source_uri": uri, "reason": r.reason, "detail": r.detail} for r in read.rejects],
-            schema=tables.rejects.schema,
-        )
-        tables = ArticleTables(
-            **{**tables.__dict__, "rejects": pl.concat([read_rejects, tables.rejects])}
-        )
-    return tables
+    read_rejects = pl.DataFrame(rejects, schema=tables.rejects.schema)
+    return ArticleTables(
+        **{**tables.__dict__, "rejects": pl.concat([read_rejects, tables.rejects])}
+    )
 
 
 def _plain(value: object) -> object:
@@ -137,10 +143,11 @@ def _rows(frame: pl.DataFrame, article_id: str) -> list[dict]:
     ]
 
 
-def golden_record(tables: ArticleTables) -> dict:
-    """What a reviewer reads: each article's fields and child rows; the page's rejects."""
+def golden_record(tables: ArticleTables, uri: str) -> dict:
+    """What a reviewer reads of the source ``uri``: each of its articles' fields and child
+    rows, and its rejects."""
     articles = []
-    for article in tables.articles.to_dicts():
+    for article in tables.articles.filter(pl.col("source_uri") == uri).to_dicts():
         article_id = article["article_id"]
         images = []
         for image in (
@@ -164,7 +171,8 @@ def golden_record(tables: ArticleTables) -> dict:
                 "related_links": _rows(tables.related_links, article_id),
             }
         )
-    rejects = tables.rejects.select("reason", "detail").to_dicts()
+    rejects = tables.rejects.filter(pl.col("source_uri") == uri).select("reason", "detail")
+    rejects = rejects.to_dicts()
     return {"articles": articles, "rejects": rejects}
 
 
@@ -181,8 +189,16 @@ def render(value: object, indent: str = "") -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def golden_text(page: GoldenPage) -> str:
-    return render({"page": page.name, **golden_record(extract(page))}) + "\n"
+@functools.cache
+def golden_texts(corpus_set: str, view: str) -> dict[str, str]:
+    """The golden file text of each sampled page of one set in one view, by page name;
+    the pages are extracted together, once per process."""
+    pages = [page for page in sampled_pages(corpus_set) if page.view == view]
+    tables = extract(pages)
+    return {
+        page.name: render({"page": page.name, **golden_record(tables, page.uri)}) + "\n"
+        for page in pages
+    }
 
 
 def all_sampled_pages() -> Iterator[GoldenPage]:
@@ -201,7 +217,7 @@ def main() -> int:
         stale.unlink()
     changed = 0
     for page in pages:
-        text = golden_text(page)
+        text = golden_texts(page.corpus_set, page.view)[page.name]
         page.golden_path.parent.mkdir(parents=True, exist_ok=True)
         if not page.golden_path.exists() or page.golden_path.read_text(encoding="utf-8") != text:
             page.golden_path.write_text(text, encoding="utf-8")
