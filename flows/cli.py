@@ -408,7 +408,7 @@ def cmd_export(args, settings: Settings) -> int:
     finally:
         con.close()
     datasets = manifest.get("datasets", [])
-    rows = sum(d.get("rows", 0) for d in datasets)
+    rows = sum(d.get("n_rows", 0) for d in datasets)
     print(f"exported {len(datasets)} datasets ({rows} rows) to {args.out}")
     return EXIT_OK
 

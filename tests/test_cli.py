@@ -193,6 +193,16 @@ def test_export_matches_tables(capsys, workspace) -> None:
     assert "published_month=2026-02" in months
 
 
+def test_export_command_reports_the_rows_it_wrote(capsys, workspace) -> None:
+    _ingest(capsys, workspace)
+    out_dir = workspace["root"] / "export-command"
+    assert main(["export", "--db", str(workspace["db"]), "--out", str(out_dir)]) == 0
+    manifest = json.loads((out_dir / "_manifest.json").read_text())
+    total = sum(d["n_rows"] for d in manifest["datasets"])
+    assert total > 0
+    assert f"({total} rows)" in capsys.readouterr().out
+
+
 def test_console_script_is_quiet(tmp_path: Path) -> None:
     """A normal run prints progress and the summary: no tracebacks, no library noise."""
     script = Path(sys.executable).with_name("dateline")
