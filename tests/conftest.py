@@ -20,10 +20,18 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 # Property tests: a few examples while developing, many (and no deadline, on a shared
-# machine) in CI. A test's own @settings(max_examples=...) overrides either profile.
+# machine) in CI. A test that needs its own count writes @settings(max_examples=
+# examples(N)): N in CI, a fifth of it locally.
+HYPOTHESIS_PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "dev")
 settings.register_profile("dev", max_examples=20)
 settings.register_profile("ci", max_examples=300, deadline=None)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+settings.load_profile(HYPOTHESIS_PROFILE)
+MIN_LOCAL_EXAMPLES = 5
+
+
+def examples(n: int) -> int:
+    """A property test's own example count under the active profile."""
+    return n if HYPOTHESIS_PROFILE == "ci" else max(MIN_LOCAL_EXAMPLES, n // 5)
 
 
 def corpus_or_skip(*parts: str) -> Path:

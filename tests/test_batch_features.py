@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from dateline.transforms.fields import language
 from dateline.transforms.text.blocks import BLOCK_FEATURES, add_block_features
 from dateline.transforms.text.segment import split_blocks
+from tests.conftest import examples
 
 # Lines that repeat across an outlet's pages, mixed with lines of each page's own.
 SHARED_LINES = [
@@ -63,7 +64,7 @@ def test_features_keep_block_order_and_columns() -> None:
     assert features.height == blocks.height
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(
         st.lists(st.sampled_from(SHARED_LINES) | st.text(max_size=40), max_size=6).map("\n".join),
@@ -97,7 +98,7 @@ def test_repeated_texts_get_the_language_they_get_alone(repeats: int) -> None:
     assert batch[-2:] == [None, None]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(st.one_of(st.none(), st.text(max_size=400)), max_size=8))
 def test_letter_prefix_count_equals_a_full_count(texts: list[str | None]) -> None:
     samples = pl.Series("text", texts, dtype=pl.String)

@@ -20,6 +20,7 @@ from dateline.transforms.fields.bylines import (
     split_bylines,
 )
 from dateline.transforms.schema import ARTICLE_AUTHORS
+from tests.conftest import examples
 
 CORPUS_DIR = Path(
     os.environ.get("DATELINE_CORPUS_DIR", Path(__file__).resolve().parents[2] / "shared" / "corpus")
@@ -370,7 +371,7 @@ def test_is_sign_off_line(line: str, expected: bool) -> None:
     assert _one(bylines_module.is_sign_off_line, line) is expected
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(st.one_of(st.none(), st.text()), max_size=6))
 def test_never_raises_on_arbitrary_unicode(texts: list[str | None]) -> None:
     out = _split(texts, outlet="Gestión")
@@ -395,7 +396,7 @@ BYLINE_TOKENS = st.one_of(
 )  # fmt: skip
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(BYLINE_TOKENS, min_size=1, max_size=8).map(" ".join))
 def test_split_is_idempotent_on_its_names(byline: str) -> None:
     names = _split([byline])["name"].to_list()
@@ -520,7 +521,7 @@ def test_screened_line_checks_match_the_full_checks(line: str) -> None:
     assert _screened([line]) == _unscreened([line])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.one_of(st.none(), st.text(), SCREEN_LINES), max_size=8))
 def test_pre_screens_never_change_the_result(texts: list[str | None]) -> None:
     assert _screened(texts) == _unscreened(texts)

@@ -22,6 +22,7 @@ from dateline.transforms.fields.credits import (
     split_caption_credit,
 )
 from dateline.transforms.schema import IMAGE_CREDITS
+from tests.conftest import examples
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 CORPUS_DIR = Path(
@@ -686,7 +687,7 @@ CREDITISH = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(st.one_of(st.none(), st.text(), CREDITISH), max_size=6))
 def test_functions_never_raise(values: list[str | None]) -> None:
     frame = pl.DataFrame({"text": values}, schema={"text": pl.String})
@@ -707,7 +708,7 @@ def test_functions_never_raise(values: list[str | None]) -> None:
         assert group["position"].to_list() == list(range(group.height))
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(st.lists(st.one_of(st.text(), CREDITISH), max_size=6))
 def test_split_caption_credit_is_idempotent_on_captions(values: list[str]) -> None:
     once = split_caption_credit(pl.DataFrame({"text": values}, schema={"text": pl.String}))
@@ -826,7 +827,7 @@ def test_pre_screens_keep_credits(text: str) -> None:
     assert found["credit_raw"].item() is not None
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.one_of(st.none(), st.text(), SCREEN_TEXTS), max_size=8))
 def test_pre_screens_never_drop_what_the_checks_accept(texts: list[str | None]) -> None:
     values = pl.Series("t", texts, dtype=pl.String)

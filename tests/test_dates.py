@@ -21,6 +21,7 @@ from dateline.transforms.fields.dates import (
     parse_dates,
     parse_iso_date,
 )
+from tests.conftest import examples
 
 UTC = dt.UTC
 CORPUS_DIR = Path(
@@ -498,7 +499,7 @@ LANGUAGES = st.one_of(
 )
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(st.tuples(st.one_of(st.none(), st.text()), LANGUAGES), max_size=12))
 def test_never_raises_and_keeps_rows(rows):
     frame = pl.DataFrame(
@@ -511,7 +512,7 @@ def test_never_raises_and_keeps_rows(rows):
     frame.select(is_date_line(pl.col("text")))
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(
     st.lists(
         st.tuples(
@@ -538,7 +539,7 @@ def test_iso_output_parses_back_to_itself(cases):
     assert again["date_value"].to_list() == first["date_value"].to_list()
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(st.tuples(st.text(max_size=60), LANGUAGES), min_size=1, max_size=10))
 def test_parse_is_idempotent_on_its_iso_output(cases):
     frame = pl.DataFrame(

@@ -15,6 +15,7 @@ from selectolax.lexbor import LexborHTMLParser
 from dateline.flows import sources
 from dateline.transforms.assembly.articles import build_article_tables
 from dateline.transforms.html import walk as html_blocks
+from tests.conftest import examples
 
 BODY = [
     "The city council approved the new bridge on Tuesday after a debate that lasted four hours.",
@@ -173,7 +174,7 @@ MARKUP = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 @given(st.lists(MARKUP, min_size=1, max_size=3))
 def test_random_markup_never_raises(pages: list[str]) -> None:
     tables = _tables(pages)

@@ -15,7 +15,7 @@ from selectolax.lexbor import LexborHTMLParser
 from dateline.transforms.html.metadata.page import extract_metadata
 from dateline.transforms.html.metadata.precedence import METADATA_SCHEMA, metadata_frame
 from dateline.transforms.html.metadata.structured import parse_json_ld
-from tests.conftest import corpus_or_skip
+from tests.conftest import corpus_or_skip, examples
 
 
 def page(head: str = "", body: str = "", lang: str = "en") -> str:
@@ -633,7 +633,7 @@ MARKUP_PIECES = st.sampled_from(
 MARKUP = st.lists(st.one_of(MARKUP_PIECES, st.text(max_size=12)), max_size=40).map("".join)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(MARKUP, st.text()), min_size=1, max_size=4))
 def test_never_raises_on_random_markup(pages: list[str]) -> None:
     records = [extract_metadata(LexborHTMLParser(html)) for html in pages]
@@ -642,7 +642,7 @@ def test_never_raises_on_random_markup(pages: list[str]) -> None:
     assert frame.schema == METADATA_SCHEMA
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 @given(st.integers(min_value=0, max_value=400))
 def test_truncated_json_ld_never_raises(cut: int) -> None:
     full = json.dumps({**ARTICLE, "keywords": ["A", "B"], "image": {"url": "https://x.org/i"}})

@@ -15,6 +15,7 @@ from dateline.transforms.fields.names import (
     is_person_name,
     natural_case,
 )
+from tests.conftest import examples
 
 
 def _natural(values: list[str | None]) -> list[str | None]:
@@ -119,7 +120,7 @@ def test_is_person_name(text: str | None, expected: bool) -> None:
     assert _is_person([text]) == [expected]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(st.one_of(st.none(), st.text()), max_size=8))
 def test_natural_case_never_raises_and_is_idempotent(values: list[str | None]) -> None:
     once = _natural(values)
@@ -127,7 +128,7 @@ def test_natural_case_never_raises_and_is_idempotent(values: list[str | None]) -
     assert _natural(once) == once
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(st.one_of(st.none(), st.text()), max_size=8))
 def test_is_person_name_never_raises(values: list[str | None]) -> None:
     result = _is_person(values)
@@ -176,7 +177,7 @@ def test_is_person_name_matches_the_word_rule(text: str) -> None:
     assert _is_person([text]) == _person_name_by_words([text])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.lists(
         st.one_of(st.none(), st.text(), st.lists(NAME_PIECES, max_size=7).map(" ".join)),

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from dateline.transforms import lexicon
 from dateline.transforms.patterns import literal_alternation
 from dateline.transforms.text.blocks import REPRODUCTION_STEMS, cue_key
+from tests.conftest import examples
 
 # Words as lexicons hold them: letters, spaces and the marks that are regex syntax.
 LEXICON_WORD = st.text(alphabet=st.sampled_from(list("abcé .+*?()|[]{}^$#&-~\\/:'")), max_size=8)
@@ -49,7 +50,7 @@ def test_a_space_may_match_any_white_space() -> None:
     assert literal_alternation(["written by"]) == "written by"
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(words=st.lists(LEXICON_WORD, max_size=6), text=LEXICON_WORD)
 def test_literal_alternation_finds_a_word_exactly_when_the_text_holds_one(words, text) -> None:
     """In Polars and in Python's re alike: containment of any word, nothing else."""
@@ -62,7 +63,7 @@ def test_literal_alternation_finds_a_word_exactly_when_the_text_holds_one(words,
     assert (re.search(pattern, text) is not None) == holds
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(text=st.text(max_size=60) | st.sampled_from(REPRODUCTION_STEMS).map(lambda s: f"x {s} y"))
 def test_the_rights_notice_substring_test_equals_the_regex_it_replaced(text) -> None:
     key = pl.select(cue_key(pl.lit(text, pl.String)))

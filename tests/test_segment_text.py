@@ -15,7 +15,7 @@ from dateline.transforms.assembly.articles import build_article_tables
 from dateline.transforms.text.blocks import add_block_features, count_link_gaps
 from dateline.transforms.text.classify import CLASSIFIER_OUTPUTS, classify_blocks
 from dateline.transforms.text.segment import segment_text, split_blocks, strip_header_date
-from tests.conftest import SAMPLES_DIR
+from tests.conftest import SAMPLES_DIR, examples
 
 STAMP = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -237,7 +237,7 @@ def test_only_boilerplate_is_a_reject() -> None:
     assert tables.rejects["reason"].to_list() == ["no_article_text"]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.text(max_size=400), min_size=1, max_size=4))
 def test_never_raises_on_arbitrary_unicode(texts: list[str]) -> None:
     tables = _tables(*texts)
@@ -246,7 +246,7 @@ def test_never_raises_on_arbitrary_unicode(texts: list[str]) -> None:
         assert tables.by_table()[table.name].schema == table.polars_schema
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from([d[1] for d in DUMPS] + ["", "\n\n", "x"]), min_size=1, max_size=5))
 def test_keeps_document_order_and_is_deterministic(texts: list[str]) -> None:
     first = _tables(*texts)

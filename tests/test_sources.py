@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dateline.flows import sources
+from tests.conftest import examples
 
 LIMIT = 1_000_000
 
@@ -145,7 +146,7 @@ def test_vanished_file_is_a_reject(tmp_path: Path) -> None:
 
 
 @given(st.binary(max_size=2048))
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 def test_control_bytes_are_counted_as_byte_by_byte(data: bytes) -> None:
     # The per-byte rule that the translate() count replaced.
     expected = sum(1 for b in data if b < 9 or 13 < b < 32)
@@ -153,7 +154,7 @@ def test_control_bytes_are_counted_as_byte_by_byte(data: bytes) -> None:
 
 
 @given(st.text(max_size=300))
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 def test_decode_utf8_drops_nul_and_normalizes_line_ends(text: str) -> None:
     data = text.encode("utf-8")
     decoded = sources.decode_text(data)
@@ -320,7 +321,7 @@ def test_documentation_names(name: str, expected: bool) -> None:
 
 
 @given(st.binary(max_size=4096))
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 def test_sniff_never_raises(data: bytes) -> None:
     assert sources.sniff_kind(data) in (None, "html", "jsonl", "warc", "text")
 

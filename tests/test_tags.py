@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from dateline.transforms.fields.tags import normalize_tags, tag_key
 from dateline.transforms.schema import ARTICLE_TAGS
+from tests.conftest import examples
 
 
 def _key(tag: str | None) -> str | None:
@@ -115,7 +116,7 @@ def test_normalize_tags_cleans_one_tag(tag: str, expected: str) -> None:
     assert _tags([("a", tag)])["tag"].to_list() == [expected]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(st.one_of(st.none(), st.text()), max_size=8))
 def test_normalize_tags_never_raises(tags: list[str | None]) -> None:
     out = _tags([("a", t) for t in tags])
@@ -124,14 +125,14 @@ def test_normalize_tags_never_raises(tags: list[str | None]) -> None:
     assert out["tag_key"].n_unique() == out.height
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text())
 def test_tag_key_is_idempotent(tag: str) -> None:
     once = _key(tag)
     assert _key(once) == once
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(st.text(), max_size=8))
 def test_normalize_tags_is_idempotent(tags: list[str]) -> None:
     once = _tags([("a", t) for t in tags])
