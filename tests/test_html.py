@@ -585,3 +585,50 @@ def test_site_named_as_author_yields_to_printed_person(
     tables = _tables([_page(body, head)])
     names = tables.article_authors.sort("position")["name"].to_list()
     assert names == authors
+
+
+def test_short_post_without_full_sentences_keeps_its_lines() -> None:
+    # No line ends like a sentence and none is long: the page still has a story, and its
+    # plain lines (not the menu, which is links) are the body.
+    body = (
+        "<ul class='menu'><li><a href='/a'>Home page of the blog</a></li>"
+        "<li><a href='/b'>All the posts in the archive</a></li></ul>"
+        "<div class='post'><h3>Pixel heroes and villains</h3>"
+        "<p>You know me, I love pixels and I love superheroes, drawn by Ana Gil</p>"
+        "<p>More of her work in the gallery of the month</p></div>"
+    )
+    text = _tables([_page(body)]).articles["body_text"][0] or ""
+    assert "I love pixels and I love superheroes" in text
+    assert "gallery of the month" in text
+    assert "archive" not in text
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I turned on the Facebook integration and found that Facebook had copied every "
+        "contact from my phone into its own address book.",
+        "Collection: a subset of tasks. If sending an email is a task, then a reset email "
+        "and a marketing email are two collections.",
+    ],
+)
+def test_prose_naming_share_targets_is_no_share_bar(sentence: str) -> None:
+    body = _tables([_article_page(f"<p>{sentence}</p>")]).articles["body_text"][0]
+    assert sentence in body
+    assert BODY[1] in body
+
+
+def test_short_post_of_a_picture_and_its_text_is_no_caption() -> None:
+    # The picture and the post's one paragraph share the post's box: that box is the
+    # story itself, not the picture's caption box.
+    post = (
+        "Gather around your television sets for an important announcement from fifty "
+        "presidents of the movies, who address the nation one after the other."
+    )
+    body = (
+        "<ul class='menu'><li><a href='/a'>Home page of the blog</a></li></ul>"
+        f"<div class='post'><img src='p.jpg'><p>{post}</p></div>"
+    )
+    tables = _tables([_page(body)])
+    assert post in (tables.articles["body_text"][0] or "")
+    assert tables.article_images.filter(pl.col("caption") == post).is_empty()

@@ -81,6 +81,10 @@ MIN_PROSE_WORDS = 8
 # Teaser headlines do not end like sentences; prose this long counts even when it does not.
 LONG_PROSE_WORDS = 25
 MAX_PROSE_LINK_SHARE = 0.3
+# A page with fewer prose words than this is a short post: lines of this many words
+# count as prose there, whether or not they end like sentences.
+MIN_PAGE_PROSE_WORDS = 200
+MIN_SPARSE_PROSE_WORDS = 4
 # The root holds this share of the page's prose words.
 ROOT_SHARE = 0.75
 # Siblings of the root and of its ancestors up to this many levels up may hold the rest
@@ -355,26 +359,40 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
         link_share=link_share,
         in_figure=landmark("figure") | landmark("figcaption"),
     )
-    blocks = blocks.with_columns(
-        is_prose=(pl.col("n_words") >= MIN_PROSE_WORDS)
-        & (pl.col("ends_sentence") | (pl.col("n_words") >= LONG_PROSE_WORDS))
-        & (pl.col("link_share") <= MAX_PROSE_LINK_SHARE)
+    plain_text = (
+        (pl.col("link_share") <= MAX_PROSE_LINK_SHARE)
         & ~pl.col("in_noise")
         & ~pl.col("in_figure")
         & ~pl.col("in_caption")
         & (pl.col("heading_level") == 0)
     )
+    blocks = blocks.with_columns(
+        is_prose=(pl.col("n_words") >= MIN_PROSE_WORDS)
+        & (pl.col("ends_sentence") | (pl.col("n_words") >= LONG_PROSE_WORDS))
+        & plain_text
+    )
+    # A short post (a picture with two lines, a link with a remark) prints no full
+    # sentence: where the page holds too little prose, shorter plain lines count as prose.
+    page_prose = pl.col("n_words").filter(pl.col("is_prose")).sum().over("doc_id")
+    blocks = blocks.with_columns(
+        is_prose=pl.col("is_prose")
+        | (
+            (page_prose < MIN_PAGE_PROSE_WORDS)
+            & (pl.col("n_words") >= MIN_SPARSE_PROSE_WORDS)
+            & plain_text
+        )
+    )
     roots = find_roots(blocks, chain)
-    under = (
+    in_root = (
         chain.join(roots, on="doc_id")
         .filter(pl.col("container") == pl.col("root"))
         .select("doc_id", "block_no")
     )
     # The head (title, byline, lead picture) ends where the root itself starts, not where a
     # sibling recovered before it does.
-    root_start = under.group_by("doc_id").agg(root_start=pl.col("block_no").min())
+    root_start = in_root.group_by("doc_id").agg(root_start=pl.col("block_no").min())
     under = (
-        pl.concat([under, recover_siblings(blocks, chain, roots)])
+        pl.concat([in_root, recover_siblings(blocks, chain, roots)])
         .unique()
         .with_columns(under_root=pl.lit(True))
     )
@@ -422,7 +440,15 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
             .implode()
         ),
     )
-    blocks = _media_boxes(blocks, pages)
+    # The root and the elements around it hold the story: an image there has no caption box.
+    story_boxes = (
+        chain.join(roots, on="doc_id")
+        .join(in_root, on=["doc_id", "block_no"], how="semi")
+        .filter(pl.col("level") <= pl.col("root_level"))
+        .select("doc_id", "container")
+        .unique()
+    )
+    blocks = _media_boxes(blocks, pages, story_boxes)
     relevant = (
         pl.col("under_root")
         | pl.col("in_head")
@@ -442,13 +468,17 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
     return pl.concat([article, outside], how="diagonal_relaxed").sort("doc_id", "block_no")
 
 
-def _media_boxes(blocks: pl.DataFrame, pages: PageFrames) -> pl.DataFrame:
+def _media_boxes(
+    blocks: pl.DataFrame, pages: PageFrames, story_boxes: pl.DataFrame
+) -> pl.DataFrame:
     """One row per block in and out: adds ``media_line`` (0, 1, ... for the text lines
     of a loose image's box, null elsewhere).
 
     A loose image's box is the nearest element around it that holds text. When that text
     is short, all after the image and not links, it is the image's caption and credit
     (``<div><picture/><p>Caption</p><p>Credit</p></div>``), whatever the classes say.
+    A box that is the content root or holds it (``story_boxes``: doc_id, container) is
+    the story itself: a short post of a picture and a few lines.
     """
     boxes = (
         pages.images.filter(pl.col("figure_id") < 0)
@@ -469,6 +499,7 @@ def _media_boxes(blocks: pl.DataFrame, pages: PageFrames) -> pl.DataFrame:
         .join(lines, on=["doc_id", "block_no"])
         # The nearest box with text, per image.
         .filter(pl.col("rank") == pl.col("rank").min().over("doc_id", "image"))
+        .join(story_boxes, on=["doc_id", "container"], how="anti")
     )
     media = (
         held.filter(

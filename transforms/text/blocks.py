@@ -82,6 +82,8 @@ MAX_UI_LINE_WORDS = 4
 # A share bar: a line naming two share targets or more ("Facebook Twitter E-Mail").
 SHARE_TARGET_PATTERN = rf"(?:^|[^\w])(?:{literal_alternation(social_networks('share'))})(?:$|[^\w])"
 MIN_SHARE_BAR_TARGETS = 2
+# A share bar is mostly its targets: a sentence that names Facebook twice is prose.
+MAX_SHARE_BAR_WORDS_PER_TARGET = 4
 LINK_GAP_PATTERN = (
     r"(?i)(?:^|\s)(?:"
     + literal_alternation(
@@ -127,14 +129,20 @@ def _line_features(lines: pl.DataFrame) -> pl.DataFrame:
     lines = credits.split_caption_credit(lines, "text").with_columns(
         _key=cue_key(text), _tokens=text.str.count_matches(WHITE_SPACE_WORD)
     )
-    key, tokens = pl.col("_key"), pl.col("_tokens")
+    lines = lines.with_columns(
+        _share_targets=pl.col("_key").str.count_matches(SHARE_TARGET_PATTERN)
+    )
+    key, tokens, share_targets = pl.col("_key"), pl.col("_tokens"), pl.col("_share_targets")
     return lines.with_columns(
         n_words=count_words(text).cast(pl.Int32),
         ends_sentence=text.str.contains(SENTENCE_END_PATTERN),
         ends_period=text.str.contains(PERIOD_END_PATTERN),
         is_boilerplate=key.is_in(BOILERPLATE_EXACT)
         | key.str.contains(BOILERPLATE_PREFIX_PATTERN)
-        | (key.str.count_matches(SHARE_TARGET_PATTERN) >= MIN_SHARE_BAR_TARGETS)
+        | (
+            (share_targets >= MIN_SHARE_BAR_TARGETS)
+            & (tokens <= share_targets * MAX_SHARE_BAR_WORDS_PER_TARGET)
+        )
         | (
             (text.str.count_matches(BREADCRUMB_SEPARATOR) >= MIN_BREADCRUMB_SEPARATORS)
             & (tokens <= MAX_BREADCRUMB_WORDS)
@@ -164,7 +172,7 @@ def _line_features(lines: pl.DataFrame) -> pl.DataFrame:
         is_comments_heading=key.is_in(COMMENTS_HEADING) | key.str.contains(COMMENT_COUNT_PATTERN),
         is_cookie_notice=key.str.contains(COOKIE_NOTICE_PATTERN),
         is_commenter=text.str.contains(COMMENTER_PATTERN),
-    ).drop("_key", "_tokens")
+    ).drop("_key", "_tokens", "_share_targets")
 
 
 # The features in the order add_block_features adds them (line and context features mixed).
