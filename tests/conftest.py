@@ -52,3 +52,14 @@ def seed_path() -> Path:
     if not path.exists():
         path = SAMPLES_DIR / "es_gestion_seed.txt"
     return path
+
+
+def query_db(db: Path, sql: str) -> list[tuple]:
+    """Rows of one query on a read-only connection to the warehouse file ``db``."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()

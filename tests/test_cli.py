@@ -17,7 +17,7 @@ import pytest
 
 from dateline.flows.cli import main
 from dateline.transforms import schema
-from tests.conftest import SAMPLES_DIR
+from tests.conftest import SAMPLES_DIR, query_db
 
 # Every article-level table, compared whole between runs.
 CONTENT_TABLES = [t.name for t in schema.ARTICLE_TABLES] + ["ingest_sources"]
@@ -51,14 +51,6 @@ def _snapshot(db: Path) -> dict[str, list[tuple]]:
         con.close()
 
 
-def _query(db: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
 def _age(folder: Path, seconds: float = 3600) -> None:
     """Date every file back, as files written well before an ingest are."""
     stamp = time.time() - seconds
@@ -78,7 +70,7 @@ def test_ingest_twice_changes_nothing(capsys, workspace) -> None:
     # Every file skipped unread after a run whose tests passed: the tests are not re-run.
     assert "models     unchanged" in second
     assert _snapshot(workspace["db"]) == before
-    runs = _query(
+    runs = query_db(
         workspace["db"],
         "SELECT status, articles_new, articles_unchanged FROM ingest_runs ORDER BY started_at",
     )
@@ -97,7 +89,7 @@ def test_changed_source_replaces_its_article(capsys, workspace) -> None:
     uri = str(dump.resolve())
     paragraphs = [
         row[0]
-        for row in _query(
+        for row in query_db(
             workspace["db"],
             f"SELECT p.text FROM article_paragraphs p JOIN articles a USING (article_id) WHERE a.source_uri = '{uri}'",
         )
@@ -105,7 +97,7 @@ def test_changed_source_replaces_its_article(capsys, workspace) -> None:
     assert any(p.startswith("Analysts said") for p in paragraphs)
     assert not any(p.startswith("Economists said") for p in paragraphs)
     # The replaced article carries the new run; the others keep the first one.
-    assert _query(workspace["db"], "SELECT count(DISTINCT run_id) FROM articles") == [(2,)]
+    assert query_db(workspace["db"], "SELECT count(DISTINCT run_id) FROM articles") == [(2,)]
 
 
 def test_bad_sources_are_rejects_and_good_ones_land(capsys, workspace) -> None:
@@ -125,7 +117,7 @@ def test_bad_sources_are_rejects_and_good_ones_land(capsys, workspace) -> None:
     out = _ingest(capsys, workspace)
     assert f"{N_SAMPLE_ARTICLES + 1} new" in out
     reasons = dict(
-        _query(
+        query_db(
             workspace["db"],
             "SELECT regexp_extract(source_uri, '[^/]+$'), reason FROM ingest_rejects",
         )
@@ -138,8 +130,10 @@ def test_bad_sources_are_rejects_and_good_ones_land(capsys, workspace) -> None:
         "menu.txt": "no_article_text",
         "mixed.jsonl#1": "bad_json",
     }
-    assert all(detail for (detail,) in _query(workspace["db"], "SELECT detail FROM ingest_rejects"))
-    assert _query(workspace["db"], "SELECT rejects FROM ingest_runs") == [(6,)]
+    assert all(
+        detail for (detail,) in query_db(workspace["db"], "SELECT detail FROM ingest_rejects")
+    )
+    assert query_db(workspace["db"], "SELECT rejects FROM ingest_runs") == [(6,)]
 
 
 def test_sql_is_read_only_and_formats(capsys, workspace) -> None:
@@ -174,7 +168,7 @@ def test_sql_is_read_only_and_formats(capsys, workspace) -> None:
         assert main(["sql", "--db", db, query]) != 0, query
         assert "Traceback" not in capsys.readouterr().err
     assert not list(workspace["root"].glob("outside*"))
-    assert _query(workspace["db"], "SELECT count(*) FROM articles") == [(N_SAMPLE_ARTICLES,)]
+    assert query_db(workspace["db"], "SELECT count(*) FROM articles") == [(N_SAMPLE_ARTICLES,)]
 
 
 def test_export_matches_tables(capsys, workspace) -> None:
@@ -183,7 +177,7 @@ def test_export_matches_tables(capsys, workspace) -> None:
     manifest = json.loads((out_dir / "_manifest.json").read_text())
     by_name = {d["name"]: d for d in manifest["datasets"]}
     for table in schema.CONTRACT_TABLES:
-        (count,) = _query(workspace["db"], f"SELECT count(*) FROM {table.name}")[0]
+        (count,) = query_db(workspace["db"], f"SELECT count(*) FROM {table.name}")[0]
         assert by_name[table.name]["n_rows"] == count
         assert (
             ds.dataset(out_dir / table.name, format="parquet", partitioning="hive").count_rows()
@@ -254,7 +248,9 @@ def test_ingest_without_a_server_never_imports_prefect(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "0 []", result.stdout
-    assert _query(tmp_path / "w.duckdb", "SELECT count(*) FROM articles") == [(N_SAMPLE_ARTICLES,)]
+    assert query_db(tmp_path / "w.duckdb", "SELECT count(*) FROM articles") == [
+        (N_SAMPLE_ARTICLES,)
+    ]
 
 
 def test_a_run_left_running_by_a_crash_is_closed(capsys, workspace) -> None:
@@ -265,12 +261,12 @@ def test_a_run_left_running_by_a_crash_is_closed(capsys, workspace) -> None:
     )
     con.close()
     _ingest(capsys, workspace)
-    assert _query(workspace["db"], "SELECT status FROM ingest_runs WHERE run_id = 'crashed'") == [
+    assert query_db(workspace["db"], "SELECT status FROM ingest_runs WHERE run_id = 'crashed'") == [
         ("failed",)
     ]
-    assert _query(workspace["db"], "SELECT count(*) FROM ingest_runs WHERE status = 'running'") == [
-        (0,)
-    ]
+    assert query_db(
+        workspace["db"], "SELECT count(*) FROM ingest_runs WHERE status = 'running'"
+    ) == [(0,)]
 
 
 def test_record_removed_from_a_changed_file_disappears(capsys, workspace) -> None:
@@ -278,16 +274,16 @@ def test_record_removed_from_a_changed_file_disappears(capsys, workspace) -> Non
     lines = records.read_text(encoding="utf-8").splitlines()
     _ingest(capsys, workspace)
     uri = str(records.resolve())
-    assert _query(
+    assert query_db(
         workspace["db"], f"SELECT count(*) FROM articles WHERE source_uri LIKE '{uri}#%'"
     ) == [(2,)]
     records.write_text(lines[0] + "\n", encoding="utf-8")
     _ingest(capsys, workspace)
-    assert _query(
+    assert query_db(
         workspace["db"], f"SELECT source_uri FROM articles WHERE source_uri LIKE '{uri}#%'"
     ) == [(f"{uri}#1",)]
     for table in schema.CHILD_TABLES:
-        orphans = _query(
+        orphans = query_db(
             workspace["db"],
             f"SELECT count(*) FROM {table.name} WHERE article_id NOT IN (SELECT article_id FROM articles)",
         )

@@ -21,7 +21,7 @@ import pytest
 from dateline.flows import warehouse
 from dateline.flows.settings import Settings, load_settings
 from dateline.transforms import schema
-from tests.conftest import REPO_ROOT, SAMPLES_DIR
+from tests.conftest import REPO_ROOT, SAMPLES_DIR, query_db
 
 # Every article-level table, compared between a raced warehouse and a clean one.
 CONTENT_TABLES = [t.name for t in schema.ARTICLE_TABLES] + ["ingest_sources"]
@@ -125,14 +125,6 @@ def _content(db: Path) -> dict[str, list[tuple]]:
             rows = con.execute(f"SELECT {kept} FROM {table}").fetchall()
             snapshot[table] = sorted(rows, key=repr)
         return snapshot
-    finally:
-        con.close()
-
-
-def _query(db: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
     finally:
         con.close()
 
@@ -257,7 +249,7 @@ def test_ingest_waits_for_a_reader_then_lands_the_change(
     uri = str(dump.resolve())
     paragraphs = [
         row[0]
-        for row in _query(
+        for row in query_db(
             db,
             "SELECT p.text FROM article_paragraphs p JOIN articles a USING (article_id) "
             f"WHERE a.source_uri = '{uri}'",
@@ -286,7 +278,7 @@ def test_two_ingests_at_once_equal_one_clean_run(
     for name, process in processes.items():
         assert process.returncode == 0, f"{name}: {_logs(tmp_path, name)[1]}"
     assert _content(raced) == _content(clean)
-    runs = _query(raced, "SELECT status, articles_new FROM ingest_runs ORDER BY started_at")
+    runs = query_db(raced, "SELECT status, articles_new FROM ingest_runs ORDER BY started_at")
     assert [status for status, _ in runs] == ["completed", "completed"]
     # One run loaded every article, the other found them all already there.
     assert sorted(new for _, new in runs) == [0, N_SAMPLE_ARTICLES]

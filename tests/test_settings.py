@@ -18,13 +18,12 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from dateline.flows import cli, load
 from dateline.flows.cli import main
 from dateline.flows.settings import Settings, SettingsError, load_settings, prefect_api_url
-from tests.conftest import SAMPLES_DIR
+from tests.conftest import SAMPLES_DIR, query_db
 
 N_SAMPLE_FILES = 8
 N_SAMPLE_ARTICLES = 9
@@ -63,14 +62,6 @@ def _ingest(capsys, *args: str) -> tuple[str, str]:
     return out.out, out.err
 
 
-def _query(db: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
 # -- DATELINE_DB -------------------------------------------------------------------
 
 
@@ -79,7 +70,7 @@ def test_db_picks_the_warehouse_file(monkeypatch, capsys, tmp_path, samples) -> 
     monkeypatch.setenv("DATELINE_DB", str(chosen))
     out, _ = _ingest(capsys, str(samples), "--quiet")
     assert f"database   {chosen}" in out
-    assert _query(chosen, "SELECT count(*) FROM articles") == [(N_SAMPLE_ARTICLES,)]
+    assert query_db(chosen, "SELECT count(*) FROM articles") == [(N_SAMPLE_ARTICLES,)]
     # Nothing went to the default location.
     assert not (tmp_path / "data" / "warehouse").exists()
 
@@ -137,11 +128,11 @@ def test_max_source_bytes_rejects_larger_files(monkeypatch, capsys, tmp_path, sa
     db = tmp_path / "w.duckdb"
     out, _ = _ingest(capsys, str(samples), "--db", str(db), "--quiet")
     assert f"too_large: {len(too_large)}" in out
-    rejected = _query(db, "SELECT source_uri, reason FROM ingest_rejects")
+    rejected = query_db(db, "SELECT source_uri, reason FROM ingest_rejects")
     assert {Path(uri).name for uri, _ in rejected} == too_large
     assert {reason for _, reason in rejected} == {"too_large"}
     landed = {
-        Path(uri).name.split("#")[0] for (uri,) in _query(db, "SELECT source_uri FROM articles")
+        Path(uri).name.split("#")[0] for (uri,) in query_db(db, "SELECT source_uri FROM articles")
     }
     assert landed == set(sizes) - too_large
 
@@ -162,10 +153,10 @@ def test_max_line_chars_cuts_long_lines(
         monkeypatch.setenv("DATELINE_MAX_LINE_CHARS", str(max_line_chars))
     db = tmp_path / "w.duckdb"
     _ingest(capsys, str(folder), "--db", str(db), "--quiet")
-    rows = _query(db, "SELECT max(length(text)) FROM article_paragraphs")
+    rows = query_db(db, "SELECT max(length(text)) FROM article_paragraphs")
     assert rows == [(longest,)]
     # The cut line still lands as body text, with the lines around it.
-    (body,) = _query(db, "SELECT body_text FROM articles")[0]
+    (body,) = query_db(db, "SELECT body_text FROM articles")[0]
     assert "A vote is expected" in body
     assert LONG_LINE.strip()[:longest] in body
 
@@ -280,7 +271,7 @@ def test_workers_read_and_parse_in_worker_processes(monkeypatch, capsys, tmp_pat
     db = tmp_path / "w.duckdb"
     _, progress = _ingest(capsys, str(samples), "--db", str(db))
     assert "reading and parsing in 2 worker processes" in progress
-    assert _query(db, "SELECT count(*) FROM articles") == [(N_SAMPLE_ARTICLES,)]
+    assert query_db(db, "SELECT count(*) FROM articles") == [(N_SAMPLE_ARTICLES,)]
 
 
 def test_one_worker_reads_and_parses_in_process(capsys, tmp_path, samples) -> None:
