@@ -104,9 +104,9 @@ def test_read_text_and_gzip(tmp_path: Path) -> None:
         ("empty.txt", b"", "empty"),
         ("blank.txt", b"  \n\n ", "empty"),
         ("image.txt", bytes(range(256)) * 50, "binary"),
-        ("cut.txt.gz", gzip.compress(b"some text " * 1000)[:40], "corrupt_gzip"),
+        ("cut.txt.gz", gzip.compress(b"some text " * 1000, mtime=0)[:40], "corrupt_gzip"),
         ("big.txt", b"a" * (LIMIT + 1), "too_large"),
-        ("bomb.txt.gz", gzip.compress(b"0" * (LIMIT * 5)), "too_large"),
+        ("bomb.txt.gz", gzip.compress(b"0" * (LIMIT * 5), mtime=0), "too_large"),
     ],
 )
 def test_bad_files_are_rejects(tmp_path: Path, name: str, data: bytes, reason: str) -> None:
@@ -212,18 +212,21 @@ def test_discover_files_keeps_path_order(tmp_path: Path) -> None:
     [
         (b"<!DOCTYPE html><html><head><title>T</title></head></html>", "html"),
         (b"\n  <html lang='en'><body><p>x</p></body></html>", "html"),
-        (gzip.compress(b"<html><head><title>T</title></head></html>"), "html"),
+        (gzip.compress(b"<html><head><title>T</title></head></html>", mtime=0), "html"),
         (b'{"text": "Body", "url": "https://example.org/a"}\n{"text": "Two"}\n', "jsonl"),
         (b"WARC/1.1\r\nWARC-Type: warcinfo\r\n", "warc"),
-        (gzip.compress(b"WARC/1.0\r\nWARC-Type: warcinfo\r\n"), "warc"),
-        (gzip.compress(b"filedesc://crawl.arc 0.0.0.0 20240101000000 text/plain 10\n"), "warc"),
+        (gzip.compress(b"WARC/1.0\r\nWARC-Type: warcinfo\r\n", mtime=0), "warc"),
+        (
+            gzip.compress(b"filedesc://crawl.arc 0.0.0.0 20240101000000 text/plain 10\n", mtime=0),
+            "warc",
+        ),
         (b"Council approves budget\nThe city council approved...", "text"),
         ("\ufeffTítulo\nCuerpo".encode("utf-16-le"), "text"),
         (b"<b>bold</b> is not a page", "text"),
         (b"\x89PNG\r\n\x1a\n" + bytes(range(256)), None),
         (b"%PDF-1.4\n", None),
         (bytes(range(256)) * 4, None),
-        (gzip.compress(bytes(range(256)) * 4), None),
+        (gzip.compress(bytes(range(256)) * 4, mtime=0), None),
     ],
 )
 def test_sniff_kind(data: bytes, kind: str | None) -> None:
