@@ -1,4 +1,4 @@
-"""The ``dateline`` command line: ingest, sql, export, serve, eval."""
+"""The ``dateline`` command line: ingest, sql, export, report, serve, eval."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import logging
 import os
 import shutil
 import sys
+from datetime import date
 from pathlib import Path
 
 from dateline.flows.settings import Settings, SettingsError, load_settings, prefect_api_url
@@ -121,6 +122,12 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument(
         "--verbose", action="store_true", help="add the seconds spent per stage to the summary"
     )
+    ingest.add_argument(
+        "--report",
+        type=Path,
+        metavar="FILE",
+        help="after the run, write the HTML report of the warehouse to FILE (as `dateline report`)",
+    )
     _add_run_options(ingest)
 
     sql = commands.add_parser("sql", help="run one read-only query and print the result")
@@ -132,6 +139,25 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(export)
     export.add_argument(
         "--out", type=Path, default=Path("data/exports/latest"), help="output folder"
+    )
+
+    report = commands.add_parser(
+        "report",
+        help="write one self-contained HTML page of charts and tables from the marts",
+        description="Write one HTML page that opens with no network access: articles per "
+        "outlet and day, agencies, authors and photographers, tags over time, data quality "
+        "and rejects, each a chart (inline SVG) beside its table, read from the SQL marts on "
+        "a read-only connection.",
+    )
+    _add_db(report)
+    report.add_argument(
+        "--out", type=Path, default=Path("report.html"), help="the page to write (report.html)"
+    )
+    report.add_argument(
+        "--since",
+        type=_since_date,
+        metavar="DATE",
+        help="only rows dated on or after DATE (YYYY-MM-DD); monthly marts from its month",
     )
 
     serve = commands.add_parser(
@@ -194,6 +220,7 @@ def main(argv: list[str] | None = None) -> int:
         "ingest": cmd_ingest,
         "sql": cmd_sql,
         "export": cmd_export,
+        "report": cmd_report,
         "serve": cmd_serve,
         "eval": cmd_eval,
     }
@@ -289,6 +316,8 @@ class CommandError(Exception):
 
 def _open_read_only(db_path: Path):
     """A read-only connection, or a CommandError a person can act on."""
+    import duckdb
+
     from dateline.flows import warehouse
 
     if not Path(db_path).exists():
@@ -297,6 +326,12 @@ def _open_read_only(db_path: Path):
         return warehouse.connect_reader(db_path)
     except warehouse.DatabaseBusy as error:
         raise CommandError(f"{error}; retry when it finishes.", EXIT_BUSY) from error
+    except duckdb.IOException as error:
+        # Not a lock conflict (connect_reader turns those into DatabaseBusy): an empty file,
+        # another format, or a newer DuckDB's file.
+        raise CommandError(
+            f"cannot open {db_path} as a DuckDB database: {error}", EXIT_FAILED
+        ) from error
 
 
 class _HideBusyTraceback(logging.Filter):
@@ -329,6 +364,8 @@ def cmd_ingest(args, settings: Settings) -> int:
         )
         return EXIT_BUSY
     _print_summary(summary, verbose=args.verbose)
+    if args.report is not None:
+        _write_report(settings.db_path, args.report, since=None)
     return EXIT_OK
 
 
@@ -411,6 +448,36 @@ def cmd_export(args, settings: Settings) -> int:
     rows = sum(d.get("n_rows", 0) for d in datasets)
     print(f"exported {len(datasets)} datasets ({rows} rows) to {args.out}")
     return EXIT_OK
+
+
+def _since_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a date is YYYY-MM-DD; got {text!r}") from None
+
+
+def cmd_report(args, settings: Settings) -> int:
+    _write_report(settings.db_path, args.out, since=args.since)
+    return EXIT_OK
+
+
+def _write_report(db_path: Path, out: Path, *, since: date | None) -> None:
+    """Write the report page from the warehouse's marts and say where; a problem is a
+    CommandError of one sentence."""
+    from dateline.flows import report
+
+    con = _open_read_only(db_path)
+    try:
+        result = report.write_report(
+            con, out, db_name=Path(db_path).name, window=report.Window(since)
+        )
+    except report.ReportError as error:
+        raise CommandError(f"no report: {error}", EXIT_FAILED) from error
+    finally:
+        con.close()
+    missing = f"; not available: {', '.join(result.unavailable)}" if result.unavailable else ""
+    print(f"report written to {out} ({result.n_bytes / 1024:.0f} KB){missing}")
 
 
 def cmd_serve(args, settings: Settings) -> int:

@@ -1,0 +1,306 @@
+"""`dateline report` and `dateline ingest --report`: one self-contained HTML page from the
+marts of a warehouse built by ingesting the bundled samples, plus a record whose outlet
+and byline carry markup and a file that is rejected.
+
+The browser test opens the page in the system's headless Chromium with networking cut
+off, and checks that nothing was requested but the file, nothing was logged to the
+console, and every chart drew data marks that show on a screenshot.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+from dateline.flows.cli import main
+from tests.conftest import SAMPLES_DIR, query_db
+
+SECTIONS = ["articles", "agencies", "people", "tags", "quality"]
+HOSTILE_OUTLET = "<b>Bold & Co</b>"
+HOSTILE_AUTHOR = "Eve <img src=x onerror=alert(1)> Hacker"
+HOSTILE_RECORD = {
+    "url": "https://example.org/2025/07/hostile",
+    "date": "2025-07-01",
+    "title": "<script>alert('title')</script> Harbour strike ends",
+    "source": HOSTILE_OUTLET,
+    "text": "Harbour strike ends\n"
+    f"By {HOSTILE_AUTHOR}\n"
+    "July 1, 2025\n"
+    "Dock workers returned to work on Tuesday after a week-long strike over pay.\n\n"
+    "The union said the agreement raises wages by four percent over two years.",
+}
+SINCE = "2025-06-01"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # Without these Chromium calls home at start-up, and the closed network refuses it.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# A chart has drawn when its mark groups hold shapes with a real extent on the page.
+DRAWN_MARKS_JS = """
+() => [...document.querySelectorAll('.chart svg')].map(svg => {
+    const shapes = [...svg.querySelectorAll('g.role-mark > path, g.role-mark > rect, '
+        + 'g.role-mark > circle, g.role-mark > line')];
+    const drawn = shapes.filter(s => {
+        const box = s.getBBox();
+        return box.width > 0 || box.height > 0;
+    });
+    return {section: svg.closest('section').id, marks: shapes.length, drawn: drawn.length};
+})
+"""
+# Share of non-white pixels and distinct colours of a PNG, decoded by the browser itself.
+INK_JS = """
+async (png) => {
+    const blob = await (await fetch('data:image/png;base64,' + png)).blob();
+    const bitmap = await createImageBitmap(blob);
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const context = canvas.getContext('2d');
+    context.drawImage(bitmap, 0, 0);
+    const pixels = context.getImageData(0, 0, bitmap.width, bitmap.height).data;
+    let ink = 0;
+    const colours = new Set();
+    for (let i = 0; i < pixels.length; i += 4) {
+        if (pixels[i] < 235 || pixels[i + 1] < 235 || pixels[i + 2] < 235) ink++;
+        colours.add((pixels[i] << 16) | (pixels[i + 1] << 8) | pixels[i + 2]);
+    }
+    return {ink: ink / (pixels.length / 4), colours: colours.size,
+            width: bitmap.width, height: bitmap.height};
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> dict[str, Path]:
+    """The samples plus the hostile record and a rejected file, ingested with --report."""
+    root = tmp_path_factory.mktemp("report")
+    sources = root / "sources"
+    shutil.copytree(SAMPLES_DIR, sources)
+    (sources / "hostile.jsonl").write_text(json.dumps(HOSTILE_RECORD) + "\n", encoding="utf-8")
+    (sources / "junk.bin").write_bytes(bytes(range(256)) * 8)
+    db, page = root / "w.duckdb", root / "after-ingest.html"
+    code = main(["ingest", str(sources), "--db", str(db), "--quiet", "--report", str(page)])
+    assert code == 0
+    return {"root": root, "db": db, "page": page}
+
+
+def _report(db: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "dateline.flows.cli", "report", "--db", str(db), "--out", str(out)]
+        + list(extra),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def _tables(page: Path) -> dict[str, list[dict[str, str]]]:
+    """Each section's first table as rows of column -> cell text."""
+    tree = HTMLParser(page.read_text(encoding="utf-8"))
+    tables = {}
+    for section in tree.css("section"):
+        table = section.css_first("table")
+        if table is None:
+            continue
+        head = [th.text() for th in table.css("thead th")]
+        tables[section.id] = [
+            dict(zip(head, (td.text() for td in tr.css("td")), strict=True))
+            for tr in table.css("tbody tr")
+        ]
+    return tables
+
+
+def test_ingest_report_writes_every_section_with_a_chart_and_a_table(built) -> None:
+    tree = HTMLParser(built["page"].read_text(encoding="utf-8"))
+    sections = {section.id: section for section in tree.css("section")}
+    assert list(sections) == SECTIONS
+    for name in SECTIONS:
+        assert sections[name].css("div.chart svg"), name
+        assert sections[name].css("table"), name
+        assert "Not available" not in sections[name].text(), name
+
+
+def test_tables_hold_the_marts_figures(built) -> None:
+    tables = _tables(built["page"])
+    articles = sum(int(row["n_articles"]) for row in tables["articles"])
+    [(expected,)] = query_db(built["db"], "select sum(n_articles) from daily_articles_by_outlet")
+    assert articles == expected
+    [(agencies,)] = query_db(
+        built["db"], "select count(distinct agency) from monthly_photo_credits_by_agency"
+    )
+    assert len(tables["agencies"]) == agencies
+    quality = {row["outlet"]: row for row in tables["quality"]}
+    assert set(quality) >= {HOSTILE_OUTLET, "(no outlet)"}
+
+
+def test_rejects_show_by_reason(built) -> None:
+    [(reason, n_rejects)] = query_db(
+        built["db"], "select reject_reason, n_rejects from daily_rejects_by_reason"
+    )
+    assert n_rejects == 1
+    tree = HTMLParser(built["page"].read_text(encoding="utf-8"))
+    rejects = [
+        table
+        for table in tree.css("#quality table")
+        if "reject_reason" in [th.text() for th in table.css("th")]
+    ]
+    assert len(rejects) == 1
+    assert [td.text() for td in rejects[0].css("tbody tr td")][:3] == [reason, "1", "1"]
+
+
+def test_text_from_the_data_is_escaped_and_nothing_is_fetched(built) -> None:
+    text = built["page"].read_text(encoding="utf-8")
+    tree = HTMLParser(text)
+    assert tree.css("script") == [] and tree.css("img") == [] and tree.css("b") == []
+    assert "<script>alert" not in text and HOSTILE_OUTLET not in text
+    assert "&lt;b&gt;Bold &amp; Co&lt;/b&gt;" in text
+    # Shown as text, in tables and in chart labels.
+    assert HOSTILE_OUTLET in tree.css_first("#articles table").text()
+    assert HOSTILE_OUTLET in tree.css_first("#articles svg").text()
+    for node in tree.css("[src], [href], link, iframe, object, embed"):
+        assert node.attributes.get("href", "#").startswith("#"), node.html
+    assert "@import" not in text and "url(http" not in text
+
+
+def test_since_keeps_later_rows(built) -> None:
+    out = built["root"] / "since.html"
+    result = _report(built["db"], out, "--since", SINCE)
+    assert result.returncode == 0, result.stderr
+    assert f"from {SINCE} on" in out.read_text(encoding="utf-8")
+    tables = _tables(out)
+    since = date.fromisoformat(SINCE)
+    assert tables["articles"]
+    assert all(date.fromisoformat(row["first_date"]) >= since for row in tables["articles"])
+    [(expected,)] = query_db(
+        built["db"],
+        f"select sum(n_articles) from daily_articles_by_outlet where published_date >= '{SINCE}'",
+    )
+    assert sum(int(row["n_articles"]) for row in tables["articles"]) == expected
+    [(all_dates,)] = query_db(built["db"], "select sum(n_articles) from daily_articles_by_outlet")
+    assert expected < all_dates
+    assert all(row["first_month"] >= SINCE[:7] for row in tables["tags"])
+
+
+def test_missing_mart_is_a_line_not_a_traceback(built, tmp_path: Path) -> None:
+    db = tmp_path / "older.duckdb"
+    shutil.copy(built["db"], db)
+    con = duckdb.connect(str(db))
+    con.execute("drop view monthly_tag_counts")
+    con.execute("drop view daily_rejects_by_reason")
+    con.close()
+    out = tmp_path / "older.html"
+    result = _report(db, out)
+    assert result.returncode == 0, result.stderr
+    assert "Tags over time" in result.stdout
+    tree = HTMLParser(out.read_text(encoding="utf-8"))
+    tags = tree.css_first("#tags")
+    assert "Not available: this warehouse has no monthly_tag_counts" in tags.text()
+    assert tags.css("svg") == []
+    quality = tree.css_first("#quality").text()
+    assert "no daily_rejects_by_reason" in quality
+    # The other parts of the page stand.
+    assert tree.css("#quality svg") and tree.css("#articles svg")
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda path: None, "no database at"),
+        (lambda path: duckdb.connect(str(path)).close(), "holds no models yet"),
+        (lambda path: path.write_bytes(b"not a database"), "cannot open"),
+    ],
+    ids=["missing", "empty", "not-duckdb"],
+)
+def test_unusable_warehouse_is_one_sentence(tmp_path: Path, make, message: str) -> None:
+    db, out = tmp_path / "w.duckdb", tmp_path / "r.html"
+    make(db)
+    result = _report(db, out)
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_warehouse_without_articles_is_one_sentence(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    from dateline.flows import warehouse
+
+    con = warehouse.connect(db)
+    warehouse.apply_schema(con)
+    warehouse.build_models(con)
+    con.close()
+    result = _report(db, tmp_path / "r.html")
+    assert result.returncode == 1
+    assert "holds no article yet" in result.stderr and "Traceback" not in result.stderr
+
+
+def _chromium() -> str:
+    path = os.environ.get("DATELINE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        pytest.skip(f"no Chromium at {path} (apt-get install chromium, or set DATELINE_CHROMIUM)")
+    return path
+
+
+@pytest.mark.slow
+def test_page_renders_offline_in_chromium_with_drawn_charts(built) -> None:
+    playwright = pytest.importorskip("playwright.sync_api")
+    executable = _chromium()
+    page_url = built["page"].resolve().as_uri()
+    requests, failed, console, errors = [], [], [], []
+    with (
+        playwright.sync_playwright() as driver,
+        tempfile.TemporaryDirectory() as profile,
+    ):
+        browser = driver.chromium.launch_persistent_context(
+            profile,
+            executable_path=executable,
+            headless=True,
+            args=CHROMIUM_FLAGS,
+            viewport={"width": 1400, "height": 900},
+        )
+        try:
+            page = browser.new_page()
+            page.on("request", lambda request: requests.append(request.url))
+            page.on("requestfailed", lambda request: failed.append(request.url))
+            page.on("console", lambda message: console.append((message.type, message.text)))
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(page_url, wait_until="load")
+            charts = page.evaluate(DRAWN_MARKS_JS)
+            screenshot = built["root"] / "report.png"
+            page.screenshot(path=str(screenshot), full_page=True)
+            chart_shots = [
+                base64.b64encode(svg.screenshot()).decode()
+                for svg in page.query_selector_all(".chart svg")
+            ]
+            # Decoded on a blank page, after the report's own requests were recorded.
+            checker = browser.new_page()
+            whole = checker.evaluate(INK_JS, base64.b64encode(screenshot.read_bytes()).decode())
+            inks = [checker.evaluate(INK_JS, shot) for shot in chart_shots]
+        finally:
+            browser.close()
+    assert requests == [page_url]
+    assert failed == [] and errors == []
+    assert [entry for entry in console if entry[0] in ("error", "warning")] == []
+    assert {chart["section"] for chart in charts} == set(SECTIONS)
+    for chart in charts:
+        assert chart["drawn"] > 0, chart
+    # Not blank: the page has ink and colour, and so has every chart on its own.
+    assert whole["height"] > 900 and whole["ink"] > 0.02 and whole["colours"] > 50, whole
+    for ink in inks:
+        assert ink["ink"] > 0.01 and ink["colours"] > 5, ink
