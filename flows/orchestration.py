@@ -10,9 +10,10 @@ for visibility and retries; a run without a server calls the same functions dire
 # run from a pickled copy of the flow, which keeps only the globals its code uses, so a
 # parameter annotated with the string "Settings" could no longer be resolved there.
 from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from dateline.flows import parallel, sources
+from dateline.flows import parallel, run_artifacts, sources
 from dateline.flows.ingest import (
     IngestSteps,
     RunSummary,
@@ -55,7 +56,30 @@ def ingest_flow(
     source_args: list[str], settings: Settings, show_progress: bool = False
 ) -> RunSummary:
     """Ingest sources (files, folders, globs; the bundled samples when the list is empty)
-    with ``settings``; one task run per step and batch."""
-    return run_ingest(
+    with ``settings``; one task run per step and batch. The summary ends up on the flow
+    run's page as artifacts."""
+    summary = run_ingest(
         source_args, settings, progress=print_progress if show_progress else None, steps=TASK_STEPS
+    )
+    publish_run_artifacts(summary)
+    return summary
+
+
+def publish_run_artifacts(summary: RunSummary) -> None:
+    """The run's summary (Markdown), its rejects by reason and its data tests (tables) as
+    artifacts of the current flow run, under the stable keys of ``run_artifacts``."""
+    create_markdown_artifact(
+        markdown=run_artifacts.summary_markdown(summary),
+        key=run_artifacts.SUMMARY_KEY,
+        description="Sources, articles, rejects and data tests of the run",
+    )
+    create_table_artifact(
+        table=run_artifacts.rejects_table(summary),
+        key=run_artifacts.REJECTS_KEY,
+        description=f"Sources rejected by the run, by reason ({summary.rejects} in all)",
+    )
+    create_table_artifact(
+        table=run_artifacts.data_tests_table(summary),
+        key=run_artifacts.DATA_TESTS_KEY,
+        description="The SQL data tests (queries that must return no row) after the run",
     )

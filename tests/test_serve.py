@@ -1,5 +1,6 @@
 """End to end against a real Prefect server: `dateline ingest` with PREFECT_API_URL set is
-a flow run of that server with its task runs, and `dateline serve` fires scheduled ingests.
+a flow run of that server with its task runs and its summary as artifacts, and `dateline
+serve` fires scheduled ingests.
 
 Starts `prefect server start` once for the module, on a free loopback port with its own
 PREFECT_HOME and SQLite database. The serve test serves the ingest flow on a one-minute
@@ -11,6 +12,7 @@ even when a test fails. About one to two minutes: cron fires on minute boundarie
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -343,3 +345,65 @@ def test_dateline_serve_runs_scheduled_ingest_on_real_server(
         con.close()
     assert n_articles > 0
     assert completed >= 1
+
+
+def test_flow_run_publishes_its_summary_as_artifacts(
+    tmp_path: Path, prefect_server: tuple[str, dict[str, str]]
+) -> None:
+    _, env = prefect_server
+    sources = shutil.copytree(SAMPLES_DIR, tmp_path / "samples")
+    (sources / "junk.bin").write_bytes(bytes(range(256)) * 8)
+    started = datetime.now().astimezone()
+    result = subprocess.run(
+        [*_dateline_command(), "ingest", str(sources), "--db", str(tmp_path / "w.duckdb")],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=INGEST_SECONDS,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    flow_run, _ = _ingest_runs_since(env, started)
+    artifacts = {artifact.key: artifact for artifact in _flow_run_artifacts(env, flow_run.id)}
+
+    assert set(artifacts) == {
+        "dateline-ingest-summary",
+        "dateline-ingest-rejects",
+        "dateline-ingest-data-tests",
+    }
+    summary = artifacts["dateline-ingest-summary"]
+    assert summary.type == "markdown"
+    assert "| articles | 9 new, 0 updated, 0 unchanged |" in summary.data
+    assert (
+        "| sources | 10 seen: 8 gave articles, 0 unchanged, 1 rejected (unsupported_format 1)"
+        in (summary.data)
+    )
+    assert "| data tests | all passed |" in summary.data
+    rejects = artifacts["dateline-ingest-rejects"]
+    assert rejects.type == "table"
+    assert json.loads(rejects.data) == [{"reason": "unsupported_format", "n_sources": 1}]
+    tests = json.loads(artifacts["dateline-ingest-data-tests"].data)
+    expected = sorted(path.stem for path in (REPO_ROOT / "sql" / "tests").glob("*.sql"))
+    assert [row["data_test"] for row in tests] == expected
+    assert {row["result"] for row in tests} == {"passed"}
+
+
+def _flow_run_artifacts(env: dict[str, str], flow_run_id) -> list:
+    """The artifacts of one flow run, read through Prefect's client from the test server."""
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    async def read():
+        async with get_client() as client:
+            return await client.read_artifacts(
+                artifact_filter=ArtifactFilter(
+                    flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id])
+                )
+            )
+
+    with temporary_settings(updates={PREFECT_API_URL: env["PREFECT_API_URL"]}):
+        return asyncio.run(read())
