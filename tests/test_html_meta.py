@@ -790,3 +790,47 @@ def test_corpus_scores_stay_above_floors() -> None:
 )
 def test_title_as_printed_in_h1(head: str, body: str, expected: str) -> None:
     assert row(page(head, body))["meta_title"] == expected
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "expected"),
+    [
+        # The printed headline's dashes, quotes, apostrophes and ellipsis win over the
+        # declared title's typewriter ones.
+        (
+            meta("og:title", "Energy Rising - 33 Days of Yoga - Studio Blog"),
+            "<h1>Energy Rising \u2013 33 Days of Yoga</h1>",
+            "Energy Rising \u2013 33 Days of Yoga",
+        ),
+        (
+            '<title>Why I say "belly birth" | Blog</title>',
+            "<h1>Why I say \u201ebelly birth\u201c</h1>",
+            "Why I say \u201ebelly birth\u201c",
+        ),
+        (
+            meta("og:title", "Editor's Letter: all things end..."),
+            "<h1>Editor\u2019s Letter: all things end\u2026</h1>",
+            "Editor\u2019s Letter: all things end\u2026",
+        ),
+        # Soft hyphens in the printed heading are not part of the title.
+        (
+            meta("og:title", "Messengers are no lawless space"),
+            "<h1>Mes\u00adsen\u00adgers are no law\u00adless space</h1>",
+            "Messengers are no lawless space",
+        ),
+        # A heading that drops the declared title's punctuation (a kicker set apart by
+        # markup) or adds its own is not the same title: the declared one stays.
+        (
+            meta("og:title", "Flood inquiry: Two resignations"),
+            "<h1><span>Flood inquiry</span> Two resignations</h1>",
+            "Flood inquiry: Two resignations",
+        ),
+        (
+            meta("og:title", "Why fight over regions... says the candidate"),
+            '<h1>"Why fight over regions"... says the candidate</h1>',
+            "Why fight over regions... says the candidate",
+        ),
+    ],
+)
+def test_title_in_the_printed_typography(head: str, body: str, expected: str) -> None:
+    assert row(page(head, body))["meta_title"] == expected

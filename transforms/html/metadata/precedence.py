@@ -398,6 +398,9 @@ def _first_by_rank(candidates: pl.DataFrame, keep: pl.Expr) -> pl.DataFrame:
     return kept.filter(pl.col("rank") == pl.col("rank").min().over("doc_id"))
 
 
+SOFT_HYPHEN = "\u00ad"
+
+
 def _compact_key(text: pl.Expr) -> pl.Expr:
     """Lower case letters and digits only: "Golem.de" -> "golemde"."""
     return text.str.to_lowercase().str.replace_all(NON_ALPHANUMERIC_RUN, "")
@@ -654,7 +657,41 @@ def _titles(frame: pl.DataFrame, site_keys: pl.DataFrame, label_keys: pl.DataFra
     best = _first_by_rank(ranked, pl.lit(True)).unique("doc_id", keep="first")
     sources = best.select("doc_id", "source")
     chosen = _drop_kicker(best, stripped).join(sources, on="doc_id", how="left")
-    return _cut_at_printed_headline(chosen, headings).select("doc_id", meta_title="title")
+    return _as_printed(_cut_at_printed_headline(chosen, headings), headings)
+
+
+def _as_printed(chosen: pl.DataFrame, headings: pl.DataFrame) -> pl.DataFrame:
+    """The chosen title in the page's own typography when a printed heading differs from it
+    only there: dashes, quotes, ellipses, capitals ("Energy Rising – 33 Tage" where the meta
+    title types "Energy Rising - 33 Tage"). One row per page in and out (``doc_id``,
+    ``meta_title``)."""
+    printed = (
+        headings.with_columns(title=pl.col("title").str.replace_all(SOFT_HYPHEN, "", literal=True))
+        .with_columns(key=_typography_key(pl.col("title")))
+        .sort("doc_id", "order")
+        .unique(["doc_id", "key"], keep="first")
+        .select("doc_id", "key", printed="title")
+    )
+    return (
+        chosen.with_columns(key=_typography_key(pl.col("title")))
+        .join(printed, on=["doc_id", "key"], how="left")
+        .select("doc_id", meta_title=pl.coalesce("printed", "title"))
+    )
+
+
+def _typography_key(text: pl.Expr) -> pl.Expr:
+    """A title with its typographic variants folded: lower case, one kind of dash, of
+    quote and of apostrophe, "..." for an ellipsis, single spaces."""
+    return (
+        text.str.to_lowercase()
+        .str.replace_all(SOFT_HYPHEN, "", literal=True)
+        .str.replace_all(r"[\u2010-\u2015\u2212]", "-")
+        .str.replace_all(r"[\u2018\u2019\u201a\u201b\u2032`´]", "'")
+        .str.replace_all(r"[\u201c-\u201f\u00ab\u00bb\u2033]", '"')
+        .str.replace_all("\u2026", "...", literal=True)
+        .str.replace_all(r"\s+", " ")
+        .str.strip_chars()
+    )
 
 
 def _printed_headings(frame: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFrame:
