@@ -28,14 +28,14 @@ from pathlib import Path
 import polars as pl
 
 from dateline.flows import export as export_module
-from dateline.flows import load, parallel, sources, warehouse
+from dateline.flows import load, parallel, sources, stories, warehouse
 from dateline.flows.parallel import BatchJob, ParsedBatch, ReadBatch
 from dateline.flows.settings import Settings, samples_dir
 from dateline.transforms.assembly.articles import ArticleTables
 
 Progress = Callable[[str], None]
 # Stages timed in RunSummary.stage_seconds, in run order.
-STAGES = ("discover", "read", "parse", "load", "models", "export")
+STAGES = ("discover", "read", "parse", "load", "stories", "models", "export")
 
 
 @dataclass
@@ -54,6 +54,8 @@ class RunSummary:
     # Records of web archives set aside as no article, by kind (request, metadata,
     # revisit, not_html, status_404...).
     skipped_records: dict[str, int] = field(default_factory=dict)
+    # What the story-cluster update did (None when the run changed nothing).
+    stories: stories.StoryCounts | None = None
     test_failures: list[str] = field(default_factory=list)
     models: int = 0
     # True when nothing changed since a run whose data tests passed (see _nothing_changed).
@@ -108,6 +110,8 @@ class IngestSteps:
     read: Callable[[pl.DataFrame, int], ReadBatch] = parallel.read_files
     parse: Callable[[pl.DataFrame, str, datetime, int], ArticleTables] = parallel.parse_records
     load_batch: Callable[..., load.LoadCounts] = load_parsed_batch
+    # After the loads: story clusters brought up to date with the run's articles.
+    cluster_stories: Callable[..., stories.StoryCounts] = stories.update_story_clusters
     models: Callable[..., tuple[int, list[warehouse.DataTestFailure]]] = build_models_and_test
     export: Callable[..., dict] = export_tables
 
@@ -276,6 +280,9 @@ def _run_steps(
         summary.data_tests_skipped = True
         summary.status = "completed"
     else:
+        say("building story clusters")
+        with clock.timed("stories"):
+            summary.stories = steps.cluster_stories(con)
         say("building models and running data tests")
         with clock.timed("models"):
             summary.models, failures = steps.models(con)

@@ -13,7 +13,7 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from dateline.flows import parallel, run_artifacts, sources
+from dateline.flows import parallel, run_artifacts, sources, stories
 from dateline.flows.ingest import (
     IngestSteps,
     RunSummary,
@@ -32,6 +32,9 @@ read_batch = task(name="read batch", retries=2, retry_delay_seconds=1, cache_pol
 )
 parse_batch = task(name="parse and normalize", cache_policy=NO_CACHE)(parallel.parse_records)
 load_batch = task(name="load batch", cache_policy=NO_CACHE)(load_parsed_batch)
+cluster_stories = task(name="update story clusters", cache_policy=NO_CACHE)(
+    stories.update_story_clusters
+)
 build_models = task(name="build models and run data tests", cache_policy=NO_CACHE)(
     build_models_and_test
 )
@@ -46,6 +49,7 @@ TASK_STEPS = IngestSteps(
     read=read_batch,
     parse=parse_batch,
     load_batch=load_batch,
+    cluster_stories=cluster_stories,
     models=build_models,
     export=export_parquet,
 )

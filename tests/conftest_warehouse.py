@@ -27,6 +27,7 @@ from dateline.transforms.schema import (
     INGEST_REJECTS,
     INGEST_RUNS,
     RELATED_LINKS,
+    STORY_CLUSTERS,
     conform,
 )
 
@@ -74,6 +75,8 @@ def _article(article_id: str, **fields: object) -> dict:
         "content_hash": f"hash-{article_id}",
         "ingested_at": LOADED_AT,
         "run_id": RUN_ID,
+        "rights_holder": None,
+        "outlet_source": "declared" if fields.get("outlet") else None,
     }
     row.update(fields)
     return row
@@ -163,6 +166,23 @@ def synthetic_frames() -> dict[str, pl.DataFrame]:
         ("es-1", 1, "recommended", "Otra nota", None),
         ("en-1", 0, "other", "More", None),
     ]
+    # es-1 (Gestión, 3 May) republished by de-1 (Der Standard, 10 June): one story, two outlets.
+    clusters = [
+        {
+            "cluster_id": "es-1",
+            "article_id": "es-1",
+            "similarity": 1.0,
+            "is_first": True,
+            "first_outlet": "Gestión",
+        },
+        {
+            "cluster_id": "es-1",
+            "article_id": "de-1",
+            "similarity": 0.8,
+            "is_first": False,
+            "first_outlet": "Gestión",
+        },
+    ]
     runs = [
         {
             "run_id": RUN_ID,
@@ -195,6 +215,7 @@ def synthetic_frames() -> dict[str, pl.DataFrame]:
         RELATED_LINKS: [dict(zip(RELATED_LINKS.names, r, strict=True)) for r in links],
         INGEST_RUNS: runs,
         INGEST_REJECTS: rejects,
+        STORY_CLUSTERS: clusters,
     }
     return {
         table.name: conform(pl.DataFrame(rows[table], schema=table.polars_schema), table)

@@ -28,6 +28,7 @@ DUCKDB_TYPES: dict[pl.DataType, str] = {
     pl.Int32(): "INTEGER",
     pl.Boolean(): "BOOLEAN",
     pl.List(pl.String()): "VARCHAR[]",
+    pl.Float64(): "DOUBLE",
 }
 PRIMARY_KEYS = {
     "articles": ["article_id"],
@@ -168,6 +169,7 @@ def test_contract_table_names_follow_the_contract() -> None:
         "related_links",
         "ingest_runs",
         "ingest_rejects",
+        "story_clusters",
     ]
 
 
@@ -381,6 +383,8 @@ BAD_DATA = {
     "assert_related_links__kind_allowed": _set("related_links", kind="lesen_sie_auch"),
     "assert_ingest_runs__status_allowed": _set("ingest_runs", status="terminé"),
     "assert_article_tags__tag_key_present": _set("article_tags", tag_key="  "),
+    "assert_story_clusters__have_article": _append("story_clusters", article_id="ghost"),
+    "assert_story_clusters__one_first_per_cluster": _set("story_clusters", is_first=False),
 }
 
 

@@ -69,6 +69,12 @@ ARTICLES = _table(
         pl.String,
         "holder of the rights named in a copyright or reproduction notice",
     ),
+    # Last, not beside outlet: a warehouse made before it gains it by ALTER TABLE, at the end.
+    (
+        "outlet_source",
+        pl.String,
+        "where outlet came from: declared, printed, url_host, record or folder",
+    ),
 )
 
 ARTICLE_PARAGRAPHS = _table(
@@ -155,6 +161,24 @@ INGEST_REJECTS = _table(
     ("rejected_at", UTC_TIMESTAMP, "when it was rejected"),
 )
 
+STORY_CLUSTERS = _table(
+    "story_clusters",
+    "one row per article in a cluster of near-duplicate bodies",
+    (
+        "cluster_id",
+        pl.String,
+        "article_id of the cluster's earliest member (by published_at, else published_date, then article_id)",
+    ),
+    ("article_id", pl.String, "the article"),
+    (
+        "similarity",
+        pl.Float64,
+        "estimated Jaccard similarity of the body's word shingles to the earliest member's",
+    ),
+    ("is_first", pl.Boolean, "true for the earliest published member"),
+    ("first_outlet", pl.String, "outlet of the earliest member"),
+)
+
 ARTICLE_TABLES: tuple[Table, ...] = (
     ARTICLES,
     ARTICLE_PARAGRAPHS,
@@ -165,7 +189,7 @@ ARTICLE_TABLES: tuple[Table, ...] = (
     RELATED_LINKS,
 )
 CHILD_TABLES: tuple[Table, ...] = ARTICLE_TABLES[1:]
-CONTRACT_TABLES: tuple[Table, ...] = (*ARTICLE_TABLES, INGEST_RUNS, INGEST_REJECTS)
+CONTRACT_TABLES: tuple[Table, ...] = (*ARTICLE_TABLES, INGEST_RUNS, INGEST_REJECTS, STORY_CLUSTERS)
 
 
 def empty_frame(table: Table) -> pl.DataFrame:

@@ -46,3 +46,8 @@ COMMENT ON COLUMN articles.content_hash IS 'hash of the normalized article, for 
 COMMENT ON COLUMN articles.ingested_at IS 'when this version was loaded';
 COMMENT ON COLUMN articles.run_id IS 'the ingest run that loaded it';
 COMMENT ON COLUMN articles.rights_holder IS 'holder of the rights named in a copyright or reproduction notice';
+
+-- 0.4.0: where outlet came from. Added, not created with the table, so a warehouse of 0.3.0
+-- or before gains the column too (null for its articles until they are loaded again).
+ALTER TABLE articles ADD COLUMN IF NOT EXISTS outlet_source VARCHAR;
+COMMENT ON COLUMN articles.outlet_source IS 'where outlet came from: declared, printed, url_host, record or folder';

@@ -45,6 +45,16 @@ HASH_FIELD_SEPARATOR = "\x1f"
 ARTICLE_ID_CHARS = 20
 # A document-title suffix after a bar: "Headline | Section | Site".
 TITLE_SITE_SUFFIX = r"\s+\|\s.*$"
+# The host of an absolute URL, lower case, without a leading "www." ("www2." too).
+URL_HOST_NAME = r"^[a-z][a-z0-9+.\-]*://(?:[^/?#@]*@)?(?:www\d?\.)?([^/:?#]+)"
+# A host name that names a site: dotted labels ending in a name of letters ("elpais.com",
+# "news.bbc.co.uk"), not "localhost" or an IP address. A folder named so names the outlet
+# of the files under it, as a mirror of a site is laid out ("www.lemonde.fr/...").
+SITE_HOST_NAME = r"^(?:[\p{L}\p{N}](?:[\p{L}\p{N}\-]*[\p{L}\p{N}])?\.)+\p{L}{2,}$"
+# Where outlet came from, in precedence order (articles.outlet_source): the record's own
+# ``source`` field, the page's declared publisher or site name, the outlet a desk byline
+# prints ("Redacción Gestión"), the host of the article's URL, a folder of its source path.
+OUTLET_SOURCES = ("record", "declared", "printed", "url_host", "folder")
 
 
 @dataclass(frozen=True)
@@ -510,6 +520,49 @@ def _languages(docs: pl.DataFrame, body: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _site_host(text: pl.Expr) -> pl.Expr:
+    """A host name as an outlet names it: lower case, without "www.", when it names a site."""
+    host = text.str.to_lowercase().str.replace(r"^www\d?\.", "")
+    return pl.when(host.str.contains(SITE_HOST_NAME)).then(host)
+
+
+def _fill_outlets(articles: pl.DataFrame) -> pl.DataFrame:
+    """Fill ``outlet`` from the first of ``OUTLET_SOURCES`` that names one, and say which in
+    ``outlet_source``. One row per article in and out; reads ``record_outlet``,
+    ``meta_outlet``, ``desk_outlet``, ``url`` and ``source_uri``; adds ``outlet``,
+    ``outlet_source``."""
+    url_host = _site_host(pl.col("url").str.to_lowercase().str.extract(URL_HOST_NAME, 1))
+    # The folders of the source's path (its record number and file name dropped), nearest
+    # first; the first one named like a site.
+    folders = (
+        pl.col("source_uri")
+        .str.replace(r"#[^/]*$", "")
+        .str.replace(r"^[a-z][a-z0-9+.\-]*://", "")
+        .str.split("/")
+    )
+    folder_host = (
+        folders.list.head(folders.list.len() - 1)
+        .list.eval(_site_host(pl.element()).drop_nulls())
+        .list.last()
+    )
+    candidates = {
+        "record": pl.col("record_outlet"),
+        "declared": pl.col("meta_outlet"),
+        "printed": pl.col("desk_outlet"),
+        "url_host": url_host,
+        "folder": folder_host,
+    }
+    named = {source: value.str.strip_chars() for source, value in candidates.items()}
+    named = {source: pl.when(value != "").then(value) for source, value in named.items()}
+    outlet_source = pl.coalesce(
+        pl.when(named[source].is_not_null()).then(pl.lit(source)) for source in OUTLET_SOURCES
+    )
+    return articles.with_columns(
+        outlet=pl.coalesce(named[source] for source in OUTLET_SOURCES),
+        outlet_source=outlet_source,
+    )
+
+
 def _content_hash(tables: dict[str, pl.DataFrame], articles: pl.DataFrame) -> pl.DataFrame:
     """One row per article: a hash over its own fields and all its child rows."""
     parts = [
@@ -725,7 +778,6 @@ def build_article_tables(
             pl.col("found_title").str.replace(TITLE_SITE_SUFFIX, ""),
         ),
         url=pl.coalesce("url", "meta_url"),
-        outlet=pl.coalesce("record_outlet", "meta_outlet", "desk_outlet"),
         section=pl.coalesce("meta_section", "section"),
         # Declared metadata states the instant with its zone; the page's text may not.
         published_at=pl.when(pl.col("meta_published_date").is_not_null())
@@ -741,6 +793,7 @@ def build_article_tables(
         ingested_at=pl.lit(ingested_at, schema.UTC_TIMESTAMP),
         run_id=pl.lit(run_id),
     )
+    articles = articles.pipe(_fill_outlets)
     # A page that no source of ours dates is searched whole (htmldate), and only such a page.
     undated = articles.filter(pl.col("published_date").is_null() & pl.col("html").is_not_null())
     searched = date_search.search_published_dates(undated.select("doc_id", "html", "url"))
