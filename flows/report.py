@@ -30,6 +30,7 @@ TOP_OUTLETS = 10
 TOP_AGENCIES = 15
 TOP_PEOPLE = 15
 TOP_TAGS = 12
+TOP_STORIES = 15
 RECENT_RUNS = 10
 CHART_WIDTH = 560
 # A count's legend shows about this many whole numbers.
@@ -236,6 +237,62 @@ def section_agencies(marts: Marts) -> list[Block]:
     ]
 
 
+# story_clusters is the table the ingest keeps of near-duplicate bodies (flows/stories.py):
+# one row per article of a cluster of two or more. Titles and outlets come from the mart.
+STORIES_SQL = f"""
+    with members as (
+        select clusters.cluster_id, clusters.is_first, {_outlet("articles.outlet")} as outlet,
+            articles.title, articles.published_date
+        from story_clusters as clusters
+        inner join article_overview as articles using (article_id)
+        where $since::date is null or articles.published_date >= $since::date
+    )
+    select
+        coalesce(
+            nullif(trim(arg_min(title, not is_first)), ''), cluster_id
+        ) as story,
+        count(distinct outlet) as n_outlets,
+        count(*) as n_articles,
+        string_agg(distinct outlet, ', ' order by outlet) as outlets,
+        min(published_date) as first_date,
+        max(published_date) as last_date,
+        cluster_id
+    from members
+    group by cluster_id
+    having count(*) > 1
+    order by n_outlets desc, n_articles desc, first_date, cluster_id
+    limit {{limit}}
+"""
+# A story's title on a chart axis is cut to this many characters (the table has it whole).
+STORY_LABEL_CHARS = 70
+
+
+def section_stories(marts: Marts) -> list[Block]:
+    marts.require("story_clusters", "article_overview")
+    rows = marts.frame(STORIES_SQL.format(limit=TOP_STORIES))
+    if rows.is_empty():
+        return [
+            Block(
+                "Stories carried by several articles",
+                note=f"No two articles share a story ({marts.window.describe()}).",
+            )
+        ]
+    labelled = rows.with_columns(
+        label=pl.when(pl.col("story").str.len_chars() > STORY_LABEL_CHARS)
+        .then(pl.col("story").str.slice(0, STORY_LABEL_CHARS - 1) + "…")
+        .otherwise(pl.col("story"))
+    )
+    return [
+        Block(
+            "Stories carried by the most outlets",
+            table=rows,
+            chart_svg=chart_stories(labelled),
+            note=f"The {TOP_STORIES} clusters of near-duplicate articles spread over the most "
+            "outlets; each is named by its earliest article's title.",
+        )
+    ]
+
+
 PEOPLE_SQL = """
     select name, count(distinct article_id) as n_articles,
         string_agg(distinct coalesce(outlet, '(no outlet)'), ', ' order by 1) as outlets,
@@ -421,6 +478,7 @@ def _not_available(missing: MartMissing) -> str:
 SECTIONS: list[tuple[str, str, Callable[[Marts], list[Block]]]] = [
     ("articles", "Articles per outlet and day", section_articles),
     ("agencies", "Agency dependence", section_agencies),
+    ("stories", "Story clusters with the most outlets", section_stories),
     ("people", "Authors and photographers by volume", section_people),
     ("tags", "Tags over time", section_tags),
     ("quality", "Data quality and rejects", section_quality),
@@ -437,12 +495,13 @@ def _count_axis():
     return alt.Axis(format="d", tickMinStep=1)
 
 
-def _count_legend(largest: int):
-    """Legend of a count: a few whole numbers from 1 to ``largest``."""
+def _count_legend(counts: pl.Series):
+    """Legend of a count: a few whole numbers from the smallest count to the largest."""
     import altair as alt
 
-    step = max(1, math.ceil(largest / LEGEND_STEPS))
-    values = sorted({1, *range(step, largest + 1, step), largest})
+    smallest, largest = int(counts.min()), int(counts.max())
+    step = max(1, math.ceil((largest - smallest) / LEGEND_STEPS))
+    values = sorted({*range(smallest, largest + 1, step), largest})
     return alt.Legend(format="d", values=values)
 
 
@@ -456,7 +515,7 @@ def chart_articles_over_time(points: pl.DataFrame, time_unit: str, period: str):
             x=alt.X("period_start:T", timeUnit=time_unit, title=f"published ({period})"),
             y=alt.Y("outlet:N", title=None),
             size=alt.Size(
-                "n_articles:Q", title="articles", legend=_count_legend(points["n_articles"].max())
+                "n_articles:Q", title="articles", legend=_count_legend(points["n_articles"])
             ),
             color=alt.Color("outlet:N", legend=None),
         )
@@ -474,6 +533,23 @@ def chart_agencies(rows: pl.DataFrame, order: list[str]):
             x=alt.X("sum(n_images):Q", title="images credited", axis=_count_axis()),
             y=alt.Y("agency:N", sort=order, title=None),
             color=alt.Color("outlet:N", title="outlet"),
+        )
+        .properties(width=CHART_WIDTH)
+    )
+
+
+def chart_stories(rows: pl.DataFrame):
+    import altair as alt
+
+    return _svg(
+        alt.Chart(rows)
+        .mark_bar()
+        .encode(
+            x=alt.X("n_outlets:Q", title="outlets", axis=_count_axis()),
+            y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=400)),
+            color=alt.Color(
+                "n_articles:Q", title="articles", legend=_count_legend(rows["n_articles"])
+            ),
         )
         .properties(width=CHART_WIDTH)
     )
@@ -506,7 +582,7 @@ def chart_tags(rows: pl.DataFrame, order: list[str]):
                 "n_articles:Q",
                 title="articles",
                 scale=alt.Scale(scheme="blues"),
-                legend=_count_legend(rows["n_articles"].max()),
+                legend=_count_legend(rows["n_articles"]),
             ),
         )
     )

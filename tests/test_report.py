@@ -26,7 +26,10 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from dateline.flows.cli import main
 from tests.conftest import SAMPLES_DIR, query_db
 
-SECTIONS = ["articles", "agencies", "people", "tags", "quality"]
+SECTIONS = ["articles", "agencies", "stories", "people", "tags", "quality"]
+# Outlets that run a copy of the first sample record's story: with its own outlet, a
+# cluster of three articles over three outlets.
+SYNDICATING_OUTLETS = ["Otro Diario", "Tercer <i>Diario</i>"]
 HOSTILE_OUTLET = "<b>Bold & Co</b>"
 HOSTILE_AUTHOR = "Eve <img src=x onerror=alert(1)> Hacker"
 HOSTILE_RECORD = {
@@ -93,6 +96,14 @@ def built(tmp_path_factory) -> dict[str, Path]:
     shutil.copytree(SAMPLES_DIR, sources)
     (sources / "hostile.jsonl").write_text(json.dumps(HOSTILE_RECORD) + "\n", encoding="utf-8")
     (sources / "junk.bin").write_bytes(bytes(range(256)) * 8)
+    first = json.loads((SAMPLES_DIR / "records.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    copies = [
+        dict(first, source=outlet, url=f"{first['url']}-{n}")
+        for n, outlet in enumerate(SYNDICATING_OUTLETS)
+    ]
+    (sources / "syndicated.jsonl").write_text(
+        "".join(json.dumps(copy) + "\n" for copy in copies), encoding="utf-8"
+    )
     db, page = root / "w.duckdb", root / "after-ingest.html"
     code = main(["ingest", str(sources), "--db", str(db), "--quiet", "--report", str(page)])
     assert code == 0
@@ -126,11 +137,24 @@ def _tables(page: Path) -> dict[str, list[dict[str, str]]]:
     return tables
 
 
+def _has_story_clusters(db: Path) -> bool:
+    """Whether the ingest keeps story clusters (a warehouse of an older Dateline does not)."""
+    return bool(
+        query_db(db, "select 1 from information_schema.tables where table_name = 'story_clusters'")
+    )
+
+
+def _charted_sections(db: Path) -> list[str]:
+    return [s for s in SECTIONS if s != "stories" or _has_story_clusters(db)]
+
+
 def test_ingest_report_writes_every_section_with_a_chart_and_a_table(built) -> None:
     tree = HTMLParser(built["page"].read_text(encoding="utf-8"))
     sections = {section.id: section for section in tree.css("section")}
     assert list(sections) == SECTIONS
-    for name in SECTIONS:
+    if not _has_story_clusters(built["db"]):
+        assert "Not available: this warehouse has no story_clusters" in sections["stories"].text()
+    for name in _charted_sections(built["db"]):
         assert sections[name].css("div.chart svg"), name
         assert sections[name].css("table"), name
         assert "Not available" not in sections[name].text(), name
@@ -147,6 +171,16 @@ def test_tables_hold_the_marts_figures(built) -> None:
     assert len(tables["agencies"]) == agencies
     quality = {row["outlet"]: row for row in tables["quality"]}
     assert set(quality) >= {HOSTILE_OUTLET, "(no outlet)"}
+
+
+def test_story_carried_by_three_outlets_comes_first(built) -> None:
+    if not _has_story_clusters(built["db"]):
+        pytest.skip("this Dateline keeps no story clusters yet")
+    stories = _tables(built["page"])["stories"]
+    first = json.loads((SAMPLES_DIR / "records.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert stories[0]["story"] == first["title"]
+    assert (stories[0]["n_outlets"], stories[0]["n_articles"]) == ("3", "3")
+    assert stories[0]["outlets"] == ", ".join(sorted([first["source"], *SYNDICATING_OUTLETS]))
 
 
 def test_rejects_show_by_reason(built) -> None:
@@ -203,6 +237,7 @@ def test_missing_mart_is_a_line_not_a_traceback(built, tmp_path: Path) -> None:
     con = duckdb.connect(str(db))
     con.execute("drop view monthly_tag_counts")
     con.execute("drop view daily_rejects_by_reason")
+    con.execute("drop table if exists story_clusters")
     con.close()
     out = tmp_path / "older.html"
     result = _report(db, out)
@@ -214,6 +249,7 @@ def test_missing_mart_is_a_line_not_a_traceback(built, tmp_path: Path) -> None:
     assert tags.css("svg") == []
     quality = tree.css_first("#quality").text()
     assert "no daily_rejects_by_reason" in quality
+    assert "no story_clusters" in tree.css_first("#stories").text()
     # The other parts of the page stand.
     assert tree.css("#quality svg") and tree.css("#articles svg")
 
@@ -297,7 +333,7 @@ def test_page_renders_offline_in_chromium_with_drawn_charts(built) -> None:
     assert requests == [page_url]
     assert failed == [] and errors == []
     assert [entry for entry in console if entry[0] in ("error", "warning")] == []
-    assert {chart["section"] for chart in charts} == set(SECTIONS)
+    assert {chart["section"] for chart in charts} == set(_charted_sections(built["db"]))
     for chart in charts:
         assert chart["drawn"] > 0, chart
     # Not blank: the page has ink and colour, and so has every chart on its own.
