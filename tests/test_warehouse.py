@@ -50,6 +50,12 @@ MARTS = [
     "monthly_tag_counts",
     "data_quality_by_outlet",
     "ingest_health",
+    "syndication_by_outlet_month",
+    "agency_dependence_by_outlet_month",
+    "tag_coverage_by_outlet_day",
+    "publication_hours_by_outlet",
+    "update_lag_by_outlet",
+    "dim_outlet",
 ]
 
 
@@ -388,9 +394,25 @@ BAD_DATA = {
 }
 
 
+# Grain tests of marts: a GROUP BY view cannot repeat its key from any data, but an edit
+# of its SQL can (a join that fans out). Each is shown to fail on the mart with one of its
+# rows repeated, built over the synthetic warehouse.
+FAULTY_MARTS = {
+    "assert_syndication_by_outlet_month__one_row_per_outlet_month": "syndication_by_outlet_month",
+    "assert_agency_dependence_by_outlet_month__one_row_per_outlet_month": (
+        "agency_dependence_by_outlet_month"
+    ),
+    "assert_tag_coverage_by_outlet_day__one_row_per_outlet_day": "tag_coverage_by_outlet_day",
+    "assert_publication_hours_by_outlet__one_row_per_outlet_hour": "publication_hours_by_outlet",
+    "assert_update_lag_by_outlet__one_row_per_outlet": "update_lag_by_outlet",
+    "assert_dim_outlet__one_row_per_outlet": "dim_outlet",
+}
+
+
 def test_every_data_test_has_a_bad_data_case() -> None:
     files = {file.name.removesuffix(".sql") for file in warehouse.sql_files("tests")}
-    assert files == set(BAD_DATA)
+    assert not set(BAD_DATA) & set(FAULTY_MARTS)
+    assert files == set(BAD_DATA) | set(FAULTY_MARTS)
 
 
 def test_data_tests_pass_on_good_data(con: duckdb.DuckDBPyConnection) -> None:
@@ -404,10 +426,33 @@ def test_a_planted_bad_row_fails_its_data_test(
     # Plain tables (no primary keys) so duplicate keys can be planted too.
     con = warehouse.connect(":memory:")
     load_frames(con, mutate(synthetic_frames()), constrained=False)
+    warehouse.build_models(con)
     failures = {failure.name: failure for failure in warehouse.run_data_tests(con)}
     assert test_name in failures
     assert failures[test_name].n_rows >= 1
     assert 1 <= len(failures[test_name].sample) <= 5
+
+
+def _mart_sql(name: str) -> str:
+    [file] = [f for f in warehouse.sql_files("models/marts") if f.name == f"{name}.sql"]
+    return file.read_text(encoding="utf-8").strip().rstrip(";")
+
+
+@pytest.mark.parametrize(("test_name", "mart"), FAULTY_MARTS.items(), ids=list(FAULTY_MARTS))
+def test_a_mart_that_repeats_a_row_fails_its_grain_test(test_name: str, mart: str) -> None:
+    con = loaded_warehouse()
+    assert warehouse.run_data_tests(con) == []
+    [(n_rows,)] = con.execute(f"select count(*) from {mart}").fetchall()
+    assert n_rows >= 1, f"{mart} is empty over the synthetic warehouse: nothing to repeat"
+    # The mart's own SQL with its first row (in key order) repeated.
+    original = _mart_sql(mart)
+    con.execute(
+        f"create or replace view {mart} as\nselect * from (\n{original}\n)\nunion all\n"
+        f"select * from (select * from (\n{original}\n) order by all limit 1)"
+    )
+    failures = {failure.name: failure for failure in warehouse.run_data_tests(con)}
+    assert set(failures) == {test_name}
+    assert failures[test_name].n_rows == 1
 
 
 def test_a_failure_samples_at_most_five_rows() -> None:
@@ -415,6 +460,7 @@ def test_a_failure_samples_at_most_five_rows() -> None:
     frames = synthetic_frames()
     frames["article_tags"] = frames["article_tags"].with_columns(tag_key=pl.lit(""))
     load_frames(con, frames, constrained=False)
+    warehouse.build_models(con)
     [failure] = warehouse.run_data_tests(con)
     assert (failure.name, failure.n_rows, len(failure.sample)) == (
         "assert_article_tags__tag_key_present",

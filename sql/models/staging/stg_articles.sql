@@ -1,12 +1,19 @@
 -- grain: one row per article.
 -- Staging: the articles table with the publication month derived once, as 'YYYY-MM'
--- text (NULL when undated), so every mart groups months the same way as the export.
+-- text (NULL when undated), so every mart groups months the same way as the export, and
+-- the URL's host (lower case, without "www."), as transforms/assembly/articles.py reads it
+-- for outlet_source 'url_host'.
 select
     article_id,
     source_uri,
     source_format,
     url as article_url,
+    nullif(
+        regexp_extract(lower(url), '^[a-z][a-z0-9+.\-]*://(?:[^/?#@]*@)?(?:www\d?\.)?([^/:?#]+)', 1),
+        ''
+    ) as url_host,
     outlet,
+    outlet_source,
     language,
     title,
     summary,
