@@ -795,6 +795,46 @@ def test_title_as_printed_in_h1(head: str, body: str, expected: str) -> None:
 @pytest.mark.parametrize(
     ("head", "body", "expected"),
     [
+        # A page that declares nothing but <title> prints its headline in its <h1>, even
+        # where <title> words it otherwise (an older or search-engine wording).
+        (
+            "<title>Kamala Harris in Canada: her years in Montreal</title>",
+            "<h1>Kamala Harris' Canadian connections: what we know</h1>",
+            "Kamala Harris' Canadian connections: what we know",
+        ),
+        (
+            "<title>Chronicle: Famous host has died</title>",
+            "<h1>Famous host has died</h1>",
+            "Famous host has died",
+        ),
+        # ... but not a one-word <h1> (a section), nor one the <title> prints as another
+        # heading (then the <h1> is the site's banner).
+        (
+            "<title>Storm hits the coast at night</title>",
+            "<h1>Weather</h1>",
+            "Storm hits the coast at night",
+        ),
+        (
+            "<title>Babies who eat peanuts early may avoid allergy</title>",
+            "<h1>Allergies Health Center</h1><h2>Babies who eat peanuts early may avoid"
+            " allergy</h2>",
+            "Babies who eat peanuts early may avoid allergy",
+        ),
+        # A declared title keeps its precedence over the <h1>.
+        (
+            meta("og:title", "Storm hits the coast at night"),
+            "<h1>Coastal towns brace for the storm</h1>",
+            "Storm hits the coast at night",
+        ),
+    ],
+)
+def test_h1_over_an_undeclared_title_tag(head: str, body: str, expected: str) -> None:
+    assert row(page(head, body))["meta_title"] == expected
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "expected"),
+    [
         # The printed headline's dashes, quotes, apostrophes and ellipsis win over the
         # declared title's typewriter ones.
         (

@@ -657,7 +657,43 @@ def _titles(frame: pl.DataFrame, site_keys: pl.DataFrame, label_keys: pl.DataFra
     best = _first_by_rank(ranked, pl.lit(True)).unique("doc_id", keep="first")
     sources = best.select("doc_id", "source")
     chosen = _drop_kicker(best, stripped).join(sources, on="doc_id", how="left")
-    return _as_printed(_cut_at_printed_headline(chosen, headings), headings)
+    cut = _prefer_h1_to_title_tag(_cut_at_printed_headline(chosen, headings), headings)
+    return _as_printed(cut, headings)
+
+
+def _prefer_h1_to_title_tag(chosen: pl.DataFrame, headings: pl.DataFrame) -> pl.DataFrame:
+    """On a page that declares no title but its <title> (old markup), the headline its
+    first <h1> prints, when that reads like one: two words or more (or an unspaced
+    script) holding more than MIN_HEADLINE_SHARE of the title's letters, unless another
+    heading prints the <title>. One row per page in and out (``doc_id``, ``title``,
+    ``source``)."""
+    h1 = headings.filter((pl.col("order") == 0) & pl.col("is_h1")).select(
+        "doc_id", h1="title", h1_key="key"
+    )
+    headline = (
+        (pl.col("source") == TITLE_TAG_RANK)
+        & (
+            (pl.col("h1").str.count_matches(r"\S+") >= 2)
+            | pl.col("h1").str.contains(UNSPACED_SCRIPT)
+        )
+        & (
+            pl.col("h1_key").str.len_chars()
+            > _compact_key(pl.col("title")).str.len_chars() * MIN_HEADLINE_SHARE
+        )
+    )
+    # A <title> the page also prints as a heading is its headline; the <h1> is then a logo.
+    printed = headings.select("doc_id", "key", title_printed=pl.lit(True)).unique()
+    return (
+        chosen.with_columns(key=_compact_key(pl.col("title")))
+        .join(printed, on=["doc_id", "key"], how="left")
+        .join(h1, on="doc_id", how="left")
+        .with_columns(
+            title=pl.when(headline.fill_null(False) & pl.col("title_printed").is_null())
+            .then("h1")
+            .otherwise("title")
+        )
+        .select("doc_id", "title", "source")
+    )
 
 
 def _as_printed(chosen: pl.DataFrame, headings: pl.DataFrame) -> pl.DataFrame:
