@@ -9,6 +9,15 @@ warcio's writer, in a scratch folder that is removed afterwards (nothing is comm
 
 Reader figures count records/s over every record and MB/s over the file's bytes on disk
 (compressed) and over the uncompressed WARC stream.
+
+``--stream-mb 1000`` instead writes an uncompressed WARC of about that many megabytes (the
+corpus pages repeated, each copy under its own URLs), ingests it whole in a fresh process
+(read and parse a part of ``--batch-size`` pages at a time) and prints records/s, MB/s and
+the process's peak RSS, beside the pages/s of one copy of the same pages as ``.html``
+files; ``--stream-mb 200,1000`` runs several sizes, so the peak RSS shows whether memory
+grows with the file:
+
+    python benchmarks/bench_warc.py --stream-mb 200,1000 [--batch-size N]
 """
 
 from __future__ import annotations
@@ -16,10 +25,13 @@ from __future__ import annotations
 import argparse
 import gzip
 import io
+import multiprocessing
 import os
+import resource
 import shutil
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from warcio.statusandheaders import StatusAndHeaders
@@ -63,6 +75,90 @@ def write_warc(pages: list[Path], target: Path) -> int:
             writer.write_record(response)
             raw += len(html)
     return raw
+
+
+def write_large_warc(pages: list[Path], target: Path, megabytes: int) -> tuple[int, int]:
+    """An uncompressed WARC of about ``megabytes`` MB: the pages repeated, each copy under
+    URLs of its own (``?copy=N``); returns (response records, file bytes)."""
+    htmls = [(page_url(path), gzip.decompress(path.read_bytes())) for path in pages]
+    http = StatusAndHeaders(
+        "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
+    )
+    records = copy = 0
+    with open(target, "wb") as handle:
+        writer = WARCWriter(handle, gzip=False)
+        while handle.tell() < megabytes * 1_000_000:
+            copy += 1
+            for url, html in htmls:
+                writer.write_record(
+                    writer.create_warc_record(
+                        f"{url}?copy={copy}",
+                        "response",
+                        payload=io.BytesIO(html),
+                        http_headers=http,
+                    )
+                )
+                records += 1
+                if handle.tell() >= megabytes * 1_000_000:
+                    break
+    return records, os.path.getsize(target)
+
+
+def _ingest_in_child(source: str, db: str, batch_size: int) -> dict:
+    """Runs in a fresh process: one ingest, its figures and the process's peak RSS."""
+    from dateline.flows.ingest import run_ingest
+    from dateline.flows.settings import Settings
+
+    started = time.perf_counter()
+    summary = run_ingest(
+        [source], Settings(db_path=Path(db), export_dir=None, batch_size=batch_size)
+    )
+    return {
+        "seconds": time.perf_counter() - started,
+        "new": summary.counts.new,
+        "rejects": summary.rejects,
+        "stages": summary.stage_seconds,
+        # Linux reports kilobytes.
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def ingest_in_fresh_process(source: Path, db: Path, batch_size: int) -> dict:
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        return pool.submit(_ingest_in_child, str(source), str(db), batch_size).result()
+
+
+def stream_benchmark(
+    pages: list[Path], sizes_mb: list[int], batch_size: int, scratch: Path
+) -> None:
+    """Whole ingests of large WARC files against the same pages as .html files."""
+    folder = scratch / "html"
+    folder.mkdir()
+    for number, path in enumerate(pages):
+        (folder / f"{number:06d}.html").write_bytes(gzip.decompress(path.read_bytes()))
+    html_mb = sum(p.stat().st_size for p in folder.iterdir()) / 1e6
+    print(f"ingest in a fresh process, batches of {batch_size} (one process, parse included):")
+    as_files = ingest_in_fresh_process(folder, scratch / "html.duckdb", batch_size)
+    print(
+        f"  {len(pages):6d} pages as .html files ({html_mb:7.1f} MB): "
+        f"{as_files['seconds']:7.1f} s  {len(pages) / as_files['seconds']:6.1f} pages/s  "
+        f"{html_mb / as_files['seconds']:5.2f} MB/s  peak RSS {as_files['peak_rss_mb']:6.0f} MB"
+    )
+    shutil.rmtree(folder)
+    for megabytes in sizes_mb:
+        warc = scratch / f"large-{megabytes}.warc"
+        records, size = write_large_warc(pages, warc, megabytes)
+        figures = ingest_in_fresh_process(warc, scratch / f"warc-{megabytes}.duckdb", batch_size)
+        seconds = figures["seconds"]
+        stages = ", ".join(f"{k} {v:.0f}" for k, v in figures["stages"].items() if v)
+        print(
+            f"  {records:6d} records in one WARC  ({size / 1e6:7.1f} MB): {seconds:7.1f} s  "
+            f"{records / seconds:6.1f} records/s  {size / 1e6 / seconds:5.2f} MB/s  "
+            f"peak RSS {figures['peak_rss_mb']:6.0f} MB  ({figures['new']} articles; {stages} s)"
+        )
+        warc.unlink()
+        (scratch / f"warc-{megabytes}.duckdb").unlink(missing_ok=True)
 
 
 def uncompressed_size(path: Path) -> int:
@@ -118,6 +214,12 @@ def main() -> None:
     )
     parser.add_argument("--ingest-pages", type=int, default=300, help="pages ingested both ways")
     parser.add_argument("--repeat", type=int, default=3, help="best of N reads per library")
+    parser.add_argument(
+        "--stream-mb",
+        type=lambda text: [int(part) for part in text.split(",")],
+        help="ingest uncompressed WARC files of these sizes in MB (comma-separated) instead",
+    )
+    parser.add_argument("--batch-size", type=int, default=2000, help="pages per part (--stream-mb)")
     args = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="dateline-bench-warc-"))
@@ -125,6 +227,9 @@ def main() -> None:
         pages = corpus_pages(args.corpus, args.pages)
         if not pages:
             raise SystemExit(f"no *.html.gz pages under {args.corpus}")
+        if args.stream_mb:
+            stream_benchmark(pages, args.stream_mb, args.batch_size, scratch)
+            return
         warc = scratch / "pages.warc.gz"
         html_bytes = write_warc(pages, warc)
         on_disk, stream = os.path.getsize(warc), uncompressed_size(warc)

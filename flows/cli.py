@@ -11,7 +11,13 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from dateline.flows.settings import Settings, SettingsError, load_settings, prefect_api_url
+from dateline.flows.settings import (
+    Settings,
+    SettingsError,
+    load_settings,
+    output_location,
+    prefect_api_url,
+)
 
 # Prefect reads these at import: set them before any Prefect import. Analytics
 # off stops telemetry errors; WARNING keeps flow/task chatter out of a normal run
@@ -110,13 +116,18 @@ def build_parser() -> argparse.ArgumentParser:
         "or Prefect profile) the run is a flow run of that Prefect server, with a task run "
         "per step; without it the same steps run directly, without Prefect.",
     )
-    ingest.add_argument("sources", nargs="*", help="files, folders (walked recursively) or globs")
+    ingest.add_argument(
+        "sources",
+        nargs="*",
+        help="files, folders (walked recursively), globs or s3://bucket/prefix/ URLs",
+    )
     _add_db(ingest)
     ingest.add_argument(
         "--export",
-        type=Path,
+        type=output_location,
         metavar="DIR",
-        help="also export Parquet to DIR after loading (default: $DATELINE_EXPORT_DIR)",
+        help="also export Parquet to DIR or s3://bucket/prefix/ after loading "
+        "(default: $DATELINE_EXPORT_DIR)",
     )
     ingest.add_argument("--quiet", action="store_true", help="no progress lines, only the summary")
     ingest.add_argument(
@@ -138,7 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write every table and model to Parquet")
     _add_db(export)
     export.add_argument(
-        "--out", type=Path, default=Path("data/exports/latest"), help="output folder"
+        "--out",
+        type=output_location,
+        default=Path("data/exports/latest"),
+        help="output folder or s3://bucket/prefix/",
     )
 
     report = commands.add_parser(
@@ -176,9 +190,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--name", default="dateline-scheduled-ingest", help="deployment name")
     serve.add_argument(
         "--export",
-        type=Path,
+        type=output_location,
         metavar="DIR",
-        help="export Parquet after each run (default: $DATELINE_EXPORT_DIR)",
+        help="export Parquet to DIR or s3://bucket/prefix/ after each run "
+        "(default: $DATELINE_EXPORT_DIR)",
     )
     _add_run_options(serve)
 
@@ -314,6 +329,20 @@ class CommandError(Exception):
         self.code = code
 
 
+def _check_locations(sources: list[str], export: Path | str | None) -> None:
+    """A SOURCE or output URL of a scheme Dateline cannot read is a usage error (never a
+    local path)."""
+    from dateline.flows import objectstore
+
+    try:
+        for source in sources:
+            objectstore.check_location(source)
+        if export is not None:
+            objectstore.check_location(str(export), "output")
+    except objectstore.UnsupportedScheme as error:
+        raise CommandError(str(error), EXIT_USAGE) from error
+
+
 def _open_read_only(db_path: Path):
     """A read-only connection, or a CommandError a person can act on."""
     import duckdb
@@ -347,9 +376,11 @@ class _HideBusyTraceback(logging.Filter):
 def cmd_ingest(args, settings: Settings) -> int:
     """One ingest: a flow run of the configured Prefect server, else plain function calls
     (no Prefect import, no temporary server). Dask needs Prefect's task runner either way."""
+    from dateline.flows.objectstore import ObjectStoreError
     from dateline.flows.warehouse import DatabaseBusy
 
     sources = [str(s) for s in args.sources]
+    _check_locations(sources, settings.export_dir)
     try:
         if prefect_api_url() is None and settings.dask_address is None:
             from dateline.flows.ingest import print_progress, run_ingest
@@ -363,6 +394,8 @@ def cmd_ingest(args, settings: Settings) -> int:
             file=sys.stderr,
         )
         return EXIT_BUSY
+    except ObjectStoreError as error:
+        raise CommandError(str(error), EXIT_FAILED) from error
     _print_summary(summary, verbose=args.verbose)
     if args.report is not None:
         _write_report(settings.db_path, args.report, since=None)
@@ -431,7 +464,9 @@ def cmd_sql(args, settings: Settings) -> int:
 
 def cmd_export(args, settings: Settings) -> int:
     from dateline.flows.export import ExportError, export_parquet
+    from dateline.flows.objectstore import ObjectStoreError
 
+    _check_locations([], args.out)
     con = _open_read_only(settings.db_path)
     try:
         # fetchall: DuckDB keeps a half-read result open and refuses other work meanwhile.
@@ -439,7 +474,7 @@ def cmd_export(args, settings: Settings) -> int:
             "SELECT run_id FROM ingest_runs ORDER BY started_at DESC LIMIT 1"
         ).fetchall()
         manifest = export_parquet(con, args.out, run_id=rows[0][0] if rows else None)
-    except ExportError as error:
+    except (ExportError, ObjectStoreError) as error:
         print(f"dateline: {error}", file=sys.stderr)
         return EXIT_FAILED
     finally:
@@ -493,6 +528,7 @@ def cmd_serve(args, settings: Settings) -> int:
         return EXIT_USAGE
     if args.interval is not None and args.interval <= 0:
         raise CommandError("--interval must be a positive number of seconds.", EXIT_USAGE)
+    _check_locations([str(s) for s in args.sources], settings.export_dir)
     deployment = serve_arguments(args, settings)
     from dateline.flows.orchestration import ingest_flow
 
@@ -505,7 +541,9 @@ def cmd_serve(args, settings: Settings) -> int:
 def serve_arguments(args: argparse.Namespace, settings: Settings) -> dict:
     """Keyword arguments of ``ingest_flow.serve`` for ``dateline serve``: the schedule, and
     every setting as the deployment's ``settings`` parameter (paths made absolute:
-    scheduled runs start in another process)."""
+    scheduled runs start in another process). SOURCE arguments travel as given (folders,
+    globs and ``s3://`` prefixes are listed again by each run, so what appeared since the
+    last run is read)."""
     schedule = {"interval": args.interval} if args.interval else {"cron": settings.cron}
     return {
         "name": args.name,
@@ -513,12 +551,19 @@ def serve_arguments(args: argparse.Namespace, settings: Settings) -> dict:
         # DuckDB allows one writer process: a run still going when the next is due must not overlap.
         "limit": 1,
         "parameters": {
-            "source_args": [str(Path(s).resolve()) for s in args.sources],
+            "source_args": [_absolute_source(str(s)) for s in args.sources],
             "settings": settings.resolved(),
             "show_progress": False,
         },
         "print_starting_message": False,
     }
+
+
+def _absolute_source(source: str) -> str:
+    """A local SOURCE (file, folder or glob) made absolute; a URL as it is."""
+    from dateline.flows.objectstore import url_scheme
+
+    return source if url_scheme(source) else str(Path(source).resolve())
 
 
 def _eval_views(text: str) -> tuple[str, ...]:

@@ -15,6 +15,14 @@ their NULL months are not rewritten as ``unknown``.
 The export is written into a hidden sibling folder and swapped into place, so a reader
 sees the old export or the new one, never a mix (between the two renames ``out_dir``
 is briefly absent).
+
+To an object store (``s3://bucket/prefix/``, which has no rename) the same folder is
+uploaded under a new ``prefix/_exports/<export id>/`` and then ``prefix/_manifest.json``
+is replaced (one PUT, which S3 makes visible whole): it is the export's manifest with each
+dataset's ``path`` leading into that folder, and ``export_root`` naming it. A reader goes
+through the top manifest, so it sees the old export or the new one. The export before the
+new one is kept, for readers that read the old manifest just before the swap; older ones
+are deleted.
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass
@@ -30,6 +39,7 @@ from pathlib import Path
 
 import duckdb
 
+from dateline.flows import objectstore
 from dateline.flows.warehouse import contract_table_names, model_names
 
 PARTITION_COLUMN = "published_month"
@@ -49,6 +59,8 @@ MONTH_FORMAT = "%Y-%m"
 
 # Staging folders older than this were left by a killed export (a live one is younger).
 STALE_STAGING_SECONDS = 600
+# Object stores: each export under its own folder of the prefix, named by when it was made.
+EXPORTS_FOLDER = "_exports"
 
 
 class ExportError(RuntimeError):
@@ -67,14 +79,19 @@ class _Dataset:
         return ARTICLE_KEY in names and PARTITION_COLUMN not in names
 
 
-def export_parquet(con: duckdb.DuckDBPyConnection, out_dir: Path, *, run_id: str | None) -> dict:
-    """Write every contract table and model under ``out_dir`` as zstd Parquet; return the
-    manifest (also written to ``out_dir/_manifest.json``).
+def export_parquet(
+    con: duckdb.DuckDBPyConnection, out_dir: Path | str, *, run_id: str | None
+) -> dict:
+    """Write every contract table and model under ``out_dir`` (a folder, or an
+    ``s3://bucket/prefix/`` URL) as zstd Parquet; return the manifest (also written to
+    ``out_dir/_manifest.json``).
 
     ``run_id`` is the ingest run the export reflects; when None, the latest run in
     ``ingest_runs`` (or None when there is none). Raises ``ExportError`` when ``out_dir``
     exists, is not empty and holds no previous export.
     """
+    if objectstore.is_object_url(str(out_dir)):
+        return _export_to_object_store(con, str(out_dir), run_id=run_id)
     out_dir = Path(out_dir).absolute()
     _check_replaceable(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -107,6 +124,58 @@ def export_parquet(con: duckdb.DuckDBPyConnection, out_dir: Path, *, run_id: str
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return manifest
+
+
+def _export_to_object_store(
+    con: duckdb.DuckDBPyConnection, url: str, *, run_id: str | None
+) -> dict:
+    """The export written to a local scratch folder, uploaded under a new folder of the
+    prefix, then made current by replacing the prefix's ``_manifest.json`` (module doc)."""
+    fs = objectstore.filesystem()
+    prefix = url[len(objectstore.S3_PREFIX) :].rstrip("/")
+    top_manifest = f"{prefix}/{MANIFEST_NAME}"
+    with objectstore.access(url, "export to"):
+        fs.invalidate_cache()
+        previous = _current_export_root(fs, prefix, top_manifest)
+        export_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ-") + uuid.uuid4().hex[:8]
+        root = f"{EXPORTS_FOLDER}/{export_id}/"
+        with tempfile.TemporaryDirectory(prefix="dateline-export-") as scratch:
+            local = Path(scratch) / "export"
+            manifest = export_parquet(con, local, run_id=run_id)
+            fs.put(f"{local}/", f"{prefix}/{root}", recursive=True)
+        top = {
+            **manifest,
+            "export_root": root,
+            "datasets": [{**d, "path": root + d["path"]} for d in manifest["datasets"]],
+        }
+        body = json.dumps(top, indent=2, ensure_ascii=False) + "\n"
+        fs.pipe(top_manifest, body.encode("utf-8"))
+        # The new export and the one it replaced stay; older ones go.
+        keep = {_folder_name(name) for name in (root, previous) if name}
+        for folder in fs.ls(f"{prefix}/{EXPORTS_FOLDER}", detail=False, refresh=True):
+            if _folder_name(folder) not in keep:
+                fs.rm(folder, recursive=True)
+    return top
+
+
+def _folder_name(path: str) -> str:
+    return path.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _current_export_root(fs, prefix: str, top_manifest: str) -> str | None:
+    """The folder the prefix's manifest points to (None for no export yet); raises
+    ``ExportError`` when the prefix holds objects but no manifest: not a Dateline export."""
+    if fs.exists(top_manifest):
+        try:
+            return json.loads(fs.cat_file(top_manifest)).get("export_root")
+        except (ValueError, AttributeError):
+            return None
+    if fs.find(prefix, maxdepth=None, withdirs=False):
+        raise ExportError(
+            f"s3://{prefix}/ holds objects but no {MANIFEST_NAME}: it is not a previous "
+            "Dateline export, so it will not be replaced; choose another --out"
+        )
+    return None
 
 
 def _remove_stale_staging(out_dir: Path) -> None:

@@ -75,16 +75,19 @@ def load_parsed_batch(con, batch: ParsedBatch, run_id: str) -> load.LoadCounts:
     """Write one parsed batch with its files' bookkeeping and rejects (one transaction)."""
     now = _now()
     rejects = load.rejects_frame(batch.rejects, run_id, now)
-    files = load.sources_frame(batch.tables, batch.files, run_id, now)
+    files = load.sources_frame(
+        batch.tables, batch.files, run_id, now, earlier_articles=batch.earlier_articles
+    )
     # checked_at is when the reads began: a later run trusts a stat only for an mtime well before it.
     stats = (
         pl.concat([batch.files, batch.restat])
-        .drop_nulls("file_mtime_ns")
+        .filter(pl.col("file_mtime_ns").is_not_null() | pl.col("object_etag").is_not_null())
         .select(
             "source_path",
             "file_size",
             "file_mtime_ns",
             checked_at=pl.lit(batch.read_started_at, load.STAT_SCHEMA["checked_at"]),
+            object_etag="object_etag",
         )
     )
     return load.load_batch(con, batch.tables, files, rejects, stats)
@@ -122,7 +125,7 @@ PLAIN_STEPS = IngestSteps()
 def cut_batches(paths: list[str], size: int, workers: int = 1) -> list[list[str]]:
     """``paths`` in consecutive batches (``split_batches``), except that a web archive
     (``.warc``, ``.arc``, gzipped or not) is a batch of its own: one holds thousands of
-    pages, so 2000 of them in one batch would hold millions in memory at once."""
+    pages, so it is read in parts of ``size`` pages (``parallel.read_archive_parts``)."""
     batches: list[list[str]] = []
     run: list[str] = []
     for path in paths:
@@ -314,12 +317,37 @@ def _nothing_changed(con, summary: RunSummary, n_paths: int) -> bool:
 def _jobs(
     con, batches: list[list[str]], settings: Settings, run_id: str, clock: _StageClock
 ) -> Iterator[BatchJob]:
-    """One job per batch, made when it is due: the warehouse is asked only about that batch's files."""
-    for number, batch_paths in enumerate(batches, start=1):
+    """One job per batch, made when it is due: the warehouse is asked only about that batch's
+    files. A web archive is read here, part by part, one job per part of ``batch_size``
+    pages (only the parse is left to the job), so a multi-gigabyte archive streams."""
+    numbers = iter(range(1, sys.maxsize))
+    for batch_paths in batches:
         with clock.timed("read"):
             known = load.known_sources(con, batch_paths)
+        if len(batch_paths) == 1 and sources.source_kind(batch_paths[0]) == "warc":
+            parts = parallel.read_archive_parts(
+                known, settings.max_source_bytes, settings.batch_size
+            )
+            while True:
+                started = time.perf_counter()
+                part = next(parts, None)
+                if part is None:
+                    break
+                yield BatchJob(
+                    number=next(numbers),
+                    sources=known,
+                    run_id=run_id,
+                    ingested_at=_now(),
+                    max_source_bytes=settings.max_source_bytes,
+                    max_line_chars=settings.max_line_chars,
+                    read_batch=part,
+                    read_seconds=time.perf_counter() - started,
+                )
+                # No name holds the part once handed on: memory holds the parts in flight.
+                del part
+            continue
         yield BatchJob(
-            number=number,
+            number=next(numbers),
             sources=known,
             run_id=run_id,
             ingested_at=_now(),
@@ -333,14 +361,19 @@ class _BatchProgress:
 
     def __init__(self, n_batches: int, n_paths: int, summary: RunSummary, say: Progress) -> None:
         self.n_batches, self.n_paths, self.summary, self.say = n_batches, n_paths, summary, say
-        self.done = 0
+        self.done = self.done_batches = 0
 
     def batch_done(self, batch: ParsedBatch) -> None:
         self.done += batch.n_paths
+        part = batch.archive_part
+        if part is None or part.is_last:
+            self.done_batches += 1
+        where = f" ({os.path.basename(part.path)} part {part.number})" if part else ""
         counts = self.summary.counts
         self.say(
-            f"batch {batch.number}/{self.n_batches}: {self.done}/{self.n_paths} sources, {counts.new} new, "
-            f"{counts.updated} updated, {counts.unchanged} unchanged, {self.summary.rejects} rejects"
+            f"batch {self.done_batches}/{self.n_batches}{where}: {self.done}/{self.n_paths} "
+            f"sources, {counts.new} new, {counts.updated} updated, {counts.unchanged} unchanged, "
+            f"{self.summary.rejects} rejects"
         )
 
 
@@ -416,6 +449,7 @@ class _Committer:
     ) -> None:
         self.con, self.summary, self.clock, self.progress = con, summary, clock, progress
         self.load_batch = load_batch
+        self.archive = _ArchiveParts()
 
     def commit(self, batch: ParsedBatch) -> None:
         summary = self.summary
@@ -425,11 +459,49 @@ class _Committer:
         summary.counts.unchanged += batch.unchanged_articles
         _add_counts(summary.file_dispositions, batch.file_dispositions)
         _add_counts(summary.skipped_records, batch.skipped_records)
+        if batch.archive_part is not None:
+            self.archive.before_load(batch)
         if not batch.is_empty:
             with self.clock.timed("load"):
                 summary.counts += self.load_batch(self.con, batch, summary.run_id)
             _count_reject_frame(summary, batch.rejects)
+        if batch.archive_part is not None:
+            _add_counts(summary.file_dispositions, self.archive.after_load(batch))
         self.progress.batch_done(batch)
+
+
+class _ArchiveParts:
+    """What the committed parts of the web archive being read in parts gave so far: its
+    articles, for the file's bookkeeping row at its last part, and the first reason of a
+    reject, for its disposition (the rule of ``parallel.file_dispositions``, over all parts).
+    Parts arrive in order and one archive's parts are consecutive."""
+
+    def __init__(self) -> None:
+        self.articles: list[pl.DataFrame] = []
+        self.first_reason: str | None = None
+
+    def before_load(self, batch: ParsedBatch) -> None:
+        if batch.archive_part.is_last and self.articles:
+            batch.earlier_articles = pl.concat(self.articles)
+
+    def after_load(self, batch: ParsedBatch) -> dict[str, int]:
+        """The file's disposition once its last part is loaded (else none yet)."""
+        part = batch.archive_part
+        self.articles.append(batch.tables.articles.select("article_id", "source_uri"))
+        if self.first_reason is None and batch.rejects.height:
+            self.first_reason = batch.rejects.get_column("reason")[0]
+        if not part.is_last:
+            return {}
+        gave_article = any(frame.height for frame in self.articles)
+        reason = part.read_reason or self.first_reason
+        self.articles, self.first_reason = [], None
+        if not part.had_records:
+            return {}  # the read decided it (no page records, or a reject)
+        if gave_article:
+            return {parallel.ARTICLE: 1}
+        if reason is not None:
+            return {parallel.REJECT_PREFIX + reason: 1}
+        return {parallel.SKIPPED_PREFIX + parallel.DUPLICATE_RECORDS: 1}
 
 
 def _add_counts(total: dict[str, int], counts: dict[str, int]) -> None:

@@ -26,12 +26,14 @@ SOURCE_SCHEMA = {
     "last_run_id": pl.String,
     "loaded_at": schema.UTC_TIMESTAMP,
 }
-# ingest_source_stats: one row per file hashed, with the stat it had then.
+# ingest_source_stats: one row per file hashed, with the stat it had then (an object of
+# an object store: its size and ETag).
 STAT_SCHEMA = {
     "source_path": pl.String,
     "file_size": pl.Int64,
     "file_mtime_ns": pl.Int64,
     "checked_at": schema.UTC_TIMESTAMP,
+    "object_etag": pl.String,
 }
 
 
@@ -57,7 +59,7 @@ def known_sources(con: duckdb.DuckDBPyConnection, paths: list[str]) -> pl.DataFr
         frame = con.sql(
             """
             SELECT w.source_path, s.file_hash, s.n_records, t.file_size, t.file_mtime_ns,
-                   t.checked_at
+                   t.object_etag, t.checked_at
             FROM wanted_paths AS w
             LEFT JOIN ingest_sources AS s USING (source_path)
             LEFT JOIN ingest_source_stats AS t USING (source_path)
@@ -93,18 +95,26 @@ def rejects_frame(rejects: list | pl.DataFrame, run_id: str, rejected_at: dateti
 
 
 def sources_frame(
-    tables: ArticleTables, files: pl.DataFrame, run_id: str, loaded_at: datetime
+    tables: ArticleTables,
+    files: pl.DataFrame,
+    run_id: str,
+    loaded_at: datetime,
+    earlier_articles: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """One row per source file read in this batch, with the articles it gave.
 
-    ``files`` has one row per file with ``source_path`` and ``file_hash``.
+    ``files`` has one row per file with ``source_path`` and ``file_hash``;
+    ``earlier_articles`` (``article_id``, ``source_uri``) adds those that earlier batches
+    gave of the same file (a web archive read in parts).
     """
     paths = files.select("source_path", "file_hash")
+    articles = tables.articles.select("article_id", "source_uri")
+    if earlier_articles is not None:
+        articles = pl.concat([earlier_articles.select("article_id", "source_uri"), articles])
     per_file = (
-        tables.articles.select(
-            "article_id", source_path=pl.col("source_uri").str.replace(r"#\d+$", "")
-        )
-        .group_by("source_path")
+        articles.select("article_id", source_path=pl.col("source_uri").str.replace(r"#\d+$", ""))
+        .unique(maintain_order=True)
+        .group_by("source_path", maintain_order=True)
         .agg(pl.col("article_id").alias("article_ids"))
     )
     return (
@@ -134,12 +144,14 @@ KNOWN_SOURCES_SQL = """
 """
 # Articles a re-read file gave before but no longer holds (a record dropped from a JSON
 # Lines file). An equi-join on the file path of source_uri (``path#N`` -> ``path``, the
-# rule of sources_frame), so its cost grows with the articles, not articles x files.
+# rule of sources_frame), so its cost grows with the articles, not articles x files. What
+# the files give now is their article_ids: the batch's articles, plus those of earlier
+# parts of a web archive read in parts.
 DROPPED_ARTICLES_SQL = r"""
     SELECT a.article_id
     FROM articles AS a
     JOIN known_sources AS k ON regexp_replace(a.source_uri, '#\d+$', '') = k.source_path
-    WHERE a.article_id NOT IN (SELECT article_id FROM batch_articles)
+    WHERE a.article_id NOT IN (SELECT unnest(article_ids) FROM batch_sources)
 """
 
 

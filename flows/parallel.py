@@ -11,6 +11,7 @@ loads the same rows as a serial one. Grain: one ``BatchJob`` in, one
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import logging
 import multiprocessing
@@ -28,16 +29,18 @@ from pathlib import Path
 
 import polars as pl
 
-from dateline.flows import sources
+from dateline.flows import objectstore, sources
 from dateline.transforms import schema
 from dateline.transforms.assembly.articles import REJECT_SCHEMA, ArticleTables, build_article_tables
 
-# One row per source file that was read and hashed.
+# One row per source file that was read and hashed; a local file has an mtime, an object
+# of an object store (``s3://``) an ETag instead.
 FILE_SCHEMA = {
     "source_path": pl.String,
     "file_hash": pl.String,
     "file_size": pl.Int64,
     "file_mtime_ns": pl.Int64,
+    "object_etag": pl.String,
 }
 # One row per source file of a batch, in batch order, with what the warehouse holds about
 # it (all null for a file never loaded). A frame, not a dict: Prefect walks a task's
@@ -48,6 +51,7 @@ BATCH_SOURCES_SCHEMA = {
     "n_records": pl.Int32,
     "file_size": pl.Int64,
     "file_mtime_ns": pl.Int64,
+    "object_etag": pl.String,
     "checked_at": schema.UTC_TIMESTAMP,
 }
 # A stored stat proves nothing for a file modified this close before it was read: a later
@@ -77,6 +81,22 @@ DUPLICATE_RECORDS = "duplicate_records"
 RECORD_SUFFIX = r"#\d+$"
 
 
+@dataclass(frozen=True)
+class ArchivePart:
+    """Which part of a web archive read in parts (``read_archive_parts``) a batch holds.
+
+    Only the last part carries the file's bookkeeping row; the committer gathers the
+    articles of all parts for it and decides the file's disposition then."""
+
+    path: str
+    number: int
+    is_last: bool
+    # At the last part: whether any part gave records (else the read decided the file's
+    # disposition), and the reason of the file's first read reject, if any.
+    had_records: bool = False
+    read_reason: str | None = None
+
+
 @dataclass
 class ReadBatch:
     """A batch's files read into records; unchanged files are counted, not read again."""
@@ -96,6 +116,8 @@ class ReadBatch:
     # of their first read reject, if any. Every other file's disposition is final here.
     pending_files: dict[str, str | None] = field(default_factory=dict)
     file_dispositions: dict[str, int] = field(default_factory=dict)
+    # Set when the batch is one part of a web archive read in parts.
+    archive_part: ArchivePart | None = None
 
 
 @dataclass(frozen=True)
@@ -109,6 +131,10 @@ class BatchJob:
     ingested_at: datetime
     max_source_bytes: int
     max_line_chars: int
+    # A part of a web archive already read by the committing process (``read_archive_parts``
+    # streams the file there, part by part): only the parse remains.
+    read_batch: ReadBatch | None = None
+    read_seconds: float = 0.0
 
 
 @dataclass
@@ -132,6 +158,10 @@ class ParsedBatch:
     # Records set aside as no article, by kind; every file of the batch by disposition.
     skipped_records: dict[str, int] = field(default_factory=dict)
     file_dispositions: dict[str, int] = field(default_factory=dict)
+    archive_part: ArchivePart | None = None
+    # At the last part of a web archive read in parts: the articles its earlier parts gave
+    # (article_id, source_uri), set by the committer so the file's bookkeeping lists them all.
+    earlier_articles: pl.DataFrame | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -152,16 +182,55 @@ class ShardRef:
     folder: str
 
 
-def _files_frame(rows: list[tuple[str, str, int | None, int | None]]) -> pl.DataFrame:
+def _files_frame(rows: list[tuple]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=FILE_SCHEMA, orient="row")
 
 
-def _stat(path: str) -> os.stat_result | None:
+@dataclass(frozen=True)
+class SourceStat:
+    """What tells a source unchanged without reading it: size and mtime of a local file,
+    size and ETag of an object."""
+
+    size: int
+    mtime_ns: int | None = None
+    etag: str | None = None
+
+
+def _stat(path: str) -> SourceStat | None:
+    if objectstore.is_object_url(path):
+        found = objectstore.stat_object(path)
+        return None if found is None else SourceStat(found.size, etag=found.etag)
     try:
-        return os.stat(path)
+        stat = os.stat(path)
     except OSError:
         # read_source turns the same failure into a reject with its reason.
         return None
+    return SourceStat(stat.st_size, mtime_ns=stat.st_mtime_ns)
+
+
+def _is_unchanged(
+    stat: SourceStat | None,
+    stored_size: int | None,
+    stored_mtime_ns: int | None,
+    stored_etag: str | None,
+    checked_at: datetime | None,
+) -> bool:
+    """Whether the stored stat proves the source unchanged since it was last hashed: the
+    same ETag and size for an object (a new ETag comes with every write), the same size
+    and an mtime well before that hash for a local file."""
+    if stat is None:
+        return False
+    if stat.etag is not None:
+        return (stat.etag, stat.size) == (stored_etag, stored_size)
+    return (stat.size, stat.mtime_ns) == (stored_size, stored_mtime_ns) and _stat_is_trusted(
+        stored_mtime_ns, checked_at
+    )
+
+
+def _file_row(path: str, file_hash: str | None, stat: SourceStat | None) -> tuple:
+    if stat is None:
+        return (path, file_hash, None, None, None)
+    return (path, file_hash, stat.size, stat.mtime_ns, stat.etag)
 
 
 def _stat_is_trusted(stored_mtime_ns: int | None, checked_at: datetime | None) -> bool:
@@ -182,28 +251,32 @@ def read_files(batch: pl.DataFrame, max_bytes: int) -> ReadBatch:
     row per record out.
 
     A file whose size and mtime match the stored ones is skipped unread, unless it was
-    modified just before it was last hashed (``RACY_MTIME_NS``); otherwise it is read and
-    hashed, and skipped when its bytes hash as stored (its stat goes to ``restat``, so
-    the next run need not hash it again).
+    modified just before it was last hashed (``RACY_MTIME_NS``); so is an object whose
+    ETag and size match. Otherwise it is read and hashed, and skipped when its bytes hash
+    as stored (its stat goes to ``restat``, so the next run need not hash it again).
     """
     records: list[dict] = []
-    files: list[tuple[str, str, int | None, int | None]] = []
-    restat: list[tuple[str, str, int | None, int | None]] = []
+    files: list[tuple] = []
+    restat: list[tuple] = []
     rejects: list[sources.Reject] = []
     skipped = unchanged_articles = 0
     skipped_records: dict[str, int] = {}
     pending: dict[str, str | None] = {}
     dispositions: dict[str, int] = {}
     # One stat (and at most one read) per file: inherent per-file I/O.
-    for path, stored_hash, n_records, stored_size, stored_mtime_ns, checked_at in batch.select(
-        list(BATCH_SOURCES_SCHEMA)
-    ).iter_rows():
+    for (
+        path,
+        stored_hash,
+        n_records,
+        stored_size,
+        stored_mtime_ns,
+        stored_etag,
+        checked_at,
+    ) in batch.select(list(BATCH_SOURCES_SCHEMA)).iter_rows():
         stat = _stat(path)
-        size, mtime_ns = (stat.st_size, stat.st_mtime_ns) if stat is not None else (None, None)
-        trusted = (size, mtime_ns) == (stored_size, stored_mtime_ns) and _stat_is_trusted(
-            stored_mtime_ns, checked_at
-        )
-        if stored_hash is not None and stat is not None and trusted:
+        if stored_hash is not None and _is_unchanged(
+            stat, stored_size, stored_mtime_ns, stored_etag, checked_at
+        ):
             skipped += 1
             unchanged_articles += n_records
             _count(dispositions, UNCHANGED)
@@ -214,7 +287,7 @@ def read_files(batch: pl.DataFrame, max_bytes: int) -> ReadBatch:
             unchanged_articles += n_records
             _count(dispositions, UNCHANGED)
             if stat is not None:
-                restat.append((result.path, result.file_hash, size, mtime_ns))
+                restat.append(_file_row(result.path, result.file_hash, stat))
             continue
         rejects.extend(result.rejects)
         for kind, n in result.skipped.items():
@@ -222,14 +295,14 @@ def read_files(batch: pl.DataFrame, max_bytes: int) -> ReadBatch:
         first_reject = result.rejects[0].reason if result.rejects else None
         if result.records:
             records.extend(result.records)
-            files.append((result.path, result.file_hash, size, mtime_ns))
+            files.append(_file_row(result.path, result.file_hash, stat))
             pending[result.path] = first_reject
         elif first_reject is not None:
             _count(dispositions, REJECT_PREFIX + first_reject)
         else:
             # Read whole, and nothing in it is an article (a web archive of other records):
             # its hash is kept like any file's, so it is not read again while unchanged.
-            files.append((result.path, result.file_hash, size, mtime_ns))
+            files.append(_file_row(result.path, result.file_hash, stat))
             _count(dispositions, SKIPPED_PREFIX + NO_PAGE_RECORDS)
     return ReadBatch(
         records=sources.records_frame(records),
@@ -242,6 +315,77 @@ def read_files(batch: pl.DataFrame, max_bytes: int) -> ReadBatch:
         pending_files=pending,
         file_dispositions=dispositions,
     )
+
+
+def read_archive_parts(batch: pl.DataFrame, max_bytes: int, part_pages: int) -> Iterator[ReadBatch]:
+    """A batch of one web archive (BATCH_SOURCES_SCHEMA, one row) read front to back in
+    parts of at most ``part_pages`` pages each, one ``ReadBatch`` per part, each made when
+    the caller asks for it: a multi-gigabyte archive is parsed and loaded part by part and
+    memory holds one part at a time.
+
+    An archive unchanged since its last read is one batch that skips it, as ``read_files``
+    does: by its stat unread, or by its hash (one pass over the bytes, no parse) when only
+    its stat moved. The last part carries the file's bookkeeping row (``files``) and its
+    ``ArchivePart``; earlier parts carry records, rejects and skip counts only, so a run
+    stopped halfway leaves the file unrecorded and the next run reads it again.
+    """
+    [row] = batch.select(list(BATCH_SOURCES_SCHEMA)).iter_rows()
+    path, stored_hash, n_records, stored_size, stored_mtime_ns, stored_etag, checked_at = row
+    stat = _stat(path)
+    if stored_hash is not None:
+        unchanged = _is_unchanged(stat, stored_size, stored_mtime_ns, stored_etag, checked_at)
+        restat = []
+        if not unchanged and stat is not None:
+            try:
+                unchanged = sources._hash_file(path) == stored_hash
+            except OSError:
+                unchanged = False  # reading it below says why
+            restat = [_file_row(path, stored_hash, stat)] if unchanged else []
+        if unchanged:
+            yield ReadBatch(
+                records=sources.records_frame([]),
+                files=_files_frame([]),
+                rejects=[],
+                skipped_unchanged=1,
+                unchanged_articles=n_records or 0,
+                restat=_files_frame(restat),
+                file_dispositions={UNCHANGED: 1},
+            )
+            return
+    first_reject: str | None = None
+    had_records = False
+    for number, part in enumerate(
+        sources.iter_web_archive(path, max_bytes, part_pages=part_pages), start=1
+    ):
+        if first_reject is None and part.rejects:
+            first_reject = part.rejects[0].reason
+        had_records = had_records or bool(part.records)
+        files: list[tuple] = []
+        dispositions: dict[str, int] = {}
+        if not part.is_partial:
+            if had_records or first_reject is None:
+                # Kept like any file's hash (also for an archive of no page), so an
+                # unchanged one is not read again.
+                files.append(_file_row(path, part.file_hash, stat))
+            if not had_records:
+                reason = REJECT_PREFIX + first_reject if first_reject else None
+                _count(dispositions, reason or SKIPPED_PREFIX + NO_PAGE_RECORDS)
+        yield ReadBatch(
+            records=sources.records_frame(part.records),
+            files=_files_frame(files),
+            rejects=part.rejects,
+            skipped_unchanged=0,
+            unchanged_articles=0,
+            skipped_records=dict(part.skipped),
+            file_dispositions=dispositions,
+            archive_part=ArchivePart(
+                path,
+                number,
+                is_last=not part.is_partial,
+                had_records=had_records,
+                read_reason=first_reject,
+            ),
+        )
 
 
 def _count(counts: dict[str, int], key: str, n: int = 1) -> None:
@@ -368,6 +512,7 @@ def assemble(
         parse_seconds=parse_seconds,
         skipped_records=read.skipped_records,
         file_dispositions=file_dispositions(read, tables, rejects),
+        archive_part=read.archive_part,
     )
 
 
@@ -380,7 +525,11 @@ def read_and_parse(
     the flow with ``read`` and ``parse`` given as its tasks (``read_files`` and
     ``parse_records`` by default)."""
     started = time.perf_counter()
-    read = (read or read_files)(job.sources, job.max_source_bytes)
+    if job.read_batch is not None:
+        read = job.read_batch
+        started -= job.read_seconds
+    else:
+        read = (read or read_files)(job.sources, job.max_source_bytes)
     read_done = time.perf_counter()
     # A batch of unchanged files has nothing to parse (nor a parse task to run).
     tables = (
@@ -388,9 +537,11 @@ def read_and_parse(
         if read.records.height
         else empty_tables()
     )
+    part = read.archive_part
     return assemble(
         job.number,
-        job.sources.height,
+        # A file is counted done with the last part of it.
+        job.sources.height if part is None or part.is_last else 0,
         job.ingested_at,
         read,
         tables,
@@ -428,6 +579,7 @@ def write_shard(batch: ParsedBatch, folder: Path) -> ShardRef:
         "parse_seconds": batch.parse_seconds,
         "skipped_records": batch.skipped_records,
         "file_dispositions": batch.file_dispositions,
+        "archive_part": dataclasses.asdict(batch.archive_part) if batch.archive_part else None,
     }
     (staging / SHARD_META).write_text(json.dumps(meta), encoding="utf-8")
     shutil.rmtree(folder, ignore_errors=True)
@@ -440,6 +592,8 @@ def read_shard(ref: ShardRef) -> ParsedBatch:
     folder = Path(ref.folder)
     meta = json.loads((folder / SHARD_META).read_text(encoding="utf-8"))
     meta["read_started_at"] = datetime.fromisoformat(meta["read_started_at"])
+    if meta.get("archive_part"):
+        meta["archive_part"] = ArchivePart(**meta["archive_part"])
     table_names = [*ArticleTables.__dataclass_fields__]
     frames = {
         name: pl.read_parquet(folder / f"{'tables_rejects' if name == 'rejects' else name}.parquet")

@@ -14,6 +14,8 @@ from pathlib import Path
 
 # Relative to the working directory, like any output path: never inside the installed package.
 DEFAULT_DB = Path("data") / "warehouse" / "dateline.duckdb"
+# ``scheme://`` at the start of an output: a URL (s3://bucket/prefix/), kept as text.
+URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 ENV_PREFIX = "DATELINE_"
 # A DuckDB memory size: a number and a unit (KB, MB, GB, TB, or KiB ... TiB).
 MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*[KMGT]i?B", re.IGNORECASE)
@@ -45,7 +47,8 @@ class Settings:
     max_source_bytes: int = 64 * 1024 * 1024
     # Largest single line kept in a text dump; longer lines are cut (counted in quality flags).
     max_line_chars: int = 200_000
-    export_dir: Path | None = None
+    # A folder, or an object-store URL (s3://bucket/prefix/) kept as text.
+    export_dir: Path | str | None = None
     cron: str = "0 * * * *"
     # How long an ingest waits for another process (ingest or reader) to release the file.
     lock_wait_seconds: int = 300
@@ -60,13 +63,18 @@ class Settings:
     # it evicts, and big queries spill to disk.
     duckdb_memory_limit: str = "300MB"
 
+    def __post_init__(self) -> None:
+        # A folder stays a Path however it arrives (Prefect hands JSON text back), a URL text.
+        if self.export_dir is not None:
+            object.__setattr__(self, "export_dir", output_location(self.export_dir))
+
     def resolved(self) -> Settings:
         """The same settings with absolute paths: for a run started from another folder
         (a scheduled run of ``dateline serve``)."""
         return replace(
             self,
             db_path=Path(self.db_path).resolve(),
-            export_dir=Path(self.export_dir).resolve() if self.export_dir else None,
+            export_dir=_resolved_location(self.export_dir) if self.export_dir else None,
             shard_dir=Path(self.shard_dir).resolve() if self.shard_dir else None,
         )
 
@@ -76,6 +84,18 @@ class Settings:
 
     def with_overrides(self, **values: object) -> Settings:
         return replace(self, **{k: v for k, v in values.items() if v is not None})
+
+
+def output_location(text: str | os.PathLike) -> Path | str:
+    """An output folder as a Path; a URL (``s3://bucket/prefix/``) as the text it is (a
+    Path would fold its ``//`` into one slash)."""
+    text = os.fspath(text)
+    return text if URL_SCHEME.match(text) else Path(text)
+
+
+def _resolved_location(location: Path | str) -> Path | str:
+    location = output_location(location)
+    return location if isinstance(location, str) else location.resolve()
 
 
 def _int_env(env: dict[str, str], name: str, default: int) -> int:
@@ -105,7 +125,7 @@ def load_settings(env: dict[str, str] | None = None, **flags: object) -> Setting
         batch_size=_int_env(env, "BATCH_SIZE", Settings.batch_size),
         max_source_bytes=_int_env(env, "MAX_SOURCE_BYTES", Settings.max_source_bytes),
         max_line_chars=_int_env(env, "MAX_LINE_CHARS", Settings.max_line_chars),
-        export_dir=Path(env[ENV_PREFIX + "EXPORT_DIR"])
+        export_dir=output_location(env[ENV_PREFIX + "EXPORT_DIR"])
         if env.get(ENV_PREFIX + "EXPORT_DIR")
         else None,
         cron=env.get(ENV_PREFIX + "CRON") or Settings.cron,

@@ -34,6 +34,8 @@ from charset_normalizer import from_bytes
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
+from dateline.flows import objectstore
+
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 HTML_SUFFIXES = (".html", ".htm")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
@@ -132,6 +134,8 @@ class SourceRead:
     # Records read and set aside as no article, by kind (web archives: ``request``,
     # ``metadata``, ``revisit``, ``not_html``, ``status_404``...).
     skipped: dict[str, int] = field(default_factory=dict)
+    # True for a part of a web archive read in parts that more parts follow.
+    is_partial: bool = False
 
     def skip(self, kind: str) -> None:
         self.skipped[kind] = self.skipped.get(kind, 0) + 1
@@ -155,8 +159,9 @@ def source_kind(path: str | os.PathLike) -> str | None:
 
 
 def discover_files(sources: Iterable[str]) -> tuple[list[str], list[Reject]]:
-    """Files named by SOURCE arguments: files, folders (walked recursively) or globs, as
-    absolute path strings in path order (a run holds 100k of them: a string is a fraction
+    """Files named by SOURCE arguments: files, folders (walked recursively), globs or
+    ``s3://`` URLs (an object, a prefix, a glob), as absolute path strings (or ``s3://``
+    URIs) in path order (a run holds 100k of them: a string is a fraction
     of a Path's size and cost).
 
     Every file found is returned, whatever its suffix: reading it tells what it is, and
@@ -166,6 +171,13 @@ def discover_files(sources: Iterable[str]) -> tuple[list[str], list[Reject]]:
     found: set[str] = set()
     rejects: list[Reject] = []
     for source in sources:
+        if objectstore.is_object_url(source):
+            # Listing errors (no bucket, no credentials) stop the run with one sentence.
+            objects = objectstore.list_objects(source)
+            if not objects:
+                rejects.append(Reject(source, "not_found", f"No object matches {source!r}."))
+            found.update(objects)
+            continue
         path = Path(source).expanduser()
         if path.is_dir():
             found.update(_walk(path))
@@ -212,10 +224,15 @@ def _walk(directory: Path) -> Iterator[str]:
         pending.extend(reversed(subfolders))
 
 
+def open_source(uri: str):
+    """A binary file object for a local path or an ``s3://`` URI (read in blocks)."""
+    return objectstore.open_object(uri) if objectstore.is_object_url(uri) else open(uri, "rb")
+
+
 def read_bytes(path: str | os.PathLike, max_bytes: int) -> bytes:
     """The file's bytes, gunzipped when it is gzip, refusing more than ``max_bytes``."""
     # One read call per file; gzip is decompressed from those bytes (streamed when it is huge).
-    with open(path, "rb") as handle:
+    with open_source(os.fspath(path)) as handle:
         data = handle.read(max_bytes + 1)
         if data[:2] == GZIP_MAGIC:
             if len(data) <= max_bytes:
@@ -352,7 +369,7 @@ def sniff_kind(head: bytes) -> str | None:
 
 
 def _read_head(path: str) -> bytes:
-    with open(path, "rb") as handle:
+    with open_source(path) as handle:
         return handle.read(SNIFF_BYTES)
 
 
@@ -421,15 +438,57 @@ def read_source(path: str | os.PathLike, max_bytes: int) -> SourceRead:
 def _hash_file(path: str) -> str:
     """SHA-256 of the file's bytes as stored, read in chunks (web archives run to gigabytes)."""
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
+    with open_source(path) as handle:
         while chunk := handle.read(READ_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
 
 
 def read_web_archive(path: str, max_bytes: int) -> SourceRead:
-    """One record per HTML ``response`` with HTTP status 200 in a WARC or ARC file (gzipped
-    or not); every other record is counted in ``skipped`` by kind.
+    """A whole web archive as one ``SourceRead``: its parts (``iter_web_archive``) merged.
+    Used where an archive is read like any file (one found by its first bytes); archives
+    known by their suffix are read part by part (``flows.parallel.read_archive_parts``)."""
+    whole = SourceRead(path, None)
+    for part in iter_web_archive(path, max_bytes, part_pages=None):
+        whole.records.extend(part.records)
+        whole.rejects.extend(part.rejects)
+        for kind, n in part.skipped.items():
+            whole.skipped[kind] = whole.skipped.get(kind, 0) + n
+        whole.file_hash = part.file_hash
+    return whole
+
+
+class _HashingReader:
+    """Reads a binary file object front to back, hashing every byte it hands on."""
+
+    def __init__(self, handle) -> None:
+        self.handle = handle
+        self.digest = hashlib.sha256()
+        self.position = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.handle.read(size)
+        self.digest.update(data)
+        self.position += len(data)
+        return data
+
+    def tell(self) -> int:
+        return self.position
+
+    def finish(self) -> str:
+        """Read what is left (the hash covers the whole file) and return the hash."""
+        while self.read(READ_CHUNK):
+            pass
+        return self.digest.hexdigest()
+
+
+def iter_web_archive(path: str, max_bytes: int, part_pages: int | None) -> Iterator[SourceRead]:
+    """A WARC or ARC file (gzipped or not) read front to back in parts of at most
+    ``part_pages`` page records (all in one part when None): one record per HTML
+    ``response`` with HTTP status 200; every other record is counted in ``skipped`` by kind.
+    Memory holds one part's pages, never the file. The bytes are hashed as they stream by:
+    only the last part carries ``file_hash`` (the hash of the whole file); parts before it
+    have None.
 
     A record's ``source_uri`` is the file path plus ``#`` and the record's byte offset in
     the file (``#0`` for the first): digits, like the ``#N`` of JSON Lines, so the load
@@ -440,20 +499,31 @@ def read_web_archive(path: str, max_bytes: int) -> SourceRead:
     contract has no column for a fetch instant yet.
 
     A truncated or unreadable record is a reject ``corrupt_warc``; the records before it
-    land. The file is streamed record by record: memory holds its pages, not its bytes.
+    land. A file that cannot be opened is one part with a reject ``unreadable``.
     """
     name = os.path.basename(path)
-    result = SourceRead(path, _hash_file(path))
-    with open(path, "rb") as handle:
-        if not handle.read(1):
-            result.rejects.append(Reject(path, "empty", f"{name} is empty."))
-            return result
+    try:
+        handle = open_source(path)
+    except OSError as error:
+        detail = f"{name} could not be read: {error.strerror or error}."
+        yield SourceRead(path, None, rejects=[Reject(path, "unreadable", detail)])
+        return
+    with handle:
+        size = handle.seek(0, os.SEEK_END)
         handle.seek(0)
+        if not size:
+            empty = SourceRead(path, hashlib.sha256(b"").hexdigest())
+            empty.rejects.append(Reject(path, "empty", f"{name} is empty."))
+            yield empty
+            return
         # ARC records are read as WARC ones only in an ARC file: in a WARC file, bytes that
         # parse as neither are a corrupt record, not an ARC record.
         is_arc = _is_arc(handle.read(SNIFF_BYTES))
         handle.seek(0)
-        records = ArchiveIterator(handle, arc2warc=is_arc)
+        stream = _HashingReader(handle)
+        records = ArchiveIterator(stream, arc2warc=is_arc)
+        part = SourceRead(path, None)
+        seen_any = False
         # warcio counts (and prints) each record not followed by its blank lines: its
         # Content-Length is wrong, or bytes were added or lost inside it. Its message goes
         # to stderr; the reject below says the same where the run's rejects are read.
@@ -462,20 +532,26 @@ def read_web_archive(path: str, max_bytes: int) -> SourceRead:
         try:
             with contextlib.redirect_stderr(io.StringIO()):
                 for record in records:
+                    # Known only once the next record is found: the previous one is checked
+                    # before its part is handed on.
                     if previous is not None and records.err_count > misaligned:
-                        _drop_misaligned(path, name, *previous, result)
+                        _drop_misaligned(path, name, *previous, part)
                     misaligned = records.err_count
+                    if part_pages is not None and len(part.records) >= part_pages:
+                        seen_any = part.is_partial = True
+                        yield part
+                        part = SourceRead(path, None)
                     # Where the record starts (get_record_offset would read it to its end).
                     offset = records.offset
-                    previous = (offset, len(result.records))
-                    _read_archive_record(path, name, offset, record, max_bytes, result)
+                    previous = (offset, len(part.records))
+                    _read_archive_record(path, name, offset, record, max_bytes, part)
                 if previous is not None and records.err_count > misaligned:
-                    _drop_misaligned(path, name, *previous, result)
+                    _drop_misaligned(path, name, *previous, part)
         except (ArchiveLoadFailed, ValueError, EOFError, zlib.error, OSError) as error:
             # The reader cannot find where the next record starts: the rest is lost.
             at = records.offset
             detail = (str(error).strip() or type(error).__name__)[:ERROR_DETAIL_CHARS]
-            result.rejects.append(
+            part.rejects.append(
                 Reject(
                     f"{path}#{at}",
                     "corrupt_warc",
@@ -485,9 +561,8 @@ def read_web_archive(path: str, max_bytes: int) -> SourceRead:
             )
         else:
             # A gzip member cut short ends the iteration as if the file ended there.
-            size = os.fstat(handle.fileno()).st_size
             if size - records.offset > WARC_TRAILING_SLACK:
-                result.rejects.append(
+                part.rejects.append(
                     Reject(
                         f"{path}#{records.offset}",
                         "corrupt_warc",
@@ -495,11 +570,18 @@ def read_web_archive(path: str, max_bytes: int) -> SourceRead:
                         f"{records.offset} hold no complete record (truncated).",
                     )
                 )
-    if not result.records and not result.rejects and not result.skipped:
-        result.rejects.append(
+        try:
+            part.file_hash = stream.finish()
+        except OSError as error:
+            part.rejects.append(
+                Reject(path, "unreadable", f"{name} could not be read to its end: {error}.")
+            )
+            part.file_hash = None
+    if not seen_any and not part.records and not part.rejects and not part.skipped:
+        part.rejects.append(
             Reject(path, "unsupported_format", f"{name} holds no WARC or ARC record.")
         )
-    return result
+    yield part
 
 
 def _drop_misaligned(path: str, name: str, offset: int, n_pages: int, result: SourceRead) -> None:

@@ -274,7 +274,7 @@ def test_warehouse_from_010_opens_and_gains_the_stats_table(tmp_path: Path) -> N
     finally:
         con.close()
     # Known by hash, no stat yet: the first run after the upgrade hashes it once.
-    assert known.rows() == [("/x.txt", "h", 1, None, None, None), ("/y.txt",) + (None,) * 5]
+    assert known.rows() == [("/x.txt", "h", 1, None, None, None, None), ("/y.txt",) + (None,) * 6]
 
 
 @pytest.mark.parametrize(

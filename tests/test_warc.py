@@ -395,3 +395,73 @@ def test_parse_in_chunks_gives_the_tables_of_one_parse(tmp_path: Path) -> None:
     assert whole.articles.height == 3
     for name, frame in whole.by_table().items():
         assert chunked.by_table()[name].sort(frame.columns).equals(frame.sort(frame.columns)), name
+
+
+def test_archive_read_in_parts_lands_like_one_batch(tmp_path: Path) -> None:
+    """A web archive is read, parsed and loaded a part of ``batch_size`` pages at a time:
+    the tables equal a run that takes it in one part, the file is counted once, and an
+    unchanged archive is skipped unread."""
+    from dataclasses import replace
+
+    pages = synthetic_pages()
+    warc = tmp_path / "crawl.warc.gz"
+    write_warc(warc, pages, gzipped=True)
+    whole = run_ingest([str(warc)], _settings(tmp_path / "whole.duckdb"))
+    parts = run_ingest([str(warc)], replace(_settings(tmp_path / "parts.duckdb"), batch_size=1))
+    assert _articles(tmp_path / "parts.duckdb") == _articles(tmp_path / "whole.duckdb")
+    assert sorted(_rejects(tmp_path / "parts.duckdb")) == sorted(
+        _rejects(tmp_path / "whole.duckdb")
+    )
+    for summary in (whole, parts):
+        assert summary.file_dispositions == {"article": 1}
+        assert summary.skipped_records == OTHER_RECORDS
+        assert summary.counts.new == len(pages)
+    con = duckdb.connect(str(tmp_path / "parts.duckdb"), read_only=True)
+    try:
+        [(n_records, n_ids)] = con.execute(
+            "SELECT n_records, len(article_ids) FROM ingest_sources"
+        ).fetchall()
+    finally:
+        con.close()
+    # The file's one bookkeeping row lists the articles of every part.
+    assert n_records == n_ids == len(pages)
+    again = run_ingest([str(warc)], replace(_settings(tmp_path / "parts.duckdb"), batch_size=1))
+    assert again.file_dispositions == {"unchanged": 1}
+    assert (again.counts.new, again.counts.unchanged) == (0, len(pages))
+
+
+def test_archive_rewritten_without_a_page_loses_that_article_only(tmp_path: Path) -> None:
+    """Read in parts, a changed archive replaces what it gave: the page it no longer holds
+    goes, the pages of its earlier parts stay."""
+    from dataclasses import replace
+
+    pages = synthetic_pages()
+    warc = tmp_path / "crawl.warc"
+    write_warc(warc, pages, gzipped=False, truncate=False)
+    settings = replace(_settings(tmp_path / "db.duckdb"), batch_size=1)
+    run_ingest([str(warc)], settings)
+    before = {row[1] for row in _articles(tmp_path / "db.duckdb")}
+    write_warc(warc, pages[:2], gzipped=False, truncate=False)
+    changed = run_ingest([str(warc)], settings)
+    after = {row[1] for row in _articles(tmp_path / "db.duckdb")}
+    assert len(before) == 3
+    assert after == before - {"Ñandú spotted near pier"}
+    assert changed.file_dispositions == {"article": 1}
+    assert (changed.counts.new, changed.counts.updated, changed.counts.unchanged) == (0, 0, 2)
+
+
+def test_parts_of_an_archive_bound_the_pages_held(tmp_path: Path) -> None:
+    """The reader hands on parts of at most the batch size; the last alone carries the
+    file's hash, the hash of all its bytes."""
+    import hashlib
+
+    from dateline.flows import parallel
+
+    pages = synthetic_pages() * 3
+    warc = tmp_path / "crawl.warc.gz"
+    write_warc(warc, pages, gzipped=True, truncate=False)
+    parts = list(parallel.read_archive_parts(parallel.batch_sources([str(warc)]), LIMIT, 2))
+    assert [part.records.height for part in parts] == [2, 2, 2, 2, 1]
+    assert [part.files.height for part in parts] == [0, 0, 0, 0, 1]
+    assert parts[-1].files.item(0, "file_hash") == hashlib.sha256(warc.read_bytes()).hexdigest()
+    assert [part.archive_part.is_last for part in parts] == [False] * 4 + [True]

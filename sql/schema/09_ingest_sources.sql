@@ -35,3 +35,8 @@ COMMENT ON COLUMN ingest_source_stats.source_path IS 'absolute path of the sourc
 COMMENT ON COLUMN ingest_source_stats.file_size IS 'size in bytes when the file was last hashed';
 COMMENT ON COLUMN ingest_source_stats.file_mtime_ns IS 'modification time, ns since the epoch, when the file was last hashed';
 COMMENT ON COLUMN ingest_source_stats.checked_at IS 'when the batch that hashed the file began reading; an mtime within 2 s before it is not trusted';
+
+-- 0.4.0: object-store sources (s3://) are known unchanged by size and ETag. Added, not
+-- created with the table, so a warehouse of 0.3.0 or before gains the column (empty) too.
+ALTER TABLE ingest_source_stats ADD COLUMN IF NOT EXISTS object_etag VARCHAR;
+COMMENT ON COLUMN ingest_source_stats.object_etag IS 'ETag of an object-store source (s3://) when it was last hashed; null for a local file';
