@@ -1,7 +1,7 @@
 """Field scores of Dateline and trafilatura on the same HTML pages of the gold corpora.
 
     python benchmarks/compare_peers.py [--corpus DIR ...] [--limit N]
-        [--dateline-scores FILE] [--out FILE]
+        [--dateline-scores FILE] [--without-metadata] [--out FILE]
 
 For each corpus (default: the four sets under ``../shared/corpus``) trafilatura
 (``bare_extraction`` with metadata, otherwise its default settings; the ``bench``
@@ -23,6 +23,11 @@ where noted. Dateline's scores come from a real ingest of the same pages
 ``dateline eval --scores`` wrote (its ``html`` view). Prints both side by side per corpus
 and field, the higher one named, then the mean over the corpora; ``--out`` writes both
 as JSON.
+
+``--without-metadata`` scores both on copies of the pages without what a page declares
+for machines (``<meta>`` tags but its charset, JSON-LD, microdata attributes), as older
+pages and many small sites are: titles, dates and authors must then come from what the
+page prints.
 """
 
 from __future__ import annotations
@@ -31,7 +36,10 @@ import argparse
 import dataclasses
 import gzip
 import json
+import re
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -58,6 +66,41 @@ class PeerRun:
 
 def read_page(path: Path) -> str:
     return gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
+
+
+# What --without-metadata removes: <meta> but charset and http-equiv, JSON-LD, microdata.
+META_TAG = re.compile(r"<meta\b(?![^>]*\b(?:charset|http-equiv)\b)[^>]*>", re.IGNORECASE)
+JSON_LD = re.compile(
+    r"<script[^>]*application/ld\+json[^>]*>.*?</script>", re.IGNORECASE | re.DOTALL
+)
+MICRODATA = re.compile(
+    r"\s(?:itemprop|itemscope|itemtype)(?:=(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?", re.IGNORECASE
+)
+
+
+def without_metadata(html: str) -> str:
+    """The page without its declared metadata: what a page prints stays."""
+    return MICRODATA.sub("", META_TAG.sub("", JSON_LD.sub("", html)))
+
+
+def copy_without_metadata(corpus: evaluation.Corpus, root: Path) -> Path:
+    """A copy of the corpus folder under ``root``: gold files and manifest as they are,
+    HTML pages without their declared metadata."""
+    target = root / corpus.name
+    target.mkdir(parents=True)
+    manifest = corpus.path / evaluation.MANIFEST_NAME
+    if manifest.is_file():
+        shutil.copy(manifest, target / manifest.name)
+    for gold_id in corpus.gold:
+        folder = (target / gold_id).parent
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy(corpus.path / f"{gold_id}{evaluation.GOLD_SUFFIX}", folder)
+    for uri, gold_id in corpus.files[VIEW].items():
+        page = without_metadata(read_page(Path(uri)))
+        (target / f"{gold_id}{evaluation.VIEW_SUFFIXES[VIEW]}").write_bytes(
+            gzip.compress(page.encode("utf-8"), mtime=0)
+        )
+    return target
 
 
 def trafilatura_prediction(html: str) -> evaluation.Prediction | None:
@@ -124,10 +167,6 @@ def dateline_scores(
     }
 
 
-def headline(scores: dict[str, dict], field: str) -> float | None:
-    return (scores.get(field) or {}).get(evaluation.HEADLINE_MEASURES[field])
-
-
 def higher(dateline: float | None, peer: float | None) -> str:
     if dateline is None or peer is None:
         return ""
@@ -143,17 +182,25 @@ def format_comparison(name: str, n_pages: int, both: dict[str, dict], run: PeerR
         f"{'field':<15}{'measure':<9}{'n':>6}{'Dateline':>10}{'trafilatura':>13}  higher",
         "-" * 61,
     ]
-    for field in COMPARED_FIELDS:
+    for field, measure in compared_rows():
         if field not in both["Dateline"]:
             continue
-        values = [headline(both[extractor], field) for extractor in EXTRACTORS]
+        values = [(both[extractor].get(field) or {}).get(measure) for extractor in EXTRACTORS]
         lines.append(
-            f"{field:<15}{evaluation.MEASURE_NAMES[evaluation.HEADLINE_MEASURES[field]]:<9}"
+            f"{field:<15}{evaluation.MEASURE_NAMES[measure]:<9}"
             f"{both['Dateline'][field]['n']:>6}"
             f"{evaluation.format_ratio(values[0]):>10}{evaluation.format_ratio(values[1]):>13}"
             f"  {higher(*values)}"
         )
     return "\n".join(lines) + "\n"
+
+
+def compared_rows() -> list[tuple[str, str]]:
+    """(field, measure) per printed row: each field's headline measure, and title exact,
+    the measure of the benchmarks that annotate titles."""
+    rows = [(field, evaluation.HEADLINE_MEASURES[field]) for field in COMPARED_FIELDS]
+    rows.insert(1, ("title", "exact"))
+    return rows
 
 
 def format_means(results: dict[str, dict]) -> str:
@@ -163,17 +210,17 @@ def format_means(results: dict[str, dict]) -> str:
         f"{'field':<15}{'measure':<9}{'sets':>6}{'Dateline':>10}{'trafilatura':>13}  higher",
         "-" * 61,
     ]
-    for field in COMPARED_FIELDS:
+    for field, measure in compared_rows():
         annotated = [r for r in results.values() if field in r["Dateline"]]
         if not annotated:
             continue
         means = []
         for extractor in EXTRACTORS:
-            values = [headline(r[extractor], field) for r in annotated]
+            values = [(r[extractor].get(field) or {}).get(measure) for r in annotated]
             defined = [v for v in values if v is not None]
             means.append(sum(defined) / len(defined) if defined else None)
         lines.append(
-            f"{field:<15}{evaluation.MEASURE_NAMES[evaluation.HEADLINE_MEASURES[field]]:<9}"
+            f"{field:<15}{evaluation.MEASURE_NAMES[measure]:<9}"
             f"{len(annotated):>6}"
             f"{evaluation.format_ratio(means[0]):>10}{evaluation.format_ratio(means[1]):>13}"
             f"  {higher(*means)}"
@@ -198,8 +245,15 @@ def main(argv: list[str] | None = None) -> int:
         metavar="FILE",
         help="Dateline's scores from `dateline eval --scores FILE` instead of a new ingest",
     )
+    parser.add_argument(
+        "--without-metadata",
+        action="store_true",
+        help="score both on the pages without their meta tags, JSON-LD and microdata",
+    )
     parser.add_argument("--out", type=Path, metavar="FILE", help="write both scores as JSON")
     args = parser.parse_args(argv)
+    if args.without_metadata and args.dateline_scores is not None:
+        parser.error("--dateline-scores were made on the pages as they are: drop one option")
     if args.limit is not None and args.limit < 1:
         parser.error("--limit must be 1 or more")
     if args.limit is not None and args.dateline_scores is not None:
@@ -211,7 +265,14 @@ def main(argv: list[str] | None = None) -> int:
         ]
     except evaluation.CorpusError as error:
         parser.error(str(error))
+    with tempfile.TemporaryDirectory(prefix="dateline-peers-") as scratch:
+        if args.without_metadata:
+            copies = [copy_without_metadata(corpus, Path(scratch)) for corpus in corpora]
+            corpora = [evaluation.load_corpus(path, [VIEW]) for path in copies]
+        return compare(corpora, args)
 
+
+def compare(corpora: list[evaluation.Corpus], args: argparse.Namespace) -> int:
     ours = dateline_scores(corpora, args.dateline_scores)
     results: dict[str, dict] = {}
     for corpus in corpora:
@@ -231,7 +292,12 @@ def main(argv: list[str] | None = None) -> int:
         print(format_means(results))
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        payload = {"trafilatura_version": trafilatura.__version__, "view": VIEW, "corpora": results}
+        payload = {
+            "trafilatura_version": trafilatura.__version__,
+            "view": VIEW,
+            "without_metadata": args.without_metadata,
+            "corpora": results,
+        }
         args.out.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n")
     return 0
 

@@ -88,15 +88,52 @@ def test_smoke_run_on_three_fundus_pages(fundus_dir: Path, tmp_path: Path):
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].startswith("fundus: 3 HTML pages (trafilatura gave up on 0, ")
-    rows = {line.split()[0]: line.split() for line in lines[4:] if line.strip()}
-    assert list(rows) == list(compare_peers.COMPARED_FIELDS)
+    rows = {tuple(line.split()[:2]): line.split() for line in lines[4:] if line.strip()}
+    names = compare_peers.evaluation.MEASURE_NAMES
+    expected = [(field, names[measure]) for field, measure in compare_peers.compared_rows()]
+    assert list(rows) == expected
     results = json.loads(out.read_text())["corpora"]["fundus"]
     assert results["pages"] == 3
-    for field, row in rows.items():
-        dateline = results["Dateline"][field][compare_peers.evaluation.HEADLINE_MEASURES[field]]
-        peer = results["trafilatura"][field][compare_peers.evaluation.HEADLINE_MEASURES[field]]
+    for field, measure in compare_peers.compared_rows():
+        row = rows[(field, names[measure])]
+        dateline = results["Dateline"][field][measure]
+        peer = results["trafilatura"][field][measure]
         assert row[3:5] == [f"{dateline:.3f}", f"{peer:.3f}"], field
         assert row[5:] == [compare_peers.higher(dateline, peer)] or (
             row[5:] == [] and compare_peers.higher(dateline, peer) == ""
         ), field
         assert results["Dateline"][field]["n"] == results["trafilatura"][field]["n"] == int(row[2])
+
+
+def test_without_metadata_keeps_what_the_page_prints():
+    page = (
+        '<html><head><meta charset="utf-8"><meta property="og:title" content="Declared">'
+        '<meta http-equiv="content-type" content="text/html; charset=utf-8">'
+        '<script type="application/ld+json">{"headline": "Declared"}</script>'
+        "<title>Printed title</title></head><body>"
+        '<article itemscope itemtype="https://schema.org/NewsArticle">'
+        '<h1 itemprop="headline">Printed</h1><p>Body text.</p></article></body></html>'
+    )
+    stripped = compare_peers.without_metadata(page)
+    assert "Declared" not in stripped
+    assert "itemprop" not in stripped and "itemscope" not in stripped
+    assert '<meta charset="utf-8">' in stripped and "http-equiv" in stripped
+    for printed in ("<title>Printed title</title>", "<h1>Printed</h1>", "<p>Body text.</p>"):
+        assert printed in stripped
+
+
+@pytest.mark.slow
+def test_smoke_run_without_metadata(fundus_dir: Path, tmp_path: Path):
+    out = tmp_path / "peers.json"
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT), "--corpus", str(fundus_dir), "--limit", "2"]
+        + ["--without-metadata", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    payload = json.loads(out.read_text())
+    assert payload["without_metadata"] is True
+    assert payload["corpora"]["fundus"]["pages"] == 2
