@@ -130,22 +130,23 @@ def ingest_in_fresh_process(source: Path, db: Path, batch_size: int) -> dict:
 
 
 def stream_benchmark(
-    pages: list[Path], sizes_mb: list[int], batch_size: int, scratch: Path
+    pages: list[Path], sizes_mb: list[int], batch_size: int, scratch: Path, *, files: bool = True
 ) -> None:
     """Whole ingests of large WARC files against the same pages as .html files."""
-    folder = scratch / "html"
-    folder.mkdir()
-    for number, path in enumerate(pages):
-        (folder / f"{number:06d}.html").write_bytes(gzip.decompress(path.read_bytes()))
-    html_mb = sum(p.stat().st_size for p in folder.iterdir()) / 1e6
     print(f"ingest in a fresh process, batches of {batch_size} (one process, parse included):")
-    as_files = ingest_in_fresh_process(folder, scratch / "html.duckdb", batch_size)
-    print(
-        f"  {len(pages):6d} pages as .html files ({html_mb:7.1f} MB): "
-        f"{as_files['seconds']:7.1f} s  {len(pages) / as_files['seconds']:6.1f} pages/s  "
-        f"{html_mb / as_files['seconds']:5.2f} MB/s  peak RSS {as_files['peak_rss_mb']:6.0f} MB"
-    )
-    shutil.rmtree(folder)
+    if files:
+        folder = scratch / "html"
+        folder.mkdir()
+        for number, path in enumerate(pages):
+            (folder / f"{number:06d}.html").write_bytes(gzip.decompress(path.read_bytes()))
+        html_mb = sum(p.stat().st_size for p in folder.iterdir()) / 1e6
+        as_files = ingest_in_fresh_process(folder, scratch / "html.duckdb", batch_size)
+        print(
+            f"  {len(pages):6d} pages as .html files ({html_mb:7.1f} MB): "
+            f"{as_files['seconds']:7.1f} s  {len(pages) / as_files['seconds']:6.1f} pages/s  "
+            f"{html_mb / as_files['seconds']:5.2f} MB/s  peak RSS {as_files['peak_rss_mb']:6.0f} MB"
+        )
+        shutil.rmtree(folder)
     for megabytes in sizes_mb:
         warc = scratch / f"large-{megabytes}.warc"
         records, size = write_large_warc(pages, warc, megabytes)
@@ -220,6 +221,9 @@ def main() -> None:
         help="ingest uncompressed WARC files of these sizes in MB (comma-separated) instead",
     )
     parser.add_argument("--batch-size", type=int, default=2000, help="pages per part (--stream-mb)")
+    parser.add_argument(
+        "--no-files", action="store_true", help="--stream-mb without the .html files' ingest"
+    )
     args = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="dateline-bench-warc-"))
@@ -228,7 +232,9 @@ def main() -> None:
         if not pages:
             raise SystemExit(f"no *.html.gz pages under {args.corpus}")
         if args.stream_mb:
-            stream_benchmark(pages, args.stream_mb, args.batch_size, scratch)
+            stream_benchmark(
+                pages, args.stream_mb, args.batch_size, scratch, files=not args.no_files
+            )
             return
         warc = scratch / "pages.warc.gz"
         html_bytes = write_warc(pages, warc)

@@ -370,8 +370,11 @@ def read_archive_parts(batch: pl.DataFrame, max_bytes: int, part_pages: int) -> 
             if not had_records:
                 reason = REJECT_PREFIX + first_reject if first_reject else None
                 _count(dispositions, reason or SKIPPED_PREFIX + NO_PAGE_RECORDS)
+        records = sources.records_frame(part.records)
+        # The frame holds the pages now: the part's list of them goes before the parse.
+        part.records.clear()
         yield ReadBatch(
-            records=sources.records_frame(part.records),
+            records=records,
             files=_files_frame(files),
             rejects=part.rejects,
             skipped_unchanged=0,
