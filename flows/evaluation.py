@@ -225,7 +225,16 @@ SELECT
     body_text,
     CASE
         WHEN published_at IS NOT NULL
-            THEN strftime(timezone('UTC', published_at), '%Y-%m-%dT%H:%M:%S.%f') || '+00:00'
+            THEN strftime(
+                timezone('UTC', published_at)
+                    + to_minutes(coalesce(published_offset_minutes, 0)::BIGINT),
+                '%Y-%m-%dT%H:%M:%S.%f'
+            ) || printf(
+                '%s%02d:%02d',
+                CASE WHEN coalesce(published_offset_minutes, 0) < 0 THEN '-' ELSE '+' END,
+                abs(coalesce(published_offset_minutes, 0)) // 60,
+                abs(coalesce(published_offset_minutes, 0)) % 60
+            )
         WHEN published_date IS NOT NULL THEN strftime(published_date, '%Y-%m-%d')
     END AS published
 FROM articles

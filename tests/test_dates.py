@@ -282,6 +282,29 @@ def test_zone_handling(text, language, instant, assumed):
     assert row["date_zone_assumed"] is assumed
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "offset"),
+    [
+        ("2024-01-10 12:00 EST", "en", -300),
+        ("2024-07-01 12:00 BST", "en", 60),
+        ("2024-07-01 12:00 GMT-3", "es", -180),
+        ("2024-07-01T12:00:00+05:30", None, 330),
+        ("2024-07-01T12:00:00Z", "de", 0),
+        ("2024-07-01 12:00", "de", 120),
+        ("2024-01-10 12:00", "de", 60),
+        ("2024-07-01 12:00", "ja", 540),
+        ("2024-07-01 12:00", "en", 0),
+        ("2024-07-01", "de", None),
+    ],
+)
+def test_offset_is_the_written_time_less_the_instant(text, language, offset):
+    row = _parse_one(text, language)
+    assert row["date_offset_minutes"] == offset
+    if offset is not None:
+        written = row["date_instant"].replace(tzinfo=None) + dt.timedelta(minutes=offset)
+        assert written.date() == row["date_value"]
+
+
 def test_date_is_as_written_not_converted():
     row = _parse_one("2024-07-01 00:30", "de")
     assert row["date_value"] == dt.date(2024, 7, 1)

@@ -995,6 +995,37 @@ def test_predictions_from_db(contract_db):
     assert predictions_from_db(contract_db, {}) == {}
 
 
+@pytest.mark.parametrize(
+    ("offset", "written"),
+    [
+        (None, "2022-11-06T23:00:00.000000+00:00"),
+        (0, "2022-11-06T23:00:00.000000+00:00"),
+        (60, "2022-11-07T00:00:00.000000+01:00"),
+        (-300, "2022-11-06T18:00:00.000000-05:00"),
+        (330, "2022-11-07T04:30:00.000000+05:30"),
+        (-570, "2022-11-06T13:30:00.000000-09:30"),
+    ],
+)
+def test_predicted_instant_is_written_in_its_stated_offset(contract_db, offset, written):
+    instant = datetime(2022, 11, 6, 23, 0, tzinfo=UTC)
+    _load(
+        contract_db,
+        schema.ARTICLES,
+        [
+            {
+                "article_id": "a1",
+                "source_uri": "/c/de/A.html",
+                "published_at": instant,
+                "published_date": date(2022, 11, 7),
+                "published_offset_minutes": offset,
+            }
+        ],
+    )
+    published = predictions_from_db(contract_db, {"/c/de/A.html": "de/A"})["de/A"].published
+    assert published == written
+    assert datetime.fromisoformat(published) == instant
+
+
 # --------------------------------------------------------------------------
 # properties
 

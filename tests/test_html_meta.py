@@ -296,6 +296,28 @@ def test_published(html: str, published_at: datetime | None, published_date: dat
 
 
 @pytest.mark.parametrize(
+    ("head", "body", "offset"),
+    [
+        (ld({"@type": "NewsArticle", "datePublished": "2022-11-07T00:00:00+01:00"}), "", 60),
+        (ld({"@type": "NewsArticle", "datePublished": "2022-11-06T23:00:00Z"}), "", 0),
+        (meta("article:published_time", "2022-11-06T18:00:00-05:00"), "", -300),
+        (ld({"@type": "NewsArticle", "datePublished": "2022-11-07"}), "", None),
+        # A time without zone takes its instant from another source that states the same
+        # wall-clock time with an offset: the offset is that source's.
+        (
+            meta("article:published_time", "2024-04-19T13:37:00")
+            + ld({"@type": "NewsArticle", "datePublished": "2024-04-19T13:37:00+02:00"}),
+            "",
+            120,
+        ),
+    ],
+)
+def test_published_offset_is_the_stated_one(head: str, body: str, offset: int | None) -> None:
+    result = row(page(head, body))
+    assert result["meta_published_offset_minutes"] == offset
+
+
+@pytest.mark.parametrize(
     ("html", "tags"),
     [
         (

@@ -75,6 +75,11 @@ ARTICLES = _table(
         pl.String,
         "where outlet came from: declared, printed, url_host, record or folder",
     ),
+    (
+        "published_offset_minutes",
+        pl.Int32,
+        "UTC offset of published_at as the page states it (or its zone implies), in minutes",
+    ),
 )
 
 ARTICLE_PARAGRAPHS = _table(

@@ -51,3 +51,8 @@ COMMENT ON COLUMN articles.rights_holder IS 'holder of the rights named in a cop
 -- or before gains the column too (null for its articles until they are loaded again).
 ALTER TABLE articles ADD COLUMN IF NOT EXISTS outlet_source VARCHAR;
 COMMENT ON COLUMN articles.outlet_source IS 'where outlet came from: declared, printed, url_host, record or folder';
+
+-- 0.4.0: the UTC offset published_at was stated in, so the local time as printed can be
+-- told (published_at + offset); added the same way.
+ALTER TABLE articles ADD COLUMN IF NOT EXISTS published_offset_minutes INTEGER;
+COMMENT ON COLUMN articles.published_offset_minutes IS 'UTC offset of published_at as the page states it (or its zone implies), in minutes';

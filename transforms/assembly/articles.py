@@ -281,7 +281,9 @@ def _dates(blocks: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
         .sort("doc_id", "priority", "rank", "block_no")
         .group_by("doc_id")
         .agg(
-            published_date=pl.col("date_value").first(), published_at=pl.col("date_instant").first()
+            published_date=pl.col("date_value").first(),
+            published_at=pl.col("date_instant").first(),
+            published_offset_minutes=pl.col("date_offset_minutes").first(),
         )
     )
     updated = (
@@ -298,12 +300,17 @@ def _record_dates(documents: pl.DataFrame) -> pl.DataFrame:
     # Text dumps and pages state none: the parser's fixed cost (its patterns) is skipped.
     if stated.is_empty():
         stated = stated.with_columns(
-            date_value=pl.lit(None, pl.Date), date_instant=pl.lit(None, schema.UTC_TIMESTAMP)
+            date_value=pl.lit(None, pl.Date),
+            date_instant=pl.lit(None, schema.UTC_TIMESTAMP),
+            date_offset_minutes=pl.lit(None, pl.Int32),
         )
     else:
         stated = stated.pipe(dates.parse_dates, "text", "language")
     return stated.select(
-        "doc_id", record_date_value="date_value", record_date_instant="date_instant"
+        "doc_id",
+        record_date_value="date_value",
+        record_date_instant="date_instant",
+        record_date_offset_minutes="date_offset_minutes",
     )
 
 
@@ -783,6 +790,11 @@ def build_article_tables(
         published_at=pl.when(pl.col("meta_published_date").is_not_null())
         .then(pl.col("meta_published_at"))
         .otherwise(pl.coalesce("published_at", "record_date_instant")),
+        published_offset_minutes=pl.when(pl.col("meta_published_date").is_not_null())
+        .then(pl.col("meta_published_offset_minutes"))
+        .when(pl.col("published_at").is_not_null())
+        .then(pl.col("published_offset_minutes"))
+        .otherwise(pl.col("record_date_offset_minutes")),
         published_date=pl.coalesce(
             "meta_published_date", "published_date", "record_date_value", "header_date"
         ),

@@ -187,7 +187,13 @@ DATE_LABEL_PATTERN = (
 NOT_DATE_CUE_PATTERN = rf"(?i){literal_alternation(LEXICON['not_date_cues'])}"
 ISO_DATE_PATTERN = r"^\s*(\d{4}-\d{2}-\d{2})"
 
-PARSED_COLUMNS = ("date_value", "date_instant", "date_zone_assumed", "date_role")
+PARSED_COLUMNS = (
+    "date_value",
+    "date_instant",
+    "date_zone_assumed",
+    "date_role",
+    "date_offset_minutes",
+)
 _TMP = "__dates_"
 
 
@@ -364,8 +370,10 @@ def parse_dates(
     One row per text in, one row per text out (same order, all input columns
     kept). Adds ``date_value`` (Date, as written), ``date_instant`` (UTC
     Datetime, only when a time of day is written), ``date_zone_assumed``
-    (Boolean, null without instant) and ``date_role`` ("updated",
-    "published" or null). A missing ``language`` column reads as unknown;
+    (Boolean, null without instant), ``date_role`` ("updated",
+    "published" or null) and ``date_offset_minutes`` (the written wall-clock time
+    less the instant: the UTC offset the text states or its zone implies; null
+    without instant). A missing ``language`` column reads as unknown;
     input columns with those four names are replaced (so a frame can be
     parsed again).
     """
@@ -467,7 +475,11 @@ def parse_dates(
     )
     assumed = offset.is_null() & _col("named_zone").is_null()
     work = work.with_columns(instant.alias("date_instant")).with_columns(
-        pl.when(pl.col("date_instant").is_not_null()).then(assumed).alias("date_zone_assumed")
+        pl.when(pl.col("date_instant").is_not_null()).then(assumed).alias("date_zone_assumed"),
+        (naive - pl.col("date_instant").dt.replace_time_zone(None))
+        .dt.total_minutes()
+        .cast(pl.Int32)
+        .alias("date_offset_minutes"),
     )
     kept = [name for name in frame.columns if name not in PARSED_COLUMNS]
     return work.select(*kept, *PARSED_COLUMNS)

@@ -319,6 +319,7 @@ METADATA_SCHEMA = pl.Schema(
         "meta_authors_site_only": pl.Boolean,
         "meta_published_at": UTC_TIMESTAMP,
         "meta_published_date": pl.Date,
+        "meta_published_offset_minutes": pl.Int32,
         "meta_updated_at": UTC_TIMESTAMP,
         "meta_tags": pl.List(pl.String),
         "meta_section": pl.String,
@@ -1036,8 +1037,9 @@ def _url_date(url: pl.Expr) -> pl.Expr:
 
 
 def _dates(parsed: pl.DataFrame, name: str) -> pl.DataFrame:
-    """The best date of each page: ``<name>_at`` (UTC, with a time) and ``<name>_date``,
-    from its parsed candidates (``_parsed_dates``).
+    """The best date of each page: ``<name>_at`` (UTC, with a time), ``<name>_date`` and
+    ``<name>_offset_minutes`` (the written time less the instant), from its parsed
+    candidates (``_parsed_dates``).
 
     The best-ranked candidate decides; when it has a time but no zone, a later
     candidate stating the same wall-clock time with an offset lends its instant.
@@ -1058,10 +1060,15 @@ def _dates(parsed: pl.DataFrame, name: str) -> pl.DataFrame:
         .unique("doc_id", keep="first")
         .select("doc_id", "zoned_instant")
     )
+    # A lent instant keeps the best candidate's written time: the offset takes the gap.
+    lent_gap = (pl.col("date_instant") - pl.col("zoned_instant")).dt.total_minutes()
     return best.join(restated, on="doc_id", how="left").select(
         "doc_id",
         pl.coalesce("zoned_instant", "date_instant").alias(f"{name}_at"),
         pl.col("date_value").alias(f"{name}_date"),
+        (pl.col("date_offset_minutes") + lent_gap.fill_null(0))
+        .cast(pl.Int32)
+        .alias(f"{name}_offset_minutes"),
     )
 
 
