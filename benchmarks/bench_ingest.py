@@ -8,7 +8,9 @@ get their canonical URL made unique. Then, in this process:
 
 * the text documents (``txt`` and ``seed``) are ingested by ``flows.ingest.run_ingest``
   with Prefect's task wrappers taken off, into a fresh DuckDB file: documents/s, MB/s,
-  peak RSS and time per stage (discover, read, segment, normalize, load, models, export);
+  peak RSS and time per stage (discover, read, segment, normalize, load, stories, models,
+  export); for the story clusters, also what the update did and the resident memory
+  while it ran (sampled, since the process's peak is usually set by an earlier stage);
 * the same sources again, unchanged: the re-run's seconds;
 * the same sources through the Prefect flow, into another fresh file, then once more
   without Prefect (``--prefect-repeats`` pairs, fastest of each): Prefect's share;
@@ -56,7 +58,7 @@ TEXT_KINDS = ("txt", "seed")
 FILES_PER_FOLDER = 1000
 # Corpus files are written this long before the run (an hour): see build_corpus.
 CORPUS_AGE_NS = 3600 * 1_000_000_000
-STAGES = ("discover", "read", "segment", "normalize", "load", "models", "export")
+STAGES = ("discover", "read", "segment", "normalize", "load", "stories", "models", "export")
 # The step of flows.ingest.IngestSteps behind each stage (RunSummary.stage_seconds uses the
 # stage names).
 STEP_STAGES = {
@@ -64,6 +66,7 @@ STEP_STAGES = {
     "read": "read",
     "parse": "parse",
     "load_batch": "load",
+    "cluster_stories": "stories",
     "models": "models",
     "export": "export",
 }
@@ -78,6 +81,8 @@ SMALL_RUN_DOCS = 20_000
 SMALL_RUN_PREFECT_REPEATS = 3
 QUICK_TRAFILATURA_PAGES = 8
 TRAFILATURA_PAGES = 300
+# Resident memory is sampled this often while the story clusters are updated.
+RSS_SAMPLE_SECONDS = 0.01
 # The issue's targets.
 TARGET_DOCS_PER_SECOND = 2000
 TARGET_BARE_POLARS_FACTOR = 5
@@ -187,6 +192,12 @@ class StageClock:
     # The first batch the load step committed (flows.parallel.ParsedBatch), for the load baseline.
     first_batch: object = None
     cpu_seconds: float = 0.0
+    # What the story-cluster update did (flows.stories.StoryCounts) and the resident memory
+    # (MB) when it began and at its highest while it ran.
+    stories: object = None
+    stories_rss_start_mb: float | None = None
+    stories_rss_peak_mb: float | None = None
+    stories_cpu_seconds: float = 0.0
 
 
 def timed_steps(clock: StageClock):
@@ -203,6 +214,8 @@ def timed_steps(clock: StageClock):
 
 def _timed(function, stage: str, clock: StageClock):
     def run(*args, **kwargs):
+        if stage == "stories":
+            return _sampled_stories(function, clock, *args, **kwargs)
         started = time.perf_counter()
         result = function(*args, **kwargs)
         elapsed = time.perf_counter() - started
@@ -218,6 +231,36 @@ def _timed(function, stage: str, clock: StageClock):
         return result
 
     return run
+
+
+def _sampled_stories(function, clock: StageClock, *args, **kwargs):
+    """The story-cluster update, timed, with this process's resident memory sampled every
+    ``RSS_SAMPLE_SECONDS`` in a thread while it runs."""
+    import threading
+
+    start = rss_mb()
+    peak = [start]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(RSS_SAMPLE_SECONDS):
+            peak[0] = max(peak[0], rss_mb())
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    started, cpu = time.perf_counter(), time.process_time()
+    try:
+        result = function(*args, **kwargs)
+    finally:
+        elapsed = time.perf_counter() - started
+        clock.stories_cpu_seconds += time.process_time() - cpu
+        done.set()
+        sampler.join()
+    clock.seconds["stories"] += elapsed
+    clock.stories = result
+    clock.stories_rss_start_mb = start
+    clock.stories_rss_peak_mb = max(peak[0], rss_mb())
+    return result
 
 
 def _parallel_settings(workers: int) -> dict[str, int]:
@@ -295,8 +338,18 @@ def peak_rss_mb() -> float:
     )
 
 
+def rss_mb() -> float:
+    """Resident set size of this process now, in MB (0 where /proc is missing)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return 0.0
+    found = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+    return int(found.group(1)) / 1024 if found else 0.0
+
+
 def recorded_stages(summary, clock: StageClock) -> dict[str, float]:
-    """Seconds per flow stage (discover, read, parse, load, models, export):
+    """Seconds per flow stage (discover, read, parse, load, stories, models, export):
     RunSummary.stage_seconds where the flow records it, else the harness's own clock."""
     recorded = getattr(summary, "stage_seconds", None) or {}
     return {s: float(recorded.get(s, clock.seconds.get(s, 0.0))) for s in STEP_STAGES.values()}
@@ -547,6 +600,7 @@ def _text_figures(args, workdir, corpus, text_files, export_dir, report: Report)
             report.add(f"stage: {stage}", f"n/a: parsed in workers (parse {parse:.2f} s in all)")
         else:
             report.add(f"stage: {stage}", f"{value:.2f} s ({value / wall:.0%})")
+    _stories_figures(clock, report)
 
     bare = bare_polars_seconds(text_files)
     bare_rate = _rate(n_text, bare)
@@ -599,6 +653,26 @@ def _text_figures(args, workdir, corpus, text_files, export_dir, report: Report)
         _worker_figures(args, text_files, report)
     if not args.no_prefect:
         _prefect_figures(args, workdir, sources, wall, export_dir, report)
+
+
+def _stories_figures(clock: StageClock, report: Report) -> None:
+    """What the story-cluster update of the timed run did, and its resident memory."""
+    counts = clock.stories
+    if counts is None:
+        report.add("stories: update", "not run (nothing changed)")
+        return
+    per_article = clock.seconds["stories"] / max(counts.articles_signed, 1)
+    report.add(
+        "stories: update",
+        f"{counts.articles_signed:,} articles signed ({per_article * 1000:.2f} ms each, "
+        f"cpu {clock.stories_cpu_seconds:.1f} s), {counts.new_pairs:,} pairs, "
+        f"{counts.clusters_rewritten:,} clusters",
+    )
+    start, peak = clock.stories_rss_start_mb, clock.stories_rss_peak_mb
+    report.add(
+        "stories: peak RSS during the update",
+        f"{peak:,.0f} MB ({peak - start:+,.0f} MB over its start)",
+    )
 
 
 def _read_parse_job(number: int, paths: list[str]):

@@ -30,8 +30,19 @@ FIGURES = [
     "text: MB/s",
     *(
         f"stage: {stage}"
-        for stage in ("discover", "read", "segment", "normalize", "load", "models", "export")
+        for stage in (
+            "discover",
+            "read",
+            "segment",
+            "normalize",
+            "load",
+            "stories",
+            "models",
+            "export",
+        )
     ),
+    "stories: update",
+    "stories: peak RSS during the update",
     "baseline: bare Polars read-and-split",
     "text: Dateline / bare Polars",
     "baseline: DuckDB direct insert (batch 1)",
