@@ -12,7 +12,7 @@ candidate pairs: ``BANDS`` bands of ``ROWS_PER_BAND`` signature values; two sign
 that agree on every value of one band are a candidate, and a candidate pair is kept
 when its signatures agree on at least ``SIMILARITY_THRESHOLD`` of all ``NUM_PERM``
 values. With 32 bands of 4, a pair of similarity 0.5 is a candidate with probability
-0.87, one of 0.6 with 0.985, one of 0.7 with 0.9996; pairs of unrelated stories on the
+0.87, one of 0.6 with 0.988, one of 0.7 with 0.9998; pairs of unrelated stories on the
 same topic (0.01-0.05 with 5-word shingles) almost never are.
 
 The parameters are part of every stored signature: ``PARAMETERS_KEY`` changes with any
