@@ -1,0 +1,76 @@
+"""The last-resort date search (htmldate) over pages no source of ours dates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import pytest
+from htmldate import extractors as htmldate_extractors
+
+from dateline.transforms.html.metadata import date_search
+
+
+def _search(*pages: str) -> dict[int, date]:
+    frame = pl.DataFrame(
+        {"doc_id": range(len(pages)), "html": list(pages), "url": [None] * len(pages)},
+        schema={"doc_id": pl.Int64, "html": pl.String, "url": pl.String},
+    )
+    return dict(date_search.search_published_dates(frame).iter_rows())
+
+
+FREE_TEXT_DATE = (
+    "<html><body><div><p>Some words about the town council and its plans for the park.</p>"
+    "<p>The meeting was held on March 12, 2021 and lasted long.</p></div></body></html>"
+)
+
+
+def test_a_date_only_in_the_free_text_is_found_by_the_extensive_search(monkeypatch):
+    assert _search(FREE_TEXT_DATE, "<html><body><p>No date here.</p></body></html>") == {
+        0: date(2021, 3, 12)
+    }
+    monkeypatch.setattr(date_search, "EXTENSIVE_SEARCH", False)
+    assert _search(FREE_TEXT_DATE) == {}
+
+
+def test_dates_in_scripts_and_styles_are_not_read():
+    page = (
+        "<html><head><style>.a{}</style></head><body><p>Words and more words.</p>"
+        '<script>var built = "March 12, 2021";</script></body></html>'
+    )
+    assert "2021" not in date_search._free_text_markup(page)
+    assert _search(page) == {}
+
+
+def test_htmldate_keeps_its_own_dateparser_for_other_callers():
+    before = htmldate_extractors.get_external_parser
+    _search(FREE_TEXT_DATE)
+    assert htmldate_extractors.get_external_parser is before
+
+
+def test_the_dateparser_stand_in_is_restored_after_an_error(monkeypatch):
+    before = htmldate_extractors.get_external_parser
+
+    def broken(_html, *, extensive_search, **_kwargs):
+        if extensive_search:  # inside the swap: htmldate sees the stand-in, then fails
+            assert htmldate_extractors.get_external_parser is not before
+            raise ValueError("no tree")
+        return None
+
+    monkeypatch.setattr(date_search, "find_date", broken)
+    assert _search(FREE_TEXT_DATE) == {}
+    assert htmldate_extractors.get_external_parser is before
+
+
+@pytest.mark.parametrize("page", ["", "<html></html>", "\x00\x01 not markup"])
+def test_pages_htmldate_cannot_read_give_no_date(page):
+    assert _search(page) == {}
+
+
+def test_a_copyright_year_alone_is_no_publication_date():
+    page = (
+        "<html><body><p>Words about the park and the council.</p>"
+        "<footer><p>Copyright 2019 The Town Paper. All rights reserved.</p></footer>"
+        "</body></html>"
+    )
+    assert _search(page) == {}
