@@ -1,11 +1,17 @@
--- grain: one row per outlet per hour of the day (UTC, 0-23).
+-- grain: one row per outlet per hour of the day (local, 0-23).
 -- When an outlet publishes: its articles with a known publication instant (published_at)
--- by the UTC hour they went out, every hour listed (0 when none) for each outlet with at
--- least one such article; share is of the outlet's timed articles. The outlet's own
--- time zone is not known, so hours are UTC whatever the session's TimeZone.
+-- by the hour of the clock they went out at, every hour listed (0 when none) for each
+-- outlet with at least one such article; share is of the outlet's timed articles. The
+-- hour is local as the page states it (published_at shifted by published_offset_minutes),
+-- UTC for a page that states no offset, whatever the session's TimeZone.
 with
 timed_articles as (
-    select outlet, hour(timezone('UTC', published_at)) as published_hour
+    select
+        outlet,
+        hour(
+            timezone('UTC', published_at)
+            + to_minutes(coalesce(published_offset_minutes, 0)::bigint)
+        ) as published_hour
     from stg_articles
     where published_at is not null
 ),

@@ -21,6 +21,7 @@ select
     published_date,
     strftime(published_date, '%Y-%m') as published_month,
     published_at,
+    published_offset_minutes,
     updated_at,
     byline_raw,
     body_text,
