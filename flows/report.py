@@ -4,8 +4,10 @@ The page opens with no network access: every chart is an Altair (Vega-Lite) spec
 into inline SVG by vl-convert, which runs Vega in an embedded JavaScript engine inside
 this process (no browser, no server, no download), and the CSS is inline too. Beside each
 chart sits a table of the same rows. Every query reads the marts of ``sql/models/marts``
-(and nothing below them) on a read-only connection; a mart that an older warehouse lacks
-turns its section into one "not available" line.
+on a read-only connection, with two exceptions: the story clusters come from the
+``story_clusters`` table, and an outlet's distinct agencies over several months from
+``int_article_agencies`` (distinct counts do not add up over the months of a mart). A
+mart that an older warehouse lacks turns its section into one "not available" line.
 
 ``--since DATE`` keeps rows published (or rejected, or run) on or after DATE; marts by
 month keep the months from DATE's month on. Every text from the data is escaped.
@@ -31,6 +33,8 @@ TOP_AGENCIES = 15
 TOP_PEOPLE = 15
 TOP_TAGS = 12
 TOP_STORIES = 15
+# Outlets in the charts and tables of shares (agency dependence, syndication).
+TOP_SHARE_OUTLETS = 25
 RECENT_RUNS = 10
 CHART_WIDTH = 560
 # A count's legend shows about this many whole numbers.
@@ -200,6 +204,159 @@ def section_articles(marts: Marts) -> list[Block]:
     ]
 
 
+# The marts by outlet and month hold counts beside their shares: over several months a share
+# is the sum of its numerator over the sum of its denominator, never a mean of shares.
+AGENCY_DEPENDENCE_SQL = f"""
+    select {_outlet()} as outlet,
+        sum(n_articles) as n_articles,
+        sum(n_agency_byline_articles) as n_agency_byline_articles,
+        sum(n_images) as n_images,
+        sum(n_agency_images) as n_agency_images
+    from agency_dependence_by_outlet_month
+    where $since_month::varchar is null or published_month >= $since_month::varchar
+    group by all
+"""
+# Distinct agencies and the top one do not add up over months (an agency named in two months
+# is one agency), so the window's are counted from the articles' agencies, which the mart
+# counts from too: dated articles, agencies in bylines or photo credits.
+WINDOW_AGENCIES_SQL = f"""
+    select {_outlet("articles.outlet")} as outlet, agencies.agency,
+        count(distinct agencies.article_id) as n_articles
+    from int_article_agencies as agencies
+    inner join article_overview as articles using (article_id)
+    where articles.published_date is not null
+        and ($since_month::varchar is null
+            or strftime(articles.published_date, '%Y-%m') >= $since_month::varchar)
+    group by all
+"""
+SYNDICATION_SQL = f"""
+    select {_outlet()} as outlet,
+        sum(n_articles) as n_articles,
+        sum(n_multi_outlet_articles) as n_multi_outlet_articles,
+        sum(n_first_elsewhere_articles) as n_first_elsewhere_articles
+    from syndication_by_outlet_month
+    where $since_month::varchar is null or published_month >= $since_month::varchar
+    group by all
+"""
+
+
+def section_agency_dependence(marts: Marts) -> list[Block]:
+    marts.require("agency_dependence_by_outlet_month", "int_article_agencies", "article_overview")
+    counts = marts.frame(AGENCY_DEPENDENCE_SQL)
+    if counts.is_empty():
+        return [Block("Agency dependence", note=f"No dated article ({marts.window.describe()}).")]
+    agencies = (
+        marts.frame(WINDOW_AGENCIES_SQL)
+        .sort(["outlet", "n_articles", "agency"], descending=[False, True, False])
+        .group_by("outlet", maintain_order=True)
+        .agg(
+            pl.len().alias("n_agencies"),
+            pl.col("agency").first().alias("top_agency"),
+            pl.col("n_articles").first().alias("n_top_agency_articles"),
+        )
+    )
+    shares = _largest_outlets(counts).with_columns(
+        agency_byline_share=pl.col("n_agency_byline_articles") / pl.col("n_articles"),
+        # NULL, not 0, for outlets that ran no image
+        agency_image_share=pl.col("n_agency_images")
+        / pl.when(pl.col("n_images") > 0).then(pl.col("n_images")),
+    )
+    table = (
+        shares.join(agencies, on="outlet", how="left", maintain_order="left")
+        .with_columns(
+            pl.col("n_agencies", "n_top_agency_articles").fill_null(0),
+            _percent("agency_byline_share").alias("agency_byline_percent"),
+            _percent("agency_image_share").alias("agency_image_percent"),
+        )
+        .select(
+            "outlet",
+            "n_articles",
+            "agency_byline_percent",
+            "n_images",
+            "agency_image_percent",
+            "n_agencies",
+            "top_agency",
+        )
+    )
+    measures = {
+        "agency_byline_share": "articles bylined by an agency",
+        "agency_image_share": "images credited to an agency",
+    }
+    return [
+        Block(
+            "Agency bylines and agency photos by outlet",
+            table=table,
+            chart_svg=chart_outlet_shares(
+                _share_points(shares, measures), table["outlet"].to_list(), measures
+            ),
+            note=f"{_outlets_note(counts)} Percent of each outlet's dated articles whose "
+            "byline names a news agency, and of its images whose credit names one (blank: "
+            "no image); distinct agencies named in bylines or photo credits, and the one "
+            "on the most articles (ties: alphabetical).",
+        )
+    ]
+
+
+def section_syndication(marts: Marts) -> list[Block]:
+    marts.require("syndication_by_outlet_month")
+    counts = marts.frame(SYNDICATION_SQL)
+    if counts.is_empty():
+        return [Block("Syndication", note=f"No dated article ({marts.window.describe()}).")]
+    shares = _largest_outlets(counts).with_columns(
+        multi_outlet_share=pl.col("n_multi_outlet_articles") / pl.col("n_articles"),
+        first_elsewhere_share=pl.col("n_first_elsewhere_articles") / pl.col("n_articles"),
+    )
+    table = shares.select(
+        "outlet",
+        "n_articles",
+        "n_multi_outlet_articles",
+        _percent("multi_outlet_share").alias("multi_outlet_percent"),
+        "n_first_elsewhere_articles",
+        _percent("first_elsewhere_share").alias("first_elsewhere_percent"),
+    )
+    measures = {
+        "multi_outlet_share": "articles in a story several outlets ran",
+        "first_elsewhere_share": "articles first published elsewhere",
+    }
+    return [
+        Block(
+            "Articles shared with other outlets",
+            table=table,
+            chart_svg=chart_outlet_shares(
+                _share_points(shares, measures), table["outlet"].to_list(), measures
+            ),
+            note=f"{_outlets_note(counts)} Percent of each outlet's dated articles whose story "
+            "(a cluster of near-duplicate bodies) was run by two or more outlets, and whose "
+            "story's earliest article is another outlet's.",
+        )
+    ]
+
+
+def _largest_outlets(counts: pl.DataFrame) -> pl.DataFrame:
+    """The TOP_SHARE_OUTLETS rows with the most articles (one row per outlet)."""
+    return counts.sort(["n_articles", "outlet"], descending=[True, False]).head(TOP_SHARE_OUTLETS)
+
+
+def _outlets_note(counts: pl.DataFrame) -> str:
+    if counts.height <= TOP_SHARE_OUTLETS:
+        return "Every outlet with a dated article."
+    return f"The {TOP_SHARE_OUTLETS} outlets with most dated articles (of {counts.height})."
+
+
+def _percent(share: str) -> pl.Expr:
+    return (pl.col(share) * 100).round(1)
+
+
+def _share_points(shares: pl.DataFrame, measures: dict[str, str]) -> pl.DataFrame:
+    """One row per outlet and measure with a share (NULL shares have no point)."""
+    return (
+        shares.unpivot(index="outlet", on=list(measures), variable_name="measure")
+        .with_columns(pl.col("measure").replace_strict(measures))
+        .rename({"value": "share"})
+        .drop_nulls("share")
+    )
+
+
 PHOTO_AGENCIES_SQL = f"""
     select agency, {_outlet()} as outlet, sum(n_images) as n_images,
         sum(n_articles) as n_articles
@@ -209,7 +366,7 @@ PHOTO_AGENCIES_SQL = f"""
 """
 
 
-def section_agencies(marts: Marts) -> list[Block]:
+def section_photo_agencies(marts: Marts) -> list[Block]:
     marts.require("monthly_photo_credits_by_agency")
     rows = marts.frame(PHOTO_AGENCIES_SQL)
     if rows.is_empty():
@@ -477,7 +634,9 @@ def _not_available(missing: MartMissing) -> str:
 
 SECTIONS: list[tuple[str, str, Callable[[Marts], list[Block]]]] = [
     ("articles", "Articles per outlet and day", section_articles),
-    ("agencies", "Agency dependence", section_agencies),
+    ("agencies", "Agency dependence", section_agency_dependence),
+    ("photo-agencies", "Photo credits by agency", section_photo_agencies),
+    ("syndication", "Syndication", section_syndication),
     ("stories", "Story clusters with the most outlets", section_stories),
     ("people", "Authors and photographers by volume", section_people),
     ("tags", "Tags over time", section_tags),
@@ -535,6 +694,38 @@ def chart_agencies(rows: pl.DataFrame, order: list[str]):
             color=alt.Color("outlet:N", title="outlet"),
         )
         .properties(width=CHART_WIDTH)
+    )
+
+
+def chart_outlet_shares(points: pl.DataFrame, order: list[str], measures: dict[str, str]):
+    """A dot per outlet and measure on one 0-100 % axis, outlets in the table's order and
+    each measure on its own line within the outlet's row (equal shares do not hide)."""
+    import altair as alt
+
+    labels = list(measures.values())
+
+    return _svg(
+        alt.Chart(points)
+        .mark_point(filled=True, size=90, opacity=0.85)
+        .encode(
+            x=alt.X(
+                "share:Q",
+                title="share",
+                scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format="%"),
+            ),
+            y=alt.Y("outlet:N", sort=order, title=None),
+            yOffset=alt.YOffset("measure:N", sort=labels),
+            color=alt.Color(
+                "measure:N",
+                title=None,
+                scale=alt.Scale(domain=labels),
+                legend=alt.Legend(orient="top"),
+            ),
+            shape=alt.Shape("measure:N", scale=alt.Scale(domain=labels), legend=None),
+        )
+        # with an offset the step is each measure's line: two lines per outlet
+        .properties(width=CHART_WIDTH, height=alt.Step(11))
     )
 
 

@@ -1,6 +1,8 @@
 """`dateline report` and `dateline ingest --report`: one self-contained HTML page from the
 marts of a warehouse built by ingesting the bundled samples, plus a record whose outlet
-and byline carry markup and a file that is rejected.
+and byline carry markup and a file that is rejected. The agency-dependence and
+syndication sections are checked against hand-worked figures on a second warehouse: the
+records of tests/test_marts.py and three more months of agency bylines and photo credits.
 
 The browser test opens the page in the system's headless Chromium with networking cut
 off, and checks that nothing was requested but the file, nothing was logged to the
@@ -12,6 +14,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -25,8 +28,19 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from dateline.flows.cli import main
 from tests.conftest import SAMPLES_DIR, query_db
+from tests.test_marts import april_records, page
+from tests.test_stories import first_ingest_records, paragraphs, write_jsonl
 
-SECTIONS = ["articles", "agencies", "stories", "people", "tags", "quality"]
+SECTIONS = [
+    "articles",
+    "agencies",
+    "photo-agencies",
+    "syndication",
+    "stories",
+    "people",
+    "tags",
+    "quality",
+]
 # Outlets that run a copy of the first sample record's story: with its own outlet, a
 # cluster of three articles over three outlets.
 SYNDICATING_OUTLETS = ["Otro Diario", "Tercer <i>Diario</i>"]
@@ -168,7 +182,16 @@ def test_tables_hold_the_marts_figures(built) -> None:
     [(agencies,)] = query_db(
         built["db"], "select count(distinct agency) from monthly_photo_credits_by_agency"
     )
-    assert len(tables["agencies"]) == agencies
+    assert len(tables["photo-agencies"]) == agencies
+    for section, mart in (
+        ("agencies", "agency_dependence_by_outlet_month"),
+        ("syndication", "syndication_by_outlet_month"),
+    ):
+        [(outlets, dated)] = query_db(
+            built["db"], f"select count(distinct coalesce(outlet, '')), sum(n_articles) from {mart}"
+        )
+        assert len(tables[section]) == outlets, section
+        assert sum(int(row["n_articles"]) for row in tables[section]) == dated, section
     quality = {row["outlet"]: row for row in tables["quality"]}
     assert set(quality) >= {HOSTILE_OUTLET, "(no outlet)"}
 
@@ -238,6 +261,8 @@ def test_missing_mart_is_a_line_not_a_traceback(built, tmp_path: Path) -> None:
     con.execute("drop view monthly_tag_counts")
     con.execute("drop view daily_rejects_by_reason")
     con.execute("drop table if exists story_clusters")
+    con.execute("drop view agency_dependence_by_outlet_month")
+    con.execute("drop view syndication_by_outlet_month")
     con.close()
     out = tmp_path / "older.html"
     result = _report(db, out)
@@ -250,8 +275,16 @@ def test_missing_mart_is_a_line_not_a_traceback(built, tmp_path: Path) -> None:
     quality = tree.css_first("#quality").text()
     assert "no daily_rejects_by_reason" in quality
     assert "no story_clusters" in tree.css_first("#stories").text()
-    # The other parts of the page stand.
+    for section, mart in (
+        ("agencies", "agency_dependence_by_outlet_month"),
+        ("syndication", "syndication_by_outlet_month"),
+    ):
+        node = tree.css_first(f"#{section}")
+        assert f"Not available: this warehouse has no {mart}" in node.text(), section
+        assert node.css("svg") == [] and node.css("table") == [], section
+    # The other parts of the page stand, photo credits by agency among them.
     assert tree.css("#quality svg") and tree.css("#articles svg")
+    assert tree.css("#photo-agencies svg") and tree.css("#photo-agencies table")
 
 
 @pytest.mark.parametrize(
@@ -284,6 +317,131 @@ def test_warehouse_without_articles_is_one_sentence(tmp_path: Path) -> None:
     result = _report(db, tmp_path / "r.html")
     assert result.returncode == 1
     assert "holds no article yet" in result.stderr and "Traceback" not in result.stderr
+
+
+def may_records() -> list[dict]:
+    """Daily North in May 2024: an agency byline under another agency's photo, a staff
+    byline under an agency photo, and a photographer's photo."""
+    rng = random.Random(505)  # a seed of no other story in the fixture records
+    pages = [
+        ("ferry", "Ferry strike", "By Reuters", "Photo: dpa"),
+        ("ferry-ends", "Ferry strike ends", "By Jane Smith", "Photo: Reuters"),
+        ("ferry-fares", "Ferry fares", None, "Photo: John Doe"),
+    ]
+    return [
+        {
+            "url": f"https://dailynorth.example/news/{slug}",
+            "source": "Daily North",
+            "date": f"2024-05-{day:02d}T09:00:00Z",
+            "html": page(title, paragraphs(rng), byline=byline, credit=credit),
+        }
+        for day, (slug, title, byline, credit) in enumerate(pages, start=3)
+    ]
+
+
+@pytest.fixture(scope="module")
+def outlet_pages(tmp_path_factory) -> dict[str, Path]:
+    """The outlet marts' records (tests/test_marts.py: an agency story republished by four
+    outlets in March 2024, agency bylines and photos at Daily North in April) and
+    may_records(), ingested; the report over all dates and from May 2024 on."""
+    root = tmp_path_factory.mktemp("outlet-report")
+    sources, db = root / "sources", root / "w.duckdb"
+    write_jsonl(sources / "march.jsonl", first_ingest_records())
+    write_jsonl(sources / "april.jsonl", april_records())
+    write_jsonl(sources / "may.jsonl", may_records())
+    assert main(["ingest", str(sources), "--db", str(db), "--quiet"]) == 0
+    pages = {}
+    for window, extra in (("all", []), ("may", ["--since", "2024-05-01"])):
+        pages[window] = root / f"{window}.html"
+        result = _report(db, pages[window], *extra)
+        assert result.returncode == 0, result.stderr
+    return pages
+
+
+# Worked by hand. Daily North: March, its copy of the agency story (no byline, no image);
+# April, "By AFP" with a Reuters photo, a staff byline with an AFP photo, two with neither;
+# May, may_records(). All dates: 8 articles, 2 agency bylines (25.0 %; the mean of the
+# monthly shares would be 19.4), 4 of 5 images credited to an agency (80.0 %; mean 83.3),
+# AFP, Reuters and dpa named, Reuters on 3 articles and AFP on 2 (April's top is AFP).
+# Metro Post: 4 articles, no agency, no image (a blank share).
+# (n_articles, agency_byline_percent, n_images, agency_image_percent, n_agencies, top_agency)
+AGENCY_DEPENDENCE = {
+    "all": {
+        "Daily North": ("8", "25.0", "5", "80.0", "3", "Reuters"),
+        "Metro Post": ("4", "0.0", "0", "", "0", ""),
+        "Wire Agency": ("1", "0.0", "0", "", "0", ""),
+    },
+    "may": {"Daily North": ("3", "33.3", "3", "66.7", "2", "Reuters")},
+}
+# Daily North's March copy is in a story four outlets ran, first at Wire Agency: 1 of 8.
+# Metro Post: its copy of it and the bridge story under two URLs in March, one in April:
+# 1 of 4 (the mean of its monthly shares would be 16.7).
+# (n_articles, n_multi_outlet_articles, multi_outlet_percent, n_first_elsewhere_articles,
+#  first_elsewhere_percent)
+SYNDICATION = {
+    "all": {
+        "Daily North": ("8", "1", "12.5", "1", "12.5"),
+        "Metro Post": ("4", "1", "25.0", "1", "25.0"),
+        "Wire Agency": ("1", "1", "100.0", "0", "0.0"),
+        "Outlet 0": ("1", "0", "0.0", "0", "0.0"),
+    },
+    "may": {"Daily North": ("3", "0", "0.0", "0", "0.0")},
+}
+# March: Wire Agency, four copies, Outlet 0-3; April adds a host-named outlet and The Tidings.
+OUTLETS_ALL_DATES = 11
+
+
+def _chart_marks(page: Path, section: str) -> int:
+    """How many data marks (dots, bars) the section's chart holds."""
+    svg = HTMLParser(page.read_text(encoding="utf-8")).css_first(f"#{section} .chart svg")
+    assert svg is not None, section
+    return len(svg.css("g.role-mark > path, g.role-mark > rect"))
+
+
+@pytest.mark.parametrize("window", ["all", "may"])
+def test_agency_dependence_by_outlet(outlet_pages, window: str) -> None:
+    rows = {row["outlet"]: row for row in _tables(outlet_pages[window])["agencies"]}
+    columns = (
+        "n_articles",
+        "agency_byline_percent",
+        "n_images",
+        "agency_image_percent",
+        "n_agencies",
+        "top_agency",
+    )
+    for outlet, expected in AGENCY_DEPENDENCE[window].items():
+        assert tuple(rows[outlet][column] for column in columns) == expected, outlet
+    if window == "may":
+        assert list(rows) == ["Daily North"]
+    else:
+        assert len(rows) == OUTLETS_ALL_DATES and next(iter(rows)) == "Daily North"
+    # A dot per share: two per outlet, none for a share of no image.
+    shares = [
+        row[column]
+        for row in rows.values()
+        for column in ("agency_byline_percent", "agency_image_percent")
+    ]
+    assert _chart_marks(outlet_pages[window], "agencies") == sum(1 for s in shares if s)
+
+
+@pytest.mark.parametrize("window", ["all", "may"])
+def test_syndication_by_outlet(outlet_pages, window: str) -> None:
+    rows = {row["outlet"]: row for row in _tables(outlet_pages[window])["syndication"]}
+    columns = (
+        "n_articles",
+        "n_multi_outlet_articles",
+        "multi_outlet_percent",
+        "n_first_elsewhere_articles",
+        "first_elsewhere_percent",
+    )
+    for outlet, expected in SYNDICATION[window].items():
+        assert tuple(rows[outlet][column] for column in columns) == expected, outlet
+    assert len(rows) == (1 if window == "may" else OUTLETS_ALL_DATES)
+    assert _chart_marks(outlet_pages[window], "syndication") == 2 * len(rows)
+    svg_text = HTMLParser(outlet_pages[window].read_text(encoding="utf-8")).css_first(
+        "#syndication svg"
+    )
+    assert "Daily North" in svg_text.text()
 
 
 def _chromium() -> str:
