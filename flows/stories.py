@@ -166,7 +166,7 @@ def _sign_changed_articles(con: duckdb.DuckDBPyConnection, counts: StoryCounts) 
             """,
             params={"first": first, "last": first + CHUNK_ARTICLES - 1},
         ).pl()
-        signed = stories.minhash_signatures(stories.shingle_sets(chunk))
+        signed = _sign_distinct_bodies(chunk)
         states = chunk.select("article_id", "content_hash").join(
             signed.select("article_id", "signature_key"), on="article_id", how="left"
         )
@@ -196,6 +196,24 @@ def _sign_changed_articles(con: duckdb.DuckDBPyConnection, counts: StoryCounts) 
         con.execute("INSERT INTO story_bands SELECT band_key, signature_key FROM chunk_bands")
         for name in ("chunk_states", "chunk_signatures", "chunk_fresh", "chunk_bands"):
             con.unregister(name)
+
+
+def _sign_distinct_bodies(chunk: pl.DataFrame) -> pl.DataFrame:
+    """``minhash_signatures`` of each article of the chunk (``article_id``, ``body_text``),
+    shingling and signing each distinct body once: copies of one text (the same article
+    under several URLs, agency copy run unedited) share the work as they share the
+    signature."""
+    bodies = chunk.select("article_id", "body_text").with_columns(
+        body_key=pl.col("body_text").hash()
+    )
+    distinct = bodies.unique("body_key", keep="first", maintain_order=True)
+    signed = stories.minhash_signatures(stories.shingle_sets(distinct))
+    keyed = distinct.select("article_id", "body_key").join(signed, on="article_id")
+    return (
+        bodies.select("article_id", "body_key")
+        .join(keyed.drop("article_id"), on="body_key", how="inner")
+        .select("article_id", "signature_key", "signature")
+    )
 
 
 def _drop_orphaned_signatures(con: duckdb.DuckDBPyConnection) -> None:
