@@ -857,6 +857,42 @@ def test_h1_over_an_undeclared_title_tag(head: str, body: str, expected: str) ->
 @pytest.mark.parametrize(
     ("head", "body", "expected"),
     [
+        # A declared headline opening on two words in lower case is a description.
+        (
+            ld({"@type": "Article", "name": "New Zealand", "headline": "island country in Oceania"})
+            + meta("og:title", "New Zealand - Encyclopedia")
+            + "<title>New Zealand - Encyclopedia</title>",
+            "<h1>New Zealand</h1>",
+            "New Zealand",
+        ),
+        # ... but a brand spelled in lower case, or a lower-case title the page prints,
+        # stays.
+        (
+            ld({"@type": "Article", "headline": "iPhone sales fall for the first time"}),
+            "",
+            "iPhone sales fall for the first time",
+        ),
+        (
+            meta("og:title", "notes from the road"),
+            "<h1>notes from the road</h1>",
+            "notes from the road",
+        ),
+        # <title> may open on a site's name in lower case: it is not demoted for it.
+        (
+            meta("og:site_name", "daily planet online")
+            + "<title>daily planet online - Storm hits the coast</title>",
+            "<h1>Weather</h1>",
+            "Storm hits the coast",
+        ),
+    ],
+)
+def test_lower_case_descriptions_are_not_headlines(head: str, body: str, expected: str) -> None:
+    assert row(page(head, body))["meta_title"] == expected
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "expected"),
+    [
         # The printed headline's dashes, quotes, apostrophes and ellipsis win over the
         # declared title's typewriter ones.
         (

@@ -400,6 +400,8 @@ def _first_by_rank(candidates: pl.DataFrame, keep: pl.Expr) -> pl.DataFrame:
 
 
 SOFT_HYPHEN = "\u00ad"
+# Two first words of lower-case letters only ("iPhone" and "eBay" have capitals further in).
+LOWER_CASE_FIRST_WORD = r"^\p{Ll}+\s+\p{Ll}+(?:\s|$)"
 
 
 def _compact_key(text: pl.Expr) -> pl.Expr:
@@ -775,7 +777,17 @@ def _demote_non_headlines(
         & ~pl.col("title").str.contains(UNSPACED_SCRIPT)
         & pl.col("is_printed").is_null()
     )
-    demoted = (pl.col("rank") < TITLE_H1_RANK) & (pl.col("is_site").fill_null(False) | one_word)
+    # A headline starts with a capital or a digit (in a script with cases); a declared
+    # title (not <title>, which may open on a site's name) whose first two words are in
+    # lower case is a description filed as one ("matrix equal to its conjugate-transpose").
+    lower_case_start = (
+        (pl.col("rank") < TITLE_TAG_RANK)
+        & pl.col("title").str.contains(LOWER_CASE_FIRST_WORD)
+        & pl.col("is_printed").is_null()
+    )
+    demoted = (pl.col("rank") < TITLE_H1_RANK) & (
+        pl.col("is_site").fill_null(False) | one_word | lower_case_start
+    )
     return (
         keyed.join(site_named.unique(), on=["doc_id", "rank"], how="left")
         .with_columns(rank=pl.col("rank") + demoted.cast(pl.Int32) * len(TITLE_SOURCES))
