@@ -1,0 +1,41 @@
+"""Rules that decide which blocks of an HTML page are the article's body, each shown
+from the reader's side on a small page: what the body text keeps and what it drops."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_html import BODY, _page, _tables
+
+
+def _body_text(body: str) -> str:
+    return _tables([_page(body)]).articles["body_text"][0] or ""
+
+
+def _story(middle: str) -> str:
+    """A story with ``middle`` between its first and its last two paragraphs."""
+    return (
+        f"<article><h1>Council approves the new bridge</h1><p>{BODY[0]}</p>{middle}"
+        f"<p>{BODY[1]}</p><p>{BODY[2]}</p></article>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("link", "own_words", "kept"),
+    [
+        # The item's own words beside its link: the story's list (deals, a line-up).
+        ("Portable hard drive 2TB", "for $161.99 with free shipping", True),
+        ("Rajai Davis", "(R) LF", True),
+        # Nothing but a link: a list of other pages, even inside the story.
+        ("Another story about roads and other matters", "", False),
+    ],
+)
+def test_list_item_with_words_of_its_own_beside_its_link_is_body(
+    link: str, own_words: str, kept: bool
+) -> None:
+    items = "".join(
+        f"<li><a href='/item/{n}'>{link} {n}</a> {own_words}</li>" for n in ("one", "two", "three")
+    )
+    text = _body_text(_story(f"<ul>{items}</ul>"))
+    assert (f"{link} two" in text) is kept
+    assert BODY[0] in text and BODY[2] in text
