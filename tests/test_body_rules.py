@@ -39,3 +39,30 @@ def test_list_item_with_words_of_its_own_beside_its_link_is_body(
     text = _body_text(_story(f"<ul>{items}</ul>"))
     assert (f"{link} two" in text) is kept
     assert BODY[0] in text and BODY[2] in text
+
+
+SENTENCE = "The matrix equals its own conjugate transpose, so every one of its eigenvalues is real."
+CAPTION = "The bridge seen from the east bank at dawn"
+
+
+@pytest.mark.parametrize(
+    ("middle", "line", "is_body"),
+    [
+        # A picture set in a sentence (a formula, an emoji): the paragraph is no caption.
+        (f"<p>Let <img src='/math/a.svg'> be a square matrix. {SENTENCE}</p>", SENTENCE, True),
+        (
+            f"<li>If <img src='/math/h.svg'> is Hermitian, so is its inverse. {SENTENCE}</li>",
+            SENTENCE,
+            True,
+        ),
+        # A picture that starts its box: the short line after it is its caption.
+        (f"<div><img src='/photo.jpg'><p>{CAPTION}</p></div>", CAPTION, False),
+    ],
+)
+def test_picture_inside_a_line_of_text_makes_no_caption_of_it(
+    middle: str, line: str, is_body: bool
+) -> None:
+    tables = _tables([_page(_story(middle))])
+    assert (line in (tables.articles["body_text"][0] or "")) is is_body
+    captions = tables.article_images["caption"].to_list()
+    assert any(line in (caption or "") for caption in captions) is not is_body

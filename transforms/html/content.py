@@ -144,6 +144,9 @@ ATTRIBUTE_BAR_TAIL = r"\|\s*([^|]*[^|\s])\s*$"
 ATTRIBUTE_BRACKET_TAIL = credits.CAPTION_TRAILING_BRACKETS
 # Attributes read for a credit, the first that holds one wins: a title shows as the tooltip.
 CREDIT_ATTRIBUTES = ("title", "alt")
+# A picture outside any figure that starts its line: the lines after it may be its caption.
+# One set in a line of text (a formula, an emoji, an icon) captions nothing.
+LOOSE_PICTURE = (pl.col("figure_id") < 0) & ~pl.col("is_inline")
 # Without a headline element, the page head is this many blocks before the root.
 HEAD_BLOCKS_WITHOUT_H1 = 6
 
@@ -437,7 +440,7 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
     blocks = blocks.with_columns(
         article_figure=article_figure.fill_null(False),
         after_image=pl.struct("doc_id", "block_no").is_in(
-            pages.images.filter(pl.col("figure_id") < 0)
+            pages.images.filter(LOOSE_PICTURE)
             .select(pl.struct("doc_id", block_no="before_block"))
             .to_series()
             .implode()
@@ -484,7 +487,7 @@ def _media_boxes(
     the story itself: a short post of a picture and a few lines.
     """
     boxes = (
-        pages.images.filter(pl.col("figure_id") < 0)
+        pages.images.filter(LOOSE_PICTURE)
         .with_row_index("image")
         .unpivot(
             index=["doc_id", "image", "before_block"],
