@@ -66,3 +66,30 @@ def test_picture_inside_a_line_of_text_makes_no_caption_of_it(
     assert (line in (tables.articles["body_text"][0] or "")) is is_body
     captions = tables.article_images["caption"].to_list()
     assert any(line in (caption or "") for caption in captions) is not is_body
+
+
+LONG_PARAGRAPHS = (f"{BODY[0]} {BODY[1]}", f"{BODY[1]} {BODY[2]}")
+
+
+@pytest.mark.parametrize(
+    ("box", "is_body"),
+    [
+        # Paragraphs of sentences, longer than any caption, in a box whose class says
+        # caption: the post's text beside its picture.
+        (
+            "<div class='caption-image'><img src='/a.jpg'>"
+            + "".join(f"<p>{text}</p>" for text in LONG_PARAGRAPHS)
+            + "</div>",
+            True,
+        ),
+        # One line of caption under a picture stays the picture's caption.
+        (f"<div class='caption-image'><img src='/a.jpg'><p>{LONG_PARAGRAPHS[0]}</p></div>", False),
+    ],
+)
+def test_a_caption_box_holding_paragraphs_is_body(box: str, is_body: bool) -> None:
+    # The rest of the story is longer than the box: the box is no wrapper of the story.
+    rest = "".join(f"<p>{text}</p>" for text in (*LONG_PARAGRAPHS, *LONG_PARAGRAPHS[::-1]))
+    story = f"<article><h1>Council approves the new bridge</h1>{box}{rest}</article>"
+    tables = _tables([_page(story)])
+    assert (LONG_PARAGRAPHS[0] in (tables.articles["body_text"][0] or "")) is is_body
+    assert (tables.article_images["caption"].to_list() == [LONG_PARAGRAPHS[0]]) is not is_body

@@ -76,6 +76,9 @@ STORY_BITS = LANDMARK_BITS["article"] | LANDMARK_BITS["main"]
 # A container whose class says noise, caption, tags... but holds more than this share
 # of the page's words is a wrapper: the class is styling, not a role.
 MAX_NOISE_CONTAINER_SHARE = 0.4
+# An element whose class says caption but that holds this many paragraphs of sentences,
+# and more words than a caption has, is a text box beside a picture.
+MIN_TEXT_BOX_PARAGRAPHS = 2
 # A prose block: at least this many words, at most this share of its characters in links.
 MIN_PROSE_WORDS = 8
 # Teaser headlines do not end like sentences; prose this long counts even when it does not.
@@ -328,13 +331,20 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
     # an <article> or <main>, is no furniture. A large one beside the story (a consent
     # dialog) still is. Sizes are summed per container, then judged once per container.
     holds_story = (pl.col("heading_level") == 1) | ((pl.col("landmarks") & STORY_BITS) != 0)
+    sentence = (pl.col("n_words") >= MIN_PROSE_WORDS) & pl.col("ends_sentence")
     sizes = (
         pages.chain.join(
-            blocks.select("doc_id", "block_no", "n_words", holds_story=holds_story),
+            blocks.select(
+                "doc_id", "block_no", "n_words", holds_story=holds_story, sentence=sentence
+            ),
             on=["doc_id", "block_no"],
         )
         .group_by("doc_id", "container")
-        .agg(words=pl.col("n_words").sum(), holds_story=pl.col("holds_story").any())
+        .agg(
+            words=pl.col("n_words").sum(),
+            holds_story=pl.col("holds_story").any(),
+            sentences=pl.col("sentence").sum(),
+        )
     )
     page_words = blocks.group_by("doc_id").agg(page_words=pl.col("n_words").sum())
     small = pl.col("words") < pl.col("page_words") * MAX_NOISE_CONTAINER_SHARE
@@ -342,6 +352,11 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
     # A large <form> wraps the whole page (ASP.NET pages post back from one form).
     page_form = pl.col("container_tag") == "form"
     wrapper = ~small & (in_story | pl.col("holds_story") | page_form)
+    # A caption is a line or two: an element that says caption but holds several
+    # paragraphs of sentences, longer than any caption, is the text beside a picture.
+    text_box = (pl.col("sentences") >= MIN_TEXT_BOX_PARAGRAPHS) & (
+        pl.col("words") > MAX_CAPTION_WORDS
+    )
     containers = (
         containers.join(sizes, on=["doc_id", "container"], how="left")
         .join(page_words, on="doc_id", how="left")
@@ -349,7 +364,8 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
             pl.col(flag) & ~wrapper.fill_null(False)
             for flag in ("is_noise", "is_tag_list", "is_related", "is_caption", "is_credit")
         )
-        .drop("words", "holds_story", "page_words")
+        .with_columns(is_caption=pl.col("is_caption") & ~text_box.fill_null(False))
+        .drop("words", "holds_story", "page_words", "sentences")
     )
     chain = _block_chain(pages.chain, containers)
     # Inherited flags: any enclosing element of the kind (noise, caption...).
