@@ -93,3 +93,41 @@ def test_a_caption_box_holding_paragraphs_is_body(box: str, is_body: bool) -> No
     tables = _tables([_page(story)])
     assert (LONG_PARAGRAPHS[0] in (tables.articles["body_text"][0] or "")) is is_body
     assert (tables.article_images["caption"].to_list() == [LONG_PARAGRAPHS[0]]) is not is_body
+
+
+MENU = (
+    "<ul class='menu'>"
+    + "".join(f"<li><a href='/s/{n}'>Section number {n} of the site</a></li>" for n in range(30))
+    + "</ul>"
+)
+COMMENTS = (
+    "<div class='comments'>"
+    + "".join(f"<p>{text} I said so before and I will say it again.</p>" for text in BODY * 2)
+    + "</div>"
+)
+STORY = "".join(f"<p>{text}</p>" for text in BODY)
+
+
+@pytest.mark.parametrize(
+    ("body", "kept", "dropped"),
+    [
+        # The story inside a box named for the share buttons a script adds to it.
+        (f"{MENU}<h1>Bridge approved</h1><div class='share_wrapper'>{STORY}</div>", BODY, []),
+        (f"{MENU}<h1>Bridge approved</h1><div class='js-social-images'>{STORY}</div>", BODY, []),
+        # The post, headline and all, inside an <aside>.
+        (f"{MENU}<aside class='blogPost'><h1>Bridge approved</h1>{STORY}</aside>", BODY, []),
+        # A comment section holds more prose than the story: it stays out all the same.
+        (
+            f"{MENU}<article><h1>Bridge approved</h1><p>{BODY[0]}</p></article>{COMMENTS}",
+            [BODY[0]],
+            ["I said so before"],
+        ),
+    ],
+)
+def test_story_inside_a_widget_named_box_is_body(
+    body: str, kept: list[str], dropped: list[str]
+) -> None:
+    text = _body_text(body)
+    assert all(paragraph in text for paragraph in kept)
+    assert not any(line in text for line in dropped)
+    assert "Section number" not in text
