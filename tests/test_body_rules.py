@@ -131,3 +131,24 @@ def test_story_inside_a_widget_named_box_is_body(
     assert all(paragraph in text for paragraph in kept)
     assert not any(line in text for line in dropped)
     assert "Section number" not in text
+
+
+EXCERPT = "Stack Overflow published the results of its developer survey, summarizing answers."
+
+
+@pytest.mark.parametrize(
+    ("box_class", "kept"),
+    [
+        # "related" glued to the next word of a class name still names related posts.
+        ("jp-relatedposts", False),
+        ("relatedArticles", False),
+        ("related-stories", False),
+        # A class that says nothing of the kind leaves the box in the story.
+        ("pullquote-box", True),
+    ],
+)
+def test_related_posts_box_glued_class_stays_out(box_class: str, kept: bool) -> None:
+    box = f"<div class='{box_class}'><div class='excerpt'><p>{EXCERPT}</p></div></div>"
+    text = _body_text(_story(box))
+    assert (EXCERPT in text) is kept
+    assert BODY[0] in text and BODY[2] in text
