@@ -152,3 +152,31 @@ def test_related_posts_box_glued_class_stays_out(box_class: str, kept: bool) -> 
     text = _body_text(_story(box))
     assert (EXCERPT in text) is kept
     assert BODY[0] in text and BODY[2] in text
+
+
+TABLE = (
+    "<table><tr><td><p>State</p></td><td><p>Comment</p></td></tr>"
+    "<tr><td><p>enqueued</p></td><td><p>Waiting for a free worker to pick it up.</p></td></tr>"
+    "</table>"
+)
+AFTER = "After the table the story goes on with the second half of its explanation here."
+
+
+@pytest.mark.parametrize(
+    ("middle", "after_kept"),
+    [
+        # "Comment" heading a table's column: the story goes on after the table.
+        (TABLE, True),
+        # "Comments" heading a section after the story: what follows is the readers'.
+        ("<h3>Comments</h3>", False),
+    ],
+)
+def test_comment_column_of_a_table_does_not_end_the_story(middle: str, after_kept: bool) -> None:
+    story = (
+        "<article><h1>Council approves the new bridge</h1>"
+        + "".join(f"<p>{text}</p>" for text in BODY)
+        + f"{middle}<p>{AFTER}</p></article>"
+    )
+    text = _body_text(story)
+    assert all(paragraph in text for paragraph in BODY)
+    assert (AFTER in text) is after_kept

@@ -533,11 +533,32 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
         .drop("n_words", "ends_sentence")
         .with_columns(blank_before=pl.lit(False), blank_after=pl.lit(False))
         .pipe(text_blocks.add_block_features)
+        .join(_alone_in_cell(chain), on=["doc_id", "block_no"], how="left")
+        # "Comment" alone in a table cell heads a column, not the page's comment section.
+        .with_columns(
+            is_comments_heading=pl.col("is_comments_heading")
+            & ~pl.col("alone_in_cell").fill_null(False)
+        )
+        .drop("alone_in_cell")
         .pipe(classify_blocks)
         .pipe(_markup_kinds)
         .pipe(_trim_tail)
     )
     return pl.concat([article, outside], how="diagonal_relaxed").sort("doc_id", "block_no")
+
+
+def _alone_in_cell(chain: pl.DataFrame) -> pl.DataFrame:
+    """One row per block that is the only block of its table cell: (doc_id, block_no,
+    alone_in_cell). A data table's cell holds a line; a layout table's cell, a page part."""
+    cells = (
+        chain.filter(pl.col("container_tag").is_in(["td", "th"]))
+        .sort("level")
+        .group_by("doc_id", "block_no")
+        .agg(cell=pl.col("container").last())
+    )
+    return cells.filter(pl.len().over("doc_id", "cell") == 1).select(
+        "doc_id", "block_no", alone_in_cell=pl.lit(True)
+    )
 
 
 def _media_boxes(
