@@ -38,6 +38,16 @@ def _word_pattern(words: list[str]) -> str:
     return rf"(?:^|[^a-z0-9])(?:{literal_alternation(words)})(?:[^a-z0-9:]|$)"
 
 
+# Widgets that hold no prose (share bars, toolbars): an element named by one of these words
+# and by no other noise word, holding most of the page's sentences, wraps the story.
+WIDGET_HINT_PATTERN = _word_pattern(HTML_LEXICON["widget_container_words"])
+PROSE_NOISE_HINT_PATTERN = _word_pattern(
+    [
+        word
+        for word in HTML_LEXICON["noise_container_words"]
+        if word not in HTML_LEXICON["widget_container_words"]
+    ]
+)
 HIDDEN_CLASS_PATTERN = rf"(?:^|\s)(?:{literal_alternation(HTML_LEXICON['hidden_classes'])})(?:\s|$)"
 NOISE_HINT_PATTERN = _word_pattern(HTML_LEXICON["noise_container_words"])
 # "sidebar", "l-col__sidebar", "sidebar--fixed": a few words are noise as the last word of a
@@ -76,6 +86,13 @@ STORY_BITS = LANDMARK_BITS["article"] | LANDMARK_BITS["main"]
 # A container whose class says noise, caption, tags... but holds more than this share
 # of the page's words is a wrapper: the class is styling, not a role.
 MAX_NOISE_CONTAINER_SHARE = 0.4
+# A noise-named element holding this share of the page's prose words wraps the story when
+# its name is a prose-less widget's or it holds the headline. Chosen by leave-one-site-out
+# validation over fundus, readability and dragnet among 0.1 to 0.75 (0.2 in all folds but one).
+MIN_WRAPPER_PROSE_SHARE = 0.2
+# An element whose class says caption but that holds this many paragraphs of sentences,
+# and more words than a caption has, is a text box beside a picture.
+MIN_TEXT_BOX_PARAGRAPHS = 2
 # A prose block: at least this many words, at most this share of its characters in links.
 MIN_PROSE_WORDS = 8
 # Teaser headlines do not end like sentences; prose this long counts even when it does not.
@@ -96,8 +113,11 @@ MIN_SIBLING_PROSE_SHARE = 0.7
 MAX_SIBLING_LINK_SHARE = 0.2
 # An <article> inside the root holding this share of its prose is a story of its own.
 MIN_STORY_SHARE = 0.2
-# A block under the root that is mostly link text is a link list, not prose.
-MAX_BODY_LINK_SHARE = 0.5
+# A block under the root that is all but wholly link text is a link list, not prose; an
+# item that adds a few words of its own to its link ("Laptop X for $550 with free
+# shipping", "1. Jane Doe (R) LF") is the story's own list. Chosen by leave-one-site-out
+# validation over fundus, readability and dragnet (0.9 in every fold, of 0.5 to 1).
+MAX_BODY_LINK_SHARE = 0.9
 MAX_SUBHEADLINE_WORDS = 25
 # A standfirst in the page head: prose of at least this many words.
 MIN_LEAD_WORDS = 10
@@ -141,6 +161,9 @@ ATTRIBUTE_BAR_TAIL = r"\|\s*([^|]*[^|\s])\s*$"
 ATTRIBUTE_BRACKET_TAIL = credits.CAPTION_TRAILING_BRACKETS
 # Attributes read for a credit, the first that holds one wins: a title shows as the tooltip.
 CREDIT_ATTRIBUTES = ("title", "alt")
+# A picture outside any figure that starts its line: the lines after it may be its caption.
+# One set in a line of text (a formula, an emoji, an icon) captions nothing.
+LOOSE_PICTURE = (pl.col("figure_id") < 0) & ~pl.col("is_inline")
 # Without a headline element, the page head is this many blocks before the root.
 HEAD_BLOCKS_WITHOUT_H1 = 6
 
@@ -159,19 +182,21 @@ def _container_flags(containers: pl.DataFrame) -> pl.DataFrame:
         .str.replace_all(STATE_CLASS_PATTERN, " ")
         .str.replace_all(LEAD_PICTURE_CLASS_PATTERN, "leadpicture")
     )
-    noise_word = (
-        hint.str.contains(NOISE_HINT_PATTERN)
-        | hint.str.replace_all(NOISE_PREFIX_EXCEPTION_PATTERN, " ").str.contains(
-            NOISE_PREFIX_PATTERN
-        )
-        | hint.str.contains(NOISE_CLASS_END_PATTERN)
-    )
+    other_noise_word = hint.str.replace_all(NOISE_PREFIX_EXCEPTION_PATTERN, " ").str.contains(
+        NOISE_PREFIX_PATTERN
+    ) | hint.str.contains(NOISE_CLASS_END_PATTERN)
+    noise_word = hint.str.contains(NOISE_HINT_PATTERN) | other_noise_word
     # A class on a paragraph or heading is typography ("dropcap", "lead"), not a role.
     text_element = pl.col("container_tag").is_in(TEXT_ELEMENT_TAGS)
+    hidden = hint.str.contains(HIDDEN_CLASS_PATTERN)
+    noise_landmark = pl.col("container_tag").is_in(NOISE_LANDMARK_TAGS)
     return containers.with_columns(
-        is_noise=(noise_word & ~text_element)
-        | hint.str.contains(HIDDEN_CLASS_PATTERN)
-        | pl.col("container_tag").is_in(NOISE_LANDMARK_TAGS),
+        is_noise=(noise_word & ~text_element) | hidden | noise_landmark,
+        is_widget=hint.str.contains(WIDGET_HINT_PATTERN)
+        & ~hint.str.contains(PROSE_NOISE_HINT_PATTERN)
+        & ~other_noise_word
+        & ~hidden
+        & ~noise_landmark,
         is_tag_list=lowered.str.contains(TAG_LIST_HINT_PATTERN),
         is_related=hint.str.contains(RELATED_HINT_PATTERN),
         is_caption=hint.str.contains(CAPTION_HINT_PATTERN)
@@ -322,20 +347,54 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
     # an <article> or <main>, is no furniture. A large one beside the story (a consent
     # dialog) still is. Sizes are summed per container, then judged once per container.
     holds_story = (pl.col("heading_level") == 1) | ((pl.col("landmarks") & STORY_BITS) != 0)
-    sizes = (
-        pages.chain.join(
-            blocks.select("doc_id", "block_no", "n_words", holds_story=holds_story),
-            on=["doc_id", "block_no"],
-        )
-        .group_by("doc_id", "container")
-        .agg(words=pl.col("n_words").sum(), holds_story=pl.col("holds_story").any())
+    sentence = (pl.col("n_words") >= MIN_PROSE_WORDS) & pl.col("ends_sentence")
+    # Prose by its shape alone, whatever the classes around it say.
+    prose_shaped = (
+        (pl.col("n_words") >= MIN_PROSE_WORDS)
+        & (pl.col("ends_sentence") | (pl.col("n_words") >= LONG_PROSE_WORDS))
+        & (pl.col("link_chars") <= pl.col("text").str.len_chars() * MAX_PROSE_LINK_SHARE)
+        & (pl.col("heading_level") == 0)
     )
-    page_words = blocks.group_by("doc_id").agg(page_words=pl.col("n_words").sum())
+    shaped = blocks.select(
+        "doc_id",
+        "block_no",
+        "n_words",
+        holds_story=holds_story,
+        sentence=sentence,
+        headline=pl.col("heading_level") == 1,
+        prose_words=pl.when(prose_shaped).then(pl.col("n_words")).otherwise(0),
+    )
+    sizes = (
+        pages.chain.join(shaped, on=["doc_id", "block_no"])
+        .group_by("doc_id", "container")
+        .agg(
+            words=pl.col("n_words").sum(),
+            holds_story=pl.col("holds_story").any(),
+            sentences=pl.col("sentence").sum(),
+            holds_headline=pl.col("headline").any(),
+            prose_words=pl.col("prose_words").sum(),
+        )
+    )
+    page_words = shaped.group_by("doc_id").agg(
+        page_words=pl.col("n_words").sum(), page_prose_words=pl.col("prose_words").sum()
+    )
     small = pl.col("words") < pl.col("page_words") * MAX_NOISE_CONTAINER_SHARE
     in_story = (pl.col("container_landmarks") & STORY_BITS) != 0
     # A large <form> wraps the whole page (ASP.NET pages post back from one form).
     page_form = pl.col("container_tag") == "form"
     wrapper = ~small & (in_story | pl.col("holds_story") | page_form)
+    # Much of the page's prose in an element named as a prose-less widget ("share_wrapper")
+    # or holding the headline (an <aside> around the post) is the story, not furniture.
+    story_wrapper = (
+        (pl.col("prose_words") >= pl.col("page_prose_words") * MIN_WRAPPER_PROSE_SHARE)
+        & (pl.col("prose_words") > 0)
+        & (pl.col("is_widget") | pl.col("holds_headline"))
+    )
+    # A caption is a line or two: an element that says caption but holds several
+    # paragraphs of sentences, longer than any caption, is the text beside a picture.
+    text_box = (pl.col("sentences") >= MIN_TEXT_BOX_PARAGRAPHS) & (
+        pl.col("words") > MAX_CAPTION_WORDS
+    )
     containers = (
         containers.join(sizes, on=["doc_id", "container"], how="left")
         .join(page_words, on="doc_id", how="left")
@@ -343,7 +402,20 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
             pl.col(flag) & ~wrapper.fill_null(False)
             for flag in ("is_noise", "is_tag_list", "is_related", "is_caption", "is_credit")
         )
-        .drop("words", "holds_story", "page_words")
+        .with_columns(
+            is_caption=pl.col("is_caption") & ~text_box.fill_null(False),
+            is_noise=pl.col("is_noise") & ~story_wrapper.fill_null(False),
+        )
+        .drop(
+            "words",
+            "holds_story",
+            "page_words",
+            "sentences",
+            "holds_headline",
+            "prose_words",
+            "page_prose_words",
+            "is_widget",
+        )
     )
     chain = _block_chain(pages.chain, containers)
     # Inherited flags: any enclosing element of the kind (noise, caption...).
@@ -434,7 +506,7 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
     blocks = blocks.with_columns(
         article_figure=article_figure.fill_null(False),
         after_image=pl.struct("doc_id", "block_no").is_in(
-            pages.images.filter(pl.col("figure_id") < 0)
+            pages.images.filter(LOOSE_PICTURE)
             .select(pl.struct("doc_id", block_no="before_block"))
             .to_series()
             .implode()
@@ -461,11 +533,32 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
         .drop("n_words", "ends_sentence")
         .with_columns(blank_before=pl.lit(False), blank_after=pl.lit(False))
         .pipe(text_blocks.add_block_features)
+        .join(_alone_in_cell(chain), on=["doc_id", "block_no"], how="left")
+        # "Comment" alone in a table cell heads a column, not the page's comment section.
+        .with_columns(
+            is_comments_heading=pl.col("is_comments_heading")
+            & ~pl.col("alone_in_cell").fill_null(False)
+        )
+        .drop("alone_in_cell")
         .pipe(classify_blocks)
         .pipe(_markup_kinds)
         .pipe(_trim_tail)
     )
     return pl.concat([article, outside], how="diagonal_relaxed").sort("doc_id", "block_no")
+
+
+def _alone_in_cell(chain: pl.DataFrame) -> pl.DataFrame:
+    """One row per block that is the only block of its table cell: (doc_id, block_no,
+    alone_in_cell). A data table's cell holds a line; a layout table's cell, a page part."""
+    cells = (
+        chain.filter(pl.col("container_tag").is_in(["td", "th"]))
+        .sort("level")
+        .group_by("doc_id", "block_no")
+        .agg(cell=pl.col("container").last())
+    )
+    return cells.filter(pl.len().over("doc_id", "cell") == 1).select(
+        "doc_id", "block_no", alone_in_cell=pl.lit(True)
+    )
 
 
 def _media_boxes(
@@ -481,7 +574,7 @@ def _media_boxes(
     the story itself: a short post of a picture and a few lines.
     """
     boxes = (
-        pages.images.filter(pl.col("figure_id") < 0)
+        pages.images.filter(LOOSE_PICTURE)
         .with_row_index("image")
         .unpivot(
             index=["doc_id", "image", "before_block"],

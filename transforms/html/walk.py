@@ -310,6 +310,7 @@ class _Page:
                                 url,
                                 attributes.get("alt"),
                                 attributes.get("title"),
+                                _in_running_text(ctx, buffer),
                                 *_boxes(ctx),
                             )
                         )
@@ -361,6 +362,21 @@ class _Page:
             child = child.next
 
 
+# Block elements that hold running text: an image with text before it on its line there
+# is set in the text like a word.
+RUNNING_TEXT_TAGS = frozenset({"p", "li", "dd", "dt", "td", "th", "blockquote"})
+
+
+def _in_running_text(ctx: tuple, buffer: list[str]) -> bool:
+    """True when an image follows text on its line inside a paragraph-like element."""
+    if not any(not piece.isspace() for piece in buffer):
+        return False
+    frame = ctx
+    while frame is not None and not frame[3]:
+        frame = frame[0]
+    return frame is not None and frame[1] in RUNNING_TEXT_TAGS
+
+
 def _boxes(ctx: tuple) -> list[int]:
     """The ids of the block elements nearest around an image, nearest first (-1 pads)."""
     boxes = []
@@ -383,8 +399,8 @@ def walk_page(tree: LexborHTMLParser) -> tuple[list[tuple], list[tuple], list[tu
 
     Block tuple: (text, tag, heading_level, landmarks bitmask, hints, itemprop,
     container ids (outermost first), figure id, link_chars, first link's href, inline_role).
-    Image tuple: (figure id, block index it precedes, url, alt, title, nearest block
-    element ids).
+    Image tuple: (figure id, block index it precedes, url, alt, title, whether text
+    precedes it on its line, nearest block element ids).
     Container tuple: (id, tag, hint, itemprop, landmarks bitmask), one per block element.
     The tree is modified: never-rendered elements are removed first.
     """
@@ -443,6 +459,8 @@ IMAGE_COLUMNS = {
     "alt": pl.String,
     # The tooltip text: some pages print the caption there with the credit after a bar.
     "title": pl.String,
+    # The image follows text on its line in a paragraph (a formula, an emoji, an icon).
+    "is_inline": pl.Boolean,
     # The block elements nearest around the image, nearest first (-1 where there is none).
     "box_1": pl.Int32,
     "box_2": pl.Int32,

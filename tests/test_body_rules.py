@@ -1,0 +1,182 @@
+"""Rules that decide which blocks of an HTML page are the article's body, each shown
+from the reader's side on a small page: what the body text keeps and what it drops."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_html import BODY, _page, _tables
+
+
+def _body_text(body: str) -> str:
+    return _tables([_page(body)]).articles["body_text"][0] or ""
+
+
+def _story(middle: str) -> str:
+    """A story with ``middle`` between its first and its last two paragraphs."""
+    return (
+        f"<article><h1>Council approves the new bridge</h1><p>{BODY[0]}</p>{middle}"
+        f"<p>{BODY[1]}</p><p>{BODY[2]}</p></article>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("link", "own_words", "kept"),
+    [
+        # The item's own words beside its link: the story's list (deals, a line-up).
+        ("Portable hard drive 2TB", "for $161.99 with free shipping", True),
+        ("Rajai Davis", "(R) LF", True),
+        # Nothing but a link: a list of other pages, even inside the story.
+        ("Another story about roads and other matters", "", False),
+    ],
+)
+def test_list_item_with_words_of_its_own_beside_its_link_is_body(
+    link: str, own_words: str, kept: bool
+) -> None:
+    items = "".join(
+        f"<li><a href='/item/{n}'>{link} {n}</a> {own_words}</li>" for n in ("one", "two", "three")
+    )
+    text = _body_text(_story(f"<ul>{items}</ul>"))
+    assert (f"{link} two" in text) is kept
+    assert BODY[0] in text and BODY[2] in text
+
+
+SENTENCE = "The matrix equals its own conjugate transpose, so every one of its eigenvalues is real."
+CAPTION = "The bridge seen from the east bank at dawn"
+
+
+@pytest.mark.parametrize(
+    ("middle", "line", "is_body"),
+    [
+        # A picture set in a sentence (a formula, an emoji): the paragraph is no caption.
+        (f"<p>Let <img src='/math/a.svg'> be a square matrix. {SENTENCE}</p>", SENTENCE, True),
+        (
+            f"<li>If <img src='/math/h.svg'> is Hermitian, so is its inverse. {SENTENCE}</li>",
+            SENTENCE,
+            True,
+        ),
+        # A picture that starts its box: the short line after it is its caption.
+        (f"<div><img src='/photo.jpg'><p>{CAPTION}</p></div>", CAPTION, False),
+    ],
+)
+def test_picture_inside_a_line_of_text_makes_no_caption_of_it(
+    middle: str, line: str, is_body: bool
+) -> None:
+    tables = _tables([_page(_story(middle))])
+    assert (line in (tables.articles["body_text"][0] or "")) is is_body
+    captions = tables.article_images["caption"].to_list()
+    assert any(line in (caption or "") for caption in captions) is not is_body
+
+
+LONG_PARAGRAPHS = (f"{BODY[0]} {BODY[1]}", f"{BODY[1]} {BODY[2]}")
+
+
+@pytest.mark.parametrize(
+    ("box", "is_body"),
+    [
+        # Paragraphs of sentences, longer than any caption, in a box whose class says
+        # caption: the post's text beside its picture.
+        (
+            "<div class='caption-image'><img src='/a.jpg'>"
+            + "".join(f"<p>{text}</p>" for text in LONG_PARAGRAPHS)
+            + "</div>",
+            True,
+        ),
+        # One line of caption under a picture stays the picture's caption.
+        (f"<div class='caption-image'><img src='/a.jpg'><p>{LONG_PARAGRAPHS[0]}</p></div>", False),
+    ],
+)
+def test_a_caption_box_holding_paragraphs_is_body(box: str, is_body: bool) -> None:
+    # The rest of the story is longer than the box: the box is no wrapper of the story.
+    rest = "".join(f"<p>{text}</p>" for text in (*LONG_PARAGRAPHS, *LONG_PARAGRAPHS[::-1]))
+    story = f"<article><h1>Council approves the new bridge</h1>{box}{rest}</article>"
+    tables = _tables([_page(story)])
+    assert (LONG_PARAGRAPHS[0] in (tables.articles["body_text"][0] or "")) is is_body
+    assert (tables.article_images["caption"].to_list() == [LONG_PARAGRAPHS[0]]) is not is_body
+
+
+MENU = (
+    "<ul class='menu'>"
+    + "".join(f"<li><a href='/s/{n}'>Section number {n} of the site</a></li>" for n in range(30))
+    + "</ul>"
+)
+COMMENTS = (
+    "<div class='comments'>"
+    + "".join(f"<p>{text} I said so before and I will say it again.</p>" for text in BODY * 2)
+    + "</div>"
+)
+STORY = "".join(f"<p>{text}</p>" for text in BODY)
+
+
+@pytest.mark.parametrize(
+    ("body", "kept", "dropped"),
+    [
+        # The story inside a box named for the share buttons a script adds to it.
+        (f"{MENU}<h1>Bridge approved</h1><div class='share_wrapper'>{STORY}</div>", BODY, []),
+        (f"{MENU}<h1>Bridge approved</h1><div class='js-social-images'>{STORY}</div>", BODY, []),
+        # The post, headline and all, inside an <aside>.
+        (f"{MENU}<aside class='blogPost'><h1>Bridge approved</h1>{STORY}</aside>", BODY, []),
+        # A comment section holds more prose than the story: it stays out all the same.
+        (
+            f"{MENU}<article><h1>Bridge approved</h1><p>{BODY[0]}</p></article>{COMMENTS}",
+            [BODY[0]],
+            ["I said so before"],
+        ),
+    ],
+)
+def test_story_inside_a_widget_named_box_is_body(
+    body: str, kept: list[str], dropped: list[str]
+) -> None:
+    text = _body_text(body)
+    assert all(paragraph in text for paragraph in kept)
+    assert not any(line in text for line in dropped)
+    assert "Section number" not in text
+
+
+EXCERPT = "Stack Overflow published the results of its developer survey, summarizing answers."
+
+
+@pytest.mark.parametrize(
+    ("box_class", "kept"),
+    [
+        # "related" glued to the next word of a class name still names related posts.
+        ("jp-relatedposts", False),
+        ("relatedArticles", False),
+        ("related-stories", False),
+        # A class that says nothing of the kind leaves the box in the story.
+        ("pullquote-box", True),
+    ],
+)
+def test_related_posts_box_glued_class_stays_out(box_class: str, kept: bool) -> None:
+    box = f"<div class='{box_class}'><div class='excerpt'><p>{EXCERPT}</p></div></div>"
+    text = _body_text(_story(box))
+    assert (EXCERPT in text) is kept
+    assert BODY[0] in text and BODY[2] in text
+
+
+TABLE = (
+    "<table><tr><td><p>State</p></td><td><p>Comment</p></td></tr>"
+    "<tr><td><p>enqueued</p></td><td><p>Waiting for a free worker to pick it up.</p></td></tr>"
+    "</table>"
+)
+AFTER = "After the table the story goes on with the second half of its explanation here."
+
+
+@pytest.mark.parametrize(
+    ("middle", "after_kept"),
+    [
+        # "Comment" heading a table's column: the story goes on after the table.
+        (TABLE, True),
+        # "Comments" heading a section after the story: what follows is the readers'.
+        ("<h3>Comments</h3>", False),
+    ],
+)
+def test_comment_column_of_a_table_does_not_end_the_story(middle: str, after_kept: bool) -> None:
+    story = (
+        "<article><h1>Council approves the new bridge</h1>"
+        + "".join(f"<p>{text}</p>" for text in BODY)
+        + f"{middle}<p>{AFTER}</p></article>"
+    )
+    text = _body_text(story)
+    assert all(paragraph in text for paragraph in BODY)
+    assert (AFTER in text) is after_kept
