@@ -145,3 +145,15 @@ def test_letter_prefix_count_equals_a_full_count(texts: list[str | None]) -> Non
     samples = pl.Series("text", texts, dtype=pl.String)
     full = samples.str.count_matches(language.WORD_CHARACTER).fill_null(0) >= language.MIN_LETTERS
     assert language._has_enough_letters(samples).to_list() == full.to_list()
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [["00010001000100010001"], ["00010001000100010001", LANGUAGE_TEXTS[0]]],
+)
+def test_texts_that_complete_no_n_gram_get_what_py3langid_gives(texts: list[str]) -> None:
+    from py3langid import classify
+
+    frame = pl.DataFrame({"text": texts})
+    found = language.detect_language(frame, "text", "lang")["lang"].to_list()
+    assert found == [classify(text)[0] for text in texts]
