@@ -616,3 +616,18 @@ def test_corpus_first_date_line_matches_gold_date():
     print(f"fundus published date from first date line: {scored['hit'].sum()}/{scored.height}")
     print(f"share = {share:.3f}")
     assert share >= CORPUS_MIN_DATE_SHARE
+
+
+@pytest.mark.parametrize("columns", [("text", "language"), ("text",)])
+def test_parsing_no_rows_gives_the_columns_and_types_of_parsing_some(
+    columns: tuple[str, ...],
+) -> None:
+    frame = pl.DataFrame(
+        {"doc_id": [1], "text": ["Publicado el 4 de febrero de 2026, 10:31"], "language": ["es"]}
+    ).select("doc_id", *columns)
+    some = parse_dates(frame, "text", "language")
+    none = parse_dates(frame.clear(), "text", "language")
+    assert none.schema == some.schema
+    assert none.height == 0
+    flags = frame.clear().select(is_date_line(pl.col("text")))
+    assert flags.schema == frame.select(is_date_line(pl.col("text"))).schema

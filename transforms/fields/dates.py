@@ -188,6 +188,7 @@ NOT_DATE_CUE_PATTERN = rf"(?i){literal_alternation(LEXICON['not_date_cues'])}"
 ISO_DATE_PATTERN = r"^\s*(\d{4}-\d{2}-\d{2})"
 
 PARSED_COLUMNS = ("date_value", "date_instant", "date_zone_assumed", "date_role")
+PARSED_DTYPES = (pl.Date, UTC_TIMESTAMP, pl.Boolean, pl.String)
 _TMP = "__dates_"
 
 
@@ -369,6 +370,16 @@ def parse_dates(
     input columns with those four names are replaced (so a frame can be
     parsed again).
     """
+    kept = [name for name in frame.columns if name not in PARSED_COLUMNS]
+    if frame.height == 0 and text in frame.columns:
+        # Nothing to parse: the patterns below would still compile (tens of milliseconds).
+        return frame.select(
+            *kept,
+            *(
+                pl.lit(None, dtype).alias(c)
+                for c, dtype in zip(PARSED_COLUMNS, PARSED_DTYPES, strict=True)
+            ),
+        )
     lang = (
         _primary_language(pl.col(language))
         if language in frame.columns
@@ -469,7 +480,6 @@ def parse_dates(
     work = work.with_columns(instant.alias("date_instant")).with_columns(
         pl.when(pl.col("date_instant").is_not_null()).then(assumed).alias("date_zone_assumed")
     )
-    kept = [name for name in frame.columns if name not in PARSED_COLUMNS]
     return work.select(*kept, *PARSED_COLUMNS)
 
 
@@ -484,6 +494,8 @@ def _other_word_counts(lines: pl.Expr) -> pl.Expr:
 
 def _date_line_flags(values: pl.Series) -> pl.Series:
     """``is_date_line`` on one batch of values (one value in, one bool out)."""
+    if values.len() == 0:
+        return pl.Series(values.name, [], dtype=pl.Boolean)
     line = pl.col("line").str.replace_many(OTHER_DIGITS, ASCII_DIGITS)
     staged = values.to_frame("line").select(
         (line.str.contains(DATE_PATTERN) & (line.str.len_chars() <= MAX_DATE_LINE_CHARS))
