@@ -15,7 +15,7 @@ import re
 import polars as pl
 
 from dateline.transforms.lexicon import load
-from dateline.transforms.patterns import literal_alternation
+from dateline.transforms.patterns import DIGIT_PATTERN, literal_alternation
 from dateline.transforms.schema import UTC_TIMESTAMP
 
 LEXICON = load("dates")
@@ -497,12 +497,20 @@ def _date_line_flags(values: pl.Series) -> pl.Series:
     if values.len() == 0:
         return pl.Series(values.name, [], dtype=pl.Boolean)
     line = pl.col("line").str.replace_many(OTHER_DIGITS, ASCII_DIGITS)
-    staged = values.to_frame("line").select(
-        (line.str.contains(DATE_PATTERN) & (line.str.len_chars() <= MAX_DATE_LINE_CHARS))
-        .fill_null(False)
-        .alias("screen")
+    # Every alternative of DATE_PATTERN matches a digit: it runs only on lines holding one.
+    digits = values.to_frame("line").select(line)
+    screened = (
+        digits.select(
+            (
+                pl.col("line").str.contains(DIGIT_PATTERN)
+                & (pl.col("line").str.len_chars() <= MAX_DATE_LINE_CHARS)
+            ).fill_null(False)
+        )
+        .to_series()
+        .arg_true()
     )
-    rows = staged["screen"].arg_true()
+    dated = digits.get_column("line").gather(screened).str.contains(DATE_PATTERN)
+    rows = screened.filter(dated.fill_null(False))
     flags = pl.repeat(False, values.len(), dtype=pl.Boolean, eager=True).alias(values.name)
     if rows.len() == 0:
         return flags
