@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dateline.transforms.fields import language
-from dateline.transforms.text.blocks import BLOCK_FEATURES, add_block_features
+from dateline.transforms.text import blocks as text_blocks
+from dateline.transforms.text.blocks import BLOCK_FEATURES, LineFeatureCache, add_block_features
 from dateline.transforms.text.segment import split_blocks
 from tests.conftest import examples
 
@@ -76,6 +77,46 @@ def test_features_of_any_batch_equal_features_per_document(texts: list[str]) -> 
     assert add_block_features(blocks).equals(_features_one_document_at_a_time(blocks))
 
 
+def _distinct_lines(texts: list[str]) -> pl.DataFrame:
+    return _blocks(texts).select("text").unique()
+
+
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.lists(st.sampled_from(SHARED_LINES) | st.text(max_size=40), max_size=6).map("\n".join),
+        min_size=1,
+        max_size=4,
+    ),
+    st.sampled_from([60, 400, 10**6]),
+)
+def test_features_kept_between_batches_equal_features_computed_again(
+    texts: list[str], max_bytes: int
+) -> None:
+    # Each text is a batch; small caches drop lines between batches, large ones keep all.
+    cache = LineFeatureCache(max_bytes=max_bytes)
+    for batch in [*texts, *reversed(texts)]:
+        lines = _distinct_lines([batch])
+        kept = cache.features(lines).sort("text", nulls_last=True)
+        assert kept.equals(text_blocks._line_features(lines).sort("text", nulls_last=True))
+
+
+def test_line_cache_drops_the_least_recently_met_lines_past_its_size() -> None:
+    cache = LineFeatureCache(max_bytes=100)
+    old = ["Foto: dpa", "Teilen Twittern Senden"]
+    cache.features(_distinct_lines(["\n".join(old)]))
+    cache.features(_distinct_lines(["Foto: dpa"]))
+    cache.features(_distinct_lines(["\n".join(f"Zeile Nummer {n}" for n in range(6))]))
+    kept = cache._kept.get_column("text")
+    assert kept.str.len_bytes().sum() <= 50
+    assert "Teilen Twittern Senden" not in kept.to_list()
+    # Lines met again are computed again, and equal what a fresh cache gives.
+    again = _distinct_lines(["\n".join(old)])
+    assert (
+        cache.features(again).sort("text").equals(LineFeatureCache().features(again).sort("text"))
+    )
+
+
 LANGUAGE_TEXTS = [
     "Der Stadtrat hat am Dienstag über den neuen Haushalt beraten und ihn beschlossen.",
     "El Gobierno aprobó este martes el nuevo presupuesto para el próximo año.",
@@ -104,3 +145,15 @@ def test_letter_prefix_count_equals_a_full_count(texts: list[str | None]) -> Non
     samples = pl.Series("text", texts, dtype=pl.String)
     full = samples.str.count_matches(language.WORD_CHARACTER).fill_null(0) >= language.MIN_LETTERS
     assert language._has_enough_letters(samples).to_list() == full.to_list()
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [["00010001000100010001"], ["00010001000100010001", LANGUAGE_TEXTS[0]]],
+)
+def test_texts_that_complete_no_n_gram_get_what_py3langid_gives(texts: list[str]) -> None:
+    from py3langid import classify
+
+    frame = pl.DataFrame({"text": texts})
+    found = language.detect_language(frame, "text", "lang")["lang"].to_list()
+    assert found == [classify(text)[0] for text in texts]

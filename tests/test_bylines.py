@@ -593,3 +593,14 @@ def test_prefixed_byline_in_html_element(language: str, byline: str, names: list
 )
 def test_prefix_words_in_sentences_are_no_bylines(line: str) -> None:
     assert _one(is_byline_line, line) is False
+
+
+def test_splitting_no_bylines_gives_the_columns_and_types_of_splitting_some() -> None:
+    frame = pl.DataFrame(
+        {"article_id": ["a"], "byline_raw": ["Por Marta Cañete y Luis Paz"], "outlet": ["X"]}
+    )
+    some = split_bylines(frame, "byline_raw", "outlet")
+    none = split_bylines(frame.clear(), "byline_raw", "outlet")
+    assert some.height == 2
+    assert none.schema == some.schema
+    assert none.height == 0

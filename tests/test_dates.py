@@ -11,9 +11,10 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from dateline.transforms.fields import dates as dates_module
 from dateline.transforms.fields.dates import (
     PARSED_COLUMNS,
     is_date_line,
@@ -639,3 +640,48 @@ def test_corpus_first_date_line_matches_gold_date():
     print(f"fundus published date from first date line: {scored['hit'].sum()}/{scored.height}")
     print(f"share = {share:.3f}")
     assert share >= CORPUS_MIN_DATE_SHARE
+
+
+@pytest.mark.parametrize("columns", [("text", "language"), ("text",)])
+def test_parsing_no_rows_gives_the_columns_and_types_of_parsing_some(
+    columns: tuple[str, ...],
+) -> None:
+    frame = pl.DataFrame(
+        {"doc_id": [1], "text": ["Publicado el 4 de febrero de 2026, 10:31"], "language": ["es"]}
+    ).select("doc_id", *columns)
+    some = parse_dates(frame, "text", "language")
+    none = parse_dates(frame.clear(), "text", "language")
+    assert none.schema == some.schema
+    assert none.height == 0
+    flags = frame.clear().select(is_date_line(pl.col("text")))
+    assert flags.schema == frame.select(is_date_line(pl.col("text"))).schema
+
+
+DATE_FRAGMENTS = [
+    "2024",
+    "12",
+    "5.",
+    "März",
+    "de",
+    "febrero",
+    "年",
+    "月",
+    "日",
+    "١٢",
+    "२०२४",
+    "/",
+    "-",
+]
+
+
+@settings(max_examples=examples(200), deadline=None)
+@example("Actualizado el 5. März 2024")
+@example("١٢ مارس ٢٠٢٤")
+@example("2025年1月14日")
+@given(st.lists(st.sampled_from(DATE_FRAGMENTS) | st.text(max_size=8), max_size=8).map(" ".join))
+def test_every_date_the_pattern_finds_holds_a_digit(text: str) -> None:
+    # is_date_line runs DATE_PATTERN only on lines with a digit (after other scripts'
+    # digits are read as ASCII): that screen must never drop a match.
+    line = pl.Series([text]).str.replace_many(dates_module.OTHER_DIGITS, dates_module.ASCII_DIGITS)
+    if line.str.contains(dates_module.DATE_PATTERN).item():
+        assert line.str.contains(r"\d").item()

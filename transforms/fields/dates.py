@@ -15,7 +15,7 @@ import re
 import polars as pl
 
 from dateline.transforms.lexicon import load
-from dateline.transforms.patterns import literal_alternation
+from dateline.transforms.patterns import DIGIT_PATTERN, literal_alternation
 from dateline.transforms.schema import UTC_TIMESTAMP
 
 LEXICON = load("dates")
@@ -194,6 +194,7 @@ PARSED_COLUMNS = (
     "date_role",
     "date_offset_minutes",
 )
+PARSED_DTYPES = (pl.Date, UTC_TIMESTAMP, pl.Boolean, pl.String, pl.Int32)
 _TMP = "__dates_"
 
 
@@ -377,6 +378,16 @@ def parse_dates(
     input columns with those four names are replaced (so a frame can be
     parsed again).
     """
+    kept = [name for name in frame.columns if name not in PARSED_COLUMNS]
+    if frame.height == 0 and text in frame.columns:
+        # Nothing to parse: the patterns below would still compile (tens of milliseconds).
+        return frame.select(
+            *kept,
+            *(
+                pl.lit(None, dtype).alias(c)
+                for c, dtype in zip(PARSED_COLUMNS, PARSED_DTYPES, strict=True)
+            ),
+        )
     lang = (
         _primary_language(pl.col(language))
         if language in frame.columns
@@ -481,7 +492,6 @@ def parse_dates(
         .cast(pl.Int32)
         .alias("date_offset_minutes"),
     )
-    kept = [name for name in frame.columns if name not in PARSED_COLUMNS]
     return work.select(*kept, *PARSED_COLUMNS)
 
 
@@ -496,13 +506,23 @@ def _other_word_counts(lines: pl.Expr) -> pl.Expr:
 
 def _date_line_flags(values: pl.Series) -> pl.Series:
     """``is_date_line`` on one batch of values (one value in, one bool out)."""
+    if values.len() == 0:
+        return pl.Series(values.name, [], dtype=pl.Boolean)
     line = pl.col("line").str.replace_many(OTHER_DIGITS, ASCII_DIGITS)
-    staged = values.to_frame("line").select(
-        (line.str.contains(DATE_PATTERN) & (line.str.len_chars() <= MAX_DATE_LINE_CHARS))
-        .fill_null(False)
-        .alias("screen")
+    # Every alternative of DATE_PATTERN matches a digit: it runs only on lines holding one.
+    digits = values.to_frame("line").select(line)
+    screened = (
+        digits.select(
+            (
+                pl.col("line").str.contains(DIGIT_PATTERN)
+                & (pl.col("line").str.len_chars() <= MAX_DATE_LINE_CHARS)
+            ).fill_null(False)
+        )
+        .to_series()
+        .arg_true()
     )
-    rows = staged["screen"].arg_true()
+    dated = digits.get_column("line").gather(screened).str.contains(DATE_PATTERN)
+    rows = screened.filter(dated.fill_null(False))
     flags = pl.repeat(False, values.len(), dtype=pl.Boolean, eager=True).alias(values.name)
     if rows.len() == 0:
         return flags

@@ -156,6 +156,9 @@ def _count_visits(features: np.ndarray, n_features: int) -> list[tuple[np.ndarra
     """Per column of ``features`` (positions x texts, -1 where no feature ends): its distinct
     features in order of first visit and their counts, by two sorts of packed int64 keys."""
     position, column = np.nonzero(features >= 0)
+    if position.size == 0:
+        # No text of the chunk completes a feature ("0001 0001"): nothing to count.
+        return [_NO_VISITS] * features.shape[1]
     feature = features[position, column].astype(np.int64)
     text_bits = max(features.shape[1] - 1, 1).bit_length()
     position_bits = max(features.shape[0], 1).bit_length()  # counts fit too

@@ -11,6 +11,8 @@ and the readers of a block's text that assembly applies to both paths' blocks
 
 from __future__ import annotations
 
+import threading
+
 import polars as pl
 
 from dateline.transforms.fields import bylines, credits, dates
@@ -175,6 +177,74 @@ def _line_features(lines: pl.DataFrame) -> pl.DataFrame:
     ).drop("_key", "_tokens", "_share_targets")
 
 
+# Bytes of distinct lines whose features a process keeps between batches; past this, the
+# lines least recently met are dropped until half of it is left.
+LINE_CACHE_BYTES = 16_000_000
+
+
+class LineFeatureCache:
+    """The features of lines met in earlier batches of this process, ``_line_features``
+    of each (a function of the line alone, so a kept row is what computing it again gives).
+
+    Dumps repeat their menus, notices, credits and bylines across batches of an outlet's
+    pages: those are read once per process. Safe to share between threads.
+    """
+
+    def __init__(self, max_bytes: int = LINE_CACHE_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self._lock = threading.Lock()
+        self._kept: pl.DataFrame | None = None  # features, and _batch: when last met
+        self._batch = 0
+
+    def features(self, lines: pl.DataFrame) -> pl.DataFrame:
+        """One row per distinct line (``text``) in and out: ``_line_features`` of each,
+        computed only for the lines not kept."""
+        with self._lock:
+            self._batch += 1
+            batch, kept = self._batch, self._kept
+        if kept is None:
+            missing, found = lines, None
+        else:
+            missing = lines.join(kept, on="text", how="anti")
+            found = kept.join(lines, on="text", how="semi")
+        if found is None:
+            computed = features = _line_features(missing)
+        else:
+            found = found.drop("_batch")
+            # Each computation has a fixed cost (its patterns compile on every call).
+            computed = _line_features(missing) if missing.height else found.clear()
+            features = pl.concat([found, computed])
+        with self._lock:
+            self._kept = self._updated(computed.drop_nulls("text"), lines, batch)
+        return features
+
+    def _updated(self, new: pl.DataFrame, met: pl.DataFrame, batch: int) -> pl.DataFrame:
+        """The kept lines with ``new`` added and those in ``met`` marked as met in ``batch``;
+        the least recently met dropped down to half of ``max_bytes`` once over it."""
+        new = new.with_columns(_batch=pl.lit(batch, pl.Int64))
+        if self._kept is None:
+            kept = new
+        else:
+            seen = pl.col("text").is_in(met.get_column("text").implode())
+            kept = pl.concat(
+                [
+                    self._kept.join(new, on="text", how="anti").with_columns(
+                        _batch=pl.when(seen).then(batch).otherwise(pl.col("_batch"))
+                    ),
+                    new,
+                ]
+            )
+        size = pl.col("text").str.len_bytes()
+        if kept.select(size.sum()).item() > self.max_bytes:
+            kept = kept.sort("_batch", descending=True, maintain_order=True).filter(
+                size.cum_sum() <= self.max_bytes // 2
+            )
+        return kept
+
+
+LINE_FEATURES = LineFeatureCache()
+
+
 # The features in the order add_block_features adds them (line and context features mixed).
 BLOCK_FEATURES = (
     "n_words", "n_blocks", "ends_sentence", "ends_period", "is_boilerplate", "is_ui_line",
@@ -189,13 +259,14 @@ BLOCK_FEATURES = (
 def add_block_features(blocks: pl.DataFrame) -> pl.DataFrame:
     """One row per block in and out: adds the line features the rules read.
 
-    Features of the line alone are computed once per distinct line of the batch (menus,
-    notices and credits repeat across an outlet's pages) and joined back; features of
-    the line's place in its document are computed per block.
+    Features of the line alone are computed once per distinct line of the batch, and of
+    the process for short lines (``LINE_FEATURES``: menus, notices and credits repeat
+    across an outlet's pages), and joined back; features of the line's place in its
+    document are computed per block.
     """
     text = pl.col("text")
     doc = "doc_id"
-    line_features = _line_features(blocks.select("text").unique())
+    line_features = LINE_FEATURES.features(blocks.select("text").unique())
     kept = [c for c in blocks.columns if c not in CAPTION_COLUMNS]
     order = kept + list(CAPTION_COLUMNS)
     order += [c for c in BLOCK_FEATURES if c not in order]

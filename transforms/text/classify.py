@@ -648,20 +648,35 @@ def _add_lead_overlap(blocks: pl.DataFrame) -> pl.DataFrame:
     title candidates the share of their words that the article's first paragraphs repeat
     (a headline sums up its lead; a kicker or a menu item does not), 0 elsewhere."""
     doc = "doc_id"
-    words = pl.col("text").str.to_lowercase().str.extract_all(LEAD_WORD_PATTERN).list.unique()
     # Blocks are in document order: a document's first rows here are its first paragraphs.
-    lead = (
+    leads = (
         blocks.filter(pl.col("paragraph_like") & pl.col("ends_prose"))
         .group_by(doc, maintain_order=True)
         .head(LEAD_PARAGRAPHS)
-        .select(doc, words=words)
+        .select(doc, "text")
+    )
+    candidates = blocks.filter(pl.col("title_candidate")).select(doc, "block_no", "text")
+    # Each distinct text is split into words once: headings and menu lines repeat across
+    # the pages of a batch.
+    words = (
+        pl.concat([leads.select("text"), candidates.select("text")])
+        .unique()
+        .with_columns(
+            words=pl.col("text").str.to_lowercase().str.extract_all(LEAD_WORD_PATTERN).list.unique()
+        )
+    )
+
+    def with_words(rows: pl.DataFrame) -> pl.DataFrame:
+        return rows.join(words, on="text", how="left", nulls_equal=True, maintain_order="left")
+
+    lead = (
+        with_words(leads)
         .group_by(doc)
         .agg(lead=pl.col("words").list.explode(keep_nulls=False, empty_as_null=False).unique())
     )
     shared = pl.col("words").list.set_intersection(pl.col("lead")).list.len()
     overlap = (
-        blocks.filter(pl.col("title_candidate"))
-        .select(doc, "block_no", words=words)
+        with_words(candidates)
         .join(lead, on=doc, how="left")
         .select(
             doc,
