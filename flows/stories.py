@@ -30,6 +30,7 @@ share one signature, so ten thousand copies of one text are one node, not 50 mil
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import duckdb
@@ -255,28 +256,9 @@ def _pair_new_signatures(con: duckdb.DuckDBPyConnection) -> int:
         )
         """
     )
-    [(n_candidates,)] = con.execute("SELECT count(*) FROM story_candidates").fetchall()
     kept = 0
-    for first in range(1, n_candidates + 1, CHUNK_PAIRS):
-        pairs = con.sql(
-            """
-            SELECT c.signature_key, c.other_signature_key,
-                   s.signature AS signature, o.signature AS other_signature
-            FROM story_candidates AS c
-            JOIN story_signatures AS s ON s.signature_key = c.signature_key
-            JOIN story_signatures AS o ON o.signature_key = c.other_signature_key
-            WHERE c.n BETWEEN $first AND $last
-            """,
-            params={"first": first, "last": first + CHUNK_PAIRS - 1},
-        ).pl()
-        verified = pairs.select(
-            "signature_key",
-            "other_signature_key",
-            similarity=pl.Series(
-                stories.estimated_similarity(pairs["signature"], pairs["other_signature"]),
-                dtype=pl.Float64,
-            ),
-        ).filter(pl.col("similarity") >= stories.SIMILARITY_THRESHOLD)
+    for chunk in _pair_similarities(con, "story_candidates", "other_signature_key"):
+        verified = chunk.filter(pl.col("similarity") >= stories.SIMILARITY_THRESHOLD)
         if verified.height:
             _register(con, "chunk_pairs", verified)
             con.execute("INSERT INTO story_pairs SELECT * FROM chunk_pairs")
@@ -412,30 +394,39 @@ def _store_key_similarities(con: duckdb.DuckDBPyConnection) -> None:
         )
         """
     )
-    [(n_pairs,)] = con.execute("SELECT count(*) FROM story_key_pairs").fetchall()
-    for first in range(1, n_pairs + 1, CHUNK_PAIRS):
-        pairs = con.sql(
-            """
-            SELECT p.signature_key, p.first_signature_key, s.signature, f.signature AS first_signature
-            FROM story_key_pairs AS p
-            JOIN story_signatures AS s ON s.signature_key = p.signature_key
-            JOIN story_signatures AS f ON f.signature_key = p.first_signature_key
-            WHERE p.n BETWEEN $first AND $last
-            """,
-            params={"first": first, "last": first + CHUNK_PAIRS - 1},
-        ).pl()
-        similarities = pairs.select(
-            "signature_key",
-            "first_signature_key",
-            similarity=pl.Series(
-                stories.estimated_similarity(pairs["signature"], pairs["first_signature"]),
-                dtype=pl.Float64,
-            ),
-        )
+    for similarities in _pair_similarities(con, "story_key_pairs", "first_signature_key"):
         _register(con, "chunk_similarities", similarities)
         con.execute("INSERT INTO story_key_similarity SELECT * FROM chunk_similarities")
         con.unregister("chunk_similarities")
     con.execute("DROP TABLE story_key_pairs")
+
+
+def _pair_similarities(
+    con: duckdb.DuckDBPyConnection, pairs_table: str, other: str
+) -> Iterator[pl.DataFrame]:
+    """The estimated similarity of each pair of signatures in ``pairs_table`` (numbered
+    by ``n``; keys ``signature_key`` and ``other``), ``CHUNK_PAIRS`` pairs at a time:
+    frames of ``signature_key``, ``other``, ``similarity``."""
+    [(n_pairs,)] = con.execute(f"SELECT count(*) FROM {pairs_table}").fetchall()
+    for first in range(1, n_pairs + 1, CHUNK_PAIRS):
+        pairs = con.sql(
+            f"""
+            SELECT p.signature_key, p.{other}, s.signature, o.signature AS other_signature
+            FROM {pairs_table} AS p
+            JOIN story_signatures AS s ON s.signature_key = p.signature_key
+            JOIN story_signatures AS o ON o.signature_key = p.{other}
+            WHERE p.n BETWEEN $first AND $last
+            """,
+            params={"first": first, "last": first + CHUNK_PAIRS - 1},
+        ).pl()
+        yield pairs.select(
+            "signature_key",
+            other,
+            similarity=pl.Series(
+                stories.estimated_similarity(pairs["signature"], pairs["other_signature"]),
+                dtype=pl.Float64,
+            ),
+        )
 
 
 def connected_components(edges: list[tuple[int, int]]) -> pl.DataFrame:
