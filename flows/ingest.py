@@ -15,6 +15,7 @@ here, one transaction per batch, in batch order.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import sys
@@ -324,6 +325,13 @@ def _jobs(
     for batch_paths in batches:
         with clock.timed("read"):
             known = load.known_sources(con, batch_paths)
+        job = functools.partial(
+            BatchJob,
+            sources=known,
+            run_id=run_id,
+            max_source_bytes=settings.max_source_bytes,
+            max_line_chars=settings.max_line_chars,
+        )
         if len(batch_paths) == 1 and sources.source_kind(batch_paths[0]) == "warc":
             parts = parallel.read_archive_parts(
                 known, settings.max_source_bytes, settings.batch_size
@@ -333,27 +341,16 @@ def _jobs(
                 part = next(parts, None)
                 if part is None:
                     break
-                yield BatchJob(
+                yield job(
                     number=next(numbers),
-                    sources=known,
-                    run_id=run_id,
                     ingested_at=_now(),
-                    max_source_bytes=settings.max_source_bytes,
-                    max_line_chars=settings.max_line_chars,
                     read_batch=part,
                     read_seconds=time.perf_counter() - started,
                 )
                 # No name holds the part once handed on: memory holds the parts in flight.
                 del part
             continue
-        yield BatchJob(
-            number=next(numbers),
-            sources=known,
-            run_id=run_id,
-            ingested_at=_now(),
-            max_source_bytes=settings.max_source_bytes,
-            max_line_chars=settings.max_line_chars,
-        )
+        yield job(number=next(numbers), ingested_at=_now())
 
 
 class _BatchProgress:
