@@ -932,3 +932,30 @@ def test_lower_case_descriptions_are_not_headlines(head: str, body: str, expecte
 )
 def test_title_in_the_printed_typography(head: str, body: str, expected: str) -> None:
     assert row(page(head, body))["meta_title"] == expected
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        # Output printed before the document (a server warning) moves <title> into <body>:
+        # it still names the page.
+        (
+            "<b>Warning</b>: could not connect<br><!DOCTYPE html><html><head>"
+            "<title>Spring cleaning at the library</title></head><body><p>Text</p></body></html>",
+            "Spring cleaning at the library",
+        ),
+        # The <title> of an inline drawing labels the drawing.
+        (
+            "<html><head></head><body><svg><title>Search icon</title></svg><p>Text</p></body>"
+            "</html>",
+            None,
+        ),
+        (
+            "<html><head><title>Storm hits the coast</title></head><body><svg><title>Logo"
+            "</title></svg></body></html>",
+            "Storm hits the coast",
+        ),
+    ],
+)
+def test_title_tag_outside_head(html: str, expected: str | None) -> None:
+    assert extract_metadata(LexborHTMLParser(html)).get("title_tag") == expected

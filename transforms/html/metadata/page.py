@@ -118,6 +118,9 @@ MAX_BYLINE_CANDIDATES = 3
 # A piece of a printed byline that is a date, a time or a bare label ("Stand:").
 BYLINE_JUNK_PIECE = re.compile(r"\d|^[^\W\d_]{2,20}\s*:$|^\W*$")
 
+# Embedded markup whose <title> element labels a drawing or formula, not the page.
+GRAPHIC_TAGS = frozenset({"svg", "math"})
+
 # <h1> elements read per page: the article's own headline comes first on nearly every page
 # (an <h1> inside <article> or <main> is tried before the others).
 MAX_H1_CANDIDATES = 5
@@ -206,15 +209,23 @@ def extract_metadata(tree: LexborHTMLParser) -> dict:
                 text = " ".join(node.text(deep=True).split())
                 if text and len(text) <= MAX_TIME_TEXT_CHARS:
                     record["published_time_text"] = text
-        elif tag == "title":
+        elif tag == "title" and "title_tag" not in record:
+            text = " ".join(node.text(deep=True).split()) or None
             parent = node.parent
-            if "title_tag" not in record and parent is not None and parent.tag == "head":
-                record["title_tag"] = " ".join(node.text(deep=True).split()) or None
+            if parent is not None and parent.tag == "head":
+                record["title_tag"] = text
+            elif "title_tag_stray" not in record and not _in_graphic(node):
+                # Output printed before <html> (a server warning, a stray tag) moves the head's
+                # elements into <body>, <title> among them.
+                record["title_tag_stray"] = text
         elif tag == "h1" and len(headings) < MAX_H1_CANDIDATES:
             text = _heading_text(node)
             if text:
                 headings.append((not _in_content(node), len(headings), text))
 
+    stray_title = record.pop("title_tag_stray", None)
+    if "title_tag" not in record:
+        record["title_tag"] = stray_title
     record["title_h1s"] = [text for _, _, text in sorted(headings)]
     record["title_h1"] = record["title_h1s"][0] if headings else None
     record.update(_json_ld_fields(json_ld, record.get("url_canonical")))
@@ -313,6 +324,16 @@ def _in_teaser(node: Any) -> bool:
     # Above the article's own root a class is page layout ("with-sidebar"), not a teaser.
     while node is not None and node.tag not in ("body", "html") and node.tag not in CONTENT_ROOTS:
         if _is_hinted(node, ("class", "id"), TEASER_CONTAINER_WORDS):
+            return True
+        node = node.parent
+    return False
+
+
+def _in_graphic(node: Any) -> bool:
+    """True inside an <svg> or <math> element, whose <title> names a drawing."""
+    node = node.parent
+    while node is not None:
+        if node.tag in GRAPHIC_TAGS:
             return True
         node = node.parent
     return False
