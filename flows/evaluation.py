@@ -20,7 +20,7 @@ import re
 import tempfile
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -304,14 +304,25 @@ def predictions_from_db(con: Any, source_uri_to_id: dict[str, str]) -> dict[str,
     return predictions
 
 
-def score_corpus(con: Any, corpus: Corpus) -> dict[str, Report]:
-    """Per view with files, the corpus's gold against the articles ``con`` holds for them."""
+def score_corpus(cons: Sequence[Any], corpus: Corpus) -> dict[str, Report]:
+    """Per view with files, the corpus's gold against the articles the databases hold for
+    them: each page's article from the first database that has one."""
     reports: dict[str, Report] = {}
     for view, files in corpus.files.items():
         if files:
             wanted = {gold_id: corpus.gold[gold_id] for gold_id in files.values()}
-            reports[view] = score(wanted, predictions_from_db(con, files))
+            predictions: dict[str, Prediction] = {}
+            for con in cons:
+                unseen = {
+                    uri: gold_id for uri, gold_id in files.items() if gold_id not in predictions
+                }
+                predictions.update(predictions_from_db(con, unseen))
+            reports[view] = score(wanted, predictions)
     return reports
+
+
+# Ingest passes at most: each later one takes the pages of which an earlier one kept no article.
+MAX_INGEST_PASSES = 4
 
 
 def ingest_and_score(
@@ -319,6 +330,11 @@ def ingest_and_score(
 ) -> tuple[RunSummary, dict[str, dict[str, Report]]]:
     """Ingest every page file of the corpora in one ``run_ingest`` (no flow run, no Prefect
     server) into ``db_path``, a temporary database when None, and score each corpus and view.
+
+    A warehouse holds one article per canonical URL, so of two gold pages naming the same
+    URL (a page saved twice, in two splits of a set) the later replaces the earlier. Every
+    gold page is scored on its own extraction: the pages left without an article are
+    ingested again, apart, into further scratch databases (``db_path`` keeps the first).
 
     ``settings`` apply to the ingest except its database and export: the scored database
     is scratch and never replaces the configured export.
@@ -328,17 +344,30 @@ def ingest_and_score(
 
     sources = [uri for corpus in corpora for uri in corpus.sources]
     with tempfile.TemporaryDirectory(prefix="dateline-eval-") as scratch:
-        db_path = db_path or Path(scratch) / "eval.duckdb"
-        run_settings = dataclasses.replace(
-            settings.with_overrides(db_path=db_path), export_dir=None
-        )
-        summary = run_ingest(sources, run_settings, progress=None)
-        con = warehouse.connect(db_path, read_only=True)
+        paths = [db_path or Path(scratch) / "eval.duckdb"]
+        summary = None
+        cons: list[Any] = []
         try:
-            reports = {corpus.name: score_corpus(con, corpus) for corpus in corpora}
+            while sources and len(paths) <= MAX_INGEST_PASSES:
+                run_settings = dataclasses.replace(
+                    settings.with_overrides(db_path=paths[-1]), export_dir=None
+                )
+                run = run_ingest(sources, run_settings, progress=None)
+                summary = summary or run
+                cons.append(warehouse.connect(paths[-1], read_only=True))
+                kept = {uri for (uri,) in cons[-1].execute(ARTICLE_SOURCES_SQL).fetchall()}
+                if not kept.intersection(sources):
+                    break
+                sources = [uri for uri in sources if uri not in kept]
+                paths.append(Path(scratch) / f"eval-{len(paths) + 1}.duckdb")
+            reports = {corpus.name: score_corpus(cons, corpus) for corpus in corpora}
         finally:
-            con.close()
+            for con in cons:
+                con.close()
     return summary, reports
+
+
+ARTICLE_SOURCES_SQL = "SELECT DISTINCT source_uri FROM articles"
 
 
 # --------------------------------------------------------------------------

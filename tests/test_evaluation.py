@@ -1190,6 +1190,36 @@ def test_eval_scores_several_corpora_in_one_run(tmp_path, capsys):
     assert len(rows) == 2 * 3 + 2
 
 
+def test_eval_scores_each_page_of_one_canonical_url_on_its_own(tmp_path, capsys):
+    # Two saved copies of one article (a set's train and test splits): the warehouse keeps
+    # one article per URL, the eval still scores each page on its own extraction.
+    corpus = tmp_path / "twice"
+    versions = {
+        "train/1": ("Harbour reopens after storm", "The harbour reopened on Monday after"),
+        "test/1": ("Harbour reopens after the storm", "Ferries sailed again on Tuesday after"),
+    }
+    for gold_id, (title, opening) in versions.items():
+        paragraphs = [
+            f"{opening} a week of repairs to the breakwater damaged in the autumn storm.",
+            "Fishing boats returned to their moorings and the ferry timetable was restored.",
+        ]
+        html = (
+            '<html lang="en"><head><link rel="canonical" href="https://example.org/harbour">'
+            f"<title>{title}</title></head><body><article><h1>{title}</h1>"
+            + "".join(f"<p>{p}</p>" for p in paragraphs)
+            + "</article></body></html>"
+        )
+        _write_page(corpus, gold_id, {"title": title, "paragraphs": paragraphs}, html, None)
+    scores_path = tmp_path / "scores.json"
+    code = main(["eval", str(corpus), "--views", "html", "--scores", str(scores_path)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "Field scores: twice html (2 pages, 2 with an article)" in out
+    scores = json.loads(scores_path.read_text())["twice"]["html"]
+    assert scores["title"]["exact"] == 1.0
+    assert scores["body"]["f1"] > 0.9
+
+
 def test_eval_honours_dateline_settings(tmp_path, capsys, monkeypatch):
     # Every page is larger than this: the ingest must reject them all.
     monkeypatch.setenv("DATELINE_MAX_SOURCE_BYTES", "64")
