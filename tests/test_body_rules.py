@@ -180,3 +180,35 @@ def test_comment_column_of_a_table_does_not_end_the_story(middle: str, after_kep
     text = _body_text(story)
     assert all(paragraph in text for paragraph in BODY)
     assert (AFTER in text) is after_kept
+
+
+def _teaser(n: int) -> str:
+    return (
+        f"<div class='entry'><h5><a href='/post/{n}'>Another post number {n} on this blog</a></h5>"
+        f"<p>November {n}</p><p>A short summary of post {n} that tells the reader what it is"
+        " about, in a sentence or so.</p></div>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("column_links", "kept"),
+    [
+        # A side column of teasers in the story's wrapper: headlines as links, each with a
+        # lone summary.
+        (True, False),
+        # The same shape without links: boxes of the story's own text.
+        (False, True),
+    ],
+)
+def test_side_column_of_teasers_inside_the_root_is_dropped(column_links: bool, kept: bool) -> None:
+    column = "".join(_teaser(n) for n in range(1, 6))
+    if not column_links:
+        column = column.replace("<a href", "<span data-href").replace("</a>", "</span>")
+    story = "".join(f"<p>{text}</p>" for text in BODY)
+    page = (
+        f"<div class='wrap'><div class='main-col'><h1>Council approves the new bridge</h1>{story}"
+        f"</div><div class='second-col'>{column}</div></div>"
+    )
+    text = _body_text(page)
+    assert all(paragraph in text for paragraph in BODY)
+    assert ("A short summary of post 3" in text) is kept

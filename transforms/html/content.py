@@ -113,6 +113,14 @@ MIN_SIBLING_PROSE_SHARE = 0.7
 MAX_SIBLING_LINK_SHARE = 0.2
 # An <article> inside the root holding this share of its prose is a story of its own.
 MIN_STORY_SHARE = 0.2
+# A column of teasers beside the story inside the root: a child of the root, other than the
+# one with the most running prose, whose prose comes as at least this many lone blocks (a
+# summary between a headline and a date), lone blocks hold this share of its prose, and
+# this share of its characters are links (the teasers' headlines). Chosen by
+# leave-one-site-out validation over fundus, readability and dragnet.
+MIN_TEASER_ITEMS = 3
+MIN_TEASER_LONE_SHARE = 0.5
+MIN_TEASER_LINK_SHARE = 0.25
 # A block under the root that is all but wholly link text is a link list, not prose; an
 # item that adds a few words of its own to its link ("Laptop X for $550 with free
 # shipping", "1. Jane Doe (R) LF") is the story's own list. Chosen by leave-one-site-out
@@ -250,6 +258,59 @@ def find_roots(blocks: pl.DataFrame, chain: pl.DataFrame) -> pl.DataFrame:
         root=pl.coalesce("story", "root"),
         root_level=pl.coalesce("story_level", "root_level"),
     )
+
+
+def teaser_columns(
+    blocks: pl.DataFrame, chain: pl.DataFrame, roots: pl.DataFrame
+) -> pl.DataFrame:
+    """One row per block of the root that sits in a column of teasers: (doc_id, block_no).
+
+    A layout may hold the story and a side column in one element, so that the root (the
+    deepest element with most of the prose) holds both. The story's column is the root's
+    child with the most running prose (prose blocks next to prose blocks); a sibling
+    column whose prose comes as lone summaries between headlines and dates, with much
+    of its text in links, lists other stories.
+    """
+    columns = (
+        chain.join(roots, on="doc_id")
+        .filter(pl.col("level") == pl.col("root_level") + 1)
+        .select("doc_id", "block_no", column="container")
+        .join(
+            blocks.select(
+                "doc_id",
+                "block_no",
+                "n_words",
+                "is_prose",
+                "link_chars",
+                chars=pl.col("text").str.len_chars(),
+            ),
+            on=["doc_id", "block_no"],
+        )
+        .sort("doc_id", "block_no")
+    )
+    prose_next_door = pl.col("is_prose").shift(1).over("doc_id", "column").fill_null(
+        False
+    ) | pl.col("is_prose").shift(-1).over("doc_id", "column").fill_null(False)
+    lone = pl.col("is_prose") & ~prose_next_door
+    stats = (
+        columns.with_columns(lone=lone)
+        .group_by("doc_id", "column")
+        .agg(
+            prose=pl.col("n_words").filter(pl.col("is_prose")).sum(),
+            lone_words=pl.col("n_words").filter(pl.col("lone")).sum(),
+            lone_items=pl.col("lone").sum(),
+            links=pl.col("link_chars").sum() / pl.col("chars").sum().clip(lower_bound=1),
+        )
+        .with_columns(running=pl.col("prose") - pl.col("lone_words"))
+    )
+    story_column = pl.col("running") == pl.col("running").max().over("doc_id")
+    teasers = stats.filter(
+        ~story_column
+        & (pl.col("lone_items") >= MIN_TEASER_ITEMS)
+        & (pl.col("lone_words") >= pl.col("prose") * MIN_TEASER_LONE_SHARE)
+        & (pl.col("links") >= MIN_TEASER_LINK_SHARE)
+    )
+    return columns.join(teasers, on=["doc_id", "column"], how="semi").select("doc_id", "block_no")
 
 
 def recover_siblings(
@@ -459,6 +520,7 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
         chain.join(roots, on="doc_id")
         .filter(pl.col("container") == pl.col("root"))
         .select("doc_id", "block_no")
+        .join(teaser_columns(blocks, chain, roots), on=["doc_id", "block_no"], how="anti")
     )
     # The head (title, byline, lead picture) ends where the root itself starts, not where a
     # sibling recovered before it does.
