@@ -140,7 +140,11 @@ def test_is_person_name_never_raises(values: list[str | None]) -> None:
 # is_person_name tests whole texts with two regular expressions; this is the rule as its
 # docstring states it, word by word, as the reference.
 
-WORD = r"^(?:[\p{Lu}\p{Lt}][\p{L}\p{M}'’.\-]*|\p{Lo}[\p{Lo}\p{M}]{0,3})$"
+WORD = (
+    r"^(?:[\p{Lu}\p{Lt}][\p{L}\p{M}'’.\-]*|\p{Lo}[\p{Lo}\p{M}]{0,3}"
+    r"|[[\p{Arabic}\p{Hebrew}\p{Devanagari}\p{Bengali}\p{Gurmukhi}\p{Gujarati}\p{Tamil}"
+    r"\p{Telugu}\p{Kannada}\p{Malayalam}]&&\p{L}][\p{L}\p{M}]{1,15})$"
+)
 
 
 def _person_name_by_words(values: list[str | None]) -> list[bool]:
@@ -171,7 +175,8 @@ NAME_PIECES = st.sampled_from(
 @pytest.mark.parametrize(
     "text",
     ["Chus del Pino", "DE LA Cruz", "de la", "Ana  de  GIL", " Ana Gil ", "Ana\tGil", "İbn Sina",
-     "Jean-Pierre VAN DER Berg", "习近平", "Anna Maria Luisa Carla Paola Rossi"],
+     "Jean-Pierre VAN DER Berg", "习近平", "Anna Maria Luisa Carla Paola Rossi",
+     "محمد عبدالله", "\u0600A", "\u0600محمد"],
 )  # fmt: skip
 def test_is_person_name_matches_the_word_rule(text: str) -> None:
     assert _is_person([text]) == _person_name_by_words([text])

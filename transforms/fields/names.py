@@ -28,8 +28,8 @@ GREEK_WORD_FINAL_SIGMA = r"σ\b"
 # word of an alphabet without case (Arabic, Hebrew, Indic scripts: "عبدالرحمن", "शर्मा").
 NAME_WORD = (
     r"(?:[\p{Lu}\p{Lt}][\p{L}\p{M}'’.\-]*|\p{Lo}[\p{Lo}\p{M}]{0,3}"
-    r"|[\p{Arabic}\p{Hebrew}\p{Devanagari}\p{Bengali}\p{Gurmukhi}\p{Gujarati}\p{Tamil}"
-    r"\p{Telugu}\p{Kannada}\p{Malayalam}][\p{L}\p{M}]{1,15})"
+    r"|[[\p{Arabic}\p{Hebrew}\p{Devanagari}\p{Bengali}\p{Gurmukhi}\p{Gujarati}\p{Tamil}"
+    r"\p{Telugu}\p{Kannada}\p{Malayalam}]&&\p{L}][\p{L}\p{M}]{1,15})"
 )
 # Characters that do not occur in a name: sentence punctuation, brackets, quotes, symbols.
 NON_NAME_CHARACTER = r"[,;:!?¿¡()\[\]{}\"“”„«»/\\|@#%&*+=<>©®™_~^$€£\d]"
@@ -99,8 +99,9 @@ def natural_case(name: pl.Expr) -> pl.Expr:
 def is_person_name(text: pl.Expr) -> pl.Expr:
     """True when the text has the shape of a personal name (one value in, one bool out).
 
-    1 to 5 words, each capitalised (or an initial, or a short word of a script
-    without case) or a lower-case particle, at least one capitalised word, no
+    1 to 5 words, each capitalised (or an initial, a short word of a script without
+    case, or a word opening on a letter of an Arabic, Hebrew or Indic script) or a
+    lower-case particle, at least one capitalised word, no
     digits, brackets, symbols or sentence punctuation. A shape test only: a desk
     such as ``Redacción Gestión`` also passes; callers add their own lexicons.
     """
