@@ -180,3 +180,51 @@ def test_comment_column_of_a_table_does_not_end_the_story(middle: str, after_kep
     text = _body_text(story)
     assert all(paragraph in text for paragraph in BODY)
     assert (AFTER in text) is after_kept
+
+
+DATA_TABLE = (
+    "<table><tr><th>Crossing</th><th>Opened</th><th>Length</th></tr>"
+    "<tr><td><a href='/old-bridge'>Old bridge</a></td><td>1921</td><td>310 m</td></tr>"
+    "<tr><td><a href='/rail-bridge'>Rail bridge</a></td><td>1967</td><td>420 m</td></tr>"
+    "</table>"
+)
+GRID_TABLE = (
+    "<table><tr><td>Crossing</td><td>Opened</td></tr>"
+    "<tr><td>Old bridge</td><td>1921</td></tr><tr><td>Rail bridge</td><td>1967</td></tr></table>"
+)
+LAYOUT_TABLE = (
+    "<table><tr><td><p>Old bridge</p><p>1921</p><ul><li><a href='/a'>Archive</a></li>"
+    "<li><a href='/b'>Blog menu</a></li></ul></td></tr></table>"
+)
+
+
+@pytest.mark.parametrize(
+    ("table", "kept"),
+    [
+        # A table of the story's figures: every cell is body, a year or a linked name too.
+        (DATA_TABLE, True),
+        # A grid of columns whose cells hold a line each is data without headers.
+        (GRID_TABLE, True),
+        # A table whose cell holds a page part (a sidebar) is layout.
+        (LAYOUT_TABLE, False),
+    ],
+)
+def test_cells_of_a_data_table_in_the_story_are_body(table: str, kept: bool) -> None:
+    text = _body_text(_story(table))
+    assert ("1921" in text) is kept
+    assert ("Old bridge" in text) is kept
+    assert BODY[0] in text and BODY[2] in text
+
+
+CODE = "result = connect(host)\nresult.send(payload)"
+CODE_AGAIN = "result = connect(host)\nresult.send(payload)\nresult.close()"
+
+
+def test_code_blocks_are_body_even_when_they_repeat_their_opening() -> None:
+    story = _story(
+        f"<pre>{CODE}</pre><p>{BODY[1]} Then it is closed.</p><pre>{CODE_AGAIN}</pre>"
+        "<pre>2, 3, 5, 12</pre>"
+    )
+    text = _body_text(story)
+    assert "result.close()" in text
+    assert "2, 3, 5, 12" in text
