@@ -211,8 +211,10 @@ LAYOUT_TABLE = (
 )
 def test_cells_of_a_data_table_in_the_story_are_body(table: str, kept: bool) -> None:
     text = _body_text(_story(table))
+    # A year alone on its line says nothing as prose; in a data table it is a figure.
     assert ("1921" in text) is kept
-    assert ("Old bridge" in text) is kept
+    if kept:
+        assert "Old bridge" in text
     assert BODY[0] in text and BODY[2] in text
 
 
