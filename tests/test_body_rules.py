@@ -230,3 +230,39 @@ def test_code_blocks_are_body_even_when_they_repeat_their_opening() -> None:
     text = _body_text(story)
     assert "result.close()" in text
     assert "2, 3, 5, 12" in text
+
+
+SECOND_PART = (
+    "The second part of the plan widens the road to the bridge on both of its banks.",
+    "Work on the eastern approach starts in spring and is due to end before the winter.",
+    "The western approach follows a year later, once the new ferry landing is built.",
+)
+BIO = "Jane Roe covers transport and city politics for the paper and lives by the river."
+
+
+@pytest.mark.parametrize(
+    ("after_figure", "kept"),
+    [
+        # The story goes on after a wide figure, in a section under a subheading.
+        (
+            "<div class='section'><h2>The roads</h2>"
+            + "".join(f"<p>{text}</p>" for text in SECOND_PART)
+            + "</div>",
+            SECOND_PART,
+        ),
+        # A card of a heading and a line beside the story is the author's bio.
+        ("<div class='section'><h3>Jane Roe</h3><p>" + BIO + "</p></div>", ()),
+    ],
+)
+def test_section_after_a_figure_with_its_own_subheading_is_body(
+    after_figure: str, kept: tuple[str, ...]
+) -> None:
+    first_part = "".join(f"<p>{text}</p>" for text in BODY * 4)
+    story = (
+        f"<article><h1>Council approves the new bridge</h1><div class='section'>{first_part}"
+        "</div><figure><img src='/wide.jpg'><figcaption>The bridge at dawn</figcaption></figure>"
+        f"{after_figure}</article>"
+    )
+    text = _body_text(story)
+    assert all(paragraph in text for paragraph in kept)
+    assert BIO not in text

@@ -106,10 +106,13 @@ MIN_SPARSE_PROSE_WORDS = 4
 ROOT_SHARE = 0.75
 # Siblings of the root and of its ancestors up to this many levels up may hold the rest
 # of the story; one joins it when this share of its words is prose, at most this share
-# of its characters are links, and it has no heading (a heading opens another item).
+# of its characters are links, and its headings open no other item (teaser cards link
+# theirs; a card of a heading and a line is a promotion or a bio).
 # Chosen by leave-one-site-out validation over fundus, readability and dragnet.
 SIBLING_DEPTH = 1
 MIN_SIBLING_PROSE_SHARE = 0.7
+# A sibling with headings that link nowhere joins when it holds this many prose blocks.
+MIN_HEADED_SIBLING_PARAGRAPHS = 3
 MAX_SIBLING_LINK_SHARE = 0.2
 # An <article> inside the root holding this share of its prose is a story of its own.
 MIN_STORY_SHARE = 0.2
@@ -304,7 +307,7 @@ def recover_siblings(
         chain.join(outside, on=["doc_id", "block_no"])
         .filter(pl.col("level") > pl.col("anc_level"))
         .group_by("doc_id", "block_no")
-        .agg(flagged=(pl.col("is_noise") | pl.col("is_related") | pl.col("is_caption")).any())
+        .agg(flagged=(pl.col("is_noise") | pl.col("is_related")).any())
     )
     members = sibling_of.join(flags, on=["doc_id", "block_no"], how="left").join(
         blocks.select(
@@ -326,13 +329,23 @@ def recover_siblings(
             links=pl.col("link_chars").sum() / pl.col("chars").sum().clip(lower_bound=1),
             flagged=pl.col("flagged").fill_null(False).any(),
             headed=(pl.col("heading_level") > 0).any(),
+            # A teaser card's heading links to its story; the story's own subheadings
+            # (a section after a wide figure) link nowhere.
+            teaser_headed=(
+                (pl.col("heading_level") > 0)
+                & (pl.col("link_chars") > pl.col("chars") * MAX_PROSE_LINK_SHARE)
+            ).any(),
+            paragraphs=pl.col("is_prose").sum(),
         )
         .filter(
             (pl.col("prose") >= MIN_PROSE_WORDS)
             & (pl.col("prose") >= pl.col("words") * MIN_SIBLING_PROSE_SHARE)
             & (pl.col("links") <= MAX_SIBLING_LINK_SHARE)
             & ~pl.col("flagged")
-            & ~pl.col("headed")
+            & ~pl.col("teaser_headed")
+            # A box of a heading and a paragraph is a card (a promotion, the author's
+            # bio); a section of the story goes on for paragraphs under its headings.
+            & (~pl.col("headed") | (pl.col("paragraphs") >= MIN_HEADED_SIBLING_PARAGRAPHS))
         )
         .select("doc_id", "sibling")
     )
