@@ -266,3 +266,18 @@ def test_section_after_a_figure_with_its_own_subheading_is_body(
     text = _body_text(story)
     assert all(paragraph in text for paragraph in kept)
     assert BIO not in text
+
+
+@pytest.mark.parametrize(
+    ("heading", "kept"),
+    [
+        # A subheading that links to its own place in the page (an anchor to copy).
+        ("<h2 id='roads'><a href='#roads'>What happens to the roads</a></h2>", True),
+        # A heading that links to another page is a teaser's headline.
+        ("<h2><a href='/roads-story'>What happens to the roads</a></h2>", False),
+    ],
+)
+def test_subheading_linking_to_its_own_anchor_is_body(heading: str, kept: bool) -> None:
+    text = _body_text(_story(heading))
+    assert ("What happens to the roads" in text) is kept
+    assert BODY[0] in text and BODY[2] in text

@@ -336,6 +336,10 @@ class _Page:
                             href = attributes.get("href")
                             if self.link_href is None:
                                 self.link_href = href
+                            # A heading that links to its own place in the page (an
+                            # anchor to copy) is the story's subheading, not a teaser's.
+                            if href and len(href) > 1 and href[0] == "#" and _in_heading(ctx):
+                                bits &= ~LINK_BIT | (parent_bits & LINK_BIT)
                     # A credit span inside a caption, or an inline caption element: its own
                     # block, so caption, credit and the text around them part cleanly.
                     role = None
@@ -375,6 +379,14 @@ def _in_running_text(ctx: tuple, buffer: list[str]) -> bool:
     while frame is not None and not frame[3]:
         frame = frame[0]
     return frame is not None and frame[1] in RUNNING_TEXT_TAGS
+
+
+def _in_heading(ctx: tuple) -> bool:
+    """True when the nearest block element around ``ctx`` is a heading."""
+    frame = ctx
+    while frame is not None and not frame[3]:
+        frame = frame[0]
+    return frame is not None and frame[1] in HEADING_LEVEL
 
 
 def _boxes(ctx: tuple) -> list[int]:
