@@ -55,8 +55,12 @@ CAPTION = "The bridge seen from the east bank at dawn"
             SENTENCE,
             True,
         ),
+        # A picture that opens a paragraph going on after it on the same line: floated
+        # beside the text, not captioned by it.
+        (f"<p><img src='/photo.jpg'>{SENTENCE}</p>", SENTENCE, True),
         # A picture that starts its box: the short line after it is its caption.
         (f"<div><img src='/photo.jpg'><p>{CAPTION}</p></div>", CAPTION, False),
+        (f"<p><img src='/photo.jpg'><br>{CAPTION}</p>", CAPTION, False),
     ],
 )
 def test_picture_inside_a_line_of_text_makes_no_caption_of_it(
