@@ -608,9 +608,7 @@ def _data_table_cells(
     )
     sizes = (
         innermost.join(
-            blocks.select(
-                "doc_id", "block_no", "link_chars", chars=pl.col("text").str.len_chars()
-            ),
+            blocks.select("doc_id", "block_no", "link_chars", chars=pl.col("text").str.len_chars()),
             on=["doc_id", "block_no"],
         )
         .join(headed, on=["doc_id", "block_no"], how="left")
