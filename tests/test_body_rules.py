@@ -55,8 +55,12 @@ CAPTION = "The bridge seen from the east bank at dawn"
             SENTENCE,
             True,
         ),
+        # A picture that opens a paragraph going on after it on the same line: floated
+        # beside the text, not captioned by it.
+        (f"<p><img src='/photo.jpg'>{SENTENCE}</p>", SENTENCE, True),
         # A picture that starts its box: the short line after it is its caption.
         (f"<div><img src='/photo.jpg'><p>{CAPTION}</p></div>", CAPTION, False),
+        (f"<p><img src='/photo.jpg'><br>{CAPTION}</p>", CAPTION, False),
     ],
 )
 def test_picture_inside_a_line_of_text_makes_no_caption_of_it(
@@ -212,3 +216,104 @@ def test_side_column_of_teasers_inside_the_root_is_dropped(column_links: bool, k
     text = _body_text(page)
     assert all(paragraph in text for paragraph in BODY)
     assert ("A short summary of post 3" in text) is kept
+
+
+DATA_TABLE = (
+    "<table><tr><th>Crossing</th><th>Opened</th><th>Length</th></tr>"
+    "<tr><td><a href='/old-bridge'>Old bridge</a></td><td>1921</td><td>310 m</td></tr>"
+    "<tr><td><a href='/rail-bridge'>Rail bridge</a></td><td>1967</td><td>420 m</td></tr>"
+    "</table>"
+)
+GRID_TABLE = (
+    "<table><tr><td>Crossing</td><td>Opened</td></tr>"
+    "<tr><td>Old bridge</td><td>1921</td></tr><tr><td>Rail bridge</td><td>1967</td></tr></table>"
+)
+LAYOUT_TABLE = (
+    "<table><tr><td><p>Old bridge</p><p>1921</p><ul><li><a href='/a'>Archive</a></li>"
+    "<li><a href='/b'>Blog menu</a></li></ul></td></tr></table>"
+)
+
+
+@pytest.mark.parametrize(
+    ("table", "kept"),
+    [
+        # A table of the story's figures: every cell is body, a year or a linked name too.
+        (DATA_TABLE, True),
+        # A grid of columns whose cells hold a line each is data without headers.
+        (GRID_TABLE, True),
+        # A table whose cell holds a page part (a sidebar) is layout.
+        (LAYOUT_TABLE, False),
+    ],
+)
+def test_cells_of_a_data_table_in_the_story_are_body(table: str, kept: bool) -> None:
+    text = _body_text(_story(table))
+    # A year alone on its line says nothing as prose; in a data table it is a figure.
+    assert ("1921" in text) is kept
+    if kept:
+        assert "Old bridge" in text
+    assert BODY[0] in text and BODY[2] in text
+
+
+CODE = "result = connect(host)\nresult.send(payload)"
+CODE_AGAIN = "result = connect(host)\nresult.send(payload)\nresult.close()"
+
+
+def test_code_blocks_are_body_even_when_they_repeat_their_opening() -> None:
+    story = _story(
+        f"<pre>{CODE}</pre><p>{BODY[1]} Then it is closed.</p><pre>{CODE_AGAIN}</pre>"
+        "<pre>2, 3, 5, 12</pre>"
+    )
+    text = _body_text(story)
+    assert "result.close()" in text
+    assert "2, 3, 5, 12" in text
+
+
+SECOND_PART = (
+    "The second part of the plan widens the road to the bridge on both of its banks.",
+    "Work on the eastern approach starts in spring and is due to end before the winter.",
+    "The western approach follows a year later, once the new ferry landing is built.",
+)
+BIO = "Jane Roe covers transport and city politics for the paper and lives by the river."
+
+
+@pytest.mark.parametrize(
+    ("after_figure", "kept"),
+    [
+        # The story goes on after a wide figure, in a section under a subheading.
+        (
+            "<div class='section'><h2>The roads</h2>"
+            + "".join(f"<p>{text}</p>" for text in SECOND_PART)
+            + "</div>",
+            SECOND_PART,
+        ),
+        # A card of a heading and a line beside the story is the author's bio.
+        ("<div class='section'><h3>Jane Roe</h3><p>" + BIO + "</p></div>", ()),
+    ],
+)
+def test_section_after_a_figure_with_its_own_subheading_is_body(
+    after_figure: str, kept: tuple[str, ...]
+) -> None:
+    first_part = "".join(f"<p>{text}</p>" for text in BODY * 4)
+    story = (
+        f"<article><h1>Council approves the new bridge</h1><div class='section'>{first_part}"
+        "</div><figure><img src='/wide.jpg'><figcaption>The bridge at dawn</figcaption></figure>"
+        f"{after_figure}</article>"
+    )
+    text = _body_text(story)
+    assert all(paragraph in text for paragraph in kept)
+    assert BIO not in text
+
+
+@pytest.mark.parametrize(
+    ("heading", "kept"),
+    [
+        # A subheading that links to its own place in the page (an anchor to copy).
+        ("<h2 id='roads'><a href='#roads'>What happens to the roads</a></h2>", True),
+        # A heading that links to another page is a teaser's headline.
+        ("<h2><a href='/roads-story'>What happens to the roads</a></h2>", False),
+    ],
+)
+def test_subheading_linking_to_its_own_anchor_is_body(heading: str, kept: bool) -> None:
+    text = _body_text(_story(heading))
+    assert ("What happens to the roads" in text) is kept
+    assert BODY[0] in text and BODY[2] in text

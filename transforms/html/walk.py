@@ -213,7 +213,16 @@ MAX_DEPTH = 300
 class _Page:
     """Collects one page's blocks and images while its tree is walked."""
 
-    __slots__ = ("blocks", "images", "containers", "buffer", "link_chars", "link_href", "serial")
+    __slots__ = (
+        "blocks",
+        "images",
+        "containers",
+        "buffer",
+        "link_chars",
+        "link_href",
+        "serial",
+        "opening_images",
+    )
 
     def __init__(self) -> None:
         self.blocks: list[tuple] = []
@@ -224,9 +233,13 @@ class _Page:
         # The first link inside the open block: where a "read also" item points.
         self.link_href: str | None = None
         self.serial = 0
+        # Images that open a line of running text (``<p><img>Text...</p>``), by index:
+        # when the text goes on after them on the same line, they are set in it.
+        self.opening_images: list[int] = []
 
     def flush(self, ctx: tuple, role: str | None = None) -> None:
         """Close the open block: its text belongs to the innermost block element of ``ctx``."""
+        opening, self.opening_images = self.opening_images, []
         if not self.buffer:
             self.link_href = None
             return
@@ -258,6 +271,11 @@ class _Page:
                 itemprop = prop
             frame = parent
         containers.reverse()
+        for index in opening:
+            image = self.images[index]
+            # The text shares the picture's paragraph: a picture set in it, not captioned.
+            if containers and image[IMAGE_BOX_FIELD] == containers[-1]:
+                self.images[index] = (*image[:INLINE_FIELD], True, *image[INLINE_FIELD + 1 :])
         self.blocks.append(
             (
                 text,
@@ -295,6 +313,7 @@ class _Page:
                         if in_link:
                             self.link_chars += len(value.strip())
             elif tag == "br":
+                self.opening_images.clear()
                 self.flush(ctx)
             elif tag and tag[0] != "-":
                 attributes = child.attributes
@@ -303,6 +322,9 @@ class _Page:
                     # In a figure, an <img> without a usable URL (a lazy-loading
                     # placeholder) still shows that the figure holds a picture.
                     if not _is_pixel(attributes) and (url or ctx[7] >= 0):
+                        inline = _in_running_text(ctx, buffer)
+                        if not inline and ctx[7] < 0 and _block_tag(ctx) in RUNNING_TEXT_TAGS:
+                            self.opening_images.append(len(self.images))
                         self.images.append(
                             (
                                 ctx[7],
@@ -310,7 +332,7 @@ class _Page:
                                 url,
                                 attributes.get("alt"),
                                 attributes.get("title"),
-                                _in_running_text(ctx, buffer),
+                                inline,
                                 *_boxes(ctx),
                             )
                         )
@@ -336,6 +358,10 @@ class _Page:
                             href = attributes.get("href")
                             if self.link_href is None:
                                 self.link_href = href
+                            # A heading that links to its own place in the page (an
+                            # anchor to copy) is the story's subheading, not a teaser's.
+                            if href and len(href) > 1 and href[0] == "#" and _in_heading(ctx):
+                                bits &= ~LINK_BIT | (parent_bits & LINK_BIT)
                     # A credit span inside a caption, or an inline caption element: its own
                     # block, so caption, credit and the text around them part cleanly.
                     role = None
@@ -367,14 +393,27 @@ class _Page:
 RUNNING_TEXT_TAGS = frozenset({"p", "li", "dd", "dt", "td", "th", "blockquote"})
 
 
+def _block_tag(ctx: tuple) -> str | None:
+    """The tag of the nearest block element around ``ctx``."""
+    frame = ctx
+    while frame is not None and not frame[3]:
+        frame = frame[0]
+    return frame[1] if frame is not None else None
+
+
 def _in_running_text(ctx: tuple, buffer: list[str]) -> bool:
     """True when an image follows text on its line inside a paragraph-like element."""
     if not any(not piece.isspace() for piece in buffer):
         return False
+    return _block_tag(ctx) in RUNNING_TEXT_TAGS
+
+
+def _in_heading(ctx: tuple) -> bool:
+    """True when the nearest block element around ``ctx`` is a heading."""
     frame = ctx
     while frame is not None and not frame[3]:
         frame = frame[0]
-    return frame is not None and frame[1] in RUNNING_TEXT_TAGS
+    return frame is not None and frame[1] in HEADING_LEVEL
 
 
 def _boxes(ctx: tuple) -> list[int]:
@@ -388,6 +427,9 @@ def _boxes(ctx: tuple) -> list[int]:
     return boxes + [-1] * (IMAGE_BOXES - len(boxes))
 
 
+# Positions in an image tuple: whether it is set in a line of text, its nearest block element.
+INLINE_FIELD = 5
+IMAGE_BOX_FIELD = 6
 LINK_BIT = _LANDMARK_BIT["a"]
 CAPTION_INLINE_BIT = _LANDMARK_BIT["caption_inline"]
 CAPTION_BITS = _LANDMARK_BIT["figcaption"] | _LANDMARK_BIT["figure"] | CAPTION_INLINE_BIT
@@ -459,7 +501,8 @@ IMAGE_COLUMNS = {
     "alt": pl.String,
     # The tooltip text: some pages print the caption there with the credit after a bar.
     "title": pl.String,
-    # The image follows text on its line in a paragraph (a formula, an emoji, an icon).
+    # The image is set in a line of a paragraph: text before it (a formula, an emoji, an
+    # icon), or text going on after it on its line (a picture floated beside the text).
     "is_inline": pl.Boolean,
     # The block elements nearest around the image, nearest first (-1 where there is none).
     "box_1": pl.Int32,
