@@ -132,11 +132,19 @@ def main(argv: list[str] | None = None) -> int:
     # The machine's speed drifts over a run: both extractors are timed in every round,
     # one right after the other, and the medians are compared.
     rounds = []
+    # CPU seconds of this process (all its threads) per side: steadier than wall time when
+    # other processes share the cores.
+    cpu_rounds = []
     for number in range(1, max(args.rounds, 1) + 1):
+        cpu = time.process_time()
         dateline_rate = len(pages) / time_dateline(pages, args.batch)
+        dateline_cpu = time.process_time() - cpu
+        cpu = time.process_time()
         traf_seconds = time_trafilatura(pages)
+        traf_cpu = time.process_time() - cpu
         traf_rate = None if traf_seconds is None else len(pages) / traf_seconds
         rounds.append((dateline_rate, traf_rate))
+        cpu_rounds.append((dateline_cpu, traf_cpu))
         shown = "not installed" if traf_rate is None else f"{traf_rate:7.1f} pages/s"
         print(f"round {number}      dateline {dateline_rate:7.1f} pages/s   trafilatura {shown}")
     dateline_rate = statistics.median(rate for rate, _ in rounds)
@@ -155,6 +163,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"trafilatura  {traf_rate:8.1f} pages/s  (median of {len(rounds)})")
         print(
             f"ratio        {ratio:8.2f}x  (target >= {TARGET_RATIO:.0f}x: {verdict}; rounds {spread})"
+        )
+        dateline_cpu = statistics.median(d for d, _ in cpu_rounds)
+        traf_cpu = statistics.median(t for _, t in cpu_rounds)
+        print(
+            f"cpu          dateline {dateline_cpu * 1000 / len(pages):.2f} ms/page, trafilatura "
+            f"{traf_cpu * 1000 / len(pages):.2f} ms/page: ratio {traf_cpu / dateline_cpu:.2f}x "
+            f"(CPU seconds, all threads; medians of {len(cpu_rounds)})"
         )
     print(f"load average {os.getloadavg()[0]:.1f} after the rounds")
     print("\nDateline time per stage (one batch of all pages):")
