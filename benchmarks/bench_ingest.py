@@ -790,7 +790,11 @@ def _html_figures(args, workdir, corpus, html_files, report: Report) -> None:
         report.add("html: pages/s", "no HTML pages found")
         return
     summary, _, wall = run_direct(
-        [str(corpus.root / "html")], fresh_db(workdir / "html.duckdb"), args.batch_size, None
+        [str(corpus.root / "html")],
+        fresh_db(workdir / "html.duckdb"),
+        args.batch_size,
+        None,
+        args.workers,
     )
     unsupported = summary.reject_reasons.get("unsupported_format", 0)
     ours = _rate(len(html_files), wall)

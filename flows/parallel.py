@@ -642,17 +642,54 @@ def in_batch_order(
         yield result(pending.popleft())
 
 
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the platform tells it)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(len(os.sched_getaffinity(0)), 1)
+    return os.cpu_count() or 1
+
+
+def worker_threads(workers: int, cores: int | None = None) -> int:
+    """Threads of each worker's Polars pool: the cores shared out, at least one each."""
+    return max((cores or available_cores()) // max(workers, 1), 1)
+
+
+@contextlib.contextmanager
+def _spawn_environment(values: dict[str, str]) -> Iterator[None]:
+    """``values`` in this process's environment while the block runs (a value the user
+    set already is kept), for the processes spawned meanwhile to inherit."""
+    added = {name: value for name, value in values.items() if name not in os.environ}
+    os.environ.update(added)
+    try:
+        yield
+    finally:
+        for name in added:
+            os.environ.pop(name, None)
+
+
 @contextlib.contextmanager
 def process_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
-    """A pool of ``workers`` fresh processes (spawned: Polars' threads do not survive a fork)."""
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-    try:
-        yield pool
-    except BaseException:
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
-    else:
-        pool.shutdown(wait=True)
+    """A pool of ``workers`` fresh processes (spawned: Polars' threads do not survive a fork).
+
+    Each worker's Polars pool gets its share of the cores (``worker_threads``), not a
+    thread per core: N workers of all-core pools would run N times the threads there are
+    cores for. Polars sizes its pool from ``POLARS_MAX_THREADS`` when it is imported, which
+    a spawned worker does while it starts (its main module imports it), so the variable
+    is set in the environment the workers are spawned with, for the pool's whole life (the
+    pool spawns its workers as jobs are submitted). The flow process keeps its own pool.
+    """
+    threads = {"POLARS_MAX_THREADS": str(worker_threads(workers))}
+    with _spawn_environment(threads):
+        pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+        )
+        try:
+            yield pool
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        else:
+            pool.shutdown(wait=True)
 
 
 def quiet_dask() -> None:

@@ -122,6 +122,33 @@ def test_walk_blocks(markup: str, expected_tags: list[str]) -> None:
     assert not any("var x" in block[0] or "hidden" == block[0] for block in blocks)
 
 
+SKIPPED_MARKUP = (
+    "<p>a<button hidden class=x>b<figure><img src=a.jpg><figcaption>Cap</figcaption></figure>"
+    "<button>zz</button></button>c</p><nav>menu</nav><div role=menu>m</div>"
+    "<div role=Menu>kept</div><img hidden src=b.jpg><div id='S:1' hidden>streamed</div>"
+    "<div id='s:1' hidden>unstreamed</div><p style='display:none'>gone</p><svg><text>t</text></svg>"
+    "<button><span>no figure</span></button><div role=dialog><p>pop-up</p></div>"
+)
+
+
+@pytest.mark.parametrize("depth", [1, html_blocks.MAX_DEPTH + 5])
+def test_walk_skips_what_the_never_rendered_pass_removes(depth: int) -> None:
+    """The walk skips never-rendered elements and never-content subtrees as it reads the
+    tree; the same page with them removed first by lexbor reads the same."""
+    page = f"<html><body>{'<div>' * depth}{SKIPPED_MARKUP}{'</div>' * depth}</body></html>"
+    cleaned = LexborHTMLParser(page)
+    html_blocks._drop_never_rendered(cleaned)
+    assert html_blocks.walk_page(LexborHTMLParser(page)) == html_blocks.walk_page(cleaned)
+    words = " ".join(block[0] for block in html_blocks.walk_page(LexborHTMLParser(page))[0])
+    assert {"Cap", "kept", "streamed"} <= set(words.split())
+    # Past MAX_DEPTH a subtree is read as text, styles unread; the removed ones stay out.
+    assert not {"menu", "m", "zz", "pop-up", "no", "t", "unstreamed"} & set(words.split())
+
+
+def test_hidden_body_has_no_blocks() -> None:
+    assert html_blocks.walk_page(LexborHTMLParser("<body hidden><p>x</p></body>")) == ([], [], [])
+
+
 def test_deep_nesting_is_read_without_recursion_errors() -> None:
     depth = 5_000
     page = "<html><body>" + "<div>" * depth + "deep text" + "</div>" * depth + "</body></html>"

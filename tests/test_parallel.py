@@ -370,3 +370,31 @@ def test_split_batches_keeps_order_and_bounds(n_items, size, workers):
     assert all(0 < len(b) <= size for b in batches)
     if batches:
         assert max(map(len, batches)) - min(map(len, batches)) <= 1
+
+
+@pytest.mark.parametrize(
+    ("workers", "cores", "threads"), [(1, 2, 2), (2, 2, 1), (2, 8, 4), (3, 8, 2), (4, 2, 1)]
+)
+def test_worker_threads_share_out_the_cores(workers: int, cores: int, threads: int) -> None:
+    assert parallel.worker_threads(workers, cores) == threads
+
+
+def _polars_threads() -> tuple[int, str | None]:
+    return pl.thread_pool_size(), os.environ.get("POLARS_MAX_THREADS")
+
+
+def test_pool_workers_get_their_share_of_polars_threads(monkeypatch) -> None:
+    monkeypatch.delenv("POLARS_MAX_THREADS", raising=False)
+    expected = parallel.worker_threads(2)
+    with parallel.process_pool(2) as pool:
+        sizes = [pool.submit(_polars_threads).result() for _ in range(2)]
+    assert sizes == [(expected, str(expected))] * 2
+    # The flow process's own environment is as it was.
+    assert "POLARS_MAX_THREADS" not in os.environ
+
+
+def test_pool_keeps_the_users_polars_threads(monkeypatch) -> None:
+    monkeypatch.setenv("POLARS_MAX_THREADS", "3")
+    with parallel.process_pool(1) as pool:
+        assert pool.submit(_polars_threads).result() == (3, "3")
+    assert os.environ["POLARS_MAX_THREADS"] == "3"

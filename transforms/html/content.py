@@ -210,7 +210,11 @@ def _container_flags(containers: pl.DataFrame) -> pl.DataFrame:
     text_element = pl.col("container_tag").is_in(TEXT_ELEMENT_TAGS)
     hidden = hint.str.contains(HIDDEN_CLASS_PATTERN)
     noise_landmark = pl.col("container_tag").is_in(NOISE_LANDMARK_TAGS)
-    return containers.with_columns(
+    # Pages repeat their class names: each distinct element description is read once, and
+    # lazily, so that the hint's rewriting, shared by every flag, runs once (not per use).
+    described = ["container_hint", "container_tag", "container_itemprop"]
+    distinct = containers.select(described).unique().lazy()
+    flags = distinct.with_columns(
         is_noise=(noise_word & ~text_element) | hidden | noise_landmark,
         is_widget=hint.str.contains(WIDGET_HINT_PATTERN)
         & ~hint.str.contains(PROSE_NOISE_HINT_PATTERN)
@@ -223,7 +227,8 @@ def _container_flags(containers: pl.DataFrame) -> pl.DataFrame:
         | (pl.col("container_tag") == "figcaption"),
         is_credit=hint.str.contains(CREDIT_HINT_PATTERN),
         is_body_prop=pl.col("container_itemprop").str.to_lowercase() == "articlebody",
-    )
+    ).collect()
+    return containers.join(flags, on=described, how="left", nulls_equal=True, maintain_order="left")
 
 
 def _block_chain(chain: pl.DataFrame, containers: pl.DataFrame) -> pl.DataFrame:

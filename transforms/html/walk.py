@@ -13,6 +13,7 @@ rule that decides what a block *is* runs afterwards, vectorized, in
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -210,6 +211,46 @@ def _is_hidden(attributes: dict) -> bool:
 MAX_DEPTH = 300
 
 
+# ARIA roles of never-content subtrees (NEVER_CONTENT_SELECTOR, read from attributes in the walk).
+NEVER_CONTENT_ROLES = frozenset({"navigation", "menu", "menubar", "dialog", "alertdialog"})
+# React's streamed segments keep their hidden attribute until a script moves them in place.
+STREAMED_SEGMENT_ID = "S:"
+
+
+def _is_never_content(tag: str, attributes: dict) -> bool:
+    """True for an element ``NEVER_CONTENT_SELECTOR`` matches, read from its tag and
+    attributes (the walk skips it, as the selector's pass removed it)."""
+    if tag == "nav":
+        return True
+    if not attributes:
+        return False
+    if attributes.get("role") in NEVER_CONTENT_ROLES:
+        return True
+    return "hidden" in attributes and not (attributes.get("id") or "").startswith(
+        STREAMED_SEGMENT_ID
+    )
+
+
+def _drop_never_rendered(node) -> None:
+    """Remove from ``node``'s subtree what the walk skips: never-rendered elements and
+    never-content subtrees; a button around a figure gives way to its content."""
+    for button in node.css(FIGURE_BUTTON_SELECTOR):
+        button.unwrap()
+    node.strip_tags(list(SKIP_TAGS))
+    for element in node.css(NEVER_CONTENT_SELECTOR):
+        element.decompose()
+
+
+# An element's frame in the walk, a tuple (its fields by position):
+# parent frame, tag, serial, is_block, hint, itemprop, landmark bits, figure id, href,
+# then what a block read below it needs, kept per frame so that closing a block walks no
+# chain: the nearest block element's tag, the ids of the enclosing block elements
+# (outermost first), the nearest HINT_DEPTH class/id hints (nearest first), the nearest
+# itemprop.
+PARENT, TAG, SERIAL, IS_BLOCK, HINT, ITEMPROP, BITS, FIGURE, HREF = range(9)
+OWNER, CHAIN, HINTS, NEAREST_ITEMPROP = range(9, 13)
+
+
 class _Page:
     """Collects one page's blocks and images while its tree is walked."""
 
@@ -254,23 +295,8 @@ class _Page:
         self.link_chars = 0
         if not text:
             return
-        owner = None
-        hints: list[str] = []
-        itemprop = None
-        containers: list[int] = []
-        frame = ctx
-        while frame is not None:
-            parent, tag, serial, is_block, hint, prop, _, _, _ = frame
-            if is_block:
-                containers.append(serial)
-                if owner is None:
-                    owner = tag
-            if hint and len(hints) < HINT_DEPTH:
-                hints.append(hint)
-            if itemprop is None and prop:
-                itemprop = prop
-            frame = parent
-        containers.reverse()
+        owner = ctx[OWNER]
+        containers = ctx[CHAIN]
         for index in opening:
             image = self.images[index]
             # The text shares the picture's paragraph: a picture set in it, not captioned.
@@ -279,26 +305,29 @@ class _Page:
         self.blocks.append(
             (
                 text,
-                owner or "body",
+                owner,
                 HEADING_LEVEL.get(owner, 0),
-                ctx[6],
-                " ".join(hints)[:MAX_HINT_CHARS],
-                itemprop,
-                containers,
-                ctx[7],
+                ctx[BITS],
+                " ".join(ctx[HINTS])[:MAX_HINT_CHARS],
+                ctx[NEAREST_ITEMPROP],
+                ctx[CHAIN],
+                ctx[FIGURE],
                 link_chars,
                 href,
                 role,
             )
         )
 
-    def visit(self, node, ctx: tuple, depth: int) -> None:
-        """Walk the children of ``node``; ``ctx`` is the element's frame:
-        (parent frame, tag, serial, is_block, hint, itemprop, landmark bits, figure id, href)."""
-        parent_bits = ctx[6]
+    def visit(self, child, ctx: tuple, depth: int) -> None:
+        """Walk ``child`` and its next siblings, the children of an element whose frame is
+        ``ctx`` (see ``OWNER``).
+
+        Skipped as if removed from the tree: never-rendered elements (``SKIP_TAGS``) and
+        never-content subtrees (``NEVER_CONTENT_SELECTOR``); a button around a figure
+        opens a lightbox, so the figure is the page's and the button is not."""
+        parent_bits = ctx[BITS]
         in_link = parent_bits & LINK_BIT
         buffer = self.buffer
-        child = node.first_child
         while child is not None:
             tag = child.tag
             if tag == "-text":
@@ -315,19 +344,32 @@ class _Page:
             elif tag == "br":
                 self.opening_images.clear()
                 self.flush(ctx)
-            elif tag and tag[0] != "-":
+            elif not tag or tag[0] == "-":
+                pass
+            elif tag in SKIP_TAGS:
+                if tag == "button" and child.css_matches(FIGURE_BUTTON_SELECTOR):
+                    self.visit(child.first_child, ctx, depth)
+            else:
                 attributes = child.attributes
-                if tag == "img":
+                if tag == "nav" or (
+                    attributes
+                    and (
+                        attributes.get("role") in NEVER_CONTENT_ROLES
+                        or ("hidden" in attributes and _is_never_content(tag, attributes))
+                    )
+                ):
+                    pass
+                elif tag == "img":
                     url = _image_url(attributes)
                     # In a figure, an <img> without a usable URL (a lazy-loading
                     # placeholder) still shows that the figure holds a picture.
-                    if not _is_pixel(attributes) and (url or ctx[7] >= 0):
+                    if not _is_pixel(attributes) and (url or ctx[FIGURE] >= 0):
                         inline = _in_running_text(ctx, buffer)
-                        if not inline and ctx[7] < 0 and _block_tag(ctx) in RUNNING_TEXT_TAGS:
+                        if not inline and ctx[FIGURE] < 0 and ctx[OWNER] in RUNNING_TEXT_TAGS:
                             self.opening_images.append(len(self.images))
                         self.images.append(
                             (
-                                ctx[7],
+                                ctx[FIGURE],
                                 len(self.blocks),
                                 url,
                                 attributes.get("alt"),
@@ -338,12 +380,13 @@ class _Page:
                         )
                 elif not (attributes and "style" in attributes and _is_hidden(attributes)):
                     self.serial += 1
+                    serial = self.serial
                     is_block = tag in BLOCK_TAGS
                     hint = ""
                     itemprop = None
                     bits = parent_bits | _LANDMARK_BIT.get(tag, 0)
-                    figure = self.serial if tag == "figure" else ctx[7]
-                    href = ctx[8]
+                    figure = serial if tag == "figure" else ctx[FIGURE]
+                    href = ctx[HREF]
                     if attributes:
                         hint = (
                             f"{attributes.get('class') or ''} {attributes.get('id') or ''}".strip()
@@ -353,14 +396,19 @@ class _Page:
                         if role:
                             bits |= _LANDMARK_BIT.get(role, 0)
                             if role == "figure":
-                                figure = self.serial
+                                figure = serial
                         if tag == "a":
                             href = attributes.get("href")
                             if self.link_href is None:
                                 self.link_href = href
                             # A heading that links to its own place in the page (an
                             # anchor to copy) is the story's subheading, not a teaser's.
-                            if href and len(href) > 1 and href[0] == "#" and _in_heading(ctx):
+                            if (
+                                href
+                                and len(href) > 1
+                                and href[0] == "#"
+                                and ctx[OWNER] in HEADING_LEVEL
+                            ):
                                 bits &= ~LINK_BIT | (parent_bits & LINK_BIT)
                     # A credit span inside a caption, or an inline caption element: its own
                     # block, so caption, credit and the text around them part cleanly.
@@ -374,15 +422,38 @@ class _Page:
                             bits |= CAPTION_INLINE_BIT
                     if is_block or role:
                         self.flush(ctx)
-                    frame = (ctx, tag, self.serial, is_block, hint, itemprop, bits, figure, href)
+                    hints = ctx[HINTS]
+                    if hint:
+                        hints = (hint, *hints[: HINT_DEPTH - 1])
+                    frame = (
+                        ctx,
+                        tag,
+                        serial,
+                        is_block,
+                        hint,
+                        itemprop,
+                        bits,
+                        figure,
+                        href,
+                        tag if is_block else ctx[OWNER],
+                        (*ctx[CHAIN], serial) if is_block else ctx[CHAIN],
+                        hints,
+                        itemprop or ctx[NEAREST_ITEMPROP],
+                    )
                     if is_block:
-                        self.containers.append((self.serial, tag, hint, itemprop, bits))
+                        self.containers.append((serial, tag, hint, itemprop, bits))
                     if depth >= MAX_DEPTH:
+                        _drop_never_rendered(child)
                         buffer.append(child.text(deep=True, separator=" "))
-                    elif child.first_child is not None:
-                        self.visit(child, frame, depth + 1)
+                    else:
+                        first = child.first_child
+                        if first is not None:
+                            self.visit(first, frame, depth + 1)
                     if is_block:
-                        self.flush(frame)
+                        if buffer:
+                            self.flush(frame)
+                        else:
+                            self.link_href = None
                     elif role:
                         self.flush(frame, role)
             child = child.next
@@ -393,37 +464,16 @@ class _Page:
 RUNNING_TEXT_TAGS = frozenset({"p", "li", "dd", "dt", "td", "th", "blockquote"})
 
 
-def _block_tag(ctx: tuple) -> str | None:
-    """The tag of the nearest block element around ``ctx``."""
-    frame = ctx
-    while frame is not None and not frame[3]:
-        frame = frame[0]
-    return frame[1] if frame is not None else None
-
-
 def _in_running_text(ctx: tuple, buffer: list[str]) -> bool:
     """True when an image follows text on its line inside a paragraph-like element."""
     if not any(not piece.isspace() for piece in buffer):
         return False
-    return _block_tag(ctx) in RUNNING_TEXT_TAGS
-
-
-def _in_heading(ctx: tuple) -> bool:
-    """True when the nearest block element around ``ctx`` is a heading."""
-    frame = ctx
-    while frame is not None and not frame[3]:
-        frame = frame[0]
-    return frame is not None and frame[1] in HEADING_LEVEL
+    return ctx[OWNER] in RUNNING_TEXT_TAGS
 
 
 def _boxes(ctx: tuple) -> list[int]:
     """The ids of the block elements nearest around an image, nearest first (-1 pads)."""
-    boxes = []
-    frame = ctx
-    while frame is not None and len(boxes) < IMAGE_BOXES:
-        if frame[3]:
-            boxes.append(frame[2])
-        frame = frame[0]
+    boxes = list(ctx[CHAIN][-1 : -IMAGE_BOXES - 1 : -1])
     return boxes + [-1] * (IMAGE_BOXES - len(boxes))
 
 
@@ -433,7 +483,7 @@ IMAGE_BOX_FIELD = 6
 LINK_BIT = _LANDMARK_BIT["a"]
 CAPTION_INLINE_BIT = _LANDMARK_BIT["caption_inline"]
 CAPTION_BITS = _LANDMARK_BIT["figcaption"] | _LANDMARK_BIT["figure"] | CAPTION_INLINE_BIT
-BODY_FRAME = (None, "body", 0, True, "", None, 0, -1, None)
+BODY_FRAME = (None, "body", 0, True, "", None, 0, -1, None, "body", (0,), (), None)
 
 
 def walk_page(tree: LexborHTMLParser) -> tuple[list[tuple], list[tuple], list[tuple]]:
@@ -444,21 +494,15 @@ def walk_page(tree: LexborHTMLParser) -> tuple[list[tuple], list[tuple], list[tu
     Image tuple: (figure id, block index it precedes, url, alt, title, whether text
     precedes it on its line, nearest block element ids).
     Container tuple: (id, tag, hint, itemprop, landmarks bitmask), one per block element.
-    The tree is modified: never-rendered elements are removed first.
+    Never-rendered elements and never-content subtrees are skipped in the walk, which
+    reads each node once (a pass of lexbor per tag to remove them first cost more).
     """
     page = _Page()
-    # A button around a figure opens a lightbox: the figure is the page's, the button is not.
-    for node in tree.css(FIGURE_BUTTON_SELECTOR):
-        node.unwrap()
-    # Dropped in lexbor before the walk: cheaper than skipping them node by node.
-    tree.strip_tags(list(SKIP_TAGS))
-    for node in tree.css(NEVER_CONTENT_SELECTOR):
-        node.decompose()
     body = tree.body
-    if body is None:
+    if body is None or _is_never_content("body", body.attributes):
         return [], [], []
     page.containers.append((0, "body", "", None, 0))
-    page.visit(body, BODY_FRAME, 0)
+    page.visit(body.first_child, BODY_FRAME, 0)
     page.flush(BODY_FRAME)
     return page.blocks, page.images, page.containers
 
@@ -545,12 +589,14 @@ def pages_frames(pages) -> PageFrames:
     block_names = [name for name in BLOCK_COLUMNS if name not in ("doc_id", "block_no")]
     for doc_id, tree in pages:
         blocks, images, containers = walk_page(tree)
-        for number, block in enumerate(blocks):
-            enclosing = block[CONTAINERS_FIELD]
-            chain_out["doc_id"].extend([doc_id] * len(enclosing))
-            chain_out["block_no"].extend([number] * len(enclosing))
-            chain_out["container"].extend(enclosing)
-            chain_out["level"].extend(range(len(enclosing)))
+        enclosing = [block[CONTAINERS_FIELD] for block in blocks]
+        sizes = list(map(len, enclosing))
+        chain_out["doc_id"].extend([doc_id] * sum(sizes))
+        chain_out["block_no"].extend(
+            itertools.chain.from_iterable(map(itertools.repeat, range(len(sizes)), sizes))
+        )
+        chain_out["container"].extend(itertools.chain.from_iterable(enclosing))
+        chain_out["level"].extend(itertools.chain.from_iterable(map(range, sizes)))
         blocks = [block[:CONTAINERS_FIELD] + block[CONTAINERS_FIELD + 1 :] for block in blocks]
         for out, rows, names, numbered in (
             (blocks_out, blocks, block_names, True),
