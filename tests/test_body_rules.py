@@ -212,3 +212,37 @@ def test_side_column_of_teasers_inside_the_root_is_dropped(column_links: bool, k
     text = _body_text(page)
     assert all(paragraph in text for paragraph in BODY)
     assert ("A short summary of post 3" in text) is kept
+
+
+TEASER_SUMMARY = (
+    "This is the summary of another review on the site, a long sentence that tells the reader "
+    "what the review holds and why the car in it is worth a look this year."
+)
+
+
+@pytest.mark.parametrize(
+    ("box_headings", "kept"),
+    [
+        # HTML5 boxes that each open with an <h1>: a side column of teaser cards.
+        (("Most popular", "Latest reviews", "Concept cars"), False),
+        # One <h1> in the aside: the page's headline, so the aside wraps the story.
+        (("Most popular",), True),
+    ],
+)
+def test_aside_of_headed_boxes_holding_article_cards_stays_out(
+    box_headings: tuple[str, ...], kept: bool
+) -> None:
+    cards = "".join(
+        f"<article><h3><a href='/review/{n}'>Review {n}</a></h3><p>{TEASER_SUMMARY} {n}.</p>"
+        "</article>"
+        for n in range(4)
+    )
+    boxes = "".join(f"<section><h1>{heading}</h1>{cards}</section>" for heading in box_headings)
+    story = "".join(f"<p>{text}</p>" for text in BODY)
+    page = (
+        f"<div class='content'><div class='post'><h1>Council approves the new bridge</h1>{story}"
+        f"</div><aside class='sidebar'>{boxes}</aside></div>"
+    )
+    text = _body_text(page)
+    assert all(paragraph in text for paragraph in BODY)
+    assert (TEASER_SUMMARY in text) is kept

@@ -432,7 +432,9 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
             words=pl.col("n_words").sum(),
             holds_story=pl.col("holds_story").any(),
             sentences=pl.col("sentence").sum(),
-            holds_headline=pl.col("headline").any(),
+            # HTML5 sections may each open with an <h1>: an element holding several
+            # holds a stack of headed boxes, not the page's headline.
+            holds_headline=pl.col("headline").sum() == 1,
             prose_words=pl.col("prose_words").sum(),
         )
     )
@@ -443,7 +445,14 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
     in_story = (pl.col("container_landmarks") & STORY_BITS) != 0
     # A large <form> wraps the whole page (ASP.NET pages post back from one form).
     page_form = pl.col("container_tag") == "form"
-    wrapper = ~small & (in_story | pl.col("holds_story") | page_form)
+    # An <aside> or <footer> holding <article> elements lists other stories (teaser cards
+    # marked up as articles): only the page's headline inside makes it the story's wrapper.
+    holds_story = (
+        pl.when(pl.col("container_tag").is_in(NOISE_LANDMARK_TAGS))
+        .then(pl.col("holds_headline"))
+        .otherwise(pl.col("holds_story"))
+    )
+    wrapper = ~small & (in_story | holds_story | page_form)
     # Much of the page's prose in an element named as a prose-less widget ("share_wrapper")
     # or holding the headline (an <aside> around the post) is the story, not furniture.
     story_wrapper = (
