@@ -246,3 +246,27 @@ def test_aside_of_headed_boxes_holding_article_cards_stays_out(
     text = _body_text(page)
     assert all(paragraph in text for paragraph in BODY)
     assert (TEASER_SUMMARY in text) is kept
+
+
+POEM = (
+    "I wander often from the way",
+    "And sin afflicts me every day",
+    "Oh when shall I be pure",
+    "Christ leads me to the path again",
+)
+
+
+@pytest.mark.parametrize(
+    ("separator", "kept"),
+    [
+        # A short post's lines set in one element with <br>: a poem, read as text.
+        ("<br>", True),
+        # The same lines each in an element of its own: headings of a menu or a box.
+        ("</div><div>", False),
+    ],
+)
+def test_lines_of_a_short_post_split_at_line_breaks_are_body(separator: str, kept: bool) -> None:
+    lines = separator.join(POEM)
+    page = f"<div class='post'><h1>A hymn for the week</h1><div class='entry'><div>{lines}</div></div></div>"
+    text = _body_text(page)
+    assert (POEM[1] in text) is kept

@@ -260,9 +260,7 @@ def find_roots(blocks: pl.DataFrame, chain: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def teaser_columns(
-    blocks: pl.DataFrame, chain: pl.DataFrame, roots: pl.DataFrame
-) -> pl.DataFrame:
+def teaser_columns(blocks: pl.DataFrame, chain: pl.DataFrame, roots: pl.DataFrame) -> pl.DataFrame:
     """One row per block of the root that sits in a column of teasers: (doc_id, block_no).
 
     A layout may hold the story and a side column in one element, so that the root (the
@@ -497,9 +495,19 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
         in_credit=pl.col("is_credit").any(),
     )
     link_share = pl.col("link_chars") / pl.col("text").str.len_chars().clip(lower_bound=1)
-    blocks = blocks.join(inherited, on=["doc_id", "block_no"], how="left").with_columns(
-        link_share=link_share,
-        in_figure=landmark("figure") | landmark("figcaption"),
+    # The innermost block element of each block: lines split at <br> share it.
+    owners = (
+        pages.chain.sort("level")
+        .group_by("doc_id", "block_no")
+        .agg(owner=pl.col("container").last())
+    )
+    blocks = (
+        blocks.join(inherited, on=["doc_id", "block_no"], how="left")
+        .join(owners, on=["doc_id", "block_no"], how="left")
+        .with_columns(
+            link_share=link_share,
+            in_figure=landmark("figure") | landmark("figcaption"),
+        )
     )
     plain_text = (
         (pl.col("link_share") <= MAX_PROSE_LINK_SHARE)
@@ -792,6 +800,13 @@ def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
     credit_text = c("_credit_text")
     figure_text = figure_text | credit_text | caption_before_credit
     body_ok = c("under_root") & ~c("noise_below_root") & (c("link_share") <= MAX_BODY_LINK_SHARE)
+    # Lines of one element (split at <br>) next to each other, both prose.
+    prose_before = (c("is_prose") & (c("owner") == c("owner").shift(1))).shift(1)
+    same_after = (c("owner") == c("owner").shift(-1)) & c("is_prose").shift(-1)
+    blocks = blocks.with_columns(
+        _prose_run=prose_before.over("doc_id").fill_null(False)
+        | same_after.over("doc_id").fill_null(False)
+    )
     kind = (
         pl.when(c("heading_level") == 1)
         .then(pl.lit("title"))
@@ -844,9 +859,12 @@ def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
         # A line without a letter outside headings (a teaser's "23. 12. 2024 13:31") says nothing.
         .when((c("heading_level") == 0) & ~c("text").str.contains(LETTER_PATTERN))
         .then(pl.lit("boilerplate"))
+        # A short post's lines that count as prose, in a run of such lines (a poem, an
+        # address): text, not headlines, whatever element holds them.
         .when(
             c("tag").is_in(["p", "blockquote", "li", "pre", "dd"])
             | (c("n_words") >= MIN_PROSE_WORDS)
+            | (c("is_prose") & c("_prose_run"))
         )
         .then(pl.lit("paragraph"))
         # Without markup saying so, a line is not the headline here: the metadata names it.
@@ -861,6 +879,7 @@ def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
         "_figure_text",
         "_credit_text",
         "_caption_before_credit",
+        "_prose_run",
     )
 
 
