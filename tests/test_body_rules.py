@@ -270,3 +270,28 @@ def test_lines_of_a_short_post_split_at_line_breaks_are_body(separator: str, kep
     page = f"<div class='post'><h1>A hymn for the week</h1><div class='entry'><div>{lines}</div></div></div>"
     text = _body_text(page)
     assert (POEM[1] in text) is kept
+
+
+NOTE = (
+    "The painter made these portraits of famous scientists and actors for a gallery show, "
+    "go and see them there."
+)
+
+
+@pytest.mark.parametrize(
+    ("picture", "is_body"),
+    [
+        # A picture alone in a paragraph of the post: the next paragraph is its text.
+        ("<p><img src='/portrait.jpg'></p>", True),
+        # A picture loose in a box: the short line after it is its caption.
+        ("<img src='/portrait.jpg'>", False),
+    ],
+)
+def test_paragraph_after_a_picture_set_in_a_paragraph_is_body(picture: str, is_body: bool) -> None:
+    story = "".join(f"<p>{text}</p>" for text in BODY)
+    page = (
+        f"<div class='post'><h1>Portraits of scientists</h1><div class='entry'>{story}</div>"
+        f"<div class='gallery'>{picture}<p>{NOTE}</p></div></div>"
+    )
+    tables = _tables([_page(page)])
+    assert (NOTE in (tables.articles["body_text"][0] or "")) is is_body

@@ -662,6 +662,23 @@ def _media_boxes(
             value_name="container",
         )
         .filter(pl.col("container") > 0)
+        .join(
+            pages.containers.select("doc_id", "container", "container_tag"),
+            on=["doc_id", "container"],
+            how="left",
+        )
+        # A picture alone in a paragraph is set in the text's flow: the paragraph is its
+        # box, and the paragraphs beside it are the text, not its caption.
+        .filter(
+            (
+                pl.col("rank")
+                <= pl.col("rank")
+                .filter(pl.col("container_tag") == "p")
+                .min()
+                .over("doc_id", "image")
+            ).fill_null(True)
+        )
+        .drop("container_tag")
     )
     lines = blocks.select("doc_id", "block_no", "n_words", "link_share")
     held = (
