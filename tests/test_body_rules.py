@@ -295,3 +295,23 @@ def test_paragraph_after_a_picture_set_in_a_paragraph_is_body(picture: str, is_b
     )
     tables = _tables([_page(page)])
     assert (NOTE in (tables.articles["body_text"][0] or "")) is is_body
+
+
+LEGAL_NOTICE = (
+    "Example League is the official web site of the league. All trademarks and logos shown "
+    "are the property of their owners and may not be reproduced without the prior written "
+    "consent of the league and its clubs, and all other content is the property of the league "
+    "and may not be copied, sold or broadcast in any form. Some content is licensed from third "
+    "parties and is shown here under the terms of their licenses, as the notice says in full."
+)
+
+
+def test_copyright_notice_beside_a_short_story_stays_out() -> None:
+    story = "".join(f"<p>{text}</p>" for text in BODY)
+    page = (
+        f"<div class='page-body'><div class='wide-col'><h1>Council approves the new bridge</h1>"
+        f"{story}</div><div class='site-copyright'>{LEGAL_NOTICE}</div></div>"
+    )
+    text = _body_text(page)
+    assert all(paragraph in text for paragraph in BODY)
+    assert "official web site" not in text

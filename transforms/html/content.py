@@ -75,6 +75,7 @@ TAXONOMY_CLASS_PATTERN = (
     rf"(?:{literal_alternation(HTML_LEXICON['taxonomy_class_prefixes'])})[-_]\S*"
 )
 CAPTION_HINT_PATTERN = _word_pattern(HTML_LEXICON["caption_words"])
+LEGAL_NOTICE_HINT_PATTERN = _word_pattern(HTML_LEXICON["legal_notice_words"])
 CREDIT_HINT_PATTERN = _word_pattern(HTML_LEXICON["credit_words"])
 TAG_LIST_HINT_PATTERN = _word_pattern(HTML_LEXICON["tag_list_words"])
 RELATED_HINT_PATTERN = _word_pattern(HTML_LEXICON["related_words"])
@@ -210,6 +211,7 @@ def _container_flags(containers: pl.DataFrame) -> pl.DataFrame:
         is_caption=hint.str.contains(CAPTION_HINT_PATTERN)
         | (pl.col("container_tag") == "figcaption"),
         is_credit=hint.str.contains(CREDIT_HINT_PATTERN),
+        is_legal_notice=hint.str.contains(LEGAL_NOTICE_HINT_PATTERN) & ~text_element,
         is_body_prop=pl.col("container_itemprop").str.to_lowercase() == "articlebody",
     )
 
@@ -466,6 +468,12 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
     containers = (
         containers.join(sizes, on=["doc_id", "container"], how="left")
         .join(page_words, on="doc_id", how="left")
+        # A "copyright" element holding more words than a credit line: the site's legal
+        # notice, wherever the layout puts it.
+        .with_columns(
+            is_noise=pl.col("is_noise")
+            | (pl.col("is_legal_notice") & (pl.col("words") > MAX_CREDIT_WORDS)).fill_null(False)
+        )
         .with_columns(
             pl.col(flag) & ~wrapper.fill_null(False)
             for flag in ("is_noise", "is_tag_list", "is_related", "is_caption", "is_credit")
@@ -483,6 +491,7 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
             "prose_words",
             "page_prose_words",
             "is_widget",
+            "is_legal_notice",
         )
     )
     chain = _block_chain(pages.chain, containers)
