@@ -317,3 +317,106 @@ def test_subheading_linking_to_its_own_anchor_is_body(heading: str, kept: bool) 
     text = _body_text(_story(heading))
     assert ("What happens to the roads" in text) is kept
     assert BODY[0] in text and BODY[2] in text
+
+
+TEASER_SUMMARY = (
+    "This is the summary of another review on the site, a long sentence that tells the reader "
+    "what the review holds and why the car in it is worth a look this year."
+)
+
+
+@pytest.mark.parametrize(
+    ("box_headings", "kept"),
+    [
+        # HTML5 boxes that each open with an <h1>: a side column of teaser cards.
+        (("Most popular", "Latest reviews", "Concept cars"), False),
+        # One <h1> in the aside: the page's headline, so the aside wraps the story.
+        (("Most popular",), True),
+    ],
+)
+def test_aside_of_headed_boxes_holding_article_cards_stays_out(
+    box_headings: tuple[str, ...], kept: bool
+) -> None:
+    cards = "".join(
+        f"<article><h3><a href='/review/{n}'>Review {n}</a></h3><p>{TEASER_SUMMARY} {n}.</p>"
+        "</article>"
+        for n in range(4)
+    )
+    boxes = "".join(f"<section><h1>{heading}</h1>{cards}</section>" for heading in box_headings)
+    story = "".join(f"<p>{text}</p>" for text in BODY)
+    page = (
+        f"<div class='content'><div class='post'><h1>Council approves the new bridge</h1>{story}"
+        f"</div><aside class='sidebar'>{boxes}</aside></div>"
+    )
+    text = _body_text(page)
+    assert all(paragraph in text for paragraph in BODY)
+    assert (TEASER_SUMMARY in text) is kept
+
+
+POEM = (
+    "I wander often from the way",
+    "And sin afflicts me every day",
+    "Oh when shall I be pure",
+    "Christ leads me to the path again",
+)
+
+
+@pytest.mark.parametrize(
+    ("separator", "kept"),
+    [
+        # A short post's lines set in one element with <br>: a poem, read as text.
+        ("<br>", True),
+        # The same lines each in an element of its own: headings of a menu or a box.
+        ("</div><div>", False),
+    ],
+)
+def test_lines_of_a_short_post_split_at_line_breaks_are_body(separator: str, kept: bool) -> None:
+    lines = separator.join(POEM)
+    page = f"<div class='post'><h1>A hymn for the week</h1><div class='entry'><div>{lines}</div></div></div>"
+    text = _body_text(page)
+    assert (POEM[1] in text) is kept
+
+
+NOTE = (
+    "The painter made these portraits of famous scientists and actors for a gallery show, "
+    "go and see them there."
+)
+
+
+@pytest.mark.parametrize(
+    ("picture", "is_body"),
+    [
+        # A picture alone in a paragraph of the post: the next paragraph is its text.
+        ("<p><img src='/portrait.jpg'></p>", True),
+        # A picture loose in a box: the short line after it is its caption.
+        ("<img src='/portrait.jpg'>", False),
+    ],
+)
+def test_paragraph_after_a_picture_set_in_a_paragraph_is_body(picture: str, is_body: bool) -> None:
+    story = "".join(f"<p>{text}</p>" for text in BODY)
+    page = (
+        f"<div class='post'><h1>Portraits of scientists</h1><div class='entry'>{story}</div>"
+        f"<div class='gallery'>{picture}<p>{NOTE}</p></div></div>"
+    )
+    tables = _tables([_page(page)])
+    assert (NOTE in (tables.articles["body_text"][0] or "")) is is_body
+
+
+LEGAL_NOTICE = (
+    "Example League is the official web site of the league. All trademarks and logos shown "
+    "are the property of their owners and may not be reproduced without the prior written "
+    "consent of the league and its clubs, and all other content is the property of the league "
+    "and may not be copied, sold or broadcast in any form. Some content is licensed from third "
+    "parties and is shown here under the terms of their licenses, as the notice says in full."
+)
+
+
+def test_copyright_notice_beside_a_short_story_stays_out() -> None:
+    story = "".join(f"<p>{text}</p>" for text in BODY)
+    page = (
+        f"<div class='page-body'><div class='wide-col'><h1>Council approves the new bridge</h1>"
+        f"{story}</div><div class='site-copyright'>{LEGAL_NOTICE}</div></div>"
+    )
+    text = _body_text(page)
+    assert all(paragraph in text for paragraph in BODY)
+    assert "official web site" not in text

@@ -75,6 +75,7 @@ TAXONOMY_CLASS_PATTERN = (
     rf"(?:{literal_alternation(HTML_LEXICON['taxonomy_class_prefixes'])})[-_]\S*"
 )
 CAPTION_HINT_PATTERN = _word_pattern(HTML_LEXICON["caption_words"])
+LEGAL_NOTICE_HINT_PATTERN = _word_pattern(HTML_LEXICON["legal_notice_words"])
 CREDIT_HINT_PATTERN = _word_pattern(HTML_LEXICON["credit_words"])
 TAG_LIST_HINT_PATTERN = _word_pattern(HTML_LEXICON["tag_list_words"])
 RELATED_HINT_PATTERN = _word_pattern(HTML_LEXICON["related_words"])
@@ -226,6 +227,7 @@ def _container_flags(containers: pl.DataFrame) -> pl.DataFrame:
         is_caption=hint.str.contains(CAPTION_HINT_PATTERN)
         | (pl.col("container_tag") == "figcaption"),
         is_credit=hint.str.contains(CREDIT_HINT_PATTERN),
+        is_legal_notice=hint.str.contains(LEGAL_NOTICE_HINT_PATTERN) & ~text_element,
         is_body_prop=pl.col("container_itemprop").str.to_lowercase() == "articlebody",
     ).collect()
     return containers.join(flags, on=described, how="left", nulls_equal=True, maintain_order="left")
@@ -277,9 +279,7 @@ def find_roots(blocks: pl.DataFrame, chain: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def teaser_columns(
-    blocks: pl.DataFrame, chain: pl.DataFrame, roots: pl.DataFrame
-) -> pl.DataFrame:
+def teaser_columns(blocks: pl.DataFrame, chain: pl.DataFrame, roots: pl.DataFrame) -> pl.DataFrame:
     """One row per block of the root that sits in a column of teasers: (doc_id, block_no).
 
     A layout may hold the story and a side column in one element, so that the root (the
@@ -459,7 +459,9 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
             words=pl.col("n_words").sum(),
             holds_story=pl.col("holds_story").any(),
             sentences=pl.col("sentence").sum(),
-            holds_headline=pl.col("headline").any(),
+            # HTML5 sections may each open with an <h1>: an element holding several
+            # holds a stack of headed boxes, not the page's headline.
+            holds_headline=pl.col("headline").sum() == 1,
             prose_words=pl.col("prose_words").sum(),
         )
     )
@@ -470,7 +472,14 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
     in_story = (pl.col("container_landmarks") & STORY_BITS) != 0
     # A large <form> wraps the whole page (ASP.NET pages post back from one form).
     page_form = pl.col("container_tag") == "form"
-    wrapper = ~small & (in_story | pl.col("holds_story") | page_form)
+    # An <aside> or <footer> holding <article> elements lists other stories (teaser cards
+    # marked up as articles): only the page's headline inside makes it the story's wrapper.
+    holds_story = (
+        pl.when(pl.col("container_tag").is_in(NOISE_LANDMARK_TAGS))
+        .then(pl.col("holds_headline"))
+        .otherwise(pl.col("holds_story"))
+    )
+    wrapper = ~small & (in_story | holds_story | page_form)
     # Much of the page's prose in an element named as a prose-less widget ("share_wrapper")
     # or holding the headline (an <aside> around the post) is the story, not furniture.
     story_wrapper = (
@@ -486,6 +495,12 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
     containers = (
         containers.join(sizes, on=["doc_id", "container"], how="left")
         .join(page_words, on="doc_id", how="left")
+        # A "copyright" element holding more words than a credit line: the site's legal
+        # notice, wherever the layout puts it.
+        .with_columns(
+            is_noise=pl.col("is_noise")
+            | (pl.col("is_legal_notice") & (pl.col("words") > MAX_CREDIT_WORDS)).fill_null(False)
+        )
         .with_columns(
             pl.col(flag) & ~wrapper.fill_null(False)
             for flag in ("is_noise", "is_tag_list", "is_related", "is_caption", "is_credit")
@@ -503,6 +518,7 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
             "prose_words",
             "page_prose_words",
             "is_widget",
+            "is_legal_notice",
         )
     )
     chain = _block_chain(pages.chain, containers)
@@ -515,9 +531,19 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
         in_credit=pl.col("is_credit").any(),
     )
     link_share = pl.col("link_chars") / pl.col("text").str.len_chars().clip(lower_bound=1)
-    blocks = blocks.join(inherited, on=["doc_id", "block_no"], how="left").with_columns(
-        link_share=link_share,
-        in_figure=landmark("figure") | landmark("figcaption"),
+    # The innermost block element of each block: lines split at <br> share it.
+    owners = (
+        pages.chain.sort("level")
+        .group_by("doc_id", "block_no")
+        .agg(owner=pl.col("container").last())
+    )
+    blocks = (
+        blocks.join(inherited, on=["doc_id", "block_no"], how="left")
+        .join(owners, on=["doc_id", "block_no"], how="left")
+        .with_columns(
+            link_share=link_share,
+            in_figure=landmark("figure") | landmark("figcaption"),
+        )
     )
     plain_text = (
         (pl.col("link_share") <= MAX_PROSE_LINK_SHARE)
@@ -749,6 +775,23 @@ def _media_boxes(
             value_name="container",
         )
         .filter(pl.col("container") > 0)
+        .join(
+            pages.containers.select("doc_id", "container", "container_tag"),
+            on=["doc_id", "container"],
+            how="left",
+        )
+        # A picture alone in a paragraph is set in the text's flow: the paragraph is its
+        # box, and the paragraphs beside it are the text, not its caption.
+        .filter(
+            (
+                pl.col("rank")
+                <= pl.col("rank")
+                .filter(pl.col("container_tag") == "p")
+                .min()
+                .over("doc_id", "image")
+            ).fill_null(True)
+        )
+        .drop("container_tag")
     )
     lines = blocks.select("doc_id", "block_no", "n_words", "link_share")
     held = (
@@ -889,6 +932,13 @@ def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
     credit_text = c("_credit_text")
     figure_text = figure_text | credit_text | caption_before_credit
     body_ok = c("under_root") & ~c("noise_below_root") & (c("link_share") <= MAX_BODY_LINK_SHARE)
+    # Lines of one element (split at <br>) next to each other, both prose.
+    prose_before = (c("is_prose") & (c("owner") == c("owner").shift(1))).shift(1)
+    same_after = (c("owner") == c("owner").shift(-1)) & c("is_prose").shift(-1)
+    blocks = blocks.with_columns(
+        _prose_run=prose_before.over("doc_id").fill_null(False)
+        | same_after.over("doc_id").fill_null(False)
+    )
     kind = (
         pl.when(c("heading_level") == 1)
         .then(pl.lit("title"))
@@ -950,9 +1000,12 @@ def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
         # A line without a letter outside headings (a teaser's "23. 12. 2024 13:31") says nothing.
         .when((c("heading_level") == 0) & ~c("text").str.contains(LETTER_PATTERN))
         .then(pl.lit("boilerplate"))
+        # A short post's lines that count as prose, in a run of such lines (a poem, an
+        # address): text, not headlines, whatever element holds them.
         .when(
             c("tag").is_in(["p", "blockquote", "li", "pre", "dd"])
             | (c("n_words") >= MIN_PROSE_WORDS)
+            | (c("is_prose") & c("_prose_run"))
         )
         .then(pl.lit("paragraph"))
         # Without markup saying so, a line is not the headline here: the metadata names it.
@@ -967,6 +1020,7 @@ def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
         "_figure_text",
         "_credit_text",
         "_caption_before_credit",
+        "_prose_run",
     )
 
 
