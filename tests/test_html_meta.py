@@ -857,6 +857,42 @@ def test_h1_over_an_undeclared_title_tag(head: str, body: str, expected: str) ->
 @pytest.mark.parametrize(
     ("head", "body", "expected"),
     [
+        # On a page declaring nothing but <title>, a colon may end a blog's name: the
+        # printed post title shows where ("Blog Name: Post title", "» Post :blogname").
+        (
+            "<title>Planet Notes: Storm hits the coast</title>",
+            '<h3 class="post-title">Storm hits the coast</h3>',
+            "Storm hits the coast",
+        ),
+        (
+            "<title>» Storm hits the coast :planetnotes</title>",
+            "<h2>Storm hits the coast</h2>",
+            "Storm hits the coast",
+        ),
+        # ... but in a declared title the colon belongs to the headline.
+        (
+            meta("og:title", "Planet Notes: Storm hits the coast"),
+            "<h3>Storm hits the coast</h3>",
+            "Planet Notes: Storm hits the coast",
+        ),
+        # A separator left at a title's edge goes; a dash or guillemet opening a quote stays.
+        ("<title>» Storm hits the coast</title>", "", "Storm hits the coast"),
+        ("<title>Storm hits the coast |</title>", "", "Storm hits the coast"),
+        (meta("og:title", "- Angsten vil øke"), "", "- Angsten vil øke"),
+        (
+            meta("og:title", "« Les privatisations » continuent"),
+            "",
+            "« Les privatisations » continuent",
+        ),
+    ],
+)
+def test_blog_title_tag_separators(head: str, body: str, expected: str) -> None:
+    assert row(page(head, body))["meta_title"] == expected
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "expected"),
+    [
         # A declared headline opening on two words in lower case is a description.
         (
             ld({"@type": "Article", "name": "New Zealand", "headline": "island country in Oceania"})

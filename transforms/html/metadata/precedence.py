@@ -35,7 +35,9 @@ Precedence per field (first non-null wins; measured on the dev corpus):
   <h1> read are those inside <article>/<main> first, without a site-name <h1>; the
   first of them is the last-resort title. A page that declares no title but <title>
   (old markup) also lends the texts of <h2>/<h3> and title- or headline-named elements
-  to this cut, kept only as the longer part. "Longer" means more than
+  to this cut, kept only as the longer part; its <title> may also end a blog's name with
+  a colon ("Blog Name: Post title", "» Post title :blogname"), a cut point there only.
+  A separator left at a title's edge by an empty site name goes ("» Headline"). "Longer" means more than
   MIN_HEADLINE_SHARE of the title's letters (chosen by leave-one-site-out).
   The JSON-LD article object is the one whose url matches the canonical URL,
   else the one with headline and datePublished; same-story objects fill gaps.
@@ -171,6 +173,15 @@ UNSPACED_TITLE_SEPARATOR = (
     r"([\p{Han}\p{Hangul}\p{Hiragana}\p{Katakana}！？」』）])([-_－—]+)"
     r"([\p{Han}\p{Hangul}\p{Hiragana}\p{Katakana}])"
 )
+
+# A separator at a title's edge, left by an empty site name ("» Headline", "Headline |").
+# Not a dash or guillemet that opens a quote ("- Angsten vil øke", "« Les ... »").
+EDGE_SEPARATORS = r"^[|·•»›/:]+\s+|\s+[|\-–—·•/:]+$"
+
+# On a page declaring no title but <title> (old markup), a colon may also end the blog's or
+# site's name ("Blog Name: Post title", "» Post title :blogname"); in a declared title it
+# belongs to the headline ("Coach Schubert: 'Nothing to lose'").
+COLON_TITLE_SEPARATOR = TITLE_SEPARATOR + r"|:+\s+|\s+:+"
 
 # A title segment that is a date ("28.04.2023"), which may trail the site name.
 DATE_SEGMENT = r"^[\d\s./\-:]+$"
@@ -479,6 +490,24 @@ def _label_keys(frame: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([site_keys, sections]).unique(maintain_order=True)
 
 
+def _title_parts(title: pl.Expr, splits_colon: pl.Expr) -> pl.Expr:
+    """A title as a list of its segments with the separators between them (the odd items);
+    ``splits_colon`` says where a colon separates too (``COLON_TITLE_SEPARATOR``)."""
+
+    def split(separator: str) -> pl.Expr:
+        return (
+            title.str.replace_all(separator, SEGMENT_MARK + "${0}" + SEGMENT_MARK)
+            .str.replace_all(
+                UNSPACED_TITLE_SEPARATOR, "${1}" + SEGMENT_MARK + "${2}" + SEGMENT_MARK + "${3}"
+            )
+            .str.split(SEGMENT_MARK)
+        )
+
+    return (
+        pl.when(splits_colon).then(split(COLON_TITLE_SEPARATOR)).otherwise(split(TITLE_SEPARATOR))
+    )
+
+
 def _strip_site_names(titles: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFrame:
     """Titles without a leading or trailing site name ("Headline | Site | 28.04.2023").
 
@@ -487,14 +516,7 @@ def _strip_site_names(titles: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataF
     and otherwise only dates and one-word labels ("National", a section).
     """
     parts = (
-        titles.with_columns(
-            part=pl.col("title")
-            .str.replace_all(TITLE_SEPARATOR, SEGMENT_MARK + "${0}" + SEGMENT_MARK)
-            .str.replace_all(
-                UNSPACED_TITLE_SEPARATOR, "${1}" + SEGMENT_MARK + "${2}" + SEGMENT_MARK + "${3}"
-            )
-            .str.split(SEGMENT_MARK)
-        )
+        titles.with_columns(part=_title_parts(pl.col("title"), pl.col("splits_colon")))
         .explode("part")
         .with_columns(part_index=pl.int_range(pl.len()).over("doc_id", "rank"))
         .with_columns(
@@ -609,13 +631,26 @@ def _titles(frame: pl.DataFrame, site_keys: pl.DataFrame, label_keys: pl.DataFra
             ]
         )
         .filter(pl.col("title").str.contains(r"\p{L}|\p{N}").fill_null(False))
+        .with_columns(title=pl.col("title").str.replace_all(EDGE_SEPARATORS, ""))
         .pipe(_demote_non_headlines, site_keys, headings)
+    )
+    # A page declaring no title but <title> is old markup, whose <title> may end a blog's
+    # name with a colon.
+    old_markup = frame.select(
+        "doc_id",
+        old_markup=pl.all_horizontal(
+            ~pl.col(source).str.contains(r"\p{L}|\p{N}").fill_null(False)
+            for source in TITLE_SOURCES[:TITLE_TAG_RANK]
+        ),
     )
     # Stripping never empties a title; candidates past the meta-or-<title> choice never win.
     stripped = _strip_site_names(
         candidates.filter(
             pl.col("rank") <= pl.col("rank").min().over("doc_id").clip(TITLE_TAG_RANK)
-        ),
+        )
+        .join(old_markup, on="doc_id", how="left")
+        .with_columns(splits_colon=pl.lit(False))
+        .drop("old_markup"),
         label_keys,
     ).with_columns(key=_compact_key(pl.col("title")))
     structured_rank = pl.col("rank").is_in(STRUCTURED_TITLE_RANKS)
@@ -659,7 +694,12 @@ def _titles(frame: pl.DataFrame, site_keys: pl.DataFrame, label_keys: pl.DataFra
     )
     best = _first_by_rank(ranked, pl.lit(True)).unique("doc_id", keep="first")
     sources = best.select("doc_id", "source")
-    chosen = _drop_kicker(best, stripped).join(sources, on="doc_id", how="left")
+    chosen = (
+        _drop_kicker(best, stripped)
+        .join(sources, on="doc_id", how="left")
+        .join(old_markup, on="doc_id", how="left")
+        .with_columns(splits_colon=pl.col("old_markup") & (pl.col("source") == TITLE_TAG_RANK))
+    )
     cut = _prefer_h1_to_title_tag(_cut_at_printed_headline(chosen, headings), headings)
     return _as_printed(cut, headings)
 
@@ -800,14 +840,7 @@ def _cut_at_printed_headline(chosen: pl.DataFrame, headings: pl.DataFrame) -> pl
     its <h1> ("Headline | Outlet" with <h1> "Headline": the rest names the site, whatever
     its name); for a <title>, also to its trailing segments ("Outlet - Headline"). One row
     per page in and out (``doc_id``, ``title``, ``source``)."""
-    parts = (
-        pl.col("title")
-        .str.replace_all(TITLE_SEPARATOR, SEGMENT_MARK + "${0}" + SEGMENT_MARK)
-        .str.replace_all(
-            UNSPACED_TITLE_SEPARATOR, "${1}" + SEGMENT_MARK + "${2}" + SEGMENT_MARK + "${3}"
-        )
-        .str.split(SEGMENT_MARK)
-    )
+    parts = _title_parts(pl.col("title"), pl.col("splits_colon"))
     n_parts = parts.list.len()
     # The <h1> is the longer part of the title: the headline; else a logo, the site's name.
     longer = (
