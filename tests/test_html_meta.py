@@ -857,6 +857,94 @@ def test_h1_over_an_undeclared_title_tag(head: str, body: str, expected: str) ->
 @pytest.mark.parametrize(
     ("head", "body", "expected"),
     [
+        # On a page declaring nothing but <title>, a colon may end a blog's name: the
+        # printed post title shows where ("Blog Name: Post title", "» Post :blogname").
+        (
+            "<title>Planet Notes: Storm hits the coast</title>",
+            '<h3 class="post-title">Storm hits the coast</h3>',
+            "Storm hits the coast",
+        ),
+        (
+            "<title>» Storm hits the coast :planetnotes</title>",
+            "<h2>Storm hits the coast</h2>",
+            "Storm hits the coast",
+        ),
+        # ... but in a declared title the colon belongs to the headline.
+        (
+            meta("og:title", "Planet Notes: Storm hits the coast"),
+            "<h3>Storm hits the coast</h3>",
+            "Planet Notes: Storm hits the coast",
+        ),
+        # A separator left at a title's edge goes; a dash or guillemet opening a quote stays.
+        ("<title>» Storm hits the coast</title>", "", "Storm hits the coast"),
+        ("<title>Storm hits the coast |</title>", "", "Storm hits the coast"),
+        (meta("og:title", "- Angsten vil øke"), "", "- Angsten vil øke"),
+        (
+            meta("og:title", "« Les privatisations » continuent"),
+            "",
+            "« Les privatisations » continuent",
+        ),
+    ],
+)
+def test_blog_title_tag_separators(head: str, body: str, expected: str) -> None:
+    assert row(page(head, body))["meta_title"] == expected
+
+
+CANONICAL_POST = '<link rel="canonical" href="http://example.org/blog/2012/09/storm.html">'
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "expected"),
+    [
+        # An <h1> whose whole text links to the site's home page (its root, or a folder
+        # above the page) is the site's logo: its name goes from the title at either end...
+        (
+            "<title>Storm hits the coast - Planet Notes</title>" + CANONICAL_POST,
+            '<h1><a href="http://example.org/blog/">Planet Notes</a></h1>',
+            "Storm hits the coast",
+        ),
+        # ... however long it is, from a declared title too.
+        (
+            meta("og:title", "Leaf Bunting - Things to Make and Do, Crafts and Games for Kids")
+            + CANONICAL_POST,
+            '<h1><a href="/">Things to Make and Do, Crafts and Games for Kids</a></h1>',
+            "Leaf Bunting",
+        ),
+        # An <h1> linking to the post itself is the headline.
+        (
+            "<title>Storm hits the coast - Planet Notes</title>" + CANONICAL_POST,
+            '<h1><a href="/blog/2012/09/storm.html">Storm hits the coast</a></h1>',
+            "Storm hits the coast",
+        ),
+        # An <h1> printing what precedes a colon in an old page's <title> is the blog's name.
+        (
+            "<title>Planet Notes: Storm hits the coast</title>",
+            "<h1>Planet Notes</h1>",
+            "Storm hits the coast",
+        ),
+        # A year folder of the URL is no section name to cut.
+        (
+            "<title>Planet Notes » 2012 storm gala</title>"
+            '<link rel="canonical" href="http://example.org/2012/09/storm-gala/">',
+            "<h2>2012 storm gala</h2>",
+            "2012 storm gala",
+        ),
+        # A word with digits is no one-word label trailing the headline.
+        (
+            meta("og:site_name", "Planet Notes")
+            + "<title>Phone Software Update - v30.101 | Planet Notes</title>",
+            "",
+            "Phone Software Update - v30.101",
+        ),
+    ],
+)
+def test_blog_logo_and_labels(head: str, body: str, expected: str) -> None:
+    assert row(page(head, body))["meta_title"] == expected
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "expected"),
+    [
         # A declared headline opening on two words in lower case is a description.
         (
             ld({"@type": "Article", "name": "New Zealand", "headline": "island country in Oceania"})

@@ -132,6 +132,11 @@ PRINTED_TITLE_SELECTOR = (
 
 MAX_PRINTED_TITLES = 20
 
+# An <h1> whose whole text links to the site's home page is its logo, the site's name.
+URL_HOST_PART = re.compile(r"^(?:[a-z][a-z0-9+.\-]*:)?//[^/]*", re.IGNORECASE)
+
+INDEX_FILE = re.compile(r"(?:^|/)(?:index|default|home)\.\w+$", re.IGNORECASE)
+
 MAX_PRINTED_TITLE_WORDS = 30
 
 # Tags in one string: commas, semicolons, CJK commas.
@@ -165,6 +170,8 @@ def extract_metadata(tree: LexborHTMLParser) -> dict:
     rel_authors: list[str] = []
     # (outside <article>/<main>, page order, text) of the first <h1> elements.
     headings: list[tuple[bool, int, str]] = []
+    # (text, href) of those <h1> whose whole text is one link.
+    logo_links: list[tuple[str, str | None]] = []
     try:
         nodes = tree.css(METADATA_SELECTOR)
     except Exception:  # a parser without a document (empty input) has nothing to select
@@ -222,6 +229,7 @@ def extract_metadata(tree: LexborHTMLParser) -> dict:
             text = _heading_text(node)
             if text:
                 headings.append((not _in_content(node), len(headings), text))
+                logo_links.append((text, _heading_link(node, text)))
 
     stray_title = record.pop("title_tag_stray", None)
     if "title_tag" not in record:
@@ -232,6 +240,8 @@ def extract_metadata(tree: LexborHTMLParser) -> dict:
     _meta_fields(record, meta)
     _microdata_fields(record, microdata)
     record["authors_rel"] = rel_authors
+    page_url = record.get("url_canonical") or record.get("url_meta")
+    record["title_logos"] = [text for text, href in logo_links if _links_home(href, page_url)]
     record["site_names"] = [
         name
         for name in [record.get("outlet_ld"), *(meta.get("og:site_name") or [])]
@@ -302,6 +312,32 @@ def _printed_titles(tree: LexborHTMLParser) -> list[str]:
             if len(texts) == MAX_PRINTED_TITLES:
                 break
     return texts
+
+
+def _heading_link(node: Any, text: str) -> str | None:
+    """The href of the link that holds a heading's whole text, inside it or around it."""
+    links = node.css("a[href]")
+    if len(links) == 1 and " ".join(links[0].text(deep=True).split()) == text:
+        return links[0].attributes.get("href")
+    parent = node.parent
+    if not links and parent is not None and parent.tag == "a":
+        return parent.attributes.get("href")
+    return None
+
+
+def _url_path(url: str) -> str:
+    """A URL's path without host, query, anchor, index file and trailing slash."""
+    path = URL_HOST_PART.sub("", url.split("#", 1)[0].split("?", 1)[0].strip())
+    return INDEX_FILE.sub("", path).rstrip("/")
+
+
+def _links_home(href: str | None, page_url: str | None) -> bool:
+    """True when a link leads to the site's home page: its root, or a folder above the
+    page's own URL (a blog's front page, "/blog/")."""
+    if not href or not href.strip() or href.strip().startswith("#"):
+        return False
+    path = _url_path(href)
+    return path == "" or (page_url is not None and _url_path(page_url).startswith(path + "/"))
 
 
 def _heading_text(node: Any) -> str | None:

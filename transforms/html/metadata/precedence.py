@@ -35,7 +35,13 @@ Precedence per field (first non-null wins; measured on the dev corpus):
   <h1> read are those inside <article>/<main> first, without a site-name <h1>; the
   first of them is the last-resort title. A page that declares no title but <title>
   (old markup) also lends the texts of <h2>/<h3> and title- or headline-named elements
-  to this cut, kept only as the longer part. "Longer" means more than
+  to this cut, kept only as the longer part; its <title> may also end a blog's name with
+  a colon ("Blog Name: Post title", "» Post title :blogname"), a cut point there only.
+  A separator left at a title's edge by an empty site name goes ("» Headline"). An <h1>
+  whose whole text links to the site's home page (its root, or a folder above the page's
+  URL) is the site's logo: it names the site like og:site_name, and its text goes from
+  either end of the title whatever its length; so does an <h1> printing what precedes a
+  colon of an old page's <title> ("Blog Name: Post title"). "Longer" means more than
   MIN_HEADLINE_SHARE of the title's letters (chosen by leave-one-site-out).
   The JSON-LD article object is the one whose url matches the canonical URL,
   else the one with headline and datePublished; same-story objects fill gaps.
@@ -172,6 +178,15 @@ UNSPACED_TITLE_SEPARATOR = (
     r"([\p{Han}\p{Hangul}\p{Hiragana}\p{Katakana}])"
 )
 
+# A separator at a title's edge, left by an empty site name ("» Headline", "Headline |").
+# Not a dash or guillemet that opens a quote ("- Angsten vil øke", "« Les ... »").
+EDGE_SEPARATORS = r"^[|·•»›/:]+\s+|\s+[|\-–—·•/:]+$"
+
+# On a page declaring no title but <title> (old markup), a colon may also end the blog's or
+# site's name ("Blog Name: Post title", "» Post title :blogname"); in a declared title it
+# belongs to the headline ("Coach Schubert: 'Nothing to lose'").
+COLON_TITLE_SEPARATOR = TITLE_SEPARATOR + r"|:+\s+|\s+:+"
+
 # A title segment that is a date ("28.04.2023"), which may trail the site name.
 DATE_SEGMENT = r"^[\d\s./\-:]+$"
 
@@ -285,6 +300,7 @@ LIST_FIELDS: tuple[str, ...] = (
     "site_names",
     "title_h1s",
     "title_printed",
+    "title_logos",
     "authors_ld",
     "author_kinds_ld",
     "authors_microdata",
@@ -473,10 +489,29 @@ def _label_keys(frame: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFrame:
             .list.slice(0, MAX_URL_FOLDERS),
         ).alias("site_key"),
     ).explode("site_key")
-    sections = sections.filter(pl.col("site_key").str.contains(SECTION_FOLDER)).with_columns(
-        site_key=_compact_key(pl.col("site_key"))
-    )
+    # A folder of digits is a date or an id ("/2012/09/"), never a section's name.
+    sections = sections.filter(
+        pl.col("site_key").str.contains(SECTION_FOLDER) & pl.col("site_key").str.contains(r"\p{L}")
+    ).with_columns(site_key=_compact_key(pl.col("site_key")))
     return pl.concat([site_keys, sections]).unique(maintain_order=True)
+
+
+def _title_parts(title: pl.Expr, splits_colon: pl.Expr) -> pl.Expr:
+    """A title as a list of its segments with the separators between them (the odd items);
+    ``splits_colon`` says where a colon separates too (``COLON_TITLE_SEPARATOR``)."""
+
+    def split(separator: str) -> pl.Expr:
+        return (
+            title.str.replace_all(separator, SEGMENT_MARK + "${0}" + SEGMENT_MARK)
+            .str.replace_all(
+                UNSPACED_TITLE_SEPARATOR, "${1}" + SEGMENT_MARK + "${2}" + SEGMENT_MARK + "${3}"
+            )
+            .str.split(SEGMENT_MARK)
+        )
+
+    return (
+        pl.when(splits_colon).then(split(COLON_TITLE_SEPARATOR)).otherwise(split(TITLE_SEPARATOR))
+    )
 
 
 def _strip_site_names(titles: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFrame:
@@ -487,14 +522,7 @@ def _strip_site_names(titles: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataF
     and otherwise only dates and one-word labels ("National", a section).
     """
     parts = (
-        titles.with_columns(
-            part=pl.col("title")
-            .str.replace_all(TITLE_SEPARATOR, SEGMENT_MARK + "${0}" + SEGMENT_MARK)
-            .str.replace_all(
-                UNSPACED_TITLE_SEPARATOR, "${1}" + SEGMENT_MARK + "${2}" + SEGMENT_MARK + "${3}"
-            )
-            .str.split(SEGMENT_MARK)
-        )
+        titles.with_columns(part=_title_parts(pl.col("title"), pl.col("splits_colon")))
         .explode("part")
         .with_columns(part_index=pl.int_range(pl.len()).over("doc_id", "rank"))
         .with_columns(
@@ -547,7 +575,9 @@ def _strip_site_names(titles: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataF
             | pl.col("is_site")
             | pl.col("part").str.contains(DATE_SEGMENT)
             # A one-word label ("National"); in a script without spaces a short one ("时政").
+            # A word with digits is the headline's ("v30.101", "iOS17").
             | (pl.col("part").str.count_matches(r"\S+") <= 1)
+            & ~pl.col("part").str.contains(r"\p{L}.*\d|\d.*\p{L}")
             & (
                 ~pl.col("part").str.contains(UNSPACED_SCRIPT)
                 | (pl.col("part").str.len_chars() <= MAX_UNSPACED_LABEL_CHARS)
@@ -597,6 +627,15 @@ def _titles(frame: pl.DataFrame, site_keys: pl.DataFrame, label_keys: pl.DataFra
     (JSON-LD, else microdata) and the meta title disagree: then the one that
     ``<title>`` does not repeat is taken, as ``<title>`` restates the other.
     """
+    # An <h1> linking to the site's home page is its logo: it names the site.
+    logos = (
+        frame.select("doc_id", site_key=pl.col("title_logos"))
+        .explode("site_key")
+        .with_columns(site_key=_compact_key(pl.col("site_key")))
+        .filter(pl.col("site_key").str.len_chars() > 0)
+    )
+    site_keys = pl.concat([site_keys, logos]).unique(maintain_order=True)
+    label_keys = pl.concat([label_keys, logos]).unique(maintain_order=True)
     headings = _printed_headings(frame, site_keys)
     declared = _long(frame, TITLE_SOURCES[:TITLE_H1_RANK], "title")
     candidates = (
@@ -609,13 +648,26 @@ def _titles(frame: pl.DataFrame, site_keys: pl.DataFrame, label_keys: pl.DataFra
             ]
         )
         .filter(pl.col("title").str.contains(r"\p{L}|\p{N}").fill_null(False))
+        .with_columns(title=pl.col("title").str.replace_all(EDGE_SEPARATORS, ""))
         .pipe(_demote_non_headlines, site_keys, headings)
+    )
+    # A page declaring no title but <title> is old markup, whose <title> may end a blog's
+    # name with a colon.
+    old_markup = frame.select(
+        "doc_id",
+        old_markup=pl.all_horizontal(
+            ~pl.col(source).str.contains(r"\p{L}|\p{N}").fill_null(False)
+            for source in TITLE_SOURCES[:TITLE_TAG_RANK]
+        ),
     )
     # Stripping never empties a title; candidates past the meta-or-<title> choice never win.
     stripped = _strip_site_names(
         candidates.filter(
             pl.col("rank") <= pl.col("rank").min().over("doc_id").clip(TITLE_TAG_RANK)
-        ),
+        )
+        .join(old_markup, on="doc_id", how="left")
+        .with_columns(splits_colon=pl.lit(False))
+        .drop("old_markup"),
         label_keys,
     ).with_columns(key=_compact_key(pl.col("title")))
     structured_rank = pl.col("rank").is_in(STRUCTURED_TITLE_RANKS)
@@ -659,8 +711,13 @@ def _titles(frame: pl.DataFrame, site_keys: pl.DataFrame, label_keys: pl.DataFra
     )
     best = _first_by_rank(ranked, pl.lit(True)).unique("doc_id", keep="first")
     sources = best.select("doc_id", "source")
-    chosen = _drop_kicker(best, stripped).join(sources, on="doc_id", how="left")
-    cut = _prefer_h1_to_title_tag(_cut_at_printed_headline(chosen, headings), headings)
+    chosen = (
+        _drop_kicker(best, stripped)
+        .join(sources, on="doc_id", how="left")
+        .join(old_markup, on="doc_id", how="left")
+        .with_columns(splits_colon=pl.col("old_markup") & (pl.col("source") == TITLE_TAG_RANK))
+    )
+    cut = _prefer_h1_to_title_tag(_cut_at_printed_headline(chosen, headings, logos), headings)
     return _as_printed(cut, headings)
 
 
@@ -691,7 +748,12 @@ def _prefer_h1_to_title_tag(chosen: pl.DataFrame, headings: pl.DataFrame) -> pl.
         .join(printed, on=["doc_id", "key"], how="left")
         .join(h1, on="doc_id", how="left")
         .with_columns(
-            title=pl.when(headline.fill_null(False) & pl.col("title_printed").is_null())
+            title=pl.when(
+                headline.fill_null(False)
+                & pl.col("title_printed").is_null()
+                # An <h1> just cut off the title as the site's name is no headline.
+                & (pl.col("h1_key") != pl.col("logo_key")).fill_null(True)
+            )
             .then("h1")
             .otherwise("title")
         )
@@ -795,61 +857,83 @@ def _demote_non_headlines(
     )
 
 
-def _cut_at_printed_headline(chosen: pl.DataFrame, headings: pl.DataFrame) -> pl.DataFrame:
+def _cut_at_printed_headline(
+    chosen: pl.DataFrame, headings: pl.DataFrame, logos: pl.DataFrame
+) -> pl.DataFrame:
     """The chosen title cut to its leading segments when they are what the page prints in
     its <h1> ("Headline | Outlet" with <h1> "Headline": the rest names the site, whatever
-    its name); for a <title>, also to its trailing segments ("Outlet - Headline"). One row
-    per page in and out (``doc_id``, ``title``, ``source``)."""
-    parts = (
-        pl.col("title")
-        .str.replace_all(TITLE_SEPARATOR, SEGMENT_MARK + "${0}" + SEGMENT_MARK)
-        .str.replace_all(
-            UNSPACED_TITLE_SEPARATOR, "${1}" + SEGMENT_MARK + "${2}" + SEGMENT_MARK + "${3}"
-        )
-        .str.split(SEGMENT_MARK)
-    )
+    its name); for a <title>, also to its trailing segments ("Outlet - Headline"). A
+    logo's segments go, at either end and whatever their length; so do those before a
+    colon that a heading prints ("Blog Name: Post title", <h1> "Blog Name"). One row per
+    page in and out (``doc_id``, ``title``, ``source``, ``logo_key``: the key of the
+    heading cut off as the site's name, else null).
+    """
+    parts = _title_parts(pl.col("title"), pl.col("splits_colon"))
     n_parts = parts.list.len()
     # The <h1> is the longer part of the title: the headline; else a logo, the site's name.
     longer = (
         pl.col("key").str.len_chars()
         > _compact_key(pl.col("title")).str.len_chars() * MIN_HEADLINE_SHARE
     )
+    is_logo = pl.col("is_logo")
     leading, trailing, logo = [], [], []
     for n_segments in range(1, MAX_CUT_SEGMENTS + 1):
         size = 2 * n_segments - 1
         head = parts.list.slice(0, size).list.join("").str.strip_chars()
         tail = parts.list.slice(n_parts - size, size).list.join("").str.strip_chars()
         rest = parts.list.slice(0, n_parts - size - 1).list.join("").str.strip_chars()
+        after_head = parts.list.slice(size + 1).list.join("").str.strip_chars()
+        head_printed = (size < n_parts) & (_compact_key(head) == pl.col("key"))
+        # An <h1> before a colon is a blog's name: a headline is not followed by one.
+        site_before_colon = is_logo | pl.col("is_h1") & parts.list.get(
+            size, null_on_oob=True
+        ).str.contains(r"^:+\s*$").fill_null(False)
         # Another printed heading than <h1> may be the site's name: kept only when longer.
         leading.append(
-            pl.when(
-                (size < n_parts)
-                & (_compact_key(head) == pl.col("key"))
-                & (pl.col("is_h1") | longer)
-            ).then(head)
+            pl.when(head_printed & (pl.col("is_h1") | longer) & ~site_before_colon).then(head)
         )
         tail_printed = (size < n_parts) & (_compact_key(tail) == pl.col("key"))
         trailing.append(
-            pl.when(tail_printed & longer & (pl.col("source") == TITLE_TAG_RANK)).then(tail)
+            pl.when(tail_printed & longer & ~is_logo & (pl.col("source") == TITLE_TAG_RANK)).then(
+                tail
+            )
         )
-        logo.append(pl.when(tail_printed & ~longer).then(rest))
-    pairs = chosen.join(headings.select("doc_id", "order", "key", "is_h1"), on="doc_id")
+        logo.append(
+            pl.when(tail_printed & (~longer | is_logo))
+            .then(rest)
+            .when(head_printed & site_before_colon)
+            .then(after_head)
+        )
+    printed = pl.concat(
+        [
+            headings.select("doc_id", "order", "key", "is_h1", is_logo=pl.lit(False)),
+            logos.select(
+                "doc_id", order=pl.lit(-1, pl.Int64), key="site_key", is_h1=False, is_logo=True
+            ),
+        ],
+        how="vertical_relaxed",
+    )
+    pairs = chosen.join(printed, on="doc_id")
     # A leading match beats a trailing one on any <h1>; then the first <h1> wins.
     cut = (
         pl.concat(
             [
-                pairs.select("doc_id", "order", side=pl.lit(0), headline=pl.coalesce(*leading)),
-                pairs.select("doc_id", "order", side=pl.lit(1), headline=pl.coalesce(*trailing)),
-                pairs.select("doc_id", "order", side=pl.lit(2), headline=pl.coalesce(*logo)),
+                pairs.select(
+                    "doc_id", "order", "key", side=pl.lit(0), headline=pl.coalesce(*leading)
+                ),
+                pairs.select(
+                    "doc_id", "order", "key", side=pl.lit(1), headline=pl.coalesce(*trailing)
+                ),
+                pairs.select("doc_id", "order", "key", side=pl.lit(2), headline=pl.coalesce(*logo)),
             ]
         )
-        .filter(pl.col("headline").is_not_null())
+        .filter(pl.col("headline").str.contains(r"\p{L}|\p{N}").fill_null(False))
         .sort("doc_id", "side", "order")
         .unique("doc_id", keep="first")
-        .select("doc_id", "headline")
+        .select("doc_id", "headline", logo_key=pl.when(pl.col("side") == 2).then(pl.col("key")))
     )
     return chosen.join(cut, on="doc_id", how="left").select(
-        "doc_id", title=pl.coalesce("headline", "title"), source="source"
+        "doc_id", title=pl.coalesce("headline", "title"), source="source", logo_key="logo_key"
     )
 
 
