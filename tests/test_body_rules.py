@@ -58,6 +58,13 @@ CAPTION = "The bridge seen from the east bank at dawn"
         # A picture that opens a paragraph going on after it on the same line: floated
         # beside the text, not captioned by it.
         (f"<p><img src='/photo.jpg'>{SENTENCE}</p>", SENTENCE, True),
+        # The same with the picture's caption printed in a span beside it: the text after
+        # the caption is the paragraph's, not more caption.
+        (
+            f"<p><img src='/photo.jpg'><span class='caption'>{CAPTION}</span> {SENTENCE}</p>",
+            SENTENCE,
+            True,
+        ),
         # A picture that starts its box: the short line after it is its caption.
         (f"<div><img src='/photo.jpg'><p>{CAPTION}</p></div>", CAPTION, False),
         (f"<p><img src='/photo.jpg'><br>{CAPTION}</p>", CAPTION, False),
@@ -317,3 +324,4 @@ def test_subheading_linking_to_its_own_anchor_is_body(heading: str, kept: bool) 
     text = _body_text(_story(heading))
     assert ("What happens to the roads" in text) is kept
     assert BODY[0] in text and BODY[2] in text
+
