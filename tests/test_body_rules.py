@@ -325,3 +325,24 @@ def test_subheading_linking_to_its_own_anchor_is_body(heading: str, kept: bool) 
     assert ("What happens to the roads" in text) is kept
     assert BODY[0] in text and BODY[2] in text
 
+
+NOTICE = "This material may not be published, broadcast, rewritten or redistributed."
+REPRODUCING = "Knowing this, we can detect and reproduce the original settings of the encoder."
+
+
+@pytest.mark.parametrize(
+    ("line", "is_body"),
+    [
+        # A rights notice says what is forbidden or allowed.
+        (NOTICE, False),
+        ("No part of this article may be reproduced without written permission.", False),
+        # A sentence that reproduces something is prose.
+        (REPRODUCING, True),
+        ("Advocates linked trans rights and reproductive rights in the debate on Tuesday.", True),
+    ],
+)
+def test_rights_notice_needs_a_permission_or_prohibition(line: str, is_body: bool) -> None:
+    text = _body_text(_story(f"<p>{line}</p>"))
+    assert (line in text) is is_body
+    assert BODY[0] in text and BODY[2] in text
+

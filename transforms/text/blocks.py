@@ -69,8 +69,13 @@ BYLINE_HEADING = sorted(set(CUES["byline_heading"]))
 CREDIT_CUE_ONLY = sorted(set(CUES["credit_cue_only"]))
 PHOTO_AGENCIES = sorted(set(CUES["photo_agencies"]))
 # "No reproduction without the permission of ...": a line holding one of these stems is a
-# rights notice when it is short.
+# rights notice when it is short and says what is allowed or forbidden (a permission or
+# prohibition cue: whole words, or stems that open a word); "we can reproduce the bug" is prose.
 REPRODUCTION_STEMS = sorted(set(CUES["reproduction_stems"]))
+NOTICE_CUE_PATTERN = (
+    rf"(?:^|[^\w])(?:(?:{literal_alternation(CUES['reproduction_notice_words'])})(?:$|[^\w])"
+    rf"|{literal_alternation(CUES['reproduction_notice_stems'])})"
+)
 MAX_NOTICE_WORDS = 60
 COMMENTS_HEADING = sorted(set(CUES["comments_heading"]))
 COMMENT_COUNT_PATTERN = rf"^\d+ (?:{literal_alternation(CUES['comments_heading'])})$"
@@ -153,8 +158,11 @@ def _line_features(lines: pl.DataFrame) -> pl.DataFrame:
         is_ui_line=key.str.contains(UI_WORD_PATTERN) & (tokens <= MAX_UI_LINE_WORDS),
         is_end_marker=key.is_in(END_OF_ARTICLE),
         # "No reproduction without the permission of ...": a rights notice, not prose (the
-        # stems are plain text found anywhere in the line: a substring test, no regex).
-        is_rights_notice=key.str.contains_any(REPRODUCTION_STEMS) & (tokens <= MAX_NOTICE_WORDS),
+        # stems are plain text found anywhere in the line: a substring test), when it says
+        # what is forbidden or allowed ("may not", "without permission", "rights reserved").
+        is_rights_notice=key.str.contains_any(REPRODUCTION_STEMS)
+        & (tokens <= MAX_NOTICE_WORDS)
+        & key.str.contains(NOTICE_CUE_PATTERN),
         is_related_list=key.is_in(RELATED_LIST),
         is_related_cue=key.is_in(RELATED_INLINE),
         is_related_inline=key.str.contains(RELATED_INLINE_PATTERN),
