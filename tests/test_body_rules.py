@@ -346,3 +346,27 @@ def test_rights_notice_needs_a_permission_or_prohibition(line: str, is_body: boo
     assert (line in text) is is_body
     assert BODY[0] in text and BODY[2] in text
 
+
+JAPANESE_SENTENCE = (
+    "フリーWi-Fiプロテクションは、App Storeおよび、Google Playにて販売され、"
+    "既に提供しているアプリと併用することで、通信の盗み見を防ぐことができる。"
+)
+
+
+def test_long_sentence_in_an_unspaced_script_naming_an_app_is_no_interface_line() -> None:
+    text = _body_text(_story(f"<p>{JAPANESE_SENTENCE}</p>"))
+    assert JAPANESE_SENTENCE in text
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        "The council will publish its findings in the journal next spring. (Translated by Jane Doe)",
+        "DeepMind已将其研究结果发表在科学刊物《自然》（Nature）上。（编译/林靖东）",
+    ],
+)
+def test_last_paragraph_ending_in_a_bracketed_note_is_body(last: str) -> None:
+    # Enough prose that short lines after the last sentence are trimmed as furniture.
+    paragraphs = "".join(f"<p>{n}. {' '.join(BODY)}</p>" for n in range(5))
+    page = f"<article><h1>Council approves the new bridge</h1>{paragraphs}<p>{last}</p></article>"
+    assert last in _body_text(page)
