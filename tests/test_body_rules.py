@@ -370,3 +370,12 @@ def test_last_paragraph_ending_in_a_bracketed_note_is_body(last: str) -> None:
     paragraphs = "".join(f"<p>{n}. {' '.join(BODY)}</p>" for n in range(5))
     page = f"<article><h1>Council approves the new bridge</h1>{paragraphs}<p>{last}</p></article>"
     assert last in _body_text(page)
+
+
+def test_link_text_counts_its_source_indentation_as_one_space() -> None:
+    # Pretty-printed markup: the link's text spans lines and indentation in the source.
+    indent = "\n" + " " * 120
+    line = "Read the council report on the bridge before the vote on Tuesday."
+    linked = line.replace("report on", f"<a href='/report'>report{indent}on</a>")
+    assert line in _body_text(_story(f"<p>{linked}</p>"))
+

@@ -316,7 +316,8 @@ class _Page:
                     else:
                         buffer.append(value)
                         if in_link:
-                            self.link_chars += len(value.strip())
+                            # Counted as the block's text is: runs of white space as one.
+                            self.link_chars += len(" ".join(value.split()))
             elif tag == "br":
                 self.opening_images.clear()
                 self.flush(ctx)
