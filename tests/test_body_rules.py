@@ -379,3 +379,31 @@ def test_link_text_counts_its_source_indentation_as_one_space() -> None:
     linked = line.replace("report on", f"<a href='/report'>report{indent}on</a>")
     assert line in _body_text(_story(f"<p>{linked}</p>"))
 
+
+def _long_story(after: str) -> str:
+    """A story with enough prose that short lines after its last sentence are trimmed as
+    furniture, then ``after``."""
+    paragraphs = "".join(f"<p>{n}. {' '.join(BODY)}</p>" for n in range(5))
+    return f"<article><h1>Council approves the new bridge</h1>{paragraphs}{after}</article>"
+
+
+CHANGE = "Fixed bug {n}: the planner crashed when a second screen was attached (Bug {n})"
+
+
+@pytest.mark.parametrize(
+    ("item", "kept"),
+    [
+        # An item of the list the story's last prose is in, as long as a sentence: story.
+        (CHANGE, True),
+        # A short note below the last prose of a list: furniture.
+        ("Jane Doe liked this {n}", False),
+    ],
+)
+def test_long_items_of_the_list_holding_the_last_prose_go_on_with_the_story(
+    item: str, kept: bool
+) -> None:
+    items = "".join(f"<li>{item.format(n=n)}</li>" for n in (101, 102))
+    text = _body_text(_long_story(f"<ul><li>{BODY[1]} {BODY[2]}</li>{items}</ul>"))
+    assert (item.format(n=102) in text) is kept
+    assert BODY[1] in text
+
