@@ -372,14 +372,6 @@ def test_last_paragraph_ending_in_a_bracketed_note_is_body(last: str) -> None:
     assert last in _body_text(page)
 
 
-def test_link_text_counts_its_source_indentation_as_one_space() -> None:
-    # Pretty-printed markup: the link's text spans lines and indentation in the source.
-    indent = "\n" + " " * 120
-    line = "Read the council report on the bridge before the vote on Tuesday."
-    linked = line.replace("report on", f"<a href='/report'>report{indent}on</a>")
-    assert line in _body_text(_story(f"<p>{linked}</p>"))
-
-
 def _long_story(after: str) -> str:
     """A story with enough prose that short lines after its last sentence are trimmed as
     furniture, then ``after``."""
@@ -407,3 +399,28 @@ def test_long_items_of_the_list_holding_the_last_prose_go_on_with_the_story(
     assert (item.format(n=102) in text) is kept
     assert BODY[1] in text
 
+
+def test_link_text_counts_its_source_indentation_as_one_space() -> None:
+    # Pretty-printed markup: the link's text spans lines and indentation in the source.
+    indent = "\n" + " " * 120
+    line = "Read the council report on the bridge before the vote on Tuesday."
+    linked = line.replace("report on", f"<a href='/report'>report{indent}on</a>")
+    assert line in _body_text(_story(f"<p>{linked}</p>"))
+
+
+FILM_ROWS = "".join(
+    f"<tr><th>Film {n}</th><td>19{n}0</td><td>{BODY[n % 3]} {BODY[(n + 1) % 3]}</td></tr>"
+    for n in range(1, 8)
+)
+INTRO = "This list of films features characters who live the same day over and over again."
+
+
+def test_a_table_of_data_holding_most_prose_is_part_of_the_story_around_it() -> None:
+    page = (
+        "<h1>List of films featuring time loops</h1><div class='content'>"
+        f"<p>{INTRO}</p><table><caption>Films</caption>"
+        f"<tr><th>Film</th><th>Year</th><th>Plot</th></tr>{FILM_ROWS}</table></div>"
+    )
+    text = _body_text(page)
+    assert INTRO in text
+    assert "Film 3" in text

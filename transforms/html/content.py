@@ -79,6 +79,8 @@ CREDIT_HINT_PATTERN = _word_pattern(HTML_LEXICON["credit_words"])
 TAG_LIST_HINT_PATTERN = _word_pattern(HTML_LEXICON["tag_list_words"])
 RELATED_HINT_PATTERN = _word_pattern(HTML_LEXICON["related_words"])
 TEXT_ELEMENT_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre")
+# A table's frame: the table and its rows, not its cells (row groups are no block elements).
+TABLE_FRAME_TAGS = ("table", "tr")
 # Lists: the items of one go on with the story as long as the list does.
 LIST_TAGS = ("ul", "ol", "dl")
 # Landmarks whose content is never the article's prose.
@@ -249,6 +251,7 @@ def find_roots(blocks: pl.DataFrame, chain: pl.DataFrame) -> pl.DataFrame:
     )
     roots = (
         scored.filter(pl.col("words") >= pl.col("total") * ROOT_SHARE)
+        .join(_data_table_parts(chain), on=["doc_id", "container"], how="anti")
         .sort("doc_id", "level", descending=[False, True])
         .unique("doc_id", keep="first")
         .select("doc_id", root="container", root_level="level", root_words="words")
@@ -271,6 +274,36 @@ def find_roots(blocks: pl.DataFrame, chain: pl.DataFrame) -> pl.DataFrame:
         "doc_id",
         root=pl.coalesce("story", "root"),
         root_level=pl.coalesce("story_level", "root_level"),
+    )
+
+
+def _data_table_parts(chain: pl.DataFrame) -> pl.DataFrame:
+    """One row per table that heads its rows or columns (``<th>``, ``<caption>``), and per
+    row of it: (doc_id, container).
+
+    A table of data (a list article's films, a line-up) is a part of the story however
+    much of its prose it holds: the story is the element around it, with the lines that
+    introduce the table and the notes after it.
+    """
+    tables = chain.filter(pl.col("container_tag") == "table").select(
+        "doc_id", "block_no", table="container", table_level="level"
+    )
+    headed = (
+        chain.filter(pl.col("container_tag").is_in(["th", "caption"]))
+        .select("doc_id", "block_no")
+        .join(tables, on=["doc_id", "block_no"])
+        .select("doc_id", "table")
+        .unique()
+    )
+    # The table and its rows, not its cells: a layout table's cell may hold a whole story.
+    return (
+        chain.join(tables.join(headed, on=["doc_id", "table"], how="semi"), on=["doc_id", "block_no"])
+        .filter(
+            (pl.col("level") >= pl.col("table_level"))
+            & pl.col("container_tag").is_in(TABLE_FRAME_TAGS)
+        )
+        .select("doc_id", "container")
+        .unique()
     )
 
 
