@@ -361,7 +361,6 @@ def test_long_sentence_in_an_unspaced_script_naming_an_app_is_no_interface_line(
 @pytest.mark.parametrize(
     "last",
     [
-        "The council will publish its findings in the journal next spring. (Translated by Jane Doe)",
         "DeepMind已将其研究结果发表在科学刊物《自然》（Nature）上。（编译/林靖东）",
     ],
 )

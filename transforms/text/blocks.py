@@ -27,10 +27,12 @@ UNSPACED_SCRIPT_CHARACTER = r"[\p{Han}\p{Hiragana}\p{Katakana}]"
 DESK_WORDS_ALONE = sorted({word.lower() for word in bylines.BYLINE_WORDS["desk_words"]})
 # A line ends like a sentence: final punctuation, possibly inside closing quotes or brackets
 # (the danda "।" ends Devanagari sentences, "؟" and "۔" Arabic-script ones); a short note in
-# brackets may follow the last sentence ("... in Nature. (Translated by Jane Doe)").
-SENTENCE_END_PATTERN = r"[.!?…:;。！？।؟۔][\"'”’»)\]」』）]*(?:\s*[(（][^()（）]{1,40}[)）])?$"
+# full-width brackets may follow the last sentence ("...上。（编译/林靖东）": the translator).
+# After a Latin full stop a bracket is a credit or a count ("Attach moss. (Jane Doe)",
+# "Best places to advertise? (6)"), not the sentence's.
+SENTENCE_END_PATTERN = r"[.!?…:;。！？।؟۔][\"'”’»)\]」』）]*(?:\s*（[^（）]{1,40}）)?$"
 # A line ends like prose: a full stop, question or exclamation mark (quotes allowed).
-PROSE_END_PATTERN = r"[.!?…。！？।؟۔][\"'”’»)\]」』）]*(?:\s*[(（][^()（）]{1,40}[)）])?$"
+PROSE_END_PATTERN = r"[.!?…。！？।؟۔][\"'”’»)\]」』）]*(?:\s*（[^（）]{1,40}）)?$"
 # A sentence ends inside the line and another begins: a standfirst, not a headline.
 INNER_SENTENCE_PATTERN = r"[a-z\p{Ll}]{2}[.!?] +[\p{Lu}]"
 # Blocks starting with the same characters are the same text printed again.
