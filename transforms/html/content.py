@@ -297,7 +297,9 @@ def _data_table_parts(chain: pl.DataFrame) -> pl.DataFrame:
     )
     # The table and its rows, not its cells: a layout table's cell may hold a whole story.
     return (
-        chain.join(tables.join(headed, on=["doc_id", "table"], how="semi"), on=["doc_id", "block_no"])
+        chain.join(
+            tables.join(headed, on=["doc_id", "table"], how="semi"), on=["doc_id", "block_no"]
+        )
         .filter(
             (pl.col("level") >= pl.col("table_level"))
             & pl.col("container_tag").is_in(TABLE_FRAME_TAGS)
@@ -307,9 +309,7 @@ def _data_table_parts(chain: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def teaser_columns(
-    blocks: pl.DataFrame, chain: pl.DataFrame, roots: pl.DataFrame
-) -> pl.DataFrame:
+def teaser_columns(blocks: pl.DataFrame, chain: pl.DataFrame, roots: pl.DataFrame) -> pl.DataFrame:
     """One row per block of the root that sits in a column of teasers: (doc_id, block_no).
 
     A layout may hold the story and a side column in one element, so that the root (the

@@ -136,10 +136,12 @@ def _line_features(lines: pl.DataFrame) -> pl.DataFrame:
     """One row per distinct line (``text``) in and out: the features that read the line alone."""
     text = pl.col("text")
     # The cue key and the word count feed many features: computed once, dropped at the end.
-    lines = credits.split_caption_credit(lines, "text").with_columns(
-        _key=cue_key(text), _tokens=text.str.count_matches(WHITE_SPACE_WORD)
-    ).with_columns(
-        _words=pl.col("_tokens") + text.str.count_matches(UNSPACED_SCRIPT_CHARACTER) // 2
+    lines = (
+        credits.split_caption_credit(lines, "text")
+        .with_columns(_key=cue_key(text), _tokens=text.str.count_matches(WHITE_SPACE_WORD))
+        .with_columns(
+            _words=pl.col("_tokens") + text.str.count_matches(UNSPACED_SCRIPT_CHARACTER) // 2
+        )
     )
     lines = lines.with_columns(
         _share_targets=pl.col("_key").str.count_matches(SHARE_TARGET_PATTERN)
