@@ -58,6 +58,13 @@ CAPTION = "The bridge seen from the east bank at dawn"
         # A picture that opens a paragraph going on after it on the same line: floated
         # beside the text, not captioned by it.
         (f"<p><img src='/photo.jpg'>{SENTENCE}</p>", SENTENCE, True),
+        # The same with the picture's caption printed in a span beside it: the text after
+        # the caption is the paragraph's, not more caption.
+        (
+            f"<p><img src='/photo.jpg'><span class='caption'>{CAPTION}</span> {SENTENCE}</p>",
+            SENTENCE,
+            True,
+        ),
         # A picture that starts its box: the short line after it is its caption.
         (f"<div><img src='/photo.jpg'><p>{CAPTION}</p></div>", CAPTION, False),
         (f"<p><img src='/photo.jpg'><br>{CAPTION}</p>", CAPTION, False),
@@ -420,3 +427,102 @@ def test_copyright_notice_beside_a_short_story_stays_out() -> None:
     text = _body_text(page)
     assert all(paragraph in text for paragraph in BODY)
     assert "official web site" not in text
+
+
+NOTICE = "This material may not be published, broadcast, rewritten or redistributed."
+REPRODUCING = "Knowing this, we can detect and reproduce the original settings of the encoder."
+
+
+@pytest.mark.parametrize(
+    ("line", "is_body"),
+    [
+        # A rights notice says what is forbidden or allowed.
+        (NOTICE, False),
+        ("No part of this article may be reproduced without written permission.", False),
+        # A sentence that reproduces something is prose.
+        (REPRODUCING, True),
+        ("Advocates linked trans rights and reproductive rights in the debate on Tuesday.", True),
+    ],
+)
+def test_rights_notice_needs_a_permission_or_prohibition(line: str, is_body: bool) -> None:
+    text = _body_text(_story(f"<p>{line}</p>"))
+    assert (line in text) is is_body
+    assert BODY[0] in text and BODY[2] in text
+
+
+JAPANESE_SENTENCE = (
+    "フリーWi-Fiプロテクションは、App Storeおよび、Google Playにて販売され、"
+    "既に提供しているアプリと併用することで、通信の盗み見を防ぐことができる。"
+)
+
+
+def test_long_sentence_in_an_unspaced_script_naming_an_app_is_no_interface_line() -> None:
+    text = _body_text(_story(f"<p>{JAPANESE_SENTENCE}</p>"))
+    assert JAPANESE_SENTENCE in text
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        "DeepMind已将其研究结果发表在科学刊物《自然》（Nature）上。（编译/林靖东）",
+    ],
+)
+def test_last_paragraph_ending_in_a_bracketed_note_is_body(last: str) -> None:
+    # Enough prose that short lines after the last sentence are trimmed as furniture.
+    paragraphs = "".join(f"<p>{n}. {' '.join(BODY)}</p>" for n in range(5))
+    page = f"<article><h1>Council approves the new bridge</h1>{paragraphs}<p>{last}</p></article>"
+    assert last in _body_text(page)
+
+
+def _long_story(after: str) -> str:
+    """A story with enough prose that short lines after its last sentence are trimmed as
+    furniture, then ``after``."""
+    paragraphs = "".join(f"<p>{n}. {' '.join(BODY)}</p>" for n in range(5))
+    return f"<article><h1>Council approves the new bridge</h1>{paragraphs}{after}</article>"
+
+
+CHANGE = "Fixed bug {n}: the planner crashed when a second screen was attached (Bug {n})"
+
+
+@pytest.mark.parametrize(
+    ("item", "kept"),
+    [
+        # An item of the list the story's last prose is in, as long as a sentence: story.
+        (CHANGE, True),
+        # A short note below the last prose of a list: furniture.
+        ("Jane Doe liked this {n}", False),
+    ],
+)
+def test_long_items_of_the_list_holding_the_last_prose_go_on_with_the_story(
+    item: str, kept: bool
+) -> None:
+    items = "".join(f"<li>{item.format(n=n)}</li>" for n in (101, 102))
+    text = _body_text(_long_story(f"<ul><li>{BODY[1]} {BODY[2]}</li>{items}</ul>"))
+    assert (item.format(n=102) in text) is kept
+    assert BODY[1] in text
+
+
+def test_link_text_counts_its_source_indentation_as_one_space() -> None:
+    # Pretty-printed markup: the link's text spans lines and indentation in the source.
+    indent = "\n" + " " * 120
+    line = "Read the council report on the bridge before the vote on Tuesday."
+    linked = line.replace("report on", f"<a href='/report'>report{indent}on</a>")
+    assert line in _body_text(_story(f"<p>{linked}</p>"))
+
+
+FILM_ROWS = "".join(
+    f"<tr><th>Film {n}</th><td>19{n}0</td><td>{BODY[n % 3]} {BODY[(n + 1) % 3]}</td></tr>"
+    for n in range(1, 8)
+)
+INTRO = "This list of films features characters who live the same day over and over again."
+
+
+def test_a_table_of_data_holding_most_prose_is_part_of_the_story_around_it() -> None:
+    page = (
+        "<h1>List of films featuring time loops</h1><div class='content'>"
+        f"<p>{INTRO}</p><table><caption>Films</caption>"
+        f"<tr><th>Film</th><th>Year</th><th>Plot</th></tr>{FILM_ROWS}</table></div>"
+    )
+    text = _body_text(page)
+    assert INTRO in text
+    assert "Film 3" in text

@@ -80,6 +80,10 @@ CREDIT_HINT_PATTERN = _word_pattern(HTML_LEXICON["credit_words"])
 TAG_LIST_HINT_PATTERN = _word_pattern(HTML_LEXICON["tag_list_words"])
 RELATED_HINT_PATTERN = _word_pattern(HTML_LEXICON["related_words"])
 TEXT_ELEMENT_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre")
+# A table's frame: the table and its rows, not its cells (row groups are no block elements).
+TABLE_FRAME_TAGS = ("table", "tr")
+# Lists: the items of one go on with the story as long as the list does.
+LIST_TAGS = ("ul", "ol", "dl")
 # Landmarks whose content is never the article's prose.
 NOISE_LANDMARK_TAGS = ("nav", "footer", "aside", "form")
 
@@ -254,6 +258,7 @@ def find_roots(blocks: pl.DataFrame, chain: pl.DataFrame) -> pl.DataFrame:
     )
     roots = (
         scored.filter(pl.col("words") >= pl.col("total") * ROOT_SHARE)
+        .join(_data_table_parts(chain), on=["doc_id", "container"], how="anti")
         .sort("doc_id", "level", descending=[False, True])
         .unique("doc_id", keep="first")
         .select("doc_id", root="container", root_level="level", root_words="words")
@@ -276,6 +281,38 @@ def find_roots(blocks: pl.DataFrame, chain: pl.DataFrame) -> pl.DataFrame:
         "doc_id",
         root=pl.coalesce("story", "root"),
         root_level=pl.coalesce("story_level", "root_level"),
+    )
+
+
+def _data_table_parts(chain: pl.DataFrame) -> pl.DataFrame:
+    """One row per table that heads its rows or columns (``<th>``, ``<caption>``), and per
+    row of it: (doc_id, container).
+
+    A table of data (a list article's films, a line-up) is a part of the story however
+    much of its prose it holds: the story is the element around it, with the lines that
+    introduce the table and the notes after it.
+    """
+    tables = chain.filter(pl.col("container_tag") == "table").select(
+        "doc_id", "block_no", table="container", table_level="level"
+    )
+    headed = (
+        chain.filter(pl.col("container_tag").is_in(["th", "caption"]))
+        .select("doc_id", "block_no")
+        .join(tables, on=["doc_id", "block_no"])
+        .select("doc_id", "table")
+        .unique()
+    )
+    # The table and its rows, not its cells: a layout table's cell may hold a whole story.
+    return (
+        chain.join(
+            tables.join(headed, on=["doc_id", "table"], how="semi"), on=["doc_id", "block_no"]
+        )
+        .filter(
+            (pl.col("level") >= pl.col("table_level"))
+            & pl.col("container_tag").is_in(TABLE_FRAME_TAGS)
+        )
+        .select("doc_id", "container")
+        .unique()
     )
 
 
@@ -651,6 +688,7 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
         .with_columns(blank_before=pl.lit(False), blank_after=pl.lit(False))
         .pipe(text_blocks.add_block_features)
         .join(_alone_in_cell(chain), on=["doc_id", "block_no"], how="left")
+        .join(_innermost_list(chain), on=["doc_id", "block_no"], how="left")
         # "Comment" alone in a table cell heads a column, not the page's comment section.
         .with_columns(
             is_comments_heading=pl.col("is_comments_heading")
@@ -818,11 +856,31 @@ def _media_boxes(
     return blocks.join(media, on=["doc_id", "block_no"], how="left", maintain_order="left")
 
 
+def _innermost_list(chain: pl.DataFrame) -> pl.DataFrame:
+    """One row per block inside a list (``ul``, ``ol``, ``dl``): (doc_id, block_no, list_id),
+    the innermost list around it."""
+    return (
+        chain.filter(pl.col("container_tag").is_in(LIST_TAGS))
+        .sort("level")
+        .group_by("doc_id", "block_no")
+        .agg(list_id=pl.col("container").last())
+    )
+
+
 def _trim_tail(blocks: pl.DataFrame) -> pl.DataFrame:
     """After the root's last prose block, short lines are furniture (lists of links,
-    dates, "more on this"), not the article's last words."""
+    dates, "more on this"), not the article's last words; the longer items of a list that
+    holds the story's prose go on with the story."""
     last_prose = (
         pl.col("block_no").filter(pl.col("is_prose") & pl.col("under_root")).max().over("doc_id")
+    )
+    # An item of the list the story's prose is in, with a sentence's worth of words (a
+    # changelog's "Fixed X when Y (Bug 123)"), is the story's; a list of short notes
+    # ("X liked this") below one comment is not.
+    in_prose_list = (
+        pl.col("list_id").is_not_null()
+        & (pl.col("is_prose") & pl.col("under_root")).any().over("doc_id", "list_id")
+        & (pl.col("n_words") >= MIN_PROSE_WORDS)
     )
     tail = (
         pl.col("kind").is_in(["paragraph", "subheadline"])
@@ -830,10 +888,11 @@ def _trim_tail(blocks: pl.DataFrame) -> pl.DataFrame:
         & ~pl.col("is_prose")
         & ~pl.col("in_data_table")
         & (pl.col("tag") != "pre")
+        & ~in_prose_list
     )
     return blocks.with_columns(
         kind=pl.when(tail.fill_null(False)).then(pl.lit("boilerplate")).otherwise(pl.col("kind"))
-    )
+    ).drop("list_id")
 
 
 def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:

@@ -280,10 +280,15 @@ class _Page:
 
     def flush(self, ctx: tuple, role: str | None = None) -> None:
         """Close the open block: its text belongs to the innermost block element of ``ctx``."""
-        opening, self.opening_images = self.opening_images, []
         if not self.buffer:
             self.link_href = None
             return
+        # A caption or credit span printed with the picture is the picture's own text: the
+        # line of running text it opens is the one after them (``<p><img><span
+        # class=caption>...</span> Text...</p>``).
+        opening = []
+        if role is None:
+            opening, self.opening_images = self.opening_images, []
         joined = "".join(self.buffer)
         if INVISIBLE.search(joined):
             joined = INVISIBLE.sub("", joined)
@@ -340,7 +345,8 @@ class _Page:
                     else:
                         buffer.append(value)
                         if in_link:
-                            self.link_chars += len(value.strip())
+                            # Counted as the block's text is: runs of white space as one.
+                            self.link_chars += len(" ".join(value.split()))
             elif tag == "br":
                 self.opening_images.clear()
                 self.flush(ctx)

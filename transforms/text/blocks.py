@@ -26,10 +26,13 @@ UNSPACED_SCRIPT_CHARACTER = r"[\p{Han}\p{Hiragana}\p{Katakana}]"
 # A line that is only a desk word ("Redaktion", "Newsroom"): a menu entry, not a byline.
 DESK_WORDS_ALONE = sorted({word.lower() for word in bylines.BYLINE_WORDS["desk_words"]})
 # A line ends like a sentence: final punctuation, possibly inside closing quotes or brackets
-# (the danda "।" ends Devanagari sentences, "؟" and "۔" Arabic-script ones).
-SENTENCE_END_PATTERN = r"[.!?…:;。！？।؟۔][\"'”’»)\]」』]*$"
+# (the danda "।" ends Devanagari sentences, "؟" and "۔" Arabic-script ones); a short note in
+# full-width brackets may follow the last sentence ("...上。（编译/林靖东）": the translator).
+# After a Latin full stop a bracket is a credit or a count ("Attach moss. (Jane Doe)",
+# "Best places to advertise? (6)"), not the sentence's.
+SENTENCE_END_PATTERN = r"[.!?…:;。！？।؟۔][\"'”’»)\]」』）]*(?:\s*（[^（）]{1,40}）)?$"
 # A line ends like prose: a full stop, question or exclamation mark (quotes allowed).
-PROSE_END_PATTERN = r"[.!?…。！？।؟۔][\"'”’»)\]」』]*$"
+PROSE_END_PATTERN = r"[.!?…。！？।؟۔][\"'”’»)\]」』）]*(?:\s*（[^（）]{1,40}）)?$"
 # A sentence ends inside the line and another begins: a standfirst, not a headline.
 INNER_SENTENCE_PATTERN = r"[a-z\p{Ll}]{2}[.!?] +[\p{Lu}]"
 # Blocks starting with the same characters are the same text printed again.
@@ -69,8 +72,13 @@ BYLINE_HEADING = sorted(set(CUES["byline_heading"]))
 CREDIT_CUE_ONLY = sorted(set(CUES["credit_cue_only"]))
 PHOTO_AGENCIES = sorted(set(CUES["photo_agencies"]))
 # "No reproduction without the permission of ...": a line holding one of these stems is a
-# rights notice when it is short.
+# rights notice when it is short and says what is allowed or forbidden (a permission or
+# prohibition cue: whole words, or stems that open a word); "we can reproduce the bug" is prose.
 REPRODUCTION_STEMS = sorted(set(CUES["reproduction_stems"]))
+NOTICE_CUE_PATTERN = (
+    rf"(?:^|[^\w])(?:(?:{literal_alternation(CUES['reproduction_notice_words'])})(?:$|[^\w])"
+    rf"|{literal_alternation(CUES['reproduction_notice_stems'])})"
+)
 MAX_NOTICE_WORDS = 60
 COMMENTS_HEADING = sorted(set(CUES["comments_heading"]))
 COMMENT_COUNT_PATTERN = rf"^\d+ (?:{literal_alternation(CUES['comments_heading'])})$"
@@ -128,15 +136,19 @@ def _line_features(lines: pl.DataFrame) -> pl.DataFrame:
     """One row per distinct line (``text``) in and out: the features that read the line alone."""
     text = pl.col("text")
     # The cue key and the word count feed many features: computed once, dropped at the end.
-    lines = credits.split_caption_credit(lines, "text").with_columns(
-        _key=cue_key(text), _tokens=text.str.count_matches(WHITE_SPACE_WORD)
+    lines = (
+        credits.split_caption_credit(lines, "text")
+        .with_columns(_key=cue_key(text), _tokens=text.str.count_matches(WHITE_SPACE_WORD))
+        .with_columns(
+            _words=pl.col("_tokens") + text.str.count_matches(UNSPACED_SCRIPT_CHARACTER) // 2
+        )
     )
     lines = lines.with_columns(
         _share_targets=pl.col("_key").str.count_matches(SHARE_TARGET_PATTERN)
     )
     key, tokens, share_targets = pl.col("_key"), pl.col("_tokens"), pl.col("_share_targets")
     return lines.with_columns(
-        n_words=count_words(text).cast(pl.Int32),
+        n_words=pl.col("_words").cast(pl.Int32),
         ends_sentence=text.str.contains(SENTENCE_END_PATTERN),
         ends_period=text.str.contains(PERIOD_END_PATTERN),
         is_boilerplate=key.is_in(BOILERPLATE_EXACT)
@@ -150,11 +162,15 @@ def _line_features(lines: pl.DataFrame) -> pl.DataFrame:
             & (tokens <= MAX_BREADCRUMB_WORDS)
             & ~text.str.contains(DIGIT_PATTERN)
         ),
-        is_ui_line=key.str.contains(UI_WORD_PATTERN) & (tokens <= MAX_UI_LINE_WORDS),
+        # Words as sizes count them: a sentence in Japanese naming "App Store" is no button.
+        is_ui_line=key.str.contains(UI_WORD_PATTERN) & (pl.col("_words") <= MAX_UI_LINE_WORDS),
         is_end_marker=key.is_in(END_OF_ARTICLE),
         # "No reproduction without the permission of ...": a rights notice, not prose (the
-        # stems are plain text found anywhere in the line: a substring test, no regex).
-        is_rights_notice=key.str.contains_any(REPRODUCTION_STEMS) & (tokens <= MAX_NOTICE_WORDS),
+        # stems are plain text found anywhere in the line: a substring test), when it says
+        # what is forbidden or allowed ("may not", "without permission", "rights reserved").
+        is_rights_notice=key.str.contains_any(REPRODUCTION_STEMS)
+        & (tokens <= MAX_NOTICE_WORDS)
+        & key.str.contains(NOTICE_CUE_PATTERN),
         is_related_list=key.is_in(RELATED_LIST),
         is_related_cue=key.is_in(RELATED_INLINE),
         is_related_inline=key.str.contains(RELATED_INLINE_PATTERN),
@@ -174,7 +190,7 @@ def _line_features(lines: pl.DataFrame) -> pl.DataFrame:
         is_comments_heading=key.is_in(COMMENTS_HEADING) | key.str.contains(COMMENT_COUNT_PATTERN),
         is_cookie_notice=key.str.contains(COOKIE_NOTICE_PATTERN),
         is_commenter=text.str.contains(COMMENTER_PATTERN),
-    ).drop("_key", "_tokens", "_share_targets")
+    ).drop("_key", "_tokens", "_words", "_share_targets")
 
 
 # Bytes of distinct lines whose features a process keeps between batches; past this, the
