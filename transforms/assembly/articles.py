@@ -28,6 +28,7 @@ from dateline.transforms.patterns import (
 )
 from dateline.transforms.text.blocks import (
     CUES,
+    body_word_counts,
     count_link_gaps,
     count_words,
     in_document_order,
@@ -184,16 +185,19 @@ MAX_SECTION_WORDS = 3
 def _sections(blocks: pl.DataFrame) -> pl.DataFrame:
     """One row per document with a section: the short label printed just above the headline
     ("Entertainment", "Politik", "Économie")."""
-    label = (
+    short_noise = (
         (pl.col("kind") == "noise")
         & (pl.col("block_no") < pl.col("title_no"))
         & (pl.col("n_words") <= MAX_SECTION_WORDS)
-        & ~pl.col("text").str.contains(DIGIT_PATTERN)
-        & pl.col("text").str.contains(LETTER_PATTERN)
         & ~pl.col("is_name")
     )
+    worded = ~pl.col("text").str.contains(DIGIT_PATTERN) & pl.col("text").str.contains(
+        LETTER_PATTERN
+    )
+    # The texts are searched on the few short noise lines only, not on every block.
     return (
-        blocks.filter(label)
+        blocks.filter(short_noise)
+        .filter(worded)
         .sort("doc_id", "block_no")
         .group_by("doc_id")
         .agg(section=pl.col("text").last())
@@ -230,10 +234,10 @@ def _dates(blocks: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
     # (an info box: "Datum 28.04.2023"), and only then.
     declared = documents.filter(pl.col("meta_published_date").is_not_null()).select("doc_id")
     headlines = blocks.filter(kind == "title").select("doc_id", title_block="block_no")
-    outside = blocks.filter(
-        (kind == "outside")
-        & (pl.col("n_words") <= MAX_DATE_NOISE_WORDS)
-        & pl.col("text").str.contains(DIGIT_PATTERN)
+    outside = (
+        blocks.filter((kind == "outside") & (pl.col("n_words") <= MAX_DATE_NOISE_WORDS))
+        # Searched on those lines only, not on every block.
+        .filter(pl.col("text").str.contains(DIGIT_PATTERN))
     ).join(pl.concat([stamped.select("doc_id"), declared]), on="doc_id", how="anti")
     # The distance to the nearest title block (a page may hold a site title and a headline).
     near_title = (
@@ -657,6 +661,17 @@ def build_article_tables(
         "doc_id", "block_no"
     )
     body = _per_doc_text(blocks, BODY_KINDS, "body_text")
+    # Words as block sizes count them: scripts written without spaces count too. A text
+    # dump's blocks carry their counts (summed); a page's body is counted whole.
+    word_counts = pl.concat(
+        [
+            body_word_counts(text_blocks, BODY_KINDS),
+            body.join(text_docs.select("doc_id"), on="doc_id", how="anti").select(
+                "doc_id", word_count=count_words(pl.col("body_text"))
+            ),
+        ],
+        how="vertical_relaxed",
+    )
     docs = _languages(docs, body)
     summary = _per_doc_text(blocks, ("summary",), "summary")
     titles = _first_text(blocks, "title", "found_title")
@@ -702,6 +717,7 @@ def build_article_tables(
     articles = (
         docs.join(ids, on="doc_id")
         .join(body, on="doc_id", how="left")
+        .join(word_counts, on="doc_id", how="left")
         .join(summary, on="doc_id", how="left")
         .join(titles, on="doc_id", how="left")
         .join(_bylines(blocks), on="doc_id", how="left")
@@ -800,8 +816,7 @@ def build_article_tables(
         ),
         updated_at=pl.coalesce("meta_updated_at", "updated_at"),
         stripped_link_gaps=pl.col("stripped_link_gaps").fill_null(0),
-        # Words as block sizes count them: scripts written without spaces count too.
-        word_count=count_words(pl.col("body_text")).fill_null(0).cast(pl.Int32),
+        word_count=pl.col("word_count").fill_null(0).cast(pl.Int32),
         ingested_at=pl.lit(ingested_at, schema.UTC_TIMESTAMP),
         run_id=pl.lit(run_id),
     )

@@ -115,6 +115,21 @@ def count_words(text: pl.Expr) -> pl.Expr:
     )
 
 
+def body_word_counts(blocks: pl.DataFrame, kinds: tuple[str, ...]) -> pl.DataFrame:
+    """One row per document with blocks of ``kinds`` (text-path blocks, which carry
+    ``n_words`` and ``n_unspaced``): ``word_count``, ``count_words`` of the blocks' texts
+    joined by white space, summed from the blocks' own counts instead of read again."""
+    if blocks.is_empty():
+        return pl.DataFrame(schema={"doc_id": pl.Int64, "word_count": pl.Int64})
+    unspaced = pl.col("n_unspaced").cast(pl.Int64)
+    tokens = pl.col("n_words").cast(pl.Int64) - unspaced // 2
+    return (
+        blocks.filter(pl.col("kind").is_in(kinds))
+        .group_by("doc_id")
+        .agg(word_count=tokens.sum() + unspaced.sum() // 2)
+    )
+
+
 def cue_key(text: pl.Expr) -> pl.Expr:
     """A line as cue lists spell it: lower case, trimmed of marks ("LEA TAMBIÉN:" -> "lea también")."""
     return text.str.to_lowercase().str.strip_chars(CUE_TRIM)
@@ -135,8 +150,12 @@ def _line_features(lines: pl.DataFrame) -> pl.DataFrame:
         _share_targets=pl.col("_key").str.count_matches(SHARE_TARGET_PATTERN)
     )
     key, tokens, share_targets = pl.col("_key"), pl.col("_tokens"), pl.col("_share_targets")
+    unspaced = text.str.count_matches(UNSPACED_SCRIPT_CHARACTER)
     return lines.with_columns(
-        n_words=count_words(text).cast(pl.Int32),
+        # count_words, from the tokens counted above; the unspaced characters are kept so
+        # that a document's word count is a sum over its blocks (see body_word_counts).
+        n_words=(tokens + unspaced // 2).cast(pl.Int32),
+        n_unspaced=unspaced.cast(pl.Int32),
         ends_sentence=text.str.contains(SENTENCE_END_PATTERN),
         ends_period=text.str.contains(PERIOD_END_PATTERN),
         is_boilerplate=key.is_in(BOILERPLATE_EXACT)
@@ -253,6 +272,7 @@ BLOCK_FEATURES = (
     "is_credit_cue", "is_credit", "is_byline", "is_sign_off", "is_name", "is_date",
     "occurrence", "prefix_occurrence", "ends_prose", "has_inner_sentence",
     "is_comments_heading", "is_cookie_notice", "is_commenter", "repeats_previous",
+    "n_unspaced",
 )  # fmt: skip
 
 
@@ -266,7 +286,14 @@ def add_block_features(blocks: pl.DataFrame) -> pl.DataFrame:
     """
     text = pl.col("text")
     doc = "doc_id"
-    line_features = LINE_FEATURES.features(blocks.select("text").unique())
+    # Each distinct line, and each distinct prefix, gets a number: repeats within a
+    # document are then found on pairs of integers rather than of strings.
+    line_features = LINE_FEATURES.features(blocks.select("text").unique()).with_columns(
+        _line_no=pl.int_range(pl.len(), dtype=pl.Int64),
+    )
+    line_features = line_features.with_columns(
+        _prefix_no=pl.col("_line_no").first().over(text.str.slice(0, REPEAT_PREFIX_CHARS))
+    )
     kept = [c for c in blocks.columns if c not in CAPTION_COLUMNS]
     order = kept + list(CAPTION_COLUMNS)
     order += [c for c in BLOCK_FEATURES if c not in order]
@@ -276,10 +303,8 @@ def add_block_features(blocks: pl.DataFrame) -> pl.DataFrame:
     return joined.with_columns(
         n_blocks=pl.len().over(doc).cast(pl.Int32),
         # 0 for a block's first occurrence in its document, 1 for a repeat.
-        occurrence=(~pl.struct(doc, text).is_first_distinct()).cast(pl.Int64),
-        prefix_occurrence=(
-            ~pl.struct(doc, text.str.slice(0, REPEAT_PREFIX_CHARS)).is_first_distinct()
-        ).cast(pl.Int64),
+        occurrence=(~pl.struct(doc, "_line_no").is_first_distinct()).cast(pl.Int64),
+        prefix_occurrence=(~pl.struct(doc, "_prefix_no").is_first_distinct()).cast(pl.Int64),
         repeats_previous=(text == near_block(text, 1)),
     ).select(order)
 
