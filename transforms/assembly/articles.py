@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
 import polars as pl
 
 from dateline.transforms import schema
@@ -29,10 +30,10 @@ from dateline.transforms.patterns import (
 from dateline.transforms.text.blocks import (
     CUES,
     body_word_counts,
-    count_link_gaps,
     count_words,
     in_document_order,
     inline_tags,
+    link_gap_counts,
     near_block,
     related_title,
 )
@@ -78,11 +79,18 @@ REJECT_SCHEMA = {"source_uri": pl.String, "reason": pl.String, "detail": pl.Stri
 
 def _sha256(values: pl.Series) -> pl.Series:
     # Stable across library versions (unlike Polars' own hash), so change detection
-    # survives upgrades; one call per article, not per line.
+    # survives upgrades; one call per article, not per line. The UTF-8 bytes are hashed
+    # where Arrow holds them: no Python string is built and encoded again per value.
+    array = values.rechunk().to_arrow(compat_level=pl.CompatLevel.oldest())
+    _, offsets, data = array.buffers()
+    bounds = np.frombuffer(offsets, dtype=np.int64)[array.offset : array.offset + len(array) + 1]
+    bounds = bounds.tolist()
+    held = memoryview(data if data is not None else b"")
+    valid = values.is_not_null().to_list()
     return pl.Series(
         [
-            hashlib.sha256(v.encode("utf-8")).hexdigest() if v is not None else None
-            for v in values.to_list()
+            hashlib.sha256(held[bounds[i] : bounds[i + 1]]).hexdigest() if valid[i] else None
+            for i in range(len(valid))
         ],
         dtype=pl.String,
     )
@@ -136,8 +144,10 @@ def _bylines(blocks: pl.DataFrame) -> pl.DataFrame:
         .filter(
             names.is_person_name(pl.col("text")).fill_null(False)
             & (pl.col("text").str.count_matches(WHITE_SPACE_WORD) >= MIN_DATE_LINE_NAME_WORDS)
-            & ~dates.is_date_line(pl.col("text"))
         )
+        # Apart, on the names left: the date test reads few lines (or none, skipping its
+        # pattern's compilation).
+        .filter(~dates.is_date_line(pl.col("text")))
         .unique(["doc_id"], keep="first", maintain_order=True)
     )
     return (
@@ -708,11 +718,7 @@ def build_article_tables(
     docs = docs.join(ids.select("doc_id"), on="doc_id", how="semi")
     blocks = blocks.join(ids.select("doc_id"), on="doc_id", how="semi")
 
-    gaps = (
-        blocks.filter(pl.col("kind").is_in(PARAGRAPH_KINDS))
-        .group_by("doc_id")
-        .agg(stripped_link_gaps=count_link_gaps(pl.col("text")).sum().cast(pl.Int32))
-    )
+    gaps = link_gap_counts(blocks, PARAGRAPH_KINDS)
     tags_heading = blocks.filter(pl.col("kind") == "tags_heading").select("doc_id").unique()
     articles = (
         docs.join(ids, on="doc_id")

@@ -521,9 +521,12 @@ def _date_line_flags(values: pl.Series) -> pl.Series:
         .to_series()
         .arg_true()
     )
+    flags = pl.repeat(False, values.len(), dtype=pl.Boolean, eager=True).alias(values.name)
+    if screened.len() == 0:
+        # No line to search: DATE_PATTERN is not compiled (tens of milliseconds).
+        return flags
     dated = digits.get_column("line").gather(screened).str.contains(DATE_PATTERN)
     rows = screened.filter(dated.fill_null(False))
-    flags = pl.repeat(False, values.len(), dtype=pl.Boolean, eager=True).alias(values.name)
     if rows.len() == 0:
         return flags
     checked = (

@@ -156,6 +156,7 @@ def _line_features(lines: pl.DataFrame) -> pl.DataFrame:
         # that a document's word count is a sum over its blocks (see body_word_counts).
         n_words=(tokens + unspaced // 2).cast(pl.Int32),
         n_unspaced=unspaced.cast(pl.Int32),
+        n_link_gaps=count_link_gaps(text),
         ends_sentence=text.str.contains(SENTENCE_END_PATTERN),
         ends_period=text.str.contains(PERIOD_END_PATTERN),
         is_boilerplate=key.is_in(BOILERPLATE_EXACT)
@@ -272,7 +273,7 @@ BLOCK_FEATURES = (
     "is_credit_cue", "is_credit", "is_byline", "is_sign_off", "is_name", "is_date",
     "occurrence", "prefix_occurrence", "ends_prose", "has_inner_sentence",
     "is_comments_heading", "is_cookie_notice", "is_commenter", "repeats_previous",
-    "n_unspaced",
+    "n_unspaced", "n_link_gaps",
 )  # fmt: skip
 
 
@@ -324,6 +325,25 @@ def count_link_gaps(text: pl.Expr) -> pl.Expr:
     return (
         text.str.count_matches(EMPTY_PUNCTUATION_GAP) + text.str.count_matches(LINK_GAP_PATTERN)
     ).cast(pl.Int32)
+
+
+def link_gap_counts(blocks: pl.DataFrame, kinds: tuple[str, ...]) -> pl.DataFrame:
+    """One row per document with blocks of ``kinds``: ``stripped_link_gaps``, the
+    ``count_link_gaps`` of those blocks summed. Text-path blocks carry their count
+    (``n_link_gaps``, kept per distinct line); the others are counted here."""
+    blocks = blocks.filter(pl.col("kind").is_in(kinds))
+    if "n_link_gaps" not in blocks.columns:
+        blocks = blocks.with_columns(n_link_gaps=pl.lit(None, pl.Int32))
+    counted = pl.col("n_link_gaps").is_not_null()
+    blocks = pl.concat(
+        [
+            blocks.filter(counted).select("doc_id", "n_link_gaps"),
+            blocks.filter(~counted).select("doc_id", n_link_gaps=count_link_gaps(pl.col("text"))),
+        ]
+    )
+    return blocks.group_by("doc_id").agg(
+        stripped_link_gaps=pl.col("n_link_gaps").sum().cast(pl.Int32)
+    )
 
 
 def related_title(text: pl.Expr) -> pl.Expr:
