@@ -157,6 +157,10 @@ def _line_features(lines: pl.DataFrame) -> pl.DataFrame:
         n_words=(tokens + unspaced // 2).cast(pl.Int32),
         n_unspaced=unspaced.cast(pl.Int32),
         n_link_gaps=count_link_gaps(text),
+        # The words of a caption printed with its credit on the same line (null without).
+        n_caption_words=count_words(
+            pl.when(pl.col("credit_raw").is_not_null()).then(pl.col("caption"))
+        ).cast(pl.Int32),
         ends_sentence=text.str.contains(SENTENCE_END_PATTERN),
         ends_period=text.str.contains(PERIOD_END_PATTERN),
         is_boilerplate=key.is_in(BOILERPLATE_EXACT)
@@ -273,7 +277,7 @@ BLOCK_FEATURES = (
     "is_credit_cue", "is_credit", "is_byline", "is_sign_off", "is_name", "is_date",
     "occurrence", "prefix_occurrence", "ends_prose", "has_inner_sentence",
     "is_comments_heading", "is_cookie_notice", "is_commenter", "repeats_previous",
-    "n_unspaced", "n_link_gaps",
+    "n_unspaced", "n_link_gaps", "n_caption_words", "is_repeated",
 )  # fmt: skip
 
 
@@ -306,6 +310,8 @@ def add_block_features(blocks: pl.DataFrame) -> pl.DataFrame:
         # 0 for a block's first occurrence in its document, 1 for a repeat.
         occurrence=(~pl.struct(doc, "_line_no").is_first_distinct()).cast(pl.Int64),
         prefix_occurrence=(~pl.struct(doc, "_prefix_no").is_first_distinct()).cast(pl.Int64),
+        # The document prints the line more than once (a headline as title and heading).
+        is_repeated=pl.struct(doc, "_line_no").is_duplicated(),
         repeats_previous=(text == near_block(text, 1)),
     ).select(order)
 
@@ -327,22 +333,23 @@ def count_link_gaps(text: pl.Expr) -> pl.Expr:
     ).cast(pl.Int32)
 
 
-def link_gap_counts(blocks: pl.DataFrame, kinds: tuple[str, ...]) -> pl.DataFrame:
+def link_gap_counts(
+    blocks: pl.DataFrame, kinds: tuple[str, ...], text_docs: pl.DataFrame
+) -> pl.DataFrame:
     """One row per document with blocks of ``kinds``: ``stripped_link_gaps``, the
-    ``count_link_gaps`` of those blocks summed. Text-path blocks carry their count
-    (``n_link_gaps``, kept per distinct line); the others are counted here."""
+    ``count_link_gaps`` of those blocks summed. The blocks of the documents in
+    ``text_docs`` (``doc_id``; the text path, whose blocks keep their text as their line
+    features read it) carry their count in ``n_link_gaps``; the others are counted here."""
     blocks = blocks.filter(pl.col("kind").is_in(kinds))
-    if "n_link_gaps" not in blocks.columns:
-        blocks = blocks.with_columns(n_link_gaps=pl.lit(None, pl.Int32))
-    counted = pl.col("n_link_gaps").is_not_null()
-    blocks = pl.concat(
-        [
-            blocks.filter(counted).select("doc_id", "n_link_gaps"),
-            blocks.filter(~counted).select("doc_id", n_link_gaps=count_link_gaps(pl.col("text"))),
-        ]
-    )
-    return blocks.group_by("doc_id").agg(
-        stripped_link_gaps=pl.col("n_link_gaps").sum().cast(pl.Int32)
+    from_text = blocks.join(text_docs, on="doc_id", how="semi")
+    others = blocks.join(text_docs, on="doc_id", how="anti")
+    counts = [others.select("doc_id", n_link_gaps=count_link_gaps(pl.col("text")))]
+    if not from_text.is_empty():
+        counts.append(from_text.select("doc_id", "n_link_gaps"))
+    return (
+        pl.concat(counts)
+        .group_by("doc_id")
+        .agg(stripped_link_gaps=pl.col("n_link_gaps").sum().cast(pl.Int32))
     )
 
 

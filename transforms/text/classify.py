@@ -27,7 +27,6 @@ from dateline.transforms.fields import bylines
 from dateline.transforms.fields.tags import MAX_TAG_WORDS
 from dateline.transforms.text.blocks import (
     BLOCK_FEATURES,
-    count_words,
     in_document_order,
     near_block,
 )
@@ -249,7 +248,7 @@ def mark_captions_and_prose(blocks: pl.DataFrame) -> pl.DataFrame:
     """One row per block in document order, in and out.
 
     Reads ``is_credit``, ``is_credit_cue``, ``caption``, ``credit_raw``, ``n_words``,
-    ``is_boilerplate``, ``is_rights_notice``, ``is_heading``, ``in_item_run``, ``ended``,
+    ``n_caption_words``, ``is_boilerplate``, ``is_rights_notice``, ``is_heading``, ``in_item_run``, ``ended``,
     ``prefix_occurrence``. Adds:
 
     * ``next_is_credit``: the next block is a credit (a lone cue between them aside);
@@ -264,11 +263,10 @@ def mark_captions_and_prose(blocks: pl.DataFrame) -> pl.DataFrame:
         near_block(c("is_credit_cue"), -1, False) & near_block(c("is_credit"), -2, False)
     )
     # Words are counted only where a credit was split off (null elsewhere, which is false).
-    split_caption = pl.when(c("credit_raw").is_not_null()).then(c("caption"))
     has_inline_credit = (
         c("credit_raw").is_not_null()
         & c("caption").is_not_null()
-        & (count_words(split_caption) >= MIN_INLINE_CAPTION_WORDS)
+        & (c("n_caption_words") >= MIN_INLINE_CAPTION_WORDS)
     )
     paragraph_like = (
         (c("n_words") >= MIN_PARAGRAPH_WORDS)
@@ -346,8 +344,8 @@ def choose_title(blocks: pl.DataFrame) -> pl.DataFrame:
     Reads ``block_no``, ``text``, ``n_words``, ``first_prose``, ``last_meta``,
     ``prose_before``, ``paragraph_like``, ``ends_prose``, ``ends_period``,
     ``has_inner_sentence``, ``occurrence``, ``ended``, ``is_heading``, ``in_item_run``,
-    ``has_inline_credit``, ``next_is_credit`` and the line tests (boilerplate, interface,
-    byline, date, credit, name, related item). Adds ``title_no``: the most title-like
+    ``has_inline_credit``, ``next_is_credit``, ``is_repeated`` and the line tests
+    (boilerplate, interface, byline, date, credit, name, related item). Adds ``title_no``: the most title-like
     heading before the body, scored on its shape, its position, whether the page printed
     it twice and how much of its lead it sums up (null when no block qualifies).
     """
@@ -386,7 +384,7 @@ def choose_title(blocks: pl.DataFrame) -> pl.DataFrame:
         .otherwise(0)
         - pl.when(c("n_words") > LONG_TITLE_WORDS).then(LONG_TITLE_PENALTY).otherwise(0)
         # Pages often print the headline twice (document title and heading).
-        + pl.when(pl.struct(doc, "text").is_duplicated()).then(REPEATED_TITLE_BONUS).otherwise(0)
+        + pl.when(c("is_repeated")).then(REPEATED_TITLE_BONUS).otherwise(0)
         + pl.when(c("block_no") == pl.when(is_candidate).then(c("block_no")).min().over(doc))
         .then(FIRST_CANDIDATE_BONUS)
         .otherwise(0)
