@@ -165,6 +165,10 @@ def _bylines(blocks: pl.DataFrame) -> pl.DataFrame:
 
 
 RIGHTS_NOTICE_PATTERNS = [f"(?i){p}" for p in CUES["rights_notice_patterns"]["patterns"]]
+# Any of them: one pass finds the lines worth extracting from.
+ANY_RIGHTS_NOTICE = (
+    "(?i:" + "|".join(f"(?:{p})" for p in CUES["rights_notice_patterns"]["patterns"]) + ")"
+)
 # A final full stop ends the sentence, unless it closes an abbreviation ("El Comercio S.A.").
 SENTENCE_FULL_STOP = r"([^.\s]{2,})\.$"
 MAX_RIGHTS_HOLDER_CHARS = 120
@@ -184,6 +188,8 @@ def _rights_holders(blocks: pl.DataFrame) -> pl.DataFrame:
     )
     return (
         blocks.filter((pl.col("kind") == "boilerplate") & (pl.col("block_no") > body_end))
+        # A line no pattern matches names no holder (null, dropped below).
+        .filter(pl.col("text").str.contains(ANY_RIGHTS_NOTICE))
         .sort("doc_id", "block_no")
         .select("doc_id", rights_holder=cleaned)
         .filter(pl.col("rights_holder").str.len_chars().is_between(2, MAX_RIGHTS_HOLDER_CHARS))

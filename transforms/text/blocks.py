@@ -318,12 +318,13 @@ def add_block_features(blocks: pl.DataFrame) -> pl.DataFrame:
 
 def in_document_order(blocks: pl.DataFrame) -> pl.DataFrame:
     """One row per block in and out: each document's rows contiguous and in block order,
-    as ``near_block`` needs (a no-op for a frame already sorted by document)."""
+    as ``near_block`` needs (a no-op for a frame already sorted by document). ``doc_id`` is
+    flagged sorted, so windows over documents take Polars' path for sorted keys."""
     doc_step, block_step = pl.col("doc_id").diff(), pl.col("block_no").diff()
     ordered = ((doc_step > 0) | ((doc_step == 0) & (block_step > 0))).fill_null(True).all()
-    if blocks.select(ordered).item():
-        return blocks
-    return blocks.sort("doc_id", "block_no", maintain_order=True)
+    if not blocks.select(ordered).item():
+        blocks = blocks.sort("doc_id", "block_no", maintain_order=True)
+    return blocks.with_columns(pl.col("doc_id").set_sorted())
 
 
 def count_link_gaps(text: pl.Expr) -> pl.Expr:

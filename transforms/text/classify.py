@@ -174,9 +174,11 @@ def mark_segments(blocks: pl.DataFrame) -> pl.DataFrame:
     * ``ended``: at or after a reader notice that ends the article;
     * ``is_heading``: a heading that opens a segment (related list, related cue, tags,
       byline heading);
-    * ``segment`` (its number in the document, 0 before the first heading),
+    * ``segment`` (its number, counted over the frame: a document's first block opens
+      one, as each heading does; a window over it needs no document key),
       ``segment_kind`` (what opened it: ``related_list``, ``related_cue``, ``tags``,
-      ``byline``; null for segment 0) and ``index_in_segment`` (0 for the heading).
+      ``byline``; null before a document's first heading) and ``index_in_segment`` (0 for
+      the heading).
     """
     doc = "doc_id"
     c = pl.col
@@ -196,15 +198,16 @@ def mark_segments(blocks: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("byline"))
     )
     added = ("ended", "is_heading", "segment", "segment_kind", "index_in_segment")
+    opens_doc = (c(doc) != c(doc).shift(1)).fill_null(True)
     return (
         blocks.with_columns(
             ended=ended,
-            segment=is_heading.cast(pl.Int32).cum_sum().over(doc),
+            segment=(is_heading | opens_doc).cast(pl.Int32).cum_sum().set_sorted(),
             is_heading=is_heading,
         )
         .with_columns(
-            segment_kind=heading_kind.first().over([doc, "segment"]),
-            index_in_segment=pl.int_range(pl.len()).over([doc, "segment"]),
+            segment_kind=heading_kind.first().over("segment"),
+            index_in_segment=pl.int_range(pl.len()).over("segment"),
         )
         .select(*blocks.columns, *added)
     )
@@ -234,11 +237,11 @@ def mark_item_runs(blocks: pl.DataFrame) -> pl.DataFrame:
         # A full sentence after a list of titles is the body resuming.
         | (c("ends_period") & (c("n_words") >= MIN_RESUMING_SENTENCE_WORDS))
     )
-    segment_opened = c("is_heading").first().over([doc, "segment"])
+    segment_opened = c("is_heading").first().over("segment")
     in_item_run = (
         segment_opened
         & (c("index_in_segment") > 0)
-        & (breaks_run.cast(pl.Int32).cum_sum().over([doc, "segment"]) == 0)
+        & (breaks_run.cast(pl.Int32).cum_sum().over("segment") == 0)
     )
     kept = [name for name in blocks.columns if name not in ("segment", "index_in_segment")]
     return blocks.with_columns(in_item_run=in_item_run).select(*kept, "in_item_run")
@@ -480,17 +483,12 @@ def mark_teaser_runs(blocks: pl.DataFrame) -> pl.DataFrame:
     Reads ``ends_prose``, ``n_words``. Adds ``teaser_run``: one of a run of short
     unpunctuated blocks, a list of links (teasers, time stamps) when in the body.
     """
-    doc = "doc_id"
     c = pl.col
     unpunctuated = ~c("ends_prose") & (c("n_words") <= MAX_TEASER_WORDS)
-    run_id = (
-        (unpunctuated != near_block(unpunctuated, 1))
-        .fill_null(True)
-        .cast(pl.Int32)
-        .cum_sum()
-        .over(doc)
-    )
-    teaser_run = unpunctuated & (pl.len().over([doc, run_id]) >= MIN_TEASER_RUN)
+    # Runs numbered over the frame (a document's first block opens one): each number
+    # names one run of one document.
+    run_id = (unpunctuated != near_block(unpunctuated, 1)).fill_null(True).cast(pl.Int32).cum_sum()
+    teaser_run = unpunctuated & (pl.len().over(run_id.set_sorted()) >= MIN_TEASER_RUN)
     return blocks.with_columns(teaser_run=teaser_run).select(*blocks.columns, "teaser_run")
 
 
