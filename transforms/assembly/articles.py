@@ -9,6 +9,7 @@ become an article (``rejects``).
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -44,6 +45,8 @@ PARAGRAPH_KINDS = ("summary", "subheadline", "paragraph")
 BLOCK_SEPARATOR = "\n\n"
 # Separator between fields when hashing an article's content.
 HASH_FIELD_SEPARATOR = "\x1f"
+# Values at least this large in all are hashed in two threads.
+PARALLEL_HASH_BYTES = 4_000_000
 ARTICLE_ID_CHARS = 20
 # A document-title suffix after a bar: "Headline | Section | Site".
 TITLE_SITE_SUFFIX = r"\s+\|\s.*$"
@@ -87,13 +90,21 @@ def _sha256(values: pl.Series) -> pl.Series:
     bounds = bounds.tolist()
     held = memoryview(data if data is not None else b"")
     valid = values.is_not_null().to_list()
-    return pl.Series(
-        [
+
+    def digests(rows: range) -> list[str | None]:
+        return [
             hashlib.sha256(held[bounds[i] : bounds[i + 1]]).hexdigest() if valid[i] else None
-            for i in range(len(valid))
-        ],
-        dtype=pl.String,
-    )
+            for i in rows
+        ]
+
+    if len(held) < PARALLEL_HASH_BYTES:
+        return pl.Series(digests(range(len(valid))), dtype=pl.String)
+    # hashlib lets go of the interpreter lock while it hashes: two threads hash at once.
+    half = len(valid) // 2
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        second = pool.submit(digests, range(half, len(valid)))
+        first = digests(range(half))
+        return pl.Series(first + second.result(), dtype=pl.String)
 
 
 def stable_hash(expr: pl.Expr, chars: int | None = None) -> pl.Expr:
@@ -676,9 +687,8 @@ def build_article_tables(
         if column not in docs.columns:
             docs = docs.with_columns(pl.lit(None, dtype).alias(column))
     html_blocks_ = _declared_body(html_parsed.blocks, html_docs)
-    blocks = pl.concat([text_blocks, html_blocks_], how="diagonal_relaxed").sort(
-        "doc_id", "block_no"
-    )
+    # Sorted only when out of order (a batch of one path is in order already).
+    blocks = in_document_order(pl.concat([text_blocks, html_blocks_], how="diagonal_relaxed"))
     body = _per_doc_text(blocks, BODY_KINDS, "body_text")
     # Words as block sizes count them: scripts written without spaces count too. A text
     # dump's blocks carry their counts (summed); a page's body is counted whole.
@@ -752,7 +762,12 @@ def build_article_tables(
     )
     images = pl.concat(
         [
-            _images(blocks.join(text_docs.select("doc_id"), on="doc_id", how="semi"), ids),
+            _images(
+                blocks
+                if html_docs.is_empty()
+                else blocks.join(text_docs.select("doc_id"), on="doc_id", how="semi"),
+                ids,
+            ),
             _html_images(html_parsed.images, ids, docs),
         ],
         how="diagonal_relaxed",

@@ -201,6 +201,9 @@ def _line_features(lines: pl.DataFrame) -> pl.DataFrame:
     ).drop("_key", "_tokens", "_share_targets")
 
 
+# Line numbers of a batch (and of its prefixes) stay below this; a document's number times
+# it plus a line's number names the pair.
+LINE_NUMBERS = 1 << 32
 # Bytes of distinct lines whose features a process keeps between batches; past this, the
 # lines least recently met are dropped until half of it is left.
 LINE_CACHE_BYTES = 16_000_000
@@ -305,13 +308,16 @@ def add_block_features(blocks: pl.DataFrame) -> pl.DataFrame:
     joined = blocks.select(c for c in kept if c == "text" or c not in line_features.columns).join(
         line_features, on="text", how="left", nulls_equal=True, maintain_order="left"
     )
+    # (document, line) packed in one integer: a batch has far fewer than 2**32 distinct lines.
+    in_doc_line = pl.col(doc) * LINE_NUMBERS + pl.col("_line_no")
+    in_doc_prefix = pl.col(doc) * LINE_NUMBERS + pl.col("_prefix_no")
     return joined.with_columns(
         n_blocks=pl.len().over(doc).cast(pl.Int32),
         # 0 for a block's first occurrence in its document, 1 for a repeat.
-        occurrence=(~pl.struct(doc, "_line_no").is_first_distinct()).cast(pl.Int64),
-        prefix_occurrence=(~pl.struct(doc, "_prefix_no").is_first_distinct()).cast(pl.Int64),
+        occurrence=(~in_doc_line.is_first_distinct()).cast(pl.Int64),
+        prefix_occurrence=(~in_doc_prefix.is_first_distinct()).cast(pl.Int64),
         # The document prints the line more than once (a headline as title and heading).
-        is_repeated=pl.struct(doc, "_line_no").is_duplicated(),
+        is_repeated=in_doc_line.is_duplicated(),
         repeats_previous=(text == near_block(text, 1)),
     ).select(order)
 

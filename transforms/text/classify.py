@@ -119,6 +119,29 @@ CLASSIFIER_OUTPUTS = (
 )
 
 
+# The kinds assign_kinds gives. Its rules pick one of these small codes (cheaper to carry
+# through a long chain of rules than strings); the result is cast to text.
+BLOCK_KIND = pl.Enum(
+    [
+        "boilerplate",
+        "byline",
+        "caption",
+        "credit",
+        "date",
+        "duplicate",
+        "noise",
+        "paragraph",
+        "related_heading",
+        "related_item",
+        "subheadline",
+        "summary",
+        "tag",
+        "tags_heading",
+        "title",
+    ]
+)
+
+
 def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
     """One row per block with the features of ``add_block_features`` in; the same rows, in
     document order, out, with the columns of ``CLASSIFIER_OUTPUTS``:
@@ -503,6 +526,10 @@ def assign_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
     ``teaser_run``.
     """
     c = pl.col
+
+    def kind_is(name: str) -> pl.Expr:
+        return pl.lit(name, dtype=BLOCK_KIND)
+
     in_head, in_header = c("in_head_lines"), c("in_header")
     has_inline_credit, next_is_credit = c("has_inline_credit"), c("next_is_credit")
     tags_started = (c("is_tags_heading") | c("is_tags_inline")).cast(pl.Int32).cum_sum().over(
@@ -533,19 +560,19 @@ def assign_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
     ) & (c("block_no") > c("title_no").fill_null(-1))
     kind = (
         pl.when(c("closed"))
-        .then(pl.lit("boilerplate"))
+        .then(kind_is("boilerplate"))
         .when(c("is_heading") & c("is_related_list"))
-        .then(pl.lit("related_heading"))
+        .then(kind_is("related_heading"))
         .when(c("is_heading") & c("is_related_cue"))
-        .then(pl.lit("related_heading"))
+        .then(kind_is("related_heading"))
         .when(c("is_related_inline"))
-        .then(pl.lit("related_item"))
+        .then(kind_is("related_item"))
         .when(c("is_heading") & c("is_tags_heading"))
-        .then(pl.lit("tags_heading"))
+        .then(kind_is("tags_heading"))
         .when(c("is_tags_inline"))
-        .then(pl.lit("tag"))
+        .then(kind_is("tag"))
         .when(c("is_heading"))
-        .then(pl.lit("boilerplate"))
+        .then(kind_is("boilerplate"))
         # A name with its date stamp in the head signs the article, even inside a link list.
         .when(
             c("in_item_run")
@@ -554,70 +581,70 @@ def assign_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
             & in_head
             & (c("prose_before") <= MAX_PROSE_BEFORE_BYLINE)
         )
-        .then(pl.lit("byline"))
+        .then(kind_is("byline"))
         # "Autorin/Autor X", "(责编：X)": a sign-off cue signs the article wherever it stands.
         .when(c("is_sign_off") & ~c("has_head_byline"))
-        .then(pl.lit("byline"))
+        .then(kind_is("byline"))
         .when(c("in_item_run") & (c("segment_kind") == "tags"))
-        .then(pl.lit("tag"))
+        .then(kind_is("tag"))
         .when(c("in_item_run") & (c("segment_kind") == "byline"))
-        .then(pl.lit("byline"))
+        .then(kind_is("byline"))
         .when(c("in_item_run"))
-        .then(pl.lit("related_item"))
+        .then(kind_is("related_item"))
         .when(
             c("is_boilerplate")
             | c("is_commenter")
             | c("is_rights_notice")
             | (c("is_ui_line") & ~c("is_byline"))
         )
-        .then(pl.lit("boilerplate"))
+        .then(kind_is("boilerplate"))
         .when(c("repeats_previous"))
-        .then(pl.lit("duplicate"))
+        .then(kind_is("duplicate"))
         .when(c("block_no") == c("title_no"))
-        .then(pl.lit("title"))
+        .then(kind_is("title"))
         .when(has_inline_credit & (c("occurrence") == 0))
-        .then(pl.lit("caption"))
+        .then(kind_is("caption"))
         .when(has_inline_credit)
-        .then(pl.lit("duplicate"))
+        .then(kind_is("duplicate"))
         .when(c("is_byline") & in_head)
         .then(
             pl.when(c("prose_before") <= MAX_PROSE_BEFORE_BYLINE)
-            .then(pl.lit("byline"))
-            .otherwise(pl.lit("noise"))
+            .then(kind_is("byline"))
+            .otherwise(kind_is("noise"))
         )
         .when(c("is_credit"))
-        .then(pl.lit("credit"))
+        .then(kind_is("credit"))
         .when(c("is_date") & in_head)
-        .then(pl.lit("date"))
+        .then(kind_is("date"))
         .when(next_is_credit & c("n_words").is_between(MIN_CAPTION_WORDS, MAX_CAPTION_WORDS))
-        .then(pl.lit("caption"))
+        .then(kind_is("caption"))
         .when(is_summary)
-        .then(pl.lit("summary"))
+        .then(kind_is("summary"))
         .when(
             c("is_name") & near_meta & (in_header | (c("block_no") <= c("last_meta") + NAME_REACH))
         )
-        .then(pl.lit("byline"))
+        .then(kind_is("byline"))
         .when(c("is_name") & c("first_name_after_title") & ~c("has_head_byline"))
-        .then(pl.lit("byline"))
+        .then(kind_is("byline"))
         .when(in_header)
-        .then(pl.lit("noise"))
+        .then(kind_is("noise"))
         .when(tags_started)
-        .then(pl.lit("noise"))
+        .then(kind_is("noise"))
         .when((c("occurrence") > 0) | (c("prefix_occurrence") > 0))
-        .then(pl.lit("duplicate"))
+        .then(kind_is("duplicate"))
         .when(c("teaser_run"))
-        .then(pl.lit("noise"))
+        .then(kind_is("noise"))
         .when(
             c("paragraph_like") | (c("ends_sentence") & (c("n_words") >= MIN_SHORT_PARAGRAPH_WORDS))
         )
-        .then(pl.lit("paragraph"))
+        .then(kind_is("paragraph"))
         .when(heading_shaped & next_paragraph_like)
-        .then(pl.lit("subheadline"))
+        .then(kind_is("subheadline"))
         .when(c("n_words") >= MIN_LOOSE_PARAGRAPH_WORDS)
-        .then(pl.lit("paragraph"))
-        .otherwise(pl.lit("noise"))
+        .then(kind_is("paragraph"))
+        .otherwise(kind_is("noise"))
     )
-    return blocks.with_columns(kind=kind).select(*blocks.columns, "kind")
+    return blocks.with_columns(kind=kind.cast(pl.String)).select(*blocks.columns, "kind")
 
 
 def join_split_bylines(blocks: pl.DataFrame) -> pl.DataFrame:
