@@ -255,7 +255,7 @@ def _dates(blocks: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
     languages = documents.select("doc_id", "language")
     stamped = (
         candidates.join(languages, on="doc_id", how="left")
-        .pipe(dates.parse_dates, "text", "language")
+        .pipe(dates.parse_distinct_dates, "text", "language")
         .filter(pl.col("date_value").is_not_null())
     )
     # A page whose metadata and article state no date may still print one outside the
