@@ -9,9 +9,11 @@ become an article (``rejects``).
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
 import polars as pl
 
 from dateline.transforms import schema
@@ -28,10 +30,11 @@ from dateline.transforms.patterns import (
 )
 from dateline.transforms.text.blocks import (
     CUES,
-    count_link_gaps,
+    body_word_counts,
     count_words,
     in_document_order,
     inline_tags,
+    link_gap_counts,
     near_block,
     related_title,
 )
@@ -42,6 +45,8 @@ PARAGRAPH_KINDS = ("summary", "subheadline", "paragraph")
 BLOCK_SEPARATOR = "\n\n"
 # Separator between fields when hashing an article's content.
 HASH_FIELD_SEPARATOR = "\x1f"
+# Values at least this large in all are hashed in two threads.
+PARALLEL_HASH_BYTES = 4_000_000
 ARTICLE_ID_CHARS = 20
 # A document-title suffix after a bar: "Headline | Section | Site".
 TITLE_SITE_SUFFIX = r"\s+\|\s.*$"
@@ -77,14 +82,29 @@ REJECT_SCHEMA = {"source_uri": pl.String, "reason": pl.String, "detail": pl.Stri
 
 def _sha256(values: pl.Series) -> pl.Series:
     # Stable across library versions (unlike Polars' own hash), so change detection
-    # survives upgrades; one call per article, not per line.
-    return pl.Series(
-        [
-            hashlib.sha256(v.encode("utf-8")).hexdigest() if v is not None else None
-            for v in values.to_list()
-        ],
-        dtype=pl.String,
-    )
+    # survives upgrades; one call per article, not per line. The UTF-8 bytes are hashed
+    # where Arrow holds them: no Python string is built and encoded again per value.
+    array = values.rechunk().to_arrow(compat_level=pl.CompatLevel.oldest())
+    _, offsets, data = array.buffers()
+    bounds = np.frombuffer(offsets, dtype=np.int64)[array.offset : array.offset + len(array) + 1]
+    bounds = bounds.tolist()
+    held = memoryview(data if data is not None else b"")
+    valid = values.is_not_null().to_list()
+
+    def digests(rows: range) -> list[str | None]:
+        return [
+            hashlib.sha256(held[bounds[i] : bounds[i + 1]]).hexdigest() if valid[i] else None
+            for i in rows
+        ]
+
+    if len(held) < PARALLEL_HASH_BYTES:
+        return pl.Series(digests(range(len(valid))), dtype=pl.String)
+    # hashlib lets go of the interpreter lock while it hashes: two threads hash at once.
+    half = len(valid) // 2
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        second = pool.submit(digests, range(half, len(valid)))
+        first = digests(range(half))
+        return pl.Series(first + second.result(), dtype=pl.String)
 
 
 def stable_hash(expr: pl.Expr, chars: int | None = None) -> pl.Expr:
@@ -97,7 +117,9 @@ def _per_doc_text(blocks: pl.DataFrame, kinds: tuple[str, ...], name: str) -> pl
         blocks.filter(pl.col("kind").is_in(kinds))
         .sort("doc_id", "block_no")
         .group_by("doc_id", maintain_order=True)
-        .agg(pl.col("text").str.join(BLOCK_SEPARATOR).alias(name))
+        # Gathered as lists and joined after: faster than joining within the aggregation.
+        .agg(pl.col("text").alias(name))
+        .with_columns(pl.col(name).list.join(BLOCK_SEPARATOR))
     )
 
 
@@ -135,8 +157,10 @@ def _bylines(blocks: pl.DataFrame) -> pl.DataFrame:
         .filter(
             names.is_person_name(pl.col("text")).fill_null(False)
             & (pl.col("text").str.count_matches(WHITE_SPACE_WORD) >= MIN_DATE_LINE_NAME_WORDS)
-            & ~dates.is_date_line(pl.col("text"))
         )
+        # Apart, on the names left: the date test reads few lines (or none, skipping its
+        # pattern's compilation).
+        .filter(~dates.is_date_line(pl.col("text")))
         .unique(["doc_id"], keep="first", maintain_order=True)
     )
     return (
@@ -152,6 +176,10 @@ def _bylines(blocks: pl.DataFrame) -> pl.DataFrame:
 
 
 RIGHTS_NOTICE_PATTERNS = [f"(?i){p}" for p in CUES["rights_notice_patterns"]["patterns"]]
+# Any of them: one pass finds the lines worth extracting from.
+ANY_RIGHTS_NOTICE = (
+    "(?i:" + "|".join(f"(?:{p})" for p in CUES["rights_notice_patterns"]["patterns"]) + ")"
+)
 # A final full stop ends the sentence, unless it closes an abbreviation ("El Comercio S.A.").
 SENTENCE_FULL_STOP = r"([^.\s]{2,})\.$"
 MAX_RIGHTS_HOLDER_CHARS = 120
@@ -171,6 +199,8 @@ def _rights_holders(blocks: pl.DataFrame) -> pl.DataFrame:
     )
     return (
         blocks.filter((pl.col("kind") == "boilerplate") & (pl.col("block_no") > body_end))
+        # A line no pattern matches names no holder (null, dropped below).
+        .filter(pl.col("text").str.contains(ANY_RIGHTS_NOTICE))
         .sort("doc_id", "block_no")
         .select("doc_id", rights_holder=cleaned)
         .filter(pl.col("rights_holder").str.len_chars().is_between(2, MAX_RIGHTS_HOLDER_CHARS))
@@ -184,16 +214,19 @@ MAX_SECTION_WORDS = 3
 def _sections(blocks: pl.DataFrame) -> pl.DataFrame:
     """One row per document with a section: the short label printed just above the headline
     ("Entertainment", "Politik", "Économie")."""
-    label = (
+    short_noise = (
         (pl.col("kind") == "noise")
         & (pl.col("block_no") < pl.col("title_no"))
         & (pl.col("n_words") <= MAX_SECTION_WORDS)
-        & ~pl.col("text").str.contains(DIGIT_PATTERN)
-        & pl.col("text").str.contains(LETTER_PATTERN)
         & ~pl.col("is_name")
     )
+    worded = ~pl.col("text").str.contains(DIGIT_PATTERN) & pl.col("text").str.contains(
+        LETTER_PATTERN
+    )
+    # The texts are searched on the few short noise lines only, not on every block.
     return (
-        blocks.filter(label)
+        blocks.filter(short_noise)
+        .filter(worded)
         .sort("doc_id", "block_no")
         .group_by("doc_id")
         .agg(section=pl.col("text").last())
@@ -222,7 +255,7 @@ def _dates(blocks: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
     languages = documents.select("doc_id", "language")
     stamped = (
         candidates.join(languages, on="doc_id", how="left")
-        .pipe(dates.parse_dates, "text", "language")
+        .pipe(dates.parse_distinct_dates, "text", "language")
         .filter(pl.col("date_value").is_not_null())
     )
     # A page whose metadata and article state no date may still print one outside the
@@ -230,10 +263,10 @@ def _dates(blocks: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
     # (an info box: "Datum 28.04.2023"), and only then.
     declared = documents.filter(pl.col("meta_published_date").is_not_null()).select("doc_id")
     headlines = blocks.filter(kind == "title").select("doc_id", title_block="block_no")
-    outside = blocks.filter(
-        (kind == "outside")
-        & (pl.col("n_words") <= MAX_DATE_NOISE_WORDS)
-        & pl.col("text").str.contains(DIGIT_PATTERN)
+    outside = (
+        blocks.filter((kind == "outside") & (pl.col("n_words") <= MAX_DATE_NOISE_WORDS))
+        # Searched on those lines only, not on every block.
+        .filter(pl.col("text").str.contains(DIGIT_PATTERN))
     ).join(pl.concat([stamped.select("doc_id"), declared]), on="doc_id", how="anti")
     # The distance to the nearest title block (a page may hold a site title and a headline).
     near_title = (
@@ -605,7 +638,8 @@ def _content_hash(tables: dict[str, pl.DataFrame], articles: pl.DataFrame) -> pl
     combined = (
         pl.concat(parts)
         .group_by("article_id", maintain_order=True)
-        .agg(pl.col("part").str.join("\n"))
+        .agg(pl.col("part"))
+        .with_columns(pl.col("part").list.join("\n"))
     )
     return combined.select("article_id", content_hash=stable_hash(pl.col("part")))
 
@@ -653,10 +687,20 @@ def build_article_tables(
         if column not in docs.columns:
             docs = docs.with_columns(pl.lit(None, dtype).alias(column))
     html_blocks_ = _declared_body(html_parsed.blocks, html_docs)
-    blocks = pl.concat([text_blocks, html_blocks_], how="diagonal_relaxed").sort(
-        "doc_id", "block_no"
-    )
+    # Sorted only when out of order (a batch of one path is in order already).
+    blocks = in_document_order(pl.concat([text_blocks, html_blocks_], how="diagonal_relaxed"))
     body = _per_doc_text(blocks, BODY_KINDS, "body_text")
+    # Words as block sizes count them: scripts written without spaces count too. A text
+    # dump's blocks carry their counts (summed); a page's body is counted whole.
+    word_counts = pl.concat(
+        [
+            body_word_counts(text_blocks, BODY_KINDS),
+            body.join(text_docs.select("doc_id"), on="doc_id", how="anti").select(
+                "doc_id", word_count=count_words(pl.col("body_text"))
+            ),
+        ],
+        how="vertical_relaxed",
+    )
     docs = _languages(docs, body)
     summary = _per_doc_text(blocks, ("summary",), "summary")
     titles = _first_text(blocks, "title", "found_title")
@@ -693,15 +737,12 @@ def build_article_tables(
     docs = docs.join(ids.select("doc_id"), on="doc_id", how="semi")
     blocks = blocks.join(ids.select("doc_id"), on="doc_id", how="semi")
 
-    gaps = (
-        blocks.filter(pl.col("kind").is_in(PARAGRAPH_KINDS))
-        .group_by("doc_id")
-        .agg(stripped_link_gaps=count_link_gaps(pl.col("text")).sum().cast(pl.Int32))
-    )
+    gaps = link_gap_counts(blocks, PARAGRAPH_KINDS, text_docs.select("doc_id"))
     tags_heading = blocks.filter(pl.col("kind") == "tags_heading").select("doc_id").unique()
     articles = (
         docs.join(ids, on="doc_id")
         .join(body, on="doc_id", how="left")
+        .join(word_counts, on="doc_id", how="left")
         .join(summary, on="doc_id", how="left")
         .join(titles, on="doc_id", how="left")
         .join(_bylines(blocks), on="doc_id", how="left")
@@ -721,7 +762,12 @@ def build_article_tables(
     )
     images = pl.concat(
         [
-            _images(blocks.join(text_docs.select("doc_id"), on="doc_id", how="semi"), ids),
+            _images(
+                blocks
+                if html_docs.is_empty()
+                else blocks.join(text_docs.select("doc_id"), on="doc_id", how="semi"),
+                ids,
+            ),
             _html_images(html_parsed.images, ids, docs),
         ],
         how="diagonal_relaxed",
@@ -800,8 +846,7 @@ def build_article_tables(
         ),
         updated_at=pl.coalesce("meta_updated_at", "updated_at"),
         stripped_link_gaps=pl.col("stripped_link_gaps").fill_null(0),
-        # Words as block sizes count them: scripts written without spaces count too.
-        word_count=count_words(pl.col("body_text")).fill_null(0).cast(pl.Int32),
+        word_count=pl.col("word_count").fill_null(0).cast(pl.Int32),
         ingested_at=pl.lit(ingested_at, schema.UTC_TIMESTAMP),
         run_id=pl.lit(run_id),
     )

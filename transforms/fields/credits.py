@@ -698,23 +698,32 @@ def parse_photo_credits(images: pl.DataFrame) -> pl.DataFrame:
     is_photographer = pl.col("has_person_suffix") | (
         is_person_name(part) & ((n_words >= 2) | is_caseless)
     )
-    typed = parts.with_columns(
-        role=pl.when(agency.is_not_null())
-        .then(pl.lit("agency"))
-        .when(key.is_in(POOL_KEYS))
-        .then(pl.lit("pool"))
-        .when(is_source & ~pl.col("has_person_suffix"))
-        .then(pl.lit("source"))
-        .when(is_photographer)
-        .then(pl.lit("photographer"))
-        .otherwise(pl.lit("other")),
-    ).with_columns(
-        name=pl.when(pl.col("role") == "agency")
-        .then(agency)
-        .when(pl.col("role") == "photographer")
-        .then(natural_case(part))
-        .otherwise(part)
+    # Role and name are a function of the part and its marks alone: each distinct part of
+    # the batch is typed once (credits repeat: agencies, staff photographers).
+    marks = ["part", "key", "is_courtesy", "is_employer", "has_person_suffix"]
+    typed_parts = (
+        parts.select(marks)
+        .unique()
+        .with_columns(
+            role=pl.when(agency.is_not_null())
+            .then(pl.lit("agency"))
+            .when(key.is_in(POOL_KEYS))
+            .then(pl.lit("pool"))
+            .when(is_source & ~pl.col("has_person_suffix"))
+            .then(pl.lit("source"))
+            .when(is_photographer)
+            .then(pl.lit("photographer"))
+            .otherwise(pl.lit("other")),
+        )
+        .with_columns(
+            name=pl.when(pl.col("role") == "agency")
+            .then(agency)
+            .when(pl.col("role") == "photographer")
+            .then(natural_case(part))
+            .otherwise(part)
+        )
     )
+    typed = parts.join(typed_parts, on=marks, how="left", nulls_equal=True, maintain_order="left")
     credits = (
         # explode keeps the input order: images as given, parts as printed.
         typed.unique(

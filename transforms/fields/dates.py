@@ -495,6 +495,20 @@ def parse_dates(
     return work.select(*kept, *PARSED_COLUMNS)
 
 
+def parse_distinct_dates(
+    frame: pl.DataFrame, text: str = "text", language: str = "language"
+) -> pl.DataFrame:
+    """``parse_dates`` with each distinct (text, language) pair parsed once: the same rows,
+    order and columns out. Each row's parse reads its own text and language alone, and
+    the lines searched for dates repeat (bylines, header lines, menus)."""
+    keys = [text, language] if language in frame.columns else [text]
+    kept = [name for name in frame.columns if name not in PARSED_COLUMNS]
+    parsed = parse_dates(frame.select(keys).unique(), text, language)
+    return frame.select(kept).join(
+        parsed, on=keys, how="left", nulls_equal=True, maintain_order="left"
+    )
+
+
 def _other_word_counts(lines: pl.Expr) -> pl.Expr:
     """Words of each line that are not date-line vocabulary (one line in, one count out)."""
     return (
@@ -521,9 +535,12 @@ def _date_line_flags(values: pl.Series) -> pl.Series:
         .to_series()
         .arg_true()
     )
+    flags = pl.repeat(False, values.len(), dtype=pl.Boolean, eager=True).alias(values.name)
+    if screened.len() == 0:
+        # No line to search: DATE_PATTERN is not compiled (tens of milliseconds).
+        return flags
     dated = digits.get_column("line").gather(screened).str.contains(DATE_PATTERN)
     rows = screened.filter(dated.fill_null(False))
-    flags = pl.repeat(False, values.len(), dtype=pl.Boolean, eager=True).alias(values.name)
     if rows.len() == 0:
         return flags
     checked = (

@@ -51,7 +51,9 @@ _WORD_PARTICLE = (
 _NAME_WORD_OR_PARTICLE = rf"(?:{NAME_WORD}|{_WORD_PARTICLE})"
 # Words, each capitalised or a particle, one or more spaces apart (a stripped text). The
 # word count is checked apart: a bounded repetition compiles the word pattern once per count.
-NAME_WORDS_ONLY = rf"^{_NAME_WORD_OR_PARTICLE}(?: +{_NAME_WORD_OR_PARTICLE})*$"
+# Each word is followed by spaces or the end: on a text without trailing spaces this is
+# "word (spaces word)*", with the word pattern written (and compiled, costly) once.
+NAME_WORDS_ONLY = rf"^(?:{_NAME_WORD_OR_PARTICLE}(?: +|$))+$"
 WORD_GAP = " +"
 # At least one NAME_WORD: lower-case particles alone are no name.
 HAS_NAME_WORD = rf"(?:^| ){NAME_WORD}(?: |$)"

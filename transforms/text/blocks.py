@@ -123,6 +123,21 @@ def count_words(text: pl.Expr) -> pl.Expr:
     )
 
 
+def body_word_counts(blocks: pl.DataFrame, kinds: tuple[str, ...]) -> pl.DataFrame:
+    """One row per document with blocks of ``kinds`` (text-path blocks, which carry
+    ``n_words`` and ``n_unspaced``): ``word_count``, ``count_words`` of the blocks' texts
+    joined by white space, summed from the blocks' own counts instead of read again."""
+    if blocks.is_empty():
+        return pl.DataFrame(schema={"doc_id": pl.Int64, "word_count": pl.Int64})
+    unspaced = pl.col("n_unspaced").cast(pl.Int64)
+    tokens = pl.col("n_words").cast(pl.Int64) - unspaced // 2
+    return (
+        blocks.filter(pl.col("kind").is_in(kinds))
+        .group_by("doc_id")
+        .agg(word_count=tokens.sum() + unspaced.sum() // 2)
+    )
+
+
 def cue_key(text: pl.Expr) -> pl.Expr:
     """A line as cue lists spell it: lower case, trimmed of marks ("LEA TAMBIÉN:" -> "lea también")."""
     return text.str.to_lowercase().str.strip_chars(CUE_TRIM)
@@ -138,10 +153,14 @@ def _line_features(lines: pl.DataFrame) -> pl.DataFrame:
     # The cue key and the word count feed many features: computed once, dropped at the end.
     lines = (
         credits.split_caption_credit(lines, "text")
-        .with_columns(_key=cue_key(text), _tokens=text.str.count_matches(WHITE_SPACE_WORD))
         .with_columns(
-            _words=pl.col("_tokens") + text.str.count_matches(UNSPACED_SCRIPT_CHARACTER) // 2
+            _key=cue_key(text),
+            _tokens=text.str.count_matches(WHITE_SPACE_WORD),
+            _unspaced=text.str.count_matches(UNSPACED_SCRIPT_CHARACTER),
         )
+        # count_words: the unspaced characters are kept too, so that a document's word
+        # count is a sum over its blocks (see body_word_counts).
+        .with_columns(_words=pl.col("_tokens") + pl.col("_unspaced") // 2)
     )
     lines = lines.with_columns(
         _share_targets=pl.col("_key").str.count_matches(SHARE_TARGET_PATTERN)
@@ -149,6 +168,12 @@ def _line_features(lines: pl.DataFrame) -> pl.DataFrame:
     key, tokens, share_targets = pl.col("_key"), pl.col("_tokens"), pl.col("_share_targets")
     return lines.with_columns(
         n_words=pl.col("_words").cast(pl.Int32),
+        n_unspaced=pl.col("_unspaced").cast(pl.Int32),
+        n_link_gaps=count_link_gaps(text),
+        # The words of a caption printed with its credit on the same line (null without).
+        n_caption_words=count_words(
+            pl.when(pl.col("credit_raw").is_not_null()).then(pl.col("caption"))
+        ).cast(pl.Int32),
         ends_sentence=text.str.contains(SENTENCE_END_PATTERN),
         ends_period=text.str.contains(PERIOD_END_PATTERN),
         is_boilerplate=key.is_in(BOILERPLATE_EXACT)
@@ -190,9 +215,12 @@ def _line_features(lines: pl.DataFrame) -> pl.DataFrame:
         is_comments_heading=key.is_in(COMMENTS_HEADING) | key.str.contains(COMMENT_COUNT_PATTERN),
         is_cookie_notice=key.str.contains(COOKIE_NOTICE_PATTERN),
         is_commenter=text.str.contains(COMMENTER_PATTERN),
-    ).drop("_key", "_tokens", "_words", "_share_targets")
+    ).drop("_key", "_tokens", "_unspaced", "_words", "_share_targets")
 
 
+# Line numbers of a batch (and of its prefixes) stay below this; a document's number times
+# it plus a line's number names the pair.
+LINE_NUMBERS = 1 << 32
 # Bytes of distinct lines whose features a process keeps between batches; past this, the
 # lines least recently met are dropped until half of it is left.
 LINE_CACHE_BYTES = 16_000_000
@@ -269,6 +297,7 @@ BLOCK_FEATURES = (
     "is_credit_cue", "is_credit", "is_byline", "is_sign_off", "is_name", "is_date",
     "occurrence", "prefix_occurrence", "ends_prose", "has_inner_sentence",
     "is_comments_heading", "is_cookie_notice", "is_commenter", "repeats_previous",
+    "n_unspaced", "n_link_gaps", "n_caption_words", "is_repeated",
 )  # fmt: skip
 
 
@@ -282,32 +311,43 @@ def add_block_features(blocks: pl.DataFrame) -> pl.DataFrame:
     """
     text = pl.col("text")
     doc = "doc_id"
-    line_features = LINE_FEATURES.features(blocks.select("text").unique())
+    # Each distinct line, and each distinct prefix, gets a number: repeats within a
+    # document are then found on pairs of integers rather than of strings.
+    line_features = LINE_FEATURES.features(blocks.select("text").unique()).with_columns(
+        _line_no=pl.int_range(pl.len(), dtype=pl.Int64),
+    )
+    line_features = line_features.with_columns(
+        _prefix_no=pl.col("_line_no").first().over(text.str.slice(0, REPEAT_PREFIX_CHARS))
+    )
     kept = [c for c in blocks.columns if c not in CAPTION_COLUMNS]
     order = kept + list(CAPTION_COLUMNS)
     order += [c for c in BLOCK_FEATURES if c not in order]
     joined = blocks.select(c for c in kept if c == "text" or c not in line_features.columns).join(
         line_features, on="text", how="left", nulls_equal=True, maintain_order="left"
     )
+    # (document, line) packed in one integer: a batch has far fewer than 2**32 distinct lines.
+    in_doc_line = pl.col(doc) * LINE_NUMBERS + pl.col("_line_no")
+    in_doc_prefix = pl.col(doc) * LINE_NUMBERS + pl.col("_prefix_no")
     return joined.with_columns(
         n_blocks=pl.len().over(doc).cast(pl.Int32),
         # 0 for a block's first occurrence in its document, 1 for a repeat.
-        occurrence=(~pl.struct(doc, text).is_first_distinct()).cast(pl.Int64),
-        prefix_occurrence=(
-            ~pl.struct(doc, text.str.slice(0, REPEAT_PREFIX_CHARS)).is_first_distinct()
-        ).cast(pl.Int64),
+        occurrence=(~in_doc_line.is_first_distinct()).cast(pl.Int64),
+        prefix_occurrence=(~in_doc_prefix.is_first_distinct()).cast(pl.Int64),
+        # The document prints the line more than once (a headline as title and heading).
+        is_repeated=in_doc_line.is_duplicated(),
         repeats_previous=(text == near_block(text, 1)),
     ).select(order)
 
 
 def in_document_order(blocks: pl.DataFrame) -> pl.DataFrame:
     """One row per block in and out: each document's rows contiguous and in block order,
-    as ``near_block`` needs (a no-op for a frame already sorted by document)."""
+    as ``near_block`` needs (a no-op for a frame already sorted by document). ``doc_id`` is
+    flagged sorted, so windows over documents take Polars' path for sorted keys."""
     doc_step, block_step = pl.col("doc_id").diff(), pl.col("block_no").diff()
     ordered = ((doc_step > 0) | ((doc_step == 0) & (block_step > 0))).fill_null(True).all()
-    if blocks.select(ordered).item():
-        return blocks
-    return blocks.sort("doc_id", "block_no", maintain_order=True)
+    if not blocks.select(ordered).item():
+        blocks = blocks.sort("doc_id", "block_no", maintain_order=True)
+    return blocks.with_columns(pl.col("doc_id").set_sorted())
 
 
 def count_link_gaps(text: pl.Expr) -> pl.Expr:
@@ -315,6 +355,26 @@ def count_link_gaps(text: pl.Expr) -> pl.Expr:
     return (
         text.str.count_matches(EMPTY_PUNCTUATION_GAP) + text.str.count_matches(LINK_GAP_PATTERN)
     ).cast(pl.Int32)
+
+
+def link_gap_counts(
+    blocks: pl.DataFrame, kinds: tuple[str, ...], text_docs: pl.DataFrame
+) -> pl.DataFrame:
+    """One row per document with blocks of ``kinds``: ``stripped_link_gaps``, the
+    ``count_link_gaps`` of those blocks summed. The blocks of the documents in
+    ``text_docs`` (``doc_id``; the text path, whose blocks keep their text as their line
+    features read it) carry their count in ``n_link_gaps``; the others are counted here."""
+    blocks = blocks.filter(pl.col("kind").is_in(kinds))
+    from_text = blocks.join(text_docs, on="doc_id", how="semi")
+    others = blocks.join(text_docs, on="doc_id", how="anti")
+    counts = [others.select("doc_id", n_link_gaps=count_link_gaps(pl.col("text")))]
+    if not from_text.is_empty():
+        counts.append(from_text.select("doc_id", "n_link_gaps"))
+    return (
+        pl.concat(counts)
+        .group_by("doc_id")
+        .agg(stripped_link_gaps=pl.col("n_link_gaps").sum().cast(pl.Int32))
+    )
 
 
 def related_title(text: pl.Expr) -> pl.Expr:

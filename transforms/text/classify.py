@@ -27,7 +27,6 @@ from dateline.transforms.fields import bylines
 from dateline.transforms.fields.tags import MAX_TAG_WORDS
 from dateline.transforms.text.blocks import (
     BLOCK_FEATURES,
-    count_words,
     in_document_order,
     near_block,
 )
@@ -120,6 +119,29 @@ CLASSIFIER_OUTPUTS = (
 )
 
 
+# The kinds assign_kinds gives. Its rules pick one of these small codes (cheaper to carry
+# through a long chain of rules than strings); the result is cast to text.
+BLOCK_KIND = pl.Enum(
+    [
+        "boilerplate",
+        "byline",
+        "caption",
+        "credit",
+        "date",
+        "duplicate",
+        "noise",
+        "paragraph",
+        "related_heading",
+        "related_item",
+        "subheadline",
+        "summary",
+        "tag",
+        "tags_heading",
+        "title",
+    ]
+)
+
+
 def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
     """One row per block with the features of ``add_block_features`` in; the same rows, in
     document order, out, with the columns of ``CLASSIFIER_OUTPUTS``:
@@ -175,9 +197,11 @@ def mark_segments(blocks: pl.DataFrame) -> pl.DataFrame:
     * ``ended``: at or after a reader notice that ends the article;
     * ``is_heading``: a heading that opens a segment (related list, related cue, tags,
       byline heading);
-    * ``segment`` (its number in the document, 0 before the first heading),
+    * ``segment`` (its number, counted over the frame: a document's first block opens
+      one, as each heading does; a window over it needs no document key),
       ``segment_kind`` (what opened it: ``related_list``, ``related_cue``, ``tags``,
-      ``byline``; null for segment 0) and ``index_in_segment`` (0 for the heading).
+      ``byline``; null before a document's first heading) and ``index_in_segment`` (0 for
+      the heading).
     """
     doc = "doc_id"
     c = pl.col
@@ -197,15 +221,16 @@ def mark_segments(blocks: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("byline"))
     )
     added = ("ended", "is_heading", "segment", "segment_kind", "index_in_segment")
+    opens_doc = (c(doc) != c(doc).shift(1)).fill_null(True)
     return (
         blocks.with_columns(
             ended=ended,
-            segment=is_heading.cast(pl.Int32).cum_sum().over(doc),
+            segment=(is_heading | opens_doc).cast(pl.Int32).cum_sum().set_sorted(),
             is_heading=is_heading,
         )
         .with_columns(
-            segment_kind=heading_kind.first().over([doc, "segment"]),
-            index_in_segment=pl.int_range(pl.len()).over([doc, "segment"]),
+            segment_kind=heading_kind.first().over("segment"),
+            index_in_segment=pl.int_range(pl.len()).over("segment"),
         )
         .select(*blocks.columns, *added)
     )
@@ -235,11 +260,11 @@ def mark_item_runs(blocks: pl.DataFrame) -> pl.DataFrame:
         # A full sentence after a list of titles is the body resuming.
         | (c("ends_period") & (c("n_words") >= MIN_RESUMING_SENTENCE_WORDS))
     )
-    segment_opened = c("is_heading").first().over([doc, "segment"])
+    segment_opened = c("is_heading").first().over("segment")
     in_item_run = (
         segment_opened
         & (c("index_in_segment") > 0)
-        & (breaks_run.cast(pl.Int32).cum_sum().over([doc, "segment"]) == 0)
+        & (breaks_run.cast(pl.Int32).cum_sum().over("segment") == 0)
     )
     kept = [name for name in blocks.columns if name not in ("segment", "index_in_segment")]
     return blocks.with_columns(in_item_run=in_item_run).select(*kept, "in_item_run")
@@ -249,7 +274,7 @@ def mark_captions_and_prose(blocks: pl.DataFrame) -> pl.DataFrame:
     """One row per block in document order, in and out.
 
     Reads ``is_credit``, ``is_credit_cue``, ``caption``, ``credit_raw``, ``n_words``,
-    ``is_boilerplate``, ``is_rights_notice``, ``is_heading``, ``in_item_run``, ``ended``,
+    ``n_caption_words``, ``is_boilerplate``, ``is_rights_notice``, ``is_heading``, ``in_item_run``, ``ended``,
     ``prefix_occurrence``. Adds:
 
     * ``next_is_credit``: the next block is a credit (a lone cue between them aside);
@@ -264,11 +289,10 @@ def mark_captions_and_prose(blocks: pl.DataFrame) -> pl.DataFrame:
         near_block(c("is_credit_cue"), -1, False) & near_block(c("is_credit"), -2, False)
     )
     # Words are counted only where a credit was split off (null elsewhere, which is false).
-    split_caption = pl.when(c("credit_raw").is_not_null()).then(c("caption"))
     has_inline_credit = (
         c("credit_raw").is_not_null()
         & c("caption").is_not_null()
-        & (count_words(split_caption) >= MIN_INLINE_CAPTION_WORDS)
+        & (c("n_caption_words") >= MIN_INLINE_CAPTION_WORDS)
     )
     paragraph_like = (
         (c("n_words") >= MIN_PARAGRAPH_WORDS)
@@ -346,8 +370,8 @@ def choose_title(blocks: pl.DataFrame) -> pl.DataFrame:
     Reads ``block_no``, ``text``, ``n_words``, ``first_prose``, ``last_meta``,
     ``prose_before``, ``paragraph_like``, ``ends_prose``, ``ends_period``,
     ``has_inner_sentence``, ``occurrence``, ``ended``, ``is_heading``, ``in_item_run``,
-    ``has_inline_credit``, ``next_is_credit`` and the line tests (boilerplate, interface,
-    byline, date, credit, name, related item). Adds ``title_no``: the most title-like
+    ``has_inline_credit``, ``next_is_credit``, ``is_repeated`` and the line tests
+    (boilerplate, interface, byline, date, credit, name, related item). Adds ``title_no``: the most title-like
     heading before the body, scored on its shape, its position, whether the page printed
     it twice and how much of its lead it sums up (null when no block qualifies).
     """
@@ -386,7 +410,7 @@ def choose_title(blocks: pl.DataFrame) -> pl.DataFrame:
         .otherwise(0)
         - pl.when(c("n_words") > LONG_TITLE_WORDS).then(LONG_TITLE_PENALTY).otherwise(0)
         # Pages often print the headline twice (document title and heading).
-        + pl.when(pl.struct(doc, "text").is_duplicated()).then(REPEATED_TITLE_BONUS).otherwise(0)
+        + pl.when(c("is_repeated")).then(REPEATED_TITLE_BONUS).otherwise(0)
         + pl.when(c("block_no") == pl.when(is_candidate).then(c("block_no")).min().over(doc))
         .then(FIRST_CANDIDATE_BONUS)
         .otherwise(0)
@@ -482,17 +506,12 @@ def mark_teaser_runs(blocks: pl.DataFrame) -> pl.DataFrame:
     Reads ``ends_prose``, ``n_words``. Adds ``teaser_run``: one of a run of short
     unpunctuated blocks, a list of links (teasers, time stamps) when in the body.
     """
-    doc = "doc_id"
     c = pl.col
     unpunctuated = ~c("ends_prose") & (c("n_words") <= MAX_TEASER_WORDS)
-    run_id = (
-        (unpunctuated != near_block(unpunctuated, 1))
-        .fill_null(True)
-        .cast(pl.Int32)
-        .cum_sum()
-        .over(doc)
-    )
-    teaser_run = unpunctuated & (pl.len().over([doc, run_id]) >= MIN_TEASER_RUN)
+    # Runs numbered over the frame (a document's first block opens one): each number
+    # names one run of one document.
+    run_id = (unpunctuated != near_block(unpunctuated, 1)).fill_null(True).cast(pl.Int32).cum_sum()
+    teaser_run = unpunctuated & (pl.len().over(run_id.set_sorted()) >= MIN_TEASER_RUN)
     return blocks.with_columns(teaser_run=teaser_run).select(*blocks.columns, "teaser_run")
 
 
@@ -507,6 +526,10 @@ def assign_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
     ``teaser_run``.
     """
     c = pl.col
+
+    def kind_is(name: str) -> pl.Expr:
+        return pl.lit(name, dtype=BLOCK_KIND)
+
     in_head, in_header = c("in_head_lines"), c("in_header")
     has_inline_credit, next_is_credit = c("has_inline_credit"), c("next_is_credit")
     tags_started = (c("is_tags_heading") | c("is_tags_inline")).cast(pl.Int32).cum_sum().over(
@@ -537,19 +560,19 @@ def assign_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
     ) & (c("block_no") > c("title_no").fill_null(-1))
     kind = (
         pl.when(c("closed"))
-        .then(pl.lit("boilerplate"))
+        .then(kind_is("boilerplate"))
         .when(c("is_heading") & c("is_related_list"))
-        .then(pl.lit("related_heading"))
+        .then(kind_is("related_heading"))
         .when(c("is_heading") & c("is_related_cue"))
-        .then(pl.lit("related_heading"))
+        .then(kind_is("related_heading"))
         .when(c("is_related_inline"))
-        .then(pl.lit("related_item"))
+        .then(kind_is("related_item"))
         .when(c("is_heading") & c("is_tags_heading"))
-        .then(pl.lit("tags_heading"))
+        .then(kind_is("tags_heading"))
         .when(c("is_tags_inline"))
-        .then(pl.lit("tag"))
+        .then(kind_is("tag"))
         .when(c("is_heading"))
-        .then(pl.lit("boilerplate"))
+        .then(kind_is("boilerplate"))
         # A name with its date stamp in the head signs the article, even inside a link list.
         .when(
             c("in_item_run")
@@ -558,70 +581,70 @@ def assign_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
             & in_head
             & (c("prose_before") <= MAX_PROSE_BEFORE_BYLINE)
         )
-        .then(pl.lit("byline"))
+        .then(kind_is("byline"))
         # "Autorin/Autor X", "(责编：X)": a sign-off cue signs the article wherever it stands.
         .when(c("is_sign_off") & ~c("has_head_byline"))
-        .then(pl.lit("byline"))
+        .then(kind_is("byline"))
         .when(c("in_item_run") & (c("segment_kind") == "tags"))
-        .then(pl.lit("tag"))
+        .then(kind_is("tag"))
         .when(c("in_item_run") & (c("segment_kind") == "byline"))
-        .then(pl.lit("byline"))
+        .then(kind_is("byline"))
         .when(c("in_item_run"))
-        .then(pl.lit("related_item"))
+        .then(kind_is("related_item"))
         .when(
             c("is_boilerplate")
             | c("is_commenter")
             | c("is_rights_notice")
             | (c("is_ui_line") & ~c("is_byline"))
         )
-        .then(pl.lit("boilerplate"))
+        .then(kind_is("boilerplate"))
         .when(c("repeats_previous"))
-        .then(pl.lit("duplicate"))
+        .then(kind_is("duplicate"))
         .when(c("block_no") == c("title_no"))
-        .then(pl.lit("title"))
+        .then(kind_is("title"))
         .when(has_inline_credit & (c("occurrence") == 0))
-        .then(pl.lit("caption"))
+        .then(kind_is("caption"))
         .when(has_inline_credit)
-        .then(pl.lit("duplicate"))
+        .then(kind_is("duplicate"))
         .when(c("is_byline") & in_head)
         .then(
             pl.when(c("prose_before") <= MAX_PROSE_BEFORE_BYLINE)
-            .then(pl.lit("byline"))
-            .otherwise(pl.lit("noise"))
+            .then(kind_is("byline"))
+            .otherwise(kind_is("noise"))
         )
         .when(c("is_credit"))
-        .then(pl.lit("credit"))
+        .then(kind_is("credit"))
         .when(c("is_date") & in_head)
-        .then(pl.lit("date"))
+        .then(kind_is("date"))
         .when(next_is_credit & c("n_words").is_between(MIN_CAPTION_WORDS, MAX_CAPTION_WORDS))
-        .then(pl.lit("caption"))
+        .then(kind_is("caption"))
         .when(is_summary)
-        .then(pl.lit("summary"))
+        .then(kind_is("summary"))
         .when(
             c("is_name") & near_meta & (in_header | (c("block_no") <= c("last_meta") + NAME_REACH))
         )
-        .then(pl.lit("byline"))
+        .then(kind_is("byline"))
         .when(c("is_name") & c("first_name_after_title") & ~c("has_head_byline"))
-        .then(pl.lit("byline"))
+        .then(kind_is("byline"))
         .when(in_header)
-        .then(pl.lit("noise"))
+        .then(kind_is("noise"))
         .when(tags_started)
-        .then(pl.lit("noise"))
+        .then(kind_is("noise"))
         .when((c("occurrence") > 0) | (c("prefix_occurrence") > 0))
-        .then(pl.lit("duplicate"))
+        .then(kind_is("duplicate"))
         .when(c("teaser_run"))
-        .then(pl.lit("noise"))
+        .then(kind_is("noise"))
         .when(
             c("paragraph_like") | (c("ends_sentence") & (c("n_words") >= MIN_SHORT_PARAGRAPH_WORDS))
         )
-        .then(pl.lit("paragraph"))
+        .then(kind_is("paragraph"))
         .when(heading_shaped & next_paragraph_like)
-        .then(pl.lit("subheadline"))
+        .then(kind_is("subheadline"))
         .when(c("n_words") >= MIN_LOOSE_PARAGRAPH_WORDS)
-        .then(pl.lit("paragraph"))
-        .otherwise(pl.lit("noise"))
+        .then(kind_is("paragraph"))
+        .otherwise(kind_is("noise"))
     )
-    return blocks.with_columns(kind=kind).select(*blocks.columns, "kind")
+    return blocks.with_columns(kind=kind.cast(pl.String)).select(*blocks.columns, "kind")
 
 
 def join_split_bylines(blocks: pl.DataFrame) -> pl.DataFrame:

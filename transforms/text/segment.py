@@ -74,17 +74,21 @@ def keep_main_body(blocks: pl.DataFrame) -> pl.DataFrame:
     c = pl.col
     blocks = in_document_order(blocks)
     is_body = c("kind").is_in(["paragraph", "subheadline"])
-    run_id = (is_body != near_block(is_body, 1)).fill_null(True).cast(pl.Int32).cum_sum().over(doc)
-    blocks = blocks.with_columns(_is_body=is_body, _run_len=pl.len().over([doc, run_id]))
+    # Runs and clusters are numbered over the whole frame (a document's first block opens
+    # both), so each number names one stretch of one document: windows over one sorted
+    # integer instead of over (document, number) pairs.
+    opens_doc = (c(doc) != c(doc).shift(1)).fill_null(True)
+    run_id = (is_body != near_block(is_body, 1)).fill_null(True).cast(pl.Int32).cum_sum()
+    blocks = blocks.with_columns(_is_body=is_body, _run_len=pl.len().over(run_id.set_sorted()))
     starts_cluster = (
         c("_is_body")
         & ~near_block(c("_is_body"), 1, True)
         & (near_block(c("_run_len"), 1, 0) >= BODY_GAP_BLOCKS)
     )
-    blocks = blocks.with_columns(_cluster=starts_cluster.cast(pl.Int32).cum_sum().over(doc))
-    cluster_words = (
-        pl.when(c("_is_body")).then(c("n_words")).otherwise(0).sum().over([doc, "_cluster"])
+    blocks = blocks.with_columns(
+        _cluster=(starts_cluster | opens_doc).cast(pl.Int32).cum_sum().set_sorted()
     )
+    cluster_words = pl.when(c("_is_body")).then(c("n_words")).otherwise(0).sum().over("_cluster")
     main_words = pl.when(c("_is_body")).then(cluster_words).max().over(doc)
     stray = c("_is_body") & (cluster_words < main_words * MIN_CLUSTER_SHARE)
     return blocks.with_columns(kind=pl.when(stray).then(pl.lit("noise")).otherwise(c("kind"))).drop(
