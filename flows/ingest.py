@@ -15,7 +15,6 @@ here, one transaction per batch, in batch order.
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import functools
 import os
 import shutil
@@ -23,7 +22,6 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,9 +35,6 @@ from dateline.flows.settings import Settings, samples_dir
 from dateline.transforms.assembly.articles import ArticleTables
 
 Progress = Callable[[str], None]
-# Batches in flight in a run without workers: the one being committed and the next, read
-# and parsed meanwhile (``_run_here``).
-PARSED_AHEAD = 2
 # Stages timed in RunSummary.stage_seconds, in run order.
 STAGES = ("discover", "read", "parse", "load", "stories", "models", "export")
 
@@ -68,9 +63,8 @@ class RunSummary:
     data_tests_skipped: bool = False
     export_dir: str | None = None
     seconds: float = 0.0
-    # Seconds per stage (STAGES). Read and parse overlap the loads (in a thread, or summed
-    # over the workers with workers or Dask), so the stages may add up to more than the
-    # run's wall time.
+    # Seconds per stage (STAGES). With workers or Dask, read and parse are summed over the
+    # workers, so together they may exceed the run's wall time.
     stage_seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
 
 
@@ -381,27 +375,11 @@ class _BatchProgress:
 
 
 def _run_here(jobs: Iterator[BatchJob], steps: IngestSteps, committer: _Committer) -> None:
-    """Read, parse and commit each batch in this process: a thread reads and parses the
-    next batch while this one commits the batch before it, in batch order.
-
-    The warehouse is touched by this thread only. DuckDB's commit and most of the parse
-    (Polars) run without the GIL, so the two overlap on two cores: the load costs the run
-    little more than the parse. A run holds two parsed batches at most, the one being
-    committed and the next."""
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dateline-parse")
-
-    def submit(job: BatchJob) -> Future:
-        # In the caller's context, so a step wrapped as a Prefect task runs in the flow run.
-        context = contextvars.copy_context()
-        return pool.submit(context.run, parallel.read_and_parse, job, steps.read, steps.parse)
-
-    try:
-        for batch in parallel.in_batch_order(submit, jobs, PARSED_AHEAD):
-            committer.commit(batch)
-            # Freed now, not when the next batch has arrived.
-            del batch
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    """Read, parse and commit each batch in this process."""
+    for job in jobs:
+        # No name holds the batch between iterations: its frames are freed once committed,
+        # before the next batch is read, so a run holds one batch at a time.
+        committer.commit(parallel.read_and_parse(job, read=steps.read, parse=steps.parse))
 
 
 def _run_in_processes(
