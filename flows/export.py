@@ -57,6 +57,15 @@ PARTITION_FLUSH_ROWS = 4096
 DATE_COLUMN = "published_date"
 MONTH_FORMAT = "%Y-%m"
 
+# One row per article: its partition. Created inside the export's transaction.
+ARTICLE_MONTHS_TABLE = "export_article_months"
+ARTICLE_MONTHS_SQL = f"""
+    create or replace temp table {ARTICLE_MONTHS_TABLE} as
+    select {ARTICLE_KEY},
+           coalesce(strftime({DATE_COLUMN}, '{MONTH_FORMAT}'), '{UNKNOWN_MONTH}') as {PARTITION_COLUMN}
+    from articles
+"""
+
 # Staging folders older than this were left by a killed export (a live one is younger).
 STALE_STAGING_SECONDS = 600
 # Object stores: each export under its own folder of the prefix, named by when it was made.
@@ -105,6 +114,9 @@ def export_parquet(
         try:
             if run_id is None:
                 run_id = _latest_run_id(con)
+            # Each article's month, computed once for every dataset that takes it from its
+            # article (a temporary table of the snapshot, gone with the rollback).
+            con.execute(ARTICLE_MONTHS_SQL)
             datasets = [_write_dataset(con, dataset, staging, run_id) for dataset in _datasets(con)]
         finally:
             con.execute("rollback")
@@ -244,13 +256,15 @@ def _write_dataset(
         # A dataset with its own publication date (``articles``) needs no join for it.
         dated = DATE_COLUMN in {name for name, _ in dataset.columns}
         month = (
-            f"coalesce(strftime({'dataset' if dated else 'articles'}.{DATE_COLUMN}, "
-            f"'{MONTH_FORMAT}'), '{UNKNOWN_MONTH}') as {PARTITION_COLUMN}"
-        )
+            f"coalesce(strftime(dataset.{DATE_COLUMN}, '{MONTH_FORMAT}'), '{UNKNOWN_MONTH}')"
+            if dated
+            else f"coalesce(months.{PARTITION_COLUMN}, '{UNKNOWN_MONTH}')"
+        ) + f" as {PARTITION_COLUMN}"
         join = (
             ""
             if dated
-            else f" left join articles on articles.{ARTICLE_KEY} = dataset.{ARTICLE_KEY}"
+            else f" left join {ARTICLE_MONTHS_TABLE} as months"
+            f" on months.{ARTICLE_KEY} = dataset.{ARTICLE_KEY}"
         )
         with_month = f"select dataset.*, {month} from {_quote(dataset.name)} as dataset{join}"
         n_rows = _copy(con, with_month, folder, f", PARTITION_BY ({PARTITION_COLUMN})")

@@ -12,7 +12,8 @@ transaction, without recomputing what did not change:
 
 1. articles new or changed since the last update (``content_hash`` differs from the one
    in ``story_articles``) and articles gone are found by two anti-joins;
-2. only new and changed bodies are shingled and signed, a chunk at a time;
+2. only new and changed bodies are shingled and signed, each distinct body once, a chunk
+   of bodies at a time;
 3. signatures are stored once per distinct body (``story_signatures``, keyed by a hash of
    the signature), with their band keys (``story_bands``); a new signature's bands are
    looked up against the stored ones in DuckDB and the verified pairs kept
@@ -38,7 +39,7 @@ import polars as pl
 
 from dateline.transforms import stories
 
-# Bodies shingled and signed per chunk (a chunk of bodies and their shingles in memory).
+# Distinct bodies shingled and signed per chunk (a chunk of bodies and their shingles in memory).
 CHUNK_ARTICLES = 2000
 # Candidate pairs verified per chunk (two signatures of 512 bytes each per pair).
 CHUNK_PAIRS = 50_000
@@ -100,6 +101,8 @@ def rebuild_story_clusters(con: duckdb.DuckDBPyConnection) -> StoryCounts:
 
 _TEMP_TABLES = (
     "story_changed",
+    "story_bodies",
+    "story_body_keys",
     "story_gone",
     "story_new_keys",
     "story_candidates",
@@ -129,7 +132,8 @@ def _find_changes(con: duckdb.DuckDBPyConnection, counts: StoryCounts) -> None:
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE story_changed AS
-        SELECT row_number() OVER (ORDER BY a.article_id) AS n, a.article_id, a.content_hash
+        SELECT a.article_id, a.content_hash, a.rowid AS article_rowid,
+               hash(a.body_text) AS body_key
         FROM articles AS a
         ANTI JOIN story_articles AS s
             ON s.article_id = a.article_id AND s.content_hash IS NOT DISTINCT FROM a.content_hash
@@ -154,27 +158,51 @@ def _find_changes(con: duckdb.DuckDBPyConnection, counts: StoryCounts) -> None:
 
 
 def _sign_changed_articles(con: duckdb.DuckDBPyConnection, counts: StoryCounts) -> None:
-    """Shingle and sign the changed bodies a chunk at a time; store each article's
-    signature key (NULL when too short to compare) and each signature not stored yet."""
-    [(n_changed,)] = con.execute("SELECT count(*) FROM story_changed").fetchall()
-    counts.articles_signed = n_changed
-    for first in range(1, n_changed + 1, CHUNK_ARTICLES):
+    """Shingle and sign each distinct body of the changed articles once, a chunk of bodies
+    at a time; store each article's signature key (NULL when too short to compare) and
+    each signature not stored yet.
+
+    Copies of one text (the same article under several URLs, agency copy run unedited)
+    share the work as they share the signature. A chunk is read by a range of the
+    articles' row ids, so each chunk reads its own rows, not the whole table again."""
+    [(counts.articles_signed,)] = con.execute("SELECT count(*) FROM story_changed").fetchall()
+    # One article per distinct body (the first stored), numbered in storage order.
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE story_bodies AS
+        SELECT row_number() OVER (ORDER BY article_rowid) AS n, body_key, article_rowid
+        FROM (SELECT body_key, min(article_rowid) AS article_rowid FROM story_changed GROUP BY body_key)
+        """
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE story_body_keys (body_key UBIGINT, signature_key UBIGINT)"
+    )
+    [(n_bodies,)] = con.execute("SELECT count(*) FROM story_bodies").fetchall()
+    for first in range(1, n_bodies + 1, CHUNK_ARTICLES):
+        bounds = {"first": first, "last": first + CHUNK_ARTICLES - 1}
+        [(low, high)] = con.execute(
+            "SELECT min(article_rowid), max(article_rowid) FROM story_bodies "
+            "WHERE n BETWEEN $first AND $last",
+            bounds,
+        ).fetchall()
         chunk = con.sql(
             """
-            SELECT c.article_id, c.content_hash, a.body_text
-            FROM story_changed AS c JOIN articles AS a USING (article_id)
-            WHERE c.n BETWEEN $first AND $last
+            SELECT b.body_key, a.article_id, a.body_text
+            FROM articles AS a JOIN story_bodies AS b ON b.article_rowid = a.rowid
+            WHERE a.rowid BETWEEN $low AND $high AND b.n BETWEEN $first AND $last
             """,
-            params={"first": first, "last": first + CHUNK_ARTICLES - 1},
+            params={**bounds, "low": low, "high": high},
         ).pl()
-        signed = _sign_distinct_bodies(chunk)
-        states = chunk.select("article_id", "content_hash").join(
-            signed.select("article_id", "signature_key"), on="article_id", how="left"
+        signed = stories.minhash_signatures(stories.shingle_sets(chunk))
+        _register(
+            con,
+            "chunk_body_keys",
+            chunk.select("article_id", "body_key").join(
+                signed.select("article_id", "signature_key"), on="article_id"
+            ),
         )
-        _register(con, "chunk_states", states)
         con.execute(
-            "INSERT INTO story_articles (article_id, content_hash, signature_key) "
-            "SELECT article_id, content_hash, signature_key FROM chunk_states"
+            "INSERT INTO story_body_keys SELECT body_key, signature_key FROM chunk_body_keys"
         )
         _register(
             con,
@@ -195,25 +223,14 @@ def _sign_changed_articles(con: duckdb.DuckDBPyConnection, counts: StoryCounts) 
         con.execute("INSERT INTO story_new_keys SELECT signature_key FROM chunk_fresh")
         _register(con, "chunk_bands", stories.band_keys(fresh))
         con.execute("INSERT INTO story_bands SELECT band_key, signature_key FROM chunk_bands")
-        for name in ("chunk_states", "chunk_signatures", "chunk_fresh", "chunk_bands"):
+        for name in ("chunk_body_keys", "chunk_signatures", "chunk_fresh", "chunk_bands"):
             con.unregister(name)
-
-
-def _sign_distinct_bodies(chunk: pl.DataFrame) -> pl.DataFrame:
-    """``minhash_signatures`` of each article of the chunk (``article_id``, ``body_text``),
-    shingling and signing each distinct body once: copies of one text (the same article
-    under several URLs, agency copy run unedited) share the work as they share the
-    signature."""
-    bodies = chunk.select("article_id", "body_text").with_columns(
-        body_key=pl.col("body_text").hash()
-    )
-    distinct = bodies.unique("body_key", keep="first", maintain_order=True)
-    signed = stories.minhash_signatures(stories.shingle_sets(distinct))
-    keyed = distinct.select("article_id", "body_key").join(signed, on="article_id")
-    return (
-        bodies.select("article_id", "body_key")
-        .join(keyed.drop("article_id"), on="body_key", how="inner")
-        .select("article_id", "signature_key", "signature")
+    con.execute(
+        """
+        INSERT INTO story_articles (article_id, content_hash, signature_key)
+        SELECT c.article_id, c.content_hash, k.signature_key
+        FROM story_changed AS c LEFT JOIN story_body_keys AS k USING (body_key)
+        """
     )
 
 

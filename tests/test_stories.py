@@ -442,6 +442,25 @@ def test_a_larger_set_in_batches_equals_a_full_recomputation() -> None:
     con.close()
 
 
+def test_bodies_signed_in_small_chunks_equal_the_definition(monkeypatch) -> None:
+    """Distinct bodies are signed a chunk at a time, each chunk read by a range of row ids:
+    chunks of a few bodies, over row ids with gaps left by deletes and with copies of one
+    body stored far apart (in other chunks), give the clusters of the definition."""
+    rng = random.Random(7)
+    rows = random_articles(rng, 120)
+    con = warehouse_with(rows)
+    for row in rng.sample(rows, 15):
+        con.execute("DELETE FROM articles WHERE article_id = ?", [row["article_id"]])
+    put_articles(con, [{**row, "article_id": f"{row['article_id']}-copy"} for row in rows[::6]])
+    monkeypatch.setattr(story_flow, "CHUNK_ARTICLES", 7)
+    counts = story_flow.update_story_clusters(con)
+    assert counts.articles_signed == 120 - 15 + 20
+    clusters = cluster_rows(con)
+    assert len({row[0] for row in clusters}) > 5
+    assert clusters == oracle_rows(con)
+    con.close()
+
+
 def test_an_update_with_nothing_new_signs_nothing() -> None:
     con = warehouse_with(random_articles(random.Random(5), 30))
     first = story_flow.update_story_clusters(con)
