@@ -316,6 +316,20 @@ def _data_table_parts(chain: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _block_measures(blocks: pl.DataFrame, *extra: str) -> pl.DataFrame:
+    """What the column and section rules weigh of each block: (doc_id, block_no, n_words,
+    is_prose, link_chars, the ``extra`` columns, chars)."""
+    return blocks.select(
+        "doc_id",
+        "block_no",
+        "n_words",
+        "is_prose",
+        "link_chars",
+        *extra,
+        chars=pl.col("text").str.len_chars(),
+    )
+
+
 def teaser_columns(blocks: pl.DataFrame, chain: pl.DataFrame, roots: pl.DataFrame) -> pl.DataFrame:
     """One row per block of the root that sits in a column of teasers: (doc_id, block_no).
 
@@ -330,14 +344,7 @@ def teaser_columns(blocks: pl.DataFrame, chain: pl.DataFrame, roots: pl.DataFram
         .filter(pl.col("level") == pl.col("root_level") + 1)
         .select("doc_id", "block_no", column="container")
         .join(
-            blocks.select(
-                "doc_id",
-                "block_no",
-                "n_words",
-                "is_prose",
-                "link_chars",
-                chars=pl.col("text").str.len_chars(),
-            ),
+            _block_measures(blocks),
             on=["doc_id", "block_no"],
         )
         .sort("doc_id", "block_no")
@@ -416,15 +423,7 @@ def recover_siblings(
         .agg(flagged=(pl.col("is_noise") | pl.col("is_related")).any())
     )
     members = sibling_of.join(flags, on=["doc_id", "block_no"], how="left").join(
-        blocks.select(
-            "doc_id",
-            "block_no",
-            "n_words",
-            "is_prose",
-            "link_chars",
-            "heading_level",
-            chars=pl.col("text").str.len_chars(),
-        ),
+        _block_measures(blocks, "heading_level"),
         on=["doc_id", "block_no"],
     )
     good = (

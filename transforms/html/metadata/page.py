@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
@@ -221,14 +221,14 @@ def extract_metadata(tree: LexborHTMLParser) -> dict:
             parent = node.parent
             if parent is not None and parent.tag == "head":
                 record["title_tag"] = text
-            elif "title_tag_stray" not in record and not _in_graphic(node):
+            elif "title_tag_stray" not in record and not _inside(node, GRAPHIC_TAGS):
                 # Output printed before <html> (a server warning, a stray tag) moves the head's
                 # elements into <body>, <title> among them.
                 record["title_tag_stray"] = text
         elif tag == "h1" and len(headings) < MAX_H1_CANDIDATES:
             text = _heading_text(node)
             if text:
-                headings.append((not _in_content(node), len(headings), text))
+                headings.append((not _inside(node, CONTENT_ROOTS), len(headings), text))
                 logo_links.append((text, _heading_link(node, text)))
 
     stray_title = record.pop("title_tag_stray", None)
@@ -365,21 +365,12 @@ def _in_teaser(node: Any) -> bool:
     return False
 
 
-def _in_graphic(node: Any) -> bool:
-    """True inside an <svg> or <math> element, whose <title> names a drawing."""
+def _inside(node: Any, tags: Collection[str]) -> bool:
+    """True when an ancestor of ``node`` is one of ``tags``: ``CONTENT_ROOTS`` (<article>,
+    <main>), or ``GRAPHIC_TAGS`` (<svg>, <math>, whose <title> names a drawing)."""
     node = node.parent
     while node is not None:
-        if node.tag in GRAPHIC_TAGS:
-            return True
-        node = node.parent
-    return False
-
-
-def _in_content(node: Any) -> bool:
-    """True inside an <article> or <main> element."""
-    node = node.parent
-    while node is not None:
-        if node.tag in CONTENT_ROOTS:
+        if node.tag in tags:
             return True
         node = node.parent
     return False
@@ -465,7 +456,7 @@ def _visible_bylines(tree: LexborHTMLParser) -> list[str]:
     # The article's own bylines (inside <article>/<main>) first; teasers' never.
     nodes = sorted(
         (
-            (not _in_content(node), order, node)
+            (not _inside(node, CONTENT_ROOTS), order, node)
             for order, node in enumerate(
                 _hinted_nodes(tree, VISIBLE_BYLINE_SELECTOR, VISIBLE_BYLINES, VISIBLE_BYLINE_WORDS)
             )
