@@ -237,6 +237,32 @@ def test_date_line_next_to_a_headline_outside_the_article_is_its_date() -> None:
     assert article["published_date"] == date(2022, 12, 6)
 
 
+@pytest.mark.parametrize(
+    ("printed", "offset", "day"),
+    [
+        # The page prints the declared UTC instant as its own wall clock: its offset.
+        ("3 de mayo de 2022, 21:25", -180, date(2022, 5, 3)),
+        # A printed time of another moment says nothing of the offset.
+        ("3 de mayo de 2022, 21:40", 0, date(2022, 5, 4)),
+        # A printed date without a time neither.
+        ("3 de mayo de 2022", 0, date(2022, 5, 4)),
+    ],
+)
+def test_utc_instant_takes_the_offset_of_the_printed_time(
+    printed: str, offset: int, day: date
+) -> None:
+    paragraphs = "".join(f"<p>{text}</p>" for text in BODY)
+    head = '<meta property="article:published_time" content="2022-05-04T00:25:56Z">'
+    page = (
+        f'<html lang="es"><head>{head}</head><body><main><article><h1>Council approves the '
+        f"new bridge</h1><p class='date'>{printed}</p>{paragraphs}</article></main></body></html>"
+    )
+    article = _tables([page]).articles.row(0, named=True)
+    assert article["published_at"] == datetime(2022, 5, 4, 0, 25, 56, tzinfo=UTC)
+    assert article["published_offset_minutes"] == offset
+    assert article["published_date"] == day
+
+
 def test_page_no_source_dates_is_searched_whole() -> None:
     """An <abbr class="published" title=...> stamp is read by the page-wide search only."""
     paragraphs = "".join(f"<p>{text}</p>" for text in BODY)

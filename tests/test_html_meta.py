@@ -318,6 +318,40 @@ def test_published_offset_is_the_stated_one(head: str, body: str, offset: int | 
 
 
 @pytest.mark.parametrize(
+    ("head", "offset", "day"),
+    [
+        # An instant declared in UTC takes the offset another stamp of the page states:
+        # the instant stays, its calendar day is the outlet's.
+        (
+            meta("article:published_time", "2022-05-04T03:37:37Z")
+            + meta("article:modified_time", "2022-05-04T10:00:00-04:00"),
+            -240,
+            date(2022, 5, 3),
+        ),
+        # Stamps all in UTC: nothing to learn.
+        (
+            meta("article:published_time", "2022-05-04T03:37:37Z")
+            + meta("article:modified_time", "2022-05-04T10:00:00Z"),
+            0,
+            date(2022, 5, 4),
+        ),
+        # A stated offset is never replaced.
+        (
+            meta("article:published_time", "2022-05-04T03:37:37+01:00")
+            + meta("article:modified_time", "2022-05-04T10:00:00-04:00"),
+            60,
+            date(2022, 5, 4),
+        ),
+    ],
+)
+def test_utc_instant_is_written_in_the_pages_own_offset(head: str, offset: int, day: date) -> None:
+    result = row(page(head, ""))
+    assert result["meta_published_at"] is not None
+    assert result["meta_published_offset_minutes"] == offset
+    assert result["meta_published_date"] == day
+
+
+@pytest.mark.parametrize(
     ("html", "tags"),
     [
         (

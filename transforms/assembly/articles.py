@@ -824,6 +824,15 @@ def build_article_tables(
         & pl.col("record_date_value").is_null()
         & pl.col("header_date").is_not_null()
     )
+    # A page that declares its instant in UTC and prints the same moment as a local
+    # wall-clock time states its own offset: the instant is kept, written in that offset.
+    printed_offset = html_meta.printed_offset_minutes(
+        pl.col("meta_published_at"),
+        pl.col("meta_published_offset_minutes"),
+        pl.col("published_at"),
+        pl.col("published_offset_minutes"),
+    )
+    local_day = (pl.col("meta_published_at") + pl.duration(minutes=printed_offset)).dt.date()
     articles = articles.join(desk_outlet, on="article_id", how="left").with_columns(
         title=pl.coalesce(
             "record_title",
@@ -837,12 +846,12 @@ def build_article_tables(
         .then(pl.col("meta_published_at"))
         .otherwise(pl.coalesce("published_at", "record_date_instant")),
         published_offset_minutes=pl.when(pl.col("meta_published_date").is_not_null())
-        .then(pl.col("meta_published_offset_minutes"))
+        .then(pl.coalesce(printed_offset, "meta_published_offset_minutes"))
         .when(pl.col("published_at").is_not_null())
         .then(pl.col("published_offset_minutes"))
         .otherwise(pl.col("record_date_offset_minutes")),
         published_date=pl.coalesce(
-            "meta_published_date", "published_date", "record_date_value", "header_date"
+            local_day, "meta_published_date", "published_date", "record_date_value", "header_date"
         ),
         updated_at=pl.coalesce("meta_updated_at", "updated_at"),
         stripped_link_gaps=pl.col("stripped_link_gaps").fill_null(0),

@@ -62,7 +62,11 @@ Precedence per field (first non-null wins; measured on the dev corpus):
   of the first <time> without datetime; updated: JSON-LD dateModified > microdata
   > meta modified names. The first parsable candidate decides; when it has a time
   but no zone, a later one stating the same wall clock with an offset lends it,
-  else the wall clock is read as UTC. The date is the one written (local).
+  else the wall clock is read as UTC. The date is the one written (local). An instant
+  declared in UTC takes the offset another stamp of the page states (its modified time,
+  say) or, in the assembly, the offset implied by the wall-clock time the page prints
+  for the same moment (``printed_offset_minutes``): the instant stays, and its date is
+  the outlet's own calendar day.
   The article's date (``assembly.articles``) takes this declared date first, then
   the printed stamp of the article (a date line or byline in its header, an
   "updated" stamp only when no other), then a date line outside the article's root
@@ -266,6 +270,10 @@ MAX_OFFSET = 14 * 3600
 OFFSET_STEP_SECONDS = 15 * 60
 
 SAME_INSTANT_SECONDS = 60
+
+# A printed wall clock names the page's offset only in whole half hours: a quarter-hour
+# gap is likelier another moment than one of the few zones that use one.
+PRINTED_OFFSET_STEP_SECONDS = 30 * 60
 
 TEXT_FIELDS: tuple[str, ...] = (
     "title_ld",
@@ -1168,6 +1176,64 @@ def _dates(parsed: pl.DataFrame, name: str) -> pl.DataFrame:
     )
 
 
+def _in_page_offset(published: pl.DataFrame, stamps: pl.DataFrame) -> pl.DataFrame:
+    """The published instant written in the page's own UTC offset when it is stated in UTC.
+
+    A page that states its publication instant in UTC ("...Z") but another stamp of its
+    own with a non-zero offset ("...-03:00") keeps the instant and takes that offset, so
+    its date is the outlet's local calendar day.
+    """
+    local = (
+        stamps.filter(pl.col("date_zone_assumed").not_() & (pl.col("date_offset_minutes") != 0))
+        .sort("doc_id", "rank")
+        .unique("doc_id", keep="first")
+        .select("doc_id", page_offset="date_offset_minutes")
+    )
+    in_utc = (
+        (pl.col("meta_published_offset_minutes") == 0)
+        & pl.col("meta_published_at").is_not_null()
+        & pl.col("page_offset").is_not_null()
+    )
+    local_at = pl.col("meta_published_at") + pl.duration(minutes=pl.col("page_offset"))
+    return (
+        published.join(local, on="doc_id", how="left")
+        .with_columns(
+            meta_published_date=pl.when(in_utc)
+            .then(local_at.dt.date())
+            .otherwise("meta_published_date"),
+            meta_published_offset_minutes=pl.when(in_utc)
+            .then(pl.col("page_offset"))
+            .otherwise("meta_published_offset_minutes"),
+        )
+        .drop("page_offset")
+    )
+
+
+def printed_offset_minutes(
+    declared_at: pl.Expr, declared_offset: pl.Expr, printed_at: pl.Expr, printed_offset: pl.Expr
+) -> pl.Expr:
+    """The page's UTC offset, in minutes, from the wall-clock time it prints for an
+    instant it declares in UTC; null when the declared instant has another offset, the
+    page prints no time, or the two differ by no whole offset (another moment).
+
+    ``printed_at`` and ``printed_offset`` are a printed stamp's instant and offset, as
+    ``parse_dates`` reads them (the wall clock is their sum, whatever zone was assumed).
+    """
+    wall_clock = printed_at + pl.duration(minutes=printed_offset)
+    gap = (wall_clock - declared_at).dt.total_seconds()
+    step_error = (gap + SAME_INSTANT_SECONDS) % PRINTED_OFFSET_STEP_SECONDS
+    steps = (gap + SAME_INSTANT_SECONDS) // PRINTED_OFFSET_STEP_SECONDS
+    return (
+        pl.when(
+            (declared_offset == 0)
+            & (gap.abs() <= MAX_OFFSET)
+            & (step_error <= 2 * SAME_INSTANT_SECONDS)
+        )
+        .then(steps * (PRINTED_OFFSET_STEP_SECONDS // 60))
+        .cast(pl.Int32)
+    )
+
+
 def _tags(frame: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFrame:
     """Tags of each page from the best source: one row per page with tags (``meta_tags``).
 
@@ -1338,7 +1404,9 @@ def metadata_frame(records: list[dict], doc_ids: list[int]) -> pl.DataFrame:
         ).alias("meta_language"),
     )
     published_dates, updated_dates = _parsed_dates(frame, [PUBLISHED_SOURCES, UPDATED_SOURCES])
-    published = _dates(published_dates, "meta_published")
+    published = _dates(published_dates, "meta_published").pipe(
+        _in_page_offset, pl.concat([published_dates, updated_dates], how="diagonal_relaxed")
+    )
     updated = _dates(updated_dates, "meta_updated").select("doc_id", "meta_updated_at")
     result = scalars
     for part in (
