@@ -654,6 +654,21 @@ CANONICAL = '<link rel="canonical" href="https://www.planet.com/a/1">'
             '<div class="byline">Top Banner</div><article><div class="byline">Eva Rot</div></article>',
             ["Eva Rot"],
         ),
+        # A byline's hCard declares its name: a blog's one-word signature counts...
+        (
+            "",
+            '<span class="byline">von <span class="author vcard"><a class="url fn n" '
+            'href="/author/heiko/">Heiko</a></span></span>',
+            ["Heiko"],
+        ),
+        # ...but not a commenter's card, nor a card outside any byline.
+        (
+            "",
+            '<ol class="comments"><li><div class="comment-author vcard"><cite class="fn">'
+            'Kommentator</cite></div></li></ol><div class="vcard"><span class="fn">Verein'
+            "</span></div>",
+            None,
+        ),
     ],
 )
 def test_printed_byline_when_metadata_names_nobody(

@@ -76,6 +76,9 @@ VISIBLE_BYLINE_WORDS = frozenset(VISIBLE_BYLINES["words"])
 
 TEASER_CONTAINER_WORDS = frozenset(VISIBLE_BYLINES["teaser_container_words"])
 
+# An hCard's formatted name (class "fn" in or on a "vcard"): a name the markup declares.
+CARD_NAME_SELECTOR = ".vcard .fn, .vcard.fn"
+
 # Words of an attribute value: "articleTags tags__list" -> article, tags, tags, list.
 CAMEL_CASE = re.compile(r"([a-z])([A-Z])")
 
@@ -259,6 +262,7 @@ def extract_metadata(tree: LexborHTMLParser) -> dict:
     ):
         record["tags_visible"] = _visible_tags(tree)
     if _names_only_site(record):
+        record["authors_card"] = _card_bylines(tree)
         record["authors_visible"] = _visible_bylines(tree)
     # A page declaring no title but <title> (old pages) may print its headline in another
     # element than <h1>: those texts can show which segments of <title> are the headline.
@@ -483,6 +487,35 @@ def _visible_bylines(tree: LexborHTMLParser) -> list[str]:
             if len(texts) == MAX_BYLINE_CANDIDATES:
                 break
     return texts
+
+
+def _card_bylines(tree: LexborHTMLParser) -> list[str]:
+    """Names an hCard declares in a byline: the text of an ``fn`` in or on a ``vcard``
+    that is, or sits in, an element a byline hint names ("author vcard"); none inside a
+    teaser, a related list or comments. At most ``MAX_BYLINE_CANDIDATES``.
+
+    Blogs sign with a first name or a handle ("Heiko", "tlow"): the markup, not the
+    shape of the name, says it is the author's.
+    """
+    names: list[str] = []
+    for node in tree.css(CARD_NAME_SELECTOR):
+        if _in_teaser(node) or not _in_byline(node):
+            continue
+        text = " ".join(node.text(deep=True).split())
+        if text and len(text.split()) <= MAX_VISIBLE_BYLINE_WORDS and text not in names:
+            names.append(text)
+            if len(names) == MAX_BYLINE_CANDIDATES:
+                break
+    return names
+
+
+def _in_byline(node: Any) -> bool:
+    """True when the node or an ancestor below <body> is an element a byline hint names."""
+    while node is not None and node.tag not in ("body", "html"):
+        if _is_hinted(node, ("class", "id"), VISIBLE_BYLINE_WORDS):
+            return True
+        node = node.parent
+    return False
 
 
 def _without_label(piece: str) -> str:

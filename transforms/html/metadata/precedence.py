@@ -46,7 +46,8 @@ Precedence per field (first non-null wins; measured on the dev corpus):
   The JSON-LD article object is the one whose url matches the canonical URL,
   else the one with headline and datePublished; same-story objects fill gaps.
 * authors: JSON-LD author > meta author names > microdata author > rel=author
-  link texts > the printed byline. Lists in one string are split like bylines
+  link texts > the names a byline's hCard declares (``.vcard .fn``: a blog's one-word
+  signature counts) > the printed byline. Lists in one string are split like bylines
   ("A und B, dpa"); URLs, e-mail addresses, slugs and bracketed initials go. The
   site's own name is dropped beside other names, and a source naming only the
   site ranks last (``meta_authors_site_only`` says so; the assembly then prefers a
@@ -314,6 +315,7 @@ LIST_FIELDS: tuple[str, ...] = (
     "authors_microdata",
     "authors_meta",
     "authors_rel",
+    "authors_card",
     "authors_visible",
     "tags_ld",
     "tags_microdata",
@@ -365,6 +367,7 @@ AUTHOR_SOURCES = (
     "authors_meta",
     "authors_microdata",
     "authors_rel",
+    "authors_card",
     "authors_visible",
 )
 
