@@ -235,6 +235,11 @@ CLEAN_CASES = [
     ("Redacción Gestión \n mailRedacción Gestión", "Redacción Gestión\nRedacción Gestión"),
     ("Par Marie Dupont", "Par Marie Dupont"),
     ("mail", "mail"),
+    # A prefix printed glued to the name is set apart; a name that starts like one stays.
+    ("ByAlex Roe", "By Alex Roe"),
+    ("VonAnna Gil", "Von Anna Gil"),
+    ("Byron Smith", "Byron Smith"),
+    ("Portia Ray", "Portia Ray"),
 ]
 
 
@@ -259,6 +264,8 @@ BYLINE_LINES = [
     ("El presidente chino y su homólogo estadounidense mantuvieron una conversación.", False),
     # en
     ("By Shawn Pogatchnik", True),
+    ("ByShawn Pogatchnik", True),
+    ("Byron Pogatchnik", False),
     ("By Tom Davies - Associated Press - Friday, April 28, 2023", True),
     ("Nizaar Kinsella2 minutes ago", True),
     ("Jonisayi Maromo|Published 1 day ago", True),
@@ -515,6 +522,7 @@ def _screened(texts: list[str | None]) -> tuple[list[bool], list[bool]]:
         "배윤경 기자",
         "大渡 美咲",
         "Autorin/Autor Roman Goncharenko",
+        "ByAlex Roe",  # en, prefix glued to the name
     ],
 )
 def test_screened_line_checks_match_the_full_checks(line: str) -> None:

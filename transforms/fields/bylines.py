@@ -210,6 +210,13 @@ STAMP_FIRST = r"^(?i:" + TRAILER_WORDS + r")\b"
 # Lower-case icon words glued to the capital that follows ("mailRedacción", "xAmanda").
 ICON_BEFORE_CAPITAL = r"(^|[\s|/•·,;])(?:" + ICON_WORDS + r")+(\p{Lu})"
 ICON_GLUED_LINE = r"^\s*(?:" + ICON_WORDS + r")+\p{Lu}"
+# A one-word prefix set in its own element and printed glued to the name ("ByAlex Roe",
+# "VonAnna Gil"): capitalised, it is followed by a capital only when glued.
+_GLUED_PREFIX_WORDS = literal_alternation(
+    [word.capitalize() for word in BYLINE_WORDS["prefixes"] if word.isalpha() and word.isascii()]
+)
+GLUED_PREFIX = r"(^|\s)(" + _GLUED_PREFIX_WORDS + r")(\p{Lu})"
+GLUED_PREFIX_LINE = r"^\s*(?:" + _GLUED_PREFIX_WORDS + r")\p{Lu}"
 # Sentences are not bylines: questions, exclamations, a final period after a long word.
 SENTENCE_MARK = r"[?!¿¡]|\p{Ll}{3,}\.\s*$"
 # A byline line holds at most this many words, its date and place included.
@@ -283,6 +290,7 @@ BYLINE_SCREENS = (
     r"^\s*" + _ICONS + _RAW_MULTI_WORD_NAME + r"(?:\s*(?:[,;|&]|\s+(?:" + CONJUNCTION_WORDS
     + r")\s+)\s*" + _ICONS + _RAW_MULTI_WORD_NAME + r")+(?:\s*[(\[][^()\[\]]*[)\]])?\s*$",
     ICON_GLUED_LINE,
+    GLUED_PREFIX_LINE,
     UNCASED_NAME_WITH_ROLE,
 )  # fmt: skip
 # NAME_LINE as it may look before cleaning, its agency suffix loosened to any tail after a
@@ -305,6 +313,7 @@ def clean_byline(text: pl.Expr) -> pl.Expr:
     return (
         text.str.replace_all(INVISIBLE_CHARACTERS, "")
         .str.replace_all(ICON_BEFORE_CAPITAL, "${1}${2}")
+        .str.replace(GLUED_PREFIX, "${1}${2} ${3}")
         .str.replace_all(HORIZONTAL_SPACE_RUN, " ")
         .str.replace_all(SPACE_AROUND_NEWLINE, "\n")
         .str.strip_chars()
