@@ -189,6 +189,28 @@ def test_scalar_fields_and_precedence(html: str, field: str, expected: str) -> N
             ["organization"],
         ),
         (page("", '<a rel="author" href="/u/1">Mo Chen</a>'), ["Mo Chen"], [None]),
+        # "Site - Person" in one declared name: the site's segment is a label...
+        (
+            page(meta("og:site_name", "Planet") + meta("author", "Planet - Kim Lee", "name")),
+            ["Kim Lee"],
+            [None],
+        ),
+        # A separator between two persons is no site label.
+        (
+            page(meta("og:site_name", "Planet") + meta("author", "Kim Lee - Mo Chen", "name")),
+            ["Kim Lee - Mo Chen"],
+            [None],
+        ),
+        # A leading article is no part of the site's name ("Die Planet" of planet.com).
+        (
+            page(
+                '<link rel="canonical" href="https://www.planet.com/a/1">'
+                + meta("author", "Die Planet", "name"),
+                '<a rel="author" href="/u/2">Kim Lee</a>',
+            ),
+            ["Kim Lee"],
+            [None],
+        ),
     ],
 )
 def test_authors(html: str, names: list[str] | None, kinds: list[str | None] | None) -> None:

@@ -49,7 +49,8 @@ Precedence per field (first non-null wins; measured on the dev corpus):
   link texts > the names a byline's hCard declares (``.vcard .fn``: a blog's one-word
   signature counts) > the printed byline. Lists in one string are split like bylines
   ("A und B, dpa"); URLs, e-mail addresses, slugs and bracketed initials go. The
-  site's own name is dropped beside other names, and a source naming only the
+  site's own name (a leading article aside: "Die Furche" of furche.at) is dropped
+  beside other names, and is a label in a declared "Site - Person" name, and a source naming only the
   site ranks last (``meta_authors_site_only`` says so; the assembly then prefers a
   byline the page prints that names a person in full). The printed byline (an
   element whose class or id names an author or byline, or <address>, outside
@@ -232,6 +233,9 @@ NAME_WORD = r"[\p{L}\p{N}]+"
 MIN_INITIALS_CHARS = 3
 
 URL_HOST = r"^(?:[a-z][a-z0-9+.\-]*:)?//(?:www\.)?([^/:?#]+)"
+
+# Between a site's name and a person or tagline in one declared name: "unocero - Ana Gil".
+SITE_SEGMENT_SEPARATOR = r"\s+[-–—|]\s+"
 
 # The label of a host before its public suffix: "taipeitimes" of www.taipeitimes.com.
 HOST_LABEL = r"([^.]+)\.[^.]+(?:\.[a-z]{2})?$"
@@ -1009,6 +1013,7 @@ def _authors(frame: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFrame:
         names.explode("name", "kind")
         .filter(pl.col("name").is_not_null())
         .with_columns(order=pl.int_range(pl.len()).over("doc_id", "rank"))
+        .pipe(_without_site_segment, site_keys)
         # A label's colon ("Autor: Ana Gil") is judged once the byline prefix is gone.
         .filter(~pl.col("name").str.contains(NOT_A_NAME_BEFORE_PREFIX))
         .with_columns(
@@ -1038,8 +1043,21 @@ def _authors(frame: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFrame:
         .with_columns(key=_compact_key(pl.col("name")))
     )
     pieces = _printed_names(pieces, site_keys)
+    # "Die FURCHE" is the site furche.at: a leading article is no part of the name.
+    bare_key = _compact_key(
+        pl.col("name").str.to_lowercase().str.replace(LEADING_ARTICLE + r"\s+", "")
+    )
     own_site = (
-        pieces.join(site_keys.rename({"site_key": "key"}), on=["doc_id", "key"], how="semi")
+        pl.concat(
+            [
+                pieces.join(
+                    site_keys.rename({"site_key": "key"}), on=["doc_id", "key"], how="semi"
+                ),
+                pieces.with_columns(key=bare_key).join(
+                    site_keys.rename({"site_key": "key"}), on=["doc_id", "key"], how="semi"
+                ),
+            ]
+        )
         .select("doc_id", "rank", "order", "name", is_site=pl.lit(True))
         .unique()
     )
@@ -1057,6 +1075,48 @@ def _authors(frame: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFrame:
         meta_author_kinds=pl.col("kind"),
         meta_authors_site_only=(pl.col("rank") >= len(AUTHOR_SOURCES)).all(),
     )
+
+
+def _without_site_segment(names: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFrame:
+    """Declared names of the form "Site - Person" or "Site | Tagline": the segment naming
+    the site is a label (printed bylines are left to the byline rules). The persons beside it remain; a name with none is the site's.
+
+    One row per candidate name in (``doc_id``, ``rank``, ``order``, ``name``), the same
+    rows out with such names replaced by their person segments, or by the site segment.
+    """
+    segments = (
+        names.with_columns(
+            segment=pl.col("name")
+            .str.replace_all(SITE_SEGMENT_SEPARATOR, SEGMENT_MARK)
+            .str.split(SEGMENT_MARK)
+        )
+        .filter(
+            (pl.col("segment").list.len() > 1)
+            # A printed byline's pieces are judged as a byline ("Autor: Ana Gil | Site").
+            & (pl.col("rank") != AUTHOR_SOURCES.index("authors_visible"))
+        )
+        .explode("segment")
+        .with_columns(key=_compact_key(pl.col("segment")))
+    )
+    is_site = segments.join(
+        site_keys.rename({"site_key": "key"}), on=["doc_id", "key"], how="semi"
+    ).select("doc_id", "rank", "order", "segment", is_site=pl.lit(True))
+    marked = (
+        segments.join(is_site, on=["doc_id", "rank", "order", "segment"], how="left")
+        .with_columns(is_site=pl.col("is_site").fill_null(False))
+        .filter(pl.col("is_site").any().over("doc_id", "rank", "order"))
+    )
+    persons = marked.filter(~pl.col("is_site") & is_person_name(pl.col("segment")))
+    sites = marked.filter(pl.col("is_site")).join(
+        persons.select("doc_id", "rank", "order"), on=["doc_id", "rank", "order"], how="anti"
+    )
+    replaced = pl.concat([persons, sites]).select(
+        *[pl.col("segment").alias(c) if c == "name" else pl.col(c) for c in names.columns]
+    )
+    kept = names.join(
+        marked.select("doc_id", "rank", "order"), on=["doc_id", "rank", "order"], how="anti"
+    )
+    return pl.concat([kept, replaced]).sort("doc_id", "rank", "order", maintain_order=True)
 
 
 def _printed_names(pieces: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFrame:
