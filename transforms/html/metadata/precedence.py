@@ -50,8 +50,8 @@ Precedence per field (first non-null wins; measured on the dev corpus):
   signature counts) > the printed byline. Lists in one string are split like bylines
   ("A und B, dpa"); URLs, e-mail addresses, slugs and bracketed initials go. The
   site's own name (a leading article aside: "Die Furche" of furche.at) is dropped
-  beside other names, and is a label in a declared "Site - Person" name, and a source naming only the
-  site ranks last (``meta_authors_site_only`` says so; the assembly then prefers a
+  beside other names and is a label in a declared "Site - Person" name; a source
+  naming only the site ranks last (``meta_authors_site_only`` says so; the assembly then prefers a
   byline the page prints that names a person in full). The printed byline (an
   element whose class or id names an author or byline, or <address>, outside
   navigation and outside containers of teasers, related stories or comments; those
