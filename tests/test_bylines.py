@@ -370,6 +370,13 @@ SIGN_OFF_LINES = [
     ("Di Marco Rossi", False),  # it
     ("Autorin/Autor", False),
     ("Autorin/Autor Roman Goncharenko 12.03.2024", False),
+    # An author label signs wherever it stands, but only with its colon.
+    ("Auteur : Kossivi Tiassou", True),  # fr
+    ("Author: Sarah Miller", True),  # en
+    ("Autor: Anna Schneider", True),  # de
+    ("Yazar: Ayşe Yılmaz", True),  # tr
+    ("Autor Anna Schneider", False),
+    ("Author of the study", False),
 ]
 
 

@@ -423,6 +423,7 @@ SIGN_OFF_CASES = [
     ("de", "Autor/Autorin Anna Schneider", ["Anna Schneider"]),
     ("zh", "(责编：牛镛、岳弘彬)", ["牛镛", "岳弘彬"]),
     ("zh", "（责任编辑：王小明）", ["王小明"]),
+    ("fr", "Auteur : Kossivi Tiassou", ["Kossivi Tiassou"]),
 ]
 
 

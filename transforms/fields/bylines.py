@@ -31,6 +31,9 @@ PREFIX_WORDS = literal_alternation(
     BYLINE_WORDS["prefixes"] + BYLINE_WORDS["sign_off_prefixes"], any_white_space=True
 )
 SIGN_OFF_WORDS = literal_alternation(BYLINE_WORDS["sign_off_prefixes"], any_white_space=True)
+SIGN_OFF_COLON_WORDS = literal_alternation(
+    BYLINE_WORDS["sign_off_colon_prefixes"], any_white_space=True
+)
 COLON_PREFIX_WORDS = literal_alternation(BYLINE_WORDS["colon_prefixes"], any_white_space=True)
 SLASH_PREFIX_WORDS = literal_alternation(BYLINE_WORDS["slash_prefixes"], any_white_space=True)
 WEAK_PREFIX_WORDS = literal_alternation(BYLINE_WORDS["weak_prefixes"], any_white_space=True)
@@ -142,9 +145,13 @@ DESK_LINE = (
     + r"){0,4}$"
 )
 # A line that signs the article wherever it stands: a sign-off cue and a few names, maybe in
-# brackets ("Autorin/Autor Roman Goncharenko", "(责编：牛镛、岳弘彬)").
+# brackets ("Autorin/Autor Roman Goncharenko", "(责编：牛镛、岳弘彬)", "Auteur : Ana Gil").
 SIGN_OFF_LINE = (
-    r"^[(（\[]?\s*(?i:" + SIGN_OFF_WORDS + r")(?:\s*[:：]\s*|\s+)[^\d()（）\[\]:：]{2,60}[)）\]]?$"
+    r"^[(（\[]?\s*(?i:(?:"
+    + SIGN_OFF_WORDS
+    + r")(?:\s*[:：]\s*|\s+)|(?:"
+    + SIGN_OFF_COLON_WORDS
+    + r")\s*[:：]\s*)[^\d()（）\[\]:：]{2,60}[)）\]]?$"
 )
 # Dates and times that follow a name in a byline: 24.04.2024, 19:35, 4 Febbraio 2025,
 # Sep 2, 2024, 2026-01-06, "2 minutes ago".
