@@ -263,6 +263,19 @@ def test_utc_instant_takes_the_offset_of_the_printed_time(
     assert article["published_date"] == day
 
 
+def test_labelled_stamp_closing_the_article_dates_an_otherwise_undated_page() -> None:
+    paragraphs = "".join(f"<p>Part {i}. {text}</p>" for i in range(3) for text in BODY)
+    page = (
+        '<html lang="it"><body><main><article><h1>Council approves the new bridge</h1>'
+        f"{paragraphs}<div class='post-meta'><p><i>Pubblicato il:&nbsp;</i><span class='date'>"
+        "30 Settembre 2020</span><br><i>Ultimo aggiornamento:&nbsp;</i><span class='date'>"
+        "2 Ottobre 2020</span></p></div></article><nav><a href='/p'>Precedente</a>"
+        "<a href='/n'>Successivo</a></nav></main></body></html>"
+    )
+    article = _tables([page]).articles.row(0, named=True)
+    assert article["published_date"] == date(2020, 9, 30)
+
+
 def test_page_no_source_dates_is_searched_whole() -> None:
     """An <abbr class="published" title=...> stamp is read by the page-wide search only."""
     paragraphs = "".join(f"<p>{text}</p>" for text in BODY)

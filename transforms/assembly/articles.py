@@ -259,12 +259,18 @@ def _dates(blocks: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
         .filter(pl.col("date_value").is_not_null())
     )
     # A page whose metadata and article state no date may still print one outside the
-    # article's root: a date line next to the headline, else the first labelled date line
-    # (an info box: "Datum 28.04.2023"), and only then.
+    # article's root, or as a stamp the article closes with ("Pubblicato il: 30 Settembre
+    # 2020" after the last paragraph, read as boilerplate or as a short paragraph): a date
+    # line next to the headline, else the first labelled date line (an info box: "Datum
+    # 28.04.2023"), and only then.
     declared = documents.filter(pl.col("meta_published_date").is_not_null()).select("doc_id")
     headlines = blocks.filter(kind == "title").select("doc_id", title_block="block_no")
     outside = (
-        blocks.filter((kind == "outside") & (pl.col("n_words") <= MAX_DATE_NOISE_WORDS))
+        blocks.filter(
+            kind.is_in(("outside", "boilerplate", "paragraph"))
+            & (pl.col("n_words") <= MAX_DATE_NOISE_WORDS)
+        )
+        .with_columns(kind=pl.lit("outside"))
         # Searched on those lines only, not on every block.
         .filter(pl.col("text").str.contains(DIGIT_PATTERN))
     ).join(pl.concat([stamped.select("doc_id"), declared]), on="doc_id", how="anti")
