@@ -309,6 +309,18 @@ def test_authors(html: str, names: list[str] | None, kinds: list[str | None] | N
             datetime(2024, 4, 19, 11, 37, tzinfo=UTC),
             date(2024, 4, 19),
         ),
+        # A stamp in a list of other stories (latest posts, related) dates another story.
+        (
+            page(
+                "",
+                '<article><time>19. April 2024</time></article><div class="wp-block-latest-posts">'
+                '<ul><li><time datetime="2023-05-01T10:47:10+00:00">1. Mai 2023</time></li></ul>'
+                "</div>",
+                "de",
+            ),
+            None,
+            date(2024, 4, 19),
+        ),
     ],
 )
 def test_published(html: str, published_at: datetime | None, published_date: date | None) -> None:

@@ -210,7 +210,8 @@ def extract_metadata(tree: LexborHTMLParser) -> dict:
                 text = " ".join(node.text(deep=True).split())
                 if text:
                     rel_authors.append(text)
-        elif tag == "time":
+        elif tag == "time" and not _in_teaser(node):
+            # A teaser's or a sidebar list's stamp dates another story.
             stamp = (attrs.get("datetime") or "").strip()
             if stamp and "published_time" not in record:
                 record["published_time"] = stamp

@@ -61,7 +61,8 @@ Precedence per field (first non-null wins; measured on the dev corpus):
 * published: JSON-LD datePublished > microdata datePublished > meta published
   names (``meta_keys.published``, the common ones first) > first <time datetime>
   > a year-first date in the URL's path (/2019/03/12/, /20190312-slug) > the text
-  of the first <time> without datetime; updated: JSON-LD dateModified > microdata
+  of the first <time> without datetime (a <time> in a list of other stories, latest
+  posts, related or comments, dates another story and is passed over); updated: JSON-LD dateModified > microdata
   > meta modified names. The first parsable candidate decides; when it has a time
   but no zone, a later one stating the same wall clock with an offset lends it,
   else the wall clock is read as UTC. The date is the one written (local). An instant
