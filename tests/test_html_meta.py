@@ -931,6 +931,16 @@ def test_title_as_printed_in_h1(head: str, body: str, expected: str) -> None:
             "<h1>Coastal towns brace for the storm</h1>",
             "Storm hits the coast at night",
         ),
+        # The <h1>'s kicker, printed in its own span before a colon, is no heading apart:
+        # the whole <h1> is the headline.
+        (
+            "<title>Storm is back: towns brace for the night | News | DAILY.de</title>"
+            '<link rel="canonical" href="https://www.daily.de/a/1">',
+            '<h1 class="article-title"><span class="article-title__kicker">Storm is back</span>'
+            '<span class="article-title__separator">: </span>'
+            '<span class="article-title__headline">towns brace for the night</span></h1>',
+            "Storm is back: towns brace for the night",
+        ),
     ],
 )
 def test_h1_over_an_undeclared_title_tag(head: str, body: str, expected: str) -> None:

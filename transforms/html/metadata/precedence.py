@@ -235,6 +235,9 @@ MIN_INITIALS_CHARS = 3
 
 URL_HOST = r"^(?:[a-z][a-z0-9+.\-]*:)?//(?:www\.)?([^/:?#]+)"
 
+# What follows a kicker in the <h1> that prints it in a span of its own: "Kicker: Headline".
+KICKER_COLON = r"^\s*:\s*\S"
+
 # Between a site's name and a person or tagline in one declared name: "unocero - Ana Gil".
 SITE_SEGMENT_SEPARATOR = r"\s+[-–—|]\s+"
 
@@ -741,7 +744,8 @@ def _prefer_h1_to_title_tag(chosen: pl.DataFrame, headings: pl.DataFrame) -> pl.
     """On a page that declares no title but its <title> (old markup), the headline its
     first <h1> prints, when that reads like one: two words or more (or an unspaced
     script) holding more than MIN_HEADLINE_SHARE of the title's letters, unless another
-    heading prints the <title>. One row per page in and out (``doc_id``, ``title``,
+    heading prints the <title> (the <h1>'s own kicker, printed in its span before a
+    colon, is not another heading). One row per page in and out (``doc_id``, ``title``,
     ``source``)."""
     h1 = headings.filter((pl.col("order") == 0) & pl.col("is_h1")).select(
         "doc_id", h1="title", h1_key="key"
@@ -766,7 +770,17 @@ def _prefer_h1_to_title_tag(chosen: pl.DataFrame, headings: pl.DataFrame) -> pl.
         .with_columns(
             title=pl.when(
                 headline.fill_null(False)
-                & pl.col("title_printed").is_null()
+                # A kicker printed in its own span of the <h1>, before its colon, leads the
+                # headline: not a heading apart ("Kicker: Headline").
+                & (
+                    pl.col("title_printed").is_null()
+                    | (
+                        pl.col("h1").str.starts_with(pl.col("title"))
+                        & pl.col("h1")
+                        .str.slice(pl.col("title").str.len_chars())
+                        .str.contains(KICKER_COLON)
+                    ).fill_null(False)
+                )
                 # An <h1> just cut off the title as the site's name is no headline.
                 & (pl.col("h1_key") != pl.col("logo_key")).fill_null(True)
             )
