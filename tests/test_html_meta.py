@@ -189,6 +189,24 @@ def test_scalar_fields_and_precedence(html: str, field: str, expected: str) -> N
             ["organization"],
         ),
         (page("", '<a rel="author" href="/u/1">Mo Chen</a>'), ["Mo Chen"], [None]),
+        # The first byline's author links: co-authors beside it, not the authors of the
+        # stories listed further down, nor a teaser's.
+        (
+            page(
+                "",
+                '<article><p class="byline">Von <a rel="author" href="/u/1">Mo Chen</a> und '
+                '<a rel="author" href="/u/2">Kim Lee</a></p><p>'
+                + "A long paragraph of the story itself. "
+                * 5
+                + '</p></article><section><h2>Mehr Artikel</h2><div><a href="/s/2">Another '
+                'story of the day</a> <a rel="author" href="/u/3">Eva Roth</a></div></section>'
+                '<div class="related"><a rel="author" href="/u/4">Tea Ser</a></div>',
+            ),
+            ["Mo Chen", "Kim Lee"],
+            [None, None],
+        ),
+        # A name printed twice in its link (for screens and for readers) counts once.
+        (page("", '<a rel="author" href="/u/1">Mo Chen Mo Chen</a>'), ["Mo Chen"], [None]),
         # "Site - Person" in one declared name: the site's segment is a label...
         (
             page(meta("og:site_name", "Planet") + meta("author", "Planet - Kim Lee", "name")),
