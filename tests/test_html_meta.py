@@ -706,6 +706,15 @@ CANONICAL = '<link rel="canonical" href="https://www.planet.com/a/1">'
             '<div class="byline">Top Banner</div><article><div class="byline">Eva Rot</div></article>',
             ["Eva Rot"],
         ),
+        # A date stamp closing the byline's text is no part of the name.
+        ("", '<p class="date-author">Janic Cathomen, 01.12.2021</p>', ["Janic Cathomen"]),
+        # A class saying what a container holds ("has-recommendations") names no teaser.
+        (
+            "",
+            '<div class="article has-recommendations"><div class="article-meta__author">'
+            '<div class="author__content-name">Tom Arnold</div></div></div>',
+            ["Tom Arnold"],
+        ),
         # A byline's hCard declares its name: a blog's one-word signature counts...
         (
             "",

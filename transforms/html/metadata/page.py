@@ -85,6 +85,9 @@ MAX_BYLINE_REGION_CHARS = 50
 # An hCard's formatted name (class "fn" in or on a "vcard"): a name the markup declares.
 CARD_NAME_SELECTOR = ".vcard .fn, .vcard.fn"
 
+# A class stating what an element holds or lacks: "has-recommendations", "no-comments".
+STATE_CLASS = re.compile(r"(?:^|\s)(?:has|with|without|no)[-_]\S*", re.IGNORECASE)
+
 # Words of an attribute value: "articleTags tags__list" -> article, tags, tags, list.
 CAMEL_CASE = re.compile(r"([a-z])([A-Z])")
 
@@ -126,6 +129,9 @@ MAX_BYLINE_CANDIDATES = 3
 
 # A piece of a printed byline that is a date, a time or a bare label ("Stand:").
 BYLINE_JUNK_PIECE = re.compile(r"\d|^[^\W\d_]{2,20}\s*:$|^\W*$")
+
+# A date stamp closing a byline piece: "Ana Gil, 01.12.2021", "Ana Gil | 3.5.2024 12:00".
+TRAILING_STAMP = re.compile(r"\s*[,;|·•–-]\s*[\d./:\s-]*\d[\d./:\s-]*$")
 
 # Embedded markup whose <title> element labels a drawing or formula, not the page.
 GRAPHIC_TAGS = frozenset({"svg", "math"})
@@ -391,10 +397,14 @@ def _inside(node: Any, tags: Collection[str]) -> bool:
 
 
 def _is_hinted(node: Any, attributes: Iterable[str], words: frozenset[str]) -> bool:
-    """True when a word of one of the node's hint attributes is a hint word."""
+    """True when a word of one of the node's hint attributes is a hint word. A class that
+    states what an element holds or lacks ("has-recommendations", "no-comments") names no
+    role of its own."""
     attrs = node.attributes
     for attribute in attributes:
         value = attrs.get(attribute)
+        if value:
+            value = STATE_CLASS.sub(" ", value)
         if value and not words.isdisjoint(
             NOT_LETTERS.split(CAMEL_CASE.sub(r"\1 \2", value).lower())
         ):
@@ -489,6 +499,7 @@ def _visible_bylines(tree: LexborHTMLParser) -> list[str]:
                 joined[-1] = f"{joined[-1]} {piece}"
             else:
                 joined.append(piece)
+        joined = [TRAILING_STAMP.sub("", piece) for piece in joined]
         text = BYLINE_PIECE_MARK.join(
             _without_label(p) for p in joined if not BYLINE_JUNK_PIECE.search(p)
         )
