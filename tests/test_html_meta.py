@@ -706,6 +706,16 @@ CANONICAL = '<link rel="canonical" href="https://www.planet.com/a/1">'
             '<div class="byline">Top Banner</div><article><div class="byline">Eva Rot</div></article>',
             ["Eva Rot"],
         ),
+        # A byline linking to its author's page names the author, one word or not...
+        (
+            "",
+            '<div class="field-name-author">von <a href="/redaktion/ulrike">Ulrike</a></div>',
+            ["Ulrike"],
+        ),
+        # ...but a link to the list of all authors, or one whose path does not spell the
+        # text, names nobody.
+        ("", '<p class="byline__author"><a href="/autoren/">Autoren</a></p>', None),
+        ("", '<p class="byline__author"><a href="/author/search">Suche</a></p>', None),
         # A date stamp closing the byline's text is no part of the name.
         ("", '<p class="date-author">Janic Cathomen, 01.12.2021</p>', ["Janic Cathomen"]),
         # A class saying what a container holds ("has-recommendations") names no teaser.

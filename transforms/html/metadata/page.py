@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Collection, Iterable
 from typing import Any
 
@@ -84,6 +85,12 @@ MAX_BYLINE_REGION_CHARS = 50
 
 # An hCard's formatted name (class "fn" in or on a "vcard"): a name the markup declares.
 CARD_NAME_SELECTOR = ".vcard .fn, .vcard.fn"
+
+# A link to an author's page ("/author/heiko/", "/redaktion/ulrike"): its text names the
+# author as the markup declares it.
+AUTHOR_PAGE_SEGMENTS = frozenset(VISIBLE_BYLINES["author_page_segments"])
+URL_PATH_SEGMENT = re.compile(r"[/?#=&,.]+")
+NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
 
 # A class stating what an element holds or lacks: "has-recommendations", "no-comments".
 STATE_CLASS = re.compile(r"(?:^|\s)(?:has|with|without|no)[-_]\S*", re.IGNORECASE)
@@ -279,6 +286,7 @@ def extract_metadata(tree: LexborHTMLParser) -> dict:
         record["tags_visible"] = _visible_tags(tree)
     if _names_only_site(record):
         record["authors_card"] = _card_bylines(tree)
+        record["authors_linked"] = _author_page_links(tree)
         record["authors_visible"] = _visible_bylines(tree)
     # A page declaring no title but <title> (old pages) may print its headline in another
     # element than <h1>: those texts can show which segments of <title> are the headline.
@@ -564,6 +572,45 @@ def _card_bylines(tree: LexborHTMLParser) -> list[str]:
             if len(names) == MAX_BYLINE_CANDIDATES:
                 break
     return names
+
+
+def _ascii_key(text: str) -> str:
+    """Letters and digits only, accents folded, lower case: "Cañete-Gil" -> "canetegil"."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return NOT_ALPHANUMERIC.sub("", folded.lower())
+
+
+def _author_page_links(tree: LexborHTMLParser) -> list[str]:
+    """Names a byline links to their author's page: the texts of links whose path has an
+    author segment and spells the name ("/author/cortyn/", "/redaktion/ulrike"), inside
+    the first printed byline element that holds one (outside teasers, related lists and
+    comments).
+
+    Like an hCard, the link says the text is an author's, whatever the name's shape; it
+    is read after the printed byline, which keeps a full list of names.
+    """
+    for node in _hinted_nodes(tree, VISIBLE_BYLINE_SELECTOR, VISIBLE_BYLINES, VISIBLE_BYLINE_WORDS):
+        if _in_teaser(node):
+            continue
+        names: list[str] = []
+        for link in node.css("a[href]"):
+            path = URL_HOST_PART.sub("", link.attributes.get("href") or "").lower()
+            text = _undoubled(" ".join(link.text(deep=True).split()))
+            key = _ascii_key(text)
+            if (
+                key
+                and not AUTHOR_PAGE_SEGMENTS.isdisjoint(URL_PATH_SEGMENT.split(path))
+                # The page is the named author's: its path spells the name ("/author/
+                # alex-heath/"), unlike a link to a search or to all authors ("Autoren").
+                and key in _ascii_key(path)
+                and key not in AUTHOR_PAGE_SEGMENTS
+                and len(text.split()) <= MAX_VISIBLE_BYLINE_WORDS
+                and text not in names
+            ):
+                names.append(text)
+        if names:
+            return names[:MAX_BYLINE_CANDIDATES]
+    return []
 
 
 def _in_byline(node: Any) -> bool:

@@ -47,7 +47,9 @@ Precedence per field (first non-null wins; measured on the dev corpus):
   else the one with headline and datePublished; same-story objects fill gaps.
 * authors: JSON-LD author > meta author names > microdata author > rel=author
   link texts > the names a byline's hCard declares (``.vcard .fn``: a blog's one-word
-  signature counts) > the printed byline. Lists in one string are split like bylines
+  signature counts) > the printed byline > the texts of the byline's links to its
+  author's page, whose path spells the name ("/author/cortyn/"; one word counts).
+  Lists in one string are split like bylines
   ("A und B, dpa"); URLs, e-mail addresses, slugs and bracketed initials go. The
   site's own name (a leading article aside: "Die Furche" of furche.at) is dropped
   beside other names and is a label in a declared "Site - Person" name; a source
@@ -325,6 +327,7 @@ LIST_FIELDS: tuple[str, ...] = (
     "authors_rel",
     "authors_card",
     "authors_visible",
+    "authors_linked",
     "tags_ld",
     "tags_microdata",
     "tags_meta",
@@ -377,6 +380,7 @@ AUTHOR_SOURCES = (
     "authors_rel",
     "authors_card",
     "authors_visible",
+    "authors_linked",
 )
 
 PUBLISHED_SOURCES = (
