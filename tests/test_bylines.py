@@ -377,6 +377,10 @@ SIGN_OFF_LINES = [
     ("Yazar: Ayşe Yılmaz", True),  # tr
     ("Autor Anna Schneider", False),
     ("Author of the study", False),
+    # So does a byline prefix with a colon; without one it signs only in the head.
+    ("Written by: Julie Mollins", True),  # en
+    ("By: Ana Gil", True),  # en
+    ("Por: Juan Pérez", True),  # es
 ]
 
 

@@ -145,12 +145,15 @@ DESK_LINE = (
     + r"){0,4}$"
 )
 # A line that signs the article wherever it stands: a sign-off cue and a few names, maybe in
-# brackets ("Autorin/Autor Roman Goncharenko", "(责编：牛镛、岳弘彬)", "Auteur : Ana Gil").
+# brackets ("Autorin/Autor Roman Goncharenko", "(责编：牛镛、岳弘彬)"), or an author label or a
+# byline prefix with its colon ("Auteur : Ana Gil", "Written by: Ana Gil").
 SIGN_OFF_LINE = (
     r"^[(（\[]?\s*(?i:(?:"
     + SIGN_OFF_WORDS
     + r")(?:\s*[:：]\s*|\s+)|(?:"
     + SIGN_OFF_COLON_WORDS
+    + "|"
+    + PREFIX_WORDS
     + r")\s*[:：]\s*)[^\d()（）\[\]:：]{2,60}[)）\]]?$"
 )
 # Dates and times that follow a name in a byline: 24.04.2024, 19:35, 4 Febbraio 2025,
