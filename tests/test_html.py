@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -15,7 +16,7 @@ from selectolax.lexbor import LexborHTMLParser
 from dateline.flows import sources
 from dateline.transforms.assembly.articles import build_article_tables
 from dateline.transforms.html import walk as html_blocks
-from tests.conftest import examples
+from tests.conftest import corpus_or_skip, examples
 
 BODY = [
     "The city council approved the new bridge on Tuesday after a debate that lasted four hours.",
@@ -274,6 +275,20 @@ def test_labelled_stamp_closing_the_article_dates_an_otherwise_undated_page() ->
     )
     article = _tables([page]).articles.row(0, named=True)
     assert article["published_date"] == date(2020, 9, 30)
+
+
+@pytest.mark.parametrize(
+    ("page", "authors"),
+    [
+        # Headline, standfirst and "Name | date" in a header apart from the article's root.
+        ("tr/AnadoluAjansi_2025_04_05", ["Sehernur Karsu"]),
+        ("pt/ThePortugalNews_2025_02_03", ["TPN"]),
+    ],
+)
+def test_byline_beside_a_headline_outside_the_article_signs_it(page: str, authors: list) -> None:
+    path = corpus_or_skip("fundus", f"{page}.html.gz")
+    tables = _tables([gzip.decompress(path.read_bytes()).decode("utf-8", "replace")])
+    assert tables.article_authors["name"].to_list() == authors
 
 
 def test_page_no_source_dates_is_searched_whole() -> None:

@@ -163,9 +163,26 @@ def _bylines(blocks: pl.DataFrame) -> pl.DataFrame:
         .filter(~dates.is_date_line(pl.col("text")))
         .unique(["doc_id"], keep="first", maintain_order=True)
     )
+    # A page whose article prints no byline may print it beside the headline outside the
+    # article's root ("Ana Gil | Publicado hace 3 horas" in a header block).
+    signed = pl.concat(
+        [blocks.filter(pl.col("kind") == "byline").select("doc_id"), named_dates.select("doc_id")]
+    )
+    headlines = blocks.filter(pl.col("kind") == "title").select("doc_id", title_block="block_no")
+    beside_title = (
+        blocks.filter((pl.col("kind") == "outside") & pl.col("is_byline").fill_null(False))
+        .join(signed, on="doc_id", how="anti")
+        .join(headlines, on="doc_id")
+        .filter((pl.col("block_no") - pl.col("title_block")).abs() <= MAX_TITLE_DISTANCE_BLOCKS)
+        .unique(["doc_id"], keep="first", maintain_order=True)
+    )
     return (
         pl.concat(
-            [blocks.filter(pl.col("kind") == "byline").select(columns), named_dates.select(columns)]
+            [
+                blocks.filter(pl.col("kind") == "byline").select(columns),
+                named_dates.select(columns),
+                beside_title.select(columns),
+            ]
         )
         .with_columns(clean=bylines.clean_byline(pl.col("text")))
         .sort("doc_id", "block_no")
