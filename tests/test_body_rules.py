@@ -526,3 +526,28 @@ def test_a_table_of_data_holding_most_prose_is_part_of_the_story_around_it() -> 
     text = _body_text(page)
     assert INTRO in text
     assert "Film 3" in text
+
+
+ITEMS = (
+    "two admission tickets to the final game in the capital",
+    "three nights of accommodation in a standard double room",
+)
+
+
+@pytest.mark.parametrize(
+    ("post_class", "is_body"),
+    [
+        # A post tagged with a subject ("tag-credit-cards"): the tag names the post's
+        # subject, not a photo credit, so its short lines are its text.
+        ("post type-post tag-credit-cards category-reviews", True),
+        # An element whose own class says credit holds a picture's credit line.
+        ("photo-credit", False),
+    ],
+)
+def test_subject_class_of_a_post_makes_no_credit_of_its_lines(
+    post_class: str, is_body: bool
+) -> None:
+    items = "".join(f"<li>{item}</li>" for item in ITEMS)
+    text = _body_text(_story(f"<div class='{post_class}'><ul>{items}</ul></div>"))
+    assert (ITEMS[0] in text) is is_body
+    assert BODY[0] in text and BODY[2] in text

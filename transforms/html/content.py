@@ -75,6 +75,20 @@ TAXONOMY_CLASS_PATTERN = (
     rf"(?:{literal_alternation(HTML_LEXICON['taxonomy_class_prefixes'])})[-_]\S*"
 )
 CAPTION_HINT_PATTERN = _word_pattern(HTML_LEXICON["caption_words"])
+
+
+def _role_hints(hints: pl.Expr) -> pl.Expr:
+    """A block's enclosing class names, lower-cased, without the post's subjects
+    (``TAXONOMY_CLASS_PATTERN``): "tag-credit-cards" says what a post is about, not that
+    its lines are photo credits."""
+    return (
+        hints.str.to_lowercase()
+        .str.replace_all(TAXONOMY_CLASS_PATTERN, " ")
+        .str.replace_all(r"\s+", " ")
+        .str.strip_chars()
+    )
+
+
 LEGAL_NOTICE_HINT_PATTERN = _word_pattern(HTML_LEXICON["legal_notice_words"])
 CREDIT_HINT_PATTERN = _word_pattern(HTML_LEXICON["credit_words"])
 TAG_LIST_HINT_PATTERN = _word_pattern(HTML_LEXICON["tag_list_words"])
@@ -955,7 +969,7 @@ def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
         )
         | c("_media_credit")
         | (
-            c("hints").str.to_lowercase().str.contains(IMAGE_CREDIT_CLASS_PATTERN)
+            _role_hints(c("hints")).str.contains(IMAGE_CREDIT_CLASS_PATTERN)
             & (c("n_words") <= MAX_CREDIT_WORDS)
         )
     )
@@ -1128,8 +1142,7 @@ def html_images(blocks: pl.DataFrame, images: pl.DataFrame) -> pl.DataFrame:
         | pl.col("is_byline")
     )
     in_player = (
-        pl.col("hints")
-        .str.to_lowercase()
+        _role_hints(pl.col("hints"))
         .str.split(" ")
         .list.head(PLAYER_HINT_TOKENS)
         .list.join(" ")
