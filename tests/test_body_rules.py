@@ -551,3 +551,80 @@ def test_subject_class_of_a_post_makes_no_credit_of_its_lines(
     text = _body_text(_story(f"<div class='{post_class}'><ul>{items}</ul></div>"))
     assert (ITEMS[0] in text) is is_body
     assert BODY[0] in text and BODY[2] in text
+
+
+LINKED_LINES = ("Storm forces hospital evacuation", "Doubts about the new tariff plan")
+# Paragraphs of sentences enough to outweigh a caption or a row of tags.
+STORY_PARAGRAPHS = (
+    *BODY,
+    "The mayor said that work on the foundations could begin in the spring if the weather"
+    " holds and the contractors keep to the schedule they agreed with the city.",
+    "Residents of the east bank, who now drive forty minutes to reach the centre, packed the"
+    " public gallery and applauded when the result of the vote was read out.",
+    "A group of shop owners warned that two years of building work would keep customers away"
+    " from the old market street and asked the council for help with their rents.",
+    "The regional government has promised to pay half of the cost, and the rest will come"
+    " from a loan that the city expects to repay from tolls over twenty years.",
+    "Engineers chose a steel arch because it needs no piers in the river, where barges"
+    " still carry gravel and timber down to the port every day of the week.",
+    "The last bridge built in the city opened in 1962 and was paid for by a tax on petrol"
+    " that the older members of the council still remember with some bitterness.",
+)
+
+
+@pytest.mark.parametrize(
+    ("post_class", "is_body"),
+    [
+        # A post whose class names its tags ("tag-storm"): its short linked lines are the
+        # post's own list, not a list of tags.
+        ("post type-post tag-storm tag-hospitals", True),
+        # A row of tags is still one.
+        ("post-tags", False),
+    ],
+)
+def test_post_named_for_its_tags_is_no_tag_list(post_class: str, is_body: bool) -> None:
+    items = "".join(
+        f"<li><a href='/p/{n}'>{line}</a> (ctd)</li>" for n, line in enumerate(LINKED_LINES)
+    )
+    paragraphs = "".join(f"<p>{text}</p>" for text in STORY_PARAGRAPHS)
+    inner = f"<ul>{items}</ul>{paragraphs}" if is_body else f"<ul>{items}</ul>"
+    outer = "" if is_body else paragraphs
+    # The site's menu outweighs the post: the post is no wrapper of the page.
+    page = (
+        f"{MENU}<div class='content'><h1>Council approves the new bridge</h1>{outer}"
+        f"<div class='{post_class}'>{inner}</div></div>{MENU.replace('/s/', '/t/')}"
+    )
+    tables = _tables([_page(page)])
+    text = tables.articles["body_text"][0] or ""
+    assert (LINKED_LINES[0] in text) is is_body
+    assert STORY_PARAGRAPHS[2] in text
+
+
+SCHEDULE = (
+    "December 1st",
+    "Austin, TX – The Drafthouse (Tickets)",
+    "Dallas, TX – Inwood Theatre",
+    "December 14th",
+)
+
+
+@pytest.mark.parametrize(
+    ("lines", "kept"),
+    [
+        # Short lines after the last sentence, set as paragraphs beside the story's own:
+        # the story goes on as a list typed line by line.
+        (SCHEDULE, True),
+        # A lone closing line there is a note, not more of the story.
+        (SCHEDULE[:1], False),
+    ],
+)
+def test_run_of_short_paragraphs_after_the_story_is_body(
+    lines: tuple[str, ...], kept: bool
+) -> None:
+    after = "".join(f"<p>{line}</p>" for line in lines)
+    paragraphs = "".join(f"<p>{text}</p>" for text in STORY_PARAGRAPHS)
+    text = _body_text(
+        f"<article><h1>Council approves the new bridge</h1>{paragraphs}{after}</article>"
+    )
+    assert (lines[0] in text) is kept
+    assert STORY_PARAGRAPHS[-1] in text
