@@ -628,3 +628,25 @@ def test_run_of_short_paragraphs_after_the_story_is_body(
     )
     assert (lines[0] in text) is kept
     assert STORY_PARAGRAPHS[-1] in text
+
+
+QUOTED = (
+    "Only a small number of voters care about the war, and fewer still about a bridge"
+    " that most of them will never cross, the professor said on the phone from Berlin,"
+    " where he teaches the politics of transport at the university."
+)
+
+
+@pytest.mark.parametrize(
+    "earlier",
+    [
+        # A pull quote prints the opening of a later paragraph: the paragraph, longer, is
+        # the text, not a repeat of the quote.
+        f"<blockquote><p>{QUOTED[:90]}</p></blockquote>",
+        # The same paragraph printed twice is a repeat: the text holds it once.
+        f"<p>{QUOTED}</p>",
+    ],
+)
+def test_paragraph_opening_like_an_earlier_pull_quote_is_body(earlier: str) -> None:
+    text = _body_text(_story(f"{earlier}<p>{BODY[1]}</p><p>{QUOTED}</p>"))
+    assert text.count(QUOTED) == 1
