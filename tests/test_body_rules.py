@@ -650,3 +650,18 @@ QUOTED = (
 def test_paragraph_opening_like_an_earlier_pull_quote_is_body(earlier: str) -> None:
     text = _body_text(_story(f"{earlier}<p>{BODY[1]}</p><p>{QUOTED}</p>"))
     assert text.count(QUOTED) == 1
+
+
+def test_short_post_that_links_what_it_talks_about_is_body() -> None:
+    # A post of two lines, half of whose words link to the places and books it names.
+    post = (
+        "<p>I would love to invite you to <a href='/book'>The Treehouse Heroes</a> book event"
+        " at <a href='/shop'>The Reading Bug</a> on Saturday.</p>"
+        "<p>Hope to see <a href='/map'>you all there</a>, and bring the kids along.</p>"
+    )
+    sidebar = "".join(f"<li><a href='/p/{n}'>Older post number {n}</a></li>" for n in range(20))
+    text = _body_text(
+        f"<div class='post'><h3>Little gifts for friends</h3>{post}</div><ul>{sidebar}</ul>"
+    )
+    assert "The Treehouse Heroes book event" in text
+    assert "Older post" not in text

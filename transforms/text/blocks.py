@@ -332,17 +332,7 @@ def add_block_features(blocks: pl.DataFrame) -> pl.DataFrame:
         n_blocks=pl.len().over(doc).cast(pl.Int32),
         # 0 for a block's first occurrence in its document, 1 for a repeat.
         occurrence=(~in_doc_line.is_first_distinct()).cast(pl.Int64),
-        # A longer text after a shorter one with its opening (a pull quote, a teaser cut
-        # short) is the full text, not a repeat.
-        prefix_occurrence=(
-            ~in_doc_prefix.is_first_distinct()
-            & (
-                text.str.len_chars()
-                <= text.str.len_chars().cum_max().over(in_doc_prefix).shift(1).over(in_doc_prefix)
-            )
-        )
-        .fill_null(True)
-        .cast(pl.Int64),
+        prefix_occurrence=(~in_doc_prefix.is_first_distinct()).cast(pl.Int64),
         # The document prints the line more than once (a headline as title and heading).
         is_repeated=in_doc_line.is_duplicated(),
         repeats_previous=(text == near_block(text, 1)),
