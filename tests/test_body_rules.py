@@ -665,3 +665,31 @@ def test_short_post_that_links_what_it_talks_about_is_body() -> None:
     )
     assert "The Treehouse Heroes book event" in text
     assert "Older post" not in text
+
+
+TAGLINE = "Tips, tricks and help for teachers and bloggers who use technology in class"
+
+
+@pytest.mark.parametrize(
+    ("line_class", "kept"),
+    [
+        # The site's motto under its name in the header is no standfirst of the post.
+        ("site-description", False),
+        ("tagline", False),
+        # A standfirst between the headline and the story is.
+        ("standfirst", True),
+    ],
+)
+def test_site_tagline_in_the_header_is_no_standfirst(line_class: str, kept: bool) -> None:
+    paragraphs = "".join(f"<p>{text}</p>" for text in STORY_PARAGRAPHS)
+    tables = _tables(
+        [
+            _page(
+                f"<header><h1><a href='/'>Teaching Blog</a></h1><h2 class='{line_class}'>"
+                f"{TAGLINE}</h2></header><div class='post'>{paragraphs}</div>"
+            )
+        ]
+    )
+    body = " ".join(filter(None, [tables.articles["summary"][0], tables.articles["body_text"][0]]))
+    assert (TAGLINE in body) is kept
+    assert STORY_PARAGRAPHS[0] in body

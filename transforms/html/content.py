@@ -90,6 +90,8 @@ def _role_hints(hints: pl.Expr) -> pl.Expr:
 
 
 LEGAL_NOTICE_HINT_PATTERN = _word_pattern(HTML_LEXICON["legal_notice_words"])
+# The site's own motto in its header ("site-description", "tagline"): never a standfirst.
+SITE_TAGLINE_HINT_PATTERN = _word_pattern(HTML_LEXICON["site_tagline_words"])
 CREDIT_HINT_PATTERN = _word_pattern(HTML_LEXICON["credit_words"])
 TAG_LIST_HINT_PATTERN = _word_pattern(HTML_LEXICON["tag_list_words"])
 RELATED_HINT_PATTERN = _word_pattern(HTML_LEXICON["related_words"])
@@ -257,6 +259,7 @@ def _container_flags(containers: pl.DataFrame) -> pl.DataFrame:
         | (pl.col("container_tag") == "figcaption"),
         is_credit=hint.str.contains(CREDIT_HINT_PATTERN),
         is_legal_notice=hint.str.contains(LEGAL_NOTICE_HINT_PATTERN) & ~text_element,
+        is_site_tagline=hint.str.contains(SITE_TAGLINE_HINT_PATTERN),
         is_body_prop=pl.col("container_itemprop").str.to_lowercase() == "articlebody",
     ).collect()
     return containers.join(flags, on=described, how="left", nulls_equal=True, maintain_order="left")
@@ -593,6 +596,7 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
         in_related=pl.col("is_related").any(),
         in_caption=pl.col("is_caption").any(),
         in_credit=pl.col("is_credit").any(),
+        in_site_tagline=pl.col("is_site_tagline").any(),
     )
     link_share = pl.col("link_chars") / pl.col("text").str.len_chars().clip(lower_bound=1)
     # The innermost block element of each block: lines split at <br> share it.
@@ -1096,6 +1100,7 @@ def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
             & ~c("is_date")
             # A line repeating an earlier one (a caption printed again) is no standfirst.
             & (c("occurrence") == 0)
+            & ~c("in_site_tagline")
         )
         .then(pl.lit("summary"))
         .when(~c("under_root"))
