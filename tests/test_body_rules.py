@@ -693,3 +693,24 @@ def test_site_tagline_in_the_header_is_no_standfirst(line_class: str, kept: bool
     body = " ".join(filter(None, [tables.articles["summary"][0], tables.articles["body_text"][0]]))
     assert (TAGLINE in body) is kept
     assert STORY_PARAGRAPHS[0] in body
+
+
+@pytest.mark.parametrize(
+    ("box_class", "kept"),
+    [
+        # A blog engine's box of the other blogs that link to the post is no more of it.
+        ("trackbacks", False),
+        ("pingbacks-list", False),
+        # A box of the post's own notes is.
+        ("postscript", True),
+    ],
+)
+def test_trackbacks_box_after_the_story_is_not_body(box_class: str, kept: bool) -> None:
+    note = "Listed below are the notes that other weblogs wrote about this very post of ours."
+    paragraphs = "".join(f"<p>{text}</p>" for text in STORY_PARAGRAPHS)
+    text = _body_text(
+        f"<article><h1>Council approves the new bridge</h1>{paragraphs}"
+        f"<div class='{box_class}'><p>{note}</p></div></article>"
+    )
+    assert (note in text) is kept
+    assert STORY_PARAGRAPHS[-1] in text
