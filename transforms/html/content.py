@@ -600,10 +600,14 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
     )
     link_share = pl.col("link_chars") / pl.col("text").str.len_chars().clip(lower_bound=1)
     # The innermost block element of each block: lines split at <br> share it.
+    # And the block element around that one (``parent``), which the tail rule reads.
     owners = (
         pages.chain.sort("level")
         .group_by("doc_id", "block_no")
-        .agg(owner=pl.col("container").last())
+        .agg(
+            owner=pl.col("container").last(),
+            parent=pl.col("container").get(-2, null_on_oob=True),
+        )
     )
     blocks = (
         blocks.join(inherited, on=["doc_id", "block_no"], how="left")
@@ -713,7 +717,11 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
         | (pl.col("heading_level") == 1)
         | pl.col("article_figure")
     )
-    outside = blocks.filter(~relevant.fill_null(False)).with_columns(kind=pl.lit("outside"))
+    outside = (
+        blocks.filter(~relevant.fill_null(False))
+        .with_columns(kind=pl.lit("outside"))
+        .drop("parent")
+    )
     article = (
         blocks.filter(relevant.fill_null(False))
         .drop("n_words", "ends_sentence")
@@ -721,7 +729,6 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
         .pipe(text_blocks.add_block_features)
         .join(_alone_in_cell(chain), on=["doc_id", "block_no"], how="left")
         .join(_innermost_list(chain), on=["doc_id", "block_no"], how="left")
-        .join(_parent_elements(pages.chain), on=["doc_id", "block_no"], how="left")
         # "Comment" alone in a table cell heads a column, not the page's comment section.
         .with_columns(
             is_comments_heading=pl.col("is_comments_heading")
@@ -820,11 +827,27 @@ def _full_texts_after_excerpts(blocks: pl.DataFrame) -> pl.DataFrame:
     """
     opening = pl.col("text").str.slice(0, text_blocks.REPEAT_PREFIX_CHARS)
     chars = pl.col("text").str.len_chars()
-    longest_before = chars.cum_max().shift(1).over("doc_id", opening)
-    return blocks.with_columns(
-        prefix_occurrence=pl.when(chars > longest_before)
-        .then(0)
-        .otherwise(pl.col("prefix_occurrence"))
+    # Only the openings printed more than once are read (few blocks of a page).
+    repeated = blocks.filter(pl.col("prefix_occurrence") > 0).select("doc_id", opening=opening)
+    if repeated.is_empty():
+        return blocks
+    full_texts = (
+        blocks.select("doc_id", "block_no", "text", "prefix_occurrence", opening=opening)
+        .join(repeated.unique(), on=["doc_id", "opening"], how="semi", maintain_order="left")
+        .filter(
+            (pl.col("prefix_occurrence") > 0)
+            & (chars > chars.cum_max().shift(1).over("doc_id", "opening"))
+        )
+        .select("doc_id", "block_no", _full_text=pl.lit(True))
+    )
+    return (
+        blocks.join(full_texts, on=["doc_id", "block_no"], how="left", maintain_order="left")
+        .with_columns(
+            prefix_occurrence=pl.when(pl.col("_full_text").fill_null(False))
+            .then(0)
+            .otherwise(pl.col("prefix_occurrence"))
+        )
+        .drop("_full_text")
     )
 
 
@@ -918,16 +941,6 @@ def _innermost_list(chain: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _parent_elements(chain: pl.DataFrame) -> pl.DataFrame:
-    """One row per block: (doc_id, block_no, parent), the block element around the
-    block's own element (the one its lines share)."""
-    return (
-        chain.sort("level")
-        .group_by("doc_id", "block_no")
-        .agg(parent=pl.col("container").get(-2, null_on_oob=True))
-    )
-
-
 def _trim_tail(blocks: pl.DataFrame) -> pl.DataFrame:
     """After the root's last prose block, short lines are furniture (lists of links,
     dates, "more on this"), not the article's last words; the longer items of a list that
@@ -977,6 +990,28 @@ def _trim_tail(blocks: pl.DataFrame) -> pl.DataFrame:
     ).drop("list_id", "parent", "_tail", "_beside_prose", "_run")
 
 
+def _credit_classes(blocks: pl.DataFrame) -> pl.DataFrame:
+    """One row per block in and out: adds ``_credit_class``, true where an enclosing class
+    name says image credit ("image-copyright", "photo-author"), the post's subjects aside.
+
+    The class names are rewritten (``_role_hints``) only on the few lines whose raw class
+    names mention a credit at all."""
+    named = pl.col("hints").str.to_lowercase().str.contains(IMAGE_CREDIT_CLASS_PATTERN)
+    blocks = blocks.with_columns(_credit_class=named.fill_null(False))
+    if not blocks["_credit_class"].any():
+        return blocks
+    credit_class = blocks.filter(pl.col("_credit_class")).select(
+        "doc_id",
+        "block_no",
+        _role_credit=_role_hints(pl.col("hints")).str.contains(IMAGE_CREDIT_CLASS_PATTERN),
+    )
+    return (
+        blocks.join(credit_class, on=["doc_id", "block_no"], how="left", maintain_order="left")
+        .with_columns(_credit_class=pl.col("_role_credit").fill_null(False))
+        .drop("_role_credit")
+    )
+
+
 def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
     """Markup decides where it is sure; the text rules' ``kind`` stands elsewhere."""
     c = pl.col
@@ -986,6 +1021,7 @@ def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
     # A line right after a loose image that ends in a credit is that image's caption.
     # An inline caption element (<span class="caption">) is a caption where it stands.
     caption_hint = (c("inline_role") == "caption") & (c("n_words") <= MAX_CAPTION_WORDS)
+    blocks = _credit_classes(blocks)
     blocks = blocks.with_columns(
         # A line that is all credit: what the credit parser leaves beside it is no caption.
         _credit_only=c("is_credit")
@@ -1037,10 +1073,7 @@ def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
             )
         )
         | c("_media_credit")
-        | (
-            _role_hints(c("hints")).str.contains(IMAGE_CREDIT_CLASS_PATTERN)
-            & (c("n_words") <= MAX_CREDIT_WORDS)
-        )
+        | (c("_credit_class") & (c("n_words") <= MAX_CREDIT_WORDS))
     )
     # The line between a loose image and its credit line is the caption; the credit line
     # may be a plain paragraph that is all credit ("Image: City Council / Facebook").
@@ -1163,6 +1196,7 @@ def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
         "_credit_text",
         "_caption_before_credit",
         "_prose_run",
+        "_credit_class",
     )
 
 
