@@ -526,3 +526,191 @@ def test_a_table_of_data_holding_most_prose_is_part_of_the_story_around_it() -> 
     text = _body_text(page)
     assert INTRO in text
     assert "Film 3" in text
+
+
+ITEMS = (
+    "two admission tickets to the final game in the capital",
+    "three nights of accommodation in a standard double room",
+)
+
+
+@pytest.mark.parametrize(
+    ("post_class", "is_body"),
+    [
+        # A post tagged with a subject ("tag-credit-cards"): the tag names the post's
+        # subject, not a photo credit, so its short lines are its text.
+        ("post type-post tag-credit-cards category-reviews", True),
+        # An element whose own class says credit holds a picture's credit line.
+        ("photo-credit", False),
+    ],
+)
+def test_subject_class_of_a_post_makes_no_credit_of_its_lines(
+    post_class: str, is_body: bool
+) -> None:
+    items = "".join(f"<li>{item}</li>" for item in ITEMS)
+    text = _body_text(_story(f"<div class='{post_class}'><ul>{items}</ul></div>"))
+    assert (ITEMS[0] in text) is is_body
+    assert BODY[0] in text and BODY[2] in text
+
+
+LINKED_LINES = ("Storm forces hospital evacuation", "Doubts about the new tariff plan")
+# Paragraphs of sentences enough to outweigh a caption or a row of tags.
+STORY_PARAGRAPHS = (
+    *BODY,
+    "The mayor said that work on the foundations could begin in the spring if the weather"
+    " holds and the contractors keep to the schedule they agreed with the city.",
+    "Residents of the east bank, who now drive forty minutes to reach the centre, packed the"
+    " public gallery and applauded when the result of the vote was read out.",
+    "A group of shop owners warned that two years of building work would keep customers away"
+    " from the old market street and asked the council for help with their rents.",
+    "The regional government has promised to pay half of the cost, and the rest will come"
+    " from a loan that the city expects to repay from tolls over twenty years.",
+    "Engineers chose a steel arch because it needs no piers in the river, where barges"
+    " still carry gravel and timber down to the port every day of the week.",
+    "The last bridge built in the city opened in 1962 and was paid for by a tax on petrol"
+    " that the older members of the council still remember with some bitterness.",
+)
+
+
+@pytest.mark.parametrize(
+    ("post_class", "is_body"),
+    [
+        # A post whose class names its tags ("tag-storm"): its short linked lines are the
+        # post's own list, not a list of tags.
+        ("post type-post tag-storm tag-hospitals", True),
+        # A row of tags is still one.
+        ("post-tags", False),
+    ],
+)
+def test_post_named_for_its_tags_is_no_tag_list(post_class: str, is_body: bool) -> None:
+    items = "".join(
+        f"<li><a href='/p/{n}'>{line}</a> (ctd)</li>" for n, line in enumerate(LINKED_LINES)
+    )
+    paragraphs = "".join(f"<p>{text}</p>" for text in STORY_PARAGRAPHS)
+    inner = f"<ul>{items}</ul>{paragraphs}" if is_body else f"<ul>{items}</ul>"
+    outer = "" if is_body else paragraphs
+    # The site's menu outweighs the post: the post is no wrapper of the page.
+    page = (
+        f"{MENU}<div class='content'><h1>Council approves the new bridge</h1>{outer}"
+        f"<div class='{post_class}'>{inner}</div></div>{MENU.replace('/s/', '/t/')}"
+    )
+    tables = _tables([_page(page)])
+    text = tables.articles["body_text"][0] or ""
+    assert (LINKED_LINES[0] in text) is is_body
+    assert STORY_PARAGRAPHS[2] in text
+
+
+SCHEDULE = (
+    "December 1st",
+    "Austin, TX – The Drafthouse (Tickets)",
+    "Dallas, TX – Inwood Theatre",
+    "December 14th",
+)
+
+
+@pytest.mark.parametrize(
+    ("lines", "kept"),
+    [
+        # Short lines after the last sentence, set as paragraphs beside the story's own:
+        # the story goes on as a list typed line by line.
+        (SCHEDULE, True),
+        # A lone closing line there is a note, not more of the story.
+        (SCHEDULE[:1], False),
+    ],
+)
+def test_run_of_short_paragraphs_after_the_story_is_body(
+    lines: tuple[str, ...], kept: bool
+) -> None:
+    after = "".join(f"<p>{line}</p>" for line in lines)
+    paragraphs = "".join(f"<p>{text}</p>" for text in STORY_PARAGRAPHS)
+    text = _body_text(
+        f"<article><h1>Council approves the new bridge</h1>{paragraphs}{after}</article>"
+    )
+    assert (lines[0] in text) is kept
+    assert STORY_PARAGRAPHS[-1] in text
+
+
+QUOTED = (
+    "Only a small number of voters care about the war, and fewer still about a bridge"
+    " that most of them will never cross, the professor said on the phone from Berlin,"
+    " where he teaches the politics of transport at the university."
+)
+
+
+@pytest.mark.parametrize(
+    "earlier",
+    [
+        # A pull quote prints the opening of a later paragraph: the paragraph, longer, is
+        # the text, not a repeat of the quote.
+        f"<blockquote><p>{QUOTED[:90]}</p></blockquote>",
+        # The same paragraph printed twice is a repeat: the text holds it once.
+        f"<p>{QUOTED}</p>",
+    ],
+)
+def test_paragraph_opening_like_an_earlier_pull_quote_is_body(earlier: str) -> None:
+    text = _body_text(_story(f"{earlier}<p>{BODY[1]}</p><p>{QUOTED}</p>"))
+    assert text.count(QUOTED) == 1
+
+
+def test_short_post_that_links_what_it_talks_about_is_body() -> None:
+    # A post of two lines, half of whose words link to the places and books it names.
+    post = (
+        "<p>I would love to invite you to <a href='/book'>The Treehouse Heroes</a> book event"
+        " at <a href='/shop'>The Reading Bug</a> on Saturday.</p>"
+        "<p>Hope to see <a href='/map'>you all there</a>, and bring the kids along.</p>"
+    )
+    sidebar = "".join(f"<li><a href='/p/{n}'>Older post number {n}</a></li>" for n in range(20))
+    text = _body_text(
+        f"<div class='post'><h3>Little gifts for friends</h3>{post}</div><ul>{sidebar}</ul>"
+    )
+    assert "The Treehouse Heroes book event" in text
+    assert "Older post" not in text
+
+
+TAGLINE = "Tips, tricks and help for teachers and bloggers who use technology in class"
+
+
+@pytest.mark.parametrize(
+    ("line_class", "kept"),
+    [
+        # The site's motto under its name in the header is no standfirst of the post.
+        ("site-description", False),
+        ("tagline", False),
+        # A standfirst between the headline and the story is.
+        ("standfirst", True),
+    ],
+)
+def test_site_tagline_in_the_header_is_no_standfirst(line_class: str, kept: bool) -> None:
+    paragraphs = "".join(f"<p>{text}</p>" for text in STORY_PARAGRAPHS)
+    tables = _tables(
+        [
+            _page(
+                f"<header><h1><a href='/'>Teaching Blog</a></h1><h2 class='{line_class}'>"
+                f"{TAGLINE}</h2></header><div class='post'>{paragraphs}</div>"
+            )
+        ]
+    )
+    body = " ".join(filter(None, [tables.articles["summary"][0], tables.articles["body_text"][0]]))
+    assert (TAGLINE in body) is kept
+    assert STORY_PARAGRAPHS[0] in body
+
+
+@pytest.mark.parametrize(
+    ("box_class", "kept"),
+    [
+        # A blog engine's box of the other blogs that link to the post is no more of it.
+        ("trackbacks", False),
+        ("pingbacks-list", False),
+        # A box of the post's own notes is.
+        ("postscript", True),
+    ],
+)
+def test_trackbacks_box_after_the_story_is_not_body(box_class: str, kept: bool) -> None:
+    note = "Listed below are the notes that other weblogs wrote about this very post of ours."
+    paragraphs = "".join(f"<p>{text}</p>" for text in STORY_PARAGRAPHS)
+    text = _body_text(
+        f"<article><h1>Council approves the new bridge</h1>{paragraphs}"
+        f"<div class='{box_class}'><p>{note}</p></div></article>"
+    )
+    assert (note in text) is kept
+    assert STORY_PARAGRAPHS[-1] in text
