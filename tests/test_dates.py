@@ -368,6 +368,12 @@ def test_impossible_dates_are_null(text, language):
         ("30/04/2024", "en", dt.date(2024, 4, 30)),
         # Dots are day-first even on English pages.
         ("05.06.2024", "en", dt.date(2024, 6, 5)),
+        # Slashes are month-first in English without a region and in the US; other
+        # English-writing regions put the day first.
+        ("02/10/2020", "en", dt.date(2020, 2, 10)),
+        ("02/10/2020", "en-us", dt.date(2020, 2, 10)),
+        ("02/10/2020", "en-gb", dt.date(2020, 10, 2)),
+        ("02/10/2020", "en_IN", dt.date(2020, 10, 2)),
         ("4.4.18", "de", dt.date(2018, 4, 4)),
         ("1.1.85", "de", dt.date(1985, 1, 1)),
     ],

@@ -291,6 +291,23 @@ def test_byline_beside_a_headline_outside_the_article_signs_it(page: str, author
     assert tables.article_authors["name"].to_list() == authors
 
 
+@pytest.mark.parametrize(
+    ("html_tag", "day"),
+    [
+        ("<html lang='en'>", date(2020, 2, 10)),
+        ("<html lang='en-GB'>", date(2020, 10, 2)),
+        ('<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="en-GB">', date(2020, 10, 2)),
+    ],
+)
+def test_printed_date_is_read_in_the_pages_locale(html_tag: str, day: date) -> None:
+    paragraphs = "".join(f"<p>{text}</p>" for text in BODY)
+    page = (
+        f"{html_tag}<body><main><article><h1>Council approves the new bridge</h1>"
+        f"<span class='time'>02/10/2020</span>{paragraphs}</article></main></body></html>"
+    )
+    assert _tables([page]).articles.row(0, named=True)["published_date"] == day
+
+
 def test_page_no_source_dates_is_searched_whole() -> None:
     """An <abbr class="published" title=...> stamp is read by the page-wide search only."""
     paragraphs = "".join(f"<p>{text}</p>" for text in BODY)

@@ -269,7 +269,15 @@ def _dates(blocks: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
         | (kind == "byline")
         | ((kind == "noise") & pl.col("in_header") & (pl.col("n_words") <= MAX_DATE_NOISE_WORDS))
     )
-    languages = documents.select("doc_id", "language")
+    # A printed date is read in the page's locale: "02/10/2020" is 2 October on an en-GB page.
+    languages = documents.select(
+        "doc_id",
+        language=pl.when(
+            pl.col("meta_region").is_not_null() & (pl.col("language") == pl.col("meta_language"))
+        )
+        .then(pl.format("{}-{}", "language", "meta_region"))
+        .otherwise("language"),
+    )
     stamped = (
         candidates.join(languages, on="doc_id", how="left")
         .pipe(dates.parse_distinct_dates, "text", "language")

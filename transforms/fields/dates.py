@@ -32,6 +32,9 @@ ZONE_OFFSET_MINUTES: dict[str, int] = LEXICON["zone_abbreviations"]["fixed_offse
 ZONE_NAMES: dict[str, str] = LEXICON["zone_abbreviations"]["named"]
 LANGUAGE_ZONES: dict[str, str] = LEXICON["language_zones"]
 MONTH_FIRST_LANGUAGES: list[str] = LEXICON["month_first_languages"]
+MONTH_FIRST_REGIONS: list[str] = LEXICON["month_first_regions"]
+# The region subtag of a language tag: "gb" of en-gb.
+REGION_SUBTAG = r"^[a-z]{2,3}[-_]([a-z]{2})(?:[-_]|$)"
 TWO_DIGIT_YEAR_PIVOT: int = LEXICON["two_digit_year_pivot"]
 UPDATE_CUES: list[str] = sorted({c for cs in LEXICON["cues"]["updated"].values() for c in cs})
 PUBLISH_CUES: list[str] = sorted({c for cs in LEXICON["cues"]["published"].values() for c in cs})
@@ -393,6 +396,11 @@ def parse_dates(
         if language in frame.columns
         else pl.lit(None, pl.String)
     )
+    region = (
+        pl.col(language).cast(pl.String).str.to_lowercase().str.extract(REGION_SUBTAG, 1)
+        if language in frame.columns
+        else pl.lit(None, pl.String)
+    )
     # Each stage materializes its columns so later stages never re-run a regex.
     work = frame.select(
         pl.all().exclude(PARSED_COLUMNS),
@@ -401,13 +409,18 @@ def parse_dates(
         .str.replace_many(OTHER_DIGITS, ASCII_DIGITS)
         .alias(f"{_TMP}text"),
         lang.alias(f"{_TMP}lang"),
+        region.alias(f"{_TMP}region"),
     )
     work = work.with_columns(_col("text").str.extract_groups(DATE_PATTERN).alias(f"{_TMP}groups"))
     date_text = pl.coalesce(_col("groups").struct.field(g) for g in DATE_TEXT_GROUPS)
     # Splitting on the matched text (a literal) is far cheaper than a second regex pass.
     work = work.with_columns(_col("text").str.split_exact(date_text, 1).alias(f"{_TMP}parts"))
     has_date = _col("parts").struct.field("field_1").is_not_null()
-    month_first = _col("lang").is_in(MONTH_FIRST_LANGUAGES).fill_null(False)
+    # English is month-first without a region and in the regions that write it so (US).
+    month_first = (
+        _col("lang").is_in(MONTH_FIRST_LANGUAGES)
+        & (_col("region").is_null() | _col("region").is_in(MONTH_FIRST_REGIONS))
+    ).fill_null(False)
     work = work.with_columns(
         *_date_components(_col("groups"), month_first),
         pl.when(has_date)

@@ -202,7 +202,8 @@ def extract_metadata(tree: LexborHTMLParser) -> dict:
         nodes = []
     root = tree.root
     if root is not None and root.tag == "html":
-        record["language_html"] = (root.attributes.get("lang") or "").strip() or None
+        attrs = root.attributes
+        record["language_html"] = (attrs.get("lang") or attrs.get("xml:lang") or "").strip() or None
     for node in nodes:
         tag = node.tag
         attrs = node.attributes

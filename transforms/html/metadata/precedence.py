@@ -263,6 +263,9 @@ HOST_SPELLINGS: dict[str, str] = LEXICON["host_spellings"]
 
 LANGUAGE_CODE = r"^([A-Za-z]{2})(?:[-_]|$)"
 
+# The region subtag of a language tag: "GB" of en-GB, "BR" of pt_BR.
+REGION_CODE = r"^[A-Za-z]{2}[-_]([A-Za-z]{2})(?:[-_]|$)"
+
 EPOCH_MILLISECONDS = r"^\d{13}$"
 
 # A date in a URL's path, year first: /2019/03/12/, /2019-03-12-slug, /20190312/.
@@ -364,6 +367,8 @@ METADATA_SCHEMA = pl.Schema(
         "meta_outlet": pl.String,
         "meta_description": pl.String,
         "meta_language": pl.String,
+        # The region subtag of the page's language tag, lower case ("gb" of en-GB).
+        "meta_region": pl.String,
         "meta_images": pl.List(IMAGE_STRUCT),
         # JSON-LD articleBody: the full text some pages declare but print only in part.
         "meta_body": pl.String,
@@ -1461,6 +1466,10 @@ def _images(frame: pl.DataFrame) -> pl.DataFrame:
     return flat.group_by("doc_id", maintain_order=True).agg(meta_images=pl.col("image"))
 
 
+def _region(column: str) -> pl.Expr:
+    return pl.col(column).str.strip_chars().str.extract(REGION_CODE, 1).str.to_lowercase()
+
+
 def _language(column: str) -> pl.Expr:
     return pl.col(column).str.strip_chars().str.extract(LANGUAGE_CODE, 1).str.to_lowercase()
 
@@ -1484,6 +1493,15 @@ def metadata_frame(records: list[dict], doc_ids: list[int]) -> pl.DataFrame:
         pl.coalesce(
             _language("language_html"), _language("language_meta"), _language("language_ld")
         ).alias("meta_language"),
+        # The region of the same tag ("gb" of en-GB): how its dates are written.
+        pl.coalesce(
+            *(
+                pl.when(_language(c).is_not_null()).then(_region(c).fill_null(""))
+                for c in ("language_html", "language_meta", "language_ld")
+            )
+        )
+        .replace("", None)
+        .alias("meta_region"),
     )
     published_dates, updated_dates = _parsed_dates(frame, [PUBLISHED_SOURCES, UPDATED_SOURCES])
     published = _dates(published_dates, "meta_published").pipe(
