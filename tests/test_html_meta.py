@@ -327,6 +327,9 @@ def test_authors(html: str, names: list[str] | None, kinds: list[str | None] | N
             datetime(2024, 4, 19, 11, 37, tzinfo=UTC),
             date(2024, 4, 19),
         ),
+        # A numeric <time> text is read in the page's locale: day first in en-GB.
+        (page("", "<time>02/10/2020</time>", "en-GB"), None, date(2020, 10, 2)),
+        (page("", "<time>02/10/2020</time>", "en"), None, date(2020, 2, 10)),
         # A stamp in a list of other stories (latest posts, related) dates another story.
         (
             page(

@@ -1200,7 +1200,8 @@ def _parsed_dates(frame: pl.DataFrame, source_sets: list[tuple[str, ...]]) -> li
     # Printed text (a <time> element's) is read in the page language's zone; declared
     # values without an offset are read as UTC.
     languages = frame.select(
-        "doc_id", page_language=pl.coalesce(_language("language_html"), _language("language_meta"))
+        "doc_id",
+        page_language=pl.coalesce(_language_tag("language_html"), _language_tag("language_meta")),
     )
     candidates = candidates.join(languages, on="doc_id", how="left").with_columns(
         text=pl.coalesce(epoch.dt.strftime("%Y-%m-%dT%H:%M:%SZ"), text),
@@ -1464,6 +1465,15 @@ def _images(frame: pl.DataFrame) -> pl.DataFrame:
         )
     )
     return flat.group_by("doc_id", maintain_order=True).agg(meta_images=pl.col("image"))
+
+
+def _language_tag(column: str) -> pl.Expr:
+    """The language with its region when the tag has one ("en-gb"), else the language."""
+    return (
+        pl.when(_region(column).is_not_null())
+        .then(pl.format("{}-{}", _language(column), _region(column)))
+        .otherwise(_language(column))
+    )
 
 
 def _region(column: str) -> pl.Expr:
