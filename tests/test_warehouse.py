@@ -32,15 +32,19 @@ DUCKDB_TYPES: dict[pl.DataType, str] = {
 }
 PRIMARY_KEYS = {
     "articles": ["article_id"],
-    "article_paragraphs": ["article_id", "position"],
-    "article_authors": ["article_id", "position"],
-    "article_images": ["article_id", "position"],
-    "image_credits": ["article_id", "image_position", "position"],
-    "article_tags": ["article_id", "position"],
-    "related_links": ["article_id", "position"],
     "ingest_runs": ["run_id"],
     "ingest_sources": ["source_path"],
 }
+# Child tables keep their key unique by the loader, checked by data tests (BAD_DATA), with
+# no index to maintain on every insert.
+UNINDEXED_CHILD_TABLES = [
+    "article_paragraphs",
+    "article_authors",
+    "article_images",
+    "image_credits",
+    "article_tags",
+    "related_links",
+]
 MARTS = [
     "article_overview",
     "daily_articles_by_outlet",
@@ -127,6 +131,15 @@ def test_primary_keys(con: duckdb.DuckDBPyConnection, table: str, key: list[str]
         [table],
     ).fetchall()
     assert constraint_columns == key
+
+
+@pytest.mark.parametrize("table", UNINDEXED_CHILD_TABLES)
+def test_child_tables_have_no_index(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    assert con.execute(
+        "select constraint_type from duckdb_constraints() "
+        "where table_name = ? and constraint_type in ('PRIMARY KEY', 'UNIQUE')",
+        [table],
+    ).fetchall() == []
 
 
 def test_primary_key_rejects_a_duplicate_article(con: duckdb.DuckDBPyConnection) -> None:
@@ -381,6 +394,11 @@ BAD_DATA = {
     "assert_related_links__have_article": _append("related_links", article_id="ghost"),
     "assert_image_credits__have_image": _append("image_credits", image_position=7),
     "assert_article_paragraphs__positions_contiguous": _append("article_paragraphs", position=9),
+    "assert_article_authors__one_row_per_key": _append("article_authors"),
+    "assert_article_images__one_row_per_key": _append("article_images"),
+    "assert_image_credits__one_row_per_key": _append("image_credits"),
+    "assert_article_tags__one_row_per_key": _append("article_tags"),
+    "assert_related_links__one_row_per_key": _append("related_links"),
     "assert_articles__word_count_matches_body": _set("articles", word_count=99),
     "assert_articles__counts_not_negative": _set("articles", stripped_link_gaps=-1),
     "assert_article_paragraphs__kind_allowed": _set("article_paragraphs", kind="párrafo"),
