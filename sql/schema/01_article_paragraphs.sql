@@ -5,7 +5,8 @@ CREATE TABLE IF NOT EXISTS article_paragraphs (
     article_id VARCHAR,
     position   INTEGER,
     kind       VARCHAR,
-    text       VARCHAR
+    -- zstd, as articles.body_text: the same text, a paragraph at a time.
+    text       VARCHAR USING COMPRESSION zstd
 );
 
 COMMENT ON TABLE article_paragraphs IS 'one row per summary, subheadline or paragraph of an article';
