@@ -15,8 +15,6 @@ here, one transaction per batch, in batch order.
 from __future__ import annotations
 
 import contextlib
-import contextvars
-import dataclasses
 import functools
 import os
 import shutil
@@ -24,7 +22,6 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -378,49 +375,11 @@ class _BatchProgress:
 
 
 def _run_here(jobs: Iterator[BatchJob], steps: IngestSteps, committer: _Committer) -> None:
-    """Read, parse and commit each batch in this process, the next batch's files read in a
-    thread meanwhile.
-
-    Reading is file I/O and hashing; the parse and the commit spend their time in Polars
-    and DuckDB, which release the GIL, so the read of batch N+1 overlaps the parse and
-    commit of batch N. The thread never touches the warehouse: each job's look-up of its
-    files (``_jobs``) stays in this thread, and different batches hold different files.
-    """
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dateline-read") as reader:
-        pending: Future[BatchJob] | None = None
-        for job in jobs:
-            ahead = _read_ahead(reader, job, steps.read)
-            if pending is not None:
-                _parse_and_commit(pending.result(), steps, committer)
-            pending = ahead
-            # No name holds a read batch once it is parsed: a run holds the batch being
-            # parsed and committed, and the next one's records.
-            del job, ahead
-        if pending is not None:
-            _parse_and_commit(pending.result(), steps, committer)
-
-
-def _read_ahead(reader: ThreadPoolExecutor, job: BatchJob, read: Callable) -> Future[BatchJob]:
-    """``job`` with its files read (``read_batch``) by ``reader``; a part of a web archive
-    comes already read. The thread runs in a copy of this thread's context, so that a
-    Prefect task called there belongs to the flow run."""
-    if job.read_batch is not None:
-        done: Future[BatchJob] = Future()
-        done.set_result(job)
-        return done
-
-    def read_job() -> BatchJob:
-        started = time.perf_counter()
-        batch = read(job.sources, job.max_source_bytes)
-        return dataclasses.replace(
-            job, read_batch=batch, read_seconds=time.perf_counter() - started
-        )
-
-    return reader.submit(contextvars.copy_context().run, read_job)
-
-
-def _parse_and_commit(job: BatchJob, steps: IngestSteps, committer: _Committer) -> None:
-    committer.commit(parallel.read_and_parse(job, read=steps.read, parse=steps.parse))
+    """Read, parse and commit each batch in this process."""
+    for job in jobs:
+        # No name holds the batch between iterations: its frames are freed once committed,
+        # before the next batch is read, so a run holds one batch at a time.
+        committer.commit(parallel.read_and_parse(job, read=steps.read, parse=steps.parse))
 
 
 def _run_in_processes(
