@@ -2,8 +2,8 @@
 -- Key (article_id, position): kept unique by the loader and checked by a data test, not held by an
 -- index, which cost about a quarter of a bulk load (the contract keys only articles).
 CREATE TABLE IF NOT EXISTS article_paragraphs (
-    article_id VARCHAR,
-    position   INTEGER,
+    article_id VARCHAR NOT NULL,
+    position   INTEGER NOT NULL,
     kind       VARCHAR,
     -- zstd, as articles.body_text: the same text, a paragraph at a time.
     text       VARCHAR USING COMPRESSION zstd

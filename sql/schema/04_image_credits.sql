@@ -2,9 +2,9 @@
 -- Key (article_id, image_position, position): kept unique by the loader and checked by a data test, not held by an
 -- index, which cost about a quarter of a bulk load (the contract keys only articles).
 CREATE TABLE IF NOT EXISTS image_credits (
-    article_id     VARCHAR,
-    image_position INTEGER,
-    position       INTEGER,
+    article_id     VARCHAR NOT NULL,
+    image_position INTEGER NOT NULL,
+    position       INTEGER NOT NULL,
     role           VARCHAR,
     name           VARCHAR
 );
