@@ -32,14 +32,18 @@ DUCKDB_TYPES: dict[pl.DataType, str] = {
 }
 PRIMARY_KEYS = {
     "articles": ["article_id"],
+    "ingest_runs": ["run_id"],
+    "ingest_sources": ["source_path"],
+}
+# Child tables keep their key unique by the loader, checked by data tests (BAD_DATA), with
+# no index to maintain on every insert; the key's columns stay NOT NULL.
+CHILD_KEYS = {
     "article_paragraphs": ["article_id", "position"],
     "article_authors": ["article_id", "position"],
     "article_images": ["article_id", "position"],
     "image_credits": ["article_id", "image_position", "position"],
     "article_tags": ["article_id", "position"],
     "related_links": ["article_id", "position"],
-    "ingest_runs": ["run_id"],
-    "ingest_sources": ["source_path"],
 }
 MARTS = [
     "article_overview",
@@ -129,9 +133,52 @@ def test_primary_keys(con: duckdb.DuckDBPyConnection, table: str, key: list[str]
     assert constraint_columns == key
 
 
+@pytest.mark.parametrize("table", CHILD_KEYS)
+def test_child_tables_have_no_index(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    assert con.execute(
+        "select constraint_type from duckdb_constraints() "
+        "where table_name = ? and constraint_type in ('PRIMARY KEY', 'UNIQUE')",
+        [table],
+    ).fetchall() == []
+
+
+@pytest.mark.parametrize(("table", "key"), CHILD_KEYS.items())
+def test_child_table_keys_are_not_null(
+    con: duckdb.DuckDBPyConnection, table: str, key: list[str]
+) -> None:
+    rows = con.execute(
+        "select column_name from information_schema.columns "
+        "where table_name = ? and is_nullable = 'NO' order by ordinal_position",
+        [table],
+    ).fetchall()
+    assert [name for (name,) in rows] == key
+
+
 def test_primary_key_rejects_a_duplicate_article(con: duckdb.DuckDBPyConnection) -> None:
     with pytest.raises(duckdb.ConstraintException):
         con.execute("insert into articles select * from articles limit 1")
+
+
+@pytest.mark.parametrize(
+    ("table", "column"), [("articles", "body_text"), ("article_paragraphs", "text")]
+)
+def test_long_text_columns_are_stored_with_zstd(tmp_path: Path, table: str, column: str) -> None:
+    # Only a file database compresses what it writes, at a checkpoint.
+    con = warehouse.connect(tmp_path / "warehouse.duckdb")
+    warehouse.apply_schema(con)
+    key = "article_id" if table == "articles" else "article_id, position"
+    con.execute(
+        f"insert into {table} ({key}, {column}) select 'a' || i, "
+        + ("" if table == "articles" else "0, ")
+        + "repeat('Una frase del cuerpo. ', 50) || i from range(3000) r(i)"
+    )
+    con.execute("checkpoint")
+    compressions = con.execute(
+        "select distinct compression from pragma_storage_info(?) "
+        "where column_name = ? and segment_type = 'VARCHAR'",
+        [table, column],
+    ).fetchall()
+    assert compressions == [("ZSTD",)]
 
 
 def test_apply_schema_twice_keeps_rows(con: duckdb.DuckDBPyConnection) -> None:
@@ -381,6 +428,11 @@ BAD_DATA = {
     "assert_related_links__have_article": _append("related_links", article_id="ghost"),
     "assert_image_credits__have_image": _append("image_credits", image_position=7),
     "assert_article_paragraphs__positions_contiguous": _append("article_paragraphs", position=9),
+    "assert_article_authors__one_row_per_key": _append("article_authors"),
+    "assert_article_images__one_row_per_key": _append("article_images"),
+    "assert_image_credits__one_row_per_key": _append("image_credits"),
+    "assert_article_tags__one_row_per_key": _append("article_tags"),
+    "assert_related_links__one_row_per_key": _append("related_links"),
     "assert_articles__word_count_matches_body": _set("articles", word_count=99),
     "assert_articles__counts_not_negative": _set("articles", stripped_link_gaps=-1),
     "assert_article_paragraphs__kind_allowed": _set("article_paragraphs", kind="párrafo"),
