@@ -534,6 +534,7 @@ def _screened(texts: list[str | None]) -> tuple[list[bool], list[bool]]:
         "大渡 美咲",
         "Autorin/Autor Roman Goncharenko",
         "ByAlex Roe",  # en, prefix glued to the name
+        "ByA",  # a glued prefix before one capital: cleaning makes two words of it
     ],
 )
 def test_screened_line_checks_match_the_full_checks(line: str) -> None:

@@ -388,6 +388,8 @@ def _name_line_flags(values: pl.Series) -> pl.Series:
         [
             pl.col("text").str.contains(NAME_LINE_SCREEN)
             | pl.col("text").str.contains(SPACED_HAN_NAME)
+            # Cleaning sets a glued prefix apart ("ByA" -> "By A"): such a line is judged.
+            | pl.col("text").str.contains(GLUED_PREFIX_LINE)
         ],
         _name_line(pl.col("cleaned")),
     )
