@@ -135,11 +135,14 @@ def test_primary_keys(con: duckdb.DuckDBPyConnection, table: str, key: list[str]
 
 @pytest.mark.parametrize("table", CHILD_KEYS)
 def test_child_tables_have_no_index(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    assert con.execute(
-        "select constraint_type from duckdb_constraints() "
-        "where table_name = ? and constraint_type in ('PRIMARY KEY', 'UNIQUE')",
-        [table],
-    ).fetchall() == []
+    assert (
+        con.execute(
+            "select constraint_type from duckdb_constraints() "
+            "where table_name = ? and constraint_type in ('PRIMARY KEY', 'UNIQUE')",
+            [table],
+        ).fetchall()
+        == []
+    )
 
 
 @pytest.mark.parametrize(("table", "key"), CHILD_KEYS.items())

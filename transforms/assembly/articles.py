@@ -272,10 +272,8 @@ def _dates(blocks: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
     # A printed date is read in the page's locale: "02/10/2020" is 2 October on an en-GB page.
     languages = documents.select(
         "doc_id",
-        language=pl.when(
-            pl.col("meta_region").is_not_null() & (pl.col("language") == pl.col("meta_language"))
-        )
-        .then(pl.format("{}-{}", "language", "meta_region"))
+        language=pl.when(pl.col("language") == pl.col("meta_language"))
+        .then(pl.coalesce("meta_locale", "language"))
         .otherwise("language"),
     )
     stamped = (

@@ -90,7 +90,6 @@ CARD_NAME_SELECTOR = ".vcard .fn, .vcard.fn"
 # author as the markup declares it.
 AUTHOR_PAGE_SEGMENTS = frozenset(VISIBLE_BYLINES["author_page_segments"])
 URL_PATH_SEGMENT = re.compile(r"[/?#=&,.]+")
-NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
 
 # A class stating what an element holds or lacks: "has-recommendations", "no-comments".
 STATE_CLASS = re.compile(r"(?:^|\s)(?:has|with|without|no)[-_]\S*", re.IGNORECASE)
@@ -577,8 +576,7 @@ def _card_bylines(tree: LexborHTMLParser) -> list[str]:
 
 def _ascii_key(text: str) -> str:
     """Letters and digits only, accents folded, lower case: "Cañete-Gil" -> "canetegil"."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return NOT_ALPHANUMERIC.sub("", folded.lower())
+    return _compact(unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode())
 
 
 def _author_page_links(tree: LexborHTMLParser) -> list[str]:

@@ -53,8 +53,8 @@ Precedence per field (first non-null wins; measured on the dev corpus):
   ("A und B, dpa"); URLs, e-mail addresses, slugs and bracketed initials go. The
   site's own name (a leading article aside: "Die Furche" of furche.at) is dropped
   beside other names and is a label in a declared "Site - Person" name; a source
-  naming only the site ranks last (``meta_authors_site_only`` says so; the assembly then prefers a
-  byline the page prints that names a person in full). The printed byline (an
+  naming only the site ranks last (``meta_authors_site_only`` says so; the assembly
+  then prefers a byline the page prints that names a person in full). The printed byline (an
   element whose class or id names an author or byline, or <address>, outside
   navigation and outside containers of teasers, related stories or comments; those
   inside <article>/<main> first) is read only when metadata names nobody but the
@@ -64,14 +64,15 @@ Precedence per field (first non-null wins; measured on the dev corpus):
   names (``meta_keys.published``, the common ones first) > first <time datetime>
   > a year-first date in the URL's path (/2019/03/12/, /20190312-slug) > the text
   of the first <time> without datetime (a <time> in a list of other stories, latest
-  posts, related or comments, dates another story and is passed over); updated: JSON-LD dateModified > microdata
-  > meta modified names. The first parsable candidate decides; when it has a time
+  posts, related or comments, dates another story and is passed over); updated:
+  JSON-LD dateModified > microdata > meta modified names. The first parsable candidate decides; when it has a time
   but no zone, a later one stating the same wall clock with an offset lends it,
   else the wall clock is read as UTC. The date is the one written (local). An instant
   declared in UTC takes the offset another stamp of the page states (its modified time,
   say) or, in the assembly, the offset implied by the wall-clock time the page prints
   for the same moment (``printed_offset_minutes``): the instant stays, and its date is
-  the outlet's own calendar day.
+  the outlet's own calendar day. Printed dates are read in the page's locale
+  (``meta_locale``: "02/10/2020" is 2 October on an en-GB page).
   The article's date (``assembly.articles``) takes this declared date first, then
   the printed stamp of the article (a date line or byline in its header, an
   "updated" stamp only when no other), then a date line outside the article's root
@@ -263,8 +264,6 @@ HOST_SPELLINGS: dict[str, str] = LEXICON["host_spellings"]
 
 LANGUAGE_CODE = r"^([A-Za-z]{2})(?:[-_]|$)"
 
-# The region subtag of a language tag: "GB" of en-GB, "BR" of pt_BR.
-REGION_CODE = r"^[A-Za-z]{2}[-_]([A-Za-z]{2})(?:[-_]|$)"
 
 EPOCH_MILLISECONDS = r"^\d{13}$"
 
@@ -367,8 +366,9 @@ METADATA_SCHEMA = pl.Schema(
         "meta_outlet": pl.String,
         "meta_description": pl.String,
         "meta_language": pl.String,
-        # The region subtag of the page's language tag, lower case ("gb" of en-GB).
-        "meta_region": pl.String,
+        # The page's language tag, lower case, region included ("en-gb"): how its dates
+        # are written (``fields.dates`` reads the region).
+        "meta_locale": pl.String,
         "meta_images": pl.List(IMAGE_STRUCT),
         # JSON-LD articleBody: the full text some pages declare but print only in part.
         "meta_body": pl.String,
@@ -1072,16 +1072,8 @@ def _authors(frame: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFrame:
         pl.col("name").str.to_lowercase().str.replace(LEADING_ARTICLE + r"\s+", "")
     )
     own_site = (
-        pl.concat(
-            [
-                pieces.join(
-                    site_keys.rename({"site_key": "key"}), on=["doc_id", "key"], how="semi"
-                ),
-                pieces.with_columns(key=bare_key).join(
-                    site_keys.rename({"site_key": "key"}), on=["doc_id", "key"], how="semi"
-                ),
-            ]
-        )
+        pl.concat([pieces, pieces.with_columns(key=bare_key)])
+        .join(site_keys.rename({"site_key": "key"}), on=["doc_id", "key"], how="semi")
         .select("doc_id", "rank", "order", "name", is_site=pl.lit(True))
         .unique()
     )
@@ -1103,7 +1095,8 @@ def _authors(frame: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFrame:
 
 def _without_site_segment(names: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFrame:
     """Declared names of the form "Site - Person" or "Site | Tagline": the segment naming
-    the site is a label (printed bylines are left to the byline rules). The persons beside it remain; a name with none is the site's.
+    the site is a label; the persons beside it remain, and a name with none is the
+    site's. Printed bylines are left to the byline rules.
 
     One row per candidate name in (``doc_id``, ``rank``, ``order``, ``name``), the same
     rows out with such names replaced by their person segments, or by the site segment.
@@ -1201,7 +1194,7 @@ def _parsed_dates(frame: pl.DataFrame, source_sets: list[tuple[str, ...]]) -> li
     # values without an offset are read as UTC.
     languages = frame.select(
         "doc_id",
-        page_language=pl.coalesce(_language_tag("language_html"), _language_tag("language_meta")),
+        page_language=_locale("language_html", "language_meta"),
     )
     candidates = candidates.join(languages, on="doc_id", how="left").with_columns(
         text=pl.coalesce(epoch.dt.strftime("%Y-%m-%dT%H:%M:%SZ"), text),
@@ -1467,17 +1460,14 @@ def _images(frame: pl.DataFrame) -> pl.DataFrame:
     return flat.group_by("doc_id", maintain_order=True).agg(meta_images=pl.col("image"))
 
 
-def _language_tag(column: str) -> pl.Expr:
-    """The language with its region when the tag has one ("en-gb"), else the language."""
-    return (
-        pl.when(_region(column).is_not_null())
-        .then(pl.format("{}-{}", _language(column), _region(column)))
-        .otherwise(_language(column))
+def _locale(*columns: str) -> pl.Expr:
+    """The first of the language tags that names a language, lower case ("en-gb")."""
+    return pl.coalesce(
+        *(
+            pl.when(_language(c).is_not_null()).then(pl.col(c).str.strip_chars().str.to_lowercase())
+            for c in columns
+        )
     )
-
-
-def _region(column: str) -> pl.Expr:
-    return pl.col(column).str.strip_chars().str.extract(REGION_CODE, 1).str.to_lowercase()
 
 
 def _language(column: str) -> pl.Expr:
@@ -1503,15 +1493,7 @@ def metadata_frame(records: list[dict], doc_ids: list[int]) -> pl.DataFrame:
         pl.coalesce(
             _language("language_html"), _language("language_meta"), _language("language_ld")
         ).alias("meta_language"),
-        # The region of the same tag ("gb" of en-GB): how its dates are written.
-        pl.coalesce(
-            *(
-                pl.when(_language(c).is_not_null()).then(_region(c).fill_null(""))
-                for c in ("language_html", "language_meta", "language_ld")
-            )
-        )
-        .replace("", None)
-        .alias("meta_region"),
+        _locale("language_html", "language_meta", "language_ld").alias("meta_locale"),
     )
     published_dates, updated_dates = _parsed_dates(frame, [PUBLISHED_SOURCES, UPDATED_SOURCES])
     published = _dates(published_dates, "meta_published").pipe(
