@@ -407,6 +407,33 @@ def test_utc_instant_is_written_in_the_pages_own_offset(head: str, offset: int, 
 
 
 @pytest.mark.parametrize(
+    ("printed", "offset", "day"),
+    [
+        # A stamp without zone that writes the same moment's wall clock states the offset.
+        (
+            '<time datetime="2023-11-08 23:30:59">November 8, 2023, 11:30 p.m.</time>',
+            -360,
+            date(2023, 11, 8),
+        ),
+        # One that writes another moment (not whole half hours away) states nothing.
+        (
+            '<time datetime="2023-11-08 23:12:03">November 8, 2023, 11:12 p.m.</time>',
+            0,
+            date(2023, 11, 9),
+        ),
+        # Nor does a stamp without a time of day.
+        ('<time datetime="2023-11-08">November 8, 2023</time>', 0, date(2023, 11, 9)),
+    ],
+)
+def test_utc_instant_takes_the_offset_of_a_stamp_without_zone(
+    printed: str, offset: int, day: date
+) -> None:
+    result = row(page(meta("article:published_time", "2023-11-09T05:30:59Z"), printed))
+    assert result["meta_published_offset_minutes"] == offset
+    assert result["meta_published_date"] == day
+
+
+@pytest.mark.parametrize(
     ("html", "tags"),
     [
         (

@@ -69,7 +69,8 @@ Precedence per field (first non-null wins; measured on the dev corpus):
   but no zone, a later one stating the same wall clock with an offset lends it,
   else the wall clock is read as UTC. The date is the one written (local). An instant
   declared in UTC takes the offset another stamp of the page states (its modified time,
-  say) or, in the assembly, the offset implied by the wall-clock time the page prints
+  say), the offset implied by a stamp without zone that writes the same moment's wall
+  clock (``<time datetime="2023-11-08 23:30:59">``) or, in the assembly, the offset implied by the wall-clock time the page prints
   for the same moment (``printed_offset_minutes``): the instant stays, and its date is
   the outlet's own calendar day. Printed dates are read in the page's locale
   (``meta_locale``: "02/10/2020" is 2 October on an en-GB page).
@@ -1262,13 +1263,34 @@ def _in_page_offset(published: pl.DataFrame, stamps: pl.DataFrame) -> pl.DataFra
 
     A page that states its publication instant in UTC ("...Z") but another stamp of its
     own with a non-zero offset ("...-03:00") keeps the instant and takes that offset, so
-    its date is the outlet's local calendar day.
+    its date is the outlet's local calendar day. Failing that, a stamp without a zone
+    whose wall clock is the same moment a whole number of half hours away
+    (``<time datetime="2023-11-08 23:30:59">`` beside "2023-11-09T05:30:59Z") states
+    the offset as a printed time does (``printed_offset_minutes``).
     """
+    first_utc = published.filter(pl.col("meta_published_offset_minutes") == 0).select(
+        "doc_id", "meta_published_at", "meta_published_offset_minutes"
+    )
+    wall_clock_offset = printed_offset_minutes(
+        pl.col("meta_published_at"),
+        pl.col("meta_published_offset_minutes"),
+        pl.col("date_instant"),
+        pl.col("date_offset_minutes"),
+    )
+    zoned = stamps.filter(
+        pl.col("date_zone_assumed").not_() & (pl.col("date_offset_minutes") != 0)
+    ).select("doc_id", "rank", page_offset="date_offset_minutes", zone_stated=pl.lit(True))
+    naive = (
+        stamps.filter(pl.col("date_zone_assumed"))
+        .join(first_utc, on="doc_id")
+        .select("doc_id", "rank", page_offset=wall_clock_offset, zone_stated=pl.lit(False))
+        .filter(pl.col("page_offset") != 0)
+    )
     local = (
-        stamps.filter(pl.col("date_zone_assumed").not_() & (pl.col("date_offset_minutes") != 0))
-        .sort("doc_id", "rank")
+        pl.concat([zoned, naive])
+        .sort("doc_id", "zone_stated", "rank", descending=[False, True, False])
         .unique("doc_id", keep="first")
-        .select("doc_id", page_offset="date_offset_minutes")
+        .select("doc_id", "page_offset")
     )
     in_utc = (
         (pl.col("meta_published_offset_minutes") == 0)
