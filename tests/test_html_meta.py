@@ -1050,6 +1050,69 @@ def test_blog_title_tag_separators(head: str, body: str, expected: str) -> None:
     assert row(page(head, body))["meta_title"] == expected
 
 
+BANNER = '<h1><a href="http://example.org/notes/">Planet Notes</a></h1>'
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "expected"),
+    [
+        # A linked <h1> that is one segment of <title>, whose other segment a heading
+        # prints, is the site's banner, even where its link's target says nothing.
+        (
+            "<title>Planet Notes - Storm hits the coast</title>",
+            BANNER + '<h2><a href="./storm" rel="bookmark">Storm hits the coast</a></h2>',
+            "Storm hits the coast",
+        ),
+        (
+            "<title>Planet Notes: Storm hits the coast</title>",
+            BANNER + "<h3>Storm hits the coast</h3><h2>Planet Notes</h2>",
+            "Storm hits the coast",
+        ),
+        # A declared title naming only that site is passed over.
+        (
+            "<title>Planet Notes - Storm hits the coast</title>"
+            + meta("DC.title", "Planet Notes", "name"),
+            BANNER + "<h2>Storm hits the coast</h2>",
+            "Storm hits the coast",
+        ),
+        # A linked <h1> beside a <title> rest of several segments (the site's name and
+        # tagline, printed in its banner) is the post's own headline.
+        (
+            "<title>Storm hits | Planet Notes - Weather blog - Storms, rain, wind</title>",
+            '<h1><a href="http://example.org/storm">Storm hits</a></h1>'
+            + "<h2>Planet Notes - Weather blog - Storms, rain, wind</h2>",
+            "Storm hits",
+        ),
+        # An unlinked <h1> is the headline, whatever else is printed.
+        (
+            "<title>Storm hits - Coast towns flooded overnight</title>",
+            "<h1>Storm hits</h1><h2>Coast towns flooded overnight</h2>",
+            "Storm hits",
+        ),
+    ],
+)
+def test_site_banner_in_title_tag(head: str, body: str, expected: str) -> None:
+    assert row(page(head, body))["meta_title"] == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        # Meta tags whose URL is the site's root describe the home page.
+        ("http://blogs.example.com/", "Storm hits the coast"),
+        ("//blogs.example.com", "Storm hits the coast"),
+        ("http://blogs.example.com/2012/11/07/storm-hits/", "Official Blog of the League"),
+    ],
+)
+def test_meta_title_of_the_home_page_is_passed_over(url: str, expected: str) -> None:
+    head = (
+        "<title>Storm hits the coast - Example.com</title>"
+        + meta("og:title", "Official Blog of the League")
+        + meta("og:url", url)
+    )
+    assert row(page(head, ""))["meta_title"] == expected
+
+
 CANONICAL_POST = '<link rel="canonical" href="http://example.org/blog/2012/09/storm.html">'
 
 

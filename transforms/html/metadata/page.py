@@ -160,6 +160,11 @@ INDEX_FILE = re.compile(r"(?:^|/)(?:index|default|home)\.\w+$", re.IGNORECASE)
 
 MAX_PRINTED_TITLE_WORDS = 30
 
+# Between a headline and a site name in <title> and og:title; a match of the group is kept.
+TITLE_SEPARATOR = r"\s+[|\-–—·•»«›‹/:]+\s+|\s*[|｜：ㅣ]\s*|\s+[–—-]\s*|\s*[–—]\s+"
+
+TITLE_SEPARATOR_RE = re.compile(TITLE_SEPARATOR)
+
 # Tags in one string: commas, semicolons, CJK commas.
 TAG_SEPARATOR = r"\s*[,;，、；]\s*"
 
@@ -268,6 +273,7 @@ def extract_metadata(tree: LexborHTMLParser) -> dict:
     record["authors_rel"] = rel_authors + _first_byline_links(author_links)
     page_url = record.get("url_canonical") or record.get("url_meta")
     record["title_logos"] = [text for text, href in logo_links if _links_home(href, page_url)]
+    record["title_linked"] = [text for text, href in logo_links if href]
     record["site_names"] = [
         name
         for name in [record.get("outlet_ld"), *(meta.get("og:site_name") or [])]
@@ -290,9 +296,7 @@ def extract_metadata(tree: LexborHTMLParser) -> dict:
         record["authors_visible"] = _visible_bylines(tree)
     # A page declaring no title but <title> (old pages) may print its headline in another
     # element than <h1>: those texts can show which segments of <title> are the headline.
-    if record.get("title_tag") and not any(
-        record.get(key) for key in ("title_ld", "title_microdata", "title_meta")
-    ):
+    if record.get("title_tag") and _declares_no_more_than_title_tag(record):
         record["title_printed"] = _printed_titles(tree)
     return record
 
@@ -357,6 +361,28 @@ def _url_path(url: str) -> str:
     """A URL's path without host, query, anchor, index file and trailing slash."""
     path = URL_HOST_PART.sub("", url.split("#", 1)[0].split("?", 1)[0].strip())
     return INDEX_FILE.sub("", path).rstrip("/")
+
+
+def _declares_no_more_than_title_tag(record: dict[str, Any]) -> bool:
+    """True when the page declares no title of its own: none at all, or only its <title>
+    again, or only the shorter end of it ("Ed Brill" for "Ed Brill - New IBM study"),
+    which names the site."""
+    title_tag = _folded(record["title_tag"])
+    segments = TITLE_SEPARATOR_RE.split(title_tag)
+    site_ends = (
+        {end for end in (segments[0], segments[-1]) if len(end) < len(title_tag) / 2}
+        if len(segments) > 1
+        else set()
+    )
+    return all(
+        _folded(declared) in site_ends or _folded(declared) == title_tag
+        for key in ("title_ld", "title_microdata", "title_meta")
+        if (declared := record.get(key)) and declared.strip()
+    )
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def _links_home(href: str | None, page_url: str | None) -> bool:

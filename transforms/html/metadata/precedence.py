@@ -41,8 +41,14 @@ Precedence per field (first non-null wins; measured on the dev corpus):
   whose whole text links to the site's home page (its root, or a folder above the page's
   URL) is the site's logo: it names the site like og:site_name, and its text goes from
   either end of the title whatever its length; so does an <h1> printing what precedes a
-  colon of an old page's <title> ("Blog Name: Post title"). "Longer" means more than
-  MIN_HEADLINE_SHARE of the title's letters (chosen by leave-one-site-out).
+  colon of an old page's <title> ("Blog Name: Post title"). So is a linked <h1> that is
+  one of the two segments of <title> when another heading prints the other, longer one
+  ("Ed Brill - New IBM study", <h1><a>Ed Brill</a></h1>, <h2>New IBM study</h2>), where
+  the link's target cannot tell (the page's URL unknown). A page whose declared titles
+  only repeat <title> or name such a site lends its printed headings too. Meta titles
+  whose meta URL is the site's root (og:url "https://example.com/") describe the home
+  page and are not read. "Longer" means more than MIN_HEADLINE_SHARE of the title's
+  letters (chosen by leave-one-site-out).
   The JSON-LD article object is the one whose url matches the canonical URL,
   else the one with headline and datePublished; same-story objects fill gaps.
 * authors: JSON-LD author > meta author names > microdata author > rel=author
@@ -112,7 +118,11 @@ import polars as pl
 from dateline.transforms.fields import bylines
 from dateline.transforms.fields.dates import parse_dates
 from dateline.transforms.fields.names import is_person_name
-from dateline.transforms.html.metadata.page import MIN_SHARED_SITE_CHARS, TAG_SEPARATOR
+from dateline.transforms.html.metadata.page import (
+    MIN_SHARED_SITE_CHARS,
+    TAG_SEPARATOR,
+    TITLE_SEPARATOR,
+)
 from dateline.transforms.html.metadata.structured import LEXICON
 from dateline.transforms.patterns import SEGMENT_MARK, WHITE_SPACE_RUN, literal_alternation
 from dateline.transforms.schema import UTC_TIMESTAMP
@@ -179,9 +189,6 @@ MAX_CODE_SHARE = 0.5
 # A single keyword string of many words with no separator is a bag of words.
 MIN_WORDS_OF_BAG = 4
 
-# Between a headline and a site name in <title> and og:title; a match of the group is kept.
-TITLE_SEPARATOR = r"\s+[|\-–—·•»«›‹/:]+\s+|\s*[|｜：ㅣ]\s*|\s+[–—-]\s*|\s*[–—]\s+"
-
 # Scripts without spaces join a headline and a site name with a bare hyphen or underscore
 # ("英雄的城！-新华网", "蔡健雅_百度百科"); groups 1 and 3 are the letters around it.
 UNSPACED_TITLE_SEPARATOR = (
@@ -197,6 +204,9 @@ EDGE_SEPARATORS = r"^[|·•»›/:]+\s+|\s+[|\-–—·•/:]+$"
 # site's name ("Blog Name: Post title", "» Post title :blogname"); in a declared title it
 # belongs to the headline ("Coach Schubert: 'Nothing to lose'").
 COLON_TITLE_SEPARATOR = TITLE_SEPARATOR + r"|:+\s+|\s+:+"
+
+# An absolute URL without a path: a site's home page.
+HOME_PAGE_URL = r"^\s*(?:[a-zA-Z][a-zA-Z0-9+.\-]*:)?//[^/?#]+/?\s*$"
 
 # A title segment that is a date ("28.04.2023"), which may trail the site name.
 DATE_SEGMENT = r"^[\d\s./\-:]+$"
@@ -323,6 +333,7 @@ LIST_FIELDS: tuple[str, ...] = (
     "title_h1s",
     "title_printed",
     "title_logos",
+    "title_linked",
     "authors_ld",
     "author_kinds_ld",
     "authors_microdata",
@@ -663,10 +674,23 @@ def _titles(frame: pl.DataFrame, site_keys: pl.DataFrame, label_keys: pl.DataFra
         .with_columns(site_key=_compact_key(pl.col("site_key")))
         .filter(pl.col("site_key").str.len_chars() > 0)
     )
+    logos = pl.concat(
+        [logos, _linked_site_names(frame, _printed_headings(frame, pl.concat([site_keys, logos])))]
+    ).unique(maintain_order=True)
     site_keys = pl.concat([site_keys, logos]).unique(maintain_order=True)
     label_keys = pl.concat([label_keys, logos]).unique(maintain_order=True)
     headings = _printed_headings(frame, site_keys)
-    declared = _long(frame, TITLE_SOURCES[:TITLE_H1_RANK], "title")
+    # Meta tags whose URL is the site's root describe its home page, not this article
+    # (og:title "Official Blog of the League" beside og:url "https://blogs.example.com/").
+    home_meta = frame.select(
+        "doc_id", home_meta=pl.col("url_meta").str.contains(HOME_PAGE_URL).fill_null(False)
+    )
+    declared = (
+        _long(frame, TITLE_SOURCES[:TITLE_H1_RANK], "title")
+        .join(home_meta, on="doc_id", how="left")
+        .filter(~((pl.col("rank") == TITLE_META_RANK) & pl.col("home_meta")))
+        .drop("home_meta")
+    )
     candidates = (
         pl.concat(
             [
@@ -678,8 +702,8 @@ def _titles(frame: pl.DataFrame, site_keys: pl.DataFrame, label_keys: pl.DataFra
         )
         .filter(pl.col("title").str.contains(r"\p{L}|\p{N}").fill_null(False))
         .with_columns(title=pl.col("title").str.replace_all(EDGE_SEPARATORS, ""))
-        .pipe(_demote_non_headlines, site_keys, headings)
     )
+    candidates = candidates.pipe(_demote_non_headlines, site_keys, headings)
     # A page declaring no title but <title> is old markup, whose <title> may end a blog's
     # name with a colon.
     old_markup = frame.select(
@@ -857,6 +881,43 @@ def _printed_headings(frame: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFr
         )
         .with_columns(order=pl.int_range(pl.len()).over("doc_id"))
         .select("doc_id", "order", "title", "key", "is_h1")
+    )
+
+
+def _linked_site_names(frame: pl.DataFrame, headings: pl.DataFrame) -> pl.DataFrame:
+    """Site names a page prints as a linked <h1> (a banner) and shows as one of the two
+    segments of its <title>, whose longer other one another heading prints: "Ed Brill -
+    New IBM study" with <h1><a>Ed Brill</a></h1> and <h2>New IBM study</h2>. They tell a
+    logo where the link's target cannot (the page's own URL unknown, a front page that is
+    not the site's root). One row per page in; one row per page and name out
+    (``doc_id``, ``site_key``)."""
+    # A colon separates only where nothing else does ("Blog: Post", "Blog - Post: Sub").
+    parts = _title_parts(pl.col("title_tag"), pl.lit(False))
+    parts = (
+        pl.when(parts.list.len() > 1)
+        .then(parts)
+        .otherwise(_title_parts(pl.col("title_tag"), pl.lit(True)))
+    )
+    # Two segments only: a rest of several ("Post | Blog - Tagline - Keywords") is the
+    # site's name and tagline, printed in its banner.
+    edges = frame.filter(parts.list.len() == 3).select(
+        "doc_id",
+        edge=pl.concat_list(parts.list.first(), parts.list.last()),
+        rest=pl.concat_list(parts.list.last(), parts.list.first()),
+    )
+    linked = (
+        frame.select("doc_id", site_key="title_linked")
+        .explode("site_key")
+        .with_columns(site_key=_compact_key(pl.col("site_key")))
+    )
+    printed = headings.select("doc_id", rest_key="key").unique()
+    return (
+        edges.explode("edge", "rest")
+        .with_columns(site_key=_compact_key(pl.col("edge")), rest_key=_compact_key(pl.col("rest")))
+        .filter(pl.col("site_key").str.len_chars() < pl.col("rest_key").str.len_chars())
+        .join(linked, on=["doc_id", "site_key"], how="semi")
+        .join(printed, on=["doc_id", "rest_key"], how="semi")
+        .select("doc_id", "site_key")
     )
 
 
