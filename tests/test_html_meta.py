@@ -590,6 +590,40 @@ def test_title_that_title_tag_does_not_repeat(
 
 
 @pytest.mark.parametrize(
+    ("og_title", "title_tag", "h1", "expected"),
+    [
+        # A social title that <title> and <h1> both contradict yields to their headline.
+        (
+            "US couple pack for Olympic trip",
+            "Planet - Scott and Kathy Cleveland are coming to the Olympics",
+            "Scott and Kathy Cleveland are coming to the Olympics",
+            "Scott and Kathy Cleveland are coming to the Olympics",
+        ),
+        # Without an <h1> to agree with <title>, the declared title stands.
+        (
+            "US couple pack for Olympic trip",
+            "Planet - Scott and Kathy Cleveland are coming to the Olympics",
+            None,
+            "US couple pack for Olympic trip",
+        ),
+        (
+            "US couple pack for Olympic trip",
+            "Planet - Scott and Kathy Cleveland are coming to the Olympics",
+            "Olympics 2012",
+            "US couple pack for Olympic trip",
+        ),
+    ],
+)
+def test_social_title_yields_to_the_printed_headline(
+    og_title: str, title_tag: str, h1: str | None, expected: str
+) -> None:
+    head = (
+        meta("og:title", og_title) + meta("og:site_name", "Planet") + f"<title>{title_tag}</title>"
+    )
+    assert row(page(head, f"<h1>{h1}</h1>" if h1 else ""))["meta_title"] == expected
+
+
+@pytest.mark.parametrize(
     ("ld_headline", "og_title", "title_tag", "h1", "expected"),
     [
         # <title> repeats the JSON-LD headline and <h1> prints it: og:title, as above.

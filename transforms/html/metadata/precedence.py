@@ -24,7 +24,9 @@ Precedence per field (first non-null wins; measured on the dev corpus):
   for a fixed precedence), unless <title> repeats the structured one and <h1>
   prints neither (then the structured one: 2 of 3 dev pages). On the
   trafilatura-eval pages the printed <h1> decides those cases instead (14 of 16);
-  the two sets' gold conventions disagree there and the rule stays. A kicker before
+  the two sets' gold conventions disagree there and the rule stays. A meta title
+  without a structured one yields to <title> when <title> (its site name cut) is what
+  the <h1> prints: a social title the page prints nowhere. A kicker before
   a spaced dash ("Minderheit in Syrien - Drusen fordern ...") is dropped when another
   candidate is the headline alone or the same headline behind another kicker.
   Last, the on-page headline: when the chosen title's leading segments are what an
@@ -747,6 +749,14 @@ def _titles(frame: pl.DataFrame, site_keys: pl.DataFrame, label_keys: pl.DataFra
     preferred = (
         pl.when((pl.col("structured") == pl.col("meta")) | pl.col("tag").is_null())
         .then(None)
+        # A social title the page prints nowhere yields to the headline that <title> and
+        # <h1> agree on.
+        .when(
+            pl.col("structured").is_null()
+            & (pl.col("tag") == pl.col("h1"))
+            & (pl.col("meta") != pl.col("tag"))
+        )
+        .then(pl.lit(TITLE_TAG_RANK))
         .when((pl.col("tag") == pl.col("structured")) & h1_prints_neither)
         .then(pl.col("structured_rank"))
         .when(pl.col("tag") == pl.col("structured"))
