@@ -1042,6 +1042,45 @@ def test_title_as_printed_in_h1(head: str, body: str, expected: str) -> None:
             '<span class="article-title__headline">towns brace for the night</span></h1>',
             "Storm is back: towns brace for the night",
         ),
+        # A declared title that only repeats <title> declares nothing more.
+        (
+            meta("og:title", "Chronicle: Famous host has died")
+            + "<title>Chronicle: Famous host has died</title>",
+            "<h1>Famous host has died at 90</h1>",
+            "Famous host has died at 90",
+        ),
+        # Beside a declared title, an <h1> sharing no word with it is a sidebar's heading...
+        (
+            meta("og:title", "Read, seen, heard: media in October")
+            + "<title>Read, seen, heard: media in October</title>",
+            "<h1>Latest Comments</h1>",
+            "Read, seen, heard: media in October",
+        ),
+        # ... but an old page's <title> may be no headline at all.
+        (
+            "<title>www.example.org | Detail</title>",
+            "<h1>Word of the bishop</h1>",
+            "Word of the bishop",
+        ),
+        # An <h1> printing <title> behind more words prints a kicker before it.
+        (
+            "<title>Car dealers expect a slow restart</title>",
+            "<h1><span>After the lockdown</span> Car dealers expect a slow restart</h1>",
+            "Car dealers expect a slow restart",
+        ),
+        # A label for screen readers only is no part of the headline.
+        (
+            "<title>Energy and social change</title>",
+            '<h1><span class="visually-hidden">Headline:</span> Energy transition and'
+            " social change</h1>",
+            "Energy transition and social change",
+        ),
+        # Nor is an <h1> for screen readers only.
+        (
+            "<title>Energy and social change</title>",
+            '<h1 class="visuallyhidden">Energy and social change | Agency</h1>',
+            "Energy and social change",
+        ),
     ],
 )
 def test_h1_over_an_undeclared_title_tag(head: str, body: str, expected: str) -> None:
@@ -1082,6 +1121,15 @@ def test_h1_over_an_undeclared_title_tag(head: str, body: str, expected: str) ->
 )
 def test_blog_title_tag_separators(head: str, body: str, expected: str) -> None:
     assert row(page(head, body))["meta_title"] == expected
+
+
+def test_heading_text_is_what_a_reader_sees() -> None:
+    html = page(
+        "",
+        "<h1><ruby>子<rt>こ</rt></ruby>どもへの<ruby>体罰<rt>たいばつ</rt></ruby>を禁止"
+        '<span class="element-invisible"> | Site</span></h1>',
+    )
+    assert extract_metadata(LexborHTMLParser(html))["title_h1"] == "子どもへの体罰を禁止"
 
 
 BANNER = '<h1><a href="http://example.org/notes/">Planet Notes</a></h1>'

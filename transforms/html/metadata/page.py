@@ -28,6 +28,7 @@ from dateline.transforms.html.metadata.structured import (
     _url_key,
     parse_json_ld,
 )
+from dateline.transforms.lexicon import load
 
 META_KEYS: dict[str, list[str]] = LEXICON["meta_keys"]
 
@@ -160,6 +161,14 @@ INDEX_FILE = re.compile(r"(?:^|/)(?:index|default|home)\.\w+$", re.IGNORECASE)
 
 MAX_PRINTED_TITLE_WORDS = 30
 
+# What a heading holds that a reader does not see as its text: code, the readings of a
+# ruby annotation, labels for screen readers only.
+HIDDEN_CLASSES = frozenset(load("html")["hidden_classes"])
+
+UNSEEN_IN_HEADING = ", ".join(
+    ["style", "script", "rt", "rp", "[hidden]"] + [f".{name}" for name in sorted(HIDDEN_CLASSES)]
+)
+
 # Between a headline and a site name in <title> and og:title; a match of the group is kept.
 TITLE_SEPARATOR = r"\s+[|\-–—·•»«›‹/:]+\s+|\s*[|｜：ㅣ]\s*|\s+[–—-]\s*|\s*[–—]\s+"
 
@@ -256,7 +265,12 @@ def extract_metadata(tree: LexborHTMLParser) -> dict:
                 # Output printed before <html> (a server warning, a stray tag) moves the head's
                 # elements into <body>, <title> among them.
                 record["title_tag_stray"] = text
-        elif tag == "h1" and len(headings) < MAX_H1_CANDIDATES:
+        elif (
+            tag == "h1"
+            and len(headings) < MAX_H1_CANDIDATES
+            # An <h1> for screen readers only is no printed headline.
+            and not _for_screen_readers(node)
+        ):
             text = _heading_text(node)
             if text:
                 headings.append((not _inside(node, CONTENT_ROOTS), len(headings), text))
@@ -394,17 +408,30 @@ def _links_home(href: str | None, page_url: str | None) -> bool:
     return path == "" or (page_url is not None and _url_path(page_url).startswith(path + "/"))
 
 
+def _for_screen_readers(node: Any) -> bool:
+    """True for an element hidden from view: its ``hidden`` attribute or a hiding class."""
+    attributes = node.attributes
+    return "hidden" in attributes or not HIDDEN_CLASSES.isdisjoint(
+        (attributes.get("class") or "").split()
+    )
+
+
 def _heading_text(node: Any) -> str | None:
-    """The text of a heading without what its <style> or <script> children hold."""
-    if node.css_first("style, script") is None:
+    """The text of a heading as a reader sees it: without what its <style> or <script>
+    children hold, the readings of a ruby annotation (<rt>) or a label only screen
+    readers get ("<span class=visually-hidden>Headline:</span>")."""
+    if node.css_first(UNSEEN_IN_HEADING) is None:
         return " ".join(node.text(deep=True).split()) or None
-    pieces = [
-        child.text(deep=False)
-        for child in node.traverse(include_text=True)
-        if child.tag == "-text"
-        and child.parent is not None
-        and child.parent.tag not in NON_TEXT_TAGS
-    ]
+    unseen = {inner.mem_id for inner in node.css(UNSEEN_IN_HEADING)}
+    pieces = []
+    for child in node.traverse(include_text=True):
+        if child.tag != "-text":
+            continue
+        ancestor = child.parent
+        while ancestor is not None and ancestor.mem_id not in unseen and ancestor != node:
+            ancestor = ancestor.parent
+        if ancestor is None or ancestor == node:
+            pieces.append(child.text(deep=False))
     return " ".join("".join(pieces).split()) or None
 
 

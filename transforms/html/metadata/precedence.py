@@ -207,6 +207,12 @@ EDGE_SEPARATORS = r"^[|·•»›/:]+\s+|\s+[|\-–—·•/:]+$"
 # belongs to the headline ("Coach Schubert: 'Nothing to lose'").
 COLON_TITLE_SEPARATOR = TITLE_SEPARATOR + r"|:+\s+|\s+:+"
 
+# What separates a kicker or a subtitle from a headline in its text.
+HEADLINE_SEPARATOR = r"[:|–—]|\s-\s"
+
+# A word long enough to name a subject ("Energiewende", not "der" or "the").
+CONTENT_WORD = r"\p{L}{4,}"
+
 # An absolute URL without a path: a site's home page.
 HOME_PAGE_URL = r"^\s*(?:[a-zA-Z][a-zA-Z0-9+.\-]*:)?//[^/?#]+/?\s*$"
 
@@ -773,15 +779,29 @@ def _titles(frame: pl.DataFrame, site_keys: pl.DataFrame, label_keys: pl.DataFra
         rank=pl.when(pl.col("rank") == pl.col("preferred")).then(-1).otherwise(pl.col("rank")),
     )
     best = _first_by_rank(ranked, pl.lit(True)).unique("doc_id", keep="first")
-    sources = best.select("doc_id", "source")
+    # A meta title that only repeats <title> is cut as <title> is.
+    sources = best.join(keys.select("doc_id", "tag"), on="doc_id", how="left").select(
+        "doc_id",
+        source=pl.when((pl.col("source") == TITLE_META_RANK) & (pl.col("key") == pl.col("tag")))
+        .then(pl.lit(TITLE_TAG_RANK))
+        .otherwise(pl.col("source")),
+    )
     chosen = (
         _drop_kicker(best, stripped)
         .join(sources, on="doc_id", how="left")
         .join(old_markup, on="doc_id", how="left")
         .with_columns(splits_colon=pl.col("old_markup") & (pl.col("source") == TITLE_TAG_RANK))
     )
-    cut = _prefer_h1_to_title_tag(_cut_at_printed_headline(chosen, headings, logos), headings)
+    cut = _prefer_h1_to_title_tag(
+        _cut_at_printed_headline(chosen, headings, logos).join(old_markup, on="doc_id", how="left"),
+        headings,
+    )
     return _as_printed(cut, headings)
+
+
+def _content_words(text: pl.Expr) -> pl.Expr:
+    """The words of a text long enough to carry its subject, in lower case."""
+    return text.str.to_lowercase().str.extract_all(CONTENT_WORD)
 
 
 def _prefer_h1_to_title_tag(chosen: pl.DataFrame, headings: pl.DataFrame) -> pl.DataFrame:
@@ -803,6 +823,16 @@ def _prefer_h1_to_title_tag(chosen: pl.DataFrame, headings: pl.DataFrame) -> pl.
         & (
             pl.col("h1_key").str.len_chars()
             > _compact_key(pl.col("title")).str.len_chars() * MIN_HEADLINE_SHARE
+        )
+        # Beside a declared title, a heading sharing no word with it is about something
+        # else: a sidebar's. (An old page's <title> may be no headline at all.)
+        & (
+            _content_words(pl.col("h1"))
+            .list.set_intersection(_content_words(pl.col("title")))
+            .list.len()
+            .gt(0)
+            | pl.col("h1").str.contains(UNSPACED_SCRIPT)
+            | pl.col("old_markup")
         )
     )
     # A <title> the page also prints as a heading is its headline; the <h1> is then a logo.
@@ -827,6 +857,16 @@ def _prefer_h1_to_title_tag(chosen: pl.DataFrame, headings: pl.DataFrame) -> pl.
                 )
                 # An <h1> just cut off the title as the site's name is no headline.
                 & (pl.col("h1_key") != pl.col("logo_key")).fill_null(True)
+                # An <h1> that prints the title behind more words and no separator of
+                # its own prints it behind a kicker ("Nach Corona-Lockerungen Autohäuser
+                # rechnen ..."): the title is the headline.
+                & ~(
+                    pl.col("h1_key").str.ends_with(pl.col("key"))
+                    & (
+                        pl.col("h1").str.count_matches(HEADLINE_SEPARATOR)
+                        <= pl.col("title").str.count_matches(HEADLINE_SEPARATOR)
+                    )
+                ).fill_null(False)
             )
             .then("h1")
             .otherwise("title")
