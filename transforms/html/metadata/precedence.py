@@ -907,13 +907,12 @@ def _cut_at_printed_headline(
     page in and out (``doc_id``, ``title``, ``source``, ``logo_key``: the key of the
     heading cut off as the site's name, else null).
     """
-    parts = _title_parts(pl.col("title"), pl.col("splits_colon"))
-    n_parts = parts.list.len()
+    # The segments and the title's key are columns, computed once per pair: an eager
+    # ``select`` does not share subexpressions, and every candidate cut below reads them.
+    parts = pl.col("parts")
+    n_parts = pl.col("n_parts")
     # The <h1> is the longer part of the title: the headline; else a logo, the site's name.
-    longer = (
-        pl.col("key").str.len_chars()
-        > _compact_key(pl.col("title")).str.len_chars() * MIN_HEADLINE_SHARE
-    )
+    longer = pl.col("key").str.len_chars() > pl.col("title_chars") * MIN_HEADLINE_SHARE
     is_logo = pl.col("is_logo")
     leading, trailing, logo = [], [], []
     for n_segments in range(1, MAX_CUT_SEGMENTS + 1):
@@ -952,7 +951,14 @@ def _cut_at_printed_headline(
         ],
         how="vertical_relaxed",
     )
-    pairs = chosen.join(printed, on="doc_id")
+    pairs = (
+        chosen.join(printed, on="doc_id")
+        .with_columns(
+            parts=_title_parts(pl.col("title"), pl.col("splits_colon")),
+            title_chars=_compact_key(pl.col("title")).str.len_chars(),
+        )
+        .with_columns(n_parts=pl.col("parts").list.len())
+    )
     # A leading match beats a trailing one on any <h1>; then the first <h1> wins.
     cut = (
         pl.concat(
