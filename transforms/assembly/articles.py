@@ -309,12 +309,16 @@ def _dates(blocks: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
     outside = outside.join(near_title, on=["doc_id", "block_no"], how="left").with_columns(
         kind=pl.when(pl.col("is_near_title")).then(pl.lit("near_title")).otherwise(kind)
     )
+    # The date-line test runs once per line: both branches of a when/then are evaluated.
+    date_line = pl.col("_is_date_line")
     beside = (
-        outside.filter(
+        outside.with_columns(_is_date_line=dates.is_date_line(pl.col("text")))
+        .filter(
             pl.when(kind == "near_title")
-            .then(dates.is_date_line(pl.col("text")))
-            .otherwise(dates.is_labelled_date_line(pl.col("text")))
+            .then(date_line)
+            .otherwise(dates.is_labelled_date_line(pl.col("text"), date_line))
         )
+        .drop("_is_date_line")
         .join(languages, on="doc_id", how="left")
         .pipe(dates.parse_dates, "text", "language")
         .filter(pl.col("date_value").is_not_null())
