@@ -1236,7 +1236,9 @@ def attribute_credits(images: pl.DataFrame) -> pl.DataFrame:
                 for attribute in CREDIT_ATTRIBUTES
                 for tail in ((ATTRIBUTE_BAR_TAIL, 1), (ATTRIBUTE_BRACKET_TAIL, 2))
             )
-        ]
+        ],
+        # One chunk: a batch function is called once per chunk.
+        rechunk=True,
     )
     # The first tail (in CREDIT_ATTRIBUTES and then tail order) that is a credit line wins.
     found = (
