@@ -1129,6 +1129,10 @@ def _without_site_segment(names: pl.DataFrame, site_keys: pl.DataFrame) -> pl.Da
         .with_columns(is_site=pl.col("is_site").fill_null(False))
         .filter(pl.col("is_site").any().over("doc_id", "rank", "order"))
     )
+    if marked.is_empty():
+        # No declared name has a site segment: the person-name test is skipped (Polars
+        # compiles its patterns even for no rows).
+        return names.sort("doc_id", "rank", "order", maintain_order=True)
     persons = marked.filter(~pl.col("is_site") & is_person_name(pl.col("segment")))
     sites = marked.filter(pl.col("is_site")).join(
         persons.select("doc_id", "rank", "order"), on=["doc_id", "rank", "order"], how="anti"
