@@ -259,6 +259,8 @@ MAX_DATE_NOISE_WORDS = 14
 # to the headline (in blocks, before or after it): "06.12.2022" under an <h1> that sits
 # apart from the text. Chosen by leave-one-site-out validation on the dev sets.
 MAX_TITLE_DISTANCE_BLOCKS = 3
+# Any character that is not white space: a record holds content when it has one.
+NOT_WHITE_SPACE = r"\S"
 
 
 def _dates(blocks: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
@@ -309,12 +311,16 @@ def _dates(blocks: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
     outside = outside.join(near_title, on=["doc_id", "block_no"], how="left").with_columns(
         kind=pl.when(pl.col("is_near_title")).then(pl.lit("near_title")).otherwise(kind)
     )
+    # The date-line test runs once per line: both branches of a when/then are evaluated.
+    date_line = pl.col("_is_date_line")
     beside = (
-        outside.filter(
+        outside.with_columns(_is_date_line=dates.is_date_line(pl.col("text")))
+        .filter(
             pl.when(kind == "near_title")
-            .then(dates.is_date_line(pl.col("text")))
-            .otherwise(dates.is_labelled_date_line(pl.col("text")))
+            .then(date_line)
+            .otherwise(dates.is_labelled_date_line(pl.col("text"), date_line))
         )
+        .drop("_is_date_line")
         .join(languages, on="doc_id", how="left")
         .pipe(dates.parse_dates, "text", "language")
         .filter(pl.col("date_value").is_not_null())
@@ -686,8 +692,10 @@ def build_article_tables(
     enter the content hash, so an unchanged article hashes the same in every run.
     """
     docs = documents.with_row_index("doc_id").with_columns(pl.col("doc_id").cast(pl.Int64))
-    has_html = pl.col("html").is_not_null() & (pl.col("html").str.strip_chars() != "")
-    has_text = pl.col("text").is_not_null() & (pl.col("text").str.strip_chars() != "")
+    # A character other than white space (what strip_chars strips): the search stops at the
+    # first one, where stripping copied every page's whole HTML.
+    has_html = pl.col("html").is_not_null() & pl.col("html").str.contains(NOT_WHITE_SPACE)
+    has_text = pl.col("text").is_not_null() & pl.col("text").str.contains(NOT_WHITE_SPACE)
     rejects = [
         docs.filter(~has_html & ~has_text).select(
             "source_uri",

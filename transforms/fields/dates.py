@@ -569,10 +569,16 @@ def _date_line_flags(values: pl.Series) -> pl.Series:
     return flags.scatter(rows, checked.to_series())
 
 
-def is_labelled_date_line(text: pl.Expr) -> pl.Expr:
+def is_labelled_date_line(text: pl.Expr, date_line: pl.Expr | None = None) -> pl.Expr:
     """Whether a line is a date stamp that says what it is ("Datum 28.04.2023",
-    "Published: 5 March 2024"), unlike a teaser that ends with its date."""
-    return text.str.contains(DATE_LABEL_PATTERN) & is_date_line(text)
+    "Published: 5 March 2024"), unlike a teaser that ends with its date.
+
+    ``date_line``, when given, is ``is_date_line(text)`` already computed: a caller that
+    needs both tests runs the costlier one once.
+    """
+    return text.str.contains(DATE_LABEL_PATTERN) & (
+        is_date_line(text) if date_line is None else date_line
+    )
 
 
 def is_date_line(text: pl.Expr) -> pl.Expr:

@@ -230,30 +230,44 @@ def _container_flags(containers: pl.DataFrame) -> pl.DataFrame:
         .str.to_lowercase()
     )
     hint = (
-        lowered.str.replace_all(TAXONOMY_CLASS_PATTERN, " ")
+        pl.col("_lowered")
+        .str.replace_all(TAXONOMY_CLASS_PATTERN, " ")
         .str.replace_all(STATE_CLASS_PATTERN, " ")
         .str.replace_all(LEAD_PICTURE_CLASS_PATTERN, "leadpicture")
     )
-    other_noise_word = hint.str.replace_all(NOISE_PREFIX_EXCEPTION_PATTERN, " ").str.contains(
-        NOISE_PREFIX_PATTERN
-    ) | hint.str.contains(NOISE_CLASS_END_PATTERN)
-    noise_word = hint.str.contains(NOISE_HINT_PATTERN) | other_noise_word
+    other_noise_word = pl.col("_hint").str.replace_all(
+        NOISE_PREFIX_EXCEPTION_PATTERN, " "
+    ).str.contains(NOISE_PREFIX_PATTERN) | pl.col("_hint").str.contains(NOISE_CLASS_END_PATTERN)
     # A class on a paragraph or heading is typography ("dropcap", "lead"), not a role.
     text_element = pl.col("container_tag").is_in(TEXT_ELEMENT_TAGS)
-    hidden = hint.str.contains(HIDDEN_CLASS_PATTERN)
     noise_landmark = pl.col("container_tag").is_in(NOISE_LANDMARK_TAGS)
-    # Pages repeat their class names: each distinct element description is read once, and
-    # lazily, so that the hint's rewriting, shared by every flag, runs once (not per use).
+    # Pages repeat their class names: each distinct element description is read once.
+    # The rewritten hint and the tests several flags share are staged as columns first,
+    # so that each runs once per description, not once per use.
     described = ["container_hint", "container_tag", "container_itemprop"]
-    distinct = containers.select(described).unique().lazy()
-    flags = distinct.with_columns(
+    staged = (
+        containers.select(described)
+        .unique()
+        .with_columns(_lowered=lowered)
+        .with_columns(_hint=hint)
+        .with_columns(
+            _other_noise_word=other_noise_word,
+            _hidden=pl.col("_hint").str.contains(HIDDEN_CLASS_PATTERN),
+        )
+    )
+    hint = pl.col("_hint")
+    other_noise_word = pl.col("_other_noise_word")
+    hidden = pl.col("_hidden")
+    noise_word = hint.str.contains(NOISE_HINT_PATTERN) | other_noise_word
+    flags = staged.select(
+        *described,
         is_noise=(noise_word & ~text_element) | hidden | noise_landmark,
         is_widget=hint.str.contains(WIDGET_HINT_PATTERN)
         & ~hint.str.contains(PROSE_NOISE_HINT_PATTERN)
         & ~other_noise_word
         & ~hidden
         & ~noise_landmark,
-        is_tag_list=lowered.str.contains(TAG_LIST_HINT_PATTERN),
+        is_tag_list=pl.col("_lowered").str.contains(TAG_LIST_HINT_PATTERN),
         is_related=hint.str.contains(RELATED_HINT_PATTERN),
         is_caption=hint.str.contains(CAPTION_HINT_PATTERN)
         | (pl.col("container_tag") == "figcaption"),
@@ -261,7 +275,7 @@ def _container_flags(containers: pl.DataFrame) -> pl.DataFrame:
         is_legal_notice=hint.str.contains(LEGAL_NOTICE_HINT_PATTERN) & ~text_element,
         is_site_tagline=hint.str.contains(SITE_TAGLINE_HINT_PATTERN),
         is_body_prop=pl.col("container_itemprop").str.to_lowercase() == "articlebody",
-    ).collect()
+    )
     return containers.join(flags, on=described, how="left", nulls_equal=True, maintain_order="left")
 
 
@@ -1208,15 +1222,35 @@ def attribute_credits(images: pl.DataFrame) -> pl.DataFrame:
     credit line (``credits.is_credit_line``: a cue such as "Bildquelle:" or "Photo:", or
     parts joined around an agency); a caption-like remark in brackets is no credit.
     """
-    tails = [
-        pl.col(attribute).str.extract(pattern, group)
-        for attribute in CREDIT_ATTRIBUTES
-        for pattern, group in ((ATTRIBUTE_BAR_TAIL, 1), (ATTRIBUTE_BRACKET_TAIL, 2))
-    ]
-    return images.with_columns(
-        attribute_credit=pl.coalesce(
-            pl.when(credits.is_credit_line(tail)).then(tail.str.strip_chars()) for tail in tails
-        )
+    # Every candidate tail of every image is judged in one batch, not one batch per kind
+    # of tail: each call of the credit-line rules has a fixed cost.
+    tails = pl.concat(
+        [
+            images.select(
+                row=pl.int_range(pl.len(), dtype=pl.UInt32),
+                choice=pl.lit(choice, pl.Int8),
+                tail=pl.col(attribute).str.extract(pattern, group),
+            ).filter(pl.col("tail").is_not_null())
+            for choice, (attribute, (pattern, group)) in enumerate(
+                (attribute, tail)
+                for attribute in CREDIT_ATTRIBUTES
+                for tail in ((ATTRIBUTE_BAR_TAIL, 1), (ATTRIBUTE_BRACKET_TAIL, 2))
+            )
+        ],
+        # One chunk: a batch function is called once per chunk.
+        rechunk=True,
+    )
+    # The first tail (in CREDIT_ATTRIBUTES and then tail order) that is a credit line wins.
+    found = (
+        tails.filter(credits.is_credit_line(pl.col("tail")))
+        .sort("row", "choice")
+        .unique("row", keep="first", maintain_order=True)
+        .select("row", attribute_credit=pl.col("tail").str.strip_chars())
+    )
+    return (
+        images.with_row_index("row")
+        .join(found, on="row", how="left", maintain_order="left")
+        .drop("row")
     )
 
 

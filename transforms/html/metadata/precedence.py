@@ -1019,13 +1019,12 @@ def _cut_at_printed_headline(
     page in and out (``doc_id``, ``title``, ``source``, ``logo_key``: the key of the
     heading cut off as the site's name, else null).
     """
-    parts = _title_parts(pl.col("title"), pl.col("splits_colon"))
-    n_parts = parts.list.len()
+    # The segments and the title's key are columns, computed once per pair: an eager
+    # ``select`` does not share subexpressions, and every candidate cut below reads them.
+    parts = pl.col("parts")
+    n_parts = pl.col("n_parts")
     # The <h1> is the longer part of the title: the headline; else a logo, the site's name.
-    longer = (
-        pl.col("key").str.len_chars()
-        > _compact_key(pl.col("title")).str.len_chars() * MIN_HEADLINE_SHARE
-    )
+    longer = pl.col("key").str.len_chars() > pl.col("title_chars") * MIN_HEADLINE_SHARE
     is_logo = pl.col("is_logo")
     leading, trailing, logo = [], [], []
     for n_segments in range(1, MAX_CUT_SEGMENTS + 1):
@@ -1064,7 +1063,14 @@ def _cut_at_printed_headline(
         ],
         how="vertical_relaxed",
     )
-    pairs = chosen.join(printed, on="doc_id")
+    pairs = (
+        chosen.join(printed, on="doc_id")
+        .with_columns(
+            parts=_title_parts(pl.col("title"), pl.col("splits_colon")),
+            title_chars=_compact_key(pl.col("title")).str.len_chars(),
+        )
+        .with_columns(n_parts=pl.col("parts").list.len())
+    )
     # A leading match beats a trailing one on any <h1>; then the first <h1> wins.
     cut = (
         pl.concat(
@@ -1235,6 +1241,10 @@ def _without_site_segment(names: pl.DataFrame, site_keys: pl.DataFrame) -> pl.Da
         .with_columns(is_site=pl.col("is_site").fill_null(False))
         .filter(pl.col("is_site").any().over("doc_id", "rank", "order"))
     )
+    if marked.is_empty():
+        # No declared name has a site segment: the person-name test is skipped (Polars
+        # compiles its patterns even for no rows).
+        return names.sort("doc_id", "rank", "order", maintain_order=True)
     persons = marked.filter(~pl.col("is_site") & is_person_name(pl.col("segment")))
     sites = marked.filter(pl.col("is_site")).join(
         persons.select("doc_id", "rank", "order"), on=["doc_id", "rank", "order"], how="anti"
