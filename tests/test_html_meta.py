@@ -1150,6 +1150,13 @@ BANNER = '<h1><a href="http://example.org/notes/">Planet Notes</a></h1>'
             BANNER + "<h3>Storm hits the coast</h3><h2>Planet Notes</h2>",
             "Storm hits the coast",
         ),
+        # So is one naming the other segment of a <title> whose headline the <h1> prints.
+        (
+            "<title>Money laundering scheme uncovered – Market Watch</title>"
+            + meta("og:title", "Market Watch"),
+            "<h1>Money laundering scheme uncovered</h1>",
+            "Money laundering scheme uncovered",
+        ),
         # A declared title naming only that site is passed over.
         (
             "<title>Planet Notes - Storm hits the coast</title>"

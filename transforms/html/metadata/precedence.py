@@ -47,7 +47,9 @@ Precedence per field (first non-null wins; measured on the dev corpus):
   one of the two segments of <title> when another heading prints the other, longer one
   ("Ed Brill - New IBM study", <h1><a>Ed Brill</a></h1>, <h2>New IBM study</h2>), where
   the link's target cannot tell (the page's URL unknown). A page whose declared titles
-  only repeat <title> or name such a site lends its printed headings too. Meta titles
+  only repeat <title> or name such a site lends its printed headings too. A declared
+  title naming the shorter segment of a two-segment <title> whose other one the <h1>
+  prints names the site, and ranks last. Meta titles
   whose meta URL is the site's root (og:url "https://example.com/") describe the home
   page and are not read. "Longer" means more than MIN_HEADLINE_SHARE of the title's
   letters (chosen by leave-one-site-out).
@@ -711,7 +713,12 @@ def _titles(frame: pl.DataFrame, site_keys: pl.DataFrame, label_keys: pl.DataFra
         .filter(pl.col("title").str.contains(r"\p{L}|\p{N}").fill_null(False))
         .with_columns(title=pl.col("title").str.replace_all(EDGE_SEPARATORS, ""))
     )
-    candidates = candidates.pipe(_demote_non_headlines, site_keys, headings)
+    # A declared title that only names the site beside the printed headline is no headline.
+    candidates = candidates.pipe(
+        _demote_non_headlines,
+        pl.concat([site_keys, _site_beside_headline(frame, headings)]).unique(),
+        headings,
+    )
     # A page declaring no title but <title> is old markup, whose <title> may end a blog's
     # name with a colon.
     old_markup = frame.select(
@@ -934,13 +941,10 @@ def _printed_headings(frame: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFr
     )
 
 
-def _linked_site_names(frame: pl.DataFrame, headings: pl.DataFrame) -> pl.DataFrame:
-    """Site names a page prints as a linked <h1> (a banner) and shows as one of the two
-    segments of its <title>, whose longer other one another heading prints: "Ed Brill -
-    New IBM study" with <h1><a>Ed Brill</a></h1> and <h2>New IBM study</h2>. They tell a
-    logo where the link's target cannot (the page's own URL unknown, a front page that is
-    not the site's root). One row per page in; one row per page and name out
-    (``doc_id``, ``site_key``)."""
+def _title_edges(frame: pl.DataFrame) -> pl.DataFrame:
+    """The two segments of each page's two-segment <title>, each with the other as its
+    rest, where it is the shorter: one row per page in; rows (``doc_id``, ``site_key``,
+    ``rest_key``) out, compact keys."""
     # A colon separates only where nothing else does ("Blog: Post", "Blog - Post: Sub").
     parts = _title_parts(pl.col("title_tag"), pl.lit(False))
     parts = (
@@ -950,11 +954,28 @@ def _linked_site_names(frame: pl.DataFrame, headings: pl.DataFrame) -> pl.DataFr
     )
     # Two segments only: a rest of several ("Post | Blog - Tagline - Keywords") is the
     # site's name and tagline, printed in its banner.
-    edges = frame.filter(parts.list.len() == 3).select(
-        "doc_id",
-        edge=pl.concat_list(parts.list.first(), parts.list.last()),
-        rest=pl.concat_list(parts.list.last(), parts.list.first()),
+    return (
+        frame.filter(parts.list.len() == 3)
+        .select(
+            "doc_id",
+            edge=pl.concat_list(parts.list.first(), parts.list.last()),
+            rest=pl.concat_list(parts.list.last(), parts.list.first()),
+        )
+        .explode("edge", "rest")
+        .select(
+            "doc_id", site_key=_compact_key(pl.col("edge")), rest_key=_compact_key(pl.col("rest"))
+        )
+        .filter(pl.col("site_key").str.len_chars() < pl.col("rest_key").str.len_chars())
     )
+
+
+def _linked_site_names(frame: pl.DataFrame, headings: pl.DataFrame) -> pl.DataFrame:
+    """Site names a page prints as a linked <h1> (a banner) and shows as one of the two
+    segments of its <title>, whose longer other one another heading prints: "Ed Brill -
+    New IBM study" with <h1><a>Ed Brill</a></h1> and <h2>New IBM study</h2>. They tell a
+    logo where the link's target cannot (the page's own URL unknown, a front page that is
+    not the site's root). One row per page in; one row per page and name out
+    (``doc_id``, ``site_key``)."""
     linked = (
         frame.select("doc_id", site_key="title_linked")
         .explode("site_key")
@@ -962,11 +983,22 @@ def _linked_site_names(frame: pl.DataFrame, headings: pl.DataFrame) -> pl.DataFr
     )
     printed = headings.select("doc_id", rest_key="key").unique()
     return (
-        edges.explode("edge", "rest")
-        .with_columns(site_key=_compact_key(pl.col("edge")), rest_key=_compact_key(pl.col("rest")))
-        .filter(pl.col("site_key").str.len_chars() < pl.col("rest_key").str.len_chars())
+        _title_edges(frame)
         .join(linked, on=["doc_id", "site_key"], how="semi")
         .join(printed, on=["doc_id", "rest_key"], how="semi")
+        .select("doc_id", "site_key")
+    )
+
+
+def _site_beside_headline(frame: pl.DataFrame, headings: pl.DataFrame) -> pl.DataFrame:
+    """The shorter segment of a two-segment <title> whose other one the first <h1>
+    prints ("Headline – Investment Watch", <h1> "Headline"): the site's name, though no
+    site key names it. One row per page in; one row per page and name out (``doc_id``,
+    ``site_key``)."""
+    h1 = headings.filter((pl.col("order") == 0) & pl.col("is_h1")).select("doc_id", rest_key="key")
+    return (
+        _title_edges(frame)
+        .join(h1, on=["doc_id", "rest_key"], how="semi")
         .select("doc_id", "site_key")
     )
 
