@@ -49,10 +49,10 @@ Precedence per field (first non-null wins; measured on the dev corpus):
   the link's target cannot tell (the page's URL unknown). A page whose declared titles
   only repeat <title> or name such a site lends its printed headings too. A declared
   title naming the shorter segment of a two-segment <title> whose other one the <h1>
-  prints names the site, and ranks last. Meta titles
-  whose meta URL is the site's root (og:url "https://example.com/") describe the home
-  page and are not read. "Longer" means more than MIN_HEADLINE_SHARE of the title's
-  letters (chosen by leave-one-site-out).
+  prints names the site, and ranks last. Meta titles whose meta URL is the site's root
+  (og:url "https://example.com/") describe the home page and are not read. "Longer"
+  means more than MIN_HEADLINE_SHARE of the title's letters (chosen by
+  leave-one-site-out).
   The JSON-LD article object is the one whose url matches the canonical URL,
   else the one with headline and datePublished; same-story objects fill gaps.
 * authors: JSON-LD author > meta author names > microdata author > rel=author
