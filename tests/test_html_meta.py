@@ -164,6 +164,13 @@ def test_scalar_fields_and_precedence(html: str, field: str, expected: str) -> N
         # Initials in brackets and e-mail addresses go.
         (page(ld({**ARTICLE, "author": "Elena Ober (obe)"})), ["Elena Ober"], [None]),
         (page(meta("author", "a.b@example.org", "name")), None, None),
+        # A publishing system's placeholder is nobody: the next source names the author.
+        (
+            page(ld({**ARTICLE, "author": "admin"}) + meta("author", "Kim Lee", "name")),
+            ["Kim Lee"],
+            [None],
+        ),
+        (page(meta("author", "No Author", "name")), None, None),
         # A slug in JSON-LD falls back to the meta name.
         (
             page(ld({**ARTICLE, "author": "chuck-ross"}) + meta("author", "Chuck Ross", "name")),

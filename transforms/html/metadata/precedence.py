@@ -60,7 +60,8 @@ Precedence per field (first non-null wins; measured on the dev corpus):
   signature counts) > the printed byline > the texts of the byline's links to its
   author's page, whose path spells the name ("/author/cortyn/"; one word counts).
   Lists in one string are split like bylines
-  ("A und B, dpa"); URLs, e-mail addresses, slugs and bracketed initials go. The
+  ("A und B, dpa"); URLs, e-mail addresses, slugs, bracketed initials and placeholders
+  ("admin", "No Author") go. The
   site's own name (a leading article aside: "Die Furche" of furche.at) is dropped
   beside other names and is a label in a declared "Site - Person" name; a source
   naming only the site ranks last (``meta_authors_site_only`` says so; the assembly
@@ -150,7 +151,10 @@ NOT_A_NAME_BEFORE_PREFIX = (
     r"(?i)^(?:https?:|//|www\.)|https?://|@|^[^\p{L}]*$|^[\p{Ll}\d]+(?:[-_][\p{Ll}\d]+)+$|^\("
 )
 
-NOT_A_NAME = NOT_A_NAME_BEFORE_PREFIX + "|:"
+# ... nor what a publishing system fills in when nobody is named ("admin", "No Author").
+PLACEHOLDER_AUTHOR = rf"^(?:{literal_alternation(LEXICON['placeholder_authors'])})$"
+
+NOT_A_NAME = NOT_A_NAME_BEFORE_PREFIX + "|:|" + PLACEHOLDER_AUTHOR
 
 EDGE_JUNK = r"^[\s\p{P}\p{S}--[(\[]]+|[\s\p{P}\p{S}--[.)\]]]+$"
 
