@@ -59,10 +59,9 @@ Precedence per field (first non-null wins; measured on the dev corpus):
   link texts > the names a byline's hCard declares (``.vcard .fn``: a blog's one-word
   signature counts) > the printed byline > the texts of the byline's links to its
   author's page, whose path spells the name ("/author/cortyn/"; one word counts).
-  Lists in one string are split like bylines
-  ("A und B, dpa"); URLs, e-mail addresses, slugs, bracketed initials and placeholders
-  ("admin", "No Author") go. The
-  site's own name (a leading article aside: "Die Furche" of furche.at) is dropped
+  Lists in one string are split like bylines ("A und B, dpa"); URLs, e-mail addresses,
+  slugs, bracketed initials and placeholders ("admin", "No Author") go. The site's own
+  name (a leading article aside: "Die Furche" of furche.at) is dropped
   beside other names and is a label in a declared "Site - Person" name; a source
   naming only the site ranks last (``meta_authors_site_only`` says so; the assembly
   then prefers a byline the page prints that names a person in full). The printed byline (an
