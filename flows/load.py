@@ -118,7 +118,7 @@ def sources_frame(
         .agg(pl.col("article_id").alias("article_ids"))
     )
     return (
-        paths.join(per_file, on="source_path", how="left")
+        paths.join(per_file, on="source_path", how="left", maintain_order="left")
         .with_columns(
             article_ids=pl.col("article_ids").fill_null(pl.lit([], pl.List(pl.String))),
             last_run_id=pl.lit(run_id),
@@ -201,7 +201,7 @@ def load_batch(
         for table in schema.ARTICLE_TABLES:
             frame = frames[table.name]
             if unchanged.height:
-                frame = frame.join(unchanged, on="article_id", how="anti")
+                frame = frame.join(unchanged, on="article_id", how="anti", maintain_order="left")
             if frame.height:
                 _insert(con, table.name, table.names, frame)
         if sources.height:

@@ -476,6 +476,7 @@ def _concat_tables(parts: list[ArticleTables]) -> ArticleTables:
                     kept.filter(pl.col("chunk") == n).select("article_id"),
                     on="article_id",
                     how="semi",
+                    maintain_order="left",
                 )
                 for n, part in enumerate(parts)
             ]

@@ -198,7 +198,7 @@ def _sign_changed_articles(con: duckdb.DuckDBPyConnection, counts: StoryCounts) 
             con,
             "chunk_body_keys",
             chunk.select("article_id", "body_key").join(
-                signed.select("article_id", "signature_key"), on="article_id"
+                signed.select("article_id", "signature_key"), on="article_id", maintain_order="left"
             ),
         )
         con.execute(

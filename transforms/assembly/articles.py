@@ -171,8 +171,8 @@ def _bylines(blocks: pl.DataFrame) -> pl.DataFrame:
     headlines = blocks.filter(pl.col("kind") == "title").select("doc_id", title_block="block_no")
     beside_title = (
         blocks.filter((pl.col("kind") == "outside") & pl.col("is_byline").fill_null(False))
-        .join(signed, on="doc_id", how="anti")
-        .join(headlines, on="doc_id")
+        .join(signed, on="doc_id", how="anti", maintain_order="left")
+        .join(headlines, on="doc_id", maintain_order="left")
         .filter((pl.col("block_no") - pl.col("title_block")).abs() <= MAX_TITLE_DISTANCE_BLOCKS)
         .unique(["doc_id"], keep="first", maintain_order=True)
     )
@@ -279,7 +279,7 @@ def _dates(blocks: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
         .otherwise("language"),
     )
     stamped = (
-        candidates.join(languages, on="doc_id", how="left")
+        candidates.join(languages, on="doc_id", how="left", maintain_order="left")
         .pipe(dates.parse_distinct_dates, "text", "language")
         .filter(pl.col("date_value").is_not_null())
     )
@@ -298,19 +298,24 @@ def _dates(blocks: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
         .with_columns(kind=pl.lit("outside"))
         # Searched on those lines only, not on every block.
         .filter(pl.col("text").str.contains(DIGIT_PATTERN))
-    ).join(pl.concat([stamped.select("doc_id"), declared]), on="doc_id", how="anti")
+    ).join(
+        pl.concat([stamped.select("doc_id"), declared]),
+        on="doc_id",
+        how="anti",
+        maintain_order="left",
+    )
     # The distance to the nearest title block (a page may hold a site title and a headline).
     near_title = (
         outside.select("doc_id", "block_no")
-        .join(headlines, on="doc_id")
+        .join(headlines, on="doc_id", maintain_order="left")
         .filter((pl.col("block_no") - pl.col("title_block")).abs() <= MAX_TITLE_DISTANCE_BLOCKS)
         .select("doc_id", "block_no")
         .unique()
         .with_columns(is_near_title=pl.lit(True))
     )
-    outside = outside.join(near_title, on=["doc_id", "block_no"], how="left").with_columns(
-        kind=pl.when(pl.col("is_near_title")).then(pl.lit("near_title")).otherwise(kind)
-    )
+    outside = outside.join(
+        near_title, on=["doc_id", "block_no"], how="left", maintain_order="left"
+    ).with_columns(kind=pl.when(pl.col("is_near_title")).then(pl.lit("near_title")).otherwise(kind))
     # The date-line test runs once per line: both branches of a when/then are evaluated.
     date_line = pl.col("_is_date_line")
     beside = (
@@ -321,7 +326,7 @@ def _dates(blocks: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
             .otherwise(dates.is_labelled_date_line(pl.col("text"), date_line))
         )
         .drop("_is_date_line")
-        .join(languages, on="doc_id", how="left")
+        .join(languages, on="doc_id", how="left", maintain_order="left")
         .pipe(dates.parse_dates, "text", "language")
         .filter(pl.col("date_value").is_not_null())
     )
@@ -357,7 +362,7 @@ def _dates(blocks: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
     updated = (
         stamped.filter(is_update).group_by("doc_id").agg(updated_at=pl.col("date_instant").first())
     )
-    return published.join(updated, on="doc_id", how="full", coalesce=True)
+    return published.join(updated, on="doc_id", how="full", coalesce=True, maintain_order="left")
 
 
 def _record_dates(documents: pl.DataFrame) -> pl.DataFrame:
@@ -445,7 +450,7 @@ def _images(blocks: pl.DataFrame, article_ids: pl.DataFrame) -> pl.DataFrame:
     )
     images = pl.concat([captions, lone_credits]).sort(doc, "block_no")
     return (
-        images.join(article_ids, on=doc)
+        images.join(article_ids, on=doc, maintain_order="left")
         .with_columns(position=pl.int_range(pl.len(), dtype=pl.Int32).over(doc))
         .with_columns(
             is_cover=(pl.col("position") == 0) & pl.col("in_header"),
@@ -470,7 +475,7 @@ def _html_images(
         .filter(pl.col("image").is_not_null())
         .unnest("image")
         .filter(pl.col("credit").is_not_null())
-        .join(credited, on="doc_id", how="anti")
+        .join(credited, on="doc_id", how="anti", maintain_order="left")
         .select(
             "doc_id",
             "url",
@@ -481,7 +486,7 @@ def _html_images(
     )
     return (
         pl.concat([images, declared], how="diagonal_relaxed")
-        .join(article_ids, on="doc_id")
+        .join(article_ids, on="doc_id", maintain_order="left")
         .sort("doc_id", "block_no")
         .with_columns(position=pl.int_range(pl.len(), dtype=pl.Int32).over("doc_id"))
         .with_columns(is_cover=(pl.col("position") == 0) & pl.col("in_head").fill_null(False))
@@ -490,7 +495,7 @@ def _html_images(
 
 def _related(blocks: pl.DataFrame, article_ids: pl.DataFrame) -> pl.DataFrame:
     items = blocks.filter(pl.col("kind") == "related_item").sort("doc_id", "block_no")
-    return items.join(article_ids, on="doc_id").with_columns(
+    return items.join(article_ids, on="doc_id", maintain_order="left").with_columns(
         position=pl.int_range(pl.len(), dtype=pl.Int32).over("doc_id"),
         kind=pl.when(pl.col("segment_kind") == "related_list")
         .then(pl.lit("recommended"))
@@ -514,11 +519,13 @@ def _tags(blocks: pl.DataFrame, article_ids: pl.DataFrame, docs: pl.DataFrame) -
     declared = docs.select("doc_id", tag="meta_tags", source=pl.lit(0)).filter(
         pl.col("tag").list.len() > 0
     )
-    printed = printed.join(declared.select("doc_id"), on="doc_id", how="anti")
+    printed = printed.join(
+        declared.select("doc_id"), on="doc_id", how="anti", maintain_order="left"
+    )
     found = (
         pl.concat([declared, printed], how="diagonal_relaxed")
         .explode("tag")
-        .join(article_ids, on="doc_id")
+        .join(article_ids, on="doc_id", maintain_order="left")
         .sort("doc_id", "source", maintain_order=True)
         .select("article_id", "tag")
         .with_columns(position=pl.int_range(pl.len(), dtype=pl.Int32).over("article_id"))
@@ -547,7 +554,7 @@ def _declared_body(blocks: pl.DataFrame, html_docs: pl.DataFrame) -> pl.DataFram
     declared = (
         html_docs.select("doc_id", text="meta_body")
         .filter(pl.col("text").is_not_null())
-        .join(printed, on="doc_id", how="left")
+        .join(printed, on="doc_id", how="left", maintain_order="left")
         .filter(pl.col("printed_words").fill_null(0) < words * MIN_PRINTED_BODY_SHARE)
     )
     if declared.is_empty():
@@ -583,13 +590,15 @@ def _languages(docs: pl.DataFrame, body: pl.DataFrame) -> pl.DataFrame:
     declared language (``doc_language``).
     """
     by_body = detect_language(body, "body_text", "language").select("doc_id", "language")
-    docs = docs.join(by_body, on="doc_id", how="left")
+    docs = docs.join(by_body, on="doc_id", how="left", maintain_order="left")
     undecided = docs.filter(pl.col("language").is_null() & pl.col("doc_language").is_null())
     by_text = detect_language(
         undecided.filter(pl.col("text").is_not_null()).select("doc_id", "text"), "text", "by_text"
     )
     return (
-        docs.join(by_text.select("doc_id", "by_text"), on="doc_id", how="left")
+        docs.join(
+            by_text.select("doc_id", "by_text"), on="doc_id", how="left", maintain_order="left"
+        )
         .with_columns(language=pl.coalesce("language", "doc_language", "by_text"))
         .drop("by_text")
     )
@@ -716,9 +725,9 @@ def build_article_tables(
         text_blocks = html_parsed.blocks.clear()
     else:
         text_blocks = segment_text(text_docs.select("doc_id", "text"), max_line_chars)
-    html_docs = html_docs.join(html_parsed.meta, on="doc_id", how="left").with_columns(
-        header_date=pl.lit(None, pl.Date), doc_language=pl.col("meta_language")
-    )
+    html_docs = html_docs.join(
+        html_parsed.meta, on="doc_id", how="left", maintain_order="left"
+    ).with_columns(header_date=pl.lit(None, pl.Date), doc_language=pl.col("meta_language"))
     docs = pl.concat([text_docs, html_docs], how="diagonal_relaxed").sort("doc_id")
     for column, dtype in html_meta.METADATA_SCHEMA.items():
         if column not in docs.columns:
@@ -732,9 +741,9 @@ def build_article_tables(
     word_counts = pl.concat(
         [
             body_word_counts(text_blocks, BODY_KINDS),
-            body.join(text_docs.select("doc_id"), on="doc_id", how="anti").select(
-                "doc_id", word_count=count_words(pl.col("body_text"))
-            ),
+            body.join(
+                text_docs.select("doc_id"), on="doc_id", how="anti", maintain_order="left"
+            ).select("doc_id", word_count=count_words(pl.col("body_text"))),
         ],
         how="vertical_relaxed",
     )
@@ -747,7 +756,7 @@ def build_article_tables(
     has_content = pl.concat(
         [body.select("doc_id"), titles.select("doc_id"), declared_title]
     ).unique()
-    empty = docs.join(has_content, on="doc_id", how="anti")
+    empty = docs.join(has_content, on="doc_id", how="anti", maintain_order="left")
     rejects.append(
         empty.select(
             "source_uri",
@@ -757,7 +766,7 @@ def build_article_tables(
             ),
         )
     )
-    docs = docs.join(has_content, on="doc_id", how="semi")
+    docs = docs.join(has_content, on="doc_id", how="semi", maintain_order="left")
 
     # Two records with the same canonical URL are one article: the last one read wins.
     ids = (
@@ -771,30 +780,35 @@ def build_article_tables(
         .sort("doc_id")
         .unique("article_id", keep="last", maintain_order=True)
     )
-    docs = docs.join(ids.select("doc_id"), on="doc_id", how="semi")
-    blocks = blocks.join(ids.select("doc_id"), on="doc_id", how="semi")
+    docs = docs.join(ids.select("doc_id"), on="doc_id", how="semi", maintain_order="left")
+    blocks = blocks.join(ids.select("doc_id"), on="doc_id", how="semi", maintain_order="left")
 
     gaps = link_gap_counts(blocks, PARAGRAPH_KINDS, text_docs.select("doc_id"))
     tags_heading = blocks.filter(pl.col("kind") == "tags_heading").select("doc_id").unique()
     articles = (
-        docs.join(ids, on="doc_id")
-        .join(body, on="doc_id", how="left")
-        .join(word_counts, on="doc_id", how="left")
-        .join(summary, on="doc_id", how="left")
-        .join(titles, on="doc_id", how="left")
-        .join(_bylines(blocks), on="doc_id", how="left")
-        .join(_dates(blocks, docs), on="doc_id", how="left")
-        .join(_record_dates(docs), on="doc_id", how="left")
-        .join(gaps, on="doc_id", how="left")
-        .join(_rights_holders(blocks), on="doc_id", how="left")
-        .join(_sections(blocks), on="doc_id", how="left")
-        .join(tags_heading.with_columns(has_tags_heading=pl.lit(True)), on="doc_id", how="left")
+        docs.join(ids, on="doc_id", maintain_order="left")
+        .join(body, on="doc_id", how="left", maintain_order="left")
+        .join(word_counts, on="doc_id", how="left", maintain_order="left")
+        .join(summary, on="doc_id", how="left", maintain_order="left")
+        .join(titles, on="doc_id", how="left", maintain_order="left")
+        .join(_bylines(blocks), on="doc_id", how="left", maintain_order="left")
+        .join(_dates(blocks, docs), on="doc_id", how="left", maintain_order="left")
+        .join(_record_dates(docs), on="doc_id", how="left", maintain_order="left")
+        .join(gaps, on="doc_id", how="left", maintain_order="left")
+        .join(_rights_holders(blocks), on="doc_id", how="left", maintain_order="left")
+        .join(_sections(blocks), on="doc_id", how="left", maintain_order="left")
+        .join(
+            tags_heading.with_columns(has_tags_heading=pl.lit(True)),
+            on="doc_id",
+            how="left",
+            maintain_order="left",
+        )
     )
 
     paragraphs = (
         blocks.filter(pl.col("kind").is_in(PARAGRAPH_KINDS))
         .sort("doc_id", "block_no")
-        .join(ids, on="doc_id")
+        .join(ids, on="doc_id", maintain_order="left")
         .with_columns(position=pl.int_range(pl.len(), dtype=pl.Int32).over("doc_id"))
     )
     images = pl.concat(
@@ -802,7 +816,9 @@ def build_article_tables(
             _images(
                 blocks
                 if html_docs.is_empty()
-                else blocks.join(text_docs.select("doc_id"), on="doc_id", how="semi"),
+                else blocks.join(
+                    text_docs.select("doc_id"), on="doc_id", how="semi", maintain_order="left"
+                ),
                 ids,
             ),
             _html_images(html_parsed.images, ids, docs),
@@ -835,7 +851,7 @@ def build_article_tables(
         .select("article_id", prints_person=pl.lit(True))
         .unique()
     )
-    articles = articles.join(printed_people, on="article_id", how="left")
+    articles = articles.join(printed_people, on="article_id", how="left", maintain_order="left")
     declared = (pl.col("meta_authors").list.len().fill_null(0) > 0) & ~(
         pl.col("meta_authors_site_only").fill_null(False) & pl.col("prints_person").fill_null(False)
     )
@@ -870,7 +886,9 @@ def build_article_tables(
         pl.col("published_offset_minutes"),
     )
     local_day = (pl.col("meta_published_at") + pl.duration(minutes=printed_offset)).dt.date()
-    articles = articles.join(desk_outlet, on="article_id", how="left").with_columns(
+    articles = articles.join(
+        desk_outlet, on="article_id", how="left", maintain_order="left"
+    ).with_columns(
         title=pl.coalesce(
             "record_title",
             "meta_title",
@@ -900,13 +918,16 @@ def build_article_tables(
     # A page that no source of ours dates is searched whole (htmldate), and only such a page.
     undated = articles.filter(pl.col("published_date").is_null() & pl.col("html").is_not_null())
     searched = date_search.search_published_dates(undated.select("doc_id", "html", "url"))
-    articles = articles.join(searched, on="doc_id", how="left").with_columns(
+    articles = articles.join(searched, on="doc_id", how="left", maintain_order="left").with_columns(
         date_from_search=pl.col("published_date").is_null() & pl.col("searched_date").is_not_null(),
         published_date=pl.coalesce("published_date", "searched_date"),
     )
     tagged = article_tags.select("article_id").unique()
     articles = articles.join(
-        tagged.with_columns(has_tags=pl.lit(True)), on="article_id", how="left"
+        tagged.with_columns(has_tags=pl.lit(True)),
+        on="article_id",
+        how="left",
+        maintain_order="left",
     )
     flags = [
         pl.when(pl.col("title").is_null()).then(pl.lit("no_title")),
@@ -935,7 +956,9 @@ def build_article_tables(
     }
     hashes = _content_hash(tables, articles)
     articles = (
-        articles.drop("content_hash").join(hashes, on="article_id", how="left").sort("doc_id")
+        articles.drop("content_hash")
+        .join(hashes, on="article_id", how="left", maintain_order="left")
+        .sort("doc_id")
     )
     return ArticleTables(
         articles=schema.conform(articles, schema.ARTICLES),

@@ -356,7 +356,7 @@ def _joined_credit_flags(lines: pl.Series) -> pl.Series:
         .filter((pl.col("n_parts") >= 2) & pl.col("any_anchor"))
     )
     joined = (
-        parts.join(anchored.select("row"), on="row", how="semi")
+        parts.join(anchored.select("row"), on="row", how="semi", maintain_order="left")
         .group_by("row")
         .agg(all_shaped=(pl.col("is_anchor") | is_shaped).all())
         .filter(pl.col("all_shaped"))

@@ -282,14 +282,14 @@ def _container_flags(containers: pl.DataFrame) -> pl.DataFrame:
 def _block_chain(chain: pl.DataFrame, containers: pl.DataFrame) -> pl.DataFrame:
     """One row per (block, enclosing block element), with the element's depth (0 = body)
     and what its tag, class and id say."""
-    return chain.join(containers, on=["doc_id", "container"], how="left")
+    return chain.join(containers, on=["doc_id", "container"], how="left", maintain_order="left")
 
 
 def find_roots(blocks: pl.DataFrame, chain: pl.DataFrame) -> pl.DataFrame:
     """One row per page with prose: ``root`` (block element id) and its depth."""
     prose = blocks.filter(pl.col("is_prose")).select("doc_id", "block_no", "n_words")
     scored = (
-        chain.join(prose, on=["doc_id", "block_no"])
+        chain.join(prose, on=["doc_id", "block_no"], maintain_order="left")
         .group_by("doc_id", "container", "level")
         .agg(
             words=pl.col("n_words").sum(),
@@ -300,14 +300,16 @@ def find_roots(blocks: pl.DataFrame, chain: pl.DataFrame) -> pl.DataFrame:
     )
     roots = (
         scored.filter(pl.col("words") >= pl.col("total") * ROOT_SHARE)
-        .join(_data_table_parts(chain), on=["doc_id", "container"], how="anti")
+        .join(
+            _data_table_parts(chain), on=["doc_id", "container"], how="anti", maintain_order="left"
+        )
         .sort("doc_id", "level", descending=[False, True])
         .unique("doc_id", keep="first")
         .select("doc_id", root="container", root_level="level", root_words="words")
     )
     # Several stories in one root (an endless-scroll page): the first one is the page's.
     stories = (
-        scored.join(roots, on="doc_id")
+        scored.join(roots, on="doc_id", maintain_order="left")
         .filter(
             pl.col("is_article")
             & (pl.col("level") > pl.col("root_level"))
@@ -319,7 +321,7 @@ def find_roots(blocks: pl.DataFrame, chain: pl.DataFrame) -> pl.DataFrame:
         .unique("doc_id", keep="first")
         .select("doc_id", story="container", story_level="level")
     )
-    return roots.join(stories, on="doc_id", how="left").select(
+    return roots.join(stories, on="doc_id", how="left", maintain_order="left").select(
         "doc_id",
         root=pl.coalesce("story", "root"),
         root_level=pl.coalesce("story_level", "root_level"),
@@ -340,14 +342,16 @@ def _data_table_parts(chain: pl.DataFrame) -> pl.DataFrame:
     headed = (
         chain.filter(pl.col("container_tag").is_in(["th", "caption"]))
         .select("doc_id", "block_no")
-        .join(tables, on=["doc_id", "block_no"])
+        .join(tables, on=["doc_id", "block_no"], maintain_order="left")
         .select("doc_id", "table")
         .unique()
     )
     # The table and its rows, not its cells: a layout table's cell may hold a whole story.
     return (
         chain.join(
-            tables.join(headed, on=["doc_id", "table"], how="semi"), on=["doc_id", "block_no"]
+            tables.join(headed, on=["doc_id", "table"], how="semi", maintain_order="left"),
+            on=["doc_id", "block_no"],
+            maintain_order="left",
         )
         .filter(
             (pl.col("level") >= pl.col("table_level"))
@@ -382,13 +386,10 @@ def teaser_columns(blocks: pl.DataFrame, chain: pl.DataFrame, roots: pl.DataFram
     of its text in links, lists other stories.
     """
     columns = (
-        chain.join(roots, on="doc_id")
+        chain.join(roots, on="doc_id", maintain_order="left")
         .filter(pl.col("level") == pl.col("root_level") + 1)
         .select("doc_id", "block_no", column="container")
-        .join(
-            _block_measures(blocks),
-            on=["doc_id", "block_no"],
-        )
+        .join(_block_measures(blocks), on=["doc_id", "block_no"], maintain_order="left")
         .sort("doc_id", "block_no")
     )
     prose_next_door = pl.col("is_prose").shift(1).over("doc_id", "column").fill_null(
@@ -413,7 +414,9 @@ def teaser_columns(blocks: pl.DataFrame, chain: pl.DataFrame, roots: pl.DataFram
         & (pl.col("lone_words") >= pl.col("prose") * MIN_TEASER_LONE_SHARE)
         & (pl.col("links") >= MIN_TEASER_LINK_SHARE)
     )
-    return columns.join(teasers, on=["doc_id", "column"], how="semi").select("doc_id", "block_no")
+    return columns.join(teasers, on=["doc_id", "column"], how="semi", maintain_order="left").select(
+        "doc_id", "block_no"
+    )
 
 
 def recover_siblings(
@@ -427,11 +430,11 @@ def recover_siblings(
     when it reads like body: most of its words are prose, little of it is links, it holds
     no heading (teaser cards do), and no container in it says noise, related or caption.
     """
-    keyed = chain.join(roots, on="doc_id")
+    keyed = chain.join(roots, on="doc_id", maintain_order="left")
     in_root = keyed.filter(pl.col("container") == pl.col("root")).select("doc_id", "block_no")
     # The root's ancestors up to SIBLING_DEPTH levels: (doc_id, level, ancestor).
     ancestors = (
-        keyed.join(in_root, on=["doc_id", "block_no"], how="semi")
+        keyed.join(in_root, on=["doc_id", "block_no"], how="semi", maintain_order="left")
         .filter(
             (pl.col("level") < pl.col("root_level"))
             & (pl.col("level") >= pl.col("root_level") - SIBLING_DEPTH)
@@ -447,26 +450,28 @@ def recover_siblings(
             left_on=["doc_id", "level", "container"],
             right_on=["doc_id", "level", "ancestor"],
             how="semi",
+            maintain_order="left",
         )
         .select("doc_id", "block_no", anc_level="level")
-        .join(in_root, on=["doc_id", "block_no"], how="anti")
+        .join(in_root, on=["doc_id", "block_no"], how="anti", maintain_order="left")
         .group_by("doc_id", "block_no")
         .agg(pl.col("anc_level").max())
     )
     sibling_of = (
-        chain.join(outside, on=["doc_id", "block_no"])
+        chain.join(outside, on=["doc_id", "block_no"], maintain_order="left")
         .filter(pl.col("level") == pl.col("anc_level") + 1)
         .select("doc_id", "block_no", sibling="container")
     )
     flags = (
-        chain.join(outside, on=["doc_id", "block_no"])
+        chain.join(outside, on=["doc_id", "block_no"], maintain_order="left")
         .filter(pl.col("level") > pl.col("anc_level"))
         .group_by("doc_id", "block_no")
         .agg(flagged=(pl.col("is_noise") | pl.col("is_related")).any())
     )
-    members = sibling_of.join(flags, on=["doc_id", "block_no"], how="left").join(
-        _block_measures(blocks, "heading_level"),
-        on=["doc_id", "block_no"],
+    members = sibling_of.join(
+        flags, on=["doc_id", "block_no"], how="left", maintain_order="left"
+    ).join(
+        _block_measures(blocks, "heading_level"), on=["doc_id", "block_no"], maintain_order="left"
     )
     good = (
         members.group_by("doc_id", "sibling")
@@ -496,7 +501,9 @@ def recover_siblings(
         )
         .select("doc_id", "sibling")
     )
-    return members.join(good, on=["doc_id", "sibling"], how="semi").select("doc_id", "block_no")
+    return members.join(good, on=["doc_id", "sibling"], how="semi", maintain_order="left").select(
+        "doc_id", "block_no"
+    )
 
 
 def classify_html(pages: PageFrames) -> pl.DataFrame:
@@ -531,7 +538,7 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
         prose_words=pl.when(prose_shaped).then(pl.col("n_words")).otherwise(0),
     )
     sizes = (
-        pages.chain.join(shaped, on=["doc_id", "block_no"])
+        pages.chain.join(shaped, on=["doc_id", "block_no"], maintain_order="left")
         .group_by("doc_id", "container")
         .agg(
             words=pl.col("n_words").sum(),
@@ -573,8 +580,8 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
         pl.col("words") > MAX_CAPTION_WORDS
     )
     containers = (
-        containers.join(sizes, on=["doc_id", "container"], how="left")
-        .join(page_words, on="doc_id", how="left")
+        containers.join(sizes, on=["doc_id", "container"], how="left", maintain_order="left")
+        .join(page_words, on="doc_id", how="left", maintain_order="left")
         # A "copyright" element holding more words than a credit line: the site's legal
         # notice, wherever the layout puts it.
         .with_columns(
@@ -624,8 +631,8 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
         )
     )
     blocks = (
-        blocks.join(inherited, on=["doc_id", "block_no"], how="left")
-        .join(owners, on=["doc_id", "block_no"], how="left")
+        blocks.join(inherited, on=["doc_id", "block_no"], how="left", maintain_order="left")
+        .join(owners, on=["doc_id", "block_no"], how="left", maintain_order="left")
         .with_columns(
             link_share=link_share,
             in_figure=landmark("figure") | landmark("figcaption"),
@@ -657,10 +664,15 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
     )
     roots = find_roots(blocks, chain)
     in_root = (
-        chain.join(roots, on="doc_id")
+        chain.join(roots, on="doc_id", maintain_order="left")
         .filter(pl.col("container") == pl.col("root"))
         .select("doc_id", "block_no")
-        .join(teaser_columns(blocks, chain, roots), on=["doc_id", "block_no"], how="anti")
+        .join(
+            teaser_columns(blocks, chain, roots),
+            on=["doc_id", "block_no"],
+            how="anti",
+            maintain_order="left",
+        )
     )
     # The head (title, byline, lead picture) ends where the root itself starts, not where a
     # sibling recovered before it does.
@@ -672,16 +684,21 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
     )
     # Noise containers count only below the root: a page-wide wrapper may say "sidebar".
     noise_below = (
-        chain.join(roots, on="doc_id")
+        chain.join(roots, on="doc_id", maintain_order="left")
         .filter(pl.col("level") > pl.col("root_level"))
         .group_by("doc_id", "block_no")
         .agg(noise_below_root=pl.col("is_noise").any())
     )
     blocks = (
-        blocks.join(under, on=["doc_id", "block_no"], how="left")
-        .join(noise_below, on=["doc_id", "block_no"], how="left")
-        .join(_data_table_cells(blocks, chain, roots), on=["doc_id", "block_no"], how="left")
-        .join(root_start, on="doc_id", how="left")
+        blocks.join(under, on=["doc_id", "block_no"], how="left", maintain_order="left")
+        .join(noise_below, on=["doc_id", "block_no"], how="left", maintain_order="left")
+        .join(
+            _data_table_cells(blocks, chain, roots),
+            on=["doc_id", "block_no"],
+            how="left",
+            maintain_order="left",
+        )
+        .join(root_start, on="doc_id", how="left", maintain_order="left")
         .with_columns(
             under_root=pl.col("under_root").fill_null(False),
             noise_below_root=pl.col("noise_below_root").fill_null(False),
@@ -718,8 +735,8 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
     )
     # The root and the elements around it hold the story: an image there has no caption box.
     story_boxes = (
-        chain.join(roots, on="doc_id")
-        .join(in_root, on=["doc_id", "block_no"], how="semi")
+        chain.join(roots, on="doc_id", maintain_order="left")
+        .join(in_root, on=["doc_id", "block_no"], how="semi", maintain_order="left")
         .filter(pl.col("level") <= pl.col("root_level"))
         .select("doc_id", "container")
         .unique()
@@ -741,8 +758,8 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
         .drop("n_words", "ends_sentence")
         .with_columns(blank_before=pl.lit(False), blank_after=pl.lit(False))
         .pipe(text_blocks.add_block_features)
-        .join(_alone_in_cell(chain), on=["doc_id", "block_no"], how="left")
-        .join(_innermost_list(chain), on=["doc_id", "block_no"], how="left")
+        .join(_alone_in_cell(chain), on=["doc_id", "block_no"], how="left", maintain_order="left")
+        .join(_innermost_list(chain), on=["doc_id", "block_no"], how="left", maintain_order="left")
         # "Comment" alone in a table cell heads a column, not the page's comment section.
         .with_columns(
             is_comments_heading=pl.col("is_comments_heading")
@@ -765,7 +782,7 @@ def _data_table_cells(
     A table nested below the content root is part of the story, not its layout (a layout
     table holds the root). When little of its text is links, it is the story's data.
     """
-    keyed = chain.join(roots, on="doc_id")
+    keyed = chain.join(roots, on="doc_id", maintain_order="left")
     innermost = (
         keyed.filter(
             (pl.col("container_tag") == "table") & (pl.col("level") >= pl.col("root_level"))
@@ -796,10 +813,11 @@ def _data_table_cells(
         innermost.join(
             blocks.select("doc_id", "block_no", "link_chars", chars=pl.col("text").str.len_chars()),
             on=["doc_id", "block_no"],
+            maintain_order="left",
         )
-        .join(headed, on=["doc_id", "block_no"], how="left")
-        .join(cells, on=["doc_id", "block_no"], how="left")
-        .join(rows, on=["doc_id", "block_no"], how="left")
+        .join(headed, on=["doc_id", "block_no"], how="left", maintain_order="left")
+        .join(cells, on=["doc_id", "block_no"], how="left", maintain_order="left")
+        .join(rows, on=["doc_id", "block_no"], how="left", maintain_order="left")
         .with_columns(
             cell_lines=pl.len().over("doc_id", "cell"),
             row_cells=pl.col("cell").n_unique().over("doc_id", "row"),
@@ -827,7 +845,7 @@ def _data_table_cells(
             )
         )
     )
-    return innermost.join(data, on=["doc_id", "table"], how="semi").select(
+    return innermost.join(data, on=["doc_id", "table"], how="semi", maintain_order="left").select(
         "doc_id", "block_no", in_data_table=pl.lit(True)
     )
 
@@ -905,6 +923,7 @@ def _media_boxes(
             pages.containers.select("doc_id", "container", "container_tag"),
             on=["doc_id", "container"],
             how="left",
+            maintain_order="left",
         )
         # A picture alone in a paragraph is set in the text's flow: the paragraph is its
         # box, and the paragraphs beside it are the text, not its caption.
@@ -922,12 +941,14 @@ def _media_boxes(
     lines = blocks.select("doc_id", "block_no", "n_words", "link_share")
     held = (
         boxes.join(
-            pages.chain.select("doc_id", "block_no", "container"), on=["doc_id", "container"]
+            pages.chain.select("doc_id", "block_no", "container"),
+            on=["doc_id", "container"],
+            maintain_order="left",
         )
-        .join(lines, on=["doc_id", "block_no"])
+        .join(lines, on=["doc_id", "block_no"], maintain_order="left")
         # The nearest box with text, per image.
         .filter(pl.col("rank") == pl.col("rank").min().over("doc_id", "image"))
-        .join(story_boxes, on=["doc_id", "container"], how="anti")
+        .join(story_boxes, on=["doc_id", "container"], how="anti", maintain_order="left")
     )
     media = (
         held.filter(
@@ -1291,7 +1312,10 @@ def html_images(blocks: pl.DataFrame, images: pl.DataFrame) -> pl.DataFrame:
     # a caption in an aside or a form belongs to a link card or a sign-up box.
     pictured = images.filter(pl.col("figure_id") >= 0).select("doc_id", "figure_id").unique()
     texts = texts.join(
-        pictured.with_columns(_pictured=pl.lit(True)), on=["doc_id", "figure_id"], how="left"
+        pictured.with_columns(_pictured=pl.lit(True)),
+        on=["doc_id", "figure_id"],
+        how="left",
+        maintain_order="left",
     )
     not_a_photo = ((pl.col("figure_id") >= 0) & pl.col("_pictured").is_null()) | (
         (pl.col("kind") == "caption") & (landmark("aside") | landmark("form"))
@@ -1359,9 +1383,9 @@ def html_images(blocks: pl.DataFrame, images: pl.DataFrame) -> pl.DataFrame:
         .select("doc_id", "url", "attribute_credit", at=pl.col("before_block"))
         .sort("doc_id", "at")
     )
-    grouped = grouped.join(figure_urls, on=["doc_id", "image_key"], how="left").sort(
-        "doc_id", "block_no"
-    )
+    grouped = grouped.join(
+        figure_urls, on=["doc_id", "image_key"], how="left", maintain_order="left"
+    ).sort("doc_id", "block_no")
     grouped = grouped.join_asof(
         loose_urls,
         left_on="block_no",

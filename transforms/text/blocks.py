@@ -249,8 +249,8 @@ class LineFeatureCache:
         if kept is None:
             missing, found = lines, None
         else:
-            missing = lines.join(kept, on="text", how="anti")
-            found = kept.join(lines, on="text", how="semi")
+            missing = lines.join(kept, on="text", how="anti", maintain_order="left")
+            found = kept.join(lines, on="text", how="semi", maintain_order="left")
         if found is None:
             computed = features = _line_features(missing)
         else:
@@ -272,7 +272,7 @@ class LineFeatureCache:
             seen = pl.col("text").is_in(met.get_column("text").implode())
             kept = pl.concat(
                 [
-                    self._kept.join(new, on="text", how="anti").with_columns(
+                    self._kept.join(new, on="text", how="anti", maintain_order="left").with_columns(
                         _batch=pl.when(seen).then(batch).otherwise(pl.col("_batch"))
                     ),
                     new,
@@ -365,8 +365,8 @@ def link_gap_counts(
     ``text_docs`` (``doc_id``; the text path, whose blocks keep their text as their line
     features read it) carry their count in ``n_link_gaps``; the others are counted here."""
     blocks = blocks.filter(pl.col("kind").is_in(kinds))
-    from_text = blocks.join(text_docs, on="doc_id", how="semi")
-    others = blocks.join(text_docs, on="doc_id", how="anti")
+    from_text = blocks.join(text_docs, on="doc_id", how="semi", maintain_order="left")
+    others = blocks.join(text_docs, on="doc_id", how="anti", maintain_order="left")
     counts = [others.select("doc_id", n_link_gaps=count_link_gaps(pl.col("text")))]
     if not from_text.is_empty():
         counts.append(from_text.select("doc_id", "n_link_gaps"))

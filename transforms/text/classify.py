@@ -700,7 +700,7 @@ def _add_lead_overlap(blocks: pl.DataFrame) -> pl.DataFrame:
     shared = pl.col("words").list.set_intersection(pl.col("lead")).list.len()
     overlap = (
         with_words(candidates)
-        .join(lead, on=doc, how="left")
+        .join(lead, on=doc, how="left", maintain_order="left")
         .select(
             doc,
             "block_no",

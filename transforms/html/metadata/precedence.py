@@ -607,7 +607,7 @@ def _strip_site_names(titles: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataF
             spelled_key=_transliterated_key(pl.col("part")),
         )
         .with_columns(initials=_initials_keys(pl.col("part")))
-        .join(site_keys, on="doc_id")
+        .join(site_keys, on="doc_id", maintain_order="left")
         .filter(
             matches(pl.col("key"))
             | matches(pl.col("spelled_key"))
@@ -618,7 +618,7 @@ def _strip_site_names(titles: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataF
     )
     group = ["doc_id", "rank"]
     segments = (
-        parts.join(matched, on=["doc_id", "rank", "part_index"], how="left")
+        parts.join(matched, on=["doc_id", "rank", "part_index"], how="left", maintain_order="left")
         .with_columns(
             is_site=pl.col("is_site").fill_null(False)
             & (pl.col("part").str.count_matches(r"\S+") <= MAX_SITE_SEGMENT_WORDS)
@@ -663,7 +663,7 @@ def _strip_site_names(titles: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataF
         pl.col("part").str.join("").str.strip_chars().alias("clean")
     )
     return (
-        titles.join(cleaned, on=group, how="left")
+        titles.join(cleaned, on=group, how="left", maintain_order="left")
         .with_columns(
             title=pl.when(pl.col("clean").str.len_chars() > 0)
             .then(pl.col("clean"))
@@ -700,7 +700,7 @@ def _titles(frame: pl.DataFrame, site_keys: pl.DataFrame, label_keys: pl.DataFra
     )
     declared = (
         _long(frame, TITLE_SOURCES[:TITLE_H1_RANK], "title")
-        .join(home_meta, on="doc_id", how="left")
+        .join(home_meta, on="doc_id", how="left", maintain_order="left")
         .filter(~((pl.col("rank") == TITLE_META_RANK) & pl.col("home_meta")))
         .drop("home_meta")
     )
@@ -736,7 +736,7 @@ def _titles(frame: pl.DataFrame, site_keys: pl.DataFrame, label_keys: pl.DataFra
         candidates.filter(
             pl.col("rank") <= pl.col("rank").min().over("doc_id").clip(TITLE_TAG_RANK)
         )
-        .join(old_markup, on="doc_id", how="left")
+        .join(old_markup, on="doc_id", how="left", maintain_order="left")
         .with_columns(splits_colon=pl.lit(False))
         .drop("old_markup"),
         label_keys,
@@ -753,7 +753,7 @@ def _titles(frame: pl.DataFrame, site_keys: pl.DataFrame, label_keys: pl.DataFra
     h1 = candidates.filter(pl.col("rank") == TITLE_H1_RANK).select(
         "doc_id", h1=_compact_key(pl.col("title"))
     )
-    keys = keys.join(h1.unique("doc_id"), on="doc_id", how="left")
+    keys = keys.join(h1.unique("doc_id"), on="doc_id", how="left", maintain_order="left")
     # When the two headlines differ, <title> repeating one of them points to the other;
     # but not when the page's <h1> prints something else again: then nothing on the page
     # repeats the meta title, and the structured headline stands.
@@ -783,14 +783,18 @@ def _titles(frame: pl.DataFrame, site_keys: pl.DataFrame, label_keys: pl.DataFra
     ranks = stripped.group_by("doc_id").agg(
         structured_rank=pl.col("rank").filter(structured_rank).min()
     )
-    choice = keys.join(ranks, on="doc_id").select("doc_id", preferred=preferred.cast(pl.Int32))
-    ranked = stripped.join(choice, on="doc_id", how="left").with_columns(
+    choice = keys.join(ranks, on="doc_id", maintain_order="left").select(
+        "doc_id", preferred=preferred.cast(pl.Int32)
+    )
+    ranked = stripped.join(choice, on="doc_id", how="left", maintain_order="left").with_columns(
         source=pl.col("rank"),
         rank=pl.when(pl.col("rank") == pl.col("preferred")).then(-1).otherwise(pl.col("rank")),
     )
     best = _first_by_rank(ranked, pl.lit(True)).unique("doc_id", keep="first")
     # A meta title that only repeats <title> is cut as <title> is.
-    sources = best.join(keys.select("doc_id", "tag"), on="doc_id", how="left").select(
+    sources = best.join(
+        keys.select("doc_id", "tag"), on="doc_id", how="left", maintain_order="left"
+    ).select(
         "doc_id",
         source=pl.when((pl.col("source") == TITLE_META_RANK) & (pl.col("key") == pl.col("tag")))
         .then(pl.lit(TITLE_TAG_RANK))
@@ -798,12 +802,14 @@ def _titles(frame: pl.DataFrame, site_keys: pl.DataFrame, label_keys: pl.DataFra
     )
     chosen = (
         _drop_kicker(best, stripped)
-        .join(sources, on="doc_id", how="left")
-        .join(old_markup, on="doc_id", how="left")
+        .join(sources, on="doc_id", how="left", maintain_order="left")
+        .join(old_markup, on="doc_id", how="left", maintain_order="left")
         .with_columns(splits_colon=pl.col("old_markup") & (pl.col("source") == TITLE_TAG_RANK))
     )
     cut = _prefer_h1_to_title_tag(
-        _cut_at_printed_headline(chosen, headings, logos).join(old_markup, on="doc_id", how="left"),
+        _cut_at_printed_headline(chosen, headings, logos).join(
+            old_markup, on="doc_id", how="left", maintain_order="left"
+        ),
         headings,
     )
     return _as_printed(cut, headings)
@@ -849,8 +855,8 @@ def _prefer_h1_to_title_tag(chosen: pl.DataFrame, headings: pl.DataFrame) -> pl.
     printed = headings.select("doc_id", "key", title_printed=pl.lit(True)).unique()
     return (
         chosen.with_columns(key=_compact_key(pl.col("title")))
-        .join(printed, on=["doc_id", "key"], how="left")
-        .join(h1, on="doc_id", how="left")
+        .join(printed, on=["doc_id", "key"], how="left", maintain_order="left")
+        .join(h1, on="doc_id", how="left", maintain_order="left")
         .with_columns(
             title=pl.when(
                 headline.fill_null(False)
@@ -899,7 +905,7 @@ def _as_printed(chosen: pl.DataFrame, headings: pl.DataFrame) -> pl.DataFrame:
     )
     return (
         chosen.with_columns(key=_typography_key(pl.col("title")))
-        .join(printed, on=["doc_id", "key"], how="left")
+        .join(printed, on=["doc_id", "key"], how="left", maintain_order="left")
         .select("doc_id", meta_title=pl.coalesce("printed", "title"))
     )
 
@@ -937,7 +943,11 @@ def _printed_headings(frame: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFr
     )
     return (
         headings.join(
-            site_keys, left_on=["doc_id", "key"], right_on=["doc_id", "site_key"], how="anti"
+            site_keys,
+            left_on=["doc_id", "key"],
+            right_on=["doc_id", "site_key"],
+            how="anti",
+            maintain_order="left",
         )
         .with_columns(order=pl.int_range(pl.len()).over("doc_id"))
         .select("doc_id", "order", "title", "key", "is_h1")
@@ -987,8 +997,8 @@ def _linked_site_names(frame: pl.DataFrame, headings: pl.DataFrame) -> pl.DataFr
     printed = headings.select("doc_id", rest_key="key").unique()
     return (
         _title_edges(frame)
-        .join(linked, on=["doc_id", "site_key"], how="semi")
-        .join(printed, on=["doc_id", "rest_key"], how="semi")
+        .join(linked, on=["doc_id", "site_key"], how="semi", maintain_order="left")
+        .join(printed, on=["doc_id", "rest_key"], how="semi", maintain_order="left")
         .select("doc_id", "site_key")
     )
 
@@ -1001,7 +1011,7 @@ def _site_beside_headline(frame: pl.DataFrame, headings: pl.DataFrame) -> pl.Dat
     h1 = headings.filter((pl.col("order") == 0) & pl.col("is_h1")).select("doc_id", rest_key="key")
     return (
         _title_edges(frame)
-        .join(h1, on=["doc_id", "rest_key"], how="semi")
+        .join(h1, on=["doc_id", "rest_key"], how="semi", maintain_order="left")
         .select("doc_id", "site_key")
     )
 
@@ -1015,10 +1025,14 @@ def _demote_non_headlines(
     and out (``doc_id``, ``rank``, ``title``)."""
     printed = headings.select("doc_id", "key", is_printed=pl.lit(True)).unique()
     keyed = candidates.with_columns(key=_compact_key(pl.col("title"))).join(
-        printed, on=["doc_id", "key"], how="left"
+        printed, on=["doc_id", "key"], how="left", maintain_order="left"
     )
     site_named = keyed.join(
-        site_keys, left_on=["doc_id", "key"], right_on=["doc_id", "site_key"], how="semi"
+        site_keys,
+        left_on=["doc_id", "key"],
+        right_on=["doc_id", "site_key"],
+        how="semi",
+        maintain_order="left",
     ).select("doc_id", "rank", is_site=pl.lit(True))
     one_word = (
         (pl.col("title").str.count_matches(r"\S+") == 1)
@@ -1037,7 +1051,7 @@ def _demote_non_headlines(
         pl.col("is_site").fill_null(False) | one_word | lower_case_start
     )
     return (
-        keyed.join(site_named.unique(), on=["doc_id", "rank"], how="left")
+        keyed.join(site_named.unique(), on=["doc_id", "rank"], how="left", maintain_order="left")
         .with_columns(rank=pl.col("rank") + demoted.cast(pl.Int32) * len(TITLE_SOURCES))
         .select("doc_id", "rank", "title")
     )
@@ -1099,7 +1113,7 @@ def _cut_at_printed_headline(
         how="vertical_relaxed",
     )
     pairs = (
-        chosen.join(printed, on="doc_id")
+        chosen.join(printed, on="doc_id", maintain_order="left")
         .with_columns(
             parts=_title_parts(pl.col("title"), pl.col("splits_colon")),
             title_chars=_compact_key(pl.col("title")).str.len_chars(),
@@ -1124,7 +1138,7 @@ def _cut_at_printed_headline(
         .unique("doc_id", keep="first")
         .select("doc_id", "headline", logo_key=pl.when(pl.col("side") == 2).then(pl.col("key")))
     )
-    return chosen.join(cut, on="doc_id", how="left").select(
+    return chosen.join(cut, on="doc_id", how="left", maintain_order="left").select(
         "doc_id", title=pl.coalesce("headline", "title"), source="source", logo_key="logo_key"
     )
 
@@ -1146,7 +1160,7 @@ def _drop_kicker(best: pl.DataFrame, candidates: pl.DataFrame) -> pl.DataFrame:
     )
     repeated = (
         best.filter(pl.col("tail").is_not_null())
-        .join(others, on="doc_id")
+        .join(others, on="doc_id", maintain_order="left")
         .filter(
             (pl.col("other") != pl.col("key"))
             & (
@@ -1157,7 +1171,7 @@ def _drop_kicker(best: pl.DataFrame, candidates: pl.DataFrame) -> pl.DataFrame:
         .select("doc_id", headline="tail")
         .unique("doc_id")
     )
-    return best.join(repeated, on="doc_id", how="left").select(
+    return best.join(repeated, on="doc_id", how="left", maintain_order="left").select(
         "doc_id", title=pl.coalesce("headline", "title")
     )
 
@@ -1226,11 +1240,18 @@ def _authors(frame: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFrame:
     )
     own_site = (
         pl.concat([pieces, pieces.with_columns(key=bare_key)])
-        .join(site_keys.rename({"site_key": "key"}), on=["doc_id", "key"], how="semi")
+        .join(
+            site_keys.rename({"site_key": "key"}),
+            on=["doc_id", "key"],
+            how="semi",
+            maintain_order="left",
+        )
         .select("doc_id", "rank", "order", "name", is_site=pl.lit(True))
         .unique()
     )
-    flagged = pieces.join(own_site, on=["doc_id", "rank", "order", "name"], how="left")
+    flagged = pieces.join(
+        own_site, on=["doc_id", "rank", "order", "name"], how="left", maintain_order="left"
+    )
     only_site = pl.col("is_site").fill_null(False).all().over("doc_id", "rank")
     # The site's name beside people is a label; a source naming only the site ranks last.
     ranked = flagged.filter(only_site | pl.col("is_site").is_null()).with_columns(
@@ -1269,10 +1290,15 @@ def _without_site_segment(names: pl.DataFrame, site_keys: pl.DataFrame) -> pl.Da
         .with_columns(key=_compact_key(pl.col("segment")))
     )
     is_site = segments.join(
-        site_keys.rename({"site_key": "key"}), on=["doc_id", "key"], how="semi"
+        site_keys.rename({"site_key": "key"}),
+        on=["doc_id", "key"],
+        how="semi",
+        maintain_order="left",
     ).select("doc_id", "rank", "order", "segment", is_site=pl.lit(True))
     marked = (
-        segments.join(is_site, on=["doc_id", "rank", "order", "segment"], how="left")
+        segments.join(
+            is_site, on=["doc_id", "rank", "order", "segment"], how="left", maintain_order="left"
+        )
         .with_columns(is_site=pl.col("is_site").fill_null(False))
         .filter(pl.col("is_site").any().over("doc_id", "rank", "order"))
     )
@@ -1282,13 +1308,19 @@ def _without_site_segment(names: pl.DataFrame, site_keys: pl.DataFrame) -> pl.Da
         return names.sort("doc_id", "rank", "order", maintain_order=True)
     persons = marked.filter(~pl.col("is_site") & is_person_name(pl.col("segment")))
     sites = marked.filter(pl.col("is_site")).join(
-        persons.select("doc_id", "rank", "order"), on=["doc_id", "rank", "order"], how="anti"
+        persons.select("doc_id", "rank", "order"),
+        on=["doc_id", "rank", "order"],
+        how="anti",
+        maintain_order="left",
     )
     replaced = pl.concat([persons, sites]).select(
         *[pl.col("segment").alias(c) if c == "name" else pl.col(c) for c in names.columns]
     )
     kept = names.join(
-        marked.select("doc_id", "rank", "order"), on=["doc_id", "rank", "order"], how="anti"
+        marked.select("doc_id", "rank", "order"),
+        on=["doc_id", "rank", "order"],
+        how="anti",
+        maintain_order="left",
     )
     return pl.concat([kept, replaced]).sort("doc_id", "rank", "order", maintain_order=True)
 
@@ -1307,12 +1339,13 @@ def _printed_names(pieces: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFram
         .join(
             site_keys.filter(pl.col("site_key").str.len_chars() >= MIN_SHARED_SITE_CHARS),
             on="doc_id",
+            maintain_order="left",
         )
         .filter(pl.col("key").str.starts_with(pl.col("site_key")))
         .select("doc_id", "order", "key")
     )
     printed = (
-        printed.join(site_named, on=["doc_id", "order", "key"], how="anti")
+        printed.join(site_named, on=["doc_id", "order", "key"], how="anti", maintain_order="left")
         .filter(
             is_person_name(pl.col("name"))
             & (
@@ -1353,7 +1386,9 @@ def _parsed_dates(frame: pl.DataFrame, source_sets: list[tuple[str, ...]]) -> li
         "doc_id",
         page_language=_locale("language_html", "language_meta"),
     )
-    candidates = candidates.join(languages, on="doc_id", how="left").with_columns(
+    candidates = candidates.join(
+        languages, on="doc_id", how="left", maintain_order="left"
+    ).with_columns(
         text=pl.coalesce(epoch.dt.strftime("%Y-%m-%dT%H:%M:%SZ"), text),
         language=pl.when(pl.col("is_printed")).then(pl.col("page_language")),
     )
@@ -1396,7 +1431,7 @@ def _dates(parsed: pl.DataFrame, name: str) -> pl.DataFrame:
     restated = (
         best.filter(pl.col("date_zone_assumed"))
         .select("doc_id", "date_instant")
-        .join(zoned, on="doc_id")
+        .join(zoned, on="doc_id", maintain_order="left")
         .filter((gap.abs() <= MAX_OFFSET) & (step_error <= 2 * SAME_INSTANT_SECONDS))
         .sort("doc_id", "rank")
         .unique("doc_id", keep="first")
@@ -1404,7 +1439,7 @@ def _dates(parsed: pl.DataFrame, name: str) -> pl.DataFrame:
     )
     # A lent instant keeps the best candidate's written time: the offset takes the gap.
     lent_gap = (pl.col("date_instant") - pl.col("zoned_instant")).dt.total_minutes()
-    return best.join(restated, on="doc_id", how="left").select(
+    return best.join(restated, on="doc_id", how="left", maintain_order="left").select(
         "doc_id",
         pl.coalesce("zoned_instant", "date_instant").alias(f"{name}_at"),
         pl.col("date_value").alias(f"{name}_date"),
@@ -1438,7 +1473,7 @@ def _in_page_offset(published: pl.DataFrame, stamps: pl.DataFrame) -> pl.DataFra
     ).select("doc_id", "rank", page_offset="date_offset_minutes", zone_stated=pl.lit(True))
     naive = (
         stamps.filter(pl.col("date_zone_assumed"))
-        .join(first_utc, on="doc_id")
+        .join(first_utc, on="doc_id", maintain_order="left")
         .select("doc_id", "rank", page_offset=wall_clock_offset, zone_stated=pl.lit(False))
         .filter(pl.col("page_offset") != 0)
     )
@@ -1455,7 +1490,7 @@ def _in_page_offset(published: pl.DataFrame, stamps: pl.DataFrame) -> pl.DataFra
     )
     local_at = pl.col("meta_published_at") + pl.duration(minutes=pl.col("page_offset"))
     return (
-        published.join(local, on="doc_id", how="left")
+        published.join(local, on="doc_id", how="left", maintain_order="left")
         .with_columns(
             meta_published_date=pl.when(in_utc)
             .then(local_at.dt.date())
@@ -1535,7 +1570,7 @@ def _tags(frame: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFrame:
             & ~pl.col("tag").str.slice(0, NOT_A_TAG_START_CHARS).str.contains(NOT_A_TAG_START)
         )
         .with_columns(key=pl.col("tag").str.to_lowercase(), site_key=_compact_key(pl.col("tag")))
-        .join(site_keys, on=["doc_id", "site_key"], how="anti")
+        .join(site_keys, on=["doc_id", "site_key"], how="anti", maintain_order="left")
         .filter(pl.col("key").str.len_chars() > 0)
     )
     source = ["doc_id", "rank"]
@@ -1548,7 +1583,7 @@ def _tags(frame: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFrame:
         rank=pl.col("rank") + pl.col("is_bag").any().over(source) * len(TAG_SOURCES)
     )
     best = (
-        ranked.join(_tag_sources(ranked), on="doc_id")
+        ranked.join(_tag_sources(ranked), on="doc_id", maintain_order="left")
         .filter(pl.col("rank") == pl.col("source"))
         .unique(["doc_id", "key"], keep="first", maintain_order=True)
     )
@@ -1570,7 +1605,7 @@ def _tag_sources(ranked: pl.DataFrame) -> pl.DataFrame:
         ranked.filter(pl.col("rank") == pl.col("best")).select(doc, "key").unique()
     ).with_columns(in_best=pl.lit(True))
     sources = (
-        ranked.join(best_keys, on=[doc, "key"], how="left")
+        ranked.join(best_keys, on=[doc, "key"], how="left", maintain_order="left")
         .group_by(doc, "rank", "best")
         .agg(
             n=pl.col("key").n_unique(),
