@@ -185,6 +185,7 @@ def run_ingest(
     )
     try:
         load.limit_memory(con, settings.duckdb_memory_limit)
+        load.set_checkpoint_threshold(con, settings.duckdb_checkpoint_threshold)
         warehouse.apply_schema(con)
         load.close_abandoned_runs(con, started)
         load.start_run(con, run_id, started)

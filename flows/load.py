@@ -265,6 +265,13 @@ def limit_memory(con: duckdb.DuckDBPyConnection, memory_limit: str) -> None:
     con.execute(f"SET memory_limit = '{memory_limit.replace(chr(39), '')}'")
 
 
+def set_checkpoint_threshold(con: duckdb.DuckDBPyConnection, threshold: str) -> None:
+    """Let the write-ahead log grow to ``threshold`` before DuckDB checkpoints
+    (``Settings.duckdb_checkpoint_threshold``; the rest is written when the connection closes)."""
+    # SET takes no parameters; the value was checked against settings.MEMORY_SIZE or is ours.
+    con.execute(f"SET checkpoint_threshold = '{threshold.replace(chr(39), '')}'")
+
+
 def close_abandoned_runs(con: duckdb.DuckDBPyConnection, now: datetime) -> None:
     """Mark runs left 'running' by a killed process as failed.
 

@@ -211,6 +211,43 @@ def test_duckdb_memory_limit_holds_for_the_ingest_connection(
     assert _bytes(seen[1]) == pytest.approx(1e9, rel=0.05)
 
 
+# -- DATELINE_DUCKDB_CHECKPOINT_THRESHOLD ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, "64MB"),
+        ({"DATELINE_DUCKDB_CHECKPOINT_THRESHOLD": "256MB"}, "256MB"),
+        ({"DATELINE_DUCKDB_CHECKPOINT_THRESHOLD": " "}, "64MB"),
+    ],
+)
+def test_duckdb_checkpoint_threshold_from_environment(env: dict[str, str], expected: str) -> None:
+    assert load_settings(env).duckdb_checkpoint_threshold == expected
+
+
+def test_duckdb_checkpoint_threshold_must_be_a_size() -> None:
+    with pytest.raises(SystemExit, match="DATELINE_DUCKDB_CHECKPOINT_THRESHOLD"):
+        load_settings({"DATELINE_DUCKDB_CHECKPOINT_THRESHOLD": "16MB'; CHECKPOINT; --"})
+
+
+def test_duckdb_checkpoint_threshold_holds_for_the_ingest_connection(
+    monkeypatch, capsys, tmp_path, samples
+) -> None:
+    seen: list[str] = []
+    real_set_threshold = load.set_checkpoint_threshold
+
+    def set_and_read_back(con, threshold: str) -> None:
+        real_set_threshold(con, threshold)
+        seen.append(con.execute("SELECT current_setting('checkpoint_threshold')").fetchone()[0])
+
+    monkeypatch.setattr(load, "set_checkpoint_threshold", set_and_read_back)
+    monkeypatch.setenv("DATELINE_DUCKDB_CHECKPOINT_THRESHOLD", "200MB")
+    _ingest(capsys, str(samples), "--db", str(tmp_path / "w.duckdb"), "--quiet")
+    assert len(seen) == 1
+    assert _bytes(seen[0]) == pytest.approx(200e6, rel=0.05)
+
+
 def _bytes(duckdb_size: str) -> float:
     number, unit = duckdb_size.split()
     scale = {"KB": 1e3, "MB": 1e6, "GB": 1e9, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30}
