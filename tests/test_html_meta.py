@@ -1134,7 +1134,8 @@ def test_heading_text_is_what_a_reader_sees() -> None:
     html = page(
         "",
         "<h1><ruby>子<rt>こ</rt></ruby>どもへの<ruby>体罰<rt>たいばつ</rt></ruby>を禁止"
-        '<span class="element-invisible"> | Site</span></h1>',
+        '<span class="element-invisible"> | Site</span>'
+        "<svg><title>Share</title><path/></svg></h1>",
     )
     assert extract_metadata(LexborHTMLParser(html))["title_h1"] == "子どもへの体罰を禁止"
 

@@ -161,12 +161,13 @@ INDEX_FILE = re.compile(r"(?:^|/)(?:index|default|home)\.\w+$", re.IGNORECASE)
 
 MAX_PRINTED_TITLE_WORDS = 30
 
-# What a heading holds that a reader does not see as its text: code, the readings of a
-# ruby annotation, labels for screen readers only.
+# What a heading holds that a reader does not see as its text: code, an icon's <title>,
+# the readings of a ruby annotation, labels for screen readers only.
 HIDDEN_CLASSES = frozenset(load("html")["hidden_classes"])
 
 UNSEEN_IN_HEADING = ", ".join(
-    ["style", "script", "rt", "rp", "[hidden]"] + [f".{name}" for name in sorted(HIDDEN_CLASSES)]
+    ["style", "script", "title", "rt", "rp", "[hidden]"]
+    + [f".{name}" for name in sorted(HIDDEN_CLASSES)]
 )
 
 # Between a headline and a site name in <title> and og:title; a match of the group is kept.
