@@ -80,9 +80,10 @@ Precedence per field (first non-null wins; measured on the dev corpus):
   else the wall clock is read as UTC. The date is the one written (local). An instant
   declared in UTC takes the offset another stamp of the page states (its modified time,
   say), the offset implied by a stamp without zone that writes the same moment's wall
-  clock (``<time datetime="2023-11-08 23:30:59">``) or, in the assembly, the offset implied by the wall-clock time the page prints
-  for the same moment (``printed_offset_minutes``): the instant stays, and its date is
-  the outlet's own calendar day. Printed dates are read in the page's locale
+  clock (``<time datetime="2023-11-08 23:30:59">``) or, in the assembly, the offset
+  implied by the wall-clock time the page prints for the same moment
+  (``printed_offset_minutes``): the instant stays, and its date is the outlet's own
+  calendar day. Printed dates are read in the page's locale
   (``meta_locale``: "02/10/2020" is 2 October on an en-GB page).
   The article's date (``assembly.articles``) takes this declared date first, then
   the printed stamp of the article (a date line or byline in its header, an
