@@ -25,6 +25,9 @@ LETTER_PATTERN = r"\p{L}"
 DIGIT_PATTERN = r"\d"
 # A character no text holds: pieces joined by it are split apart again.
 SEGMENT_MARK = "\x1f"
+# A class name stating what an element holds or lacks ("has-sidebar", "with-ads",
+# "no-comments"): a state of the element, not its role. Matched on lower-cased classes.
+STATE_CLASS_PATTERN = r"(?:^|\s)(?:has|with|without|no)[-_]\S*"
 
 
 def literal_alternation(words: Iterable[str], *, any_white_space: bool = False) -> str:

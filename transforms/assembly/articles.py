@@ -259,8 +259,6 @@ MAX_DATE_NOISE_WORDS = 14
 # to the headline (in blocks, before or after it): "06.12.2022" under an <h1> that sits
 # apart from the text. Chosen by leave-one-site-out validation on the dev sets.
 MAX_TITLE_DISTANCE_BLOCKS = 3
-# Any character that is not white space: a record holds content when it has one.
-NOT_WHITE_SPACE = r"\S"
 
 
 def _dates(blocks: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
@@ -703,8 +701,8 @@ def build_article_tables(
     docs = documents.with_row_index("doc_id").with_columns(pl.col("doc_id").cast(pl.Int64))
     # A character other than white space (what strip_chars strips): the search stops at the
     # first one, where stripping copied every page's whole HTML.
-    has_html = pl.col("html").is_not_null() & pl.col("html").str.contains(NOT_WHITE_SPACE)
-    has_text = pl.col("text").is_not_null() & pl.col("text").str.contains(NOT_WHITE_SPACE)
+    has_html = pl.col("html").is_not_null() & pl.col("html").str.contains(WHITE_SPACE_WORD)
+    has_text = pl.col("text").is_not_null() & pl.col("text").str.contains(WHITE_SPACE_WORD)
     rejects = [
         docs.filter(~has_html & ~has_text).select(
             "source_uri",

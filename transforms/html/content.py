@@ -26,7 +26,11 @@ from dateline.transforms.fields import credits
 from dateline.transforms.fields.tags import MAX_TAG_WORDS
 from dateline.transforms.html.walk import LANDMARK_BITS, PageFrames, landmark
 from dateline.transforms.lexicon import load
-from dateline.transforms.patterns import LETTER_PATTERN, literal_alternation
+from dateline.transforms.patterns import (
+    LETTER_PATTERN,
+    STATE_CLASS_PATTERN,
+    literal_alternation,
+)
 from dateline.transforms.text import blocks as text_blocks
 from dateline.transforms.text.classify import MAX_CAPTION_WORDS, MIN_CAPTION_WORDS, classify_blocks
 
@@ -56,9 +60,6 @@ NOISE_CLASS_END_WORDS = literal_alternation(HTML_LEXICON["noise_class_ends"])
 NOISE_CLASS_END_PATTERN = (
     rf"(?:^|\s)(?:[a-z0-9_-]*[_-])?(?:{NOISE_CLASS_END_WORDS})(?:--[a-z0-9_-]+)?(?:\s|$)"
 )
-# "has-sidebar", "hasCaption", "with-ads", "no-comments": a state of the element (what it
-# holds or lacks), not its role; such class names are not read for roles.
-STATE_CLASS_PATTERN = r"(?:^|\s)(?:has|with|without|no)[-_]\S*"
 # "commentlist", "commentbody": a few noise words also mark the start of a glued class word.
 NOISE_PREFIX_PATTERN = (
     rf"(?:^|[^a-z0-9])(?:{literal_alternation(HTML_LEXICON['noise_container_prefixes'])})"

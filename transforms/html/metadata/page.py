@@ -29,6 +29,7 @@ from dateline.transforms.html.metadata.structured import (
     parse_json_ld,
 )
 from dateline.transforms.lexicon import load
+from dateline.transforms.patterns import STATE_CLASS_PATTERN
 
 META_KEYS: dict[str, list[str]] = LEXICON["meta_keys"]
 
@@ -93,7 +94,7 @@ AUTHOR_PAGE_SEGMENTS = frozenset(VISIBLE_BYLINES["author_page_segments"])
 URL_PATH_SEGMENT = re.compile(r"[/?#=&,.]+")
 
 # A class stating what an element holds or lacks: "has-recommendations", "no-comments".
-STATE_CLASS = re.compile(r"(?:^|\s)(?:has|with|without|no)[-_]\S*", re.IGNORECASE)
+STATE_CLASS = re.compile(STATE_CLASS_PATTERN, re.IGNORECASE)
 
 # Words of an attribute value: "articleTags tags__list" -> article, tags, tags, list.
 CAMEL_CASE = re.compile(r"([a-z])([A-Z])")
