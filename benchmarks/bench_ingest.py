@@ -701,11 +701,14 @@ def _warm_worker(barrier, job) -> None:
     parallel.read_and_parse(job)
 
 
-def read_parse_seconds(paths: list[Path], batch_size: int, workers: int) -> tuple[float, int]:
+def read_parse_seconds(
+    paths: list[Path], batch_size: int, workers: int
+) -> tuple[float, float | None, int]:
     """Wall seconds to read and parse ``paths`` (the CPU-bound stages; no warehouse) in
     the batches the flow cuts for ``workers``, in this process (``workers`` 1) or in a
-    pool of warm worker processes (start-up excluded, as for every other figure); and
-    the number of batches."""
+    pool of warm worker processes (start-up excluded, as for every other figure); the
+    CPU seconds of all this process's threads when it parsed alone (None for a pool);
+    and the number of batches."""
     import multiprocessing
 
     from dateline.flows import parallel
@@ -716,26 +719,34 @@ def read_parse_seconds(paths: list[Path], batch_size: int, workers: int) -> tupl
     warm = _read_parse_job(0, [str(paths[0])])
     if workers == 1:
         parallel.read_and_parse(warm)
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         for job in jobs:
             parallel.read_and_parse(job)
-        return time.perf_counter() - started, len(jobs)
+        return time.perf_counter() - started, time.process_time() - cpu_started, len(jobs)
     with multiprocessing.Manager() as manager, parallel.process_pool(workers) as pool:
         barrier = manager.Barrier(workers)
         list(pool.map(_warm_worker, [barrier] * workers, [warm] * workers))
         started = time.perf_counter()
         list(pool.map(parallel.read_and_parse, jobs))
-        return time.perf_counter() - started, len(jobs)
+        return time.perf_counter() - started, None, len(jobs)
 
 
 def _worker_figures(args, text_files: list[Path], report: Report) -> None:
     """Read and parse alone, in one process and in ``--workers`` processes, each in the
     batches the flow cuts for that many workers."""
-    one, n_one = read_parse_seconds(text_files, args.batch_size, 1)
-    many, n_many = read_parse_seconds(text_files, args.batch_size, args.workers)
+    from dateline.flows import parallel
+
+    one, one_cpu, n_one = read_parse_seconds(text_files, args.batch_size, 1)
+    many, _, n_many = read_parse_seconds(text_files, args.batch_size, args.workers)
+    # One process already runs Polars' pool on every core, so it keeps more than one core
+    # busy part of the time; N processes can at best keep min(N, cores) busy all the time.
+    busy = one_cpu / one if one > 0 else 0.0
+    cores = parallel.available_cores()
+    ceiling = min(args.workers, cores) / busy if busy > 0 else float("inf")
     report.add(
         f"read + parse, 1 process ({n_one} batches)",
-        f"{_rate(len(text_files), one):,.0f} docs/s ({one:.2f} s)",
+        f"{_rate(len(text_files), one):,.0f} docs/s ({one:.2f} s, cpu {one_cpu:.2f} s: "
+        f"{busy:.2f} of {cores} cores busy)",
     )
     report.add(
         f"read + parse, {args.workers} processes ({n_many} batches)",
@@ -743,6 +754,10 @@ def _worker_figures(args, text_files: list[Path], report: Report) -> None:
     )
     report.add(f"--workers {args.workers}: speed-up on read + parse", f"{one / many:.2f}x",
                f">= {TARGET_WORKER_SPEEDUP}x", one / many >= TARGET_WORKER_SPEEDUP)  # fmt: skip
+    report.add(
+        f"--workers {args.workers}: ceiling on this machine",
+        f"{ceiling:.2f}x (min({args.workers}, {cores} cores) / {busy:.2f} cores busy in 1 process)",
+    )
 
 
 def _prefect_figures(args, workdir, sources, direct_wall, export_dir, report: Report) -> None:
