@@ -787,6 +787,15 @@ CANONICAL = '<link rel="canonical" href="https://www.planet.com/a/1">'
         # text, names nobody.
         ("", '<p class="byline__author"><a href="/autoren/">Autoren</a></p>', None),
         ("", '<p class="byline__author"><a href="/author/search">Suche</a></p>', None),
+        # A label only screen readers get is no part of the printed byline.
+        (
+            "",
+            '<span class="byline"><span class="screen-reader-text">Author</span>'
+            '<a href="/u/2">Andreas Kalt</a></span>',
+            ["Andreas Kalt"],
+        ),
+        # A social-media handle printed after the name is no part of it.
+        ("", '<span class="byline">Por Ana Gil Paz @anagil</span>', ["Ana Gil Paz"]),
         # A date stamp closing the byline's text is no part of the name.
         ("", '<p class="date-author">Janic Cathomen, 01.12.2021</p>', ["Janic Cathomen"]),
         # A class saying what a container holds ("has-recommendations") names no teaser.

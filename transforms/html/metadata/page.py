@@ -418,12 +418,13 @@ def _for_screen_readers(node: Any) -> bool:
     )
 
 
-def _heading_text(node: Any) -> str | None:
-    """The text of a heading as a reader sees it: without what its <style> or <script>
+def _seen_text(node: Any, separator: str = "") -> str:
+    """The text of ``node`` as a reader sees it: without what its <style> or <script>
     children hold, the readings of a ruby annotation (<rt>) or a label only screen
-    readers get ("<span class=visually-hidden>Headline:</span>")."""
+    readers get ("<span class=visually-hidden>Headline:</span>"); text nodes joined
+    by ``separator``."""
     if node.css_first(UNSEEN_IN_HEADING) is None:
-        return " ".join(node.text(deep=True).split()) or None
+        return node.text(deep=True, separator=separator)
     unseen = {inner.mem_id for inner in node.css(UNSEEN_IN_HEADING)}
     pieces = []
     for child in node.traverse(include_text=True):
@@ -434,7 +435,12 @@ def _heading_text(node: Any) -> str | None:
             ancestor = ancestor.parent
         if ancestor is None or ancestor == node:
             pieces.append(child.text(deep=False))
-    return " ".join("".join(pieces).split()) or None
+    return separator.join(pieces)
+
+
+def _heading_text(node: Any) -> str | None:
+    """The text of a heading as a reader sees it (``_seen_text``), whitespace collapsed."""
+    return " ".join(_seen_text(node).split()) or None
 
 
 def _in_teaser(node: Any) -> bool:
@@ -552,7 +558,8 @@ def _visible_bylines(tree: LexborHTMLParser) -> list[str]:
         key=lambda item: item[:2],
     )
     for _, _, node in nodes:
-        pieces = [" ".join(p.split()) for p in node.text(deep=True, separator="\n").split("\n")]
+        # As a reader sees it: a label for screen readers ("Author") is no part of it.
+        pieces = [" ".join(p.split()) for p in _seen_text(node, "\n").split("\n")]
         pieces = [p for p in pieces if p]
         if not pieces or sum(len(p.split()) for p in pieces) > MAX_VISIBLE_BYLINE_WORDS:
             continue

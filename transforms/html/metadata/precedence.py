@@ -145,6 +145,9 @@ AUTHOR_ROLE_TAIL = bylines.ROLE_TAIL
 # A bracketed tail of initials, a handle or a web address: "Ana Gil (agi)", "(www.x.com)".
 AUTHOR_HANDLE_TAIL = r"\s*[(\[][\p{Ll}\d.\s/_-]*[)\]]\s*$|\s*[(\[][^()\[\]]*\.[^()\[\]]*[)\]]\s*$"
 
+# A social-media handle printed after the name: "Ana Gil @anagil".
+TRAILING_HANDLE = r"(\p{L})\s+@[\p{L}\d_.]+$"
+
 # Not a name: a URL (or a string holding one), an e-mail address, a bare number, a slug
 # ("chuck-ross"); after the byline prefix is stripped, a label ("Stand: 12:30").
 NOT_A_NAME_BEFORE_PREFIX = (
@@ -1206,6 +1209,7 @@ def _authors(frame: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFrame:
         .filter(pl.col("name").is_not_null())
         .with_columns(order=pl.int_range(pl.len()).over("doc_id", "rank"))
         .pipe(_without_site_segment, site_keys)
+        .with_columns(name=pl.col("name").str.replace(TRAILING_HANDLE, "${1}"))
         # A label's colon ("Autor: Ana Gil") is judged once the byline prefix is gone.
         .filter(~pl.col("name").str.contains(NOT_A_NAME_BEFORE_PREFIX))
         .with_columns(
