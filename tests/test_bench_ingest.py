@@ -237,6 +237,7 @@ def test_workers_option_prints_the_read_parse_speed_up(tmp_path) -> None:
         "read + parse, 1 process",
         "read + parse, 2 processes",
         "--workers 2: speed-up on read + parse",
+        "--workers 2: ceiling on this machine",
     }
     # "N docs/s (S s)": the seconds are the second number.
     one = _spans(rows["read + parse, 1 process"].value)[1]
@@ -245,3 +246,10 @@ def test_workers_option_prints_the_read_parse_speed_up(tmp_path) -> None:
     assert one[1] > 0 and two[1] > 0
     assert _overlap(_leading(speed_up.value), _quotient(one, two)), (one, two, speed_up)
     assert _verdict_agrees(speed_up), speed_up
+    # The ceiling is the cores two processes can keep busy over those one process keeps
+    # busy: "cpu C s: B of N cores busy" with B = C / S.
+    cpu, busy, cores = _spans(rows["read + parse, 1 process"].value)[2:5]
+    assert _overlap(busy, _quotient(cpu, one)), (cpu, one, busy)
+    ceiling = rows["--workers 2: ceiling on this machine"]
+    busy_cores = min(2, round(sum(cores) / 2))
+    assert _overlap(_leading(ceiling.value), _quotient((busy_cores, busy_cores), busy)), ceiling
