@@ -74,15 +74,24 @@ def _free_text_markup(html: str) -> str:
     return SCRIPT_OR_STYLE.sub("", html)[:MAX_SEARCHED_CHARS]
 
 
+# Failing those, a quoted key that is only "date" ("'date' : '2023-10-31'" in a data layer).
+SCRIPT_BARE_DATE = re.compile(r"""["']date["']\s*:\s*["'](\d{4}-\d{2}-\d{2})(?![\d])""", re.IGNORECASE)
+
+
 def _script_date(html: str) -> str | None:
     """The publication date (``YYYY-MM-DD`` as written) the first inline script outside
-    JSON-LD states under a publication key, None when none does."""
-    for match in SCRIPT.finditer(html):
-        if JSON_LD_TYPE in match.group(1).lower():
-            continue
-        found = SCRIPT_PUBLISHED_DATE.search(match.group(2))
-        if found:
-            return found.group(1)
+    JSON-LD states under a publication key, else under a bare "date" key; None when none
+    does."""
+    scripts = [
+        match.group(2)
+        for match in SCRIPT.finditer(html)
+        if JSON_LD_TYPE not in match.group(1).lower()
+    ]
+    for pattern in (SCRIPT_PUBLISHED_DATE, SCRIPT_BARE_DATE):
+        for script in scripts:
+            found = pattern.search(script)
+            if found:
+                return found.group(1)
     return None
 
 
