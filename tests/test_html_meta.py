@@ -327,6 +327,15 @@ def test_authors(html: str, names: list[str] | None, kinds: list[str | None] | N
             None,
             date(2020, 1, 14),
         ),
+        # ... unless it is dated months after the URL's date: an update stamp.
+        (
+            page(
+                '<link rel="canonical" href="https://example.org/2017/12/15/a/">',
+                '<time datetime="2018-07-24T14:15:58-04:00">Jul 24, 2018</time>',
+            ),
+            None,
+            date(2017, 12, 15),
+        ),
         # The text of a <time> without datetime, after every other source.
         # It is read in the page language's zone.
         (
