@@ -255,16 +255,21 @@ def extract_metadata(tree: LexborHTMLParser) -> dict:
                 text = _undoubled(" ".join(node.text(deep=True).split()))
                 if text:
                     author_links.append((text, node))
-        elif tag == "time" and not _in_teaser(node) and not _inside(node, QUOTE_TAGS):
+        elif (
+            tag == "time"
+            and _stamp_source(attrs) not in placed_stamps
+            and not _in_teaser(node)
+            and not _inside(node, QUOTE_TAGS)
+        ):
             # A teaser's or a sidebar list's stamp dates another story. The first stamp
             # placed in the article wins over one before it outside the article and above
             # the headline (the site's clock in its top bar, a teaser strip).
+            key = _stamp_source(attrs)
             stamp = (attrs.get("datetime") or "").strip()
             # <time>12 March 2024</time>: the printed stamp, when no attribute states it.
             text = "" if stamp else " ".join(node.text(deep=True).split())
-            key = "published_time" if stamp else "published_time_text"
             value = stamp or (text if len(text) <= MAX_TIME_TEXT_CHARS else "")
-            if value and key not in placed_stamps:
+            if value:
                 placed = after_headline or _inside(node, CONTENT_ROOTS)
                 if placed or key not in record:
                     record[key] = value
@@ -459,6 +464,11 @@ def _in_teaser(node: Any) -> bool:
             return True
         node = node.parent
     return False
+
+
+def _stamp_source(attrs: dict) -> str:
+    """The published source a <time> element fills: its datetime attribute, else its text."""
+    return "published_time" if (attrs.get("datetime") or "").strip() else "published_time_text"
 
 
 def _inside(node: Any, tags: Collection[str]) -> bool:
