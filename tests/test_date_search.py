@@ -82,7 +82,10 @@ def test_a_copyright_year_alone_is_no_publication_date():
         # A data layer's or a page state's publication key, first in the page.
         ("dataLayer = [{'pageType': 'article', 'datePublish': '2022-05-04'}];", date(2022, 5, 4)),
         ('window.state = {"publicationDate":"2023-11-08T16:43:30-06:00"};', date(2023, 11, 8)),
-        ('var page = {"published": "2020-01-19T12:25:36Z", "modified": "2020-02-01"};', date(2020, 1, 19)),
+        (
+            'var page = {"published": "2020-01-19T12:25:36Z", "modified": "2020-02-01"};',
+            date(2020, 1, 19),
+        ),
         # Without one, a bare quoted "date" key.
         ("dataLayer = [{ 'author' : 'Ana Gil', 'date' : '2023-10-31' }];", date(2023, 10, 31)),
         # Keys that merely contain the word, and values that are no date, are not read.

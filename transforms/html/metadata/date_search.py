@@ -75,7 +75,9 @@ def _free_text_markup(html: str) -> str:
 
 
 # Failing those, a quoted key that is only "date" ("'date' : '2023-10-31'" in a data layer).
-SCRIPT_BARE_DATE = re.compile(r"""["']date["']\s*:\s*["'](\d{4}-\d{2}-\d{2})(?![\d])""", re.IGNORECASE)
+SCRIPT_BARE_DATE = re.compile(
+    r"""["']date["']\s*:\s*["'](\d{4}-\d{2}-\d{2})(?![\d])""", re.IGNORECASE
+)
 
 
 def _script_date(html: str) -> str | None:

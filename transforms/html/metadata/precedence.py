@@ -1426,9 +1426,9 @@ def _url_date(url: pl.Expr) -> pl.Expr:
 def _without_later_stamps(parsed: pl.DataFrame) -> pl.DataFrame:
     """The published candidates (``_parsed_dates``) without a <time datetime> stamp dated
     more than MAX_STAMP_DAYS_AFTER_URL days after the URL's date, which then ranks next."""
-    url_dates = parsed.filter(
-        pl.col("rank") == PUBLISHED_SOURCES.index("published_url")
-    ).select("doc_id", url_date="date_value")
+    url_dates = parsed.filter(pl.col("rank") == PUBLISHED_SOURCES.index("published_url")).select(
+        "doc_id", url_date="date_value"
+    )
     is_later_stamp = (pl.col("rank") == PUBLISHED_SOURCES.index("published_time")) & (
         (pl.col("date_value") - pl.col("url_date")).dt.total_days() > MAX_STAMP_DAYS_AFTER_URL
     )
