@@ -74,3 +74,41 @@ def test_a_copyright_year_alone_is_no_publication_date():
         "</body></html>"
     )
     assert _search(page) == {}
+
+
+@pytest.mark.parametrize(
+    ("script", "expected"),
+    [
+        # A data layer's or a page state's publication key, first in the page.
+        ("dataLayer = [{'pageType': 'article', 'datePublish': '2022-05-04'}];", date(2022, 5, 4)),
+        ('window.state = {"publicationDate":"2023-11-08T16:43:30-06:00"};', date(2023, 11, 8)),
+        (
+            'var page = {"published": "2020-01-19T12:25:36Z", "modified": "2020-02-01"};',
+            date(2020, 1, 19),
+        ),
+        # Without one, a bare quoted "date" key.
+        ("dataLayer = [{ 'author' : 'Ana Gil', 'date' : '2023-10-31' }];", date(2023, 10, 31)),
+        # Keys that merely contain the word, and values that are no date, are not read.
+        ('var p = {"isPublished": "2021-03-01", "publishDateLabel": "2021-03-02"};', None),
+        ('var p = {"publishDate": "20210301"};', None),
+    ],
+)
+def test_a_date_an_inline_script_states(script, expected):
+    page = f"<html><head><script>{script}</script></head><body><p>No date here.</p></body></html>"
+    assert _search(page) == ({0: expected} if expected else {})
+
+
+def test_a_publication_key_beats_an_earlier_bare_date_key():
+    page = (
+        "<html><head><script>var a = {'date': '2019-01-01'};</script>"
+        "<script>var b = {'publishDate': '2022-05-04'};</script></head><body></body></html>"
+    )
+    assert _search(page) == {0: date(2022, 5, 4)}
+
+
+def test_json_ld_scripts_are_not_searched_here():
+    page = (
+        '<html><head><script type="application/ld+json">{"datePublished": "2022-05-04"}</script>'
+        "</head><body><p>No date here.</p></body></html>"
+    )
+    assert date_search._script_date(page) is None

@@ -327,6 +327,15 @@ def test_authors(html: str, names: list[str] | None, kinds: list[str | None] | N
             None,
             date(2020, 1, 14),
         ),
+        # ... unless it is dated months after the URL's date: an update stamp.
+        (
+            page(
+                '<link rel="canonical" href="https://example.org/2017/12/15/a/">',
+                '<time datetime="2018-07-24T14:15:58-04:00">Jul 24, 2018</time>',
+            ),
+            None,
+            date(2017, 12, 15),
+        ),
         # The text of a <time> without datetime, after every other source.
         # It is read in the page language's zone.
         (
@@ -348,6 +357,44 @@ def test_authors(html: str, names: list[str] | None, kinds: list[str | None] | N
             ),
             None,
             date(2024, 4, 19),
+        ),
+        # A stamp above the headline outside the article (the site's clock, a teaser strip)
+        # yields to the first one placed in the article or after the headline.
+        (
+            page(
+                "",
+                '<div class="topbar"><time datetime="2022-05-04T08:43:31">4.5.</time></div>'
+                "<h1>Headline</h1>"
+                '<p class="meta"><time datetime="2022-05-03T05:45:00+02:00">3.5.</time></p>',
+            ),
+            datetime(2022, 5, 3, 3, 45, tzinfo=UTC),
+            date(2022, 5, 3),
+        ),
+        (
+            page(
+                "",
+                "<div><time>4 May 2022</time></div>"
+                "<article><h2>Headline</h2><time>3 May 2022</time></article>",
+                "en-GB",
+            ),
+            None,
+            date(2022, 5, 3),
+        ),
+        # Without a placed stamp, the earlier one stays.
+        (
+            page("", '<div><time datetime="2022-05-04">4.5.</time></div><p>Text</p>'),
+            None,
+            date(2022, 5, 4),
+        ),
+        # A stamp inside a quotation dates the embedded post, not the article.
+        (
+            page(
+                "",
+                '<blockquote class="social-embed"><p>A post</p>'
+                '<time datetime="2019-04-21T23:47:18+00:00">Apr 21, 2019</time></blockquote>',
+            ),
+            None,
+            None,
         ),
     ],
 )

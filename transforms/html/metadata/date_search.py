@@ -1,8 +1,9 @@
 """The last resort for a page's publication date: htmldate's search over the whole page.
 
 Dateline's own sources (declared metadata, <time>, the URL, the printed stamp near the
-headline; see ``precedence``) come first. A page none of them dates is handed to
-htmldate, which scores every date-like string of the page by where it sits (element
+headline; see ``precedence``) come first. A page none of them dates is searched for a
+publication date its inline scripts state (a data layer's ``datePublish: '2022-05-04'``,
+a page state's ``"publicationDate": "..."``), then handed to htmldate, which scores every date-like string of the page by where it sits (element
 classes, link paths, the copyright line...). It parses the page again with lxml, so it
 runs only on the pages still without a date.
 """
@@ -17,6 +18,9 @@ import polars as pl
 from htmldate import extractors as htmldate_extractors
 from htmldate import find_date
 
+from dateline.transforms.html.metadata.structured import LEXICON
+from dateline.transforms.patterns import literal_alternation
+
 # htmldate's fast mode reads markup patterns (element classes, link paths, stamps); its
 # extensive mode also reads the dates of the free text. Extensive runs only where fast
 # finds nothing, on the page without scripts and styles, and without htmldate's last
@@ -30,6 +34,18 @@ EXTENSIVE_SEARCH = True
 SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 MAX_SEARCHED_CHARS = 300_000
 YEAR_ONLY_SUFFIX = "-01-01"
+
+# An inline script's key naming the publication date, then its quoted year-first value:
+# "datePublish: '2022-05-04'", '"publicationDate":"2023-11-08T16:43:30-06:00"'. The first
+# in the page is the article's (a data layer precedes the lists a page state may hold).
+SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
+JSON_LD_TYPE = "ld+json"
+SCRIPT_PUBLISHED_DATE = re.compile(
+    r"""\b(?:"""
+    + literal_alternation(LEXICON["script_published_keys"])
+    + r""")["']?\s*[:=]\s*["'](\d{4}-\d{2}-\d{2})(?![\d])""",
+    re.IGNORECASE,
+)
 
 
 class _NoDate:
@@ -58,6 +74,29 @@ def _free_text_markup(html: str) -> str:
     return SCRIPT_OR_STYLE.sub("", html)[:MAX_SEARCHED_CHARS]
 
 
+# Failing those, a quoted key that is only "date" ("'date' : '2023-10-31'" in a data layer).
+SCRIPT_BARE_DATE = re.compile(
+    r"""["']date["']\s*:\s*["'](\d{4}-\d{2}-\d{2})(?![\d])""", re.IGNORECASE
+)
+
+
+def _script_date(html: str) -> str | None:
+    """The publication date (``YYYY-MM-DD`` as written) the first inline script outside
+    JSON-LD states under a publication key, else under a bare "date" key; None when none
+    does."""
+    scripts = [
+        match.group(2)
+        for match in SCRIPT.finditer(html)
+        if JSON_LD_TYPE not in match.group(1).lower()
+    ]
+    for pattern in (SCRIPT_PUBLISHED_DATE, SCRIPT_BARE_DATE):
+        for script in scripts:
+            found = pattern.search(script)
+            if found:
+                return found.group(1)
+    return None
+
+
 def search_published_dates(pages: pl.DataFrame) -> pl.DataFrame:
     """One row per page (``doc_id``, ``html``, ``url``) in; one row per page that htmldate
     dates out (``doc_id``, ``searched_date``: the original publication date, Date).
@@ -70,7 +109,9 @@ def search_published_dates(pages: pl.DataFrame) -> pl.DataFrame:
         if not html:
             continue
         try:
-            value = find_date(html, extensive_search=False, original_date=True, url=url)
+            value = _script_date(html)
+            if not value:
+                value = find_date(html, extensive_search=False, original_date=True, url=url)
             if not value and EXTENSIVE_SEARCH:
                 with _without_dateparser():
                     value = find_date(

@@ -144,6 +144,9 @@ TRAILING_STAMP = re.compile(r"\s*[,;|·•–-]\s*[\d./:\s-]*\d[\d./:\s-]*$")
 # Embedded markup whose <title> element labels a drawing or formula, not the page.
 GRAPHIC_TAGS = frozenset({"svg", "math"})
 
+# A quotation's stamp dates the quoted post (an embedded social post), not the article.
+QUOTE_TAGS = frozenset({"blockquote"})
+
 # <h1> elements read per page: the article's own headline comes first on nearly every page
 # (an <h1> inside <article> or <main> is tried before the others).
 MAX_H1_CANDIDATES = 5
@@ -211,6 +214,10 @@ def extract_metadata(tree: LexborHTMLParser) -> dict:
     headings: list[tuple[bool, int, str]] = []
     # (text, href) of those <h1> whose whole text is one link.
     logo_links: list[tuple[str, str | None]] = []
+    # Whether a printed <h1> came before in the page, and which <time> sources hold a stamp
+    # placed in the article (inside <article>/<main> or after the headline).
+    after_headline = False
+    placed_stamps: set[str] = set()
     try:
         nodes = tree.css(METADATA_SELECTOR)
     except Exception:  # a parser without a document (empty input) has nothing to select
@@ -248,16 +255,26 @@ def extract_metadata(tree: LexborHTMLParser) -> dict:
                 text = _undoubled(" ".join(node.text(deep=True).split()))
                 if text:
                     author_links.append((text, node))
-        elif tag == "time" and not _in_teaser(node):
-            # A teaser's or a sidebar list's stamp dates another story.
+        elif (
+            tag == "time"
+            and _stamp_source(attrs) not in placed_stamps
+            and not _in_teaser(node)
+            and not _inside(node, QUOTE_TAGS)
+        ):
+            # A teaser's or a sidebar list's stamp dates another story. The first stamp
+            # placed in the article wins over one before it outside the article and above
+            # the headline (the site's clock in its top bar, a teaser strip).
+            key = _stamp_source(attrs)
             stamp = (attrs.get("datetime") or "").strip()
-            if stamp and "published_time" not in record:
-                record["published_time"] = stamp
-            elif not stamp and "published_time_text" not in record:
-                # <time>12 March 2024</time>: the printed stamp, when no attribute states it.
-                text = " ".join(node.text(deep=True).split())
-                if text and len(text) <= MAX_TIME_TEXT_CHARS:
-                    record["published_time_text"] = text
+            # <time>12 March 2024</time>: the printed stamp, when no attribute states it.
+            text = "" if stamp else " ".join(node.text(deep=True).split())
+            value = stamp or (text if len(text) <= MAX_TIME_TEXT_CHARS else "")
+            if value:
+                placed = after_headline or _inside(node, CONTENT_ROOTS)
+                if placed or key not in record:
+                    record[key] = value
+                if placed:
+                    placed_stamps.add(key)
         elif tag == "title" and "title_tag" not in record:
             text = " ".join(node.text(deep=True).split()) or None
             parent = node.parent
@@ -274,6 +291,7 @@ def extract_metadata(tree: LexborHTMLParser) -> dict:
             and not _for_screen_readers(node)
         ):
             text = _heading_text(node)
+            after_headline = after_headline or bool(text)
             if text:
                 headings.append((not _inside(node, CONTENT_ROOTS), len(headings), text))
                 logo_links.append((text, _heading_link(node, text)))
@@ -452,6 +470,11 @@ def _in_teaser(node: Any) -> bool:
             return True
         node = node.parent
     return False
+
+
+def _stamp_source(attrs: dict) -> str:
+    """The published source a <time> element fills: its datetime attribute, else its text."""
+    return "published_time" if (attrs.get("datetime") or "").strip() else "published_time_text"
 
 
 def _inside(node: Any, tags: Collection[str]) -> bool:
