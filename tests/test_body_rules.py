@@ -731,3 +731,21 @@ def test_author_bio_box_below_the_story_is_no_body(box_class: str) -> None:
     text = _body_text(_story("").replace("</article>", f"{bio}</article>"))
     assert AUTHOR_BIO not in text
     assert BODY[0] in text and BODY[2] in text
+
+
+SIDE_NOTE = (
+    "This blog is written by a small team of volunteers who read every message that the "
+    "readers send in."
+)
+
+
+@pytest.mark.parametrize(
+    "box_class",
+    # A blog engine's text widget, its comment form ("respond"), its post footer.
+    ["textwidget", "respond", "postmetadata alt"],
+)
+def test_blog_engine_furniture_beside_the_story_is_no_body(box_class: str) -> None:
+    box = f"<div class='{box_class}'><p>{SIDE_NOTE}</p></div>"
+    text = _body_text(_story("").replace("</article>", f"{box}</article>"))
+    assert SIDE_NOTE not in text
+    assert BODY[0] in text and BODY[2] in text
