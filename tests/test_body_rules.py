@@ -714,3 +714,38 @@ def test_trackbacks_box_after_the_story_is_not_body(box_class: str, kept: bool) 
     )
     assert (note in text) is kept
     assert STORY_PARAGRAPHS[-1] in text
+
+
+AUTHOR_BIO = (
+    "Jane Roe has covered transport and city politics for the paper since 2009, and before "
+    "that she reported on courts for a news agency."
+)
+
+
+@pytest.mark.parametrize(
+    "box_class",
+    ["author-bio", "author_info", "authorInfo", "about-the-author", "post-author bio"],
+)
+def test_author_bio_box_below_the_story_is_no_body(box_class: str) -> None:
+    bio = f"<div class='{box_class}'><p>{AUTHOR_BIO}</p></div>"
+    text = _body_text(_story("").replace("</article>", f"{bio}</article>"))
+    assert AUTHOR_BIO not in text
+    assert BODY[0] in text and BODY[2] in text
+
+
+SIDE_NOTE = (
+    "This blog is written by a small team of volunteers who read every message that the "
+    "readers send in."
+)
+
+
+@pytest.mark.parametrize(
+    "box_class",
+    # A blog engine's text widget, its comment form ("respond"), its post footer.
+    ["textwidget", "respond", "postmetadata alt"],
+)
+def test_blog_engine_furniture_beside_the_story_is_no_body(box_class: str) -> None:
+    box = f"<div class='{box_class}'><p>{SIDE_NOTE}</p></div>"
+    text = _body_text(_story("").replace("</article>", f"{box}</article>"))
+    assert SIDE_NOTE not in text
+    assert BODY[0] in text and BODY[2] in text
