@@ -29,13 +29,10 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import shutil
 import tempfile
-import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,7 +40,7 @@ from pathlib import Path
 import duckdb
 
 from dateline.flows import objectstore
-from dateline.flows.warehouse import contract_table_names, model_names
+from dateline.flows.warehouse import contract_table_names, map_on_cursors, model_names
 
 PARTITION_COLUMN = "published_month"
 UNKNOWN_MONTH = "unknown"
@@ -57,8 +54,6 @@ PARQUET_OPTIONS = "FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE_BYTES '32MB'
 # A partitioned COPY buffers this many rows per partition before writing them (DuckDB's
 # default is 524,288: every month of a large table at once, spilled under the memory limit).
 PARTITION_FLUSH_ROWS = 4096
-# Datasets written at once, at most (and at most DuckDB's threads): see _write_datasets.
-EXPORT_WRITERS = 2
 DATE_COLUMN = "published_date"
 MONTH_FORMAT = "%Y-%m"
 
@@ -242,53 +237,25 @@ def _write_datasets(
 ) -> list[dict]:
     """Write ``datasets`` under ``staging``; their manifest entries, in their order.
 
-    As many at a time as DuckDB has threads, each writer on a cursor of its own: DuckDB
-    writes a table of one row group (the articles, up to 122,880 rows) on one thread, so
-    one COPY after another leaves a core idle for most of the export. Each cursor reads in
-    a transaction of its own, begun before any dataset is written; the export's caller
-    writes nothing meanwhile (it is this connection's owner, and DuckDB lets no other
-    process write the file), so every dataset is read from the same state and row counts
-    agree across them.
+    Two at a time, each writer on a cursor of its own (``warehouse.map_on_cursors``):
+    DuckDB writes a table of one row group (the articles) on one thread, so one COPY after
+    another leaves a core idle for most of the export. Each cursor reads in a transaction of
+    its own, begun before any dataset is written; the export's caller writes nothing
+    meanwhile (it owns the connection, and DuckDB lets no other process write the file), so
+    every dataset is read from the same state and row counts agree across them.
     """
-    [(threads,)] = con.execute("select current_setting('threads')").fetchall()
-    n_writers = max(min(int(threads), EXPORT_WRITERS, len(datasets)), 1)
-    [(time_zone,)] = con.execute("select current_setting('TimeZone')").fetchall()
-    cursors = []
-    try:
-        for _ in range(n_writers):
-            cursor = con.cursor()
-            cursors.append(cursor)
-            cursor.execute(f"set TimeZone = {_literal(time_zone)}")
-            cursor.execute("begin transaction")
-            cursor.execute(f"set partitioned_write_flush_threshold = {PARTITION_FLUSH_ROWS}")
-            # Each article's month, computed once per writer for every dataset that takes it
-            # from its article (a temporary table of the snapshot, gone with the rollback).
-            cursor.execute(ARTICLE_MONTHS_SQL)
-        pending: queue.SimpleQueue = queue.SimpleQueue()
-        for number, dataset in enumerate(datasets):
-            pending.put((number, dataset))
-        written: list[dict | None] = [None] * len(datasets)
-        failed = threading.Event()
 
-        def write(cursor: duckdb.DuckDBPyConnection) -> None:
-            while not failed.is_set():
-                try:
-                    number, dataset = pending.get_nowait()
-                except queue.Empty:
-                    return
-                try:
-                    written[number] = _write_dataset(cursor, dataset, staging, run_id)
-                except BaseException:
-                    failed.set()
-                    raise
+    def prepare(cursor: duckdb.DuckDBPyConnection) -> None:
+        cursor.execute("begin transaction")
+        cursor.execute(f"set partitioned_write_flush_threshold = {PARTITION_FLUSH_ROWS}")
+        # Each article's month, computed once per cursor for every dataset that takes it
+        # from its article (a temporary table of the snapshot, gone with the cursor).
+        cursor.execute(ARTICLE_MONTHS_SQL)
 
-        with ThreadPoolExecutor(n_writers, thread_name_prefix="dateline-export") as writers:
-            for future in [writers.submit(write, cursor) for cursor in cursors]:
-                future.result()
-        return written
-    finally:
-        for cursor in cursors:
-            cursor.close()
+    def write(cursor: duckdb.DuckDBPyConnection, dataset: _Dataset) -> dict:
+        return _write_dataset(cursor, dataset, staging, run_id)
+
+    return map_on_cursors(con, write, datasets, prepare=prepare)
 
 
 def _describe(con: duckdb.DuckDBPyConnection, query: str) -> list[tuple[str, str]]:
