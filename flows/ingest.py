@@ -283,6 +283,8 @@ def _run_steps(
         _BatchProgress(len(batches), len(paths), summary, say),
         steps.load_batch,
     )
+    # The loads run under a memory limit of their own (Settings.duckdb_load_memory_limit).
+    load.limit_memory(con, settings.duckdb_load_memory_limit)
     try:
         if settings.dask_address:
             _run_on_dask(jobs, settings, summary.run_id, clock, committer, say)
@@ -292,6 +294,7 @@ def _run_steps(
             _run_here(jobs, steps, committer)
     finally:
         job_con.close()
+        load.limit_memory(con, settings.duckdb_memory_limit)
     if _nothing_changed(con, summary, len(paths)):
         # Every file was skipped unread and the last run passed its data tests: the tables
         # are the ones those tests saw, so they are not run again (seconds at 100k articles).

@@ -386,6 +386,44 @@ def test_ingest_connection_keeps_the_memory_limit(tmp_path: Path) -> None:
     assert limit.startswith("244.1")  # DuckDB reports 256 MB in MiB
 
 
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [({}, "150MB"), ({"DATELINE_DUCKDB_LOAD_MEMORY_LIMIT": "1GB"}, "1GB")],
+)
+def test_duckdb_load_memory_limit_from_environment(env: dict[str, str], expected: str) -> None:
+    assert load_settings(env).duckdb_load_memory_limit == expected
+
+
+def test_batches_load_under_the_load_memory_limit_and_the_rest_under_the_other(
+    tmp_path: Path,
+) -> None:
+    limits: dict[str, set[str]] = {"load": set(), "models": set()}
+
+    def memory_limit(con) -> str:
+        [(limit,)] = con.execute("SELECT current_setting('memory_limit')").fetchall()
+        return limit
+
+    def load_batch(con, batch, run_id):
+        limits["load"].add(memory_limit(con))
+        return ingest.load_parsed_batch(con, batch, run_id)
+
+    def models(con):
+        limits["models"].add(memory_limit(con))
+        return ingest.build_models_and_test(con)
+
+    steps = dataclasses.replace(ingest.PLAIN_STEPS, load_batch=load_batch, models=models)
+    settings = Settings(
+        db_path=tmp_path / "w.duckdb",
+        batch_size=3,
+        duckdb_memory_limit="512MB",
+        duckdb_load_memory_limit="128MB",
+    )
+    assert ingest.run_ingest([str(SAMPLES_DIR)], settings, steps=steps).status == "completed"
+    # DuckDB reports the limits in MiB.
+    assert {limit[:5] for limit in limits["load"]} == {"122.0"}
+    assert {limit[:5] for limit in limits["models"]} == {"488.2"}
+
+
 def test_default_shard_dir_is_beside_the_database(tmp_path: Path) -> None:
     settings = load_settings({"DATELINE_DB": str(tmp_path / "w" / "d.duckdb")})
     assert settings.shard_root() == (tmp_path / "w").resolve() / "shards"
