@@ -40,7 +40,7 @@ from pathlib import Path
 import duckdb
 
 from dateline.flows import objectstore
-from dateline.flows.warehouse import contract_table_names, map_on_cursors, model_names
+from dateline.flows.warehouse import contract_table_names, model_names
 
 PARTITION_COLUMN = "published_month"
 UNKNOWN_MONTH = "unknown"
@@ -108,13 +108,19 @@ def export_parquet(
     staging = out_dir.parent / f".{out_dir.name}.tmp-{uuid.uuid4().hex}"
     staging.mkdir()
     try:
+        # One snapshot for every dataset, so row counts agree across them.
         con.execute("begin transaction")
+        con.execute(f"set partitioned_write_flush_threshold = {PARTITION_FLUSH_ROWS}")
         try:
             if run_id is None:
                 run_id = _latest_run_id(con)
-            datasets = _write_datasets(con, _datasets(con), staging, run_id)
+            # Each article's month, computed once for every dataset that takes it from its
+            # article (a temporary table of the snapshot, gone with the rollback).
+            con.execute(ARTICLE_MONTHS_SQL)
+            datasets = [_write_dataset(con, dataset, staging, run_id) for dataset in _datasets(con)]
         finally:
             con.execute("rollback")
+            con.execute("reset partitioned_write_flush_threshold")
         manifest = {
             "exported_at": datetime.now(UTC).isoformat(),
             "run_id": run_id,
@@ -230,32 +236,6 @@ def _datasets(con: duckdb.DuckDBPyConnection) -> list[_Dataset]:
         _Dataset(name, kind, _describe(con, f"select * from {_quote(name)}"))
         for name, kind in named
     ]
-
-
-def _write_datasets(
-    con: duckdb.DuckDBPyConnection, datasets: list[_Dataset], staging: Path, run_id: str | None
-) -> list[dict]:
-    """Write ``datasets`` under ``staging``; their manifest entries, in their order.
-
-    Two at a time, each writer on a cursor of its own (``warehouse.map_on_cursors``):
-    DuckDB writes a table of one row group (the articles) on one thread, so one COPY after
-    another leaves a core idle for most of the export. Each cursor reads in a transaction of
-    its own, begun before any dataset is written; the export's caller writes nothing
-    meanwhile (it owns the connection, and DuckDB lets no other process write the file), so
-    every dataset is read from the same state and row counts agree across them.
-    """
-
-    def prepare(cursor: duckdb.DuckDBPyConnection) -> None:
-        cursor.execute("begin transaction")
-        cursor.execute(f"set partitioned_write_flush_threshold = {PARTITION_FLUSH_ROWS}")
-        # Each article's month, computed once per cursor for every dataset that takes it
-        # from its article (a temporary table of the snapshot, gone with the cursor).
-        cursor.execute(ARTICLE_MONTHS_SQL)
-
-    def write(cursor: duckdb.DuckDBPyConnection, dataset: _Dataset) -> dict:
-        return _write_dataset(cursor, dataset, staging, run_id)
-
-    return map_on_cursors(con, write, datasets, prepare=prepare)
 
 
 def _describe(con: duckdb.DuckDBPyConnection, query: str) -> list[tuple[str, str]]:
