@@ -9,19 +9,23 @@ Steps work on batches of sources (``Settings.batch_size``), never on single docu
 a task run costs milliseconds of orchestration. Reading and parsing run in this
 process, in a local process pool (``Settings.workers``) or on Dask
 (``Settings.dask_address``, through Prefect's Dask task runner); loading always runs
-here, one transaction per batch, in batch order.
+here, one transaction per batch, in batch order (in this process, each batch's load
+runs in a thread of its own while the next batch is read and parsed).
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import functools
 import os
 import shutil
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -219,13 +223,16 @@ def run_ingest(
 
 
 class _StageClock:
-    """Adds the seconds spent in each stage to ``RunSummary.stage_seconds``."""
+    """Adds the seconds spent in each stage to ``RunSummary.stage_seconds``; safe to call
+    from the loading thread and this one at once (both add to ``read``)."""
 
     def __init__(self, summary: RunSummary) -> None:
         self.seconds = summary.stage_seconds
+        self._lock = threading.Lock()
 
     def add(self, stage: str, seconds: float) -> None:
-        self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
+        with self._lock:
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
 
     @contextlib.contextmanager
     def timed(self, stage: str) -> Iterator[None]:
@@ -265,7 +272,10 @@ def _run_steps(
     # Dask spreads batches over its own worker threads: only the process pool is evened out.
     pool_workers = settings.workers if not settings.dask_address else 1
     batches = cut_batches(paths, settings.batch_size, pool_workers)
-    jobs = _jobs(con, batches, settings, summary.run_id, clock)
+    # The jobs ask the warehouse about their files on a connection of their own: a batch is
+    # loaded on ``con`` (in another thread, in this process) while the next one is made.
+    job_con = con.cursor()
+    jobs = _jobs(job_con, batches, settings, summary.run_id, clock)
     committer = _Committer(
         con,
         summary,
@@ -273,12 +283,18 @@ def _run_steps(
         _BatchProgress(len(batches), len(paths), summary, say),
         steps.load_batch,
     )
-    if settings.dask_address:
-        _run_on_dask(jobs, settings, summary.run_id, clock, committer, say)
-    elif settings.workers > 1:
-        _run_in_processes(jobs, settings, committer, say)
-    else:
-        _run_here(jobs, steps, committer)
+    # The loads run under a memory limit of their own (Settings.duckdb_load_memory_limit).
+    load.limit_memory(con, settings.duckdb_load_memory_limit)
+    try:
+        if settings.dask_address:
+            _run_on_dask(jobs, settings, summary.run_id, clock, committer, say)
+        elif settings.workers > 1:
+            _run_in_processes(jobs, settings, committer, say)
+        else:
+            _run_here(jobs, steps, committer)
+    finally:
+        job_con.close()
+        load.limit_memory(con, settings.duckdb_memory_limit)
     if _nothing_changed(con, summary, len(paths)):
         # Every file was skipped unread and the last run passed its data tests: the tables
         # are the ones those tests saw, so they are not run again (seconds at 100k articles).
@@ -376,11 +392,26 @@ class _BatchProgress:
 
 
 def _run_here(jobs: Iterator[BatchJob], steps: IngestSteps, committer: _Committer) -> None:
-    """Read, parse and commit each batch in this process."""
-    for job in jobs:
-        # No name holds the batch between iterations: its frames are freed once committed,
-        # before the next batch is read, so a run holds one batch at a time.
-        committer.commit(parallel.read_and_parse(job, read=steps.read, parse=steps.parse))
+    """Read, parse and commit each batch in this process, each batch's commit in a loading
+    thread while the next batch is read and parsed.
+
+    DuckDB and Polars let go of the interpreter lock while they work, so a load and the
+    next parse share the machine's cores. Commits stay one at a time and in batch order
+    (a commit is handed on only once the one before it has finished), and a run holds at
+    most two batches: the one being loaded and the one being made.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dateline-load") as loader:
+        loading: Future | None = None
+        for job in jobs:
+            batch = parallel.read_and_parse(job, read=steps.read, parse=steps.parse)
+            if loading is not None:
+                loading.result()
+            # The caller's context goes along: a Prefect flow's load task runs in its flow run.
+            loading = loader.submit(contextvars.copy_context().run, committer.commit, batch)
+            # Freed once committed: no name here holds the batch being loaded.
+            del batch
+        if loading is not None:
+            loading.result()
 
 
 def _run_in_processes(

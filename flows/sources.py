@@ -752,4 +752,8 @@ def _record(uri: str, path: str, source_format: str, **values: str | None) -> di
 
 def records_frame(records: list[dict[str, str | None]]) -> pl.DataFrame:
     """One row per record, with the columns of ``RECORD_COLUMNS``."""
-    return pl.DataFrame(records, schema=RECORD_COLUMNS)
+    # Built column by column: from rows, Polars looks at every record's keys (a third slower).
+    return pl.DataFrame(
+        {column: [record[column] for record in records] for column in RECORD_COLUMNS},
+        schema=RECORD_COLUMNS,
+    )

@@ -3,8 +3,10 @@ process; unchanged files are skipped on their stat; a 0.1.0 warehouse still open
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
+import threading
 import time
 from concurrent.futures import Future
 from datetime import UTC, datetime
@@ -18,7 +20,7 @@ from hypothesis import strategies as st
 
 from dateline.flows import ingest, load, parallel, warehouse
 from dateline.flows.cli import main
-from dateline.flows.settings import load_settings
+from dateline.flows.settings import Settings, load_settings
 from dateline.transforms import schema
 from tests.conftest import CORPUS_DIR, SAMPLES_DIR
 
@@ -124,6 +126,62 @@ def test_dask_cluster_loads_the_same_rows(
     assert _table_rows(db) == serial_rows
     # Each shard is removed once committed, and the run's folder at the end.
     assert not any(shards.rglob("*.parquet"))
+
+
+# How long a test waits for the other thread of an ingest before it calls the run stuck.
+THREAD_WAIT_SECONDS = 30
+
+
+def test_a_batch_loads_while_the_next_is_parsed(tmp_path: Path) -> None:
+    """One process: batch 1's load runs while batch 2 is parsed, and loads still come one
+    at a time, in batch order."""
+    parsed_second = threading.Event()
+    parses: list[int] = []
+    loads: list[int] = []
+    in_flight = []
+    overlapped = []
+
+    def parse(records, *args):
+        parses.append(len(parses) + 1)
+        if len(parses) == 2:
+            parsed_second.set()
+        return parallel.parse_records(records, *args)
+
+    def load_batch(con, batch, run_id):
+        in_flight.append(batch.number)
+        assert len(in_flight) == 1, f"loads {in_flight} at once"
+        if batch.number == 1:
+            overlapped.append(parsed_second.wait(THREAD_WAIT_SECONDS))
+        loads.append(batch.number)
+        in_flight.remove(batch.number)
+        return ingest.load_parsed_batch(con, batch, run_id)
+
+    steps = dataclasses.replace(ingest.PLAIN_STEPS, parse=parse, load_batch=load_batch)
+    settings = Settings(db_path=tmp_path / "w.duckdb", batch_size=3)
+    summary = ingest.run_ingest([str(SAMPLES_DIR)], settings, steps=steps)
+    assert summary.status == "completed"
+    assert overlapped == [True]
+    assert loads == sorted(loads) == list(range(1, len(parses) + 1))
+
+
+def test_a_failed_load_fails_the_run_and_keeps_the_batches_before_it(tmp_path: Path) -> None:
+    def load_batch(con, batch, run_id):
+        if batch.number == 2:
+            raise RuntimeError("disk full")
+        return ingest.load_parsed_batch(con, batch, run_id)
+
+    steps = dataclasses.replace(ingest.PLAIN_STEPS, load_batch=load_batch)
+    db = tmp_path / "w.duckdb"
+    with pytest.raises(RuntimeError, match="disk full"):
+        ingest.run_ingest([str(SAMPLES_DIR)], Settings(db_path=db, batch_size=3), steps=steps)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        [(status,)] = con.execute("SELECT status FROM ingest_runs").fetchall()
+        [(n_sources,)] = con.execute("SELECT count(*) FROM ingest_sources").fetchall()
+    finally:
+        con.close()
+    assert status == "failed"
+    assert n_sources == 3  # batch 1's files only
 
 
 def _write(path: Path, data: bytes, *, age_seconds: float = 60.0) -> Path:
@@ -326,6 +384,44 @@ def test_ingest_connection_keeps_the_memory_limit(tmp_path: Path) -> None:
     [(limit,)] = con.execute("SELECT current_setting('memory_limit')").fetchall()
     con.close()
     assert limit.startswith("244.1")  # DuckDB reports 256 MB in MiB
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [({}, "150MB"), ({"DATELINE_DUCKDB_LOAD_MEMORY_LIMIT": "1GB"}, "1GB")],
+)
+def test_duckdb_load_memory_limit_from_environment(env: dict[str, str], expected: str) -> None:
+    assert load_settings(env).duckdb_load_memory_limit == expected
+
+
+def test_batches_load_under_the_load_memory_limit_and_the_rest_under_the_other(
+    tmp_path: Path,
+) -> None:
+    limits: dict[str, set[str]] = {"load": set(), "models": set()}
+
+    def memory_limit(con) -> str:
+        [(limit,)] = con.execute("SELECT current_setting('memory_limit')").fetchall()
+        return limit
+
+    def load_batch(con, batch, run_id):
+        limits["load"].add(memory_limit(con))
+        return ingest.load_parsed_batch(con, batch, run_id)
+
+    def models(con):
+        limits["models"].add(memory_limit(con))
+        return ingest.build_models_and_test(con)
+
+    steps = dataclasses.replace(ingest.PLAIN_STEPS, load_batch=load_batch, models=models)
+    settings = Settings(
+        db_path=tmp_path / "w.duckdb",
+        batch_size=3,
+        duckdb_memory_limit="512MB",
+        duckdb_load_memory_limit="128MB",
+    )
+    assert ingest.run_ingest([str(SAMPLES_DIR)], settings, steps=steps).status == "completed"
+    # DuckDB reports the limits in MiB.
+    assert {limit[:5] for limit in limits["load"]} == {"122.0"}
+    assert {limit[:5] for limit in limits["models"]} == {"488.2"}
 
 
 def test_default_shard_dir_is_beside_the_database(tmp_path: Path) -> None:

@@ -206,9 +206,35 @@ def test_duckdb_memory_limit_holds_for_the_ingest_connection(
     for limit in ("200MB", "1GB"):
         monkeypatch.setenv("DATELINE_DUCKDB_MEMORY_LIMIT", limit)
         _ingest(capsys, str(samples), "--db", str(tmp_path / f"{limit}.duckdb"), "--quiet")
-    assert len(seen) == 2
-    assert _bytes(seen[0]) == pytest.approx(200e6, rel=0.05)
-    assert _bytes(seen[1]) == pytest.approx(1e9, rel=0.05)
+    # Each run: its limit, the loads' limit (DATELINE_DUCKDB_LOAD_MEMORY_LIMIT), its limit again.
+    assert len(seen) == 6
+    assert [_bytes(value) for value in seen] == pytest.approx(
+        [200e6, 150e6, 200e6, 1e9, 150e6, 1e9], rel=0.05
+    )
+
+
+# -- DATELINE_DUCKDB_LOAD_MEMORY_LIMIT ---------------------------------------------
+
+
+def test_duckdb_load_memory_limit_holds_while_batches_load(
+    monkeypatch, capsys, tmp_path, samples
+) -> None:
+    seen: list[str] = []
+    real_load_batch = load.load_batch
+
+    def load_and_read_back(con, *args, **kwargs):
+        seen.append(
+            con.execute(
+                "SELECT value FROM duckdb_settings() WHERE name = 'memory_limit'"
+            ).fetchone()[0]
+        )
+        return real_load_batch(con, *args, **kwargs)
+
+    monkeypatch.setattr(load, "load_batch", load_and_read_back)
+    monkeypatch.setenv("DATELINE_DUCKDB_LOAD_MEMORY_LIMIT", "120MB")
+    _ingest(capsys, str(samples), "--db", str(tmp_path / "w.duckdb"), "--quiet")
+    assert seen
+    assert [_bytes(value) for value in seen] == pytest.approx([120e6] * len(seen), rel=0.05)
 
 
 # -- DATELINE_DUCKDB_CHECKPOINT_THRESHOLD ------------------------------------------
@@ -362,6 +388,7 @@ SERVE_ENV = {
     "DATELINE_DASK_ADDRESS": "tcp://10.0.0.5:8786",
     "DATELINE_SHARD_DIR": "shared/shards",
     "DATELINE_DUCKDB_MEMORY_LIMIT": "2GB",
+    "DATELINE_DUCKDB_LOAD_MEMORY_LIMIT": "100MB",
     "DATELINE_LOCK_WAIT_SECONDS": "60",
 }
 
@@ -393,6 +420,7 @@ def test_serve_hands_every_variable_to_the_deployment(monkeypatch, tmp_path) -> 
         dask_address="tcp://10.0.0.5:8786",
         shard_dir=tmp_path / "shared" / "shards",
         duckdb_memory_limit="2GB",
+        duckdb_load_memory_limit="100MB",
     )
 
 

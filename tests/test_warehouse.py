@@ -3,6 +3,7 @@ idempotently and hold what their grain says, and every data test catches what it
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -625,3 +626,42 @@ def test_sql_word_count_flags_a_count_of_white_space_tokens_alone(
     assert pl.select(count_words(pl.lit(text))).item() > tokens
     assert len(_sql_word_count_failures(scratch, text, word_count=tokens)) == 1
     assert _sql_word_count_failures(scratch, text) == []
+
+
+def test_map_on_cursors_runs_two_at_a_time_in_order_with_the_time_zone(tmp_path) -> None:
+    con = warehouse.connect(tmp_path / "w.duckdb")
+    con.execute("SET threads = 2")
+    con.execute("create table numbers as select range as n from range(20)")
+    seen_cursors: set[int] = set()
+    # The first two items meet here: each waits for the other, so they run at once.
+    first_two = threading.Barrier(2, timeout=30)
+
+    def square(cursor: duckdb.DuckDBPyConnection, n: int) -> tuple[int, str]:
+        seen_cursors.add(id(cursor))
+        if n < 2:
+            first_two.wait()
+        [(value, zone)] = cursor.execute(
+            "select n * n, current_setting('TimeZone') from numbers where n = ?", [n]
+        ).fetchall()
+        return value, zone
+
+    results = warehouse.map_on_cursors(con, square, list(range(20)))
+    assert [value for value, _ in results] == [n * n for n in range(20)]
+    assert {zone for _, zone in results} == {"UTC"}
+    assert len(seen_cursors) == 2
+
+
+def test_map_on_cursors_raises_the_first_error_and_stops() -> None:
+    con = warehouse.connect(":memory:")
+    con.execute("SET threads = 2")
+    done: list[int] = []
+
+    def fail_on_three(cursor: duckdb.DuckDBPyConnection, n: int) -> int:
+        if n == 3:
+            raise ValueError("three")
+        done.append(n)
+        return n
+
+    with pytest.raises(ValueError, match="three"):
+        warehouse.map_on_cursors(con, fail_on_three, list(range(100)))
+    assert len(done) < 99
