@@ -212,6 +212,25 @@ def test_scalar_fields_and_precedence(html: str, field: str, expected: str) -> N
             ["Mo Chen", "Kim Lee"],
             [None, None],
         ),
+        # An author box's link to the author's other posts names nobody...
+        (
+            page(
+                "",
+                '<a rel="author" href="/u/1">Mo Chen</a> <a rel="author" href="/u/1">Alle Beiträge</a>',
+            ),
+            ["Mo Chen"],
+            [None],
+        ),
+        # ...nor does a byline's prefix without its name.
+        (
+            page(
+                "",
+                '<a rel="author" href="/u/1">Artikel von</a> <a rel="author" href="/u/1">Mo Chen</a>',
+            ),
+            ["Mo Chen"],
+            [None],
+        ),
+        (page(meta("author", "Auteur", "name")), None, None),
         # A name printed twice in its link (for screens and for readers) counts once.
         (page("", '<a rel="author" href="/u/1">Mo Chen Mo Chen</a>'), ["Mo Chen"], [None]),
         # "Site - Person" in one declared name: the site's segment is a label...

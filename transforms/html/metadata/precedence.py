@@ -60,7 +60,9 @@ Precedence per field (first non-null wins; measured on the dev corpus):
   signature counts) > the printed byline > the texts of the byline's links to its
   author's page, whose path spells the name ("/author/cortyn/"; one word counts).
   Lists in one string are split like bylines ("A und B, dpa"); URLs, e-mail addresses,
-  slugs, bracketed initials and placeholders ("admin", "No Author") go. The site's own
+  slugs, bracketed initials, placeholders ("admin", "No Author"), the labels of an
+  author box's links ("Alle Beiträge") and a byline's prefix without its name ("Rezept
+  von", "Auteur") go. The site's own
   name (a leading article aside: "Die Furche" of furche.at) is dropped
   beside other names and is a label in a declared "Site - Person" name; a source
   naming only the site ranks last (``meta_authors_site_only`` says so; the assembly
@@ -160,7 +162,32 @@ NOT_A_NAME_BEFORE_PREFIX = (
 # ... nor what a publishing system fills in when nobody is named ("admin", "No Author").
 PLACEHOLDER_AUTHOR = rf"^(?:{literal_alternation(LEXICON['placeholder_authors'])})$"
 
-NOT_A_NAME = NOT_A_NAME_BEFORE_PREFIX + "|:|" + PLACEHOLDER_AUTHOR
+# ... nor the label of a link in an author box ("Alle Beiträge", "View all posts").
+LINK_LABEL_AUTHOR = (
+    rf"^(?:{literal_alternation(LEXICON['link_label_authors'], any_white_space=True)})$"
+)
+
+# ... nor a byline's label without its name: a prefix ending the string ("Artikel von",
+# "Rezept von") or standing alone ("Auteur").
+# A cased prefix only ends a label: a name in a script without case may end in its cue.
+CASED_PREFIX_WORDS = literal_alternation(
+    [word for word in bylines.BYLINE_WORDS["prefixes"] if word != word.upper()],
+    any_white_space=True,
+)
+
+BARE_BYLINE_LABEL = (
+    rf"\s(?-i:{CASED_PREFIX_WORDS})$|^(?:{bylines.COLON_PREFIX_WORDS}|{bylines.PREFIX_WORDS})$"
+)
+
+NOT_A_NAME = (
+    NOT_A_NAME_BEFORE_PREFIX
+    + "|:|"
+    + PLACEHOLDER_AUTHOR
+    + "|"
+    + LINK_LABEL_AUTHOR
+    + "|"
+    + BARE_BYLINE_LABEL
+)
 
 EDGE_JUNK = r"^[\s\p{P}\p{S}--[(\[]]+|[\s\p{P}\p{S}--[.)\]]]+$"
 
