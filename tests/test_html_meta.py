@@ -813,6 +813,12 @@ CANONICAL = '<link rel="canonical" href="https://www.planet.com/a/1">'
             '<address><a href="mailto:x@planet.com">David Straub, PLANET Radio</a></address>',
             ["David Straub"],
         ),
+        # A name given with a web address is an organisation's, whatever the site's name.
+        (
+            meta("author", "Globe Radio (www.globe-radio.org)", "name"),
+            '<p class="author">Auteur : Kossi Tiasso</p>',
+            ["Kossi Tiasso"],
+        ),
         # ...but not to a one-word or site-like printed text.
         (
             CANONICAL + meta("author", "planet.com", "name"),

@@ -150,6 +150,12 @@ AUTHOR_ROLE_TAIL = bylines.ROLE_TAIL
 # A bracketed tail of initials, a handle or a web address: "Ana Gil (agi)", "(www.x.com)".
 AUTHOR_HANDLE_TAIL = r"\s*[(\[][\p{Ll}\d.\s/_-]*[)\]]\s*$|\s*[(\[][^()\[\]]*\.[^()\[\]]*[)\]]\s*$"
 
+# A web address in brackets after a name: the name is an organisation's ("Deutsche Welle
+# (www.dw.com)").
+WEB_ADDRESS_TAIL = (
+    r"(?i)[(\[]\s*(?:https?://)?(?:www\.)?[\p{L}\d-]+(?:\.[\p{L}\d-]+)*\.\p{L}{2,}/?\s*[)\]]\s*$"
+)
+
 # A social-media handle printed after the name: "Ana Gil @anagil".
 TRAILING_HANDLE = r"(\p{L})\s+@[\p{L}\d_.]+$"
 
@@ -1245,6 +1251,7 @@ def _authors(frame: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFrame:
         .filter(pl.col("name").is_not_null())
         .with_columns(order=pl.int_range(pl.len()).over("doc_id", "rank"))
         .pipe(_without_site_segment, site_keys)
+        .with_columns(names_web_address=pl.col("name").str.contains(WEB_ADDRESS_TAIL))
         .with_columns(name=pl.col("name").str.replace(TRAILING_HANDLE, "${1}"))
         # A label's colon ("Autor: Ana Gil") is judged once the byline prefix is gone.
         .filter(~pl.col("name").str.contains(NOT_A_NAME_BEFORE_PREFIX))
@@ -1279,13 +1286,18 @@ def _authors(frame: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFrame:
     bare_key = _compact_key(
         pl.col("name").str.to_lowercase().str.replace(LEADING_ARTICLE + r"\s+", "")
     )
+    # So is a name given with a web address: an organisation's, standing for the site.
     own_site = (
-        pl.concat([pieces, pieces.with_columns(key=bare_key)])
-        .join(
-            site_keys.rename({"site_key": "key"}),
-            on=["doc_id", "key"],
-            how="semi",
-            maintain_order="left",
+        pl.concat(
+            [
+                pl.concat([pieces, pieces.with_columns(key=bare_key)]).join(
+                    site_keys.rename({"site_key": "key"}),
+                    on=["doc_id", "key"],
+                    how="semi",
+                    maintain_order="left",
+                ),
+                pieces.filter(pl.col("names_web_address")),
+            ]
         )
         .select("doc_id", "rank", "order", "name", is_site=pl.lit(True))
         .unique()
