@@ -231,6 +231,13 @@ def test_scalar_fields_and_precedence(html: str, field: str, expected: str) -> N
             [None],
         ),
         (page(meta("author", "Auteur", "name")), None, None),
+        # A job title before a full name goes; a job title alone beside a name is no name.
+        (
+            page(meta("author", "Von Online-Experte Robin Tschöpe", "name")),
+            ["Robin Tschöpe"],
+            [None],
+        ),
+        (page(meta("author", "Evan Halper, Staff Writer", "name")), ["Evan Halper"], [None]),
         # A name printed twice in its link (for screens and for readers) counts once.
         (page("", '<a rel="author" href="/u/1">Mo Chen Mo Chen</a>'), ["Mo Chen"], [None]),
         # "Site - Person" in one declared name: the site's segment is a label...

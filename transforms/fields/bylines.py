@@ -248,6 +248,16 @@ BRACKETED = r"\s*[(\[（]([^()\[\]（）]*)[)\]）]\s*"
 LOCATION_TAIL = r"(?:^|\s+)(?:" + LOCATION_WORDS + r")\s+.*$"
 GLUED_TAIL = r"(\p{Lu}\p{Ll}{4,})[\p{Lu}\d].*$"
 ROLE_TAIL = r"(?i)(?:^|\s+)(?:(?:" + ROLE_MODIFIER_WORDS + r")\s+)*\S*(?:" + ROLE_STEMS + r").*$"
+# A job title before a full name: "FOCUS-Online-Experte Robin Tschöpe" (the name captured).
+ROLE_HEAD = (
+    r"^(?i:(?:(?:"
+    + ROLE_MODIFIER_WORDS
+    + r")\s+)*\S*(?:"
+    + ROLE_STEMS
+    + r")\S*)\s+("
+    + MULTI_WORD_NAME
+    + ")$"
+)
 EMPLOYER_TAIL = r"\s+(?i:" + EMPLOYER_WORDS + r")\s+(.+)$"
 LEADING_EDGE = r"^[\s\p{P}\p{S}]+"
 # A final period stays: it ends an initial ("Miguel A.").
@@ -501,6 +511,7 @@ def split_bylines(
         pl.col("_printed")
         .str.replace(LOCATION_TAIL, "")
         .str.replace(GLUED_TAIL, "${1}")
+        .str.replace(ROLE_HEAD, "${1}")
         .str.replace(ROLE_TAIL, "")
     )
     authors = (

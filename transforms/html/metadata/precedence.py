@@ -62,7 +62,10 @@ Precedence per field (first non-null wins; measured on the dev corpus):
   Lists in one string are split like bylines ("A und B, dpa"); URLs, e-mail addresses,
   slugs, bracketed initials, placeholders ("admin", "No Author"), the labels of an
   author box's links ("Alle Beiträge") and a byline's prefix without its name ("Rezept
-  von", "Auteur") go. The site's own
+  von", "Auteur") go; so does a job title before a full name ("FOCUS-Online-Experte
+  Robin Tschöpe") or alone beside its source's names ("Evan Halper, Staff Writer").
+  A name given with a web address ("Deutsche Welle (www.dw.com)") is an organisation's
+  and counts as the site's. The site's own
   name (a leading article aside: "Die Furche" of furche.at) is dropped
   beside other names and is a label in a declared "Site - Person" name; a source
   naming only the site ranks last (``meta_authors_site_only`` says so; the assembly
@@ -146,6 +149,9 @@ AUTHOR_SEPARATOR = bylines.AUTHOR_SEPARATOR
 AUTHOR_PREFIX = bylines.PREFIX
 
 AUTHOR_ROLE_TAIL = bylines.ROLE_TAIL
+
+# A job title before a full name: "FOCUS-Online-Experte Robin Tschöpe" -> "Robin Tschöpe".
+AUTHOR_ROLE_HEAD = bylines.ROLE_HEAD
 
 # A bracketed tail of initials, a handle or a web address: "Ana Gil (agi)", "(www.x.com)".
 AUTHOR_HANDLE_TAIL = r"\s*[(\[][\p{Ll}\d.\s/_-]*[)\]]\s*$|\s*[(\[][^()\[\]]*\.[^()\[\]]*[)\]]\s*$"
@@ -1273,11 +1279,20 @@ def _authors(frame: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFrame:
             .str.strip_chars()
         )
         .with_columns(
-            name=pl.when(pl.col("name").str.replace(AUTHOR_ROLE_TAIL, "").str.contains(r"\p{L}"))
+            is_role=~pl.col("name").str.replace(AUTHOR_ROLE_TAIL, "").str.contains(r"\p{L}")
+            & ~pl.col("name").str.contains(AUTHOR_ROLE_HEAD)
+        )
+        # A job title alone ("Staff Writer") beside the names of its source is no name.
+        .filter(~pl.col("is_role") | (pl.len().over("doc_id", "rank") == 1))
+        .with_columns(
+            name=pl.when(pl.col("name").str.contains(AUTHOR_ROLE_HEAD))
+            .then(pl.col("name").str.replace(AUTHOR_ROLE_HEAD, "${1}"))
+            .when(pl.col("name").str.replace(AUTHOR_ROLE_TAIL, "").str.contains(r"\p{L}"))
             .then(pl.col("name").str.replace(AUTHOR_ROLE_TAIL, ""))
             .otherwise(pl.col("name"))
             .str.replace_all(EDGE_JUNK, "")
         )
+        .drop("is_role")
         .filter(pl.col("name").str.contains(r"\p{L}") & ~pl.col("name").str.contains(NOT_A_NAME))
         .with_columns(key=_compact_key(pl.col("name")))
     )
