@@ -246,6 +246,16 @@ def test_scalar_fields_and_precedence(html: str, field: str, expected: str) -> N
             ["Kim Lee"],
             [None],
         ),
+        # A misfilled og:site_name "Headline | Site" names the site at its end.
+        (
+            page(
+                meta("og:site_name", "Calm in a crisis | Die Planet")
+                + meta("author", "Die Planet", "name"),
+                '<a rel="author" href="/u/2">Kim Lee</a>',
+            ),
+            ["Kim Lee"],
+            [None],
+        ),
         # A separator between two persons is no site label.
         (
             page(meta("og:site_name", "Planet") + meta("author", "Kim Lee - Mo Chen", "name")),

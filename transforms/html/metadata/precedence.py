@@ -65,7 +65,8 @@ Precedence per field (first non-null wins; measured on the dev corpus):
   von", "Auteur") go; so does a job title before a full name ("FOCUS-Online-Experte
   Robin Tschöpe") or alone beside its source's names ("Evan Halper, Staff Writer").
   A name given with a web address ("Deutsche Welle (www.dw.com)") is an organisation's
-  and counts as the site's. The site's own
+  and counts as the site's, and so does the last segment of a site name made of
+  segments (a misfilled og:site_name "Headline | Site"). The site's own
   name (a leading article aside: "Die Furche" of furche.at) is dropped
   beside other names and is a label in a declared "Site - Person" name; a source
   naming only the site ranks last (``meta_authors_site_only`` says so; the assembly
@@ -559,6 +560,32 @@ def _site_keys(frame: pl.DataFrame) -> pl.DataFrame:
             _compact_key(lowered),
             _compact_key(lowered.str.replace(LEADING_ARTICLE + r"\s+", "")),
             _initials_keys(pl.col("name")),
+        ).alias("site_key"),
+    ).explode("site_key")
+    return keys.filter(pl.col("site_key").str.len_chars() > 0).unique(maintain_order=True)
+
+
+def _site_name_tail_keys(frame: pl.DataFrame) -> pl.DataFrame:
+    """Keys of the last segment of each site name made of segments: a misfilled
+    og:site_name "Headline | Site" names the site at its end. One row per key."""
+    tails = (
+        frame.select("doc_id", name=pl.col("site_names").fill_null([]))
+        .explode("name")
+        .filter(pl.col("name").str.contains(SITE_SEGMENT_SEPARATOR))
+        .select(
+            "doc_id",
+            tail=pl.col("name")
+            .str.replace_all(SITE_SEGMENT_SEPARATOR, SEGMENT_MARK)
+            .str.split(SEGMENT_MARK)
+            .list.last()
+            .str.to_lowercase(),
+        )
+    )
+    keys = tails.select(
+        "doc_id",
+        pl.concat_list(
+            _compact_key(pl.col("tail")),
+            _compact_key(pl.col("tail").str.replace(LEADING_ARTICLE + r"\s+", "")),
         ).alias("site_key"),
     ).explode("site_key")
     return keys.filter(pl.col("site_key").str.len_chars() > 0).unique(maintain_order=True)
@@ -1800,7 +1827,7 @@ def metadata_frame(records: list[dict], doc_ids: list[int]) -> pl.DataFrame:
     result = scalars
     for part in (
         _titles(frame, site_keys, _label_keys(frame, site_keys)),
-        _authors(frame, site_keys),
+        _authors(frame, pl.concat([site_keys, _site_name_tail_keys(frame)]).unique()),
         published,
         updated,
         _tags(frame, site_keys),
