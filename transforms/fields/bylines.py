@@ -236,10 +236,11 @@ MAX_BYLINE_LINE_WORDS = 24
 HORIZONTAL_SPACE_RUN = r"[^\S\n]{2,}|[^\S \n]"
 SPACE_AROUND_NEWLINE = r" ?\n ?"
 
-# Where a byline line stops being names: a digit, a spaced dash, a bullet, a contribution
+# Where a byline line stops being names: a digit (not one of a handle: "freeman1984"
+# is not cut to "freeman"), a spaced dash, a bullet, a contribution
 # ("mit AP", "with"), a trailer word ("Follow", "Published").
 LINE_TRAILER = (
-    r"(?:\d|\s+[-–—](?:\s|$)|\s*[•·]|\s+(?i:" + WITH_WORDS + r")\s"
+    r"(?:(?:^|[^\p{L}\p{N}])\d|\s+[-–—](?:\s|$)|\s*[•·]|\s+(?i:" + WITH_WORDS + r")\s"
     r"|(?:^|[\s|])(?i:" + TRAILER_WORDS + "|" + FOLLOW_WORDS + r")\b).*$"
 )
 # Bracketed text becomes its own segment: "(AFP)" is an author, "(Enviado especial)" a role.
