@@ -191,6 +191,13 @@ SPLIT_CASES = [
     # a name in a script without case, then a job title
     ("배윤경 기자", None, [("배윤경", P, None)]),
     ("山田太郎 記者", None, [("山田太郎", P, None)]),
+    # a handle's digits do not end the byline: it is not cut down to a name's shape
+    ("freeman1984", None, []),
+    ("Ana Gil 24.04.2024", None, [("Ana Gil", P, None)]),
+    # a label ending in a prefix
+    ("Blog Beitrag von Margarita Koreneva", None, [("Margarita Koreneva", P, None)]),
+    # a job title before the name
+    ("Autor: Rechtsanwalt Sebastian Einbock", None, [("Sebastian Einbock", P, None)]),
 ]
 
 

@@ -212,11 +212,47 @@ def test_scalar_fields_and_precedence(html: str, field: str, expected: str) -> N
             ["Mo Chen", "Kim Lee"],
             [None, None],
         ),
+        # An author box's link to the author's other posts names nobody...
+        (
+            page(
+                "",
+                '<a rel="author" href="/u/1">Mo Chen</a> <a rel="author" href="/u/1">Alle Beiträge</a>',
+            ),
+            ["Mo Chen"],
+            [None],
+        ),
+        # ...nor does a byline's prefix without its name.
+        (
+            page(
+                "",
+                '<a rel="author" href="/u/1">Artikel von</a> <a rel="author" href="/u/1">Mo Chen</a>',
+            ),
+            ["Mo Chen"],
+            [None],
+        ),
+        (page(meta("author", "Auteur", "name")), None, None),
+        # A job title before a full name goes; a job title alone beside a name is no name.
+        (
+            page(meta("author", "Von Online-Experte Robin Tschöpe", "name")),
+            ["Robin Tschöpe"],
+            [None],
+        ),
+        (page(meta("author", "Evan Halper, Staff Writer", "name")), ["Evan Halper"], [None]),
         # A name printed twice in its link (for screens and for readers) counts once.
         (page("", '<a rel="author" href="/u/1">Mo Chen Mo Chen</a>'), ["Mo Chen"], [None]),
         # "Site - Person" in one declared name: the site's segment is a label...
         (
             page(meta("og:site_name", "Planet") + meta("author", "Planet - Kim Lee", "name")),
+            ["Kim Lee"],
+            [None],
+        ),
+        # A misfilled og:site_name "Headline | Site" names the site at its end.
+        (
+            page(
+                meta("og:site_name", "Calm in a crisis | Die Planet")
+                + meta("author", "Die Planet", "name"),
+                '<a rel="author" href="/u/2">Kim Lee</a>',
+            ),
             ["Kim Lee"],
             [None],
         ),
@@ -793,6 +829,12 @@ CANONICAL = '<link rel="canonical" href="https://www.planet.com/a/1">'
             CANONICAL + meta("author", "Planet (www.planet.com)", "name"),
             '<address><a href="mailto:x@planet.com">David Straub, PLANET Radio</a></address>',
             ["David Straub"],
+        ),
+        # A name given with a web address is an organisation's, whatever the site's name.
+        (
+            meta("author", "Globe Radio (www.globe-radio.org)", "name"),
+            '<p class="author">Auteur : Kossi Tiasso</p>',
+            ["Kossi Tiasso"],
         ),
         # ...but not to a one-word or site-like printed text.
         (

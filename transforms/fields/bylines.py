@@ -236,10 +236,11 @@ MAX_BYLINE_LINE_WORDS = 24
 HORIZONTAL_SPACE_RUN = r"[^\S\n]{2,}|[^\S \n]"
 SPACE_AROUND_NEWLINE = r" ?\n ?"
 
-# Where a byline line stops being names: a digit, a spaced dash, a bullet, a contribution
+# Where a byline line stops being names: a digit (not one of a handle: "freeman1984"
+# is not cut to "freeman"), a spaced dash, a bullet, a contribution
 # ("mit AP", "with"), a trailer word ("Follow", "Published").
 LINE_TRAILER = (
-    r"(?:\d|\s+[-–—](?:\s|$)|\s*[•·]|\s+(?i:" + WITH_WORDS + r")\s"
+    r"(?:(?:^|[^\p{L}\p{N}])\d|\s+[-–—](?:\s|$)|\s*[•·]|\s+(?i:" + WITH_WORDS + r")\s"
     r"|(?:^|[\s|])(?i:" + TRAILER_WORDS + "|" + FOLLOW_WORDS + r")\b).*$"
 )
 # Bracketed text becomes its own segment: "(AFP)" is an author, "(Enviado especial)" a role.
@@ -248,6 +249,16 @@ BRACKETED = r"\s*[(\[（]([^()\[\]（）]*)[)\]）]\s*"
 LOCATION_TAIL = r"(?:^|\s+)(?:" + LOCATION_WORDS + r")\s+.*$"
 GLUED_TAIL = r"(\p{Lu}\p{Ll}{4,})[\p{Lu}\d].*$"
 ROLE_TAIL = r"(?i)(?:^|\s+)(?:(?:" + ROLE_MODIFIER_WORDS + r")\s+)*\S*(?:" + ROLE_STEMS + r").*$"
+# A job title before a full name: "FOCUS-Online-Experte Robin Tschöpe" (the name captured).
+ROLE_HEAD = (
+    r"^(?i:(?:(?:"
+    + ROLE_MODIFIER_WORDS
+    + r")\s+)*\S*(?:"
+    + ROLE_STEMS
+    + r")\S*)\s+("
+    + MULTI_WORD_NAME
+    + ")$"
+)
 EMPLOYER_TAIL = r"\s+(?i:" + EMPLOYER_WORDS + r")\s+(.+)$"
 LEADING_EDGE = r"^[\s\p{P}\p{S}]+"
 # A final period stays: it ends an initial ("Miguel A.").
@@ -501,6 +512,7 @@ def split_bylines(
         pl.col("_printed")
         .str.replace(LOCATION_TAIL, "")
         .str.replace(GLUED_TAIL, "${1}")
+        .str.replace(ROLE_HEAD, "${1}")
         .str.replace(ROLE_TAIL, "")
     )
     authors = (

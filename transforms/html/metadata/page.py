@@ -139,6 +139,13 @@ MAX_BYLINE_CANDIDATES = 3
 BYLINE_JUNK_PIECE = re.compile(r"\d|^[^\W\d_]{2,20}\s*:$|^\W*$")
 
 # A date stamp closing a byline piece: "Ana Gil, 01.12.2021", "Ana Gil | 3.5.2024 12:00".
+# A web address in brackets after a declared name: an organisation's ("Deutsche Welle
+# (www.dw.com)"), standing for the site (``precedence.WEB_ADDRESS_TAIL`` in Polars).
+WEB_ADDRESS_TAIL = re.compile(
+    r"[(\[]\s*(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}/?\s*[)\]]\s*$",
+    re.IGNORECASE,
+)
+
 TRAILING_STAMP = re.compile(r"\s*[,;|·•–-]\s*[\d./:\s-]*\d[\d./:\s-]*$")
 
 # Embedded markup whose <title> element labels a drawing or formula, not the page.
@@ -723,7 +730,7 @@ def _names_only_site(record: dict[str, Any]) -> bool:
     """True when no metadata author source names anyone but the site (or none names anyone).
 
     A name is the site's when it shares its start with a site name or the host, or
-    carries the host ("Deutsche Welle (www.dw.com)").
+    carries the host or another web address ("Deutsche Welle (www.dw.com)").
     """
     names = [
         name
@@ -738,7 +745,9 @@ def _names_only_site(record: dict[str, Any]) -> bool:
     sites += [_compact(host), _compact(host.split(".", 1)[0])]
     sites = [key[:MIN_SHARED_SITE_CHARS] for key in sites if len(key) >= MIN_SHARED_SITE_CHARS]
     return all(
-        (host and host in name.lower()) or _compact(name)[:MIN_SHARED_SITE_CHARS] in sites
+        (host and host in name.lower())
+        or _compact(name)[:MIN_SHARED_SITE_CHARS] in sites
+        or WEB_ADDRESS_TAIL.search(name)
         for name in names
     )
 

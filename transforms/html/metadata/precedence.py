@@ -60,7 +60,13 @@ Precedence per field (first non-null wins; measured on the dev corpus):
   signature counts) > the printed byline > the texts of the byline's links to its
   author's page, whose path spells the name ("/author/cortyn/"; one word counts).
   Lists in one string are split like bylines ("A und B, dpa"); URLs, e-mail addresses,
-  slugs, bracketed initials and placeholders ("admin", "No Author") go. The site's own
+  slugs, bracketed initials, placeholders ("admin", "No Author"), the labels of an
+  author box's links ("Alle Beiträge") and a byline's prefix without its name ("Rezept
+  von", "Auteur") go; so does a job title before a full name ("FOCUS-Online-Experte
+  Robin Tschöpe") or alone beside its source's names ("Evan Halper, Staff Writer").
+  A name given with a web address ("Deutsche Welle (www.dw.com)") is an organisation's
+  and counts as the site's, and so does the last segment of a site name made of
+  segments (a misfilled og:site_name "Headline | Site"). The site's own
   name (a leading article aside: "Die Furche" of furche.at) is dropped
   beside other names and is a label in a declared "Site - Person" name; a source
   naming only the site ranks last (``meta_authors_site_only`` says so; the assembly
@@ -145,8 +151,17 @@ AUTHOR_PREFIX = bylines.PREFIX
 
 AUTHOR_ROLE_TAIL = bylines.ROLE_TAIL
 
+# A job title before a full name: "FOCUS-Online-Experte Robin Tschöpe" -> "Robin Tschöpe".
+AUTHOR_ROLE_HEAD = bylines.ROLE_HEAD
+
 # A bracketed tail of initials, a handle or a web address: "Ana Gil (agi)", "(www.x.com)".
 AUTHOR_HANDLE_TAIL = r"\s*[(\[][\p{Ll}\d.\s/_-]*[)\]]\s*$|\s*[(\[][^()\[\]]*\.[^()\[\]]*[)\]]\s*$"
+
+# A web address in brackets after a name: the name is an organisation's ("Deutsche Welle
+# (www.dw.com)").
+WEB_ADDRESS_TAIL = (
+    r"(?i)[(\[]\s*(?:https?://)?(?:www\.)?[\p{L}\d-]+(?:\.[\p{L}\d-]+)*\.\p{L}{2,}/?\s*[)\]]\s*$"
+)
 
 # A social-media handle printed after the name: "Ana Gil @anagil".
 TRAILING_HANDLE = r"(\p{L})\s+@[\p{L}\d_.]+$"
@@ -160,7 +175,32 @@ NOT_A_NAME_BEFORE_PREFIX = (
 # ... nor what a publishing system fills in when nobody is named ("admin", "No Author").
 PLACEHOLDER_AUTHOR = rf"^(?:{literal_alternation(LEXICON['placeholder_authors'])})$"
 
-NOT_A_NAME = NOT_A_NAME_BEFORE_PREFIX + "|:|" + PLACEHOLDER_AUTHOR
+# ... nor the label of a link in an author box ("Alle Beiträge", "View all posts").
+LINK_LABEL_AUTHOR = (
+    rf"^(?:{literal_alternation(LEXICON['link_label_authors'], any_white_space=True)})$"
+)
+
+# ... nor a byline's label without its name: a prefix ending the string ("Artikel von",
+# "Rezept von") or standing alone ("Auteur").
+# A cased prefix only ends a label: a name in a script without case may end in its cue.
+CASED_PREFIX_WORDS = literal_alternation(
+    [word for word in bylines.BYLINE_WORDS["prefixes"] if word != word.upper()],
+    any_white_space=True,
+)
+
+BARE_BYLINE_LABEL = (
+    rf"\s(?-i:{CASED_PREFIX_WORDS})$|^(?:{bylines.COLON_PREFIX_WORDS}|{bylines.PREFIX_WORDS})$"
+)
+
+NOT_A_NAME = (
+    NOT_A_NAME_BEFORE_PREFIX
+    + "|:|"
+    + PLACEHOLDER_AUTHOR
+    + "|"
+    + LINK_LABEL_AUTHOR
+    + "|"
+    + BARE_BYLINE_LABEL
+)
 
 EDGE_JUNK = r"^[\s\p{P}\p{S}--[(\[]]+|[\s\p{P}\p{S}--[.)\]]]+$"
 
@@ -520,6 +560,32 @@ def _site_keys(frame: pl.DataFrame) -> pl.DataFrame:
             _compact_key(lowered),
             _compact_key(lowered.str.replace(LEADING_ARTICLE + r"\s+", "")),
             _initials_keys(pl.col("name")),
+        ).alias("site_key"),
+    ).explode("site_key")
+    return keys.filter(pl.col("site_key").str.len_chars() > 0).unique(maintain_order=True)
+
+
+def _site_name_tail_keys(frame: pl.DataFrame) -> pl.DataFrame:
+    """Keys of the last segment of each site name made of segments: a misfilled
+    og:site_name "Headline | Site" names the site at its end. One row per key."""
+    tails = (
+        frame.select("doc_id", name=pl.col("site_names").fill_null([]))
+        .explode("name")
+        .filter(pl.col("name").str.contains(SITE_SEGMENT_SEPARATOR))
+        .select(
+            "doc_id",
+            tail=pl.col("name")
+            .str.replace_all(SITE_SEGMENT_SEPARATOR, SEGMENT_MARK)
+            .str.split(SEGMENT_MARK)
+            .list.last()
+            .str.to_lowercase(),
+        )
+    )
+    keys = tails.select(
+        "doc_id",
+        pl.concat_list(
+            _compact_key(pl.col("tail")),
+            _compact_key(pl.col("tail").str.replace(LEADING_ARTICLE + r"\s+", "")),
         ).alias("site_key"),
     ).explode("site_key")
     return keys.filter(pl.col("site_key").str.len_chars() > 0).unique(maintain_order=True)
@@ -1218,6 +1284,7 @@ def _authors(frame: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFrame:
         .filter(pl.col("name").is_not_null())
         .with_columns(order=pl.int_range(pl.len()).over("doc_id", "rank"))
         .pipe(_without_site_segment, site_keys)
+        .with_columns(names_web_address=pl.col("name").str.contains(WEB_ADDRESS_TAIL))
         .with_columns(name=pl.col("name").str.replace(TRAILING_HANDLE, "${1}"))
         # A label's colon ("Autor: Ana Gil") is judged once the byline prefix is gone.
         .filter(~pl.col("name").str.contains(NOT_A_NAME_BEFORE_PREFIX))
@@ -1239,11 +1306,20 @@ def _authors(frame: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFrame:
             .str.strip_chars()
         )
         .with_columns(
-            name=pl.when(pl.col("name").str.replace(AUTHOR_ROLE_TAIL, "").str.contains(r"\p{L}"))
+            is_role=~pl.col("name").str.replace(AUTHOR_ROLE_TAIL, "").str.contains(r"\p{L}")
+            & ~pl.col("name").str.contains(AUTHOR_ROLE_HEAD)
+        )
+        # A job title alone ("Staff Writer") beside the names of its source is no name.
+        .filter(~pl.col("is_role") | (pl.len().over("doc_id", "rank") == 1))
+        .with_columns(
+            name=pl.when(pl.col("name").str.contains(AUTHOR_ROLE_HEAD))
+            .then(pl.col("name").str.replace(AUTHOR_ROLE_HEAD, "${1}"))
+            .when(pl.col("name").str.replace(AUTHOR_ROLE_TAIL, "").str.contains(r"\p{L}"))
             .then(pl.col("name").str.replace(AUTHOR_ROLE_TAIL, ""))
             .otherwise(pl.col("name"))
             .str.replace_all(EDGE_JUNK, "")
         )
+        .drop("is_role")
         .filter(pl.col("name").str.contains(r"\p{L}") & ~pl.col("name").str.contains(NOT_A_NAME))
         .with_columns(key=_compact_key(pl.col("name")))
     )
@@ -1252,13 +1328,18 @@ def _authors(frame: pl.DataFrame, site_keys: pl.DataFrame) -> pl.DataFrame:
     bare_key = _compact_key(
         pl.col("name").str.to_lowercase().str.replace(LEADING_ARTICLE + r"\s+", "")
     )
+    # So is a name given with a web address: an organisation's, standing for the site.
     own_site = (
-        pl.concat([pieces, pieces.with_columns(key=bare_key)])
-        .join(
-            site_keys.rename({"site_key": "key"}),
-            on=["doc_id", "key"],
-            how="semi",
-            maintain_order="left",
+        pl.concat(
+            [
+                pl.concat([pieces, pieces.with_columns(key=bare_key)]).join(
+                    site_keys.rename({"site_key": "key"}),
+                    on=["doc_id", "key"],
+                    how="semi",
+                    maintain_order="left",
+                ),
+                pieces.filter(pl.col("names_web_address")),
+            ]
         )
         .select("doc_id", "rank", "order", "name", is_site=pl.lit(True))
         .unique()
@@ -1746,7 +1827,7 @@ def metadata_frame(records: list[dict], doc_ids: list[int]) -> pl.DataFrame:
     result = scalars
     for part in (
         _titles(frame, site_keys, _label_keys(frame, site_keys)),
-        _authors(frame, site_keys),
+        _authors(frame, pl.concat([site_keys, _site_name_tail_keys(frame)]).unique()),
         published,
         updated,
         _tags(frame, site_keys),
