@@ -138,7 +138,6 @@ MAX_BYLINE_CANDIDATES = 3
 # A piece of a printed byline that is a date, a time or a bare label ("Stand:").
 BYLINE_JUNK_PIECE = re.compile(r"\d|^[^\W\d_]{2,20}\s*:$|^\W*$")
 
-# A date stamp closing a byline piece: "Ana Gil, 01.12.2021", "Ana Gil | 3.5.2024 12:00".
 # A web address in brackets after a declared name: an organisation's ("Deutsche Welle
 # (www.dw.com)"), standing for the site (``precedence.WEB_ADDRESS_TAIL`` in Polars).
 WEB_ADDRESS_TAIL = re.compile(
@@ -146,6 +145,7 @@ WEB_ADDRESS_TAIL = re.compile(
     re.IGNORECASE,
 )
 
+# A date stamp closing a byline piece: "Ana Gil, 01.12.2021", "Ana Gil | 3.5.2024 12:00".
 TRAILING_STAMP = re.compile(r"\s*[,;|·•–-]\s*[\d./:\s-]*\d[\d./:\s-]*$")
 
 # Embedded markup whose <title> element labels a drawing or formula, not the page.

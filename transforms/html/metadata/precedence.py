@@ -1827,7 +1827,9 @@ def metadata_frame(records: list[dict], doc_ids: list[int]) -> pl.DataFrame:
     result = scalars
     for part in (
         _titles(frame, site_keys, _label_keys(frame, site_keys)),
-        _authors(frame, pl.concat([site_keys, _site_name_tail_keys(frame)]).unique()),
+        _authors(
+            frame, pl.concat([site_keys, _site_name_tail_keys(frame)]).unique(maintain_order=True)
+        ),
         published,
         updated,
         _tags(frame, site_keys),
