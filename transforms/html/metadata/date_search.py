@@ -3,9 +3,10 @@
 Dateline's own sources (declared metadata, <time>, the URL, the printed stamp near the
 headline; see ``precedence``) come first. A page none of them dates is searched for a
 publication date its inline scripts state (a data layer's ``datePublish: '2022-05-04'``,
-a page state's ``"publicationDate": "..."``), then handed to htmldate, which scores every date-like string of the page by where it sits (element
-classes, link paths, the copyright line...). It parses the page again with lxml, so it
-runs only on the pages still without a date.
+a page state's ``"publicationDate": "..."``), then handed to htmldate, which scores every
+date-like string of the page by where it sits (element classes, link paths, the copyright
+line...). It parses the page again with lxml, so it runs only on the pages still without
+a date.
 """
 
 from __future__ import annotations
