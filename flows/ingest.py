@@ -283,8 +283,8 @@ def _run_steps(
         _BatchProgress(len(batches), len(paths), summary, say),
         steps.load_batch,
     )
-    # The loads run under a memory limit of their own (Settings.duckdb_load_memory_limit).
-    load.limit_memory(con, settings.duckdb_load_memory_limit)
+    # The loads run under a memory limit of their own (Settings.load_memory_limit).
+    load.limit_memory(con, settings.load_memory_limit)
     try:
         if settings.dask_address:
             _run_on_dask(jobs, settings, summary.run_id, clock, committer, say)

@@ -68,6 +68,8 @@ class Settings:
     # that at 6.7k with the loads under 300MB, 1.27x under 150MB (DuckDB's own count of its
     # memory after each load is the same under both: the difference is transient, within
     # the commits).
+    # The smaller of the two is used (``load_memory_limit``): a user's lower memory limit holds
+    # for the loads too.
     duckdb_load_memory_limit: str = "150MB"
     # DuckDB's checkpoint_threshold for the ingest's connection: how much committed data
     # waits in the write-ahead log before it is written into the database file. Each
@@ -91,6 +93,12 @@ class Settings:
             export_dir=_resolved_location(self.export_dir) if self.export_dir else None,
             shard_dir=Path(self.shard_dir).resolve() if self.shard_dir else None,
         )
+
+    @property
+    def load_memory_limit(self) -> str:
+        """DuckDB's memory limit while the batches load: ``duckdb_load_memory_limit``, or
+        ``duckdb_memory_limit`` when that is smaller."""
+        return min(self.duckdb_load_memory_limit, self.duckdb_memory_limit, key=memory_size_bytes)
 
     def shard_root(self) -> Path:
         """The shard folder: ``shard_dir``, else ``shards/`` beside the database file."""
@@ -120,6 +128,19 @@ def _int_env(env: dict[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError as error:
         raise SettingsError(f"{ENV_PREFIX}{name} must be a whole number, got {raw!r}") from error
+
+
+MEMORY_UNITS = {"K": 1e3, "M": 1e6, "G": 1e9, "T": 1e12}
+
+
+def memory_size_bytes(size: str) -> float:
+    """Bytes of a size as DuckDB reads it: "512MB" (10^6), "2GiB" (2^30)."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT])(i?)B\s*", size, re.IGNORECASE)
+    if match is None:
+        raise SettingsError(f"not a memory size such as 512MB or 2GB: {size!r}")
+    number, unit, binary = match.groups()
+    power = "KMGT".index(unit.upper()) + 1
+    return float(number) * (1024**power if binary else MEMORY_UNITS[unit.upper()])
 
 
 def _memory_env(env: dict[str, str], name: str, default: str) -> str:

@@ -394,6 +394,21 @@ def test_duckdb_load_memory_limit_from_environment(env: dict[str, str], expected
     assert load_settings(env).duckdb_load_memory_limit == expected
 
 
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, "150MB"),
+        ({"DATELINE_DUCKDB_MEMORY_LIMIT": "100MB"}, "100MB"),
+        ({"DATELINE_DUCKDB_MEMORY_LIMIT": "0.1GB"}, "0.1GB"),
+        ({"DATELINE_DUCKDB_MEMORY_LIMIT": "140MiB"}, "140MiB"),
+        ({"DATELINE_DUCKDB_MEMORY_LIMIT": "150MiB"}, "150MB"),
+        ({"DATELINE_DUCKDB_LOAD_MEMORY_LIMIT": "1GB"}, "300MB"),
+    ],
+)
+def test_loads_never_exceed_the_memory_limit(env: dict[str, str], expected: str) -> None:
+    assert load_settings(env).load_memory_limit == expected
+
+
 def test_batches_load_under_the_load_memory_limit_and_the_rest_under_the_other(
     tmp_path: Path,
 ) -> None:

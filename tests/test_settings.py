@@ -203,13 +203,14 @@ def test_duckdb_memory_limit_holds_for_the_ingest_connection(
         )
 
     monkeypatch.setattr(load, "limit_memory", limit_and_read_back)
-    for limit in ("200MB", "1GB"):
+    for limit in ("200MB", "1GB", "100MB"):
         monkeypatch.setenv("DATELINE_DUCKDB_MEMORY_LIMIT", limit)
         _ingest(capsys, str(samples), "--db", str(tmp_path / f"{limit}.duckdb"), "--quiet")
-    # Each run: its limit, the loads' limit (DATELINE_DUCKDB_LOAD_MEMORY_LIMIT), its limit again.
-    assert len(seen) == 6
+    # Each run: its limit, the loads' limit (DATELINE_DUCKDB_LOAD_MEMORY_LIMIT), its limit
+    # again; a limit below the loads' holds for the loads too.
+    assert len(seen) == 9
     assert [_bytes(value) for value in seen] == pytest.approx(
-        [200e6, 150e6, 200e6, 1e9, 150e6, 1e9], rel=0.05
+        [200e6, 150e6, 200e6, 1e9, 150e6, 1e9, 100e6, 100e6, 100e6], rel=0.05
     )
 
 
