@@ -17,8 +17,9 @@ DEFAULT_DB = Path("data") / "warehouse" / "dateline.duckdb"
 # ``scheme://`` at the start of an output: a URL (s3://bucket/prefix/), kept as text.
 URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 ENV_PREFIX = "DATELINE_"
-# A DuckDB memory size: a number and a unit (KB, MB, GB, TB, or KiB ... TiB).
-MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*[KMGT]i?B", re.IGNORECASE)
+# A DuckDB memory size: a number and a unit (KB, MB, GB, TB: powers of 1000; KiB ... TiB:
+# powers of 1024).
+MEMORY_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([KMGT])(i?)B", re.IGNORECASE)
 # Whole-number settings and their smallest allowed value, with the flag that also sets them.
 MINIMUMS = {
     "batch_size": (1, "--batch-size", "BATCH_SIZE"),
@@ -130,17 +131,13 @@ def _int_env(env: dict[str, str], name: str, default: int) -> int:
         raise SettingsError(f"{ENV_PREFIX}{name} must be a whole number, got {raw!r}") from error
 
 
-MEMORY_UNITS = {"K": 1e3, "M": 1e6, "G": 1e9, "T": 1e12}
-
-
 def memory_size_bytes(size: str) -> float:
-    """Bytes of a size as DuckDB reads it: "512MB" (10^6), "2GiB" (2^30)."""
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT])(i?)B\s*", size, re.IGNORECASE)
+    """Bytes of a size as DuckDB reads it: "512MB" (10^6 each), "2GiB" (2^30 each)."""
+    match = MEMORY_SIZE.fullmatch(size.strip())
     if match is None:
         raise SettingsError(f"not a memory size such as 512MB or 2GB: {size!r}")
     number, unit, binary = match.groups()
-    power = "KMGT".index(unit.upper()) + 1
-    return float(number) * (1024**power if binary else MEMORY_UNITS[unit.upper()])
+    return float(number) * (1024 if binary else 1000) ** ("KMGT".index(unit.upper()) + 1)
 
 
 def _memory_env(env: dict[str, str], name: str, default: str) -> str:

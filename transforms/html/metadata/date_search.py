@@ -48,6 +48,11 @@ SCRIPT_PUBLISHED_DATE = re.compile(
     re.IGNORECASE,
 )
 
+# Failing those, a quoted key that is only "date" ("'date' : '2023-10-31'" in a data layer).
+SCRIPT_BARE_DATE = re.compile(
+    r"""["']date["']\s*:\s*["'](\d{4}-\d{2}-\d{2})(?![\d])""", re.IGNORECASE
+)
+
 
 class _NoDate:
     """A stand-in for htmldate's dateparser: it reads no date."""
@@ -73,12 +78,6 @@ def _free_text_markup(html: str) -> str:
     """The page without scripts and styles, cut to MAX_SEARCHED_CHARS: what the extensive
     search reads."""
     return SCRIPT_OR_STYLE.sub("", html)[:MAX_SEARCHED_CHARS]
-
-
-# Failing those, a quoted key that is only "date" ("'date' : '2023-10-31'" in a data layer).
-SCRIPT_BARE_DATE = re.compile(
-    r"""["']date["']\s*:\s*["'](\d{4}-\d{2}-\d{2})(?![\d])""", re.IGNORECASE
-)
 
 
 def _script_date(html: str) -> str | None:

@@ -139,11 +139,11 @@ MAX_BYLINE_CANDIDATES = 3
 BYLINE_JUNK_PIECE = re.compile(r"\d|^[^\W\d_]{2,20}\s*:$|^\W*$")
 
 # A web address in brackets after a declared name: an organisation's ("Deutsche Welle
-# (www.dw.com)"), standing for the site (``precedence.WEB_ADDRESS_TAIL`` in Polars).
-WEB_ADDRESS_TAIL = re.compile(
-    r"[(\[]\s*(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}/?\s*[)\]]\s*$",
-    re.IGNORECASE,
+# (www.dw.com)"), standing for the site. Python's and Polars' regex syntax alike.
+WEB_ADDRESS_TAIL = (
+    r"(?i)[(\[]\s*(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}/?\s*[)\]]\s*$"
 )
+WEB_ADDRESS_TAIL_RE = re.compile(WEB_ADDRESS_TAIL)
 
 # A date stamp closing a byline piece: "Ana Gil, 01.12.2021", "Ana Gil | 3.5.2024 12:00".
 TRAILING_STAMP = re.compile(r"\s*[,;|·•–-]\s*[\d./:\s-]*\d[\d./:\s-]*$")
@@ -264,14 +264,13 @@ def extract_metadata(tree: LexborHTMLParser) -> dict:
                     author_links.append((text, node))
         elif (
             tag == "time"
-            and _stamp_source(attrs) not in placed_stamps
+            and (key := _stamp_source(attrs)) not in placed_stamps
             and not _in_teaser(node)
             and not _inside(node, QUOTE_TAGS)
         ):
             # A teaser's or a sidebar list's stamp dates another story. The first stamp
             # placed in the article wins over one before it outside the article and above
             # the headline (the site's clock in its top bar, a teaser strip).
-            key = _stamp_source(attrs)
             stamp = (attrs.get("datetime") or "").strip()
             # <time>12 March 2024</time>: the printed stamp, when no attribute states it.
             text = "" if stamp else " ".join(node.text(deep=True).split())
@@ -747,7 +746,7 @@ def _names_only_site(record: dict[str, Any]) -> bool:
     return all(
         (host and host in name.lower())
         or _compact(name)[:MIN_SHARED_SITE_CHARS] in sites
-        or WEB_ADDRESS_TAIL.search(name)
+        or WEB_ADDRESS_TAIL_RE.search(name)
         for name in names
     )
 

@@ -136,6 +136,7 @@ from dateline.transforms.html.metadata.page import (
     MIN_SHARED_SITE_CHARS,
     TAG_SEPARATOR,
     TITLE_SEPARATOR,
+    WEB_ADDRESS_TAIL,
 )
 from dateline.transforms.html.metadata.structured import LEXICON
 from dateline.transforms.patterns import SEGMENT_MARK, WHITE_SPACE_RUN, literal_alternation
@@ -156,12 +157,6 @@ AUTHOR_ROLE_HEAD = bylines.ROLE_HEAD
 
 # A bracketed tail of initials, a handle or a web address: "Ana Gil (agi)", "(www.x.com)".
 AUTHOR_HANDLE_TAIL = r"\s*[(\[][\p{Ll}\d.\s/_-]*[)\]]\s*$|\s*[(\[][^()\[\]]*\.[^()\[\]]*[)\]]\s*$"
-
-# A web address in brackets after a name: the name is an organisation's ("Deutsche Welle
-# (www.dw.com)").
-WEB_ADDRESS_TAIL = (
-    r"(?i)[(\[]\s*(?:https?://)?(?:www\.)?[\p{L}\d-]+(?:\.[\p{L}\d-]+)*\.\p{L}{2,}/?\s*[)\]]\s*$"
-)
 
 # A social-media handle printed after the name: "Ana Gil @anagil".
 TRAILING_HANDLE = r"(\p{L})\s+@[\p{L}\d_.]+$"
@@ -556,13 +551,18 @@ def _site_keys(frame: pl.DataFrame) -> pl.DataFrame:
     lowered = pl.col("name").str.to_lowercase()
     keys = names.select(
         "doc_id",
-        pl.concat_list(
-            _compact_key(lowered),
-            _compact_key(lowered.str.replace(LEADING_ARTICLE + r"\s+", "")),
-            _initials_keys(pl.col("name")),
-        ).alias("site_key"),
+        pl.concat_list(*_name_keys(lowered), _initials_keys(pl.col("name"))).alias("site_key"),
     ).explode("site_key")
     return keys.filter(pl.col("site_key").str.len_chars() > 0).unique(maintain_order=True)
+
+
+def _name_keys(lowered: pl.Expr) -> list[pl.Expr]:
+    """The keys of a lower-cased site name: its compact key, with and without a leading
+    article ("Die Furche" -> "diefurche", "furche")."""
+    return [
+        _compact_key(lowered),
+        _compact_key(lowered.str.replace(LEADING_ARTICLE + r"\s+", "")),
+    ]
 
 
 def _site_name_tail_keys(frame: pl.DataFrame) -> pl.DataFrame:
@@ -583,10 +583,7 @@ def _site_name_tail_keys(frame: pl.DataFrame) -> pl.DataFrame:
     )
     keys = tails.select(
         "doc_id",
-        pl.concat_list(
-            _compact_key(pl.col("tail")),
-            _compact_key(pl.col("tail").str.replace(LEADING_ARTICLE + r"\s+", "")),
-        ).alias("site_key"),
+        pl.concat_list(*_name_keys(pl.col("tail"))).alias("site_key"),
     ).explode("site_key")
     return keys.filter(pl.col("site_key").str.len_chars() > 0).unique(maintain_order=True)
 
