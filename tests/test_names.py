@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from dateline.transforms.fields.names import (
     MAX_NAME_WORDS,
     NAME_PARTICLES,
+    NAME_WORD,
     NON_NAME_CHARACTER,
     SENTENCE_PERIOD,
     is_person_name,
@@ -191,3 +192,14 @@ def test_is_person_name_matches_the_word_rule(text: str) -> None:
 )
 def test_is_person_name_agrees_with_the_word_rule(values: list[str | None]) -> None:
     assert _is_person(values) == _person_name_by_words(values)
+
+
+@pytest.mark.parametrize("particle", NAME_PARTICLES)
+def test_particles_are_lower_case_ascii_and_name_words_when_capitalised(particle: str) -> None:
+    # HAS_NAME_WORD reads a word not opening on a lower-case ASCII letter as a NAME_WORD
+    # (on texts NAME_WORDS_ONLY matches): that holds while every particle is such a word.
+    assert particle.isascii() and particle.isalpha() and particle.islower()
+    whole_name_word = rf"^(?:{NAME_WORD})$"
+    variants = pl.Series([particle.title(), particle.upper(), particle[0].upper() + particle[1:]])
+    assert variants.str.contains(whole_name_word).all()
+    assert not pl.Series([particle]).str.contains(whole_name_word).item()

@@ -315,6 +315,8 @@ def _dates(blocks: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
         near_title, on=["doc_id", "block_no"], how="left", maintain_order="left"
     ).with_columns(kind=pl.when(pl.col("is_near_title")).then(pl.lit("near_title")).otherwise(kind))
     # The date-line test runs once per line: both branches of a when/then are evaluated.
+    # Its date pattern, run by the parse above a handful of patterns earlier, is then still
+    # in Polars' regex cache: searching these lines with the candidates cost more than it saved.
     date_line = pl.col("_is_date_line")
     beside = (
         outside.with_columns(_is_date_line=dates.is_date_line(pl.col("text")))
