@@ -198,6 +198,9 @@ SPLIT_CASES = [
     ("Blog Beitrag von Margarita Koreneva", None, [("Margarita Koreneva", P, None)]),
     # a job title before the name
     ("Autor: Rechtsanwalt Sebastian Einbock", None, [("Sebastian Einbock", P, None)]),
+    # a job title before the byline prefix
+    ("Staff Reporter By Anna Smith", None, [("Anna Smith", P, None)]),
+    ("REPORTER BY A", None, [("A", P, None)]),
 ]
 
 

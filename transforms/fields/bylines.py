@@ -508,13 +508,14 @@ def split_bylines(
         .filter(pl.col("_printed").str.contains(r"\p{L}").fill_null(False))
         .with_columns(_is_first=pl.int_range(pl.len()).over("_line_order") == 0)
     )
-    bare = _strip_edges(
-        pl.col("_printed")
-        .str.replace(LOCATION_TAIL, "")
-        .str.replace(GLUED_TAIL, "${1}")
-        .str.replace(ROLE_HEAD, "${1}")
-        .str.replace(ROLE_TAIL, "")
+    located = pl.col("_printed").str.replace(LOCATION_TAIL, "").str.replace(GLUED_TAIL, "${1}")
+    # A job title may stand before the byline prefix: "Staff Reporter By Anna Smith".
+    unroled = (
+        pl.when(located.str.contains(ROLE_HEAD))
+        .then(_strip_prefix(located.str.replace(ROLE_HEAD, "${1}")))
+        .otherwise(located)
     )
+    bare = _strip_edges(unroled.str.replace(ROLE_TAIL, ""))
     authors = (
         segments.with_columns(
             _employer=_strip_edges(bare.str.extract(EMPLOYER_TAIL, 1)),
