@@ -567,3 +567,33 @@ def test_a_cookie_notice_after_the_story_closes_it(language, notice) -> None:
     text = f"{HEADLINES[language]}\n{p1}\n{p2}\n{p3}\n{notice}\n{table}\n"
     body = _tables(text).articles["body_text"][0]
     assert p3 in body and notice not in body and "consent plugin" not in body
+
+
+# (language, a date line that carries the article's author, the author)
+DATE_LINE_AUTHOR_CASES = [
+    ("de", "22. Dezember 2019 von Peter Addor", "Peter Addor"),
+    ("de", "Veröffentlicht am 12. Juni 2017 von gizzmo", "gizzmo"),
+    ("en", "Posted on September 21, 2020 by Adi Tzlil", "Adi Tzlil"),
+    ("en", "By Alissa Wilkinson@alissamarie Updated Jul 24, 2018, 2:15pm EDT", "Alissa Wilkinson"),
+    ("fr", "jeudi 13 juin 2019, par Loïc Le Clerc", "Loïc Le Clerc"),
+    ("de", "Evgenia Karp Zuletzt geändert am 06.11.2023", "Evgenia Karp"),
+    ("de", "25.10.2022 - Reiner Nagel", "Reiner Nagel"),
+]
+
+
+@pytest.mark.parametrize(
+    ("language", "line", "author"),
+    DATE_LINE_AUTHOR_CASES,
+    ids=[c[1] for c in DATE_LINE_AUTHOR_CASES],
+)
+def test_author_on_the_date_line(language, line, author) -> None:
+    p1, p2, p3, _ = PROSE[language]
+    text = f"{HEADLINES[language]}\n{line}\n{p1}\n{p2}\n{p3}\n"
+    assert _author_names(text) == [author]
+
+
+def test_the_signature_of_an_embedded_post_is_no_author() -> None:
+    p1, p2, p3, _ = PROSE["en"]
+    line = "— Jane Roe (@janeroe) March 16, 2020"
+    text = f"{HEADLINES['en']}\n{line}\n{p1}\n{p2}\n{p3}\n"
+    assert _author_names(text) == []

@@ -131,37 +131,20 @@ def _first_text(blocks: pl.DataFrame, kind: str, name: str) -> pl.DataFrame:
     )
 
 
-# Date lines name their author between separators: "…, 14:26 Uhr, Tobias Költzsch",
-# "27. Januar 2026 • Gregor Meier • 3 Minuten".
-DATE_LINE_SEPARATOR = r"\s*[,/|•·]\s*"
-# A name that ends a date line has at least this many words.
-MIN_DATE_LINE_NAME_WORDS = 2
 
 
 def _bylines(blocks: pl.DataFrame) -> pl.DataFrame:
     """One row per document with a byline: the distinct cleaned byline blocks, one per line.
 
-    Byline blocks, plus a person's name that ends a date line.
+    Byline blocks, plus the author a date line carries (``bylines.date_line_bylines``).
     """
     columns = ["doc_id", "block_no", "text"]
-    named_dates = (
-        blocks.filter(pl.col("kind") == "date")
-        .select(
-            "doc_id",
-            "block_no",
-            text=pl.col("text")
-            .str.replace_all(DATE_LINE_SEPARATOR, SEGMENT_MARK)
-            .str.split(SEGMENT_MARK),
-        )
-        .explode("text")
-        .filter(
-            names.is_person_name(pl.col("text")).fill_null(False)
-            & (pl.col("text").str.count_matches(WHITE_SPACE_WORD) >= MIN_DATE_LINE_NAME_WORDS)
-        )
-        # Apart, on the names left: the date test reads few lines (or none, skipping its
-        # pattern's compilation).
-        .filter(~dates.is_date_line(pl.col("text")))
-        .unique(["doc_id"], keep="first", maintain_order=True)
+    # Date lines of the article's head: further down, a date line stamps a comment or a teaser.
+    named_dates = bylines.date_line_bylines(
+        blocks.filter((pl.col("kind") == "date") & pl.col("in_header").fill_null(True)).select(
+            columns
+        ),
+        dates.DATE_LINE_WORDS_SORTED,
     )
     # A page whose article prints no byline may print it beside the headline outside the
     # article's root ("Ana Gil | Publicado hace 3 horas" in a header block).
