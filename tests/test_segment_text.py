@@ -597,3 +597,21 @@ def test_the_signature_of_an_embedded_post_is_no_author() -> None:
     line = "— Jane Roe (@janeroe) March 16, 2020"
     text = f"{HEADLINES['en']}\n{line}\n{p1}\n{p2}\n{p3}\n"
     assert _author_names(text) == []
+
+
+def _published_dates(text: str) -> list:
+    return [str(day) for day in _tables(text).articles["published_date"].to_list()]
+
+
+def test_a_dump_dated_only_below_its_body_takes_its_first_date_line() -> None:
+    p1, p2, p3, p4 = PROSE["de"]
+    menu = "\n".join(["Startseite", "Themen", "Kontakt", "Impressum"])
+    text = f"{menu}\n{HEADLINES['de']}\n{p1}\n{p2}\n{p3}\n{p4}\n10.11.2021\nTeilen\n{menu}\n03.01.2022\n"
+    assert _published_dates(text) == ["2021-11-10"]
+
+
+def test_the_scraper_stamp_comes_before_a_date_line_below_the_body() -> None:
+    p1, p2, p3, p4 = PROSE["de"]
+    menu = "\n".join(["Startseite", "Themen", "Kontakt", "Impressum"])
+    text = f"date 2021-11-12\n{menu}\n{HEADLINES['de']}\n{p1}\n{p2}\n{p3}\n{p4}\n10.11.2021\nTeilen\n"
+    assert _published_dates(text) == ["2021-11-12"]

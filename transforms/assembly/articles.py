@@ -346,6 +346,39 @@ def _dates(blocks: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
     return published.join(updated, on="doc_id", how="full", coalesce=True, maintain_order="left")
 
 
+def _first_date_lines(text_blocks: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
+    """One row per text dump with a date line: ``loose_date_value``, ``loose_date_instant``
+    and ``loose_date_offset_minutes`` of its first date line, whatever its kind.
+
+    A dump whose head holds no date (a whole page's text, its article's head lost in the
+    menus) still prints the article's date on a line of its own further down, before the
+    dates of its comments and teasers: the last fallback, after the scraper's own stamp.
+    """
+    if text_blocks.is_empty():
+        return pl.DataFrame(
+            schema={
+                "doc_id": pl.Int64,
+                "loose_date_value": pl.Date,
+                "loose_date_instant": schema.UTC_TIMESTAMP,
+                "loose_date_offset_minutes": pl.Int32,
+            }
+        )
+    first = (
+        text_blocks.filter(pl.col("is_date"))
+        .sort("doc_id", "block_no")
+        .join(documents.select("doc_id", "language"), on="doc_id", how="left")
+        .pipe(dates.parse_distinct_dates, "text", "language")
+        .filter(pl.col("date_value").is_not_null())
+        .unique("doc_id", keep="first", maintain_order=True)
+    )
+    return first.select(
+        "doc_id",
+        loose_date_value="date_value",
+        loose_date_instant="date_instant",
+        loose_date_offset_minutes="date_offset_minutes",
+    )
+
+
 def _record_dates(documents: pl.DataFrame) -> pl.DataFrame:
     """One row per document: the record's own ``date`` field parsed (JSON Lines), as a fallback."""
     stated = documents.select("doc_id", pl.col("record_date").alias("text"), "language").filter(
@@ -775,6 +808,7 @@ def build_article_tables(
         .join(_bylines(blocks), on="doc_id", how="left", maintain_order="left")
         .join(_dates(blocks, docs), on="doc_id", how="left", maintain_order="left")
         .join(_record_dates(docs), on="doc_id", how="left", maintain_order="left")
+        .join(_first_date_lines(text_blocks, docs), on="doc_id", how="left", maintain_order="left")
         .join(gaps, on="doc_id", how="left", maintain_order="left")
         .join(_rights_holders(blocks), on="doc_id", how="left", maintain_order="left")
         .join(_sections(blocks), on="doc_id", how="left", maintain_order="left")
@@ -880,14 +914,25 @@ def build_article_tables(
         # Declared metadata states the instant with its zone; the page's text may not.
         published_at=pl.when(pl.col("meta_published_date").is_not_null())
         .then(pl.col("meta_published_at"))
-        .otherwise(pl.coalesce("published_at", "record_date_instant")),
+        .when(pl.col("published_date").is_not_null() | pl.col("record_date_value").is_not_null())
+        .then(pl.coalesce("published_at", "record_date_instant"))
+        .when(pl.col("header_date").is_null())
+        .then(pl.col("loose_date_instant")),
         published_offset_minutes=pl.when(pl.col("meta_published_date").is_not_null())
         .then(pl.coalesce(printed_offset, "meta_published_offset_minutes"))
         .when(pl.col("published_at").is_not_null())
         .then(pl.col("published_offset_minutes"))
-        .otherwise(pl.col("record_date_offset_minutes")),
+        .when(pl.col("published_date").is_not_null() | pl.col("record_date_value").is_not_null())
+        .then(pl.col("record_date_offset_minutes"))
+        .when(pl.col("header_date").is_null())
+        .then(pl.col("loose_date_offset_minutes")),
         published_date=pl.coalesce(
-            local_day, "meta_published_date", "published_date", "record_date_value", "header_date"
+            local_day,
+            "meta_published_date",
+            "published_date",
+            "record_date_value",
+            "header_date",
+            "loose_date_value",
         ),
         updated_at=pl.coalesce("meta_updated_at", "updated_at"),
         stripped_link_gaps=pl.col("stripped_link_gaps").fill_null(0),
