@@ -615,3 +615,10 @@ def test_the_scraper_stamp_comes_before_a_date_line_below_the_body() -> None:
     menu = "\n".join(["Startseite", "Themen", "Kontakt", "Impressum"])
     text = f"date 2021-11-12\n{menu}\n{HEADLINES['de']}\n{p1}\n{p2}\n{p3}\n{p4}\n10.11.2021\nTeilen\n"
     assert _published_dates(text) == ["2021-11-12"]
+
+
+def test_a_sign_off_in_the_first_half_of_a_long_dump_signs_the_article() -> None:
+    p1, p2, p3, p4 = PROSE["de"]
+    menu = "\n".join(["Mehr zum Thema", "Impressum", "Datenschutz", "Kontakt", "Anzeige"] * 6)
+    text = f"{HEADLINES['de']}\n{p1}\n{p2}\n{p3}\n{p4}\nAutor: Fritz Imhof\n{menu}\n"
+    assert _author_names(text) == ["Fritz Imhof"]
