@@ -14,6 +14,7 @@ from __future__ import annotations
 import polars as pl
 
 from dateline.transforms import lexicon
+from dateline.transforms.fields import dates
 from dateline.transforms.fields.credits import AGENCY_BY_ALIAS
 from dateline.transforms.fields.names import NAME_PARTICLES, is_person_name, natural_case
 from dateline.transforms.fields.tags import tag_key
@@ -242,6 +243,14 @@ SPACE_AROUND_NEWLINE = r" ?\n ?"
 LINE_TRAILER = (
     r"(?:(?:^|[^\p{L}\p{N}])\d|\s+[-–—](?:\s|$)|\s*[•·]|\s+(?i:" + WITH_WORDS + r")\s"
     r"|(?:^|[\s|])(?i:" + TRAILER_WORDS + "|" + FOLLOW_WORDS + r")\b).*$"
+)
+# Date words that open the date after a name, cut with it: "By Steven Musil January 18,
+# 2017", "By Martin Jendrischik On 12. Dezember 2022", "JEFFREY GETTLEMAN JAN. 13, 2017"
+# (one-letter words are kept: they are initials).
+DATE_WORDS_BEFORE_DIGIT = (
+    r"(?:\s+(?i:"
+    + literal_alternation([word for word in dates.DATE_LINE_WORDS_SORTED if len(word) > 1])
+    + r")[.,]?)+[\s,]+\d.*$"
 )
 # Bracketed text becomes its own segment: "(AFP)" is an author, "(Enviado especial)" a role.
 BRACKETED = r"\s*[(\[（]([^()\[\]（）]*)[)\]）]\s*"
@@ -598,7 +607,11 @@ def split_bylines(
         .filter(pl.col("_byline").is_not_null())
         .with_columns(_line=clean_byline(pl.col("_byline")).str.split("\n"))
         .explode("_line")
-        .with_columns(_line=_strip_prefix(pl.col("_line")).str.replace(LINE_TRAILER, ""))
+        .with_columns(
+            _line=_strip_prefix(pl.col("_line"))
+            .str.replace(DATE_WORDS_BEFORE_DIGIT, "")
+            .str.replace(LINE_TRAILER, "")
+        )
         .with_row_index("_line_order")
         .with_columns(
             _segment=pl.col("_line")
