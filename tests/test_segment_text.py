@@ -622,3 +622,19 @@ def test_a_sign_off_in_the_first_half_of_a_long_dump_signs_the_article() -> None
     menu = "\n".join(["Mehr zum Thema", "Impressum", "Datenschutz", "Kontakt", "Anzeige"] * 6)
     text = f"{HEADLINES['de']}\n{p1}\n{p2}\n{p3}\n{p4}\nAutor: Fritz Imhof\n{menu}\n"
     assert _author_names(text) == ["Fritz Imhof"]
+
+
+# (a head line that holds a date among more words, the author its byline prefix opens)
+STAMPED_HEAD_LINE_CASES = [
+    ("27. Januar 2014 by Barbara Russ / Kategorien: Event, Fashion", ["Barbara Russ"]),
+    ("Telecom Italia hacked by Anonymous, 30,000 sets stolen", []),
+]
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"), STAMPED_HEAD_LINE_CASES, ids=[c[0] for c in STAMPED_HEAD_LINE_CASES]
+)
+def test_a_prefixed_author_on_a_dated_head_line(line, authors) -> None:
+    p1, p2, p3, _ = PROSE["de"]
+    text = f"{HEADLINES['de']}\n{line}\n{p1}\n{p2}\n{p3}\n"
+    assert _author_names(text) == authors

@@ -140,11 +140,25 @@ def _bylines(blocks: pl.DataFrame) -> pl.DataFrame:
     """
     columns = ["doc_id", "block_no", "text"]
     # Date lines of the article's head: further down, a date line stamps a comment or a teaser.
+    head = pl.col("in_header").fill_null(True)
     named_dates = bylines.date_line_bylines(
-        blocks.filter((pl.col("kind") == "date") & pl.col("in_header").fill_null(True)).select(
-            columns
-        ),
+        blocks.filter((pl.col("kind") == "date") & head).select(columns),
         dates.DATE_LINE_WORDS_SORTED,
+    )
+    # A head line with a date among more words ("27. Januar 2014 by Barbara Russ /
+    # Kategorien: Event, Fashion"): its author only after a byline prefix.
+    stamped_lines = bylines.date_line_bylines(
+        blocks.filter(
+            (pl.col("kind") == "noise")
+            & head
+            & pl.col("text").str.contains(DIGIT_PATTERN)
+            & (pl.col("n_words") <= bylines.MAX_BYLINE_LINE_WORDS)
+        ).select(columns),
+        dates.DATE_LINE_WORDS_SORTED,
+        prefixed_only=True,
+    )
+    named_dates = pl.concat(
+        [named_dates, stamped_lines.join(named_dates, on="doc_id", how="anti")]
     )
     # A page whose article prints no byline may print it beside the headline outside the
     # article's root ("Ana Gil | Publicado hace 3 horas" in a header block).

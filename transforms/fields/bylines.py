@@ -493,7 +493,9 @@ MAX_DATE_LINE_AUTHOR_WORDS = 4
 MIN_DATE_LINE_NAME_WORDS = 2
 
 
-def date_line_bylines(lines: pl.DataFrame, date_words: list[str]) -> pl.DataFrame:
+def date_line_bylines(
+    lines: pl.DataFrame, date_words: list[str], *, prefixed_only: bool = False
+) -> pl.DataFrame:
     """One row per date line in (``doc_id``, ``block_no``, ``text``); one row per document
     whose date lines carry an author out, the first such author: ``doc_id``, ``block_no``,
     ``text`` (the author as printed, its prefix dropped).
@@ -501,7 +503,10 @@ def date_line_bylines(lines: pl.DataFrame, date_words: list[str]) -> pl.DataFram
     ``date_words`` are the words a date line holds besides its date (lower case): cues,
     weekdays, months, fillers (``dates.DATE_LINE_WORDS``). An author is the segment a
     byline prefix opens (``von Peter Addor``, ``by IWB``) or, without one, a person's name
-    of two words or more or a desk (``Redaktion``).
+    of two words or more or a desk (``Redaktion``). With ``prefixed_only`` (lines that hold
+    a date among more words than a date line: a headline may name a year), only a prefix
+    opens an author, and only after a date, a cue, a separator or at the line's start:
+    "Posted by timothy on Tuesday" signs, "Hacked by Anonymous, 30,000 Sets" does not.
     """
     token = pl.col("token")
     key = token.str.to_lowercase().str.strip_chars(TOKEN_EDGE_CHARACTERS)
@@ -537,12 +542,18 @@ def date_line_bylines(lines: pl.DataFrame, date_words: list[str]) -> pl.DataFram
         .drop_nulls("token")
         .with_columns(_class=token_class)
         .with_columns(_class=pl.when(in_name).then(2).otherwise(pl.col("_class")))
-        .with_columns(_segment=(pl.col("_class") < 2).cum_sum().over("doc_id", "block_no"))
+        .with_columns(
+            _segment=(pl.col("_class") < 2).cum_sum().over("doc_id", "block_no"),
+            _after_word=(pl.col("_class").shift(1).over("doc_id", "block_no") == 2).fill_null(
+                False
+            ),
+        )
     )
     segments = (
         tokens.group_by("doc_id", "block_no", "_segment", maintain_order=True)
         .agg(
             _prefixed=pl.col("_class").first() == 1,
+            _after_word=pl.col("_after_word").first(),
             text=token.filter(pl.col("_class") == 2).str.join(" "),
         )
         .with_columns(pl.col("text").str.strip_chars(TOKEN_EDGE_CHARACTERS + " "))
@@ -555,6 +566,13 @@ def date_line_bylines(lines: pl.DataFrame, date_words: list[str]) -> pl.DataFram
         (is_person_name(pl.col("text")) & (n_words >= MIN_DATE_LINE_NAME_WORDS))
         | pl.col("text").str.contains(DESK_LINE)
     )
+    if prefixed_only:
+        author = (
+            pl.col("_prefixed")
+            & ~pl.col("_after_word")
+            & (n_words <= MAX_DATE_LINE_AUTHOR_WORDS)
+            & ~pl.col("text").str.contains(NOT_IN_BYLINE)
+        )
     # A prefixed author is the surer one: it goes first.
     return (
         segments.filter(author)
