@@ -638,3 +638,20 @@ def test_a_prefixed_author_on_a_dated_head_line(line, authors) -> None:
     p1, p2, p3, _ = PROSE["de"]
     text = f"{HEADLINES['de']}\n{line}\n{p1}\n{p2}\n{p3}\n"
     assert _author_names(text) == authors
+
+
+# (a headline printed after its breadcrumb trail, the title)
+BREADCRUMB_TITLE_CASES = [
+    ("Time 4 talks » Blog Archiv » Weitere Digitalisierung der Schweizer Kinos", "Weitere Digitalisierung der Schweizer Kinos"),
+    ("Forum>iPhone>Kein App Store mehr über mobile Daten mit iOS 13", "Kein App Store mehr über mobile Daten mit iOS 13"),
+    ("home / Politik / Regierung beschließt Hilfspaket für 20.000 Landwirte", "Regierung beschließt Hilfspaket für 20.000 Landwirte"),
+]
+
+
+@pytest.mark.parametrize(
+    ("line", "title"), BREADCRUMB_TITLE_CASES, ids=[c[1] for c in BREADCRUMB_TITLE_CASES]
+)
+def test_the_title_drops_the_breadcrumb_trail_before_it(line, title) -> None:
+    p1, p2, p3, _ = PROSE["de"]
+    text = f"{line}\n{p1}\n{p2}\n{p3}\n"
+    assert _tables(text).articles["title"].to_list() == [title]

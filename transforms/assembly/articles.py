@@ -50,6 +50,9 @@ PARALLEL_HASH_BYTES = 4_000_000
 ARTICLE_ID_CHARS = 20
 # A document-title suffix after a bar: "Headline | Section | Site".
 TITLE_SITE_SUFFIX = r"\s+\|\s.*$"
+# A breadcrumb trail before the headline: "Blog » Archiv » Headline", "home / Betrieb / IT /
+# Headline", "Forum>iPhone>Headline" (two steps or more; "|" ends a document title instead).
+TITLE_BREADCRUMB_TRAIL = r"^(?:[^›»>/]+(?:[›»>]|\s/\s)\s*){2,}"
 # The host of an absolute URL, lower case, without a leading "www." ("www2." too).
 URL_HOST_NAME = r"^[a-z][a-z0-9+.\-]*://(?:[^/?#@]*@)?(?:www\d?\.)?([^/:?#]+)"
 # A host name that names a site: dotted labels ending in a name of letters ("elpais.com",
@@ -121,6 +124,13 @@ def _per_doc_text(blocks: pl.DataFrame, kinds: tuple[str, ...], name: str) -> pl
         .agg(pl.col("text").alias(name))
         .with_columns(pl.col(name).list.join(BLOCK_SEPARATOR))
     )
+
+
+def _without_breadcrumbs(title: pl.Expr) -> pl.Expr:
+    """A headline without the breadcrumb trail printed before it on its line (one value in,
+    one out); unchanged when no words are left after the trail ("17 / Oktober / 2022")."""
+    rest = title.str.replace(TITLE_BREADCRUMB_TRAIL, "").str.strip_chars()
+    return pl.when(rest.str.contains(LETTER_PATTERN)).then(rest).otherwise(title)
 
 
 def _first_text(blocks: pl.DataFrame, kind: str, name: str) -> pl.DataFrame:
@@ -921,7 +931,7 @@ def build_article_tables(
         title=pl.coalesce(
             "record_title",
             "meta_title",
-            pl.col("found_title").str.replace(TITLE_SITE_SUFFIX, ""),
+            _without_breadcrumbs(pl.col("found_title")).str.replace(TITLE_SITE_SUFFIX, ""),
         ),
         url=pl.coalesce("url", "meta_url"),
         section=pl.coalesce("meta_section", "section"),
