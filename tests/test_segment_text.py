@@ -613,7 +613,9 @@ def test_a_dump_dated_only_below_its_body_takes_its_first_date_line() -> None:
 def test_the_scraper_stamp_comes_before_a_date_line_below_the_body() -> None:
     p1, p2, p3, p4 = PROSE["de"]
     menu = "\n".join(["Startseite", "Themen", "Kontakt", "Impressum"])
-    text = f"date 2021-11-12\n{menu}\n{HEADLINES['de']}\n{p1}\n{p2}\n{p3}\n{p4}\n10.11.2021\nTeilen\n"
+    text = (
+        f"date 2021-11-12\n{menu}\n{HEADLINES['de']}\n{p1}\n{p2}\n{p3}\n{p4}\n10.11.2021\nTeilen\n"
+    )
     assert _published_dates(text) == ["2021-11-12"]
 
 
@@ -642,9 +644,18 @@ def test_a_prefixed_author_on_a_dated_head_line(line, authors) -> None:
 
 # (a headline printed after its breadcrumb trail, the title)
 BREADCRUMB_TITLE_CASES = [
-    ("Time 4 talks » Blog Archiv » Weitere Digitalisierung der Schweizer Kinos", "Weitere Digitalisierung der Schweizer Kinos"),
-    ("Forum>iPhone>Kein App Store mehr über mobile Daten mit iOS 13", "Kein App Store mehr über mobile Daten mit iOS 13"),
-    ("home / Politik / Regierung beschließt Hilfspaket für 20.000 Landwirte", "Regierung beschließt Hilfspaket für 20.000 Landwirte"),
+    (
+        "Time 4 talks » Blog Archiv » Weitere Digitalisierung der Schweizer Kinos",
+        "Weitere Digitalisierung der Schweizer Kinos",
+    ),
+    (
+        "Forum>iPhone>Kein App Store mehr über mobile Daten mit iOS 13",
+        "Kein App Store mehr über mobile Daten mit iOS 13",
+    ),
+    (
+        "home / Politik / Regierung beschließt Hilfspaket für 20.000 Landwirte",
+        "Regierung beschließt Hilfspaket für 20.000 Landwirte",
+    ),
 ]
 
 

@@ -17,7 +17,7 @@ import numpy as np
 import polars as pl
 
 from dateline.transforms import schema
-from dateline.transforms.fields import bylines, credits, dates, names, tags
+from dateline.transforms.fields import bylines, credits, dates, tags
 from dateline.transforms.fields.language import detect_language
 from dateline.transforms.html.metadata import date_search
 from dateline.transforms.html.metadata import precedence as html_meta
@@ -25,7 +25,6 @@ from dateline.transforms.html.parse import parse_html_pages
 from dateline.transforms.patterns import (
     DIGIT_PATTERN,
     LETTER_PATTERN,
-    SEGMENT_MARK,
     WHITE_SPACE_WORD,
 )
 from dateline.transforms.text.blocks import (
@@ -141,8 +140,6 @@ def _first_text(blocks: pl.DataFrame, kind: str, name: str) -> pl.DataFrame:
     )
 
 
-
-
 def _bylines(blocks: pl.DataFrame) -> pl.DataFrame:
     """One row per document with a byline: the distinct cleaned byline blocks, one per line.
 
@@ -167,9 +164,7 @@ def _bylines(blocks: pl.DataFrame) -> pl.DataFrame:
         dates.DATE_LINE_WORDS_SORTED,
         prefixed_only=True,
     )
-    named_dates = pl.concat(
-        [named_dates, stamped_lines.join(named_dates, on="doc_id", how="anti")]
-    )
+    named_dates = pl.concat([named_dates, stamped_lines.join(named_dates, on="doc_id", how="anti")])
     # A page whose article prints no byline may print it beside the headline outside the
     # article's root ("Ana Gil | Publicado hace 3 horas" in a header block).
     signed = pl.concat(

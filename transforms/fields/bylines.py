@@ -560,9 +560,9 @@ def date_line_bylines(
         .filter(pl.col("text").str.contains(r"\p{L}"))
     )
     n_words = pl.col("text").str.count_matches(WHITE_SPACE_WORD)
-    author = (
-        pl.col("_prefixed") & (n_words <= MAX_DATE_LINE_AUTHOR_WORDS)
-    ) | ~pl.col("_prefixed") & (
+    author = (pl.col("_prefixed") & (n_words <= MAX_DATE_LINE_AUTHOR_WORDS)) | ~pl.col(
+        "_prefixed"
+    ) & (
         (is_person_name(pl.col("text")) & (n_words >= MIN_DATE_LINE_NAME_WORDS))
         | pl.col("text").str.contains(DESK_LINE)
     )
