@@ -201,6 +201,13 @@ SPLIT_CASES = [
     # a job title before the byline prefix
     ("Staff Reporter By Anna Smith", None, [("Anna Smith", P, None)]),
     ("REPORTER BY A", None, [("A", P, None)]),
+    # the date's own words after the name go with the date
+    ("by Steven Musil January 18, 2017 11:00 PM PST", None, [("Steven Musil", P, None)]),
+    ("By JEFFREY GETTLEMAN JAN. 13, 2017", None, [("Jeffrey Gettleman", P, None)]),
+    ("By Martin Jendrischik On 12. Dezember 2022", None, [("Martin Jendrischik", P, None)]),
+    ("Von Jule Radeck Vom 3. Februar 2022", None, [("Jule Radeck", P, None)]),
+    ("by Laura June Topolsky July 10, 2015", None, [("Laura June Topolsky", P, None)]),
+    ("Von Miguel A. 3. Mai 2024", None, [("Miguel A.", P, None)]),
 ]
 
 

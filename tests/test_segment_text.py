@@ -567,3 +567,102 @@ def test_a_cookie_notice_after_the_story_closes_it(language, notice) -> None:
     text = f"{HEADLINES[language]}\n{p1}\n{p2}\n{p3}\n{notice}\n{table}\n"
     body = _tables(text).articles["body_text"][0]
     assert p3 in body and notice not in body and "consent plugin" not in body
+
+
+# (language, a date line that carries the article's author, the author)
+DATE_LINE_AUTHOR_CASES = [
+    ("de", "22. Dezember 2019 von Peter Addor", "Peter Addor"),
+    ("de", "Veröffentlicht am 12. Juni 2017 von gizzmo", "gizzmo"),
+    ("en", "Posted on September 21, 2020 by Adi Tzlil", "Adi Tzlil"),
+    ("en", "By Alissa Wilkinson@alissamarie Updated Jul 24, 2018, 2:15pm EDT", "Alissa Wilkinson"),
+    ("fr", "jeudi 13 juin 2019, par Loïc Le Clerc", "Loïc Le Clerc"),
+    ("de", "Evgenia Karp Zuletzt geändert am 06.11.2023", "Evgenia Karp"),
+    ("de", "25.10.2022 - Reiner Nagel", "Reiner Nagel"),
+]
+
+
+@pytest.mark.parametrize(
+    ("language", "line", "author"),
+    DATE_LINE_AUTHOR_CASES,
+    ids=[c[1] for c in DATE_LINE_AUTHOR_CASES],
+)
+def test_author_on_the_date_line(language, line, author) -> None:
+    p1, p2, p3, _ = PROSE[language]
+    text = f"{HEADLINES[language]}\n{line}\n{p1}\n{p2}\n{p3}\n"
+    assert _author_names(text) == [author]
+
+
+def test_the_signature_of_an_embedded_post_is_no_author() -> None:
+    p1, p2, p3, _ = PROSE["en"]
+    line = "— Jane Roe (@janeroe) March 16, 2020"
+    text = f"{HEADLINES['en']}\n{line}\n{p1}\n{p2}\n{p3}\n"
+    assert _author_names(text) == []
+
+
+def _published_dates(text: str) -> list:
+    return [str(day) for day in _tables(text).articles["published_date"].to_list()]
+
+
+def test_a_dump_dated_only_below_its_body_takes_its_first_date_line() -> None:
+    p1, p2, p3, p4 = PROSE["de"]
+    menu = "\n".join(["Startseite", "Themen", "Kontakt", "Impressum"])
+    text = f"{menu}\n{HEADLINES['de']}\n{p1}\n{p2}\n{p3}\n{p4}\n10.11.2021\nTeilen\n{menu}\n03.01.2022\n"
+    assert _published_dates(text) == ["2021-11-10"]
+
+
+def test_the_scraper_stamp_comes_before_a_date_line_below_the_body() -> None:
+    p1, p2, p3, p4 = PROSE["de"]
+    menu = "\n".join(["Startseite", "Themen", "Kontakt", "Impressum"])
+    text = (
+        f"date 2021-11-12\n{menu}\n{HEADLINES['de']}\n{p1}\n{p2}\n{p3}\n{p4}\n10.11.2021\nTeilen\n"
+    )
+    assert _published_dates(text) == ["2021-11-12"]
+
+
+def test_a_sign_off_in_the_first_half_of_a_long_dump_signs_the_article() -> None:
+    p1, p2, p3, p4 = PROSE["de"]
+    menu = "\n".join(["Mehr zum Thema", "Impressum", "Datenschutz", "Kontakt", "Anzeige"] * 6)
+    text = f"{HEADLINES['de']}\n{p1}\n{p2}\n{p3}\n{p4}\nAutor: Fritz Imhof\n{menu}\n"
+    assert _author_names(text) == ["Fritz Imhof"]
+
+
+# (a head line that holds a date among more words, the author its byline prefix opens)
+STAMPED_HEAD_LINE_CASES = [
+    ("27. Januar 2014 by Barbara Russ / Kategorien: Event, Fashion", ["Barbara Russ"]),
+    ("Telecom Italia hacked by Anonymous, 30,000 sets stolen", []),
+]
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"), STAMPED_HEAD_LINE_CASES, ids=[c[0] for c in STAMPED_HEAD_LINE_CASES]
+)
+def test_a_prefixed_author_on_a_dated_head_line(line, authors) -> None:
+    p1, p2, p3, _ = PROSE["de"]
+    text = f"{HEADLINES['de']}\n{line}\n{p1}\n{p2}\n{p3}\n"
+    assert _author_names(text) == authors
+
+
+# (a headline printed after its breadcrumb trail, the title)
+BREADCRUMB_TITLE_CASES = [
+    (
+        "Time 4 talks » Blog Archiv » Weitere Digitalisierung der Schweizer Kinos",
+        "Weitere Digitalisierung der Schweizer Kinos",
+    ),
+    (
+        "Forum>iPhone>Kein App Store mehr über mobile Daten mit iOS 13",
+        "Kein App Store mehr über mobile Daten mit iOS 13",
+    ),
+    (
+        "home / Politik / Regierung beschließt Hilfspaket für 20.000 Landwirte",
+        "Regierung beschließt Hilfspaket für 20.000 Landwirte",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("line", "title"), BREADCRUMB_TITLE_CASES, ids=[c[1] for c in BREADCRUMB_TITLE_CASES]
+)
+def test_the_title_drops_the_breadcrumb_trail_before_it(line, title) -> None:
+    p1, p2, p3, _ = PROSE["de"]
+    text = f"{line}\n{p1}\n{p2}\n{p3}\n"
+    assert _tables(text).articles["title"].to_list() == [title]

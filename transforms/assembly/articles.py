@@ -17,7 +17,7 @@ import numpy as np
 import polars as pl
 
 from dateline.transforms import schema
-from dateline.transforms.fields import bylines, credits, dates, names, tags
+from dateline.transforms.fields import bylines, credits, dates, tags
 from dateline.transforms.fields.language import detect_language
 from dateline.transforms.html.metadata import date_search
 from dateline.transforms.html.metadata import precedence as html_meta
@@ -25,7 +25,6 @@ from dateline.transforms.html.parse import parse_html_pages
 from dateline.transforms.patterns import (
     DIGIT_PATTERN,
     LETTER_PATTERN,
-    SEGMENT_MARK,
     WHITE_SPACE_WORD,
 )
 from dateline.transforms.text.blocks import (
@@ -50,6 +49,9 @@ PARALLEL_HASH_BYTES = 4_000_000
 ARTICLE_ID_CHARS = 20
 # A document-title suffix after a bar: "Headline | Section | Site".
 TITLE_SITE_SUFFIX = r"\s+\|\s.*$"
+# A breadcrumb trail before the headline: "Blog » Archiv » Headline", "home / Betrieb / IT /
+# Headline", "Forum>iPhone>Headline" (two steps or more; "|" ends a document title instead).
+TITLE_BREADCRUMB_TRAIL = r"^(?:[^›»>/]+(?:[›»>]|\s/\s)\s*){2,}"
 # The host of an absolute URL, lower case, without a leading "www." ("www2." too).
 URL_HOST_NAME = r"^[a-z][a-z0-9+.\-]*://(?:[^/?#@]*@)?(?:www\d?\.)?([^/:?#]+)"
 # A host name that names a site: dotted labels ending in a name of letters ("elpais.com",
@@ -123,6 +125,13 @@ def _per_doc_text(blocks: pl.DataFrame, kinds: tuple[str, ...], name: str) -> pl
     )
 
 
+def _without_breadcrumbs(title: pl.Expr) -> pl.Expr:
+    """A headline without the breadcrumb trail printed before it on its line (one value in,
+    one out); unchanged when no words are left after the trail ("17 / Oktober / 2022")."""
+    rest = title.str.replace(TITLE_BREADCRUMB_TRAIL, "").str.strip_chars()
+    return pl.when(rest.str.contains(LETTER_PATTERN)).then(rest).otherwise(title)
+
+
 def _first_text(blocks: pl.DataFrame, kind: str, name: str) -> pl.DataFrame:
     return (
         blocks.filter(pl.col("kind") == kind)
@@ -131,38 +140,31 @@ def _first_text(blocks: pl.DataFrame, kind: str, name: str) -> pl.DataFrame:
     )
 
 
-# Date lines name their author between separators: "…, 14:26 Uhr, Tobias Költzsch",
-# "27. Januar 2026 • Gregor Meier • 3 Minuten".
-DATE_LINE_SEPARATOR = r"\s*[,/|•·]\s*"
-# A name that ends a date line has at least this many words.
-MIN_DATE_LINE_NAME_WORDS = 2
-
-
 def _bylines(blocks: pl.DataFrame) -> pl.DataFrame:
     """One row per document with a byline: the distinct cleaned byline blocks, one per line.
 
-    Byline blocks, plus a person's name that ends a date line.
+    Byline blocks, plus the author a date line carries (``bylines.date_line_bylines``).
     """
     columns = ["doc_id", "block_no", "text"]
-    named_dates = (
-        blocks.filter(pl.col("kind") == "date")
-        .select(
-            "doc_id",
-            "block_no",
-            text=pl.col("text")
-            .str.replace_all(DATE_LINE_SEPARATOR, SEGMENT_MARK)
-            .str.split(SEGMENT_MARK),
-        )
-        .explode("text")
-        .filter(
-            names.is_person_name(pl.col("text")).fill_null(False)
-            & (pl.col("text").str.count_matches(WHITE_SPACE_WORD) >= MIN_DATE_LINE_NAME_WORDS)
-        )
-        # Apart, on the names left: the date test reads few lines (or none, skipping its
-        # pattern's compilation).
-        .filter(~dates.is_date_line(pl.col("text")))
-        .unique(["doc_id"], keep="first", maintain_order=True)
+    # Date lines of the article's head: further down, a date line stamps a comment or a teaser.
+    head = pl.col("in_header").fill_null(True)
+    named_dates = bylines.date_line_bylines(
+        blocks.filter((pl.col("kind") == "date") & head).select(columns),
+        dates.DATE_LINE_WORDS_SORTED,
     )
+    # A head line with a date among more words ("27. Januar 2014 by Barbara Russ /
+    # Kategorien: Event, Fashion"): its author only after a byline prefix.
+    stamped_lines = bylines.date_line_bylines(
+        blocks.filter(
+            (pl.col("kind") == "noise")
+            & head
+            & pl.col("text").str.contains(DIGIT_PATTERN)
+            & (pl.col("n_words") <= bylines.MAX_BYLINE_LINE_WORDS)
+        ).select(columns),
+        dates.DATE_LINE_WORDS_SORTED,
+        prefixed_only=True,
+    )
+    named_dates = pl.concat([named_dates, stamped_lines.join(named_dates, on="doc_id", how="anti")])
     # A page whose article prints no byline may print it beside the headline outside the
     # article's root ("Ana Gil | Publicado hace 3 horas" in a header block).
     signed = pl.concat(
@@ -363,6 +365,39 @@ def _dates(blocks: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
         stamped.filter(is_update).group_by("doc_id").agg(updated_at=pl.col("date_instant").first())
     )
     return published.join(updated, on="doc_id", how="full", coalesce=True, maintain_order="left")
+
+
+def _first_date_lines(text_blocks: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
+    """One row per text dump with a date line: ``loose_date_value``, ``loose_date_instant``
+    and ``loose_date_offset_minutes`` of its first date line, whatever its kind.
+
+    A dump whose head holds no date (a whole page's text, its article's head lost in the
+    menus) still prints the article's date on a line of its own further down, before the
+    dates of its comments and teasers: the last fallback, after the scraper's own stamp.
+    """
+    if text_blocks.is_empty():
+        return pl.DataFrame(
+            schema={
+                "doc_id": pl.Int64,
+                "loose_date_value": pl.Date,
+                "loose_date_instant": schema.UTC_TIMESTAMP,
+                "loose_date_offset_minutes": pl.Int32,
+            }
+        )
+    first = (
+        text_blocks.filter(pl.col("is_date"))
+        .sort("doc_id", "block_no")
+        .join(documents.select("doc_id", "language"), on="doc_id", how="left")
+        .pipe(dates.parse_distinct_dates, "text", "language")
+        .filter(pl.col("date_value").is_not_null())
+        .unique("doc_id", keep="first", maintain_order=True)
+    )
+    return first.select(
+        "doc_id",
+        loose_date_value="date_value",
+        loose_date_instant="date_instant",
+        loose_date_offset_minutes="date_offset_minutes",
+    )
 
 
 def _record_dates(documents: pl.DataFrame) -> pl.DataFrame:
@@ -794,6 +829,7 @@ def build_article_tables(
         .join(_bylines(blocks), on="doc_id", how="left", maintain_order="left")
         .join(_dates(blocks, docs), on="doc_id", how="left", maintain_order="left")
         .join(_record_dates(docs), on="doc_id", how="left", maintain_order="left")
+        .join(_first_date_lines(text_blocks, docs), on="doc_id", how="left", maintain_order="left")
         .join(gaps, on="doc_id", how="left", maintain_order="left")
         .join(_rights_holders(blocks), on="doc_id", how="left", maintain_order="left")
         .join(_sections(blocks), on="doc_id", how="left", maintain_order="left")
@@ -892,21 +928,32 @@ def build_article_tables(
         title=pl.coalesce(
             "record_title",
             "meta_title",
-            pl.col("found_title").str.replace(TITLE_SITE_SUFFIX, ""),
+            _without_breadcrumbs(pl.col("found_title")).str.replace(TITLE_SITE_SUFFIX, ""),
         ),
         url=pl.coalesce("url", "meta_url"),
         section=pl.coalesce("meta_section", "section"),
         # Declared metadata states the instant with its zone; the page's text may not.
         published_at=pl.when(pl.col("meta_published_date").is_not_null())
         .then(pl.col("meta_published_at"))
-        .otherwise(pl.coalesce("published_at", "record_date_instant")),
+        .when(pl.col("published_date").is_not_null() | pl.col("record_date_value").is_not_null())
+        .then(pl.coalesce("published_at", "record_date_instant"))
+        .when(pl.col("header_date").is_null())
+        .then(pl.col("loose_date_instant")),
         published_offset_minutes=pl.when(pl.col("meta_published_date").is_not_null())
         .then(pl.coalesce(printed_offset, "meta_published_offset_minutes"))
         .when(pl.col("published_at").is_not_null())
         .then(pl.col("published_offset_minutes"))
-        .otherwise(pl.col("record_date_offset_minutes")),
+        .when(pl.col("published_date").is_not_null() | pl.col("record_date_value").is_not_null())
+        .then(pl.col("record_date_offset_minutes"))
+        .when(pl.col("header_date").is_null())
+        .then(pl.col("loose_date_offset_minutes")),
         published_date=pl.coalesce(
-            local_day, "meta_published_date", "published_date", "record_date_value", "header_date"
+            local_day,
+            "meta_published_date",
+            "published_date",
+            "record_date_value",
+            "header_date",
+            "loose_date_value",
         ),
         updated_at=pl.coalesce("meta_updated_at", "updated_at"),
         stripped_link_gaps=pl.col("stripped_link_gaps").fill_null(0),

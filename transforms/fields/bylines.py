@@ -14,6 +14,7 @@ from __future__ import annotations
 import polars as pl
 
 from dateline.transforms import lexicon
+from dateline.transforms.fields import dates
 from dateline.transforms.fields.credits import AGENCY_BY_ALIAS
 from dateline.transforms.fields.names import NAME_PARTICLES, is_person_name, natural_case
 from dateline.transforms.fields.tags import tag_key
@@ -243,6 +244,14 @@ LINE_TRAILER = (
     r"(?:(?:^|[^\p{L}\p{N}])\d|\s+[-–—](?:\s|$)|\s*[•·]|\s+(?i:" + WITH_WORDS + r")\s"
     r"|(?:^|[\s|])(?i:" + TRAILER_WORDS + "|" + FOLLOW_WORDS + r")\b).*$"
 )
+# Date words that open the date after a name, cut with it: "By Steven Musil January 18,
+# 2017", "By Martin Jendrischik On 12. Dezember 2022", "JEFFREY GETTLEMAN JAN. 13, 2017"
+# (one-letter words are kept: they are initials).
+DATE_WORDS_BEFORE_DIGIT = (
+    r"(?:\s+(?i:"
+    + literal_alternation([word for word in dates.DATE_LINE_WORDS_SORTED if len(word) > 1])
+    + r")[.,]?)+[\s,]+\d.*$"
+)
 # Bracketed text becomes its own segment: "(AFP)" is an author, "(Enviado especial)" a role.
 BRACKETED = r"\s*[(\[（]([^()\[\]（）]*)[)\]）]\s*"
 # Tails cut from one author segment: a place, a word glued to the surname, a job title.
@@ -451,6 +460,128 @@ def is_sign_off_line(text: pl.Expr) -> pl.Expr:
     return text.str.contains(SIGN_OFF_LINE).fill_null(False)
 
 
+# Date lines that carry their author: "22. Dezember 2019 von Peter Addor", "Redaktion -
+# 31. Januar 2022", "Posted on September 21, 2020 by Adi Tzlil". A date line's tokens are
+# its words and its separators; digits, date vocabulary and labels ("Kategorien:") part
+# the words into segments, and a one-word byline prefix opens a segment of its own.
+# A handle or an address glued to a name ("Alissa Wilkinson@alissamarie") is a token of its own.
+DATE_LINE_TOKEN = r"[^\s,;/|•·~@]+|[,;/|•·~]|@\S*"
+DATE_LINE_BREAK = r"^[\-–—]+$|[,;/|•·~@\d]"
+ONE_WORD_PREFIXES = sorted(
+    {word for word in BYLINE_WORDS["prefixes"] if " " not in word}
+    - set(BYLINE_WORDS["weak_prefixes"])
+)
+# Prefixes of several words ("Veröffentlicht von", "written by") become one opening mark,
+# which no name continues.
+MULTI_WORD_PREFIX = (
+    r"(?i)(?:^|\s)(?:"
+    + literal_alternation(
+        [word for word in BYLINE_WORDS["prefixes"] if " " in word], any_white_space=True
+    )
+    + r")\s"
+)
+OPENING_MARK = "\x1e"
+COLON_PREFIX_KEYS = sorted({word for word in BYLINE_WORDS["colon_prefixes"] if " " not in word})
+# Characters trimmed from a token before it is looked up ("Autor:" -> "autor").
+TOKEN_EDGE_CHARACTERS = ".,:;()[]\"'“”„«»"
+# "— Jane Roe (@janeroe) March 16, 2020": the signature of an embedded post, not the article's.
+EMBEDDED_POST_SIGNATURE = r"\(@[\w.]+\)"
+# An author that a prefix opens on a date line has at most this many words.
+MAX_DATE_LINE_AUTHOR_WORDS = 4
+# Without a prefix, a segment is an author when it is a person's name of this many words
+# or more (one capitalised word is as often a place or a section) or a desk.
+MIN_DATE_LINE_NAME_WORDS = 2
+
+
+def date_line_bylines(
+    lines: pl.DataFrame, date_words: list[str], *, prefixed_only: bool = False
+) -> pl.DataFrame:
+    """One row per date line in (``doc_id``, ``block_no``, ``text``); one row per document
+    whose date lines carry an author out, the first such author: ``doc_id``, ``block_no``,
+    ``text`` (the author as printed, its prefix dropped).
+
+    ``date_words`` are the words a date line holds besides its date (lower case): cues,
+    weekdays, months, fillers (``dates.DATE_LINE_WORDS``). An author is the segment a
+    byline prefix opens (``von Peter Addor``, ``by IWB``) or, without one, a person's name
+    of two words or more or a desk (``Redaktion``). With ``prefixed_only`` (lines that hold
+    a date among more words than a date line: a headline may name a year), only a prefix
+    opens an author, and only after a date, a cue, a separator or at the line's start:
+    "Posted by timothy on Tuesday" signs, "Hacked by Anonymous, 30,000 Sets" does not.
+    """
+    token = pl.col("token")
+    key = token.str.to_lowercase().str.strip_chars(TOKEN_EDGE_CHARACTERS)
+    # 0: a break between segments, 1: a prefix opening one, 2: a word of one.
+    token_class = (
+        pl.when(token.str.contains(DATE_LINE_BREAK))
+        .then(0)
+        .when((token == OPENING_MARK) | key.is_in(ONE_WORD_PREFIXES))
+        .then(1)
+        .when(token.str.ends_with(":") & key.is_in(COLON_PREFIX_KEYS))
+        .then(1)
+        .when(token.str.ends_with(":") | key.is_in(date_words))
+        .then(0)
+        .otherwise(2)
+    )
+    # A particle between a word and a capitalised word continues the name ("by Walter von
+    # Aachen", "par Loïc Le Clerc"), though it be a prefix or a date word elsewhere.
+    in_name = (
+        key.is_in(NAME_PARTICLES)
+        & (pl.col("_class").shift(1).over("doc_id", "block_no") == 2)
+        & token.shift(-1).over("doc_id", "block_no").str.contains(r"^\p{Lu}").fill_null(False)
+    )
+    tokens = (
+        lines.filter(~pl.col("text").str.contains(EMBEDDED_POST_SIGNATURE))
+        .select(
+            "doc_id",
+            "block_no",
+            token=pl.col("text")
+            .str.replace_all(MULTI_WORD_PREFIX, f" {OPENING_MARK} ")
+            .str.extract_all(DATE_LINE_TOKEN),
+        )
+        .explode("token")
+        .drop_nulls("token")
+        .with_columns(_class=token_class)
+        .with_columns(_class=pl.when(in_name).then(2).otherwise(pl.col("_class")))
+        .with_columns(
+            _segment=(pl.col("_class") < 2).cum_sum().over("doc_id", "block_no"),
+            _after_word=(pl.col("_class").shift(1).over("doc_id", "block_no") == 2).fill_null(
+                False
+            ),
+        )
+    )
+    segments = (
+        tokens.group_by("doc_id", "block_no", "_segment", maintain_order=True)
+        .agg(
+            _prefixed=pl.col("_class").first() == 1,
+            _after_word=pl.col("_after_word").first(),
+            text=token.filter(pl.col("_class") == 2).str.join(" "),
+        )
+        .with_columns(pl.col("text").str.strip_chars(TOKEN_EDGE_CHARACTERS + " "))
+        .filter(pl.col("text").str.contains(r"\p{L}"))
+    )
+    n_words = pl.col("text").str.count_matches(WHITE_SPACE_WORD)
+    author = (pl.col("_prefixed") & (n_words <= MAX_DATE_LINE_AUTHOR_WORDS)) | ~pl.col(
+        "_prefixed"
+    ) & (
+        (is_person_name(pl.col("text")) & (n_words >= MIN_DATE_LINE_NAME_WORDS))
+        | pl.col("text").str.contains(DESK_LINE)
+    )
+    if prefixed_only:
+        author = (
+            pl.col("_prefixed")
+            & ~pl.col("_after_word")
+            & (n_words <= MAX_DATE_LINE_AUTHOR_WORDS)
+            & ~pl.col("text").str.contains(NOT_IN_BYLINE)
+        )
+    # A prefixed author is the surer one: it goes first.
+    return (
+        segments.filter(author)
+        .sort("doc_id", pl.col("_prefixed").not_(), "block_no", "_segment", maintain_order=True)
+        .unique(["doc_id"], keep="first", maintain_order=True)
+        .select("doc_id", "block_no", "text")
+    )
+
+
 def _strip_prefix(line: pl.Expr) -> pl.Expr:
     """The line without its byline prefix (one line in, one out)."""
     return line.str.replace(PREFIX, "${1}")
@@ -494,7 +625,11 @@ def split_bylines(
         .filter(pl.col("_byline").is_not_null())
         .with_columns(_line=clean_byline(pl.col("_byline")).str.split("\n"))
         .explode("_line")
-        .with_columns(_line=_strip_prefix(pl.col("_line")).str.replace(LINE_TRAILER, ""))
+        .with_columns(
+            _line=_strip_prefix(pl.col("_line"))
+            .str.replace(DATE_WORDS_BEFORE_DIGIT, "")
+            .str.replace(LINE_TRAILER, "")
+        )
         .with_row_index("_line_order")
         .with_columns(
             _segment=pl.col("_line")

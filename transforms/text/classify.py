@@ -552,6 +552,9 @@ def assign_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
         & ~c("is_byline")
         & ~c("is_date")
     )
+    head_byline_besides_sign_off = (
+        (c("is_byline") & in_head & ~c("is_sign_off")).any().over("doc_id")
+    )
     # A bare name is a byline after the title, just before a byline or date line or
     # shortly after one (a line right under the headline is more often a kicker).
     meta = c("is_byline") | c("is_date")
@@ -582,8 +585,9 @@ def assign_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
             & (c("prose_before") <= MAX_PROSE_BEFORE_BYLINE)
         )
         .then(kind_is("byline"))
-        # "Autorin/Autor X", "(责编：X)": a sign-off cue signs the article wherever it stands.
-        .when(c("is_sign_off") & ~c("has_head_byline"))
+        # "Autorin/Autor X", "(责编：X)": a sign-off cue signs the article wherever it stands,
+        # unless a byline of another shape stands in the head (a sign-off there is one).
+        .when(c("is_sign_off") & ~head_byline_besides_sign_off)
         .then(kind_is("byline"))
         .when(c("in_item_run") & (c("segment_kind") == "tags"))
         .then(kind_is("tag"))
