@@ -749,3 +749,21 @@ def test_blog_engine_furniture_beside_the_story_is_no_body(box_class: str) -> No
     text = _body_text(_story("").replace("</article>", f"{box}</article>"))
     assert SIDE_NOTE not in text
     assert BODY[0] in text and BODY[2] in text
+
+
+SITE_BLURBS = [
+    "This magazine is written for people who love new gadgets and read about them every day.",
+    "Our team tests every product it writes about before telling readers what it thinks of it.",
+]
+
+
+def test_prose_beside_the_box_of_the_headline_is_no_body() -> None:
+    # No <article> or <main>: the box around the headline holds most of the prose, and a
+    # headed box of the site's own blurbs beside it holds too much for the root to exclude.
+    post = "<div class='post'><h1>Council approves the new bridge</h1>"
+    post += "".join(f"<p>{text}</p>" for text in BODY) + "</div>"
+    about = "<div class='box'><h3>About this site</h3>"
+    about += "".join(f"<p>{text}</p>" for text in SITE_BLURBS) + "</div>"
+    text = _body_text(f"<div class='wrap'>{post}{about}</div>")
+    assert all(blurb not in text for blurb in SITE_BLURBS)
+    assert all(paragraph in text for paragraph in BODY)
