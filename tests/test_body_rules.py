@@ -741,8 +741,9 @@ SIDE_NOTE = (
 
 @pytest.mark.parametrize(
     "box_class",
-    # A blog engine's text widget, its comment form ("respond"), its post footer.
-    ["textwidget", "respond", "postmetadata alt"],
+    # A blog engine's text widget, its comment form ("respond"), its post footer; a
+    # numbered sidebar; the fine print of a site's terms.
+    ["textwidget", "respond", "postmetadata alt", "sidebar2", "fineprint", "site-disclaim"],
 )
 def test_blog_engine_furniture_beside_the_story_is_no_body(box_class: str) -> None:
     box = f"<div class='{box_class}'><p>{SIDE_NOTE}</p></div>"

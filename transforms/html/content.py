@@ -56,11 +56,11 @@ PROSE_NOISE_HINT_PATTERN = _word_pattern(
 )
 HIDDEN_CLASS_PATTERN = rf"(?:^|\s)(?:{literal_alternation(HTML_LEXICON['hidden_classes'])})(?:\s|$)"
 NOISE_HINT_PATTERN = _word_pattern(HTML_LEXICON["noise_container_words"])
-# "sidebar", "l-col__sidebar", "sidebar--fixed": a few words are noise as the last word of a
+# "sidebar", "sidebar2", "l-col__sidebar", "sidebar--fixed": a few words are noise as the last word of a
 # class name only; "sidebar-grid__content" or "has-sidebar" is a layout holding the story.
 NOISE_CLASS_END_WORDS = literal_alternation(HTML_LEXICON["noise_class_ends"])
 NOISE_CLASS_END_PATTERN = (
-    rf"(?:^|\s)(?:[a-z0-9_-]*[_-])?(?:{NOISE_CLASS_END_WORDS})(?:--[a-z0-9_-]+)?(?:\s|$)"
+    rf"(?:^|\s)(?:[a-z0-9_-]*[_-])?(?:{NOISE_CLASS_END_WORDS})[0-9]?(?:--[a-z0-9_-]+)?(?:\s|$)"
 )
 # "commentlist", "commentbody": a few noise words also mark the start of a glued class word.
 NOISE_PREFIX_PATTERN = (
@@ -367,26 +367,19 @@ def _headline_roots(
         .filter(pl.col("in_root") & (pl.col("level") > pl.col("root_level")))
         .select("doc_id", "container", "level")
         .join(scored, on=["doc_id", "container", "level"], maintain_order="left")
-        .filter(
-            (pl.col("words") >= pl.col("total") * HEADLINE_ROOT_SHARE) & (pl.col("words") > 0)
-        )
+        .filter((pl.col("words") >= pl.col("total") * HEADLINE_ROOT_SHARE) & (pl.col("words") > 0))
         .join(
             _data_table_parts(chain), on=["doc_id", "container"], how="anti", maintain_order="left"
         )
         .sort("doc_id", "level", descending=[False, True])
         .unique("doc_id", keep="first")
-        .select(
-            "doc_id", headline_root="container", headline_level="level", headline_words="words"
-        )
+        .select("doc_id", headline_root="container", headline_level="level", headline_words="words")
     )
-    return (
-        roots.join(around, on="doc_id", how="left", maintain_order="left")
-        .select(
-            "doc_id",
-            root=pl.coalesce("headline_root", "root"),
-            root_level=pl.coalesce("headline_level", "root_level"),
-            root_words=pl.coalesce("headline_words", "root_words"),
-        )
+    return roots.join(around, on="doc_id", how="left", maintain_order="left").select(
+        "doc_id",
+        root=pl.coalesce("headline_root", "root"),
+        root_level=pl.coalesce("headline_level", "root_level"),
+        root_words=pl.coalesce("headline_words", "root_words"),
     )
 
 
@@ -770,9 +763,7 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
     root_end = pl.col("block_no").filter(pl.col("under_root")).max().over("doc_id")
     h1_no = pl.col("block_no").filter(pl.col("heading_level") == 1).first().over("doc_id")
     headline_in_root = ((pl.col("heading_level") == 1) & pl.col("under_root")).any().over("doc_id")
-    blocks = blocks.with_columns(
-        root_end=root_end, h1_no=h1_no, headline_in_root=headline_in_root
-    )
+    blocks = blocks.with_columns(root_end=root_end, h1_no=h1_no, headline_in_root=headline_in_root)
     # A headline inside the root opens the story there: nothing before the root is its head.
     head_start = pl.coalesce(
         pl.when(pl.col("h1_no") < pl.col("root_start")).then(pl.col("h1_no")),
