@@ -676,6 +676,8 @@ TAGLINE = "Tips, tricks and help for teachers and bloggers who use technology in
         # The site's motto under its name in the header is no standfirst of the post.
         ("site-description", False),
         ("tagline", False),
+        # A blog engine's header widget names the motto only "description".
+        ("description", False),
         # A standfirst between the headline and the story is.
         ("standfirst", True),
     ],
