@@ -770,3 +770,19 @@ def test_prose_beside_the_box_of_the_headline_is_no_body() -> None:
     text = _body_text(f"<div class='wrap'>{post}{about}</div>")
     assert all(blurb not in text for blurb in SITE_BLURBS)
     assert all(paragraph in text for paragraph in BODY)
+
+
+def test_heading_that_reads_as_the_page_title_heads_the_story() -> None:
+    # A blog: its name in the page's only <h1>, the post's title in an <h2> that the
+    # page's metadata names; the box of the site's blurbs beside the post is no body.
+    post = "<div class='post'><h2>Little gifts for friends</h2>"
+    post += "".join(f"<p>{text}</p>" for text in BODY) + "</div>"
+    about = "<div class='box'><h3>About this site</h3>"
+    about += "".join(f"<p>{text}</p>" for text in SITE_BLURBS) + "</div>"
+    page = _page(
+        f"<div class='top'><h1>Designer Daily</h1></div><div class='wrap'>{post}{about}</div>",
+        head="<meta property='og:title' content='Little gifts for friends'>",
+    )
+    text = _tables([page]).articles["body_text"][0] or ""
+    assert all(blurb not in text for blurb in SITE_BLURBS)
+    assert all(paragraph in text for paragraph in BODY)

@@ -11,8 +11,8 @@ How the main content is found, generically:
    container whose class or id says navigation, sharing, teasers, comments...
 2. Each block element scores the prose words beneath it; the *root* is the
    deepest element that holds ``ROOT_SHARE`` of the page's prose words, or, below
-   it, the deepest element around the page's only headline that holds
-   ``HEADLINE_ROOT_SHARE`` of them.
+   it, the deepest element around the story's headline (the heading that reads as
+   the page's title, else its only ``<h1>``) that holds ``HEADLINE_ROOT_SHARE`` of them.
 3. Inside the root, markup decides first (headings are subheadlines, figures
    hold captions and credits, noise containers and link lists are dropped),
    then the text path's line rules (bylines, dates, "read also" cues, reader
@@ -133,12 +133,15 @@ MIN_SPARSE_PROSE_WORDS = 4
 MAX_SPARSE_PROSE_LINK_SHARE = 0.7
 # The root holds this share of the page's prose words.
 ROOT_SHARE = 0.75
-# Below the root, the deepest element around the page's only headline that holds this
+# Below the root, the deepest element around the story's headline that holds this
 # share of the page's prose words is the story: the rest of the root's prose is
 # furniture beside it (a sidebar's blurbs, a pop-up's sign-up text).
 # Chosen by leave-one-site-out validation over fundus, readability and dragnet among 0.3
 # to 0.7 (0.5 in every fold).
 HEADLINE_ROOT_SHARE = 0.5
+# The story's headline, when the page's metadata names its title, is a heading of at
+# most this level: a blog's post title is an <h2> or an <h3> below the blog's name.
+HEADLINE_MAX_LEVEL = 3
 # Siblings of the root and of its ancestors up to this many levels up may hold the rest
 # of the story; one joins it when this share of its words is prose, at most this share
 # of its characters are links, and its headings open no other item (teaser cards link
@@ -342,18 +345,14 @@ def _headline_roots(
     blocks: pl.DataFrame, chain: pl.DataFrame, scored: pl.DataFrame, roots: pl.DataFrame
 ) -> pl.DataFrame:
     """One row per page in and out (doc_id, root, root_level, root_words): the root moves
-    down to the deepest element below it that holds the page's only headline (``<h1>``)
-    and ``HEADLINE_ROOT_SHARE`` of the page's prose words.
+    down to the deepest element below it that holds the story's headline (``is_headline``,
+    see ``mark_headline``) and ``HEADLINE_ROOT_SHARE`` of the page's prose words.
 
     A story is read from its headline down: an element around the headline with much of
     the prose is the story, and the prose beside it in the root (an about-this-site
     blurb, a sidebar's promotion, a sign-up pop-up) is not, however much there is.
     """
-    headline = (
-        blocks.filter(pl.col("heading_level") == 1)
-        .filter(pl.len().over("doc_id") == 1)
-        .select("doc_id", "block_no")
-    )
+    headline = blocks.filter(pl.col("is_headline")).select("doc_id", "block_no")
     around = (
         chain.join(headline, on=["doc_id", "block_no"], maintain_order="left")
         .join(roots, on="doc_id", maintain_order="left")
@@ -561,8 +560,64 @@ def recover_siblings(
     )
 
 
-def classify_html(pages: PageFrames) -> pl.DataFrame:
-    """Blocks of a batch of pages in; one row per block with features and ``kind`` out."""
+def mark_headline(blocks: pl.DataFrame, titles: pl.DataFrame | None) -> pl.DataFrame:
+    """One row per block in and out: adds ``is_headline``, true on the story's headline.
+
+    The headline is the first heading (``<h1>`` to ``HEADLINE_MAX_LEVEL``) that reads as
+    the page's title in its metadata (``titles``: doc_id, meta_title), case and spacing
+    aside: a blog prints its name in the page's only ``<h1>`` and the post's title in an
+    ``<h2>``. A page that heads its sections as it heads its title (a heading of that rank
+    or higher after it, outside furniture, over prose) has no one headline there. Without
+    such a heading, the headline is the page's only ``<h1>``.
+    """
+    heading = pl.col("heading_level")
+    sole_h1 = (heading == 1) & ((heading == 1).sum().over("doc_id") == 1)
+    if titles is None:
+        return blocks.with_columns(is_headline=sole_h1)
+
+    def key(text: pl.Expr) -> pl.Expr:
+        return text.str.to_lowercase().str.replace_all(r"\s+", " ").str.strip_chars()
+
+    keyed = blocks.join(
+        titles.select("doc_id", _title_key=key(pl.col("meta_title"))),
+        on="doc_id",
+        how="left",
+        maintain_order="left",
+    )
+    titled = (
+        (heading >= 1)
+        & (heading <= HEADLINE_MAX_LEVEL)
+        & (key(pl.col("text")) == pl.col("_title_key"))
+    )
+    titled = titled.fill_null(False)
+    first_titled = titled & (
+        pl.col("block_no") == pl.col("block_no").filter(titled).min().over("doc_id")
+    )
+    keyed = keyed.with_columns(_first_titled=first_titled)
+    first_titled = pl.col("_first_titled")
+    # Headings of the headline's rank after it, outside furniture, are sections of a
+    # page of several parts (each section headed like the first): no one of them heads it.
+    title_level = heading.filter(first_titled).first().over("doc_id")
+    title_no = pl.col("block_no").filter(first_titled).first().over("doc_id")
+    opens_prose = pl.col("is_prose").shift(-1).over("doc_id").fill_null(False)
+    peers = (
+        (heading >= 1)
+        & (heading <= title_level)
+        & (pl.col("block_no") > title_no)
+        & ~pl.col("in_noise")
+        & opens_prose
+    )
+    first_titled = first_titled & ~peers.any().over("doc_id")
+    return keyed.with_columns(
+        is_headline=pl.when(titled.any().over("doc_id")).then(first_titled).otherwise(sole_h1)
+    ).drop("_title_key", "_first_titled")
+
+
+def classify_html(pages: PageFrames, titles: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Blocks of a batch of pages in; one row per block with features and ``kind`` out.
+
+    ``titles`` (doc_id, meta_title), the pages' titles in their metadata, tell the
+    story's headline among the page's headings (``mark_headline``)."""
     containers = _container_flags(pages.containers)
     text = pl.col("text")
     # Same sizes and sentence shape as the text path, before its (costlier) line features.
@@ -717,6 +772,7 @@ def classify_html(pages: PageFrames) -> pl.DataFrame:
             & unmarked_text
         )
     )
+    blocks = mark_headline(blocks, titles)
     roots = find_roots(blocks, chain)
     in_root = (
         chain.join(roots, on="doc_id", maintain_order="left")
