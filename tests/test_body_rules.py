@@ -676,6 +676,8 @@ TAGLINE = "Tips, tricks and help for teachers and bloggers who use technology in
         # The site's motto under its name in the header is no standfirst of the post.
         ("site-description", False),
         ("tagline", False),
+        # A blog engine's header widget names the motto only "description".
+        ("description", False),
         # A standfirst between the headline and the story is.
         ("standfirst", True),
     ],
@@ -741,11 +743,46 @@ SIDE_NOTE = (
 
 @pytest.mark.parametrize(
     "box_class",
-    # A blog engine's text widget, its comment form ("respond"), its post footer.
-    ["textwidget", "respond", "postmetadata alt"],
+    # A blog engine's text widget, its comment form ("respond"), its post footer; a
+    # numbered sidebar; the fine print of a site's terms.
+    ["textwidget", "respond", "postmetadata alt", "sidebar2", "fineprint", "site-disclaim"],
 )
 def test_blog_engine_furniture_beside_the_story_is_no_body(box_class: str) -> None:
     box = f"<div class='{box_class}'><p>{SIDE_NOTE}</p></div>"
     text = _body_text(_story("").replace("</article>", f"{box}</article>"))
     assert SIDE_NOTE not in text
     assert BODY[0] in text and BODY[2] in text
+
+
+SITE_BLURBS = [
+    "This magazine is written for people who love new gadgets and read about them every day.",
+    "Our team tests every product it writes about before telling readers what it thinks of it.",
+]
+
+
+def test_prose_beside_the_box_of_the_headline_is_no_body() -> None:
+    # No <article> or <main>: the box around the headline holds most of the prose, and a
+    # headed box of the site's own blurbs beside it holds too much for the root to exclude.
+    post = "<div class='post'><h1>Council approves the new bridge</h1>"
+    post += "".join(f"<p>{text}</p>" for text in BODY) + "</div>"
+    about = "<div class='box'><h3>About this site</h3>"
+    about += "".join(f"<p>{text}</p>" for text in SITE_BLURBS) + "</div>"
+    text = _body_text(f"<div class='wrap'>{post}{about}</div>")
+    assert all(blurb not in text for blurb in SITE_BLURBS)
+    assert all(paragraph in text for paragraph in BODY)
+
+
+def test_heading_that_reads_as_the_page_title_heads_the_story() -> None:
+    # A blog: its name in the page's only <h1>, the post's title in an <h2> that the
+    # page's metadata names; the box of the site's blurbs beside the post is no body.
+    post = "<div class='post'><h2>Little gifts for friends</h2>"
+    post += "".join(f"<p>{text}</p>" for text in BODY) + "</div>"
+    about = "<div class='box'><h3>About this site</h3>"
+    about += "".join(f"<p>{text}</p>" for text in SITE_BLURBS) + "</div>"
+    page = _page(
+        f"<div class='top'><h1>Designer Daily</h1></div><div class='wrap'>{post}{about}</div>",
+        head="<meta property='og:title' content='Little gifts for friends'>",
+    )
+    text = _tables([page]).articles["body_text"][0] or ""
+    assert all(blurb not in text for blurb in SITE_BLURBS)
+    assert all(paragraph in text for paragraph in BODY)

@@ -72,5 +72,5 @@ def parse_html_pages(html_docs: pl.DataFrame) -> ParsedHtml:
         return ParsedHtml(
             meta, pl.DataFrame(schema=EMPTY_HTML_BLOCKS), pl.DataFrame(schema=EMPTY_HTML_IMAGES)
         )
-    blocks = content.classify_html(pages)
+    blocks = content.classify_html(pages, meta.select("doc_id", "meta_title"))
     return ParsedHtml(meta, blocks, content.html_images(blocks, pages.images))
