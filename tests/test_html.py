@@ -322,6 +322,35 @@ def test_page_no_source_dates_is_searched_whole() -> None:
     assert "date_from_page_search" in article["quality_flags"]
 
 
+def _declared_and_printed_page(declared: str, meta: str, printed: str) -> str:
+    paragraphs = "".join(f"<p>{text}</p>" for text in BODY)
+    ld = f'{{"@type": "NewsArticle", "headline": "A bridge", "datePublished": "{declared}"}}'
+    return (
+        f'<html><head><script type="application/ld+json">{ld}</script>'
+        f'<meta property="article:published_time" content="{meta}"></head>'
+        "<body><main><article><h1>Council approves the new bridge</h1>"
+        f"<p class='date'>{printed}</p>{paragraphs}</article></main></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("meta", "printed", "day"),
+    [
+        # The page's search (meta article:published_time) sides with the printed stamp.
+        ("2022-12-15T09:13:00", "15.12.2022", date(2022, 12, 15)),
+        # The search sides with the declared date: it stays.
+        ("2021-12-06T14:36:00", "15.12.2022", date(2021, 12, 6)),
+        # A day apart is one instant in two zones, not two dates: the declared one stays.
+        ("2021-12-07T09:13:00", "07.12.2021", date(2021, 12, 6)),
+    ],
+)
+def test_printed_stamp_the_page_search_confirms_beats_a_declared_date(
+    meta: str, printed: str, day: date
+) -> None:
+    page = _declared_and_printed_page("2021-12-06 14:36", meta, printed)
+    assert _tables([page]).articles.row(0, named=True)["published_date"] == day
+
+
 def test_page_without_any_date_stays_undated() -> None:
     paragraphs = "".join(f"<p>{text}</p>" for text in BODY)
     page = (

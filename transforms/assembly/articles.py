@@ -254,6 +254,11 @@ def _sections(blocks: pl.DataFrame) -> pl.DataFrame:
 # ("Von X, 05.08.2024, 20:59 Uhr"), short unclassified header lines and, last,
 # labelled date lines of a page outside its article.
 DATE_SOURCE_RANK = {"date": 0, "byline": 0, "noise": 1, "near_title": 2, "outside": 3}
+# A declared date and the article's printed stamp this many days apart or more name two
+# different days, not one instant read in two zones (a UTC instant late in the evening
+# is the next day's in the outlet's zone): the page's whole-page search (``date_search``)
+# then decides between them. Not fitted (see the README's changelog for the measure).
+MIN_DISAGREEING_DAYS = 2
 MAX_DATE_NOISE_WORDS = 14
 # A date line outside the article's root counts as its stamp when it is printed this close
 # to the headline (in blocks, before or after it): "06.12.2022" under an <h1> that sits
@@ -361,6 +366,31 @@ def _dates(blocks: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
         stamped.filter(is_update).group_by("doc_id").agg(updated_at=pl.col("date_instant").first())
     )
     return published.join(updated, on="doc_id", how="full", coalesce=True, maintain_order="left")
+
+
+def _printed_over_declared(articles: pl.DataFrame) -> pl.DataFrame:
+    """Whether the article's printed stamp beats its declared date: one row per article in
+    and out, adding ``printed_confirmed``.
+
+    When the declared date (``meta_published_date``) and the printed stamp
+    (``published_date``) are MIN_DISAGREEING_DAYS or more apart, the whole page is
+    searched (``date_search``, htmldate): a search that finds the printed day sides with
+    it, two sources against one (a declared date left from an older version, a copied
+    template's). Any other finding, or none, keeps the declared date.
+    """
+    apart = (pl.col("published_date") - pl.col("meta_published_date")).dt.total_days().abs()
+    disagree = articles.filter(
+        (apart >= MIN_DISAGREEING_DAYS) & pl.col("html").is_not_null()
+    ).select("doc_id", "html", "url", "published_date")
+    searched = date_search.search_published_dates(disagree.select("doc_id", "html", "url"))
+    confirmed = (
+        disagree.join(searched, on="doc_id", maintain_order="left")
+        .filter(pl.col("searched_date") == pl.col("published_date"))
+        .select("doc_id", printed_confirmed=pl.lit(True))
+    )
+    return articles.join(confirmed, on="doc_id", how="left", maintain_order="left").with_columns(
+        pl.col("printed_confirmed").fill_null(False)
+    )
 
 
 def _record_dates(documents: pl.DataFrame) -> pl.DataFrame:
@@ -884,6 +914,8 @@ def build_article_tables(
         pl.col("published_offset_minutes"),
     )
     local_day = (pl.col("meta_published_at") + pl.duration(minutes=printed_offset)).dt.date()
+    articles = articles.pipe(_printed_over_declared)
+    declared_date = pl.col("meta_published_date").is_not_null() & ~pl.col("printed_confirmed")
     articles = articles.join(
         desk_outlet, on="article_id", how="left", maintain_order="left"
     ).with_columns(
@@ -895,16 +927,19 @@ def build_article_tables(
         url=pl.coalesce("url", "meta_url"),
         section=pl.coalesce("meta_section", "section"),
         # Declared metadata states the instant with its zone; the page's text may not.
-        published_at=pl.when(pl.col("meta_published_date").is_not_null())
+        published_at=pl.when(declared_date)
         .then(pl.col("meta_published_at"))
         .otherwise(pl.coalesce("published_at", "record_date_instant")),
-        published_offset_minutes=pl.when(pl.col("meta_published_date").is_not_null())
+        published_offset_minutes=pl.when(declared_date)
         .then(pl.coalesce(printed_offset, "meta_published_offset_minutes"))
         .when(pl.col("published_at").is_not_null())
         .then(pl.col("published_offset_minutes"))
         .otherwise(pl.col("record_date_offset_minutes")),
         published_date=pl.coalesce(
-            local_day, "meta_published_date", "published_date", "record_date_value", "header_date"
+            pl.when(declared_date).then(pl.coalesce(local_day, "meta_published_date")),
+            "published_date",
+            "record_date_value",
+            "header_date",
         ),
         updated_at=pl.coalesce("meta_updated_at", "updated_at"),
         stripped_link_gaps=pl.col("stripped_link_gaps").fill_null(0),
