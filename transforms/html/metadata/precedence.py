@@ -93,8 +93,11 @@ Precedence per field (first non-null wins; measured on the dev corpus):
   (``printed_offset_minutes``): the instant stays, and its date is the outlet's own
   calendar day. Printed dates are read in the page's locale
   (``meta_locale``: "02/10/2020" is 2 October on an en-GB page).
-  The article's date (``assembly.articles``) takes this declared date first, then
-  the printed stamp of the article (a date line or byline in its header, an
+  The article's date (``assembly.articles``) takes this declared date first (unless
+  the article's printed stamp is MIN_DISAGREEING_DAYS or more away from it and the
+  whole-page search, ``date_search``, finds the printed day: two sources against one;
+  trafilatura-eval 0.884 -> 0.891, no other set moved), then the printed stamp of the
+  article (a date line or byline in its header, an
   "updated" stamp only when no other), then a date line outside the article's root
   printed next to the headline, then a labelled date line beside the article
   ("Datum: 28.04.2023"), and last the date an inline script states (a data layer's
