@@ -277,12 +277,16 @@ def _dates(blocks: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
         | (kind == "byline")
         | ((kind == "noise") & pl.col("in_header") & (pl.col("n_words") <= MAX_DATE_NOISE_WORDS))
     )
-    # A printed date is read in the page's locale: "02/10/2020" is 2 October on an en-GB page.
+    # A printed date is read in the page's locale: "02/10/2020" is 2 October on an en-GB page,
+    # and on an "en" page of a site under .co.uk.
+    locale = (
+        pl.when(pl.col("language") == pl.col("meta_language"))
+        .then(pl.coalesce("meta_locale", "language"))
+        .otherwise("language")
+    )
     languages = documents.select(
         "doc_id",
-        language=pl.when(pl.col("language") == pl.col("meta_language"))
-        .then(pl.coalesce("meta_locale", "language"))
-        .otherwise("language"),
+        language=dates.with_domain_region(locale, pl.coalesce("url", "meta_url")),
     )
     stamped = (
         candidates.join(languages, on="doc_id", how="left", maintain_order="left")
@@ -369,6 +373,49 @@ def _dates(blocks: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
         stamped.filter(is_update).group_by("doc_id").agg(updated_at=pl.col("date_instant").first())
     )
     return published.join(updated, on="doc_id", how="full", coalesce=True, maintain_order="left")
+
+
+def _zone_offset_of_printed_day(articles: pl.DataFrame) -> pl.DataFrame:
+    """The UTC offset, in minutes, of the page language's zone (``dates.default_zone``) at
+    the declared instant, when the page declares that instant in UTC and prints, without a
+    time, the day it falls on in that zone and not in UTC ("2021-11-04T23:00:00Z" beside
+    "05.11.2021" on a German page). One row per article in and out, adding
+    ``zone_offset_minutes`` (null otherwise): the printed day is the instant's, in the
+    outlet's calendar.
+    """
+    declared_at = pl.col("meta_published_at")
+    candidates = articles.filter(
+        (pl.col("meta_published_offset_minutes") == 0)
+        & declared_at.is_not_null()
+        & pl.col("published_at").is_null()
+        & (pl.col("published_date") != pl.col("meta_published_date"))
+    ).select(
+        "doc_id",
+        "meta_published_at",
+        "published_date",
+        zone=dates.default_zone(pl.coalesce("meta_language", "language")),
+    )
+    zones = candidates.get_column("zone").drop_nulls().unique().sort().to_list()
+    utc_wall_clock = declared_at.dt.replace_time_zone(None)
+    # convert_time_zone takes one zone per call, so each zone present is read on its own.
+    offsets = [
+        pl.when(pl.col("zone") == zone).then(
+            (declared_at.dt.convert_time_zone(zone).dt.replace_time_zone(None) - utc_wall_clock)
+            .dt.total_minutes()
+            .cast(pl.Int32)
+        )
+        for zone in zones
+    ]
+    offset = pl.coalesce(offsets) if offsets else pl.lit(None, pl.Int32)
+    in_zone = (
+        candidates.with_columns(zone_offset_minutes=offset)
+        .filter(
+            (declared_at + pl.duration(minutes=pl.col("zone_offset_minutes"))).dt.date()
+            == pl.col("published_date")
+        )
+        .select("doc_id", "zone_offset_minutes")
+    )
+    return articles.join(in_zone, on="doc_id", how="left", maintain_order="left")
 
 
 def _printed_over_declared(articles: pl.DataFrame) -> pl.DataFrame:
@@ -916,6 +963,8 @@ def build_article_tables(
         pl.col("published_at"),
         pl.col("published_offset_minutes"),
     )
+    articles = articles.pipe(_zone_offset_of_printed_day)
+    printed_offset = pl.coalesce(printed_offset, "zone_offset_minutes")
     local_day = (pl.col("meta_published_at") + pl.duration(minutes=printed_offset)).dt.date()
     articles = articles.pipe(_printed_over_declared)
     declared_date = pl.col("meta_published_date").is_not_null() & ~pl.col("printed_confirmed")

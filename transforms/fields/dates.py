@@ -36,6 +36,9 @@ MONTH_FIRST_LANGUAGES: list[str] = LEXICON["month_first_languages"]
 MONTH_FIRST_REGIONS: list[str] = LEXICON["month_first_regions"]
 # The region subtag of a language tag: "gb" of en-gb.
 REGION_SUBTAG = r"^[a-z]{2,3}[-_]([a-z]{2})(?:[-_]|$)"
+# The two-letter top-level domain of a URL's host: "uk" of https://www.example.co.uk/a.
+URL_COUNTRY_DOMAIN = r"^(?:[a-z][a-z0-9+.\-]*:)?//[^/?#:]*\.([a-z]{2})(?:[/?#:]|$)"
+GENERIC_COUNTRY_DOMAINS: list[str] = LEXICON["generic_country_domains"]
 TWO_DIGIT_YEAR_PIVOT: int = LEXICON["two_digit_year_pivot"]
 UPDATE_CUES: list[str] = sorted({c for cs in LEXICON["cues"]["updated"].values() for c in cs})
 PUBLISH_CUES: list[str] = sorted({c for cs in LEXICON["cues"]["published"].values() for c in cs})
@@ -351,6 +354,27 @@ def _month_number(word: pl.Expr) -> pl.Expr:
 
 def _primary_language(language: pl.Expr) -> pl.Expr:
     return language.cast(pl.String).str.to_lowercase().str.extract(r"^([a-z]{2,3})", 1)
+
+
+def default_zone(language: pl.Expr) -> pl.Expr:
+    """The time zone that dominates where a language is written (``language_zones``:
+    "Europe/Berlin" for "de-AT" too), null where none does; one value per row."""
+    return _lookup(_primary_language(language), LANGUAGE_ZONE_LOOKUP)
+
+
+def with_domain_region(language: pl.Expr, url: pl.Expr) -> pl.Expr:
+    """A language tag with the region its site's country domain names ("en" of
+    "https://news.example.co.uk/a" reads "en-uk") when the tag names none; otherwise the
+    tag as it is. One value per row. Domains sold worldwide as generic names (.io, .tv,
+    .co) name no country."""
+    domain = url.str.to_lowercase().str.extract(URL_COUNTRY_DOMAIN, 1)
+    domain = pl.when(~domain.is_in(GENERIC_COUNTRY_DOMAINS)).then(domain)
+    has_region = language.str.to_lowercase().str.contains(REGION_SUBTAG).fill_null(False)
+    return (
+        pl.when(has_region | domain.is_null() | language.is_null())
+        .then(language)
+        .otherwise(pl.concat_str([language, pl.lit("-"), domain]))
+    )
 
 
 def parse_iso_date(text: pl.Expr) -> pl.Expr:
