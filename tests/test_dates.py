@@ -255,6 +255,15 @@ MONTH_NAME_CASES = [
     ("30 مهر 1402", "fa", "2023-10-22", None),
     ("۲۹ اسفند ۱۴۰۲", "fa", "2024-03-19", None),
     ("1402/09/16", "fa", "2023-12-07", None),
+    # Era years (ja: Reiwa, Heisei; zh: the Republic of China)
+    ("令和5年12月15日 10時30分", "ja", "2023-12-15", "2023-12-15T01:30"),
+    ("令和元年5月1日", "ja", "2019-05-01", None),
+    ("平成31年4月30日", "ja", "2019-04-30", None),
+    ("民國112年12月15日", "zh", "2023-12-15", None),
+    # hr reads "listopad" as October; pl and cs as November
+    ("15. listopada 2023.", "hr", "2023-10-15", None),
+    ("15 listopada 2023", "pl", "2023-11-15", None),
+    ("15. listopadu 2023", "cs", "2023-11-15", None),
     # A slash or dash around a month name
     ("29 / Dezember / 2022", "de", "2022-12-29", None),
     ("29-Dec-2022 10:30", "en", "2022-12-29", "2022-12-29T10:30"),

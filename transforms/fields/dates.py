@@ -29,6 +29,19 @@ MONTH_NUMBERS: dict[str, int] = {
     for number, forms in enumerate(names, start=1)
     for word in forms
 }
+# A month name another language gives another number ("listopad": November in Polish
+# and Czech, October in Croatian), keyed "language|name".
+LANGUAGE_MONTH_NUMBERS: dict[str, int] = {
+    f"{language}|{word.lower()}": number
+    for language, names in LEXICON["language_months"].items()
+    if not language.startswith("_")
+    for word, number in names.items()
+}
+# Years counted from an era's start: 令和5年 is 2023 (the year before the first is given).
+ERA_YEAR_BEFORE_FIRST: dict[str, int] = {
+    era: year for era, year in LEXICON["calendar_eras"].items() if not era.startswith("_")
+}
+FIRST_YEAR_OF_ERA = "元"
 ZONE_OFFSET_MINUTES: dict[str, int] = LEXICON["zone_abbreviations"]["fixed_offsets_minutes"]
 ZONE_NAMES: dict[str, str] = LEXICON["zone_abbreviations"]["named"]
 LANGUAGE_ZONES: dict[str, str] = LEXICON["language_zones"]
@@ -159,9 +172,11 @@ YEAR_DAY_MONTH_DATE = (
     rf"(?:^|\D)(?P<t_ydm>(?P<xy>{YEAR4})\.?\s*(?i:{literal_alternation(YEAR_DAY_CONNECTORS)})\s*"
     rf"(?P<xd>\d{{1,2}})\.?\s*(?i:(?P<xm>{YEAR_DAY_MONTH_ALTERNATION})))"
 )
-# CJK: 2025年1月14日, 2026년 7월 12일.
+# CJK: 2025年1月14日, 2026년 7월 12일, 令和5年12月15日 (an era's year).
 CJK_DATE = (
-    r"(?P<t_cjk>(?P<cy>\d{4})\s*[年년]\s*(?P<cm>\d{1,2})\s*[月월]\s*(?P<cd>\d{1,2})\s*[日일])"
+    rf"(?P<t_cjk>(?:(?P<cy>\d{{4}})|(?P<era>{literal_alternation(list(ERA_YEAR_BEFORE_FIRST))})\s*"
+    rf"(?P<ey>\d{{1,3}}|{FIRST_YEAR_OF_ERA}))"
+    r"\s*[年년]\s*(?P<cm>\d{1,2})\s*[月월]\s*(?P<cd>\d{1,2})\s*[日일])"
 )
 
 # Solar Hijri, day and month name: ۱۶ آذر ۱۴۰۲ (digits read as ASCII first).
@@ -303,6 +318,8 @@ SOLAR_HIJRI_NEW_YEAR: dict[int, dt.date] = {
     year: _solar_hijri_new_year(year) for year in SOLAR_HIJRI_YEARS
 }
 MONTH_LOOKUP = _lookup_table(MONTH_NUMBERS, pl.Int32)
+LANGUAGE_MONTH_LOOKUP = _lookup_table(LANGUAGE_MONTH_NUMBERS, pl.Int32)
+ERA_LOOKUP = _lookup_table(ERA_YEAR_BEFORE_FIRST, pl.Int32)
 SOLAR_HIJRI_MONTH_LOOKUP = _lookup_table(SOLAR_HIJRI_MONTH_NUMBERS, pl.Int32)
 SOLAR_HIJRI_NEW_YEAR_LOOKUP = (
     pl.Series(list(SOLAR_HIJRI_NEW_YEAR), dtype=pl.Int32),
@@ -348,8 +365,13 @@ def _is_real_date(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
     )
 
 
-def _month_number(word: pl.Expr) -> pl.Expr:
-    return _lookup(word.str.to_lowercase(), MONTH_LOOKUP)
+def _month_number(word: pl.Expr, language: pl.Expr) -> pl.Expr:
+    """The number of a month name, the page language's own reading first."""
+    lowered = word.str.to_lowercase()
+    return pl.coalesce(
+        _lookup(pl.concat_str([language, pl.lit("|"), lowered]), LANGUAGE_MONTH_LOOKUP),
+        _lookup(lowered, MONTH_LOOKUP),
+    )
 
 
 def _primary_language(language: pl.Expr) -> pl.Expr:
@@ -382,9 +404,11 @@ def parse_iso_date(text: pl.Expr) -> pl.Expr:
     return text.str.extract(ISO_DATE_PATTERN, 1).str.to_date("%Y-%m-%d", strict=False)
 
 
-def _date_components(g: pl.Expr, month_first: pl.Expr) -> list[pl.Expr]:
-    """Year, month and day named by whichever alternative of DATE_PATTERN matched."""
+def _date_components(g: pl.Expr, month_first: pl.Expr, language: pl.Expr) -> list[pl.Expr]:
+    """Year, month and day named by whichever alternative of DATE_PATTERN matched
+    (``language``: the page's primary language subtag)."""
     f = g.struct.field
+    era_year = pl.when(f("ey") == FIRST_YEAR_OF_ERA).then(1).otherwise(_int(f("ey")))
     a, b = _int(f("na")), _int(f("nb"))
     two_digit = _int(f("ny2"))
     numeric_year = pl.coalesce(
@@ -405,6 +429,7 @@ def _date_components(g: pl.Expr, month_first: pl.Expr) -> list[pl.Expr]:
     year = pl.coalesce(
         _int(f("iy")),
         _int(f("cy")),
+        _lookup(f("era"), ERA_LOOKUP) + era_year,
         numeric_year,
         _int(f("dy")),
         _int(f("dby")) - BUDDHIST_ERA_OFFSET,
@@ -417,8 +442,8 @@ def _date_components(g: pl.Expr, month_first: pl.Expr) -> list[pl.Expr]:
         _int(f("im")),
         _int(f("cm")),
         pl.when(f("na").is_not_null()).then(pl.when(a_is_month).then(a).otherwise(b)),
-        _month_number(f("dm")),
-        _month_number(pl.coalesce(f("mm"), f("gm"), f("tm"), f("xm"))),
+        _month_number(f("dm"), language),
+        _month_number(pl.coalesce(f("mm"), f("gm"), f("tm"), f("xm")), language),
     ).alias(f"{_TMP}month")
     day = pl.coalesce(
         _int(f("id")),
@@ -563,7 +588,7 @@ def parse_dates(
         & (_col("region").is_null() | _col("region").is_in(MONTH_FIRST_REGIONS))
     ).fill_null(False)
     work = work.with_columns(
-        *_date_components(_col("groups"), month_first),
+        *_date_components(_col("groups"), month_first, _col("lang")),
         pl.when(has_date)
         .then(_col("parts").struct.field("field_0"))
         .otherwise(_col("text"))
