@@ -424,6 +424,10 @@ IMPOSSIBLE_DATES = [
 ]
 
 
+def test_a_lunar_hijri_number_does_not_hide_the_gregorian_date_after_it():
+    assert _parse_one("1445/05/20 - 2023/12/04", "ar")["date_value"] == dt.date(2023, 12, 4)
+
+
 @pytest.mark.parametrize(("text", "language"), IMPOSSIBLE_DATES)
 def test_impossible_dates_are_null(text, language):
     row = _parse_one(text, language)

@@ -121,6 +121,10 @@ BUDDHIST_YEAR = r"25\d{2}"
 BUDDHIST_ERA_OFFSET = 543
 # A Solar Hijri year (Iran, Afghanistan: 1402 begins in March 2023).
 SOLAR_HIJRI_YEAR = r"1[34]\d{2}"
+# A numeric one is read only below 1420: a year-first number from 1420 on is likelier a
+# lunar Hijri date of an Arabic page (1445/05/20), which must not hide the Gregorian
+# date after it.
+SOLAR_HIJRI_NUMERIC_YEAR = r"13\d{2}|14[01]\d"
 SOLAR_HIJRI_YEARS = range(1300, 1500)
 # A slash or dash written between a month name and the number beside it:
 # "29 / Dezember / 2022", "29-Dec-2022".
@@ -186,7 +190,7 @@ SOLAR_HIJRI_DATE = (
 )
 # Solar Hijri, numeric and year first: 1402/09/16 (read so only on pages of
 # SOLAR_HIJRI_NUMERIC_LANGUAGES).
-SOLAR_HIJRI_NUMERIC_DATE = rf"(?:^|\D)(?P<t_shn>(?P<sy>{SOLAR_HIJRI_YEAR})[/\-](?P<sm>\d{{1,2}})[/\-](?P<sd>\d{{1,2}}))(?:\D|$)"
+SOLAR_HIJRI_NUMERIC_DATE = rf"(?:^|\D)(?P<t_shn>(?P<sy>{SOLAR_HIJRI_NUMERIC_YEAR})[/\-](?P<sm>\d{{1,2}})[/\-](?P<sd>\d{{1,2}}))(?:\D|$)"
 
 # Leftmost match wins, so the first date written in the text is the one extracted.
 DATE_PATTERN = "|".join(
