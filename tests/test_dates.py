@@ -227,6 +227,49 @@ MONTH_NAME_CASES = [
     ("12 மார்ச் 2024", "ta", "2024-03-12", None),
     ("१२ ऑगस्ट २०२४", "mr", "2024-08-12", None),
     ("12 de xuño de 2024", "gl", "2024-06-12", None),
+    # th (Buddhist-era years: 2566 is 2023), lo, km, my, af, eu, cy, ga, uz, ne, pa, gu,
+    # te, kn, ml, si
+    ("15 ธันวาคม 2566", "th", "2023-12-15", None),
+    ("วันที่ 15 ธ.ค. 2566 เวลา 10:30 น.", "th", "2023-12-15", "2023-12-15T03:30"),
+    ("15 ธันวาคม พ.ศ. 2566", "th", "2023-12-15", None),
+    ("๑๕ มีนาคม ๒๕๖๗", "th", "2024-03-15", None),
+    ("15 ທັນວາ 2023", "lo", "2023-12-15", None),
+    ("១៥ ធ្នូ ២០២៣", "km", "2023-12-15", None),
+    ("၁၅ ဒီဇင်ဘာ ၂၀၂၃", "my", "2023-12-15", None),
+    ("15 Desember 2023", "af", "2023-12-15", None),
+    ("2023ko abenduaren 15", "eu", "2023-12-15", None),
+    ("15 Rhagfyr 2023", "cy", "2023-12-15", None),
+    ("15 Nollaig 2023", "ga", "2023-12-15", None),
+    ("15 dekabr 2023", "uz", "2023-12-15", None),
+    ("१५ डिसेम्बर २०२३", "ne", "2023-12-15", None),
+    ("੧੫ ਦਸੰਬਰ ੨੦੨੩", "pa", "2023-12-15", None),
+    ("૧૫ ડિસેમ્બર ૨૦૨૩", "gu", "2023-12-15", None),
+    ("15 డిసెంబర్ 2023", "te", "2023-12-15", None),
+    ("15 ಡಿಸೆಂಬರ್ 2023", "kn", "2023-12-15", None),
+    ("15 ഡിസംബർ 2023", "ml", "2023-12-15", None),
+    ("2023 දෙසැම්බර් 15", "si", "2023-12-15", None),
+    # fa: Solar Hijri dates are the Gregorian day they name (1 Farvardin 1402 = 21 March 2023)
+    ("۱۶ آذر ۱۴۰۲ - ۱۰:۳۰", "fa", "2023-12-07", "2023-12-07T07:00"),
+    ("سه‌شنبه ۱ فروردین ۱۴۰۲", "fa", "2023-03-21", None),
+    ("۱ فروردین ۱۴۰۳", "fa", "2024-03-20", None),
+    ("30 مهر 1402", "fa", "2023-10-22", None),
+    ("۲۹ اسفند ۱۴۰۲", "fa", "2024-03-19", None),
+    ("1402/09/16", "fa", "2023-12-07", None),
+    # Era years (ja: Reiwa, Heisei; zh: the Republic of China)
+    ("令和5年12月15日 10時30分", "ja", "2023-12-15", "2023-12-15T01:30"),
+    ("令和元年5月1日", "ja", "2019-05-01", None),
+    ("平成31年4月30日", "ja", "2019-04-30", None),
+    ("民國112年12月15日", "zh", "2023-12-15", None),
+    # hr reads "listopad" as October; pl and cs as November
+    ("15. listopada 2023.", "hr", "2023-10-15", None),
+    ("15 listopada 2023", "pl", "2023-11-15", None),
+    ("15. listopadu 2023", "cs", "2023-11-15", None),
+    # A slash or dash around a month name
+    ("29 / Dezember / 2022", "de", "2022-12-29", None),
+    ("29-Dec-2022 10:30", "en", "2022-12-29", "2022-12-29T10:30"),
+    ("05/mar/2024", "es", "2024-03-05", None),
+    ("Dec-29-2022", "en", "2022-12-29", None),
+    ("2022/Dezember/29", "de", "2022-12-29", None),
 ]
 
 
@@ -348,6 +391,14 @@ ROLE_CASES = [
     ("Aggiornato il 1 agosto 2024", "it", "updated"),
     ("Pubblicato il 1 agosto 2024", "it", "published"),
     ("Aktualizacja: 02.02.2025 23:49 Publikacja: 02.02.2025 21:52", "pl", "updated"),
+    ("Päivitetty 19.2.2020 klo 10.12", "fi", "updated"),
+    ("Julkaistu 19.2.2019", "fi", "published"),
+    ("Ενημερώθηκε 19.02.2020", "el", "updated"),
+    ("Frissítve: 2020. február 19.", "hu", "updated"),
+    ("Actualizat 19.02.2020", "ro", "updated"),
+    ("Ažurirano 19.02.2020.", "hr", "updated"),
+    ("עודכן 19.02.2020", "he", "updated"),
+    ("อัปเดต 19 ก.พ. 2563", "th", "updated"),
     ("04/02/2026", "es", None),
 ]
 
@@ -366,7 +417,15 @@ IMPOSSIBLE_DATES = [
     ("00/01/2024", "it"),
     ("32 de enero de 2024", "es"),
     ("31 avril 2024", "fr"),
+    # Solar Hijri: the seventh month has 30 days; a year-first Solar Hijri number is read
+    # only on the pages of the languages that write it.
+    ("31 مهر 1402", "fa"),
+    ("1402/09/16", "ar"),
 ]
+
+
+def test_a_lunar_hijri_number_does_not_hide_the_gregorian_date_after_it():
+    assert _parse_one("1445/05/20 - 2023/12/04", "ar")["date_value"] == dt.date(2023, 12, 4)
 
 
 @pytest.mark.parametrize(("text", "language"), IMPOSSIBLE_DATES)

@@ -297,6 +297,20 @@ def test_byline_beside_a_headline_outside_the_article_signs_it(page: str, author
         ("<html lang='en'>", date(2020, 2, 10)),
         ("<html lang='en-GB'>", date(2020, 10, 2)),
         ('<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="en-GB">', date(2020, 10, 2)),
+        # A tag without region on a site under a country's domain: that country's way.
+        (
+            "<html lang='en'><link rel='canonical' href='https://news.example.co.uk/a/b'>",
+            date(2020, 10, 2),
+        ),
+        ("<html lang='en'><link rel='canonical' href='https://example.in/a'>", date(2020, 10, 2)),
+        ("<html lang='en'><link rel='canonical' href='https://example.com/a'>", date(2020, 2, 10)),
+        ("<html lang='en'><link rel='canonical' href='https://example.us/a'>", date(2020, 2, 10)),
+        # A domain sold as a generic name names no country.
+        ("<html lang='en'><link rel='canonical' href='https://example.io/a'>", date(2020, 2, 10)),
+        (
+            "<html lang='en-US'><link rel='canonical' href='https://example.co.uk/a'>",
+            date(2020, 2, 10),
+        ),
     ],
 )
 def test_printed_date_is_read_in_the_pages_locale(html_tag: str, day: date) -> None:
@@ -320,6 +334,61 @@ def test_page_no_source_dates_is_searched_whole() -> None:
     assert article["published_date"] == date(2019, 10, 16)
     assert article["published_at"] is None
     assert "date_from_page_search" in article["quality_flags"]
+
+
+def _declared_and_printed_page(declared: str, meta: str, printed: str) -> str:
+    paragraphs = "".join(f"<p>{text}</p>" for text in BODY)
+    ld = f'{{"@type": "NewsArticle", "headline": "A bridge", "datePublished": "{declared}"}}'
+    return (
+        f'<html><head><script type="application/ld+json">{ld}</script>'
+        f'<meta property="article:published_time" content="{meta}"></head>'
+        "<body><main><article><h1>Council approves the new bridge</h1>"
+        f"<p class='date'>{printed}</p>{paragraphs}</article></main></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("meta", "printed", "day"),
+    [
+        # The page's search (meta article:published_time) sides with the printed stamp.
+        ("2022-12-15T09:13:00", "15.12.2022", date(2022, 12, 15)),
+        # The search sides with the declared date: it stays.
+        ("2021-12-06T14:36:00", "15.12.2022", date(2021, 12, 6)),
+        # A day apart is one instant in two zones, not two dates: the declared one stays.
+        ("2021-12-07T09:13:00", "07.12.2021", date(2021, 12, 6)),
+    ],
+)
+def test_printed_stamp_the_page_search_confirms_beats_a_declared_date(
+    meta: str, printed: str, day: date
+) -> None:
+    page = _declared_and_printed_page("2021-12-06 14:36", meta, printed)
+    assert _tables([page]).articles.row(0, named=True)["published_date"] == day
+
+
+@pytest.mark.parametrize(
+    ("lang", "printed", "day"),
+    [
+        # 23:00 UTC is past midnight in Berlin: the printed day is the instant's there.
+        ("de", "05.11.2021", date(2021, 11, 5)),
+        # The printed day is the UTC one: it stays.
+        ("de", "04.11.2021", date(2021, 11, 4)),
+        # No zone dominates English: the declared day stays.
+        ("en", "05.11.2021", date(2021, 11, 4)),
+    ],
+)
+def test_printed_day_of_a_utc_instant_in_the_languages_zone(
+    lang: str, printed: str, day: date
+) -> None:
+    paragraphs = "".join(f"<p>{text}</p>" for text in BODY)
+    page = (
+        f"<html lang='{lang}'><head>"
+        '<meta property="article:published_time" content="2021-11-04T23:00:00Z"></head>'
+        "<body><main><article><h1>Council approves the new bridge</h1>"
+        f"<p class='date'>{printed}</p>{paragraphs}</article></main></body></html>"
+    )
+    article = _tables([page]).articles.row(0, named=True)
+    assert article["published_date"] == day
+    assert article["published_at"] == datetime(2021, 11, 4, 23, tzinfo=UTC)
 
 
 def test_page_without_any_date_stays_undated() -> None:

@@ -10,6 +10,7 @@ built from it once, at import time.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import polars as pl
@@ -28,6 +29,19 @@ MONTH_NUMBERS: dict[str, int] = {
     for number, forms in enumerate(names, start=1)
     for word in forms
 }
+# A month name another language gives another number ("listopad": November in Polish
+# and Czech, October in Croatian), keyed "language|name".
+LANGUAGE_MONTH_NUMBERS: dict[str, int] = {
+    f"{language}|{word.lower()}": number
+    for language, names in LEXICON["language_months"].items()
+    if not language.startswith("_")
+    for word, number in names.items()
+}
+# Years counted from an era's start: 令和5年 is 2023 (the year before the first is given).
+ERA_YEAR_BEFORE_FIRST: dict[str, int] = {
+    era: year for era, year in LEXICON["calendar_eras"].items() if not era.startswith("_")
+}
+FIRST_YEAR_OF_ERA = "元"
 ZONE_OFFSET_MINUTES: dict[str, int] = LEXICON["zone_abbreviations"]["fixed_offsets_minutes"]
 ZONE_NAMES: dict[str, str] = LEXICON["zone_abbreviations"]["named"]
 LANGUAGE_ZONES: dict[str, str] = LEXICON["language_zones"]
@@ -35,6 +49,9 @@ MONTH_FIRST_LANGUAGES: list[str] = LEXICON["month_first_languages"]
 MONTH_FIRST_REGIONS: list[str] = LEXICON["month_first_regions"]
 # The region subtag of a language tag: "gb" of en-gb.
 REGION_SUBTAG = r"^[a-z]{2,3}[-_]([a-z]{2})(?:[-_]|$)"
+# The two-letter top-level domain of a URL's host: "uk" of https://www.example.co.uk/a.
+URL_COUNTRY_DOMAIN = r"^(?:[a-z][a-z0-9+.\-]*:)?//[^/?#:]*\.([a-z]{2})(?:[/?#:]|$)"
+GENERIC_COUNTRY_DOMAINS: list[str] = LEXICON["generic_country_domains"]
 TWO_DIGIT_YEAR_PIVOT: int = LEXICON["two_digit_year_pivot"]
 UPDATE_CUES: list[str] = sorted({c for cs in LEXICON["cues"]["updated"].values() for c in cs})
 PUBLISH_CUES: list[str] = sorted({c for cs in LEXICON["cues"]["published"].values() for c in cs})
@@ -43,6 +60,12 @@ FILLER_WORDS: list[str] = sorted({w for ws in LEXICON["date_line_fillers"].value
 MONTH_YEAR_CONNECTORS: list[str] = LEXICON["month_year_connectors"]
 YEAR_MONTH_CONNECTORS: list[str] = LEXICON["year_month_connectors"]
 YEAR_DAY_CONNECTORS: list[str] = LEXICON["year_day_connectors"]
+SOLAR_HIJRI_MONTH_NUMBERS: dict[str, int] = {
+    word.lower(): number
+    for number, forms in enumerate(LEXICON["solar_hijri"]["months"], start=1)
+    for word in forms
+}
+SOLAR_HIJRI_NUMERIC_LANGUAGES: list[str] = LEXICON["solar_hijri"]["numeric_languages"]
 # Digits of other scripts ("١٢ مارس ٢٠٢٤", "१२ मार्च") are read as ASCII digits.
 OTHER_DIGITS: list[str] = [
     digit
@@ -68,9 +91,44 @@ MAX_DATE_LINE_CHARS = 160
 # ---------------------------------------------------------------- patterns
 
 MONTH_ALTERNATION = literal_alternation(list(MONTH_NUMBERS))
+
+
+def _month_names_of(languages: list[str]) -> list[str]:
+    """The month names (every form) of the given languages."""
+    return sorted(
+        {
+            word.lower()
+            for language in languages
+            for forms in LEXICON["months"][language]
+            for word in forms
+        }
+    )
+
+
+# The rarer orders read only the month names of the languages that write them: each
+# alternation of every name adds about 7,000 characters to DATE_PATTERN, and past about
+# 34,000 the regex engine's lazy DFA gives up on it (a 100x slower parse).
+NAME_ORDERS = LEXICON["month_name_orders"]
+YEAR_MONTH_DAY_ALTERNATION = literal_alternation(_month_names_of(NAME_ORDERS["year_month_day"]))
+YEAR_DAY_MONTH_ALTERNATION = literal_alternation(_month_names_of(NAME_ORDERS["year_day_month"]))
 # Month names glued to a preceding lower-case word ("readApril 25") must be capitalized.
-CAPITALIZED_MONTH_ALTERNATION = literal_alternation([m[:1].upper() + m[1:] for m in MONTH_NUMBERS])
+CAPITALIZED_MONTH_ALTERNATION = literal_alternation(
+    [m[:1].upper() + m[1:] for m in _month_names_of(NAME_ORDERS["glued_month_day"])]
+)
 YEAR4 = r"(?:1[89]|2[01])\d{2}"
+# A Buddhist-era year (Thai, Lao: 2566 is 2023), never a Gregorian year of the news.
+BUDDHIST_YEAR = r"25\d{2}"
+BUDDHIST_ERA_OFFSET = 543
+# A Solar Hijri year (Iran, Afghanistan: 1402 begins in March 2023).
+SOLAR_HIJRI_YEAR = r"1[34]\d{2}"
+# A numeric one is read only below 1420: a year-first number from 1420 on is likelier a
+# lunar Hijri date of an Arabic page (1445/05/20), which must not hide the Gregorian
+# date after it.
+SOLAR_HIJRI_NUMERIC_YEAR = r"13\d{2}|14[01]\d"
+SOLAR_HIJRI_YEARS = range(1300, 1500)
+# A slash or dash written between a month name and the number beside it:
+# "29 / Dezember / 2022", "29-Dec-2022".
+MONTH_NAME_SEPARATOR = r"\s*[/\-]"
 
 # Each alternative captures its date text without the boundary character in front of it
 # (group "t_..."), so the text can be split around it. No \b anywhere: a Unicode word
@@ -84,20 +142,23 @@ YEAR_FIRST_DATE = (
 # Numeric day or month first: 02/12/2024, 16.05.2024, 06. 01. 2026, 16.5.24.
 NUMERIC_DATE = (
     r"(?:^|\D)(?P<t_num>(?P<na>\d{1,2})(?P<nsep>[./-])\s?(?P<nb>\d{1,2})[./-]\s?"
-    rf"(?:(?P<ny4>{YEAR4})|(?P<ny2>\d{{2}})))"
+    rf"(?:(?P<ny4>{YEAR4})|(?P<nby>{BUDDHIST_YEAR})|(?P<ny2>\d{{2}})))"
     # Greedy: a digit right after a two-digit year ("16.5.245") shows this is no date.
     r"(?P<nnext>\d)?"
 )
 # Day before month name: 4 de febrero de 2026, 4. Februar 2026, 1er mai 2024, 4th of July 2024.
 DAY_MONTH_DATE = (
-    r"(?:^|\D)(?P<t_dm>(?P<dd>\d{1,2})(?:\.|º|°|ª|er|st|nd|rd|th)?\s*(?:(?:de|of)\s+)?"
-    rf"(?i:(?P<dm>{MONTH_ALTERNATION}))\.?[,،]?\s*(?:(?i:{literal_alternation(MONTH_YEAR_CONNECTORS)})\s+)?"
-    rf"(?P<dy>{YEAR4}))"
+    rf"(?:^|\D)(?P<t_dm>(?P<dd>\d{{1,2}})(?:\.|º|°|ª|er|st|nd|rd|th)?(?:{MONTH_NAME_SEPARATOR})?\s*"
+    r"(?:(?:de|of)\s+)?"
+    rf"(?i:(?P<dm>{MONTH_ALTERNATION}))\.?(?:{MONTH_NAME_SEPARATOR})?[,،]?\s*"
+    rf"(?:(?i:{literal_alternation(MONTH_YEAR_CONNECTORS)})\s*)?"
+    rf"(?:(?P<dy>{YEAR4})|(?P<dby>{BUDDHIST_YEAR})))"
 )
 # Month name before day: February 04, 2026; Feb. 4, 2026; April 28 2023.
 MONTH_DAY_DATE = (
     rf"(?:^|[^\p{{L}}])(?P<t_md>(?i:(?P<mm>{MONTH_ALTERNATION}))"
-    rf"(?:\.\s*|\s+)(?P<md>\d{{1,2}})(?:st|nd|rd|th)?(?:,\s*|\s+)(?P<my>{YEAR4}))"
+    rf"(?:\.\s*|\s+|{MONTH_NAME_SEPARATOR}\s*)(?P<md>\d{{1,2}})(?:st|nd|rd|th)?"
+    rf"(?:,\s*|\s+|{MONTH_NAME_SEPARATOR}\s*)(?P<my>{YEAR4}))"
 )
 # The same glued to a lower-case word ("readApril 25, 2023"): the month must be capitalized.
 GLUED_MONTH_DAY_DATE = (
@@ -106,18 +167,30 @@ GLUED_MONTH_DAY_DATE = (
 )
 # Year, month name, day: 2024. március 12., 2024 m. kovo 12 d.
 YEAR_MONTH_DAY_DATE = (
-    rf"(?:^|\D)(?P<t_ymd>(?P<ty>{YEAR4})\.?\s*(?:(?i:{literal_alternation(YEAR_MONTH_CONNECTORS)})\s*)?"
-    rf"(?i:(?P<tm>{MONTH_ALTERNATION}))\.?\s*(?P<td>\d{{1,2}}))(?:\D|$)"
+    rf"(?:^|\D)(?P<t_ymd>(?P<ty>{YEAR4})\.?(?:{MONTH_NAME_SEPARATOR})?\s*"
+    rf"(?:(?i:{literal_alternation(YEAR_MONTH_CONNECTORS)})\s*)?"
+    rf"(?i:(?P<tm>{YEAR_MONTH_DAY_ALTERNATION}))\.?(?:{MONTH_NAME_SEPARATOR})?\s*(?P<td>\d{{1,2}}))(?:\D|$)"
 )
 # Year, day, month name: 2024. gada 12. marts.
 YEAR_DAY_MONTH_DATE = (
     rf"(?:^|\D)(?P<t_ydm>(?P<xy>{YEAR4})\.?\s*(?i:{literal_alternation(YEAR_DAY_CONNECTORS)})\s*"
-    rf"(?P<xd>\d{{1,2}})\.?\s*(?i:(?P<xm>{MONTH_ALTERNATION})))"
+    rf"(?P<xd>\d{{1,2}})\.?\s*(?i:(?P<xm>{YEAR_DAY_MONTH_ALTERNATION})))"
 )
-# CJK: 2025年1月14日, 2026년 7월 12일.
+# CJK: 2025年1月14日, 2026년 7월 12일, 令和5年12月15日 (an era's year).
 CJK_DATE = (
-    r"(?P<t_cjk>(?P<cy>\d{4})\s*[年년]\s*(?P<cm>\d{1,2})\s*[月월]\s*(?P<cd>\d{1,2})\s*[日일])"
+    rf"(?P<t_cjk>(?:(?P<cy>\d{{4}})|(?P<era>{literal_alternation(list(ERA_YEAR_BEFORE_FIRST))})\s*"
+    rf"(?P<ey>\d{{1,3}}|{FIRST_YEAR_OF_ERA}))"
+    r"\s*[年년]\s*(?P<cm>\d{1,2})\s*[月월]\s*(?P<cd>\d{1,2})\s*[日일])"
 )
+
+# Solar Hijri, day and month name: ۱۶ آذر ۱۴۰۲ (digits read as ASCII first).
+SOLAR_HIJRI_DATE = (
+    rf"(?:^|\D)(?P<t_sh>(?P<hd>\d{{1,2}})\s*"
+    rf"(?P<hm>{literal_alternation(list(SOLAR_HIJRI_MONTH_NUMBERS))})\s*(?P<hy>{SOLAR_HIJRI_YEAR}))"
+)
+# Solar Hijri, numeric and year first: 1402/09/16 (read so only on pages of
+# SOLAR_HIJRI_NUMERIC_LANGUAGES).
+SOLAR_HIJRI_NUMERIC_DATE = rf"(?:^|\D)(?P<t_shn>(?P<sy>{SOLAR_HIJRI_NUMERIC_YEAR})[/\-](?P<sm>\d{{1,2}})[/\-](?P<sd>\d{{1,2}}))(?:\D|$)"
 
 # Leftmost match wins, so the first date written in the text is the one extracted.
 DATE_PATTERN = "|".join(
@@ -130,9 +203,22 @@ DATE_PATTERN = "|".join(
         GLUED_MONTH_DAY_DATE,
         YEAR_MONTH_DAY_DATE,
         YEAR_DAY_MONTH_DATE,
+        SOLAR_HIJRI_DATE,
+        SOLAR_HIJRI_NUMERIC_DATE,
     ]
 )
-DATE_TEXT_GROUPS = ("t_iso", "t_cjk", "t_num", "t_dm", "t_md", "t_gmd", "t_ymd", "t_ydm")
+DATE_TEXT_GROUPS = (
+    "t_iso",
+    "t_cjk",
+    "t_num",
+    "t_dm",
+    "t_md",
+    "t_gmd",
+    "t_ymd",
+    "t_ydm",
+    "t_sh",
+    "t_shn",
+)
 
 ZONE_ALTERNATION = literal_alternation(list(ZONE_OFFSET_MINUTES) + list(ZONE_NAMES))
 TIME_CONNECTORS = literal_alternation(LEXICON["time_connectors"])
@@ -209,7 +295,40 @@ def _lookup_table(mapping: dict, dtype: pl.DataType) -> tuple[pl.Series, pl.Seri
     return pl.Series(list(mapping), dtype=pl.String), pl.Series(list(mapping.values()), dtype=dtype)
 
 
+def _solar_hijri_new_year(year: int) -> dt.date:
+    """The Gregorian day of 1 Farvardin (Nowruz) of a Solar Hijri year: the arithmetic of
+    the jalaali calendar (Borkowski's leap-year breaks), exact for 1300-1499."""
+    breaks = (-61, 9, 38, 199, 426, 686, 756, 818, 1111, 1181, 1210, 1635, 2060, 2097, 2192)
+
+    def div(a: int, b: int) -> int:  # truncated toward zero, as the published algorithm
+        return int(a / b)
+
+    gregorian_year, leap_years, previous, jump = year + 621, -14, breaks[0], 0
+    for current in breaks[1:]:
+        jump = current - previous
+        if year < current:
+            break
+        leap_years += div(jump, 33) * 8 + div(jump % 33, 4)
+        previous = current
+    n = year - previous
+    leap_years += div(n, 33) * 8 + div(n % 33 + 3, 4)
+    if jump % 33 == 4 and jump - n == 4:
+        leap_years += 1
+    gregorian_leaps = div(gregorian_year, 4) - div((div(gregorian_year, 100) + 1) * 3, 4) - 150
+    return dt.date(gregorian_year, 3, 20 + leap_years - gregorian_leaps)
+
+
+SOLAR_HIJRI_NEW_YEAR: dict[int, dt.date] = {
+    year: _solar_hijri_new_year(year) for year in SOLAR_HIJRI_YEARS
+}
 MONTH_LOOKUP = _lookup_table(MONTH_NUMBERS, pl.Int32)
+LANGUAGE_MONTH_LOOKUP = _lookup_table(LANGUAGE_MONTH_NUMBERS, pl.Int32)
+ERA_LOOKUP = _lookup_table(ERA_YEAR_BEFORE_FIRST, pl.Int32)
+SOLAR_HIJRI_MONTH_LOOKUP = _lookup_table(SOLAR_HIJRI_MONTH_NUMBERS, pl.Int32)
+SOLAR_HIJRI_NEW_YEAR_LOOKUP = (
+    pl.Series(list(SOLAR_HIJRI_NEW_YEAR), dtype=pl.Int32),
+    pl.Series(list(SOLAR_HIJRI_NEW_YEAR.values()), dtype=pl.Date),
+)
 ZONE_OFFSET_LOOKUP = _lookup_table(ZONE_OFFSET_MINUTES, pl.Int32)
 ZONE_NAME_LOOKUP = _lookup_table(ZONE_NAMES, pl.String)
 CUE_ROLE_LOOKUP = _lookup_table(CUE_ROLES, pl.String)
@@ -250,12 +369,38 @@ def _is_real_date(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
     )
 
 
-def _month_number(word: pl.Expr) -> pl.Expr:
-    return _lookup(word.str.to_lowercase(), MONTH_LOOKUP)
+def _month_number(word: pl.Expr, language: pl.Expr) -> pl.Expr:
+    """The number of a month name, the page language's own reading first."""
+    lowered = word.str.to_lowercase()
+    return pl.coalesce(
+        _lookup(pl.concat_str([language, pl.lit("|"), lowered]), LANGUAGE_MONTH_LOOKUP),
+        _lookup(lowered, MONTH_LOOKUP),
+    )
 
 
 def _primary_language(language: pl.Expr) -> pl.Expr:
     return language.cast(pl.String).str.to_lowercase().str.extract(r"^([a-z]{2,3})", 1)
+
+
+def default_zone(language: pl.Expr) -> pl.Expr:
+    """The time zone that dominates where a language is written (``language_zones``:
+    "Europe/Berlin" for "de-AT" too), null where none does; one value per row."""
+    return _lookup(_primary_language(language), LANGUAGE_ZONE_LOOKUP)
+
+
+def with_domain_region(language: pl.Expr, url: pl.Expr) -> pl.Expr:
+    """A language tag with the region its site's country domain names ("en" of
+    "https://news.example.co.uk/a" reads "en-uk") when the tag names none; otherwise the
+    tag as it is. One value per row. Domains sold worldwide as generic names (.io, .tv,
+    .co) name no country."""
+    domain = url.str.to_lowercase().str.extract(URL_COUNTRY_DOMAIN, 1)
+    domain = pl.when(~domain.is_in(GENERIC_COUNTRY_DOMAINS)).then(domain)
+    has_region = language.str.to_lowercase().str.contains(REGION_SUBTAG).fill_null(False)
+    return (
+        pl.when(has_region | domain.is_null() | language.is_null())
+        .then(language)
+        .otherwise(pl.concat_str([language, pl.lit("-"), domain]))
+    )
 
 
 def parse_iso_date(text: pl.Expr) -> pl.Expr:
@@ -263,13 +408,16 @@ def parse_iso_date(text: pl.Expr) -> pl.Expr:
     return text.str.extract(ISO_DATE_PATTERN, 1).str.to_date("%Y-%m-%d", strict=False)
 
 
-def _date_components(g: pl.Expr, month_first: pl.Expr) -> list[pl.Expr]:
-    """Year, month and day named by whichever alternative of DATE_PATTERN matched."""
+def _date_components(g: pl.Expr, month_first: pl.Expr, language: pl.Expr) -> list[pl.Expr]:
+    """Year, month and day named by whichever alternative of DATE_PATTERN matched
+    (``language``: the page's primary language subtag)."""
     f = g.struct.field
+    era_year = pl.when(f("ey") == FIRST_YEAR_OF_ERA).then(1).otherwise(_int(f("ey")))
     a, b = _int(f("na")), _int(f("nb"))
     two_digit = _int(f("ny2"))
     numeric_year = pl.coalesce(
         _int(f("ny4")),
+        _int(f("nby")) - BUDDHIST_ERA_OFFSET,
         pl.when(f("nnext").is_null()).then(
             pl.when(two_digit < TWO_DIGIT_YEAR_PIVOT)
             .then(two_digit + 2000)
@@ -285,8 +433,10 @@ def _date_components(g: pl.Expr, month_first: pl.Expr) -> list[pl.Expr]:
     year = pl.coalesce(
         _int(f("iy")),
         _int(f("cy")),
+        _lookup(f("era"), ERA_LOOKUP) + era_year,
         numeric_year,
         _int(f("dy")),
+        _int(f("dby")) - BUDDHIST_ERA_OFFSET,
         _int(f("my")),
         _int(f("gy")),
         _int(f("ty")),
@@ -296,8 +446,8 @@ def _date_components(g: pl.Expr, month_first: pl.Expr) -> list[pl.Expr]:
         _int(f("im")),
         _int(f("cm")),
         pl.when(f("na").is_not_null()).then(pl.when(a_is_month).then(a).otherwise(b)),
-        _month_number(f("dm")),
-        _month_number(pl.coalesce(f("mm"), f("gm"), f("tm"), f("xm"))),
+        _month_number(f("dm"), language),
+        _month_number(pl.coalesce(f("mm"), f("gm"), f("tm"), f("xm")), language),
     ).alias(f"{_TMP}month")
     day = pl.coalesce(
         _int(f("id")),
@@ -310,6 +460,26 @@ def _date_components(g: pl.Expr, month_first: pl.Expr) -> list[pl.Expr]:
         _int(f("xd")),
     ).alias(f"{_TMP}day")
     return [year, month, day]
+
+
+def _solar_hijri_date(g: pl.Expr, language: pl.Expr) -> pl.Expr:
+    """The Gregorian day a Solar Hijri date of DATE_PATTERN names (a month name, or numeric
+    on a page of SOLAR_HIJRI_NUMERIC_LANGUAGES); null for any other match or an impossible
+    day. Months 1-6 have 31 days, 7-11 have 30, the last 29 or 30."""
+    f = g.struct.field
+    named_month = _lookup(f("hm").str.to_lowercase(), SOLAR_HIJRI_MONTH_LOOKUP)
+    numeric = language.is_in(SOLAR_HIJRI_NUMERIC_LANGUAGES).fill_null(False)
+    year = pl.coalesce(_int(f("hy")), pl.when(numeric).then(_int(f("sy"))))
+    month = pl.coalesce(named_month, pl.when(numeric).then(_int(f("sm"))))
+    day = pl.coalesce(_int(f("hd")), pl.when(numeric).then(_int(f("sd"))))
+    days_before_month = (
+        pl.when(month <= 7).then((month - 1) * 31).otherwise(6 * 31 + (month - 7) * 30)
+    )
+    month_days = pl.when(month <= 6).then(31).otherwise(30)
+    new_year = year.replace_strict(*SOLAR_HIJRI_NEW_YEAR_LOOKUP, default=None)
+    return pl.when(month.is_between(1, 12) & day.is_between(1, month_days)).then(
+        new_year + pl.duration(days=days_before_month + day - 1)
+    )
 
 
 def _time_fields(g: pl.Expr) -> list[pl.Expr]:
@@ -422,7 +592,7 @@ def parse_dates(
         & (_col("region").is_null() | _col("region").is_in(MONTH_FIRST_REGIONS))
     ).fill_null(False)
     work = work.with_columns(
-        *_date_components(_col("groups"), month_first),
+        *_date_components(_col("groups"), month_first, _col("lang")),
         pl.when(has_date)
         .then(_col("parts").struct.field("field_0"))
         .otherwise(_col("text"))
@@ -438,6 +608,7 @@ def parse_dates(
         _col("before").str.extract_all(CUE_PATTERN).list.last().alias(f"{_TMP}cue"),
         pl.when(_is_real_date(_col("year"), _col("month"), _col("day")))
         .then(pl.date(_col("year"), _col("month"), _col("day")))
+        .otherwise(_solar_hijri_date(_col("groups"), _col("lang")))
         .alias("date_value"),
     )
     # A time after the date is preferred over one before it.
