@@ -572,7 +572,9 @@ def _byline_elements(tree: LexborHTMLParser) -> list[Any]:
     byline names another story's author), in document order."""
     return [
         node
-        for node in _hinted_nodes(tree, VISIBLE_BYLINE_SELECTOR, VISIBLE_BYLINES, VISIBLE_BYLINE_WORDS)
+        for node in _hinted_nodes(
+            tree, VISIBLE_BYLINE_SELECTOR, VISIBLE_BYLINES, VISIBLE_BYLINE_WORDS
+        )
         if not _in_teaser(node)
     ]
 
