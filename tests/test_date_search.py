@@ -112,3 +112,19 @@ def test_json_ld_scripts_are_not_searched_here():
         "</head><body><p>No date here.</p></body></html>"
     )
     assert date_search._script_date(page) is None
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "dataLayer = [{'pageType': 'article', 'datePublish': '2022-05-04'}];",
+        'window.state = {"publicationDate":"2023-11-08T16:43:30-06:00"};',
+        'var page = {"published": "2020-01-19T12:25:36Z", "modified": "2020-02-01"};',
+        "dataLayer = [{ 'author' : 'Ana Gil', 'date' : '2023-10-31' }];",
+    ],
+)
+def test_the_script_screen_keeps_every_script_a_date_pattern_matches(script):
+    assert date_search.SCRIPT_PUBLISHED_DATE.search(script) or date_search.SCRIPT_BARE_DATE.search(
+        script
+    )
+    assert date_search.SCRIPT_DATE_VALUE.search(script)

@@ -23,6 +23,7 @@ rights notices (``All rights reserved``) name nobody and give no row.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 import polars as pl
@@ -508,22 +509,27 @@ def _may_hold_credit(sources: pl.Series) -> pl.Series:
     return flags.scatter(rows, _may_hold_anchor(sources.gather(rows)))
 
 
+_WAYS = (_BRACKET_WAY, *_SHAPE_WAYS, *_CUE_WAYS, *_TAIL_WAYS)
+
+
+@functools.cache
+def _way_groups() -> tuple[pl.Expr, ...]:
+    """Each way's caption and credit groups in the source, one struct column per way.
+    Built once per process: Polars compiles a pattern when the expression is built."""
+    source = _tmp("source")
+    return tuple(
+        source.str.extract_groups(pattern)
+        .struct.rename_fields([_TMP + name + "_caption", _TMP + name + "_credit"])
+        .alias(_TMP + name)
+        for name, pattern in _WAYS
+    )
+
+
 def _found_credits(sources: pl.Series) -> pl.DataFrame:
     """Caption and credit of each stripped caption; one value in, one row out."""
-    ways = (_BRACKET_WAY, *_SHAPE_WAYS, *_CUE_WAYS, *_TAIL_WAYS)
+    ways = _WAYS
     source = _tmp("source")
-    candidates = (
-        sources.alias(_TMP + "source")
-        .to_frame()
-        .with_columns(
-            *(
-                source.str.extract_groups(pattern)
-                .struct.rename_fields([_TMP + name + "_caption", _TMP + name + "_credit"])
-                .alias(_TMP + name)
-                for name, pattern in ways
-            ),
-        )
-    )
+    candidates = sources.alias(_TMP + "source").to_frame().with_columns(*_way_groups())
     # The text after the last sentence end is the "tail" way's credit group (one regex pass).
     candidates = candidates.select(
         source, *(pl.col(c).struct.unnest() for c in candidates.columns[1:])

@@ -11,6 +11,7 @@ built from it once, at import time.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 import polars as pl
@@ -347,6 +348,13 @@ def _col(name: str) -> pl.Expr:
     return pl.col(f"{_TMP}{name}")
 
 
+@functools.cache
+def _date_groups() -> pl.Expr:
+    """The groups of DATE_PATTERN in the scratch text. Built once per process: Polars
+    compiles the 30,000-character pattern when the expression is built (~9 ms)."""
+    return _col("text").str.extract_groups(DATE_PATTERN).alias(f"{_TMP}groups")
+
+
 def _int(expr: pl.Expr) -> pl.Expr:
     return expr.cast(pl.Int32, strict=False)
 
@@ -581,7 +589,7 @@ def parse_dates(
         lang.alias(f"{_TMP}lang"),
         region.alias(f"{_TMP}region"),
     )
-    work = work.with_columns(_col("text").str.extract_groups(DATE_PATTERN).alias(f"{_TMP}groups"))
+    work = work.with_columns(_date_groups())
     date_text = pl.coalesce(_col("groups").struct.field(g) for g in DATE_TEXT_GROUPS)
     # Splitting on the matched text (a literal) is far cheaper than a second regex pass.
     work = work.with_columns(_col("text").str.split_exact(date_text, 1).alias(f"{_TMP}parts"))

@@ -54,6 +54,11 @@ SCRIPT_BARE_DATE = re.compile(
 )
 
 
+# What both script patterns end with: a key's separator, then a quoted year-first date. A
+# script without one holds no match of either; the cheap search screens the scripts.
+SCRIPT_DATE_VALUE = re.compile(r"""[:=]\s*["']\d{4}-\d{2}-\d{2}(?![\d])""")
+
+
 class _NoDate:
     """A stand-in for htmldate's dateparser: it reads no date."""
 
@@ -89,6 +94,7 @@ def _script_date(html: str) -> str | None:
         for match in SCRIPT.finditer(html)
         if JSON_LD_TYPE not in match.group(1).lower()
     ]
+    scripts = [script for script in scripts if SCRIPT_DATE_VALUE.search(script)]
     for pattern in (SCRIPT_PUBLISHED_DATE, SCRIPT_BARE_DATE):
         for script in scripts:
             found = pattern.search(script)

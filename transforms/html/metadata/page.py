@@ -332,8 +332,10 @@ def extract_metadata(tree: LexborHTMLParser) -> dict:
         record["tags_visible"] = _visible_tags(tree)
     if _names_only_site(record):
         record["authors_card"] = _card_bylines(tree)
-        record["authors_linked"] = _author_page_links(tree)
-        record["authors_visible"] = _visible_bylines(tree)
+        # One CSS pass finds the byline elements both readings go through.
+        bylines = _byline_elements(tree)
+        record["authors_linked"] = _author_page_links(bylines)
+        record["authors_visible"] = _visible_bylines(bylines)
     # A page declaring no title but <title> (old pages) may print its headline in another
     # element than <h1>: those texts can show which segments of <title> are the headline.
     if record.get("title_tag") and _declares_no_more_than_title_tag(record):
@@ -565,7 +567,19 @@ def _visible_tags(tree: LexborHTMLParser) -> list[str]:
     return []
 
 
-def _visible_bylines(tree: LexborHTMLParser) -> list[str]:
+def _byline_elements(tree: LexborHTMLParser) -> list[Any]:
+    """Elements a byline hint names, outside site navigation and teasers (a teaser's
+    byline names another story's author), in document order."""
+    return [
+        node
+        for node in _hinted_nodes(
+            tree, VISIBLE_BYLINE_SELECTOR, VISIBLE_BYLINES, VISIBLE_BYLINE_WORDS
+        )
+        if not _in_teaser(node)
+    ]
+
+
+def _visible_bylines(bylines: list[Any]) -> list[str]:
     """Texts of the first printed bylines: elements a hint names, with a short text.
 
     Text pieces of separate elements are kept apart (" | "), a lone prefix piece
@@ -577,13 +591,7 @@ def _visible_bylines(tree: LexborHTMLParser) -> list[str]:
     texts: list[str] = []
     # The article's own bylines (inside <article>/<main>) first; teasers' never.
     nodes = sorted(
-        (
-            (not _inside(node, CONTENT_ROOTS), order, node)
-            for order, node in enumerate(
-                _hinted_nodes(tree, VISIBLE_BYLINE_SELECTOR, VISIBLE_BYLINES, VISIBLE_BYLINE_WORDS)
-            )
-            if not _in_teaser(node)
-        ),
+        ((not _inside(node, CONTENT_ROOTS), order, node) for order, node in enumerate(bylines)),
         key=lambda item: item[:2],
     )
     for _, _, node in nodes:
@@ -670,7 +678,7 @@ def _ascii_key(text: str) -> str:
     return _compact(unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode())
 
 
-def _author_page_links(tree: LexborHTMLParser) -> list[str]:
+def _author_page_links(bylines: list[Any]) -> list[str]:
     """Names a byline links to their author's page: the texts of links whose path has an
     author segment and spells the name ("/author/cortyn/", "/redaktion/ulrike"), inside
     the first printed byline element that holds one (outside teasers, related lists and
@@ -679,9 +687,7 @@ def _author_page_links(tree: LexborHTMLParser) -> list[str]:
     Like an hCard, the link says the text is an author's, whatever the name's shape; it
     is read after the printed byline, which keeps a full list of names.
     """
-    for node in _hinted_nodes(tree, VISIBLE_BYLINE_SELECTOR, VISIBLE_BYLINES, VISIBLE_BYLINE_WORDS):
-        if _in_teaser(node):
-            continue
+    for node in bylines:
         names: list[str] = []
         for link in node.css("a[href]"):
             path = URL_HOST_PART.sub("", link.attributes.get("href") or "").lower()
