@@ -396,10 +396,13 @@ def _first_date_lines(text_blocks: pl.DataFrame, documents: pl.DataFrame) -> pl.
                 "loose_date_offset_minutes": pl.Int32,
             }
         )
+    # Only a dump without the scraper's stamp falls back this far: the others' lines are
+    # not parsed.
+    unstamped = documents.filter(pl.col("header_date").is_null()).select("doc_id", "language")
     first = (
         text_blocks.filter(pl.col("is_date"))
         .sort("doc_id", "block_no")
-        .join(documents.select("doc_id", "language"), on="doc_id", how="left")
+        .join(unstamped, on="doc_id", maintain_order="left")
         .pipe(dates.parse_distinct_dates, "text", "language")
         .filter(pl.col("date_value").is_not_null())
         .unique("doc_id", keep="first", maintain_order=True)
