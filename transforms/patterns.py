@@ -25,6 +25,8 @@ LETTER_PATTERN = r"\p{L}"
 DIGIT_PATTERN = r"\d"
 # A character no text holds: pieces joined by it are split apart again.
 SEGMENT_MARK = "\x1f"
+# The host of an absolute URL, lower case, without a leading "www." ("www2." too).
+URL_HOST_NAME = r"^[a-z][a-z0-9+.\-]*://(?:[^/?#@]*@)?(?:www\d?\.)?([^/:?#]+)"
 # A class name stating what an element holds or lacks ("has-sidebar", "with-ads",
 # "no-comments"): a state of the element, not its role. Matched on lower-cased classes.
 STATE_CLASS_PATTERN = r"(?:^|\s)(?:has|with|without|no)[-_]\S*"

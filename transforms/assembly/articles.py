@@ -25,9 +25,11 @@ from dateline.transforms.html.parse import parse_html_pages
 from dateline.transforms.patterns import (
     DIGIT_PATTERN,
     LETTER_PATTERN,
+    URL_HOST_NAME,
     WHITE_SPACE_WORD,
 )
 from dateline.transforms.text.blocks import (
+    BREADCRUMB_ARROWS,
     CUES,
     body_word_counts,
     count_words,
@@ -51,9 +53,7 @@ ARTICLE_ID_CHARS = 20
 TITLE_SITE_SUFFIX = r"\s+\|\s.*$"
 # A breadcrumb trail before the headline: "Blog » Archiv » Headline", "home / Betrieb / IT /
 # Headline", "Forum>iPhone>Headline" (two steps or more; "|" ends a document title instead).
-TITLE_BREADCRUMB_TRAIL = r"^(?:[^›»>/]+(?:[›»>]|\s/\s)\s*){2,}"
-# The host of an absolute URL, lower case, without a leading "www." ("www2." too).
-URL_HOST_NAME = r"^[a-z][a-z0-9+.\-]*://(?:[^/?#@]*@)?(?:www\d?\.)?([^/:?#]+)"
+TITLE_BREADCRUMB_TRAIL = rf"^(?:[^{BREADCRUMB_ARROWS}/]+(?:[{BREADCRUMB_ARROWS}]|\s/\s)\s*){{2,}}"
 # A host name that names a site: dotted labels ending in a name of letters ("elpais.com",
 # "news.bbc.co.uk"), not "localhost" or an IP address. A folder named so names the outlet
 # of the files under it, as a mirror of a site is laid out ("www.lemonde.fr/...").

@@ -527,7 +527,6 @@ def _way_groups() -> tuple[pl.Expr, ...]:
 
 def _found_credits(sources: pl.Series) -> pl.DataFrame:
     """Caption and credit of each stripped caption; one value in, one row out."""
-    ways = _WAYS
     source = _tmp("source")
     candidates = sources.alias(_TMP + "source").to_frame().with_columns(*_way_groups())
     # The text after the last sentence end is the "tail" way's credit group (one regex pass).
@@ -604,7 +603,7 @@ def _found_credits(sources: pl.Series) -> pl.DataFrame:
             )
         )
     )
-    chosen = [name for name, _ in ways] + ["separated"]
+    chosen = [name for name, _ in _WAYS] + ["separated"]
     caption = pl.coalesce(
         *(pl.when(_tmp(n + "_ok")).then(_tmp(n + "_caption")) for n in chosen),
         pl.when(_tmp("whole_ok")).then(pl.lit("")),

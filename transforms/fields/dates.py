@@ -17,7 +17,7 @@ import re
 import polars as pl
 
 from dateline.transforms.lexicon import load
-from dateline.transforms.patterns import DIGIT_PATTERN, literal_alternation
+from dateline.transforms.patterns import DIGIT_PATTERN, URL_HOST_NAME, literal_alternation
 from dateline.transforms.schema import UTC_TIMESTAMP
 
 LEXICON = load("dates")
@@ -50,8 +50,8 @@ MONTH_FIRST_LANGUAGES: list[str] = LEXICON["month_first_languages"]
 MONTH_FIRST_REGIONS: list[str] = LEXICON["month_first_regions"]
 # The region subtag of a language tag: "gb" of en-gb.
 REGION_SUBTAG = r"^[a-z]{2,3}[-_]([a-z]{2})(?:[-_]|$)"
-# The two-letter top-level domain of a URL's host: "uk" of https://www.example.co.uk/a.
-URL_COUNTRY_DOMAIN = r"^(?:[a-z][a-z0-9+.\-]*:)?//[^/?#:]*\.([a-z]{2})(?:[/?#:]|$)"
+# The two-letter top-level domain of a host: "uk" of news.example.co.uk.
+COUNTRY_DOMAIN = r"\.([a-z]{2})$"
 GENERIC_COUNTRY_DOMAINS: list[str] = LEXICON["generic_country_domains"]
 TWO_DIGIT_YEAR_PIVOT: int = LEXICON["two_digit_year_pivot"]
 UPDATE_CUES: list[str] = sorted({c for cs in LEXICON["cues"]["updated"].values() for c in cs})
@@ -401,7 +401,8 @@ def with_domain_region(language: pl.Expr, url: pl.Expr) -> pl.Expr:
     "https://news.example.co.uk/a" reads "en-uk") when the tag names none; otherwise the
     tag as it is. One value per row. Domains sold worldwide as generic names (.io, .tv,
     .co) name no country."""
-    domain = url.str.to_lowercase().str.extract(URL_COUNTRY_DOMAIN, 1)
+    host = url.str.to_lowercase().str.extract(URL_HOST_NAME, 1)
+    domain = host.str.extract(COUNTRY_DOMAIN, 1)
     domain = pl.when(~domain.is_in(GENERIC_COUNTRY_DOMAINS)).then(domain)
     has_region = language.str.to_lowercase().str.contains(REGION_SUBTAG).fill_null(False)
     return (

@@ -39,7 +39,9 @@ INNER_SENTENCE_PATTERN = r"[a-z\p{Ll}]{2}[.!?] +[\p{Lu}]"
 REPEAT_PREFIX_CHARS = 60
 # Breadcrumb trails: "News / World / Europe", "Home › Politik": two separators or more in
 # a short line without digits.
-BREADCRUMB_SEPARATOR = r" (?:/|›|»|>|\|) "
+# The arrows between a trail's steps; a trail also steps with " / " and " | ".
+BREADCRUMB_ARROWS = "›»>"
+BREADCRUMB_SEPARATOR = rf" (?:/|[{BREADCRUMB_ARROWS}]|\|) "
 MIN_BREADCRUMB_SEPARATORS = 2
 MAX_BREADCRUMB_WORDS = 12
 # A comment's byline line: "Jane Doe says:".

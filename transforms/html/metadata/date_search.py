@@ -41,22 +41,23 @@ YEAR_ONLY_SUFFIX = "-01-01"
 # in the page is the article's (a data layer precedes the lists a page state may hold).
 SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
 JSON_LD_TYPE = "ld+json"
+# A key's separator is followed by the quoted date: "'2022-05-04'".
+QUOTED_DATE = r"""\s*["'](\d{4}-\d{2}-\d{2})(?![\d])"""
 SCRIPT_PUBLISHED_DATE = re.compile(
     r"""\b(?:"""
     + literal_alternation(LEXICON["script_published_keys"])
-    + r""")["']?\s*[:=]\s*["'](\d{4}-\d{2}-\d{2})(?![\d])""",
+    + r""")["']?\s*[:=]"""
+    + QUOTED_DATE,
     re.IGNORECASE,
 )
 
 # Failing those, a quoted key that is only "date" ("'date' : '2023-10-31'" in a data layer).
-SCRIPT_BARE_DATE = re.compile(
-    r"""["']date["']\s*:\s*["'](\d{4}-\d{2}-\d{2})(?![\d])""", re.IGNORECASE
-)
+SCRIPT_BARE_DATE = re.compile(r"""["']date["']\s*:""" + QUOTED_DATE, re.IGNORECASE)
 
 
 # What both script patterns end with: a key's separator, then a quoted year-first date. A
 # script without one holds no match of either; the cheap search screens the scripts.
-SCRIPT_DATE_VALUE = re.compile(r"""[:=]\s*["']\d{4}-\d{2}-\d{2}(?![\d])""")
+SCRIPT_DATE_VALUE = re.compile(r"[:=]" + QUOTED_DATE)
 
 
 class _NoDate:
