@@ -666,3 +666,28 @@ def test_the_title_drops_the_breadcrumb_trail_before_it(line, title) -> None:
     p1, p2, p3, _ = PROSE["de"]
     text = f"{line}\n{p1}\n{p2}\n{p3}\n"
     assert _tables(text).articles["title"].to_list() == [title]
+
+
+def test_furniture_printed_twice_does_not_outrank_the_headline() -> None:
+    """A line the page prints twice earns less than a headline the lead repeats: the
+    repeated line here is a link between paragraphs, not the story's title."""
+    text = "\n".join(
+        [
+            "Supported by",
+            "Harbour sale leaves the city council with little say",
+            "Continue reading the main story",
+            "Share",
+            "Continue reading the main story",
+            "The harbour sale agreed on Monday is a complicated deal, and it shows how the "
+            "structure of a sale decides who gets a say in it.",
+            "First, what the sale is not. It is not a sale of the harbour company itself but "
+            "of the land it owns, which the council leases to it.",
+            "The council will vote on the lease next month, but the sale itself needs no vote "
+            "of the city council at all, the mayor said.",
+            "Continue reading the main story",
+            "Critics of the harbour sale say the council should have been asked before the "
+            "deal was signed, and that the lease is worth less now.",
+        ]
+    )
+    titles = [block for kind, block in _kinds(text) if kind == "title"]
+    assert titles == ["Harbour sale leaves the city council with little say"]
