@@ -806,6 +806,35 @@ def _content_hash(tables: dict[str, pl.DataFrame], articles: pl.DataFrame) -> pl
     return combined.select("article_id", content_hash=stable_hash(pl.col("part")))
 
 
+def _split_distinct_bylines(articles: pl.DataFrame, byline: str) -> pl.DataFrame:
+    """``bylines.split_bylines`` of one row per article (``article_id``, ``byline``,
+    ``outlet``): the same rows in the same order, each distinct (byline, outlet) pair split
+    once. Agency and desk bylines repeat across a batch's articles, and the split reads
+    each article's byline and outlet alone."""
+    pairs = [byline, "outlet"]
+    distinct = (
+        articles.filter(pl.col(byline).is_not_null())
+        .select(pairs)
+        .unique(maintain_order=True)
+        .with_row_index("_pair")
+    )
+    split = bylines.split_bylines(
+        distinct.select(pl.col("_pair").cast(pl.String).alias("article_id"), *pairs),
+        byline,
+        "outlet",
+    )
+    pair_of_article = (
+        articles.with_row_index("_row")
+        .join(distinct, on=pairs, nulls_equal=True, maintain_order="left")
+        .select("_row", "article_id", _pair=pl.col("_pair").cast(pl.String))
+    )
+    return (
+        pair_of_article.join(split.rename({"article_id": "_pair"}), on="_pair")
+        .sort("_row", "position")
+        .select(split.columns)
+    )
+
+
 def build_article_tables(
     documents: pl.DataFrame,
     *,
@@ -953,12 +982,11 @@ def build_article_tables(
     # Declared authors (one name per entry) beat a byline read off the page, unless they
     # name only the site itself and the page's byline names a person in full.
     printed_people = (
-        bylines.split_bylines(
+        _split_distinct_bylines(
             articles.filter(pl.col("meta_authors_site_only").fill_null(False)).select(
                 "article_id", "byline_raw", outlet=pl.col("record_outlet")
             ),
             "byline_raw",
-            "outlet",
         )
         .filter(
             (pl.col("kind") == "person")
@@ -980,10 +1008,9 @@ def build_article_tables(
         .otherwise(pl.col("byline_raw")),
         byline_raw=pl.coalesce("byline_raw", pl.col("meta_authors").list.join(", ")),
     )
-    authors = bylines.split_bylines(
+    authors = _split_distinct_bylines(
         articles.select("article_id", "author_lines", outlet=pl.col("record_outlet")),
         "author_lines",
-        "outlet",
     )
     desk_outlet = (
         authors.filter(pl.col("kind") == "desk", pl.col("organization").is_not_null())
