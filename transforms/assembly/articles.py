@@ -154,13 +154,15 @@ def _bylines(blocks: pl.DataFrame) -> pl.DataFrame:
     )
     # A head line with a date among more words ("27. Januar 2014 by Barbara Russ /
     # Kategorien: Event, Fashion"): its author only after a byline prefix.
+    # The texts are searched on the short noise lines of the head only, not on every block.
     stamped_lines = bylines.date_line_bylines(
         blocks.filter(
             (pl.col("kind") == "noise")
             & head
-            & pl.col("text").str.contains(DIGIT_PATTERN)
             & (pl.col("n_words") <= bylines.MAX_BYLINE_LINE_WORDS)
-        ).select(columns),
+        )
+        .filter(pl.col("text").str.contains(DIGIT_PATTERN))
+        .select(columns),
         dates.DATE_LINE_WORDS_SORTED,
         prefixed_only=True,
     )
