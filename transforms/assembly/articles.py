@@ -276,6 +276,8 @@ MAX_TITLE_DISTANCE_BLOCKS = 3
 def _dates(blocks: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
     """One row per document: published date/instant and updated instant from its date-bearing blocks."""
     kind = pl.col("kind")
+    # The columns read here: a filter then copies these, not every feature of the blocks.
+    blocks = blocks.select("doc_id", "block_no", "kind", "text", "in_header", "n_words")
     candidates = blocks.filter(
         (kind == "date")
         | (kind == "byline")
