@@ -116,7 +116,9 @@ def stable_hash(expr: pl.Expr, chars: int | None = None) -> pl.Expr:
 
 def _per_doc_text(blocks: pl.DataFrame, kinds: tuple[str, ...], name: str) -> pl.DataFrame:
     return (
-        blocks.filter(pl.col("kind").is_in(kinds))
+        # The columns read, selected first: the filter and the sort copy what they keep.
+        blocks.select("doc_id", "block_no", "kind", "text")
+        .filter(pl.col("kind").is_in(kinds))
         .sort("doc_id", "block_no")
         .group_by("doc_id", maintain_order=True)
         # Gathered as lists and joined after: faster than joining within the aggregation.
@@ -219,7 +221,9 @@ def _rights_holders(blocks: pl.DataFrame) -> pl.DataFrame:
         pl.when(pl.col("kind").is_in(PARAGRAPH_KINDS)).then(pl.col("block_no")).max().over("doc_id")
     )
     return (
-        blocks.filter((pl.col("kind") == "boilerplate") & (pl.col("block_no") > body_end))
+        # The columns read, selected first: the filter copies what it keeps.
+        blocks.select("doc_id", "block_no", "kind", "text")
+        .filter((pl.col("kind") == "boilerplate") & (pl.col("block_no") > body_end))
         # A line no pattern matches names no holder (null, dropped below).
         .filter(pl.col("text").str.contains(ANY_RIGHTS_NOTICE))
         .sort("doc_id", "block_no")
@@ -932,7 +936,10 @@ def build_article_tables(
         .unique("article_id", keep="last", maintain_order=True)
     )
     docs = docs.join(ids.select("doc_id"), on="doc_id", how="semi", maintain_order="left")
-    blocks = blocks.join(ids.select("doc_id"), on="doc_id", how="semi", maintain_order="left")
+    # Filtered only when a document is dropped: the filter copies every column of the blocks.
+    kept_doc = pl.col("doc_id").is_in(ids.get_column("doc_id").implode())
+    if not blocks.select(kept_doc.all()).item():
+        blocks = blocks.filter(kept_doc)
 
     gaps = link_gap_counts(blocks, PARAGRAPH_KINDS, text_docs.select("doc_id"))
     tags_heading = blocks.filter(pl.col("kind") == "tags_heading").select("doc_id").unique()
@@ -958,7 +965,8 @@ def build_article_tables(
     )
 
     paragraphs = (
-        blocks.filter(pl.col("kind").is_in(PARAGRAPH_KINDS))
+        blocks.select("doc_id", "block_no", "kind", "text")
+        .filter(pl.col("kind").is_in(PARAGRAPH_KINDS))
         .sort("doc_id", "block_no")
         .join(ids, on="doc_id", maintain_order="left")
         .with_columns(position=pl.int_range(pl.len(), dtype=pl.Int32).over("doc_id"))
