@@ -231,9 +231,9 @@ def open_source(uri: str):
 
 def read_bytes(path: str | os.PathLike, max_bytes: int) -> bytes:
     """The file's bytes, gunzipped when it is gzip, refusing more than ``max_bytes``."""
-    # One read call per file; gzip is decompressed from those bytes (streamed when it is huge).
+    # One read per file; gzip is decompressed from those bytes (streamed when it is huge).
     with open_source(os.fspath(path)) as handle:
-        data = handle.read(max_bytes + 1)
+        data = _read_up_to(handle, max_bytes + 1)
         if data[:2] == GZIP_MAGIC:
             if len(data) <= max_bytes:
                 return _gunzip_bounded(io.BytesIO(data), max_bytes)
@@ -244,6 +244,21 @@ def read_bytes(path: str | os.PathLike, max_bytes: int) -> bytes:
             f"{os.path.basename(path)} is larger than the {max_bytes:,}-byte limit."
         )
     return data
+
+
+def _read_up_to(handle, limit: int) -> bytes:
+    """What ``handle.read(limit)`` gives. A local file is read into a buffer of its size
+    (plus one byte, to see its end), not of ``limit``: a read call allocates the whole
+    buffer it may fill, and a 64 MB buffer costs more than reading a small file."""
+    try:
+        size = os.fstat(handle.fileno()).st_size
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        return handle.read(limit)
+    data = handle.read(min(size + 1, limit))
+    if len(data) <= size or len(data) == limit:
+        return data
+    # The file grew since its size was read: the rest, up to the limit.
+    return data + handle.read(limit - len(data))
 
 
 class SourceTooLarge(Exception):

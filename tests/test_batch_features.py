@@ -1,7 +1,8 @@
 """Batch-level shortcuts give what one document or one text alone would give.
 
 Line features are computed once per distinct line of a batch and joined back; language is
-classified once per distinct sample and letters are counted on a prefix first. These tests
+classified once per distinct sample and letters are counted on a prefix first; bylines are
+split once per distinct (byline, outlet) pair. These tests
 hold each shortcut to the plain computation.
 """
 
@@ -12,7 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dateline.transforms.fields import language
+from dateline.transforms.assembly.articles import _split_distinct_bylines
+from dateline.transforms.fields import bylines, language
 from dateline.transforms.text import blocks as text_blocks
 from dateline.transforms.text.blocks import BLOCK_FEATURES, LineFeatureCache, add_block_features
 from dateline.transforms.text.segment import split_blocks
@@ -157,3 +159,30 @@ def test_texts_that_complete_no_n_gram_get_what_py3langid_gives(texts: list[str]
     frame = pl.DataFrame({"text": texts})
     found = language.detect_language(frame, "text", "lang")["lang"].to_list()
     assert found == [classify(text)[0] for text in texts]
+
+
+# Bylines of a batch: agency and desk lines repeat, some with another outlet or none.
+BATCH_BYLINES = [
+    ("a1", "Por Marta Cañete y Luis Paz", "El Comercio"),
+    ("a2", "dpa", None),
+    ("a3", "Por Marta Cañete y Luis Paz", "El Comercio"),
+    ("a4", "Redacción", "El Comercio"),
+    ("a5", None, "El Comercio"),
+    ("a6", "Redacción", "La Nación"),
+    ("a7", "dpa", None),
+    ("a8", "By Jane Doe\nReuters", "The Times"),
+    ("a9", "Por Marta Cañete y Luis Paz", "La Nación"),
+]
+
+
+@pytest.mark.parametrize("rows", [BATCH_BYLINES, BATCH_BYLINES[::-1], BATCH_BYLINES[4:5], []])
+def test_bylines_split_once_per_distinct_pair_equal_bylines_split_per_article(
+    rows: list[tuple[str, str | None, str | None]],
+) -> None:
+    frame = pl.DataFrame(
+        rows,
+        schema={"article_id": pl.String, "lines": pl.String, "outlet": pl.String},
+        orient="row",
+    )
+    per_article = bylines.split_bylines(frame, "lines", "outlet")
+    assert _split_distinct_bylines(frame, "lines").equals(per_article)

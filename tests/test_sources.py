@@ -182,6 +182,37 @@ def test_read_matches_decode(tmp_path: Path, name: str, data: bytes) -> None:
         assert result.records[0]["text"] == sources.decode_text(data)
 
 
+@pytest.mark.parametrize("size", [0, 1, 9, 10, 11, 5000])
+@pytest.mark.parametrize("limit", [1, 10, 11, 100_000])
+def test_read_up_to_gives_what_read_of_the_limit_gives(
+    tmp_path: Path, size: int, limit: int
+) -> None:
+    path = _write(tmp_path / "f.txt", bytes(range(7, 107)) * (size // 100) + b"x" * (size % 100))
+    with open(path, "rb") as handle:
+        expected = handle.read(limit)
+    with open(path, "rb") as handle:
+        assert sources._read_up_to(handle, limit) == expected
+
+
+def test_read_up_to_reads_what_a_file_gained_after_its_size_was_taken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _write(tmp_path / "growing.txt", b"a" * 100)
+    real_fstat = sources.os.fstat
+
+    def fstat_before_append(fd: int):
+        stat = real_fstat(fd)
+        with open(path, "ab") as handle:
+            handle.write(b"b" * 50)
+        return stat
+
+    monkeypatch.setattr(sources.os, "fstat", fstat_before_append)
+    with open(path, "rb") as handle:
+        assert sources._read_up_to(handle, 1000) == b"a" * 100 + b"b" * 50
+    with open(path, "rb") as handle:
+        assert sources._read_up_to(handle, 120) == b"a" * 100 + b"b" * 20
+
+
 def test_gzip_larger_than_the_limit_compressed_is_streamed(tmp_path: Path) -> None:
     # Compressed bytes beyond the limit are not held at once; the output limit still applies.
     noise = bytes(range(256)) * 64

@@ -116,7 +116,9 @@ def stable_hash(expr: pl.Expr, chars: int | None = None) -> pl.Expr:
 
 def _per_doc_text(blocks: pl.DataFrame, kinds: tuple[str, ...], name: str) -> pl.DataFrame:
     return (
-        blocks.filter(pl.col("kind").is_in(kinds))
+        # The columns read, selected first: the filter and the sort copy what they keep.
+        blocks.select("doc_id", "block_no", "kind", "text")
+        .filter(pl.col("kind").is_in(kinds))
         .sort("doc_id", "block_no")
         .group_by("doc_id", maintain_order=True)
         # Gathered as lists and joined after: faster than joining within the aggregation.
@@ -154,13 +156,15 @@ def _bylines(blocks: pl.DataFrame) -> pl.DataFrame:
     )
     # A head line with a date among more words ("27. Januar 2014 by Barbara Russ /
     # Kategorien: Event, Fashion"): its author only after a byline prefix.
+    # The texts are searched on the short noise lines of the head only, not on every block.
     stamped_lines = bylines.date_line_bylines(
         blocks.filter(
             (pl.col("kind") == "noise")
             & head
-            & pl.col("text").str.contains(DIGIT_PATTERN)
             & (pl.col("n_words") <= bylines.MAX_BYLINE_LINE_WORDS)
-        ).select(columns),
+        )
+        .filter(pl.col("text").str.contains(DIGIT_PATTERN))
+        .select(columns),
         dates.DATE_LINE_WORDS_SORTED,
         prefixed_only=True,
     )
@@ -217,7 +221,9 @@ def _rights_holders(blocks: pl.DataFrame) -> pl.DataFrame:
         pl.when(pl.col("kind").is_in(PARAGRAPH_KINDS)).then(pl.col("block_no")).max().over("doc_id")
     )
     return (
-        blocks.filter((pl.col("kind") == "boilerplate") & (pl.col("block_no") > body_end))
+        # The columns read, selected first: the filter copies what it keeps.
+        blocks.select("doc_id", "block_no", "kind", "text")
+        .filter((pl.col("kind") == "boilerplate") & (pl.col("block_no") > body_end))
         # A line no pattern matches names no holder (null, dropped below).
         .filter(pl.col("text").str.contains(ANY_RIGHTS_NOTICE))
         .sort("doc_id", "block_no")
@@ -274,6 +280,8 @@ MAX_TITLE_DISTANCE_BLOCKS = 3
 def _dates(blocks: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
     """One row per document: published date/instant and updated instant from its date-bearing blocks."""
     kind = pl.col("kind")
+    # The columns read here: a filter then copies these, not every feature of the blocks.
+    blocks = blocks.select("doc_id", "block_no", "kind", "text", "in_header", "n_words")
     candidates = blocks.filter(
         (kind == "date")
         | (kind == "byline")
@@ -806,6 +814,35 @@ def _content_hash(tables: dict[str, pl.DataFrame], articles: pl.DataFrame) -> pl
     return combined.select("article_id", content_hash=stable_hash(pl.col("part")))
 
 
+def _split_distinct_bylines(articles: pl.DataFrame, byline: str) -> pl.DataFrame:
+    """``bylines.split_bylines`` of one row per article (``article_id``, ``byline``,
+    ``outlet``): the same rows in the same order, each distinct (byline, outlet) pair split
+    once. Agency and desk bylines repeat across a batch's articles, and the split reads
+    each article's byline and outlet alone."""
+    pairs = [byline, "outlet"]
+    distinct = (
+        articles.filter(pl.col(byline).is_not_null())
+        .select(pairs)
+        .unique(maintain_order=True)
+        .with_row_index("_pair")
+    )
+    split = bylines.split_bylines(
+        distinct.select(pl.col("_pair").cast(pl.String).alias("article_id"), *pairs),
+        byline,
+        "outlet",
+    )
+    pair_of_article = (
+        articles.with_row_index("_row")
+        .join(distinct, on=pairs, nulls_equal=True, maintain_order="left")
+        .select("_row", "article_id", _pair=pl.col("_pair").cast(pl.String))
+    )
+    return (
+        pair_of_article.join(split.rename({"article_id": "_pair"}), on="_pair")
+        .sort("_row", "position")
+        .select(split.columns)
+    )
+
+
 def build_article_tables(
     documents: pl.DataFrame,
     *,
@@ -899,7 +936,10 @@ def build_article_tables(
         .unique("article_id", keep="last", maintain_order=True)
     )
     docs = docs.join(ids.select("doc_id"), on="doc_id", how="semi", maintain_order="left")
-    blocks = blocks.join(ids.select("doc_id"), on="doc_id", how="semi", maintain_order="left")
+    # Filtered only when a document is dropped: the filter copies every column of the blocks.
+    kept_doc = pl.col("doc_id").is_in(ids.get_column("doc_id").implode())
+    if not blocks.select(kept_doc.all()).item():
+        blocks = blocks.filter(kept_doc)
 
     gaps = link_gap_counts(blocks, PARAGRAPH_KINDS, text_docs.select("doc_id"))
     tags_heading = blocks.filter(pl.col("kind") == "tags_heading").select("doc_id").unique()
@@ -925,7 +965,8 @@ def build_article_tables(
     )
 
     paragraphs = (
-        blocks.filter(pl.col("kind").is_in(PARAGRAPH_KINDS))
+        blocks.select("doc_id", "block_no", "kind", "text")
+        .filter(pl.col("kind").is_in(PARAGRAPH_KINDS))
         .sort("doc_id", "block_no")
         .join(ids, on="doc_id", maintain_order="left")
         .with_columns(position=pl.int_range(pl.len(), dtype=pl.Int32).over("doc_id"))
@@ -953,12 +994,11 @@ def build_article_tables(
     # Declared authors (one name per entry) beat a byline read off the page, unless they
     # name only the site itself and the page's byline names a person in full.
     printed_people = (
-        bylines.split_bylines(
+        _split_distinct_bylines(
             articles.filter(pl.col("meta_authors_site_only").fill_null(False)).select(
                 "article_id", "byline_raw", outlet=pl.col("record_outlet")
             ),
             "byline_raw",
-            "outlet",
         )
         .filter(
             (pl.col("kind") == "person")
@@ -980,10 +1020,9 @@ def build_article_tables(
         .otherwise(pl.col("byline_raw")),
         byline_raw=pl.coalesce("byline_raw", pl.col("meta_authors").list.join(", ")),
     )
-    authors = bylines.split_bylines(
+    authors = _split_distinct_bylines(
         articles.select("article_id", "author_lines", outlet=pl.col("record_outlet")),
         "author_lines",
-        "outlet",
     )
     desk_outlet = (
         authors.filter(pl.col("kind") == "desk", pl.col("organization").is_not_null())

@@ -134,7 +134,9 @@ def body_word_counts(blocks: pl.DataFrame, kinds: tuple[str, ...]) -> pl.DataFra
     unspaced = pl.col("n_unspaced").cast(pl.Int64)
     tokens = pl.col("n_words").cast(pl.Int64) - unspaced // 2
     return (
-        blocks.filter(pl.col("kind").is_in(kinds))
+        # The columns read, selected first: the filter copies what it keeps.
+        blocks.select("doc_id", "kind", "n_words", "n_unspaced")
+        .filter(pl.col("kind").is_in(kinds))
         .group_by("doc_id")
         .agg(word_count=tokens.sum() + unspaced.sum() // 2)
     )

@@ -719,6 +719,11 @@ def _add_lead_overlap(blocks: pl.DataFrame) -> pl.DataFrame:
             ),
         )
     )
-    return blocks.join(
-        overlap, on=[doc, "block_no"], how="left", maintain_order="left"
-    ).with_columns(pl.col("lead_overlap").fill_null(0.0))
+    # Joined on the keys alone, then added: a join copies every column of the frame it keeps.
+    lead_overlap = (
+        blocks.select(doc, "block_no")
+        .join(overlap, on=[doc, "block_no"], how="left", maintain_order="left")
+        .get_column("lead_overlap")
+        .fill_null(0.0)
+    )
+    return blocks.with_columns(lead_overlap)
