@@ -12,7 +12,8 @@ How the main content is found, generically:
 2. Each block element scores the prose words beneath it; the *root* is the
    deepest element that holds ``ROOT_SHARE`` of the page's prose words, or, below
    it, the deepest element around the story's headline (the heading that reads as
-   the page's title, else its only ``<h1>``) that holds ``HEADLINE_ROOT_SHARE`` of them.
+   the page's title, else its only ``<h1>``) that holds ``HEADLINE_ROOT_SHARE`` of them
+   (``LAYOUT_HEADLINE_ROOT_SHARE`` below a root that is no ``<article>`` or ``<main>``).
 3. Inside the root, markup decides first (headings are subheadlines, figures
    hold captions and credits, noise containers and link lists are dropped),
    then the text path's line rules (bylines, dates, "read also" cues, reader
@@ -135,12 +136,17 @@ MAX_SPARSE_PROSE_LINK_SHARE = 0.7
 ROOT_SHARE = 0.75
 # Below the root, the deepest element around the story's headline that holds this
 # share of the page's prose words is the story: the rest of the root's prose is
-# furniture beside it (a sidebar's blurbs, a pop-up's sign-up text).
-# Leave-one-site-out validation over fundus, readability and dragnet among 0.1 to 0.7
-# prefers 0.3 (token F1 held out 0.9193, against 0.9170 for 0.5), all of it on dragnet's
-# blogs; below 0.5 the root cuts a page of boxed sections at its first box (readability
-# falls at 0.4) and, at 0.3, a paywalled story at its standfirst's box: 0.5 cuts neither.
+# furniture beside it (a sidebar's blurbs, a pop-up's sign-up text). Below a root
+# that the markup names as the story (``STORY_TAGS``), the rest is the story's own
+# boxes: a page of boxed sections, a paywalled story's standfirst box above its text;
+# there the headline's element must hold half of the prose. Below a layout's <div> or
+# the <body> (a blog's page of post, sidebar and comments), ``LAYOUT_HEADLINE_ROOT_SHARE``.
+# Chosen by leave-one-site-out validation over fundus, readability and dragnet among
+# 0.2 to 0.5 (0.25 in 820 of 821 folds on token F1, held out 0.9196 against 0.9170
+# for 0.5; 0.2 to 0.3 are within 0.0001; fundus is flat).
 HEADLINE_ROOT_SHARE = 0.5
+LAYOUT_HEADLINE_ROOT_SHARE = 0.25
+STORY_TAGS = ("article", "main")
 # The story's headline, when the page's metadata names its title, is a heading of at
 # most this level: a blog's post title is an <h2> or an <h3> below the blog's name.
 HEADLINE_MAX_LEVEL = 3
@@ -309,6 +315,7 @@ def find_roots(blocks: pl.DataFrame, chain: pl.DataFrame) -> pl.DataFrame:
             words=pl.col("n_words").sum(),
             first_block=pl.col("block_no").min(),
             is_article=(pl.col("container_tag") == "article").any(),
+            names_story=pl.col("container_tag").is_in(STORY_TAGS).any(),
         )
         .with_columns(total=pl.col("words").filter(pl.col("level") == 0).first().over("doc_id"))
     )
@@ -319,7 +326,13 @@ def find_roots(blocks: pl.DataFrame, chain: pl.DataFrame) -> pl.DataFrame:
         )
         .sort("doc_id", "level", descending=[False, True])
         .unique("doc_id", keep="first")
-        .select("doc_id", root="container", root_level="level", root_words="words")
+        .select(
+            "doc_id",
+            root="container",
+            root_level="level",
+            root_words="words",
+            root_names_story="names_story",
+        )
     )
     roots = _headline_roots(blocks, chain, scored, roots)
     # Several stories in one root (an endless-scroll page): the first one is the page's.
@@ -346,9 +359,11 @@ def find_roots(blocks: pl.DataFrame, chain: pl.DataFrame) -> pl.DataFrame:
 def _headline_roots(
     blocks: pl.DataFrame, chain: pl.DataFrame, scored: pl.DataFrame, roots: pl.DataFrame
 ) -> pl.DataFrame:
-    """One row per page in and out (doc_id, root, root_level, root_words): the root moves
-    down to the deepest element below it that holds the story's headline (``is_headline``,
-    see ``mark_headline``) and ``HEADLINE_ROOT_SHARE`` of the page's prose words.
+    """One row per page in (doc_id, root, root_level, root_words, root_names_story) and out
+    (doc_id, root, root_level, root_words): the root moves down to the deepest element
+    below it that holds the story's headline (``is_headline``, see ``mark_headline``) and
+    ``HEADLINE_ROOT_SHARE`` of the page's prose words, or ``LAYOUT_HEADLINE_ROOT_SHARE``
+    of them below a root that the markup does not name as the story.
 
     A story is read from its headline down: an element around the headline with much of
     the prose is the story, and the prose beside it in the root (an about-this-site
@@ -366,9 +381,14 @@ def _headline_roots(
             .over("doc_id")
         )
         .filter(pl.col("in_root") & (pl.col("level") > pl.col("root_level")))
-        .select("doc_id", "container", "level")
+        .select("doc_id", "container", "level", "root_names_story")
         .join(scored, on=["doc_id", "container", "level"], maintain_order="left")
-        .filter((pl.col("words") >= pl.col("total") * HEADLINE_ROOT_SHARE) & (pl.col("words") > 0))
+        .with_columns(
+            share=pl.when(pl.col("root_names_story"))
+            .then(HEADLINE_ROOT_SHARE)
+            .otherwise(LAYOUT_HEADLINE_ROOT_SHARE)
+        )
+        .filter((pl.col("words") >= pl.col("total") * pl.col("share")) & (pl.col("words") > 0))
         .join(
             _data_table_parts(chain), on=["doc_id", "container"], how="anti", maintain_order="left"
         )
