@@ -133,6 +133,15 @@ STORY = "".join(f"<p>{text}</p>" for text in BODY)
             [BODY[0]],
             ["I said so before"],
         ),
+        # The story's text in a box some systems name "teaser" (the lead and what follows),
+        # holding most of the page's prose; a box of teasers beside a story holds less.
+        (f"{MENU}<h1>Bridge approved</h1><div class='teaser-text'>{STORY}</div>", BODY, []),
+        (
+            f"{MENU}<article><h1>Bridge approved</h1>{STORY}</article>"
+            f"<div class='teasers'><p>{BODY[0]} More on this soon.</p></div>",
+            BODY,
+            ["More on this soon"],
+        ),
     ],
 )
 def test_story_inside_a_widget_named_box_is_body(
