@@ -133,6 +133,15 @@ STORY = "".join(f"<p>{text}</p>" for text in BODY)
             [BODY[0]],
             ["I said so before"],
         ),
+        # The story's text in a box some systems name "teaser" (the lead and what follows),
+        # holding most of the page's prose; a box of teasers beside a story holds less.
+        (f"{MENU}<h1>Bridge approved</h1><div class='teaser-text'>{STORY}</div>", BODY, []),
+        (
+            f"{MENU}<article><h1>Bridge approved</h1>{STORY}</article>"
+            f"<div class='teasers'><p>{BODY[0]} More on this soon.</p></div>",
+            BODY,
+            ["More on this soon"],
+        ),
     ],
 )
 def test_story_inside_a_widget_named_box_is_body(
@@ -216,8 +225,10 @@ def test_side_column_of_teasers_inside_the_root_is_dropped(column_links: bool, k
     if not column_links:
         column = column.replace("<a href", "<span data-href").replace("</a>", "</span>")
     story = "".join(f"<p>{text}</p>" for text in BODY)
+    # The headline above both columns: the root is their wrapper, whose columns this rule
+    # weighs (a headline in the story's column would make that column the story).
     page = (
-        f"<div class='wrap'><div class='main-col'><h1>Council approves the new bridge</h1>{story}"
+        f"<div class='wrap'><h1>Council approves the new bridge</h1><div class='main-col'>{story}"
         f"</div><div class='second-col'>{column}</div></div>"
     )
     text = _body_text(page)
@@ -351,9 +362,10 @@ def test_aside_of_headed_boxes_holding_article_cards_stays_out(
     )
     boxes = "".join(f"<section><h1>{heading}</h1>{cards}</section>" for heading in box_headings)
     story = "".join(f"<p>{text}</p>" for text in BODY)
+    # The story's paragraphs in the wrapper itself: the aside's markup alone decides.
     page = (
-        f"<div class='content'><div class='post'><h1>Council approves the new bridge</h1>{story}"
-        f"</div><aside class='sidebar'>{boxes}</aside></div>"
+        f"<div class='content'><h1>Council approves the new bridge</h1>{story}"
+        f"<aside class='sidebar'>{boxes}</aside></div>"
     )
     text = _body_text(page)
     assert all(paragraph in text for paragraph in BODY)
@@ -786,3 +798,40 @@ def test_heading_that_reads_as_the_page_title_heads_the_story() -> None:
     text = _tables([page]).articles["body_text"][0] or ""
     assert all(blurb not in text for blurb in SITE_BLURBS)
     assert all(paragraph in text for paragraph in BODY)
+
+
+SIDEBAR_BLURBS = [
+    "Our newsroom has covered the city and its neighbourhoods for more than forty years now, "
+    "and readers can send us their tips, their photographs and their letters at any time.",
+    "Every Friday the editors answer the questions that readers have asked during the week, "
+    "and subscribers receive the morning briefing and the weekend magazine at no extra charge.",
+]
+FUNDING = [
+    "The bridge will be paid for by the regional transport fund and by a loan that the city "
+    "expects to repay over the next twenty five years from the tolls on the old ferry route.",
+    "The council said the first cars should cross the river in the spring of the year after "
+    "next, provided that the engineers find the riverbed as firm as the early surveys suggest.",
+]
+
+
+def test_layout_box_of_the_headline_with_a_third_of_the_prose_is_the_story() -> None:
+    # No <article> or <main>: the box around the headline holds less than half of the
+    # page's prose; the headed box of the site's own blurbs beside it holds the rest.
+    post = "<div class='post'><h1>Council approves the new bridge</h1>"
+    post += "".join(f"<p>{text}</p>" for text in BODY) + "</div>"
+    about = "<div class='box'><h3>About us</h3>"
+    about += "".join(f"<p>{text}</p>" for text in SIDEBAR_BLURBS) + "</div>"
+    text = _body_text(f"<div class='wrap'>{post}{about}</div>")
+    assert all(blurb not in text for blurb in SIDEBAR_BLURBS)
+    assert all(paragraph in text for paragraph in BODY)
+
+
+def test_article_is_not_cut_at_the_box_of_its_headline() -> None:
+    # The markup names the story (<article>): its second section, shorter than the
+    # headline's box and too short to join as a sibling, is still the story's.
+    intro = "<div class='intro'><h1>Council approves the new bridge</h1>"
+    intro += "".join(f"<p>{text}</p>" for text in BODY) + "</div>"
+    more = "<div class='more'><h2>How it will be paid for</h2>"
+    more += "".join(f"<p>{text}</p>" for text in FUNDING) + "</div>"
+    text = _body_text(f"<article>{intro}{more}</article>")
+    assert all(paragraph in text for paragraph in BODY + FUNDING)

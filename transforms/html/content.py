@@ -12,7 +12,8 @@ How the main content is found, generically:
 2. Each block element scores the prose words beneath it; the *root* is the
    deepest element that holds ``ROOT_SHARE`` of the page's prose words, or, below
    it, the deepest element around the story's headline (the heading that reads as
-   the page's title, else its only ``<h1>``) that holds ``HEADLINE_ROOT_SHARE`` of them.
+   the page's title, else its only ``<h1>``) that holds ``HEADLINE_ROOT_SHARE`` of them
+   (``LAYOUT_HEADLINE_ROOT_SHARE`` below a root that is no ``<article>`` or ``<main>``).
 3. Inside the root, markup decides first (headings are subheadlines, figures
    hold captions and credits, noise containers and link lists are dropped),
    then the text path's line rules (bylines, dates, "read also" cues, reader
@@ -114,6 +115,13 @@ MAX_NOISE_CONTAINER_SHARE = 0.4
 # its name is a prose-less widget's or it holds the headline. Chosen by leave-one-site-out
 # validation over fundus, readability and dragnet among 0.1 to 0.75 (0.2 in all folds but one).
 MIN_WRAPPER_PROSE_SHARE = 0.2
+# Some systems name the story's own text "teaser" (its lead and what follows it): an
+# element so named that holds this share of the page's prose words, most of it, wraps the
+# story; a box of teasers beside a short story holds less. fundus, readability and dragnet
+# are flat from 0.2 to 0.7; on trafilatura-eval's must-contain snippets 0.2 to 0.3 find 8
+# more, 0.4 to 0.6 find 6, 0.7 finds 3, and none finds a must-not-contain one.
+TEASER_WRAPPER_PROSE_SHARE = 0.5
+TEASER_HINT_PATTERN = _word_pattern(["teaser", "teasers"])
 # An element whose class says caption but that holds this many paragraphs of sentences,
 # and more words than a caption has, is a text box beside a picture.
 MIN_TEXT_BOX_PARAGRAPHS = 2
@@ -135,12 +143,17 @@ MAX_SPARSE_PROSE_LINK_SHARE = 0.7
 ROOT_SHARE = 0.75
 # Below the root, the deepest element around the story's headline that holds this
 # share of the page's prose words is the story: the rest of the root's prose is
-# furniture beside it (a sidebar's blurbs, a pop-up's sign-up text).
-# Leave-one-site-out validation over fundus, readability and dragnet among 0.1 to 0.7
-# prefers 0.3 (token F1 held out 0.9193, against 0.9170 for 0.5), all of it on dragnet's
-# blogs; below 0.5 the root cuts a page of boxed sections at its first box (readability
-# falls at 0.4) and, at 0.3, a paywalled story at its standfirst's box: 0.5 cuts neither.
+# furniture beside it (a sidebar's blurbs, a pop-up's sign-up text). Below a root
+# that the markup names as the story (``STORY_TAGS``), the rest is the story's own
+# boxes: a page of boxed sections, a paywalled story's standfirst box above its text;
+# there the headline's element must hold half of the prose. Below a layout's <div> or
+# the <body> (a blog's page of post, sidebar and comments), ``LAYOUT_HEADLINE_ROOT_SHARE``.
+# Chosen by leave-one-site-out validation over fundus, readability and dragnet among
+# 0.2 to 0.5 (0.25 in 820 of 821 folds on token F1, held out 0.9196 against 0.9170
+# for 0.5; 0.2 to 0.3 are within 0.0001; fundus is flat).
 HEADLINE_ROOT_SHARE = 0.5
+LAYOUT_HEADLINE_ROOT_SHARE = 0.25
+STORY_TAGS = ("article", "main")
 # The story's headline, when the page's metadata names its title, is a heading of at
 # most this level: a blog's post title is an <h2> or an <h3> below the blog's name.
 HEADLINE_MAX_LEVEL = 3
@@ -281,6 +294,7 @@ def _container_flags(containers: pl.DataFrame) -> pl.DataFrame:
         & ~other_noise_word
         & ~hidden
         & ~noise_landmark,
+        is_teaser=hint.str.contains(TEASER_HINT_PATTERN),
         is_tag_list=pl.col("_lowered").str.contains(TAG_LIST_HINT_PATTERN),
         is_related=hint.str.contains(RELATED_HINT_PATTERN),
         is_caption=hint.str.contains(CAPTION_HINT_PATTERN)
@@ -309,6 +323,7 @@ def find_roots(blocks: pl.DataFrame, chain: pl.DataFrame) -> pl.DataFrame:
             words=pl.col("n_words").sum(),
             first_block=pl.col("block_no").min(),
             is_article=(pl.col("container_tag") == "article").any(),
+            names_story=pl.col("container_tag").is_in(STORY_TAGS).any(),
         )
         .with_columns(total=pl.col("words").filter(pl.col("level") == 0).first().over("doc_id"))
     )
@@ -319,7 +334,13 @@ def find_roots(blocks: pl.DataFrame, chain: pl.DataFrame) -> pl.DataFrame:
         )
         .sort("doc_id", "level", descending=[False, True])
         .unique("doc_id", keep="first")
-        .select("doc_id", root="container", root_level="level", root_words="words")
+        .select(
+            "doc_id",
+            root="container",
+            root_level="level",
+            root_words="words",
+            root_names_story="names_story",
+        )
     )
     roots = _headline_roots(blocks, chain, scored, roots)
     # Several stories in one root (an endless-scroll page): the first one is the page's.
@@ -346,9 +367,11 @@ def find_roots(blocks: pl.DataFrame, chain: pl.DataFrame) -> pl.DataFrame:
 def _headline_roots(
     blocks: pl.DataFrame, chain: pl.DataFrame, scored: pl.DataFrame, roots: pl.DataFrame
 ) -> pl.DataFrame:
-    """One row per page in and out (doc_id, root, root_level, root_words): the root moves
-    down to the deepest element below it that holds the story's headline (``is_headline``,
-    see ``mark_headline``) and ``HEADLINE_ROOT_SHARE`` of the page's prose words.
+    """One row per page in (doc_id, root, root_level, root_words, root_names_story) and out
+    (doc_id, root, root_level, root_words): the root moves down to the deepest element
+    below it that holds the story's headline (``is_headline``, see ``mark_headline``) and
+    ``HEADLINE_ROOT_SHARE`` of the page's prose words, or ``LAYOUT_HEADLINE_ROOT_SHARE``
+    of them below a root that the markup does not name as the story.
 
     A story is read from its headline down: an element around the headline with much of
     the prose is the story, and the prose beside it in the root (an about-this-site
@@ -366,9 +389,14 @@ def _headline_roots(
             .over("doc_id")
         )
         .filter(pl.col("in_root") & (pl.col("level") > pl.col("root_level")))
-        .select("doc_id", "container", "level")
+        .select("doc_id", "container", "level", "root_names_story")
         .join(scored, on=["doc_id", "container", "level"], maintain_order="left")
-        .filter((pl.col("words") >= pl.col("total") * HEADLINE_ROOT_SHARE) & (pl.col("words") > 0))
+        .with_columns(
+            share=pl.when(pl.col("root_names_story"))
+            .then(HEADLINE_ROOT_SHARE)
+            .otherwise(LAYOUT_HEADLINE_ROOT_SHARE)
+        )
+        .filter((pl.col("words") >= pl.col("total") * pl.col("share")) & (pl.col("words") > 0))
         .join(
             _data_table_parts(chain), on=["doc_id", "container"], how="anti", maintain_order="left"
         )
@@ -678,11 +706,19 @@ def classify_html(pages: PageFrames, titles: pl.DataFrame | None = None) -> pl.D
     )
     wrapper = ~small & (in_story | holds_story | page_form)
     # Much of the page's prose in an element named as a prose-less widget ("share_wrapper")
-    # or holding the headline (an <aside> around the post) is the story, not furniture.
+    # or holding the headline (an <aside> around the post), or most of it in one named
+    # "teaser" ("teaser-text"), is the story, not furniture.
     story_wrapper = (
         (pl.col("prose_words") >= pl.col("page_prose_words") * MIN_WRAPPER_PROSE_SHARE)
         & (pl.col("prose_words") > 0)
-        & (pl.col("is_widget") | pl.col("holds_headline"))
+        & (
+            pl.col("is_widget")
+            | pl.col("holds_headline")
+            | (
+                pl.col("is_teaser")
+                & (pl.col("prose_words") >= pl.col("page_prose_words") * TEASER_WRAPPER_PROSE_SHARE)
+            )
+        )
     )
     # A caption is a line or two: an element that says caption but holds several
     # paragraphs of sentences, longer than any caption, is the text beside a picture.
@@ -718,6 +754,7 @@ def classify_html(pages: PageFrames, titles: pl.DataFrame | None = None) -> pl.D
             "prose_words",
             "page_prose_words",
             "is_widget",
+            "is_teaser",
             "is_legal_notice",
         )
     )
