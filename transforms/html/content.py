@@ -580,18 +580,22 @@ def mark_headline(blocks: pl.DataFrame, titles: pl.DataFrame | None) -> pl.DataF
     def key(text: pl.Expr) -> pl.Expr:
         return text.str.to_lowercase().str.replace_all(r"\s+", " ").str.strip_chars()
 
+    # Only a heading can read as the title: the headings' texts alone are keyed, once.
+    titled_headings = (
+        blocks.filter((heading >= 1) & (heading <= HEADLINE_MAX_LEVEL))
+        .select("doc_id", "block_no", "text")
+        .join(
+            titles.select("doc_id", _title_key=key(pl.col("meta_title"))),
+            on="doc_id",
+            maintain_order="left",
+        )
+        .filter(key(pl.col("text")) == pl.col("_title_key"))
+        .select("doc_id", "block_no", _titled=pl.lit(True))
+    )
     keyed = blocks.join(
-        titles.select("doc_id", _title_key=key(pl.col("meta_title"))),
-        on="doc_id",
-        how="left",
-        maintain_order="left",
+        titled_headings, on=["doc_id", "block_no"], how="left", maintain_order="left"
     )
-    titled = (
-        (heading >= 1)
-        & (heading <= HEADLINE_MAX_LEVEL)
-        & (key(pl.col("text")) == pl.col("_title_key"))
-    )
-    titled = titled.fill_null(False)
+    titled = pl.col("_titled").fill_null(False)
     first_titled = titled & (
         pl.col("block_no") == pl.col("block_no").filter(titled).min().over("doc_id")
     )
@@ -612,7 +616,7 @@ def mark_headline(blocks: pl.DataFrame, titles: pl.DataFrame | None) -> pl.DataF
     first_titled = first_titled & ~peers.any().over("doc_id")
     return keyed.with_columns(
         is_headline=pl.when(titled.any().over("doc_id")).then(first_titled).otherwise(sole_h1)
-    ).drop("_title_key", "_first_titled")
+    ).drop("_titled", "_first_titled")
 
 
 def classify_html(pages: PageFrames, titles: pl.DataFrame | None = None) -> pl.DataFrame:

@@ -10,6 +10,9 @@ with the text path's output.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import polars as pl
@@ -38,6 +41,25 @@ EMPTY_HTML_IMAGES = {
 }
 
 
+def _parsed_ahead(pages: Iterator[tuple[int, bytes]]) -> Iterator[tuple[int, LexborHTMLParser]]:
+    """(doc_id, HTML bytes) in; (doc_id, parsed tree) out, in the same order.
+
+    lexbor lets go of the interpreter lock while it parses: the next page is parsed on a
+    second thread while this one's tree is read and walked, and no more than one page
+    ahead, so that a batch holds two trees at most."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dateline-lexbor") as pool:
+        ahead = [pool.submit(_parse, row) for row in itertools.islice(pages, 1)]
+        while ahead:
+            parsed = ahead.pop().result()
+            ahead = [pool.submit(_parse, row) for row in itertools.islice(pages, 1)]
+            yield parsed
+
+
+def _parse(row: tuple[int, bytes]) -> tuple[int, LexborHTMLParser]:
+    doc_id, html = row
+    return doc_id, LexborHTMLParser(html)
+
+
 def parse_html_pages(html_docs: pl.DataFrame) -> ParsedHtml:
     """One row per HTML document (``doc_id``, ``html``) in; its metadata (one row per page),
     classified blocks and figures out. Each page is parsed once and walked once."""
@@ -55,8 +77,7 @@ def parse_html_pages(html_docs: pl.DataFrame) -> ParsedHtml:
         # batch never holds more than one. Metadata is read before the walk strips <script>.
         # Bytes, not str: lexbor decodes UTF-8 itself, faster than Python's str conversion.
         pages = html_docs.select("doc_id", pl.col("html").cast(pl.Binary))
-        for doc_id, html in pages.iter_rows():
-            tree = LexborHTMLParser(html)
+        for doc_id, tree in _parsed_ahead(pages.iter_rows()):
             records.append(page.extract_metadata(tree))
             fragment = page.script_body(tree)
             if fragment and tree.body is not None:
