@@ -738,13 +738,10 @@ def classify_html(pages: PageFrames, titles: pl.DataFrame | None = None) -> pl.D
     link_share = pl.col("link_chars") / pl.col("text").str.len_chars().clip(lower_bound=1)
     # The innermost block element of each block: lines split at <br> share it.
     # And the block element around that one (``parent``), which the tail rule reads.
-    owners = (
-        pages.chain.sort("level")
-        .group_by("doc_id", "block_no")
-        .agg(
-            owner=pl.col("container").last(),
-            parent=pl.col("container").get(-2, null_on_oob=True),
-        )
+    # The walk lists each block's enclosing elements outermost first: no sort is needed.
+    owners = pages.chain.group_by("doc_id", "block_no").agg(
+        owner=pl.col("container").last(),
+        parent=pl.col("container").get(-2, null_on_oob=True),
     )
     blocks = (
         blocks.join(inherited, on=["doc_id", "block_no"], how="left", maintain_order="left")
