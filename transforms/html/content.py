@@ -22,6 +22,8 @@ How the main content is found, generically:
 
 from __future__ import annotations
 
+from concurrent.futures import Future
+
 import polars as pl
 
 from dateline.transforms.fields import credits
@@ -619,11 +621,14 @@ def mark_headline(blocks: pl.DataFrame, titles: pl.DataFrame | None) -> pl.DataF
     ).drop("_titled", "_first_titled")
 
 
-def classify_html(pages: PageFrames, titles: pl.DataFrame | None = None) -> pl.DataFrame:
+def classify_html(
+    pages: PageFrames, titles: pl.DataFrame | Future[pl.DataFrame] | None = None
+) -> pl.DataFrame:
     """Blocks of a batch of pages in; one row per block with features and ``kind`` out.
 
     ``titles`` (doc_id, meta_title), the pages' titles in their metadata, tell the
-    story's headline among the page's headings (``mark_headline``)."""
+    story's headline among the page's headings (``mark_headline``). Given as a future,
+    they are waited for only there: the metadata can be read on another thread meanwhile."""
     containers = _container_flags(pages.containers)
     text = pl.col("text")
     # Same sizes and sentence shape as the text path, before its (costlier) line features.
@@ -775,6 +780,8 @@ def classify_html(pages: PageFrames, titles: pl.DataFrame | None = None) -> pl.D
             & unmarked_text
         )
     )
+    if isinstance(titles, Future):
+        titles = titles.result()
     blocks = mark_headline(blocks, titles)
     roots = find_roots(blocks, chain)
     in_root = (
