@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from concurrent.futures import Future
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -15,7 +16,9 @@ from selectolax.lexbor import LexborHTMLParser
 
 from dateline.flows import sources
 from dateline.transforms.assembly.articles import build_article_tables
+from dateline.transforms.html import content as html_content
 from dateline.transforms.html import walk as html_blocks
+from dateline.transforms.html.parse import _parsed_ahead
 from tests.conftest import corpus_or_skip, examples
 
 BODY = [
@@ -799,3 +802,20 @@ def test_short_post_of_a_picture_and_its_text_is_no_caption() -> None:
     tables = _tables([_page(body)])
     assert post in (tables.articles["body_text"][0] or "")
     assert tables.article_images.filter(pl.col("caption") == post).is_empty()
+
+
+def test_pages_parsed_ahead_come_in_their_order() -> None:
+    rows = [(i, f"<html><body><p>page {i}</p></body></html>".encode()) for i in range(5)]
+    parsed = list(_parsed_ahead(iter(rows)))
+    assert [doc_id for doc_id, _ in parsed] == list(range(5))
+    assert [tree.css_first("p").text() for _, tree in parsed] == [f"page {i}" for i in range(5)]
+
+
+def test_titles_given_as_a_future_mark_the_headline_as_a_frame_does() -> None:
+    pages = html_blocks.pages_frames([(0, LexborHTMLParser(PAGE))])
+    titles = pl.DataFrame({"doc_id": [0], "meta_title": ["Council approves the new bridge"]})
+    future: Future[pl.DataFrame] = Future()
+    future.set_result(titles)
+    by_frame = html_content.classify_html(pages, titles)
+    assert by_frame.get_column("is_headline").any()
+    assert html_content.classify_html(pages, future).equals(by_frame)

@@ -940,6 +940,10 @@ def build_article_tables(
     kept_doc = pl.col("doc_id").is_in(ids.get_column("doc_id").implode())
     if not blocks.select(kept_doc.all()).item():
         blocks = blocks.filter(kept_doc)
+    # Polars lets go of the interpreter lock while it computes: the dates, the costliest
+    # part joined below, are read on a second thread while the parts before them are.
+    side = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dateline-assembly")
+    dated = side.submit(_dates, blocks, docs)
 
     gaps = link_gap_counts(blocks, PARAGRAPH_KINDS, text_docs.select("doc_id"))
     tags_heading = blocks.filter(pl.col("kind") == "tags_heading").select("doc_id").unique()
@@ -950,7 +954,7 @@ def build_article_tables(
         .join(summary, on="doc_id", how="left", maintain_order="left")
         .join(titles, on="doc_id", how="left", maintain_order="left")
         .join(_bylines(blocks), on="doc_id", how="left", maintain_order="left")
-        .join(_dates(blocks, docs), on="doc_id", how="left", maintain_order="left")
+        .join(dated.result(), on="doc_id", how="left", maintain_order="left")
         .join(_record_dates(docs), on="doc_id", how="left", maintain_order="left")
         .join(_first_date_lines(text_blocks, docs), on="doc_id", how="left", maintain_order="left")
         .join(gaps, on="doc_id", how="left", maintain_order="left")
@@ -985,9 +989,11 @@ def build_article_tables(
         ],
         how="diagonal_relaxed",
     )
-    image_credits = credits.parse_photo_credits(
-        images.select("article_id", "position", "credit_raw")
+    # The photo credits are parsed on the second thread while the authors are split here.
+    image_credits = side.submit(
+        credits.parse_photo_credits, images.select("article_id", "position", "credit_raw")
     )
+    side.shutdown(wait=False)
     article_tags = _tags(blocks, ids, docs)
     related = _related(blocks, ids)
 
@@ -1122,7 +1128,7 @@ def build_article_tables(
         "article_paragraphs": schema.conform(paragraphs, schema.ARTICLE_PARAGRAPHS),
         "article_authors": schema.conform(authors, schema.ARTICLE_AUTHORS),
         "article_images": schema.conform(images, schema.ARTICLE_IMAGES),
-        "image_credits": schema.conform(image_credits, schema.IMAGE_CREDITS),
+        "image_credits": schema.conform(image_credits.result(), schema.IMAGE_CREDITS),
         "article_tags": schema.conform(article_tags, schema.ARTICLE_TAGS),
         "related_links": schema.conform(related, schema.RELATED_LINKS),
     }

@@ -23,6 +23,8 @@ How the main content is found, generically:
 
 from __future__ import annotations
 
+from concurrent.futures import Future
+
 import polars as pl
 
 from dateline.transforms.fields import credits
@@ -608,18 +610,22 @@ def mark_headline(blocks: pl.DataFrame, titles: pl.DataFrame | None) -> pl.DataF
     def key(text: pl.Expr) -> pl.Expr:
         return text.str.to_lowercase().str.replace_all(r"\s+", " ").str.strip_chars()
 
+    # Only a heading can read as the title: the headings' texts alone are keyed, once.
+    titled_headings = (
+        blocks.filter((heading >= 1) & (heading <= HEADLINE_MAX_LEVEL))
+        .select("doc_id", "block_no", "text")
+        .join(
+            titles.select("doc_id", _title_key=key(pl.col("meta_title"))),
+            on="doc_id",
+            maintain_order="left",
+        )
+        .filter(key(pl.col("text")) == pl.col("_title_key"))
+        .select("doc_id", "block_no", _titled=pl.lit(True))
+    )
     keyed = blocks.join(
-        titles.select("doc_id", _title_key=key(pl.col("meta_title"))),
-        on="doc_id",
-        how="left",
-        maintain_order="left",
+        titled_headings, on=["doc_id", "block_no"], how="left", maintain_order="left"
     )
-    titled = (
-        (heading >= 1)
-        & (heading <= HEADLINE_MAX_LEVEL)
-        & (key(pl.col("text")) == pl.col("_title_key"))
-    )
-    titled = titled.fill_null(False)
+    titled = pl.col("_titled").fill_null(False)
     first_titled = titled & (
         pl.col("block_no") == pl.col("block_no").filter(titled).min().over("doc_id")
     )
@@ -640,14 +646,17 @@ def mark_headline(blocks: pl.DataFrame, titles: pl.DataFrame | None) -> pl.DataF
     first_titled = first_titled & ~peers.any().over("doc_id")
     return keyed.with_columns(
         is_headline=pl.when(titled.any().over("doc_id")).then(first_titled).otherwise(sole_h1)
-    ).drop("_title_key", "_first_titled")
+    ).drop("_titled", "_first_titled")
 
 
-def classify_html(pages: PageFrames, titles: pl.DataFrame | None = None) -> pl.DataFrame:
+def classify_html(
+    pages: PageFrames, titles: pl.DataFrame | Future[pl.DataFrame] | None = None
+) -> pl.DataFrame:
     """Blocks of a batch of pages in; one row per block with features and ``kind`` out.
 
     ``titles`` (doc_id, meta_title), the pages' titles in their metadata, tell the
-    story's headline among the page's headings (``mark_headline``)."""
+    story's headline among the page's headings (``mark_headline``). Given as a future,
+    they are waited for only there: the metadata can be read on another thread meanwhile."""
     containers = _container_flags(pages.containers)
     text = pl.col("text")
     # Same sizes and sentence shape as the text path, before its (costlier) line features.
@@ -771,13 +780,10 @@ def classify_html(pages: PageFrames, titles: pl.DataFrame | None = None) -> pl.D
     link_share = pl.col("link_chars") / pl.col("text").str.len_chars().clip(lower_bound=1)
     # The innermost block element of each block: lines split at <br> share it.
     # And the block element around that one (``parent``), which the tail rule reads.
-    owners = (
-        pages.chain.sort("level")
-        .group_by("doc_id", "block_no")
-        .agg(
-            owner=pl.col("container").last(),
-            parent=pl.col("container").get(-2, null_on_oob=True),
-        )
+    # The walk lists each block's enclosing elements outermost first: no sort is needed.
+    owners = pages.chain.group_by("doc_id", "block_no").agg(
+        owner=pl.col("container").last(),
+        parent=pl.col("container").get(-2, null_on_oob=True),
     )
     blocks = (
         blocks.join(inherited, on=["doc_id", "block_no"], how="left", maintain_order="left")
@@ -811,6 +817,8 @@ def classify_html(pages: PageFrames, titles: pl.DataFrame | None = None) -> pl.D
             & unmarked_text
         )
     )
+    if isinstance(titles, Future):
+        titles = titles.result()
     blocks = mark_headline(blocks, titles)
     roots = find_roots(blocks, chain)
     in_root = (

@@ -10,6 +10,9 @@ with the text path's output.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import polars as pl
@@ -23,7 +26,19 @@ from dateline.transforms.html.metadata import page, precedence
 class ParsedHtml:
     meta: pl.DataFrame
     blocks: pl.DataFrame
-    images: pl.DataFrame
+    # The figures are read on a second thread (see ``parse_html_pages``) and waited for
+    # where they are first used, after the other parts of the assembly.
+    pending_images: Future[pl.DataFrame]
+
+    @property
+    def images(self) -> pl.DataFrame:
+        return self.pending_images.result()
+
+
+def _ready(frame: pl.DataFrame) -> Future[pl.DataFrame]:
+    done: Future[pl.DataFrame] = Future()
+    done.set_result(frame)
+    return done
 
 
 EMPTY_HTML_BLOCKS = {"doc_id": pl.Int64, "block_no": pl.Int32, "text": pl.String, "kind": pl.String}
@@ -38,6 +53,25 @@ EMPTY_HTML_IMAGES = {
 }
 
 
+def _parsed_ahead(pages: Iterator[tuple[int, bytes]]) -> Iterator[tuple[int, LexborHTMLParser]]:
+    """(doc_id, HTML bytes) in; (doc_id, parsed tree) out, in the same order.
+
+    lexbor lets go of the interpreter lock while it parses: the next page is parsed on a
+    second thread while this one's tree is read and walked, and no more than one page
+    ahead, so that a batch holds two trees at most."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dateline-lexbor") as pool:
+        ahead = [pool.submit(_parse, row) for row in itertools.islice(pages, 1)]
+        while ahead:
+            parsed = ahead.pop().result()
+            ahead = [pool.submit(_parse, row) for row in itertools.islice(pages, 1)]
+            yield parsed
+
+
+def _parse(row: tuple[int, bytes]) -> tuple[int, LexborHTMLParser]:
+    doc_id, html = row
+    return doc_id, LexborHTMLParser(html)
+
+
 def parse_html_pages(html_docs: pl.DataFrame) -> ParsedHtml:
     """One row per HTML document (``doc_id``, ``html``) in; its metadata (one row per page),
     classified blocks and figures out. Each page is parsed once and walked once."""
@@ -45,7 +79,7 @@ def parse_html_pages(html_docs: pl.DataFrame) -> ParsedHtml:
         return ParsedHtml(
             pl.DataFrame(schema=precedence.METADATA_SCHEMA),
             pl.DataFrame(schema=EMPTY_HTML_BLOCKS),
-            pl.DataFrame(schema=EMPTY_HTML_IMAGES),
+            _ready(pl.DataFrame(schema=EMPTY_HTML_IMAGES)),
         )
     records: list[dict] = []
     doc_ids: list[int] = []
@@ -55,8 +89,7 @@ def parse_html_pages(html_docs: pl.DataFrame) -> ParsedHtml:
         # batch never holds more than one. Metadata is read before the walk strips <script>.
         # Bytes, not str: lexbor decodes UTF-8 itself, faster than Python's str conversion.
         pages = html_docs.select("doc_id", pl.col("html").cast(pl.Binary))
-        for doc_id, html in pages.iter_rows():
-            tree = LexborHTMLParser(html)
+        for doc_id, tree in _parsed_ahead(pages.iter_rows()):
             records.append(page.extract_metadata(tree))
             fragment = page.script_body(tree)
             if fragment and tree.body is not None:
@@ -67,10 +100,19 @@ def parse_html_pages(html_docs: pl.DataFrame) -> ParsedHtml:
             yield doc_id, tree
 
     pages = walk.pages_frames(trees())
-    meta = precedence.metadata_frame(records, doc_ids)
-    if pages.blocks.is_empty():
-        return ParsedHtml(
-            meta, pl.DataFrame(schema=EMPTY_HTML_BLOCKS), pl.DataFrame(schema=EMPTY_HTML_IMAGES)
-        )
-    blocks = content.classify_html(pages, meta.select("doc_id", "meta_title"))
-    return ParsedHtml(meta, blocks, content.html_images(blocks, pages.images))
+    # Polars lets go of the interpreter lock while it computes: the metadata is read on a
+    # second thread while the blocks are classified, up to the headline, which needs the titles.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dateline-metadata") as pool:
+        meta = pool.submit(precedence.metadata_frame, records, doc_ids)
+        if pages.blocks.is_empty():
+            return ParsedHtml(
+                meta.result(),
+                pl.DataFrame(schema=EMPTY_HTML_BLOCKS),
+                _ready(pl.DataFrame(schema=EMPTY_HTML_IMAGES)),
+            )
+        titles = pool.submit(lambda: meta.result().select("doc_id", "meta_title"))
+        blocks = content.classify_html(pages, titles)
+    figures = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dateline-figures")
+    images = figures.submit(content.html_images, blocks, pages.images)
+    figures.shutdown(wait=False)
+    return ParsedHtml(meta.result(), blocks, images)

@@ -131,6 +131,8 @@ Meta names and JSON-LD types live in ``lexicon/html_meta.json``.
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
+
 import polars as pl
 
 from dateline.transforms.fields import bylines
@@ -1810,6 +1812,17 @@ def metadata_frame(records: list[dict], doc_ids: list[int]) -> pl.DataFrame:
     frame = _records_frame(records, doc_ids)
     frame = frame.with_columns(published_url=_url_date(_absolute_url(frame)))
     site_keys = _site_keys(frame)
+    # Polars lets go of the interpreter lock while it computes: the titles, the costliest
+    # field, are chosen on a second thread while the other fields are read here.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dateline-titles") as pool:
+        titles = pool.submit(_titles, frame, site_keys, _label_keys(frame, site_keys))
+        return _joined_fields(frame, site_keys, titles)
+
+
+def _joined_fields(
+    frame: pl.DataFrame, site_keys: pl.DataFrame, titles: Future[pl.DataFrame]
+) -> pl.DataFrame:
+    """``metadata_frame``'s fields, read from the pages' records (``frame``) and joined."""
     scalars = frame.select(
         "doc_id",
         pl.coalesce("section_ld", "section_meta").alias("meta_section"),
@@ -1827,16 +1840,11 @@ def metadata_frame(records: list[dict], doc_ids: list[int]) -> pl.DataFrame:
         _in_page_offset, pl.concat([published_dates, updated_dates], how="diagonal_relaxed")
     )
     updated = _dates(updated_dates, "meta_updated").select("doc_id", "meta_updated_at")
+    authors = _authors(
+        frame, pl.concat([site_keys, _site_name_tail_keys(frame)]).unique(maintain_order=True)
+    )
+    tags, images = _tags(frame, site_keys), _images(frame)
     result = scalars
-    for part in (
-        _titles(frame, site_keys, _label_keys(frame, site_keys)),
-        _authors(
-            frame, pl.concat([site_keys, _site_name_tail_keys(frame)]).unique(maintain_order=True)
-        ),
-        published,
-        updated,
-        _tags(frame, site_keys),
-        _images(frame),
-    ):
+    for part in (titles.result(), authors, published, updated, tags, images):
         result = result.join(part, on="doc_id", how="left", maintain_order="left")
     return result.select([pl.col(name).cast(dtype) for name, dtype in METADATA_SCHEMA.items()])
