@@ -1347,6 +1347,9 @@ def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("paragraph"))
         .when(~body_ok)
         .then(pl.lit("boilerplate"))
+        # A quoted post's signature ("— Jane Doe (@jane) October 31, 2021") is the quote's.
+        .when(landmark("blockquote") & text_kind.is_in(["byline", "date"]))
+        .then(pl.lit("paragraph"))
         .when(
             (c("heading_level") >= 2)
             & (c("n_words") <= MAX_SUBHEADLINE_WORDS)
