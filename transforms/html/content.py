@@ -1116,14 +1116,20 @@ def _head_in_root(blocks: pl.DataFrame) -> pl.DataFrame:
         after_headline
         & ~c("noise_below_root")
         & (c("link_share") <= MAX_BODY_LINK_SHARE)
-        & (c("is_byline") | ((c("is_date") | c("kind").is_in(["byline", "date"])) & (c("heading_level") == 0)))
+        & (
+            c("is_byline")
+            | ((c("is_date") | c("kind").is_in(["byline", "date"])) & (c("heading_level") == 0))
+        )
         & (c("n_words") < MIN_LEAD_WORDS)
     )
     # A date line may pass for prose on a short page: it is a line of the head still.
     prose = after_headline & c("is_prose") & ~head_line
     blocks = blocks.with_columns(_first_prose=c("block_no").filter(prose).min().over(doc))
     blocks = blocks.with_columns(
-        _next_prose=c("block_no").filter(prose & (c("block_no") > c("_first_prose"))).min().over(doc),
+        _next_prose=c("block_no")
+        .filter(prose & (c("block_no") > c("_first_prose")))
+        .min()
+        .over(doc),
         _before_prose=(head_line & (c("block_no") < c("_first_prose"))).any().over(doc),
     )
     head_end = pl.when(c("_before_prose")).then(c("_first_prose")).otherwise(c("_next_prose"))
