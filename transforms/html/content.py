@@ -17,7 +17,8 @@ How the main content is found, generically:
    hold captions and credits, noise containers and link lists are dropped),
    then the text path's line rules (bylines, dates, "read also" cues, reader
    notices). Before the root, the page head gives title, byline, date and a
-   standfirst.
+   standfirst; a root that holds the headline holds the head's lines under it too
+   (``_head_in_root``).
 """
 
 from __future__ import annotations
