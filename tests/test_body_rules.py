@@ -835,3 +835,63 @@ def test_article_is_not_cut_at_the_box_of_its_headline() -> None:
     more += "".join(f"<p>{text}</p>" for text in FUNDING) + "</div>"
     text = _body_text(f"<article>{intro}{more}</article>")
     assert all(paragraph in text for paragraph in BODY + FUNDING)
+
+
+# A menu of plain links before the story: the page's blocks outnumber the article's.
+MENU = "<div><ul>" + "".join(f"<li><a href='/s/{n}'>Section {n}</a></li>" for n in range(30))
+MENU += "</ul></div>"
+
+
+def _headed_story(head_lines: str, standfirst: str = "") -> str:
+    """A page without metadata whose article holds its headline, ``standfirst`` and
+    ``head_lines`` under it, then the story's paragraphs; a long menu before it."""
+    paragraphs = "".join(f"<p>{text}</p>" for text in BODY)
+    return _page(
+        f"{MENU}<main><article><h1>Council approves the new bridge</h1>{standfirst}"
+        f"{head_lines}{paragraphs}</article></main>"
+    )
+
+
+STANDFIRST = "The crossing over the river will be ready in three years, the council says"
+
+
+@pytest.mark.parametrize(
+    ("standfirst", "byline"),
+    [
+        ("", "By Jane Roe"),
+        (f"<h2>{STANDFIRST}</h2>", "Jane Roe"),
+        (f"<p>{STANDFIRST}.</p>", "Jane Roe"),
+    ],
+)
+def test_byline_place_and_date_under_a_headline_inside_the_root_are_the_head(
+    standfirst: str, byline: str
+) -> None:
+    head_lines = (
+        f"<div><p>{byline}</p><p>Springfield</p></div><div>05/03/2024 Updated at 10:15</div>"
+    )
+    tables = _tables([_headed_story(head_lines, standfirst)])
+    assert tables.article_authors["name"].to_list() == ["Jane Roe"]
+    text = tables.articles["body_text"][0] or ""
+    assert BODY[0] in text and BODY[2] in text
+    assert "Springfield" not in text and "Updated at" not in text and "Jane Roe" not in text
+
+
+def test_short_lines_under_a_headline_without_a_byline_are_body() -> None:
+    # Without a byline or date line under the headline, no line there is the head's.
+    head_lines = "<p>Traffic will be slow.</p><p>Work begins in May.</p>"
+    text = _body_text(_headed_story(head_lines))
+    assert "Traffic will be slow." in text and "Work begins in May." in text
+
+
+def test_signature_of_a_quoted_post_is_no_date_line() -> None:
+    quote = (
+        "<blockquote><p>What a day for the city.</p>"
+        "<p>— City Council (@council) October 31, 2021</p></blockquote>"
+    )
+    page = _page(
+        f"{MENU}<main><article><h1>Council approves the new bridge</h1><p>{BODY[0]}</p>"
+        f"{quote}<p>{BODY[1]}</p><p>{BODY[2]}</p></article></main>"
+    )
+    paragraphs = _tables([page]).article_paragraphs
+    kinds = paragraphs.filter(paragraphs["text"].str.contains("October 31"))["kind"].to_list()
+    assert kinds == ["paragraph"]

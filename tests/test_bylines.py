@@ -339,6 +339,8 @@ BYLINE_LINES = [
     ("山田太郎 記者", True),
     ("경찰 기자회견", False),
     ("首相が記者会見", False),
+    # an agency's name before the job title names no one
+    ("新华社记者", False),
 ]
 
 

@@ -186,6 +186,8 @@ UNCASED_NAME_WITH_ROLE = (
     + ROLE_STEMS
     + r")(?:\s|$)"
 )
+# An agency's name before the job title names no one: "新华社记者" (a Xinhua reporter).
+AGENCY_WITH_ROLE = r"^(?:" + AGENCY_ALIAS_WORDS + r")\s*(?:" + ROLE_STEMS + r")$"
 # Two or more names and nothing else: "Julia Vergin | Clare Roth", "Ana Gil y Luis Paz (Madrid)";
 # not "/", which joins the parties of a photo credit.
 NAME_LIST_SEPARATOR = r"\s*(?:[,;|&]|\s(?:" + CONJUNCTION_WORDS + r")\s)\s*"
@@ -368,7 +370,7 @@ def _byline_line(text: pl.Expr, cleaned: pl.Expr) -> pl.Expr:
         cleaned.str.contains(PREFIXED_BYLINE)
         | cleaned.str.contains(DESK_LINE)
         | cleaned.str.contains(NAME_WITH_TRAILER)
-        | cleaned.str.contains(UNCASED_NAME_WITH_ROLE)
+        | cleaned.str.contains(UNCASED_NAME_WITH_ROLE) & ~cleaned.str.contains(AGENCY_WITH_ROLE)
         | cleaned.str.contains(NAME_LIST_LINE) & ~cleaned.str.contains(NO_LOWER_CASE)
         | icon_glued
     )

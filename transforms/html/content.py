@@ -18,7 +18,8 @@ How the main content is found, generically:
    hold captions and credits, noise containers and link lists are dropped),
    then the text path's line rules (bylines, dates, "read also" cues, reader
    notices). Before the root, the page head gives title, byline, date and a
-   standfirst.
+   standfirst; a root that holds the headline holds the head's lines under it too
+   (``_head_in_root``).
 """
 
 from __future__ import annotations
@@ -931,6 +932,7 @@ def classify_html(
         .drop("alone_in_cell")
         .pipe(_full_texts_after_excerpts)
         .pipe(classify_blocks)
+        .pipe(_head_in_root)
         .pipe(_markup_kinds)
         .pipe(_trim_tail)
     )
@@ -1139,6 +1141,52 @@ def _innermost_list(chain: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _head_in_root(blocks: pl.DataFrame) -> pl.DataFrame:
+    """One row per article block in and out: adds ``in_root_head``, true on the lines of
+    the root from the head's first byline or date line under the story's headline to its
+    last one.
+
+    A root that holds the headline holds the story's head too: between the headline and
+    the first paragraph stand the byline, the place, the date line and a share bar, which
+    are no part of the body. A standfirst is prose as well: when no byline or date line
+    comes between the headline and the first prose block and one follows it, that block
+    is the standfirst and the head's lines are those before the next prose block.
+    """
+    c = pl.col
+    doc = "doc_id"
+    # The headline as the page head reads it (``classify_html``): the root's first <h1>.
+    headline_no = c("block_no").filter((c("heading_level") == 1) & c("under_root")).min().over(doc)
+    after_headline = c("under_root") & (c("block_no") > headline_no)
+    # A heading that reads like a name is a section's title, not a byline.
+    head_line = (
+        after_headline
+        & ~c("noise_below_root")
+        & (c("link_share") <= MAX_BODY_LINK_SHARE)
+        & (
+            c("is_byline")
+            | ((c("is_date") | c("kind").is_in(["byline", "date"])) & (c("heading_level") == 0))
+        )
+        & (c("n_words") < MIN_LEAD_WORDS)
+    )
+    # A date line may pass for prose on a short page: it is a line of the head still.
+    prose = after_headline & c("is_prose") & ~head_line
+    blocks = blocks.with_columns(_first_prose=c("block_no").filter(prose).min().over(doc))
+    blocks = blocks.with_columns(
+        _next_prose=c("block_no")
+        .filter(prose & (c("block_no") > c("_first_prose")))
+        .min()
+        .over(doc),
+        _before_prose=(head_line & (c("block_no") < c("_first_prose"))).any().over(doc),
+    )
+    head_end = pl.when(c("_before_prose")).then(c("_first_prose")).otherwise(c("_next_prose"))
+    in_head = head_line & (c("block_no") < head_end)
+    first_line = c("block_no").filter(in_head).min().over(doc)
+    last_line = c("block_no").filter(in_head).max().over(doc)
+    return blocks.with_columns(
+        in_root_head=c("block_no").is_between(first_line, last_line).fill_null(False)
+    ).drop("_first_prose", "_next_prose", "_before_prose")
+
+
 def _trim_tail(blocks: pl.DataFrame) -> pl.DataFrame:
     """After the root's last prose block, short lines are furniture (lists of links,
     dates, "more on this"), not the article's last words; the longer items of a list that
@@ -1303,7 +1351,6 @@ def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
     )
     credit_text = c("_credit_text")
     figure_text = figure_text | credit_text | caption_before_credit
-    body_ok = c("under_root") & ~c("noise_below_root") & (c("link_share") <= MAX_BODY_LINK_SHARE)
     # Lines of one element (split at <br>) next to each other, both prose.
     prose_before = (c("is_prose") & (c("owner") == c("owner").shift(1))).shift(1)
     same_after = (c("owner") == c("owner").shift(-1)) & c("is_prose").shift(-1)
@@ -1311,6 +1358,8 @@ def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
         _prose_run=prose_before.over("doc_id").fill_null(False)
         | same_after.over("doc_id").fill_null(False)
     )
+    body_ok = c("under_root") & ~c("noise_below_root") & (c("link_share") <= MAX_BODY_LINK_SHARE)
+    head = c("in_head") | (c("in_root_head") & body_ok)
     kind = (
         pl.when(c("heading_level") == 1)
         .then(pl.lit("title"))
@@ -1320,10 +1369,10 @@ def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("caption"))
         .when(c("in_tag_list") & (c("n_words") <= MAX_TAG_WORDS) & (c("link_share") > 0.5))
         .then(pl.lit("tag"))
-        .when(c("in_head") & text_kind.is_in(["byline", "date"]))
+        .when(head & text_kind.is_in(["byline", "date"]))
         .then(text_kind)
         .when(
-            c("in_head")
+            head
             & (c("n_words") >= MIN_LEAD_WORDS)
             & (c("link_share") <= MAX_PROSE_LINK_SHARE)
             & ~text_kind.is_in(["byline", "date", "boilerplate"])
@@ -1334,7 +1383,8 @@ def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
             & ~c("in_site_tagline")
         )
         .then(pl.lit("summary"))
-        .when(~c("under_root"))
+        # The rest of the head is furniture, before the root or inside it.
+        .when(~c("under_root") | c("in_root_head"))
         .then(pl.lit("outside"))
         .when(c("under_root") & c("in_related") & (c("link_share") > 0.5))
         .then(pl.lit("related_item"))
@@ -1349,6 +1399,9 @@ def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("paragraph"))
         .when(~body_ok)
         .then(pl.lit("boilerplate"))
+        # A quoted post's signature ("— Jane Doe (@jane) October 31, 2021") is the quote's.
+        .when(landmark("blockquote") & text_kind.is_in(["byline", "date"]))
+        .then(pl.lit("paragraph"))
         .when(
             (c("heading_level") >= 2)
             & (c("n_words") <= MAX_SUBHEADLINE_WORDS)
@@ -1395,6 +1448,7 @@ def _markup_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
         "_caption_before_credit",
         "_prose_run",
         "_credit_class",
+        "in_root_head",
     )
 
 

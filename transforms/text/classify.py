@@ -165,8 +165,12 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
     and what an earlier stage promised, and their working columns stay inside.
     """
     blocks = in_document_order(blocks)
+    # The stages read a block's number as its place among the document's blocks (0 to
+    # n_blocks - 1): the HTML path classifies a page's article blocks, numbered among all
+    # the page's blocks, so they are numbered afresh here and the title's number mapped back.
     classified = (
         blocks.select(CLASSIFIER_INPUTS)
+        .with_columns(block_no=pl.int_range(pl.len(), dtype=pl.Int32).over("doc_id"))
         .pipe(widen_credits)
         .pipe(mark_segments)
         .pipe(mark_item_runs)
@@ -180,7 +184,19 @@ def classify_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
         .pipe(join_split_bylines)
     )
     # The stages keep the rows in place: the outputs line up with the input's rows.
-    return blocks.with_columns(classified.select(CLASSIFIER_OUTPUTS).get_columns())
+    title_no = (
+        classified.select("doc_id", "block_no", "title_no")
+        .with_columns(page_no=blocks["block_no"])
+        .select(
+            title_no=pl.col("page_no")
+            .filter(pl.col("block_no") == pl.col("title_no"))
+            .first()
+            .over("doc_id")
+        )
+    )
+    return blocks.with_columns(
+        classified.select(CLASSIFIER_OUTPUTS).with_columns(title_no).get_columns()
+    )
 
 
 def widen_credits(blocks: pl.DataFrame) -> pl.DataFrame:
