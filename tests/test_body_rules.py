@@ -895,3 +895,15 @@ def test_signature_of_a_quoted_post_is_no_date_line() -> None:
     paragraphs = _tables([page]).article_paragraphs
     kinds = paragraphs.filter(paragraphs["text"].str.contains("October 31"))["kind"].to_list()
     assert kinds == ["paragraph"]
+
+
+@pytest.mark.parametrize(("note_class", "kept"), [("entry-footer", False), ("lead", True)])
+def test_notice_in_a_paragraph_classed_as_furniture_after_the_story_is_no_body(
+    note_class: str, kept: bool
+) -> None:
+    note = "This entry was posted on Tuesday and is filed under City news and transport."
+    text = _body_text(
+        _story("").replace("</article>", f"<p class='{note_class}'>{note}</p></article>")
+    )
+    assert (note in text) is kept
+    assert BODY[2] in text

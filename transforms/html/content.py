@@ -292,6 +292,8 @@ def _container_flags(containers: pl.DataFrame) -> pl.DataFrame:
     flags = staged.select(
         *described,
         is_noise=(noise_word & ~text_element) | hidden | noise_landmark,
+        # On a paragraph the class is typography, unless it comes after the story (see _trim_tail).
+        is_text_noise=noise_word & text_element,
         is_widget=hint.str.contains(WIDGET_HINT_PATTERN)
         & ~hint.str.contains(PROSE_NOISE_HINT_PATTERN)
         & ~other_noise_word
@@ -777,6 +779,7 @@ def classify_html(
         in_caption=pl.col("is_caption").any(),
         in_credit=pl.col("is_credit").any(),
         in_site_tagline=pl.col("is_site_tagline").any(),
+        in_text_noise=pl.col("is_text_noise").any(),
     )
     link_share = pl.col("link_chars") / pl.col("text").str.len_chars().clip(lower_bound=1)
     # The innermost block element of each block: lines split at <br> share it.
@@ -1191,9 +1194,10 @@ def _trim_tail(blocks: pl.DataFrame) -> pl.DataFrame:
     """After the root's last prose block, short lines are furniture (lists of links,
     dates, "more on this"), not the article's last words; the longer items of a list that
     holds the story's prose go on with the story."""
-    last_prose = (
-        pl.col("block_no").filter(pl.col("is_prose") & pl.col("under_root")).max().over("doc_id")
-    )
+    # A paragraph whose own class says noise ("subscribe-note", "article-footer") after
+    # the story's prose is a notice (reprint, subscription), however much it reads like prose.
+    story_prose = pl.col("is_prose") & pl.col("under_root") & ~pl.col("in_text_noise")
+    last_prose = pl.col("block_no").filter(story_prose).max().over("doc_id")
     # An item of the list the story's prose is in, with a sentence's worth of words (a
     # changelog's "Fixed X when Y (Bug 123)"), is the story's; a list of short notes
     # ("X liked this") below one comment is not.
@@ -1229,11 +1233,16 @@ def _trim_tail(blocks: pl.DataFrame) -> pl.DataFrame:
         .over("doc_id")
     )
     story_run = pl.col("_beside_prose") & (pl.len().over("doc_id", "_run") >= MIN_TAIL_RUN_LINES)
+    notice = (
+        pl.col("in_text_noise")
+        & pl.col("kind").is_in(["paragraph", "subheadline"])
+        & (pl.col("block_no") > last_prose)
+    ).fill_null(False)
     return blocks.with_columns(
-        kind=pl.when(pl.col("_tail") & ~story_run)
+        kind=pl.when((pl.col("_tail") & ~story_run) | notice)
         .then(pl.lit("boilerplate"))
         .otherwise(pl.col("kind"))
-    ).drop("list_id", "parent", "_tail", "_beside_prose", "_run")
+    ).drop("list_id", "parent", "_tail", "_beside_prose", "_run", "in_text_noise")
 
 
 def _credit_classes(blocks: pl.DataFrame) -> pl.DataFrame:
