@@ -16,7 +16,12 @@ import polars as pl
 from dateline.transforms import lexicon
 from dateline.transforms.fields import dates
 from dateline.transforms.fields.credits import AGENCY_BY_ALIAS
-from dateline.transforms.fields.names import NAME_PARTICLES, is_person_name, natural_case
+from dateline.transforms.fields.names import (
+    NAME_PARTICLES,
+    has_interface_word,
+    is_person_name,
+    natural_case,
+)
 from dateline.transforms.fields.tags import tag_key
 from dateline.transforms.patterns import (
     INVISIBLE_CHARACTERS,
@@ -693,6 +698,8 @@ def split_bylines(
                 | pl.col("_is_first")
                 & (pl.col("_n_words") <= 3)
                 & ~pl.col("_bare").str.contains(r"\d|" + SENTENCE_MARK)
+                # A heading or button first on the line is no author: "Keine Kommentare".
+                & ~has_interface_word(pl.col("_bare"))
             )
         )
         .with_columns(

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import polars as pl
 
+from dateline.transforms import lexicon
+from dateline.transforms.patterns import literal_alternation
+
 # Lower-case particles of family names; printed in capitals they are lowered unless first.
 NAME_PARTICLES: tuple[str, ...] = (
     "de", "da", "del", "della", "dei", "degli", "van", "von", "der", "den", "ter", "ten",
@@ -36,6 +39,18 @@ NON_NAME_CHARACTER = r"[,;:!?¿¡()\[\]{}\"“”„«»/\\|@#%&*+=<>©®™_~^$
 # A period after a word of three or more letters ends a sentence; initials and "Jr." do not.
 SENTENCE_PERIOD = r"\p{L}{3,}\.(?:\s|$)"
 MAX_NAME_WORDS = 5
+
+# Words of a page's interface that no name holds ("Noch keine Kommentare", "Recent Posts",
+# "Enlarge Image"), of every language in the lexicon: a whole word, in any case.
+INTERFACE_WORDS: tuple[str, ...] = tuple(
+    word
+    for language, words in lexicon.load("interface_words").items()
+    if not language.startswith("_")
+    for word in words
+)
+INTERFACE_WORD = (
+    r"(?i)(?:^|[^\p{L}\p{M}])(?:" + literal_alternation(INTERFACE_WORDS) + r")(?:$|[^\p{L}\p{M}])"
+)
 
 # Word shapes tested over a whole text whose words are separated by spaces: two regex
 # passes rather than a list of words per value. A particle is any ASCII-case variant of
@@ -103,18 +118,29 @@ def natural_case(name: pl.Expr) -> pl.Expr:
     return words.list.eval(_natural_word(element, is_first)).list.join(" ")
 
 
+def has_interface_word(text: pl.Expr) -> pl.Expr:
+    """True when a word of the text is an interface word (one value in, one bool out).
+
+    ``Noch keine Kommentare``, ``Recent Posts``, ``Über uns``: headings and buttons
+    shaped like a name. Whole words only: ``Alleyne`` or ``Postma`` are not matched.
+    """
+    return text.str.contains(INTERFACE_WORD).fill_null(False)
+
+
 def is_person_name(text: pl.Expr) -> pl.Expr:
     """True when the text has the shape of a personal name (one value in, one bool out).
 
     1 to 5 words, each capitalised (or an initial, a short word of a script without
     case, or a word opening on a letter of an Arabic, Hebrew or Indic script) or a
     lower-case particle, at least one capitalised word, no
-    digits, brackets, symbols or sentence punctuation. A shape test only: a desk
-    such as ``Redacción Gestión`` also passes; callers add their own lexicons.
+    digits, brackets, symbols or sentence punctuation, no interface word
+    (``Recent Comments``). A shape test only: a desk such as ``Redacción Gestión``
+    also passes; callers add their own lexicons.
     """
     stripped = text.str.strip_chars()
     return (
         stripped.str.contains(NAME_WORDS_ONLY)
+        & ~has_interface_word(stripped)
         & (stripped.str.count_matches(WORD_GAP) < MAX_NAME_WORDS)
         & stripped.str.contains(HAS_NAME_WORD)
         & ~stripped.str.contains(NOT_IN_NAME)

@@ -15,7 +15,7 @@ import threading
 
 import polars as pl
 
-from dateline.transforms.fields import bylines, credits, dates
+from dateline.transforms.fields import bylines, credits, dates, names
 from dateline.transforms.lexicon import load, social_networks
 from dateline.transforms.patterns import DIGIT_PATTERN, WHITE_SPACE_WORD, literal_alternation
 
@@ -213,6 +213,8 @@ def _line_features(lines: pl.DataFrame) -> pl.DataFrame:
         is_sign_off=bylines.is_sign_off_line(text),
         # A picture agency alone on a line credits a photo; it never signs an article.
         is_name=bylines.is_name_line(text) & ~key.is_in(PHOTO_AGENCIES),
+        # A heading or button shaped like a name ("Neueste Fotos", "Recent Comments").
+        has_interface_word=names.has_interface_word(text),
         is_date=dates.is_date_line(text),
         ends_prose=text.str.contains(PROSE_END_PATTERN),
         has_inner_sentence=text.str.contains(INNER_SENTENCE_PATTERN),
@@ -298,7 +300,8 @@ BLOCK_FEATURES = (
     "n_words", "n_blocks", "ends_sentence", "ends_period", "is_boilerplate", "is_ui_line",
     "is_end_marker", "is_rights_notice", "is_related_list", "is_related_cue",
     "is_related_inline", "is_tags_heading", "is_tags_inline", "is_byline_heading",
-    "is_credit_cue", "is_credit", "is_byline", "is_sign_off", "is_name", "is_date",
+    "is_credit_cue", "is_credit", "is_byline", "is_sign_off", "is_name",
+    "has_interface_word", "is_date",
     "occurrence", "prefix_occurrence", "ends_prose", "has_inner_sentence",
     "is_comments_heading", "is_cookie_notice", "is_commenter", "repeats_previous",
     "n_unspaced", "n_link_gaps", "n_caption_words", "is_repeated",

@@ -503,6 +503,7 @@ def mark_name_bylines(blocks: pl.DataFrame) -> pl.DataFrame:
     c = pl.col
     name_after_title = (
         c("is_name")
+        & ~c("has_interface_word")
         & ~c("is_ui_line")
         # A name over a photo credit captions the photo ("Friedrich Merz" / "Foto: Reuters").
         & ~c("next_is_credit")
@@ -554,6 +555,8 @@ def assign_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
 
     in_head, in_header = c("in_head_lines"), c("in_header")
     has_inline_credit, next_is_credit = c("has_inline_credit"), c("next_is_credit")
+    # A name-shaped line that may sign the article: not a heading or button ("Recent Posts").
+    signing_name = c("is_name") & ~c("has_interface_word")
     tags_started = (c("is_tags_heading") | c("is_tags_inline")).cast(pl.Int32).cum_sum().over(
         "doc_id"
     ) > 0
@@ -647,10 +650,10 @@ def assign_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
         .when(is_summary)
         .then(kind_is("summary"))
         .when(
-            c("is_name") & near_meta & (in_header | (c("block_no") <= c("last_meta") + NAME_REACH))
+            signing_name & near_meta & (in_header | (c("block_no") <= c("last_meta") + NAME_REACH))
         )
         .then(kind_is("byline"))
-        .when(c("is_name") & c("first_name_after_title") & ~c("has_head_byline"))
+        .when(signing_name & c("first_name_after_title") & ~c("has_head_byline"))
         .then(kind_is("byline"))
         .when(in_header)
         .then(kind_is("noise"))
@@ -685,7 +688,12 @@ def join_split_bylines(blocks: pl.DataFrame) -> pl.DataFrame:
         (near_block(c("kind"), 2) == "byline")
         & near_block(c("text"), 1).str.contains(BYLINE_JOINER_PATTERN)
     )
-    continues_byline = c("is_name") & (c("kind") == "noise") & after_byline.fill_null(False)
+    continues_byline = (
+        c("is_name")
+        & ~c("has_interface_word")
+        & (c("kind") == "noise")
+        & after_byline.fill_null(False)
+    )
     return blocks.with_columns(
         kind=pl.when(continues_byline).then(pl.lit("byline")).otherwise(c("kind"))
     ).select(blocks.columns)
