@@ -216,6 +216,16 @@ def test_split_bylines(byline: str, outlet: str | None, expected: list) -> None:
     assert _authors(byline, outlet) == expected
 
 
+@pytest.mark.parametrize(
+    "heading",
+    ["Keine Kommentare", "Recent Posts", "Buy Now", "Zeige alle Artikel", "Política de Privacidad",
+     "Aucun commentaire", "Ultime Notizie"],
+)  # fmt: skip
+def test_a_heading_shaped_like_a_name_is_no_author(heading: str) -> None:
+    assert _authors(heading) == []
+    assert _authors(f"{heading}\nVon Anna Schneider") == [("Anna Schneider", P, None)]
+
+
 def test_seed_byline_is_one_desk() -> None:
     out = _split(["Redacción Gestión\nmailRedacción Gestión"], outlet="Gestión")
     assert out.to_dicts() == [

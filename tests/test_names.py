@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dateline.transforms.fields.names import (
+    INTERFACE_WORDS,
     MAX_NAME_WORDS,
     NAME_PARTICLES,
     NAME_WORD,
@@ -121,6 +122,38 @@ def test_is_person_name(text: str | None, expected: bool) -> None:
     assert _is_person([text]) == [expected]
 
 
+# (language, a heading or button shaped like a name, a name with a similar word inside)
+INTERFACE_PHRASE_CASES = [
+    ("de", "Noch Keine Kommentare", "Anna Kommer"),
+    ("de", "Neueste Fotos", "Petra Neuerer"),
+    ("de", "Über Uns", "Uwe Übermann"),
+    ("de", "Gesponserte Inhalte", "Inka Halter"),
+    ("en", "Recent Comments", "Rosa Recenti"),
+    ("en", "Enlarge Image", "Ian Imagine"),
+    ("en", "Related Posts", "Ruth Postma"),
+    ("fr", "Aucun Commentaire", "Aude Commentry"),
+    ("es", "Escucha la Noticia", "Elena Escuchado"),
+    ("it", "Ultime Notizie", "Ugo Ultimo"),
+    ("pt", "Últimas Notícias", "Luís Ultimato"),
+    ("nl", "Gerelateerde Artikelen", "Gert Artikelaar"),
+    ("sv", "Senaste Artiklar", "Sven Senastesson"),
+]
+
+
+@pytest.mark.parametrize(
+    ("language", "phrase", "name"),
+    INTERFACE_PHRASE_CASES,
+    ids=[f"{c[0]}-{c[1]}" for c in INTERFACE_PHRASE_CASES],
+)
+def test_interface_phrases_are_no_person_names(language: str, phrase: str, name: str) -> None:
+    assert _is_person([phrase, phrase.upper(), phrase.lower().title(), name]) == [
+        False,
+        False,
+        False,
+        True,
+    ]
+
+
 @settings(max_examples=examples(200), deadline=None)
 @given(st.lists(st.one_of(st.none(), st.text()), max_size=8))
 def test_natural_case_never_raises_and_is_idempotent(values: list[str | None]) -> None:
@@ -154,8 +187,12 @@ def _person_name_by_words(values: list[str | None]) -> list[bool]:
     element = pl.element()
     is_capitalised = element.str.contains(WORD)
     is_particle = element.str.to_lowercase().is_in(NAME_PARTICLES) & ~is_capitalised
+    # Interface words are whole words between letters' edges ("Sign-Up" holds "sign").
+    letter_runs = stripped.str.to_lowercase().str.extract_all(r"[\p{L}\p{M}]+")
+    has_interface = letter_runs.list.eval(element.is_in(INTERFACE_WORDS).any()).list.first()
     expected = (
-        (words.list.len() >= 1)
+        ~has_interface.fill_null(False)
+        & (words.list.len() >= 1)
         & (words.list.len() <= MAX_NAME_WORDS)
         & words.list.eval((is_capitalised | is_particle).all()).list.first().fill_null(False)
         & words.list.eval(is_capitalised.any()).list.first().fill_null(False)

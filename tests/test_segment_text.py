@@ -532,6 +532,27 @@ def test_name_under_an_about_the_author_heading_is_the_author(language, heading,
     assert _author_names(text) == [name]
 
 
+# (language, a heading or button shaped like a name, the article's author)
+INTERFACE_HEADING_CASES = [
+    ("de", "Noch Keine Kommentare", "Anna Schneider"),
+    ("en", "Recent Comments", "Sarah Miller"),
+    ("es", "Contenido Exclusivo", "Laura Gómez"),
+    ("fr", "Articles Récents", "Claire Dubois"),
+    ("it", "Ultime Notizie", "Marco Rossi"),
+]
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "author"),
+    INTERFACE_HEADING_CASES,
+    ids=[c[0] for c in INTERFACE_HEADING_CASES],
+)
+def test_a_heading_shaped_like_a_name_does_not_sign_the_article(language, heading, author) -> None:
+    p1, p2, p3, _ = PROSE[language]
+    text = f"{HEADLINES[language]}\nPolitik\n{heading}\n{author}\n{p1}\n{p2}\n{p3}\n"
+    assert _author_names(text) == [author]
+
+
 def test_a_desk_word_alone_in_a_menu_is_no_byline() -> None:
     p1, p2, p3, _ = PROSE["de"]
     text = f"Politik\nRedaktion\nKontakt\n{HEADLINES['de']}\nVon Anna Schneider\n{p1}\n{p2}\n{p3}\n"
