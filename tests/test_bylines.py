@@ -218,7 +218,8 @@ def test_split_bylines(byline: str, outlet: str | None, expected: list) -> None:
 
 @pytest.mark.parametrize(
     "heading",
-    ["Keine Kommentare", "Recent Posts", "Buy Now", "Zeige alle Artikel", "Política de Privacidad",
+    ["Keine Kommentare", "Recent Posts", "Buy Now", "Buy Photo", "Reader Score",
+     "Zeige alle Artikel", "Política de Privacidad",
      "Aucun commentaire", "Ultime Notizie"],
 )  # fmt: skip
 def test_a_heading_shaped_like_a_name_is_no_author(heading: str) -> None:
