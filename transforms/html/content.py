@@ -802,7 +802,11 @@ def classify_html(
         )
     )
     chain = _block_chain(pages.chain, containers)
-    # Inherited flags: any enclosing element of the kind (noise, caption...).
+    # Inherited flags: any enclosing element of the kind (noise, caption...). And the
+    # innermost block element of each block (lines split at <br> share it), and the block
+    # element around that one (``parent``), which the tail rule reads: the walk lists each
+    # block's enclosing elements outermost first, and the chain keeps that order, so no
+    # sort is needed. One pass over the chain reads both.
     inherited = chain.group_by("doc_id", "block_no").agg(
         in_noise=pl.col("is_noise").any(),
         in_tag_list=pl.col("is_tag_list").any(),
@@ -811,22 +815,15 @@ def classify_html(
         in_credit=pl.col("is_credit").any(),
         in_site_tagline=pl.col("is_site_tagline").any(),
         in_text_noise=pl.col("is_text_noise").any(),
-    )
-    link_share = pl.col("link_chars") / pl.col("text").str.len_chars().clip(lower_bound=1)
-    # The innermost block element of each block: lines split at <br> share it.
-    # And the block element around that one (``parent``), which the tail rule reads.
-    # The walk lists each block's enclosing elements outermost first: no sort is needed.
-    owners = pages.chain.group_by("doc_id", "block_no").agg(
         owner=pl.col("container").last(),
         parent=pl.col("container").get(-2, null_on_oob=True),
     )
-    blocks = (
-        blocks.join(inherited, on=["doc_id", "block_no"], how="left", maintain_order="left")
-        .join(owners, on=["doc_id", "block_no"], how="left", maintain_order="left")
-        .with_columns(
-            link_share=link_share,
-            in_figure=landmark("figure") | landmark("figcaption"),
-        )
+    link_share = pl.col("link_chars") / pl.col("text").str.len_chars().clip(lower_bound=1)
+    blocks = blocks.join(
+        inherited, on=["doc_id", "block_no"], how="left", maintain_order="left"
+    ).with_columns(
+        link_share=link_share,
+        in_figure=landmark("figure") | landmark("figcaption"),
     )
     unmarked_text = (
         ~pl.col("in_noise")
