@@ -811,6 +811,26 @@ def test_pages_parsed_ahead_come_in_their_order() -> None:
     assert [tree.css_first("p").text() for _, tree in parsed] == [f"page {i}" for i in range(5)]
 
 
+def test_chain_lists_each_blocks_enclosing_elements_outermost_first() -> None:
+    trees = [
+        (7, LexborHTMLParser("<body><div><p>One<br>two</p></div><p>Three</p></body>")),
+        # No text block: no chain rows, an image row all the same.
+        (8, LexborHTMLParser("<body><img src='a.jpg'></body>")),
+        (9, LexborHTMLParser("<body><section><ul><li>Item</li></ul></section></body>")),
+    ]
+    frames = html_blocks.pages_frames(trees)
+    expected = [
+        (doc_id, block_no, container, level)
+        for doc_id, tree in trees
+        for block_no, block in enumerate(html_blocks.walk_page(tree)[0])
+        for level, container in enumerate(block[html_blocks.CONTAINERS_FIELD])
+    ]
+    assert frames.chain.rows() == expected
+    assert frames.chain.group_by("doc_id").len().sort("doc_id").rows() == [(7, 8), (9, 4)]
+    assert frames.blocks.get_column("text").to_list() == ["One", "two", "Three", "Item"]
+    assert frames.images.get_column("doc_id").to_list() == [8]
+
+
 def test_titles_given_as_a_future_mark_the_headline_as_a_frame_does() -> None:
     pages = html_blocks.pages_frames([(0, LexborHTMLParser(PAGE))])
     titles = pl.DataFrame({"doc_id": [0], "meta_title": ["Council approves the new bridge"]})

@@ -313,10 +313,38 @@ def _container_flags(containers: pl.DataFrame) -> pl.DataFrame:
     return containers.join(flags, on=described, how="left", nulls_equal=True, maintain_order="left")
 
 
+# What the rules read of each enclosing block element of a block (``_block_chain``): its tag
+# and the flags its tag, class and id set. Its class, id, itemprop and landmarks are read
+# per element, before (``classify_html``): the chain, several rows per block and joined
+# again by each rule that reads it, is kept as narrow as its readers.
+CHAIN_CONTAINER_COLUMNS = (
+    "container_tag",
+    "is_noise",
+    "is_text_noise",
+    "is_tag_list",
+    "is_related",
+    "is_caption",
+    "is_credit",
+    "is_site_tagline",
+)
+
+
 def _block_chain(chain: pl.DataFrame, containers: pl.DataFrame) -> pl.DataFrame:
     """One row per (block, enclosing block element), with the element's depth (0 = body)
-    and what its tag, class and id say."""
-    return chain.join(containers, on=["doc_id", "container"], how="left", maintain_order="left")
+    and what its tag, class and id say (``CHAIN_CONTAINER_COLUMNS``)."""
+    return chain.join(
+        containers.select("doc_id", "container", *CHAIN_CONTAINER_COLUMNS),
+        on=["doc_id", "container"],
+        how="left",
+        maintain_order="left",
+    )
+
+
+def _rooted_chain(chain: pl.DataFrame, roots: pl.DataFrame) -> pl.DataFrame:
+    """The block chain (``_block_chain``) of the pages with a root, with the page's ``root``
+    and ``root_level`` on each row, in the chain's order: joined once, read by each rule
+    that weighs blocks against the root."""
+    return chain.join(roots, on="doc_id", maintain_order="left")
 
 
 def find_roots(blocks: pl.DataFrame, chain: pl.DataFrame) -> pl.DataFrame:
@@ -466,8 +494,10 @@ def _block_measures(blocks: pl.DataFrame, *extra: str) -> pl.DataFrame:
     )
 
 
-def teaser_columns(blocks: pl.DataFrame, chain: pl.DataFrame, roots: pl.DataFrame) -> pl.DataFrame:
+def teaser_columns(blocks: pl.DataFrame, rooted: pl.DataFrame) -> pl.DataFrame:
     """One row per block of the root that sits in a column of teasers: (doc_id, block_no).
+    ``rooted`` is the block chain of the pages with a root, with its ``root`` and
+    ``root_level`` (``_rooted_chain``).
 
     A layout may hold the story and a side column in one element, so that the root (the
     deepest element with most of the prose) holds both. The story's column is the root's
@@ -476,8 +506,7 @@ def teaser_columns(blocks: pl.DataFrame, chain: pl.DataFrame, roots: pl.DataFram
     of its text in links, lists other stories.
     """
     columns = (
-        chain.join(roots, on="doc_id", maintain_order="left")
-        .filter(pl.col("level") == pl.col("root_level") + 1)
+        rooted.filter(pl.col("level") == pl.col("root_level") + 1)
         .select("doc_id", "block_no", column="container")
         .join(_block_measures(blocks), on=["doc_id", "block_no"], maintain_order="left")
         .sort("doc_id", "block_no")
@@ -510,9 +539,11 @@ def teaser_columns(blocks: pl.DataFrame, chain: pl.DataFrame, roots: pl.DataFram
 
 
 def recover_siblings(
-    blocks: pl.DataFrame, chain: pl.DataFrame, roots: pl.DataFrame
+    blocks: pl.DataFrame, chain: pl.DataFrame, rooted: pl.DataFrame
 ) -> pl.DataFrame:
     """One row per block outside the root that belongs to the article: (doc_id, block_no).
+    ``rooted`` is ``chain`` for the pages with a root, with its ``root`` and ``root_level``
+    (``_rooted_chain``).
 
     The root holds most of the prose, but a figure, an ad box or a layout split may part
     the story into sibling containers: the lead above, the second half below. A sibling
@@ -520,11 +551,10 @@ def recover_siblings(
     when it reads like body: most of its words are prose, little of it is links, it holds
     no heading (teaser cards do), and no container in it says noise, related or caption.
     """
-    keyed = chain.join(roots, on="doc_id", maintain_order="left")
-    in_root = keyed.filter(pl.col("container") == pl.col("root")).select("doc_id", "block_no")
+    in_root = rooted.filter(pl.col("container") == pl.col("root")).select("doc_id", "block_no")
     # The root's ancestors up to SIBLING_DEPTH levels: (doc_id, level, ancestor).
     ancestors = (
-        keyed.join(in_root, on=["doc_id", "block_no"], how="semi", maintain_order="left")
+        rooted.join(in_root, on=["doc_id", "block_no"], how="semi", maintain_order="left")
         .filter(
             (pl.col("level") < pl.col("root_level"))
             & (pl.col("level") >= pl.col("root_level") - SIBLING_DEPTH)
@@ -535,7 +565,7 @@ def recover_siblings(
     )
     # Blocks under an ancestor, outside the root: their sibling is the element one level below.
     outside = (
-        keyed.join(
+        rooted.join(
             ancestors.drop("root_level"),
             left_on=["doc_id", "level", "container"],
             right_on=["doc_id", "level", "ancestor"],
@@ -772,7 +802,11 @@ def classify_html(
         )
     )
     chain = _block_chain(pages.chain, containers)
-    # Inherited flags: any enclosing element of the kind (noise, caption...).
+    # Inherited flags: any enclosing element of the kind (noise, caption...). And the
+    # innermost block element of each block (lines split at <br> share it), and the block
+    # element around that one (``parent``), which the tail rule reads: the walk lists each
+    # block's enclosing elements outermost first, and the chain keeps that order, so no
+    # sort is needed. One pass over the chain reads both.
     inherited = chain.group_by("doc_id", "block_no").agg(
         in_noise=pl.col("is_noise").any(),
         in_tag_list=pl.col("is_tag_list").any(),
@@ -781,22 +815,15 @@ def classify_html(
         in_credit=pl.col("is_credit").any(),
         in_site_tagline=pl.col("is_site_tagline").any(),
         in_text_noise=pl.col("is_text_noise").any(),
-    )
-    link_share = pl.col("link_chars") / pl.col("text").str.len_chars().clip(lower_bound=1)
-    # The innermost block element of each block: lines split at <br> share it.
-    # And the block element around that one (``parent``), which the tail rule reads.
-    # The walk lists each block's enclosing elements outermost first: no sort is needed.
-    owners = pages.chain.group_by("doc_id", "block_no").agg(
         owner=pl.col("container").last(),
         parent=pl.col("container").get(-2, null_on_oob=True),
     )
-    blocks = (
-        blocks.join(inherited, on=["doc_id", "block_no"], how="left", maintain_order="left")
-        .join(owners, on=["doc_id", "block_no"], how="left", maintain_order="left")
-        .with_columns(
-            link_share=link_share,
-            in_figure=landmark("figure") | landmark("figcaption"),
-        )
+    link_share = pl.col("link_chars") / pl.col("text").str.len_chars().clip(lower_bound=1)
+    blocks = blocks.join(
+        inherited, on=["doc_id", "block_no"], how="left", maintain_order="left"
+    ).with_columns(
+        link_share=link_share,
+        in_figure=landmark("figure") | landmark("figcaption"),
     )
     unmarked_text = (
         ~pl.col("in_noise")
@@ -826,12 +853,12 @@ def classify_html(
         titles = titles.result()
     blocks = mark_headline(blocks, titles)
     roots = find_roots(blocks, chain)
+    rooted = _rooted_chain(chain, roots)
     in_root = (
-        chain.join(roots, on="doc_id", maintain_order="left")
-        .filter(pl.col("container") == pl.col("root"))
+        rooted.filter(pl.col("container") == pl.col("root"))
         .select("doc_id", "block_no")
         .join(
-            teaser_columns(blocks, chain, roots),
+            teaser_columns(blocks, rooted),
             on=["doc_id", "block_no"],
             how="anti",
             maintain_order="left",
@@ -841,14 +868,13 @@ def classify_html(
     # sibling recovered before it does.
     root_start = in_root.group_by("doc_id").agg(root_start=pl.col("block_no").min())
     under = (
-        pl.concat([in_root, recover_siblings(blocks, chain, roots)])
+        pl.concat([in_root, recover_siblings(blocks, chain, rooted)])
         .unique()
         .with_columns(under_root=pl.lit(True))
     )
     # Noise containers count only below the root: a page-wide wrapper may say "sidebar".
     noise_below = (
-        chain.join(roots, on="doc_id", maintain_order="left")
-        .filter(pl.col("level") > pl.col("root_level"))
+        rooted.filter(pl.col("level") > pl.col("root_level"))
         .group_by("doc_id", "block_no")
         .agg(noise_below_root=pl.col("is_noise").any())
     )
@@ -856,7 +882,7 @@ def classify_html(
         blocks.join(under, on=["doc_id", "block_no"], how="left", maintain_order="left")
         .join(noise_below, on=["doc_id", "block_no"], how="left", maintain_order="left")
         .join(
-            _data_table_cells(blocks, chain, roots),
+            _data_table_cells(blocks, rooted),
             on=["doc_id", "block_no"],
             how="left",
             maintain_order="left",
@@ -903,8 +929,7 @@ def classify_html(
     )
     # The root and the elements around it hold the story: an image there has no caption box.
     story_boxes = (
-        chain.join(roots, on="doc_id", maintain_order="left")
-        .join(in_root, on=["doc_id", "block_no"], how="semi", maintain_order="left")
+        rooted.join(in_root, on=["doc_id", "block_no"], how="semi", maintain_order="left")
         .filter(pl.col("level") <= pl.col("root_level"))
         .select("doc_id", "container")
         .unique()
@@ -943,17 +968,15 @@ def classify_html(
     return pl.concat([article, outside], how="diagonal_relaxed").sort("doc_id", "block_no")
 
 
-def _data_table_cells(
-    blocks: pl.DataFrame, chain: pl.DataFrame, roots: pl.DataFrame
-) -> pl.DataFrame:
+def _data_table_cells(blocks: pl.DataFrame, rooted: pl.DataFrame) -> pl.DataFrame:
     """One row per block in a data table below the root: (doc_id, block_no, in_data_table).
+    ``rooted``: the block chain of the pages with a root (``_rooted_chain``).
 
     A table nested below the content root is part of the story, not its layout (a layout
     table holds the root). When little of its text is links, it is the story's data.
     """
-    keyed = chain.join(roots, on="doc_id", maintain_order="left")
     innermost = (
-        keyed.filter(
+        rooted.filter(
             (pl.col("container_tag") == "table") & (pl.col("level") >= pl.col("root_level"))
         )
         .sort("level")
@@ -961,19 +984,19 @@ def _data_table_cells(
         .agg(table=pl.col("container").last())
     )
     headed = (
-        keyed.filter(pl.col("container_tag").is_in(["th", "caption"]))
+        rooted.filter(pl.col("container_tag").is_in(["th", "caption"]))
         .select("doc_id", "block_no", is_header=pl.lit(True))
         .unique()
     )
     # Each block's innermost cell and row.
     cells = (
-        keyed.filter(pl.col("container_tag").is_in(["td", "th"]))
+        rooted.filter(pl.col("container_tag").is_in(["td", "th"]))
         .sort("level")
         .group_by("doc_id", "block_no")
         .agg(cell=pl.col("container").last())
     )
     rows = (
-        keyed.filter(pl.col("container_tag") == "tr")
+        rooted.filter(pl.col("container_tag") == "tr")
         .sort("level")
         .group_by("doc_id", "block_no")
         .agg(row=pl.col("container").last())

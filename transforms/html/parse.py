@@ -10,6 +10,7 @@ with the text path's output.
 
 from __future__ import annotations
 
+import collections
 import itertools
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -53,17 +54,28 @@ EMPTY_HTML_IMAGES = {
 }
 
 
+# Pages handed to the parsing thread ahead of the one read and walked.
+PAGES_AHEAD = 2
+
+
 def _parsed_ahead(pages: Iterator[tuple[int, bytes]]) -> Iterator[tuple[int, LexborHTMLParser]]:
     """(doc_id, HTML bytes) in; (doc_id, parsed tree) out, in the same order.
 
-    lexbor lets go of the interpreter lock while it parses: the next page is parsed on a
-    second thread while this one's tree is read and walked, and no more than one page
-    ahead, so that a batch holds two trees at most."""
+    lexbor lets go of the interpreter lock while it parses: the next pages are parsed on
+    a second thread while this one's tree is read and walked. That thread needs the lock
+    to start and to end a page, and gets it when this thread waits for a page (sooner
+    only after the interpreter's switch interval, 5 ms, more than most pages take to
+    read and walk). With one page ahead it would start each page only once this thread
+    waited for it, and the parse would not overlap the walk; with two, while this thread
+    waits for the one, it ends that page and starts the next. A batch holds
+    ``PAGES_AHEAD + 1`` trees at most."""
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dateline-lexbor") as pool:
-        ahead = [pool.submit(_parse, row) for row in itertools.islice(pages, 1)]
+        ahead = collections.deque(
+            pool.submit(_parse, row) for row in itertools.islice(pages, PAGES_AHEAD)
+        )
         while ahead:
-            parsed = ahead.pop().result()
-            ahead = [pool.submit(_parse, row) for row in itertools.islice(pages, 1)]
+            parsed = ahead.popleft().result()
+            ahead.extend(pool.submit(_parse, row) for row in itertools.islice(pages, 1))
             yield parsed
 
 
@@ -86,7 +98,8 @@ def parse_html_pages(html_docs: pl.DataFrame) -> ParsedHtml:
 
     def trees():
         # lexbor parses one page at a time; each tree is dropped once walked, so a
-        # batch never holds more than one. Metadata is read before the walk strips <script>.
+        # batch never holds more than a few (see _parsed_ahead). Metadata is read before
+        # the walk strips <script>.
         # Bytes, not str: lexbor decodes UTF-8 itself, faster than Python's str conversion.
         pages = html_docs.select("doc_id", pl.col("html").cast(pl.Binary))
         for doc_id, tree in _parsed_ahead(pages.iter_rows()):

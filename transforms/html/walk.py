@@ -13,10 +13,12 @@ rule that decides what a block *is* runs afterwards, vectorized, in
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 from selectolax.lexbor import LexborHTMLParser
 
@@ -162,6 +164,23 @@ def _mentions(marks: str, words: tuple[str, ...] | None, pattern: re.Pattern) ->
         lowered = marks.lower()
         return any(word in lowered for word in words)
     return pattern.search(marks) is not None
+
+
+# Distinct class/id strings whose caption and credit tests a process keeps: pages repeat
+# their class names (every teaser card, every paragraph of a story), and sites each other's.
+MARKS_CACHE_SIZE = 1 << 14
+
+
+@functools.lru_cache(maxsize=MARKS_CACHE_SIZE)
+def _says_credit(marks: str) -> bool:
+    """True when an inline element's class, id and itemprop (``marks``) name a credit."""
+    return _mentions(marks, CREDIT_WORDS, CREDIT_HINT)
+
+
+@functools.lru_cache(maxsize=MARKS_CACHE_SIZE)
+def _says_caption(marks: str) -> bool:
+    """True when an inline element's class, id and itemprop (``marks``) name a caption."""
+    return _mentions(marks, INLINE_CAPTION_WORDS, INLINE_CAPTION_HINT)
 
 
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -421,9 +440,9 @@ class _Page:
                     role = None
                     if not is_block and (hint or itemprop):
                         marks = f"{hint} {itemprop or ''}"
-                        if bits & CAPTION_BITS and _mentions(marks, CREDIT_WORDS, CREDIT_HINT):
+                        if bits & CAPTION_BITS and _says_credit(marks):
                             role = "credit"
-                        elif _mentions(marks, INLINE_CAPTION_WORDS, INLINE_CAPTION_HINT):
+                        elif _says_caption(marks):
                             role = "caption"
                             bits |= CAPTION_INLINE_BIT
                     if is_block or role:
@@ -575,8 +594,10 @@ class PageFrames:
     chain: pl.DataFrame
 
 
-# Position of the enclosing-elements list in a block tuple from ``walk_page``.
+# Position of the enclosing-elements list in a block tuple from ``walk_page``, and the
+# tuple's length.
 CONTAINERS_FIELD = 6
+BLOCK_FIELDS = 11
 
 
 def _rows(columns: dict) -> dict[str, list]:
@@ -586,39 +607,59 @@ def _rows(columns: dict) -> dict[str, list]:
 def pages_frames(pages) -> PageFrames:
     """Parsed pages (doc_id, tree) in; one row per block, image, block element and
     (block, enclosing element) pair out."""
-    blocks_out, images_out, containers_out, chain_out = (
+    blocks_out, images_out, containers_out = (
         _rows(BLOCK_COLUMNS),
         _rows(IMAGE_COLUMNS),
         _rows(CONTAINER_COLUMNS),
-        _rows(CHAIN_COLUMNS),
     )
     block_names = [name for name in BLOCK_COLUMNS if name not in ("doc_id", "block_no")]
+    # Per block, how many elements enclose it; and those elements, block after block.
+    chain_sizes: list[int] = []
+    chain_containers: list[int] = []
     for doc_id, tree in pages:
         blocks, images, containers = walk_page(tree)
-        enclosing = [block[CONTAINERS_FIELD] for block in blocks]
-        sizes = list(map(len, enclosing))
-        chain_out["doc_id"].extend([doc_id] * sum(sizes))
-        chain_out["block_no"].extend(
-            itertools.chain.from_iterable(map(itertools.repeat, range(len(sizes)), sizes))
-        )
-        chain_out["container"].extend(itertools.chain.from_iterable(enclosing))
-        chain_out["level"].extend(itertools.chain.from_iterable(map(range, sizes)))
-        blocks = [block[:CONTAINERS_FIELD] + block[CONTAINERS_FIELD + 1 :] for block in blocks]
-        for out, rows, names, numbered in (
-            (blocks_out, blocks, block_names, True),
-            (images_out, images, list(IMAGE_COLUMNS)[1:], False),
-            (containers_out, containers, list(CONTAINER_COLUMNS)[1:], False),
+        block_fields = _fields(blocks, BLOCK_FIELDS)
+        enclosing = block_fields.pop(CONTAINERS_FIELD)
+        chain_sizes.extend(map(len, enclosing))
+        chain_containers.extend(itertools.chain.from_iterable(enclosing))
+        for out, fields, names, numbered in (
+            (blocks_out, block_fields, block_names, True),
+            (images_out, _fields(images, len(IMAGE_COLUMNS) - 1), list(IMAGE_COLUMNS)[1:], False),
+            (
+                containers_out,
+                _fields(containers, len(CONTAINER_COLUMNS) - 1),
+                list(CONTAINER_COLUMNS)[1:],
+                False,
+            ),
         ):
-            out["doc_id"].extend([doc_id] * len(rows))
+            rows = len(fields[0])
+            out["doc_id"].extend([doc_id] * rows)
             if numbered:
-                out["block_no"].extend(range(len(rows)))
-            for name, values in zip(
-                names, zip(*rows, strict=True) if rows else [()] * len(names), strict=True
-            ):
+                out["block_no"].extend(range(rows))
+            for name, values in zip(names, fields, strict=True):
                 out[name].extend(values)
+    blocks = pl.DataFrame(blocks_out, schema=BLOCK_COLUMNS)
+    # The chain's rows repeat their block's keys, one row per enclosing element, numbered
+    # from the outermost (level 0) in.
+    sizes = np.array(chain_sizes, dtype=np.int64)
+    firsts = np.repeat(np.cumsum(sizes) - sizes, sizes)
+    chain = pl.DataFrame(
+        {
+            "doc_id": np.repeat(blocks.get_column("doc_id").to_numpy(), sizes),
+            "block_no": np.repeat(blocks.get_column("block_no").to_numpy(), sizes),
+            "container": chain_containers,
+            "level": np.arange(len(firsts), dtype=np.int64) - firsts,
+        },
+        schema=CHAIN_COLUMNS,
+    )
     return PageFrames(
-        blocks=pl.DataFrame(blocks_out, schema=BLOCK_COLUMNS),
+        blocks=blocks,
         images=pl.DataFrame(images_out, schema=IMAGE_COLUMNS),
         containers=pl.DataFrame(containers_out, schema=CONTAINER_COLUMNS),
-        chain=pl.DataFrame(chain_out, schema=CHAIN_COLUMNS),
+        chain=chain,
     )
+
+
+def _fields(rows: list[tuple], width: int) -> list[tuple]:
+    """Rows of ``width`` fields in; their fields (columns) out, ``width`` empty ones for no rows."""
+    return list(zip(*rows, strict=True)) if rows else [()] * width

@@ -9,6 +9,7 @@ candidates of many pages into one row each.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -503,13 +504,23 @@ def _is_hinted(node: Any, attributes: Iterable[str], words: frozenset[str]) -> b
     attrs = node.attributes
     for attribute in attributes:
         value = attrs.get(attribute)
-        if value:
-            value = STATE_CLASS.sub(" ", value)
-        if value and not words.isdisjoint(
-            NOT_LETTERS.split(CAMEL_CASE.sub(r"\1 \2", value).lower())
-        ):
+        if value and not words.isdisjoint(_hint_words(value)):
             return True
     return False
+
+
+# Distinct class and id strings whose words a process keeps: pages repeat their class names.
+HINT_WORDS_CACHE_SIZE = 1 << 14
+
+
+@functools.lru_cache(maxsize=HINT_WORDS_CACHE_SIZE)
+def _hint_words(value: str) -> frozenset[str]:
+    """The words of a class or id string, lower case, split at camel case, without state
+    classes ("has-recommendations"): none when nothing is left of it."""
+    value = STATE_CLASS.sub(" ", value)
+    if not value:
+        return frozenset()
+    return frozenset(NOT_LETTERS.split(CAMEL_CASE.sub(r"\1 \2", value).lower()))
 
 
 def _in_site_chrome(node: Any) -> bool:
