@@ -90,8 +90,11 @@ def time_stages(pages: list[str]) -> dict[str, float]:
     blocks = html_content.classify_html(frames)
     html_content.html_images(blocks, frames.images)
     t = clock("content + figures", t)
+    blocks_meta = sum(stages.values())
     time_all = time_dateline(pages, len(pages))
-    stages["assembly + normalizers (rest)"] = max(time_all - sum(stages.values()), 0.0)
+    # The whole batch runs the parse, the metadata and the assembly's dates on threads
+    # beside the walk and the rules: what it saves shows as a negative remainder.
+    stages["assembly + normalizers, less overlap"] = time_all - blocks_meta
     return stages
 
 
@@ -176,7 +179,8 @@ def main(argv: list[str] | None = None) -> int:
     stages = time_stages(pages)
     total = sum(stages.values())
     for name, seconds in stages.items():
-        print(f"  {name:<32}{seconds * 1000 / len(pages):7.2f} ms/page  {seconds / total:6.1%}")
+        print(f"  {name:<38}{seconds * 1000 / len(pages):7.2f} ms/page  {seconds / total:6.1%}")
+    print(f"  {'whole batch':<38}{total * 1000 / len(pages):7.2f} ms/page")
     return 0
 
 
