@@ -250,6 +250,8 @@ def test_date_line_next_to_a_headline_outside_the_article_is_its_date() -> None:
         ("3 de mayo de 2022, 21:40", 0, date(2022, 5, 4)),
         # A printed date without a time neither.
         ("3 de mayo de 2022", 0, date(2022, 5, 4)),
+        # Twelve hours apart: a twelve-hour clock, not a zone twelve hours from UTC.
+        ("3 de mayo de 2022, 12:25", 0, date(2022, 5, 4)),
     ],
 )
 def test_utc_instant_takes_the_offset_of_the_printed_time(

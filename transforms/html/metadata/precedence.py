@@ -359,6 +359,10 @@ SAME_INSTANT_SECONDS = 60
 # A printed wall clock names the page's offset only in whole half hours: a quarter-hour
 # gap is likelier another moment than one of the few zones that use one.
 PRINTED_OFFSET_STEP_SECONDS = 30 * 60
+# A printed clock exactly twelve hours from the declared one is a twelve-hour clock read
+# against a 24-hour one ("6:00 PM" beside "06:00", "3:48" beside "15:48"), likelier than
+# one of the few zones twelve hours from UTC: it names no offset.
+TWELVE_HOURS = 12 * 3600
 
 TEXT_FIELDS: tuple[str, ...] = (
     "title_ld",
@@ -1624,7 +1628,8 @@ def printed_offset_minutes(
 ) -> pl.Expr:
     """The page's UTC offset, in minutes, from the wall-clock time it prints for an
     instant it declares in UTC; null when the declared instant has another offset, the
-    page prints no time, or the two differ by no whole offset (another moment).
+    page prints no time, the two differ by no whole offset (another moment) or by twelve
+    hours (``TWELVE_HOURS``).
 
     ``printed_at`` and ``printed_offset`` are a printed stamp's instant and offset, as
     ``parse_dates`` reads them (the wall clock is their sum, whatever zone was assumed).
@@ -1638,6 +1643,7 @@ def printed_offset_minutes(
             (declared_offset == 0)
             & (gap.abs() <= MAX_OFFSET)
             & (step_error <= 2 * SAME_INSTANT_SECONDS)
+            & ((gap.abs() - TWELVE_HOURS).abs() > 2 * SAME_INSTANT_SECONDS)
         )
         .then(steps * (PRINTED_OFFSET_STEP_SECONDS // 60))
         .cast(pl.Int32)
