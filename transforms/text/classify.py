@@ -70,6 +70,9 @@ LEAD_PARAGRAPHS = 5
 # 967 to 969 folds choose 0.5 and 5). The other title points were checked the same way and
 # kept: no other single change holds out without costing a set.
 LEAD_OVERLAP_WEIGHT = 1.0
+# A name-shaped line that may sign the article: not a heading or button shaped like a
+# name ("Recent Posts", "Neueste Fotos"). Such lines still count as names elsewhere.
+SIGNING_NAME = pl.col("is_name") & ~pl.col("has_interface_word")
 # Items under a heading (related links, an author's name) are short; tags shorter still
 # (``tags.MAX_TAG_WORDS``).
 MAX_ITEM_WORDS = 30
@@ -492,7 +495,8 @@ def mark_name_bylines(blocks: pl.DataFrame) -> pl.DataFrame:
     """One row per block in document order, in and out.
 
     Reads ``block_no``, ``n_blocks``, ``title_no``, ``body_start``, ``prose_before``,
-    ``in_head_lines``, ``is_name``, ``is_ui_line``, ``is_byline``, ``next_is_credit``.
+    ``in_head_lines``, ``is_name``, ``has_interface_word``, ``is_ui_line``, ``is_byline``,
+    ``next_is_credit``.
     Adds:
 
     * ``first_name_after_title``: the first bare name after the title that may sign the
@@ -502,8 +506,7 @@ def mark_name_bylines(blocks: pl.DataFrame) -> pl.DataFrame:
     doc = "doc_id"
     c = pl.col
     name_after_title = (
-        c("is_name")
-        & ~c("has_interface_word")
+        SIGNING_NAME
         & ~c("is_ui_line")
         # A name over a photo credit captions the photo ("Friedrich Merz" / "Foto: Reuters").
         & ~c("next_is_credit")
@@ -555,8 +558,6 @@ def assign_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
 
     in_head, in_header = c("in_head_lines"), c("in_header")
     has_inline_credit, next_is_credit = c("has_inline_credit"), c("next_is_credit")
-    # A name-shaped line that may sign the article: not a heading or button ("Recent Posts").
-    signing_name = c("is_name") & ~c("has_interface_word")
     tags_started = (c("is_tags_heading") | c("is_tags_inline")).cast(pl.Int32).cum_sum().over(
         "doc_id"
     ) > 0
@@ -650,10 +651,10 @@ def assign_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
         .when(is_summary)
         .then(kind_is("summary"))
         .when(
-            signing_name & near_meta & (in_header | (c("block_no") <= c("last_meta") + NAME_REACH))
+            SIGNING_NAME & near_meta & (in_header | (c("block_no") <= c("last_meta") + NAME_REACH))
         )
         .then(kind_is("byline"))
-        .when(signing_name & c("first_name_after_title") & ~c("has_head_byline"))
+        .when(SIGNING_NAME & c("first_name_after_title") & ~c("has_head_byline"))
         .then(kind_is("byline"))
         .when(in_header)
         .then(kind_is("noise"))
@@ -679,21 +680,17 @@ def assign_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
 def join_split_bylines(blocks: pl.DataFrame) -> pl.DataFrame:
     """One row per block in document order, in and out.
 
-    Reads ``kind``, ``is_name``, ``text``. Replaces ``kind``: a byline split over lines
-    ("Konstantin Furrer" / "," / "Deutsche Presse-Agentur") is a byline throughout: a
-    bare name right after a byline block, or after a lone separator after one, continues it.
+    Reads ``kind``, ``is_name``, ``has_interface_word``, ``text``. Replaces ``kind``: a
+    byline split over lines ("Konstantin Furrer" / "," / "Deutsche Presse-Agentur") is a
+    byline throughout: a bare name that may sign (``SIGNING_NAME``) right after a byline
+    block, or after a lone separator after one, continues it.
     """
     c = pl.col
     after_byline = (near_block(c("kind"), 1) == "byline") | (
         (near_block(c("kind"), 2) == "byline")
         & near_block(c("text"), 1).str.contains(BYLINE_JOINER_PATTERN)
     )
-    continues_byline = (
-        c("is_name")
-        & ~c("has_interface_word")
-        & (c("kind") == "noise")
-        & after_byline.fill_null(False)
-    )
+    continues_byline = SIGNING_NAME & (c("kind") == "noise") & after_byline.fill_null(False)
     return blocks.with_columns(
         kind=pl.when(continues_byline).then(pl.lit("byline")).otherwise(c("kind"))
     ).select(blocks.columns)
