@@ -772,13 +772,17 @@ SITE_BLURBS = [
 ]
 
 
+def _headed_box(box_class: str, heading: str, paragraphs: list[str]) -> str:
+    """A <div> of ``box_class`` opening on ``heading`` (an HTML heading) and its paragraphs."""
+    texts = "".join(f"<p>{text}</p>" for text in paragraphs)
+    return f"<div class='{box_class}'>{heading}{texts}</div>"
+
+
 def test_prose_beside_the_box_of_the_headline_is_no_body() -> None:
     # No <article> or <main>: the box around the headline holds most of the prose, and a
     # headed box of the site's own blurbs beside it holds too much for the root to exclude.
-    post = "<div class='post'><h1>Council approves the new bridge</h1>"
-    post += "".join(f"<p>{text}</p>" for text in BODY) + "</div>"
-    about = "<div class='box'><h3>About this site</h3>"
-    about += "".join(f"<p>{text}</p>" for text in SITE_BLURBS) + "</div>"
+    post = _headed_box("post", "<h1>Council approves the new bridge</h1>", BODY)
+    about = _headed_box("box", "<h3>About this site</h3>", SITE_BLURBS)
     text = _body_text(f"<div class='wrap'>{post}{about}</div>")
     assert all(blurb not in text for blurb in SITE_BLURBS)
     assert all(paragraph in text for paragraph in BODY)
@@ -787,10 +791,8 @@ def test_prose_beside_the_box_of_the_headline_is_no_body() -> None:
 def test_heading_that_reads_as_the_page_title_heads_the_story() -> None:
     # A blog: its name in the page's only <h1>, the post's title in an <h2> that the
     # page's metadata names; the box of the site's blurbs beside the post is no body.
-    post = "<div class='post'><h2>Little gifts for friends</h2>"
-    post += "".join(f"<p>{text}</p>" for text in BODY) + "</div>"
-    about = "<div class='box'><h3>About this site</h3>"
-    about += "".join(f"<p>{text}</p>" for text in SITE_BLURBS) + "</div>"
+    post = _headed_box("post", "<h2>Little gifts for friends</h2>", BODY)
+    about = _headed_box("box", "<h3>About this site</h3>", SITE_BLURBS)
     page = _page(
         f"<div class='top'><h1>Designer Daily</h1></div><div class='wrap'>{post}{about}</div>",
         head="<meta property='og:title' content='Little gifts for friends'>",
@@ -817,10 +819,8 @@ FUNDING = [
 def test_layout_box_of_the_headline_with_a_third_of_the_prose_is_the_story() -> None:
     # No <article> or <main>: the box around the headline holds less than half of the
     # page's prose; the headed box of the site's own blurbs beside it holds the rest.
-    post = "<div class='post'><h1>Council approves the new bridge</h1>"
-    post += "".join(f"<p>{text}</p>" for text in BODY) + "</div>"
-    about = "<div class='box'><h3>About us</h3>"
-    about += "".join(f"<p>{text}</p>" for text in SIDEBAR_BLURBS) + "</div>"
+    post = _headed_box("post", "<h1>Council approves the new bridge</h1>", BODY)
+    about = _headed_box("box", "<h3>About us</h3>", SIDEBAR_BLURBS)
     text = _body_text(f"<div class='wrap'>{post}{about}</div>")
     assert all(blurb not in text for blurb in SIDEBAR_BLURBS)
     assert all(paragraph in text for paragraph in BODY)
@@ -829,10 +829,8 @@ def test_layout_box_of_the_headline_with_a_third_of_the_prose_is_the_story() -> 
 def test_article_is_not_cut_at_the_box_of_its_headline() -> None:
     # The markup names the story (<article>): its second section, shorter than the
     # headline's box and too short to join as a sibling, is still the story's.
-    intro = "<div class='intro'><h1>Council approves the new bridge</h1>"
-    intro += "".join(f"<p>{text}</p>" for text in BODY) + "</div>"
-    more = "<div class='more'><h2>How it will be paid for</h2>"
-    more += "".join(f"<p>{text}</p>" for text in FUNDING) + "</div>"
+    intro = _headed_box("intro", "<h1>Council approves the new bridge</h1>", BODY)
+    more = _headed_box("more", "<h2>How it will be paid for</h2>", FUNDING)
     text = _body_text(f"<article>{intro}{more}</article>")
     assert all(paragraph in text for paragraph in BODY + FUNDING)
 
