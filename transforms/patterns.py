@@ -4,11 +4,19 @@ list of lexicon words into a pattern.
 Patterns are written for Polars (the Rust regex engine: no look-arounds, no
 back-references); those here are valid for Python's ``re`` as well, which the HTML
 walk uses.
+
+Polars compiles a pattern on the thread that runs it and keeps the last 32 there. Work
+handed to a second thread therefore goes to a thread of the process kept for that stage
+(``stage_thread``): a thread made afresh for each batch would compile every pattern of
+the stage again, each batch.
 """
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
 
@@ -45,3 +53,24 @@ def literal_alternation(words: Iterable[str], *, any_white_space: bool = False) 
     if any_white_space:
         escaped = [word.replace(" ", WHITE_SPACE_RUN) for word in escaped]
     return "|".join(escaped)
+
+
+_stage_threads: dict[tuple[int, str], ThreadPoolExecutor] = {}
+_stage_threads_lock = threading.Lock()
+
+
+def stage_thread(name: str) -> ThreadPoolExecutor:
+    """The one thread of this process that runs the stage ``name`` beside the caller's
+    (module doc): made on first use, kept for the life of the process.
+
+    Work waits behind the stage's earlier work, so a stage's work must not wait for work
+    submitted after it to the same stage. Keyed by process as well: a process forked
+    from this one makes its own.
+    """
+    key = (os.getpid(), name)
+    with _stage_threads_lock:
+        thread = _stage_threads.get(key)
+        if thread is None:
+            thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"dateline-{name}")
+            _stage_threads[key] = thread
+        return thread

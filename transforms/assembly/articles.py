@@ -27,6 +27,7 @@ from dateline.transforms.patterns import (
     LETTER_PATTERN,
     URL_HOST_NAME,
     WHITE_SPACE_WORD,
+    stage_thread,
 )
 from dateline.transforms.text.blocks import (
     BREADCRUMB_ARROWS,
@@ -826,10 +827,17 @@ def _split_distinct_bylines(articles: pl.DataFrame, byline: str) -> pl.DataFrame
         .unique(maintain_order=True)
         .with_row_index("_pair")
     )
-    split = bylines.split_bylines(
-        distinct.select(pl.col("_pair").cast(pl.String).alias("article_id"), *pairs),
-        byline,
-        "outlet",
+    # On a thread of its own, which keeps the split's patterns compiled across batches
+    # (``patterns.stage_thread``): with the main thread's, they outnumber its cache.
+    split = (
+        stage_thread("bylines")
+        .submit(
+            bylines.split_bylines,
+            distinct.select(pl.col("_pair").cast(pl.String).alias("article_id"), *pairs),
+            byline,
+            "outlet",
+        )
+        .result()
     )
     pair_of_article = (
         articles.with_row_index("_row")
@@ -942,7 +950,7 @@ def build_article_tables(
         blocks = blocks.filter(kept_doc)
     # Polars lets go of the interpreter lock while it computes: the dates, the costliest
     # part joined below, are read on a second thread while the parts before them are.
-    side = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dateline-assembly")
+    side = stage_thread("assembly")
     dated = side.submit(_dates, blocks, docs)
 
     gaps = link_gap_counts(blocks, PARAGRAPH_KINDS, text_docs.select("doc_id"))
@@ -989,11 +997,11 @@ def build_article_tables(
         ],
         how="diagonal_relaxed",
     )
-    # The photo credits are parsed on the second thread while the authors are split here.
-    image_credits = side.submit(
+    # The photo credits are parsed on a thread of their own while the authors are split
+    # (their patterns with the dates' would outnumber one thread's cache).
+    image_credits = stage_thread("credits").submit(
         credits.parse_photo_credits, images.select("article_id", "position", "credit_raw")
     )
-    side.shutdown(wait=False)
     article_tags = _tags(blocks, ids, docs)
     related = _related(blocks, ids)
 

@@ -21,6 +21,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from dateline.transforms.html import content, walk
 from dateline.transforms.html.metadata import page, precedence
+from dateline.transforms.patterns import stage_thread
 
 
 @dataclass(frozen=True)
@@ -115,17 +116,15 @@ def parse_html_pages(html_docs: pl.DataFrame) -> ParsedHtml:
     pages = walk.pages_frames(trees())
     # Polars lets go of the interpreter lock while it computes: the metadata is read on a
     # second thread while the blocks are classified, up to the headline, which needs the titles.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dateline-metadata") as pool:
-        meta = pool.submit(precedence.metadata_frame, records, doc_ids)
-        if pages.blocks.is_empty():
-            return ParsedHtml(
-                meta.result(),
-                pl.DataFrame(schema=EMPTY_HTML_BLOCKS),
-                _ready(pl.DataFrame(schema=EMPTY_HTML_IMAGES)),
-            )
-        titles = pool.submit(lambda: meta.result().select("doc_id", "meta_title"))
-        blocks = content.classify_html(pages, titles)
-    figures = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dateline-figures")
-    images = figures.submit(content.html_images, blocks, pages.images)
-    figures.shutdown(wait=False)
+    pool = stage_thread("metadata")
+    meta = pool.submit(precedence.metadata_frame, records, doc_ids)
+    if pages.blocks.is_empty():
+        return ParsedHtml(
+            meta.result(),
+            pl.DataFrame(schema=EMPTY_HTML_BLOCKS),
+            _ready(pl.DataFrame(schema=EMPTY_HTML_IMAGES)),
+        )
+    titles = pool.submit(lambda: meta.result().select("doc_id", "meta_title"))
+    blocks = content.classify_html(pages, titles)
+    images = stage_thread("figures").submit(content.html_images, blocks, pages.images)
     return ParsedHtml(meta.result(), blocks, images)

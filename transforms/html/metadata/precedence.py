@@ -131,7 +131,7 @@ Meta names and JSON-LD types live in ``lexicon/html_meta.json``.
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 
 import polars as pl
 
@@ -145,7 +145,12 @@ from dateline.transforms.html.metadata.page import (
     WEB_ADDRESS_TAIL,
 )
 from dateline.transforms.html.metadata.structured import LEXICON
-from dateline.transforms.patterns import SEGMENT_MARK, WHITE_SPACE_RUN, literal_alternation
+from dateline.transforms.patterns import (
+    SEGMENT_MARK,
+    WHITE_SPACE_RUN,
+    literal_alternation,
+    stage_thread,
+)
 from dateline.transforms.schema import UTC_TIMESTAMP
 
 # A printed byline is read for a page's authors only when it holds a full name.
@@ -1820,9 +1825,8 @@ def metadata_frame(records: list[dict], doc_ids: list[int]) -> pl.DataFrame:
     site_keys = _site_keys(frame)
     # Polars lets go of the interpreter lock while it computes: the titles, the costliest
     # field, are chosen on a second thread while the other fields are read here.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dateline-titles") as pool:
-        titles = pool.submit(_titles, frame, site_keys, _label_keys(frame, site_keys))
-        return _joined_fields(frame, site_keys, titles)
+    titles = stage_thread("titles").submit(_titles, frame, site_keys, _label_keys(frame, site_keys))
+    return _joined_fields(frame, site_keys, titles)
 
 
 def _joined_fields(
