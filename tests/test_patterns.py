@@ -1,9 +1,11 @@
 """transforms/patterns.py and the social-network lexicon: one way to turn lexicon words
-into a pattern, and one list of network names from which the role lists derive."""
+into a pattern, one list of network names from which the role lists derive, and the
+threads kept per stage."""
 
 from __future__ import annotations
 
 import re
+import threading
 
 import polars as pl
 import pytest
@@ -11,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dateline.transforms import lexicon
-from dateline.transforms.patterns import literal_alternation
+from dateline.transforms.patterns import literal_alternation, stage_thread
 from dateline.transforms.text.blocks import REPRODUCTION_STEMS, cue_key
 from tests.conftest import examples
 
@@ -95,3 +97,16 @@ def test_network_names_live_only_in_the_social_network_lexicon() -> None:
 def test_an_unknown_role_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown social network role"):
         lexicon.social_networks("sharing")
+
+
+def test_a_stage_keeps_one_thread_across_calls_and_stages_do_not_share_it() -> None:
+    def thread_name() -> str:
+        return threading.current_thread().name
+
+    first = stage_thread("test-stage").submit(thread_name).result()
+    again = stage_thread("test-stage").submit(thread_name).result()
+    other = stage_thread("test-other-stage").submit(thread_name).result()
+    assert first == again
+    assert first.startswith("dateline-test-stage")
+    assert other != first
+    assert threading.current_thread().name not in (first, other)
