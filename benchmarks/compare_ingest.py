@@ -7,10 +7,11 @@ alternating the order, and prints for each run the wall seconds, CPU seconds, do
 seconds per stage and peak RSS, then the median of each checkout.
 
     python benchmarks/bench_ingest.py --docs 20000 --mix txt,seed --keep --workdir /tmp/c20k
-    python benchmarks/compare_ingest.py /tmp/c20k/corpus /work/main /work/wt-speed --rounds 3
+    python benchmarks/compare_ingest.py /tmp/c20k/corpus ../before ../after --rounds 3
 
-A checkout is a folder with ``flows/``, ``transforms/``, ``sql/`` and the ``.shim`` import
-folder (``/work/tools/mkwt.sh``), or any copy laid out the same way.
+A checkout is a folder with ``flows/``, ``transforms/`` and ``sql/``, and a ``.shim``
+folder holding a ``dateline`` package folder whose ``flows``, ``transforms``, ``sql`` and
+``data`` are links to the checkout's own (so ``import dateline`` reads that checkout).
 """
 
 from __future__ import annotations
