@@ -27,7 +27,6 @@ are deleted.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import shutil
@@ -41,7 +40,7 @@ from pathlib import Path
 import duckdb
 
 from dateline.flows import objectstore
-from dateline.flows.warehouse import contract_table_names, map_on_cursors, model_names
+from dateline.flows.warehouse import contract_table_names, model_names
 
 PARTITION_COLUMN = "published_month"
 UNKNOWN_MONTH = "unknown"
@@ -58,7 +57,7 @@ PARTITION_FLUSH_ROWS = 4096
 DATE_COLUMN = "published_date"
 MONTH_FORMAT = "%Y-%m"
 
-# One row per article: its partition. Created inside each cursor's transaction.
+# One row per article: its partition. Created inside the export's transaction.
 ARTICLE_MONTHS_TABLE = "export_article_months"
 ARTICLE_MONTHS_SQL = f"""
     create or replace temp table {ARTICLE_MONTHS_TABLE} as
@@ -109,18 +108,19 @@ def export_parquet(
     staging = out_dir.parent / f".{out_dir.name}.tmp-{uuid.uuid4().hex}"
     staging.mkdir()
     try:
-        if run_id is None:
-            run_id = _latest_run_id(con)
-        # Two datasets at a time, each cursor in a transaction of its own begun before any
-        # is written (``_begin_snapshot``): nothing writes while the export runs, so the
-        # cursors read one snapshot and row counts agree across datasets. One partitioned
-        # COPY runs on one thread; two use both cores.
-        datasets = map_on_cursors(
-            con,
-            functools.partial(_write_dataset, staging=staging, run_id=run_id),
-            _datasets(con),
-            prepare=_begin_snapshot,
-        )
+        # One snapshot for every dataset, so row counts agree across them.
+        con.execute("begin transaction")
+        con.execute(f"set partitioned_write_flush_threshold = {PARTITION_FLUSH_ROWS}")
+        try:
+            if run_id is None:
+                run_id = _latest_run_id(con)
+            # Each article's month, computed once for every dataset that takes it from its
+            # article (a temporary table of the snapshot, gone with the rollback).
+            con.execute(ARTICLE_MONTHS_SQL)
+            datasets = [_write_dataset(con, dataset, staging, run_id) for dataset in _datasets(con)]
+        finally:
+            con.execute("rollback")
+            con.execute("reset partitioned_write_flush_threshold")
         manifest = {
             "exported_at": datetime.now(UTC).isoformat(),
             "run_id": run_id,
@@ -222,15 +222,6 @@ def _check_replaceable(out_dir: Path) -> None:
         )
 
 
-def _begin_snapshot(cursor: duckdb.DuckDBPyConnection) -> None:
-    """Begin the cursor's transaction and read from it, so its snapshot is taken now; add
-    the export's settings and each article's month (a temporary table of the cursor,
-    computed once for every dataset it writes that takes the month from its article)."""
-    cursor.execute("begin transaction")
-    cursor.execute(f"set partitioned_write_flush_threshold = {PARTITION_FLUSH_ROWS}")
-    cursor.execute(ARTICLE_MONTHS_SQL)
-
-
 def _latest_run_id(con: duckdb.DuckDBPyConnection) -> str | None:
     rows = con.execute(
         "select run_id from ingest_runs order by started_at desc nulls last limit 1"
@@ -253,7 +244,7 @@ def _describe(con: duckdb.DuckDBPyConnection, query: str) -> list[tuple[str, str
 
 
 def _write_dataset(
-    con: duckdb.DuckDBPyConnection, dataset: _Dataset, *, staging: Path, run_id: str | None
+    con: duckdb.DuckDBPyConnection, dataset: _Dataset, staging: Path, run_id: str | None
 ) -> dict:
     folder = staging / dataset.name
     folder.mkdir()
