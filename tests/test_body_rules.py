@@ -905,3 +905,31 @@ def test_notice_in_a_paragraph_classed_as_furniture_after_the_story_is_no_body(
     )
     assert (note in text) is kept
     assert BODY[2] in text
+
+
+@pytest.mark.parametrize(
+    ("lead_in", "kept"),
+    [
+        # A line ending in a colon leads in the short lines typed below it: a list.
+        ("You need the following for four portions:", True),
+        ("Ingredients:", True),
+        # Without the lead-in, short lines without a sentence are furniture.
+        ("You need the following for four portions.", False),
+    ],
+)
+def test_short_lines_after_a_line_ending_in_a_colon_are_its_list(lead_in: str, kept: bool) -> None:
+    items = "".join(
+        f"<div>{item}</div>" for item in ("2 tsp vegetable oil", "1 large onion", "4 cloves garlic")
+    )
+    text = _body_text(_story(f"<div>{lead_in}</div>{items}"))
+    assert ("1 large onion" in text) is kept
+    assert BODY[0] in text and BODY[2] in text
+
+
+def test_a_web_address_after_a_lead_in_ends_its_list() -> None:
+    middle = (
+        "<div>Find this article on the web at:</div><div>https://example.org/a/90871</div>"
+        "<div>No ratings yet</div>"
+    )
+    text = _body_text(_story(middle))
+    assert "No ratings yet" not in text

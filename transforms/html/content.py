@@ -206,6 +206,8 @@ MIN_TAIL_RUN_LINES = 2
 # leads in a list: the short lines right after it are the list's items, the story's text,
 # though each alone reads like furniture.
 LEAD_IN_PATTERN = r":\s*$"
+# A line that is one web address is a link printed out ("Find this article at:"), no item.
+BARE_ADDRESS_PATTERN = r"(?i)^\s*(?:https?://|www\.)\S*\s*$"
 # A standfirst in the page head: prose of at least this many words.
 MIN_LEAD_WORDS = 10
 MAX_CREDIT_WORDS = 20
@@ -1271,15 +1273,18 @@ def _trim_tail(blocks: pl.DataFrame) -> pl.DataFrame:
         kind=pl.when((pl.col("_tail") & ~story_run) | notice)
         .then(pl.lit("boilerplate"))
         .otherwise(pl.col("kind"))
-    ).drop("list_id", "parent", "_tail", "_beside_prose", "_run", "in_text_noise")
+    ).drop("_tail", "_beside_prose", "_run", "in_text_noise")
 
 
 def _lists_after_lead_ins(blocks: pl.DataFrame) -> pl.DataFrame:
     """One row per block in page order, in and out: replaces ``kind``. A line of the body
     that ends in a colon leads in a list; the short lines right after it (a list typed as
     lines of their own, without list markup: school names, ingredients, an address) are
-    the list's items and the story's paragraphs. The run stops at the first line that is
-    no such item: a paragraph, a heading, a link line, boilerplate the line rules name."""
+    the list's items and the story's paragraphs. The lead-in stands in the element that
+    holds the story's prose (a box of "Label: value" lines beside the story is no list of
+    the story's). The run stops at the first line that is no such item: a paragraph, a
+    heading, a link line, boilerplate the line rules name, an item of a marked-up list
+    (``_trim_tail`` judges those)."""
     c = pl.col
     in_body = (
         c("under_root")
@@ -1288,15 +1293,22 @@ def _lists_after_lead_ins(blocks: pl.DataFrame) -> pl.DataFrame:
         & (c("link_share") <= MAX_PROSE_LINK_SHARE)
     ).fill_null(False)
     ends_in_colon = c("text").str.contains(LEAD_IN_PATTERN)
-    lead_in = in_body & ends_in_colon & c("kind").is_in(["paragraph", "noise"])
+    beside_prose = (
+        c("parent").is_not_null()
+        & (c("is_prose") & c("under_root")).any().over("doc_id", "parent")
+    ).fill_null(False)
+    lead_in = in_body & ends_in_colon & beside_prose & c("kind").is_in(["paragraph", "noise"])
     item = (
         in_body
         & ~ends_in_colon
+        & c("list_id").is_null()
+        & (c("tag") != "li")
         & c("kind").is_in(["noise", "boilerplate"])
         & ~c("is_boilerplate")
         & ~c("is_ui_line")
         & ~c("is_rights_notice")
         & c("text").str.contains(LETTER_PATTERN)
+        & ~c("text").str.contains(BARE_ADDRESS_PATTERN)
     ).fill_null(False)
     blocks = blocks.with_columns(_lead_in=lead_in, _item=item).with_columns(
         _run=(~c("_item")).cast(pl.Int32).cum_sum().over("doc_id")
@@ -1306,7 +1318,7 @@ def _lists_after_lead_ins(blocks: pl.DataFrame) -> pl.DataFrame:
     in_list = led & (c("_item") | (c("_item").any().over("doc_id", "_run") & c("_lead_in")))
     return blocks.with_columns(
         kind=pl.when(in_list).then(pl.lit("paragraph")).otherwise(c("kind"))
-    ).drop("_lead_in", "_item", "_run")
+    ).drop("_lead_in", "_item", "_run", "list_id", "parent")
 
 
 def _credit_classes(blocks: pl.DataFrame) -> pl.DataFrame:
