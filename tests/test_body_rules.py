@@ -933,3 +933,24 @@ def test_a_web_address_after_a_lead_in_ends_its_list() -> None:
     )
     text = _body_text(_story(middle))
     assert "No ratings yet" not in text
+
+
+def test_story_printed_first_in_a_hidden_box_is_no_repeat() -> None:
+    """The copy on screen of a story printed first in a hidden box (for print, for another
+    screen size) is the body, not a repeat of the hidden one."""
+    copy = f"<div class='print-copy hidden'><p>{BODY[1]}</p></div>"
+    page = (
+        f"<article><h1>Council approves the new bridge</h1>{copy}"
+        f"<p>{BODY[0]}</p><p>{BODY[1]}</p><p>{BODY[2]}</p></article>"
+    )
+    assert BODY[1] in _body_text(page)
+
+
+def test_line_printed_first_in_a_box_on_screen_is_a_repeat_below_the_story() -> None:
+    """An author's card printed twice, once in a box the body drops: the second is a repeat."""
+    bio = "Jane Doe covers city politics and transport, and has reported on the council for ten years."
+    page = (
+        f"<article><h1>Council approves the new bridge</h1><p>{BODY[0]}</p><p>{BODY[1]}</p>"
+        f"<p>{BODY[2]}</p><div class='author-box'><p>{bio}</p></div><div><p>{bio}</p></div></article>"
+    )
+    assert bio not in _body_text(page)

@@ -965,6 +965,7 @@ def classify_html(
             & ~pl.col("alone_in_cell").fill_null(False)
         )
         .drop("alone_in_cell")
+        .pipe(_repeats_of_kept_lines)
         .pipe(_full_texts_after_excerpts)
         .pipe(classify_blocks)
         .pipe(_head_in_root)
@@ -1046,6 +1047,34 @@ def _data_table_cells(blocks: pl.DataFrame, rooted: pl.DataFrame) -> pl.DataFram
     )
     return innermost.join(data, on=["doc_id", "table"], how="semi", maintain_order="left").select(
         "doc_id", "block_no", in_data_table=pl.lit(True)
+    )
+
+
+def _repeats_of_kept_lines(blocks: pl.DataFrame) -> pl.DataFrame:
+    """One row per block in document order, in and out: ``occurrence`` and
+    ``prefix_occurrence`` of a block count no earlier copy in a hidden box.
+
+    A layout may print the story twice, first in a box its class hides (a copy for print
+    or for another screen size) and that the body drops: the copy on screen is then the
+    story's first, not a repeat of it. A copy in a box on screen (an author's card printed
+    twice) still makes the second a repeat.
+    """
+    hidden = pl.col("noise_below_root") & _role_hints(pl.col("hints")).str.contains(
+        HIDDEN_CLASS_PATTERN
+    )
+    kept = (~hidden).fill_null(True).cast(pl.Int32)
+    opening = pl.col("text").str.slice(0, text_blocks.REPEAT_PREFIX_CHARS)
+
+    def seen_before(*key: pl.Expr | str) -> pl.Expr:
+        return (kept.cum_sum().over("doc_id", *key) - kept) > 0
+
+    return blocks.with_columns(
+        occurrence=pl.when(kept == 1)
+        .then(seen_before("text").cast(pl.Int64))
+        .otherwise(pl.col("occurrence")),
+        prefix_occurrence=pl.when(kept == 1)
+        .then(seen_before(opening).cast(pl.Int64))
+        .otherwise(pl.col("prefix_occurrence")),
     )
 
 
