@@ -950,7 +950,7 @@ def test_line_printed_first_in_a_box_on_screen_is_a_repeat_below_the_story() -> 
     """An author's card printed twice, once in a box the body drops: the second is a repeat."""
     bio = "Jane Doe covers city politics and transport, and has reported on the council for ten years."
     page = (
-        f"<article><h1>Council approves the new bridge</h1><p>{BODY[0]}</p><p>{BODY[1]}</p>"
-        f"<p>{BODY[2]}</p><div class='author-box'><p>{bio}</p></div><div><p>{bio}</p></div></article>"
+        f"<article><h1>Council approves the new bridge</h1><div class='author-box'><p>{bio}</p>"
+        f"</div><p>{BODY[0]}</p><p>{BODY[1]}</p><p>{BODY[2]}</p><div><p>{bio}</p></div></article>"
     )
     assert bio not in _body_text(page)
