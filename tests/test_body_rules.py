@@ -954,3 +954,15 @@ def test_line_printed_first_in_a_box_on_screen_is_a_repeat_below_the_story() -> 
         f"</div><p>{BODY[0]}</p><p>{BODY[1]}</p><p>{BODY[2]}</p><div><p>{bio}</p></div></article>"
     )
     assert bio not in _body_text(page)
+
+
+LONG_SECTION = " ".join([BODY[1], BODY[2], BODY[0], BODY[1]])
+
+
+@pytest.mark.parametrize(("after", "kept"), [(LONG_SECTION, True), (BODY[1], False)])
+def test_linked_heading_over_a_long_paragraph_heads_a_section(after: str, kept: bool) -> None:
+    """A heading that is all link (a product linked to its shop) heads the story's next
+    section when a long paragraph follows it; over a short one it is a teaser's headline."""
+    heading = "<h3><a href='/shop/rez-infinite'>Rez Infinite ($30)</a></h3>"
+    text = _body_text(_story(f"{heading}<p>{after}</p>"))
+    assert ("Rez Infinite ($30)" in text) is kept
