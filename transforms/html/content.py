@@ -1352,8 +1352,18 @@ def _lists_after_lead_ins(blocks: pl.DataFrame) -> pl.DataFrame:
     # The lead-in with its items is the list's head, a line of the story however short.
     led = c("_lead_in").first().over("doc_id", "_run")
     in_list = led & (c("_item") | (c("_item").any().over("doc_id", "_run") & c("_lead_in")))
+    # "Hibu said:" over a block quote of the story attributes the quote: the line rules
+    # read it as a comment's byline ("Jane Doe says:"), but comments quote no one there.
+    quote_follows = (
+        landmark("blockquote").shift(-1).over("doc_id")
+        & (c("kind").shift(-1).over("doc_id") == "paragraph")
+        & ~landmark("blockquote")
+    ).fill_null(False)
+    attributes_quote = (
+        in_body & ends_in_colon & beside_prose & c("is_commenter") & quote_follows
+    )
     return blocks.with_columns(
-        kind=pl.when(in_list).then(pl.lit("paragraph")).otherwise(c("kind"))
+        kind=pl.when(in_list | attributes_quote).then(pl.lit("paragraph")).otherwise(c("kind"))
     ).drop("_lead_in", "_item", "_run", "list_id", "parent")
 
 
