@@ -1330,8 +1330,7 @@ def _lists_after_lead_ins(blocks: pl.DataFrame) -> pl.DataFrame:
     ).fill_null(False)
     ends_in_colon = c("text").str.contains(LEAD_IN_PATTERN)
     beside_prose = (
-        c("parent").is_not_null()
-        & (c("is_prose") & c("under_root")).any().over("doc_id", "parent")
+        c("parent").is_not_null() & (c("is_prose") & c("under_root")).any().over("doc_id", "parent")
     ).fill_null(False)
     lead_in = in_body & ends_in_colon & beside_prose & c("kind").is_in(["paragraph", "noise"])
     item = (
@@ -1359,9 +1358,7 @@ def _lists_after_lead_ins(blocks: pl.DataFrame) -> pl.DataFrame:
         & (c("kind").shift(-1).over("doc_id") == "paragraph")
         & ~landmark("blockquote")
     ).fill_null(False)
-    attributes_quote = (
-        in_body & ends_in_colon & beside_prose & c("is_commenter") & quote_follows
-    )
+    attributes_quote = in_body & ends_in_colon & beside_prose & c("is_commenter") & quote_follows
     return blocks.with_columns(
         kind=pl.when(in_list | attributes_quote).then(pl.lit("paragraph")).otherwise(c("kind"))
     ).drop("_lead_in", "_item", "_run", "list_id", "parent")
