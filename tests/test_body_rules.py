@@ -969,7 +969,7 @@ def test_linked_heading_over_a_long_paragraph_heads_a_section(after: str, kept: 
 
 
 def test_line_ending_in_said_over_a_block_quote_is_body() -> None:
-    """ "Hibu said:" over a block quote attributes the quote: no comment's byline."""
+    """A line like "Hibu said:" over a block quote attributes the quote: no comment's byline."""
     quote = "<blockquote><p>" + BODY[2] + "</p></blockquote>"
     text = _body_text(_story(f"<p>Analyst Jane Doe said:</p>{quote}"))
     assert "Analyst Jane Doe said:" in text
