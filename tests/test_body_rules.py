@@ -905,3 +905,71 @@ def test_notice_in_a_paragraph_classed_as_furniture_after_the_story_is_no_body(
     )
     assert (note in text) is kept
     assert BODY[2] in text
+
+
+@pytest.mark.parametrize(
+    ("lead_in", "kept"),
+    [
+        # A line ending in a colon leads in the short lines typed below it: a list.
+        ("You need the following for four portions:", True),
+        ("Ingredients:", True),
+        # Without the lead-in, short lines without a sentence are furniture.
+        ("You need the following for four portions.", False),
+    ],
+)
+def test_short_lines_after_a_line_ending_in_a_colon_are_its_list(lead_in: str, kept: bool) -> None:
+    items = "".join(
+        f"<div>{item}</div>" for item in ("2 tsp vegetable oil", "1 large onion", "4 cloves garlic")
+    )
+    text = _body_text(_story(f"<div>{lead_in}</div>{items}"))
+    assert ("1 large onion" in text) is kept
+    assert BODY[0] in text and BODY[2] in text
+
+
+def test_a_web_address_after_a_lead_in_ends_its_list() -> None:
+    middle = (
+        "<div>Find this article on the web at:</div><div>https://example.org/a/90871</div>"
+        "<div>No ratings yet</div>"
+    )
+    text = _body_text(_story(middle))
+    assert "No ratings yet" not in text
+
+
+def test_story_printed_first_in_a_hidden_box_is_no_repeat() -> None:
+    """The copy on screen of a story printed first in a hidden box (for print, for another
+    screen size) is the body, not a repeat of the hidden one."""
+    copy = f"<div class='print-copy hidden'><p>{BODY[1]}</p></div>"
+    page = (
+        f"<article><h1>Council approves the new bridge</h1>{copy}"
+        f"<p>{BODY[0]}</p><p>{BODY[1]}</p><p>{BODY[2]}</p></article>"
+    )
+    assert BODY[1] in _body_text(page)
+
+
+def test_line_printed_first_in_a_box_on_screen_is_a_repeat_below_the_story() -> None:
+    """An author's card printed twice, once in a box the body drops: the second is a repeat."""
+    bio = "Jane Doe covers city politics and transport, and has reported on the council for ten years."
+    page = (
+        f"<article><h1>Council approves the new bridge</h1><div class='author-box'><p>{bio}</p>"
+        f"</div><p>{BODY[0]}</p><p>{BODY[1]}</p><p>{BODY[2]}</p><div><p>{bio}</p></div></article>"
+    )
+    assert bio not in _body_text(page)
+
+
+LONG_SECTION = " ".join([BODY[1], BODY[2], BODY[0], BODY[1]])
+
+
+@pytest.mark.parametrize(("after", "kept"), [(LONG_SECTION, True), (BODY[1], False)])
+def test_linked_heading_over_a_long_paragraph_heads_a_section(after: str, kept: bool) -> None:
+    """A heading that is all link (a product linked to its shop) heads the story's next
+    section when a long paragraph follows it; over a short one it is a teaser's headline."""
+    heading = "<h3><a href='/shop/rez-infinite'>Rez Infinite ($30)</a></h3>"
+    text = _body_text(_story(f"{heading}<p>{after}</p>"))
+    assert ("Rez Infinite ($30)" in text) is kept
+
+
+def test_line_ending_in_said_over_a_block_quote_is_body() -> None:
+    """A line like "Hibu said:" over a block quote attributes the quote: no comment's byline."""
+    quote = "<blockquote><p>" + BODY[2] + "</p></blockquote>"
+    text = _body_text(_story(f"<p>Analyst Jane Doe said:</p>{quote}"))
+    assert "Analyst Jane Doe said:" in text
