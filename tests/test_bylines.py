@@ -200,6 +200,12 @@ SPLIT_CASES = [
     ("Autor: Rechtsanwalt Sebastian Einbock", None, [("Sebastian Einbock", P, None)]),
     # a job title before the byline prefix
     ("Staff Reporter By Anna Smith", None, [("Anna Smith", P, None)]),
+    # a job title that ends a sentence heads no name: the degree after it is none
+    (
+        "Brit Weirich (Medizinredakteurin. M.A. Mehrsprachige Kommunikation)",
+        None,
+        [("Brit Weirich", P, None)],
+    ),
     ("REPORTER BY A", None, [("A", P, None)]),
     # the date's own words after the name go with the date
     ("by Steven Musil January 18, 2017 11:00 PM PST", None, [("Steven Musil", P, None)]),
@@ -404,6 +410,10 @@ SIGN_OFF_LINES = [
     ("Auteur : Kossivi Tiassou", True),  # fr
     ("Author: Sarah Miller", True),  # en
     ("Autor: Anna Schneider", True),  # de
+    # German gender-inclusive label forms
+    ("Autor*in: Anna Schneider", True),  # de
+    ("Autor:in: Anna Schneider", True),  # de
+    ("Autor:innen: Anna Schneider und Jan Roth", True),  # de
     ("Yazar: Ayşe Yılmaz", True),  # tr
     ("Autor Anna Schneider", False),
     ("Author of the study", False),

@@ -712,3 +712,79 @@ def test_furniture_printed_twice_does_not_outrank_the_headline() -> None:
     )
     titles = [block for kind, block in _kinds(text) if kind == "title"]
     assert titles == ["Harbour sale leaves the city council with little say"]
+
+
+# (language, a label alone on its line, the name on the next line, the author)
+BYLINE_LABEL_CASES = [
+    ("de", "Autor*in", "Anna Schneider (Medizinredakteurin. M.A. Kommunikation)", "Anna Schneider"),
+    ("de", "Autor:in", "Anna Schneider", "Anna Schneider"),
+    ("de", "Autor:innen", "Anna Schneider", "Anna Schneider"),
+    ("en", "Published by", "Sarah Miller", "Sarah Miller"),
+    ("en", "Posted by", "Sarah Miller", "Sarah Miller"),
+    ("fr", "Auteur(s) :", "Claire Dubois", "Claire Dubois"),
+]
+
+
+@pytest.mark.parametrize(
+    ("language", "label", "name", "author"),
+    BYLINE_LABEL_CASES,
+    ids=[c[1] for c in BYLINE_LABEL_CASES],
+)
+def test_a_name_under_a_label_alone_is_the_author(language, label, name, author) -> None:
+    p1, p2, p3, p4 = PROSE[language]
+    text = f"{HEADLINES[language]}\n{p1}\n{p2}\n{p3}\n{p4}\n{label}\n{name}\nTeilen\n"
+    assert _author_names(text) == [author]
+
+
+# (language, a button or standfirst between the name and the date line, the date line)
+NAME_ABOVE_DATE_CASES = [
+    ("en", "Follow", "Oct 18, 2019 · 8 min read"),
+    ("de", "—", "31. Oktober 2023"),
+    ("de", None, "26 Jan, 2022 09:22 Uhr"),
+]
+
+
+@pytest.mark.parametrize(
+    ("language", "between", "date"), NAME_ABOVE_DATE_CASES, ids=[c[2] for c in NAME_ABOVE_DATE_CASES]
+)
+def test_a_name_under_the_title_two_lines_above_the_date_signs(language, between, date) -> None:
+    p1, p2, p3, p4 = PROSE[language]
+    author = "Sarah Miller" if language == "en" else "Anna Schneider"
+    # Without a line between, the standfirst stands between the name and the date.
+    between = p1 if between is None else between
+    text = f"{HEADLINES[language]}\n{author}\n{between}\n{date}\n{p2}\n{p3}\n{p4}\n"
+    assert _author_names(text) == [author]
+
+
+# (language, a byline under the last paragraph of a page whose head prints none, authors)
+CLOSING_BYLINE_CASES = [
+    ("de", "Text: Anna Schneider", ["Anna Schneider"]),
+    ("de", "Von Anna Schneider", ["Anna Schneider"]),
+    ("en", "Posted by Sarah Miller", ["Sarah Miller"]),
+    ("es", "Por Laura Gómez", ["Laura Gómez"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("language", "line", "authors"), CLOSING_BYLINE_CASES, ids=[c[1] for c in CLOSING_BYLINE_CASES]
+)
+def test_a_byline_under_the_last_paragraph_signs_the_article(language, line, authors) -> None:
+    p1, p2, p3, p4 = PROSE[language]
+    filler = "\n".join(["Impressum", "Datenschutz", "Kontakt"])
+    text = f"{filler}\n{HEADLINES[language]}\n{p1}\n{p2}\n{p3}\n{p4}\n{line}\n{filler}\n"
+    assert _author_names(text) == authors
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # a comment's stamp
+        "John Carter 12.03.2024, 10:15",
+        # a sentence that opens with a name and a job title
+        "Tribune reporter Jane Roe says the decision marks a turning point:",
+    ],
+)
+def test_a_stamp_or_sentence_under_the_last_paragraph_does_not_sign(line) -> None:
+    p1, p2, p3, p4 = PROSE["en"]
+    text = f"{HEADLINES['en']}\n{p1}\n{p2}\n{p3}\n{p4}\n{line}\nGreat read.\n"
+    assert _author_names(text) == []

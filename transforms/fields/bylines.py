@@ -266,12 +266,13 @@ LOCATION_TAIL = r"(?:^|\s+)(?:" + LOCATION_WORDS + r")\s+.*$"
 GLUED_TAIL = r"(\p{Lu}\p{Ll}{4,})[\p{Lu}\d].*$"
 ROLE_TAIL = r"(?i)(?:^|\s+)(?:(?:" + ROLE_MODIFIER_WORDS + r")\s+)*\S*(?:" + ROLE_STEMS + r").*$"
 # A job title before a full name: "FOCUS-Online-Experte Robin Tschöpe" (the name captured).
+# A title that ends a sentence ("Medizinredakteurin. M.A. Kommunikation") heads no name.
 ROLE_HEAD = (
     r"^(?i:(?:(?:"
     + ROLE_MODIFIER_WORDS
     + r")\s+)*\S*(?:"
     + ROLE_STEMS
-    + r")\S*)\s+("
+    + r")(?:\S*[^\s.])?)\s+("
     + MULTI_WORD_NAME
     + ")$"
 )

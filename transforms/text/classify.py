@@ -548,8 +548,8 @@ def assign_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
     Reads the line features and what the earlier stages added: ``closed``, ``is_heading``,
     ``segment_kind``, ``in_item_run``, ``in_head_lines``, ``prose_before``,
     ``has_head_byline``, ``title_no``, ``has_inline_credit``, ``next_is_credit``,
-    ``paragraph_like``, ``in_header``, ``last_meta``, ``first_name_after_title``,
-    ``teaser_run``.
+    ``paragraph_like``, ``plain_paragraph``, ``in_header``, ``last_meta``,
+    ``first_name_after_title``, ``teaser_run``.
     """
     c = pl.col
 
@@ -584,9 +584,33 @@ def assign_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
     # A bare name is a byline after the title, just before a byline or date line or
     # shortly after one (a line right under the headline is more often a kicker).
     meta = c("is_byline") | c("is_date")
-    near_meta = pl.any_horizontal(
-        [near_block(meta, k, False) for k in (-1, *range(1, NAME_REACH + 1))]
+    # On a page whose head prints no byline, the first name under the title may also stand
+    # two blocks above a date line, past a button or a standfirst ("Jane Doe" / "Follow" /
+    # "Oct 18, 2019").
+    below_title = c("block_no") > c("title_no")
+    first_name_below_title = (
+        c("block_no") == pl.when(SIGNING_NAME & below_title).then(c("block_no")).min().over("doc_id")
+    ).fill_null(False)
+    date_further_down = (
+        near_block(c("is_date"), -NAME_REACH, False)
+        & ~c("has_head_byline")
+        & first_name_below_title
+    )
+    near_meta = (
+        pl.any_horizontal([near_block(meta, k, False) for k in (-1, *range(1, NAME_REACH + 1))])
+        | date_further_down
     ) & (c("block_no") > c("title_no").fill_null(-1))
+    # A page whose head prints no byline may sign the article under a paragraph ("Text:
+    # Jane Doe", "Posted by Jane Doe, Marketing"); a date stamp there dates a comment, and a
+    # line that ends like a sentence ("Tribune reporter Jane Doe says:") is prose.
+    after_prose = near_block(c("plain_paragraph") & c("ends_prose"), 1, False)
+    signs_at_end = (
+        c("is_byline")
+        & ~c("is_date")
+        & ~c("ends_sentence")
+        & after_prose
+        & ~c("has_head_byline")
+    )
     kind = (
         pl.when(c("closed"))
         .then(kind_is("boilerplate"))
@@ -642,6 +666,8 @@ def assign_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
             .then(kind_is("byline"))
             .otherwise(kind_is("noise"))
         )
+        .when(signs_at_end)
+        .then(kind_is("byline"))
         .when(c("is_credit"))
         .then(kind_is("credit"))
         .when(c("is_date") & in_head)
