@@ -664,3 +664,22 @@ def test_splitting_no_bylines_gives_the_columns_and_types_of_splitting_some() ->
     assert some.height == 2
     assert none.schema == some.schema
     assert none.height == 0
+
+
+ROLE_LINES = [
+    ("Chefredakteur", True),  # de
+    ("Medizinredakteurin", True),  # de: the feminine of a compound
+    ("Equipe de rédaction, La Presse", True),  # fr: a newsroom
+    ("Political Editor", True),  # en
+    ("Redactora de tribunales", True),  # es
+    ("Business Directory", False),  # a role word inside another word
+    ("Editorial", False),
+    ("Experten finden", False),
+    ("The editor said the paper would appeal.", False),  # a sentence
+    ("Senior editor of the weekly culture and politics section of the paper", False),  # too long
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), ROLE_LINES)
+def test_is_role_line(line: str, expected: bool) -> None:
+    assert _one(bylines_module.is_role_line, line) is expected

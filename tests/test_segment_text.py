@@ -745,7 +745,9 @@ NAME_ABOVE_DATE_CASES = [
 
 
 @pytest.mark.parametrize(
-    ("language", "between", "date"), NAME_ABOVE_DATE_CASES, ids=[c[2] for c in NAME_ABOVE_DATE_CASES]
+    ("language", "between", "date"),
+    NAME_ABOVE_DATE_CASES,
+    ids=[c[2] for c in NAME_ABOVE_DATE_CASES],
 )
 def test_a_name_under_the_title_two_lines_above_the_date_signs(language, between, date) -> None:
     p1, p2, p3, p4 = PROSE[language]
@@ -787,4 +789,51 @@ def test_a_byline_under_the_last_paragraph_signs_the_article(language, line, aut
 def test_a_stamp_or_sentence_under_the_last_paragraph_does_not_sign(line) -> None:
     p1, p2, p3, p4 = PROSE["en"]
     text = f"{HEADLINES['en']}\n{p1}\n{p2}\n{p3}\n{p4}\n{line}\nGreat read.\n"
+    assert _author_names(text) == []
+
+
+# (language, a bare name, the job title or newsroom on the line under it)
+NAME_OVER_ROLE_CASES = [
+    ("de", "Anna Schneider", "Chefredakteurin"),
+    ("fr", "Claire Dubois", "Equipe de rédaction, La Presse"),
+    ("en", "Sarah Miller", "Political Editor"),
+]
+
+
+@pytest.mark.parametrize(
+    ("language", "name", "role"), NAME_OVER_ROLE_CASES, ids=[c[2] for c in NAME_OVER_ROLE_CASES]
+)
+def test_a_name_over_its_job_title_signs_the_article(language, name, role) -> None:
+    p1, p2, p3, p4 = PROSE[language]
+    text = f"{HEADLINES[language]}\n{p1}\n{p2}\n{p3}\n{p4}\n{name}\n{role}\nImpressum\n"
+    assert _author_names(text) == [name]
+
+
+@pytest.mark.parametrize(
+    "lines", ["Business Magazin\nBusiness Directory", "Rechtsanwalt Berlin\nRechtsanwalt Hamburg"]
+)
+def test_a_menu_of_names_and_titles_does_not_sign(lines) -> None:
+    p1, p2, p3, p4 = PROSE["de"]
+    text = f"{HEADLINES['de']}\n{p1}\n{p2}\n{p3}\n{p4}\n{lines}\nImpressum\n"
+    assert _author_names(text) == []
+
+
+# (language, the date line beside the name above the headline)
+NAME_ABOVE_TITLE_CASES = [("en", "9/11/13 10:00AM"), ("de", "2. Okt. 2022")]
+
+
+@pytest.mark.parametrize(
+    ("language", "date"), NAME_ABOVE_TITLE_CASES, ids=[c[1] for c in NAME_ABOVE_TITLE_CASES]
+)
+def test_a_name_beside_a_date_above_the_title_signs(language, date) -> None:
+    p1, p2, p3, _ = PROSE[language]
+    author = "Sarah Miller" if language == "en" else "Anna Schneider"
+    text = f"{author}\n{date}\n{HEADLINES[language]}\n{p1}\n{p2}\n{p3}\n"
+    assert _author_names(text) == [author]
+
+
+def test_a_name_beside_a_date_far_above_the_title_does_not_sign() -> None:
+    p1, p2, p3, _ = PROSE["en"]
+    menu = "\n".join(["Markets", "Weather", "Sports", "Opinion", "Video", "Travel"])
+    text = f"Top Gainer\nSep 2, 2024\n{menu}\n{HEADLINES['en']}\n{p1}\n{p2}\n{p3}\n"
     assert _author_names(text) == []

@@ -219,6 +219,12 @@ NAME_LINE = (
     + AGENCY_ALIAS_WORDS
     + r")\s*[)\]])?$"
 )
+# A line that names a job title or a newsroom and little else ("Chefredakteur", "Political
+# Editor", "Equipe de rédaction, La Presse"): a few words, no sentence mark, a word that ends
+# in a role word (its feminine too: "Redakteurin") or a desk word; "Directory",
+# "Editorial" and "Experten" are no job titles.
+ROLE_LINE = r"^[^.!?:;]*(?i:(?:" + ROLE_STEMS + r")(?:in|innen)?|" + DESK_WORDS + r")\b[^.!?:;]*$"
+MAX_ROLE_LINE_WORDS = 6
 # A Japanese or Chinese name printed with a space between family and given name: "大渡 美咲".
 SPACED_HAN_NAME = r"^\s*\p{Han}{1,3}[ \u3000][\p{Han}\p{Hiragana}\p{Katakana}]{1,3}\s*$"
 # A line in capitals only (a shouted headline) is not a list of names.
@@ -457,6 +463,16 @@ def is_byline_line(text: pl.Expr) -> pl.Expr:
     """
     # A batch function, as in is_name_line.
     return text.map_batches(_byline_line_flags, return_dtype=pl.Boolean, is_elementwise=True)
+
+
+def is_role_line(text: pl.Expr) -> pl.Expr:
+    """True for a line naming a job title or a newsroom and little else (one line in, one
+    bool out): ``Chefredakteur``, ``Political Editor``, ``Equipe de rédaction, La Presse``.
+    Under a bare name, such a line signs the name."""
+    return (
+        text.str.contains(ROLE_LINE)
+        & (text.str.count_matches(WHITE_SPACE_WORD) <= MAX_ROLE_LINE_WORDS)
+    ).fill_null(False)
 
 
 def is_sign_off_line(text: pl.Expr) -> pl.Expr:

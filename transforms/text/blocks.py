@@ -211,6 +211,7 @@ def _line_features(lines: pl.DataFrame) -> pl.DataFrame:
         # A desk word alone ("Redaktion") is a menu entry, not a signature.
         is_byline=bylines.is_byline_line(text) & ~key.is_in(DESK_WORDS_ALONE),
         is_sign_off=bylines.is_sign_off_line(text),
+        is_role_line=bylines.is_role_line(text),
         # A picture agency alone on a line credits a photo; it never signs an article.
         is_name=bylines.is_name_line(text) & ~key.is_in(PHOTO_AGENCIES),
         # A heading or button shaped like a name ("Neueste Fotos", "Recent Comments").
@@ -300,7 +301,7 @@ BLOCK_FEATURES = (
     "n_words", "n_blocks", "ends_sentence", "ends_period", "is_boilerplate", "is_ui_line",
     "is_end_marker", "is_rights_notice", "is_related_list", "is_related_cue",
     "is_related_inline", "is_tags_heading", "is_tags_inline", "is_byline_heading",
-    "is_credit_cue", "is_credit", "is_byline", "is_sign_off", "is_name",
+    "is_credit_cue", "is_credit", "is_byline", "is_sign_off", "is_role_line", "is_name",
     "has_interface_word", "is_date",
     "occurrence", "prefix_occurrence", "ends_prose", "has_inner_sentence",
     "is_comments_heading", "is_cookie_notice", "is_commenter", "repeats_previous",

@@ -83,6 +83,8 @@ MIN_RESUMING_SENTENCE_WORDS = 8
 BLANK_LINE_DUMP_SHARE = 0.2
 # A bare name line counts as a byline within this many blocks of a byline, date or title.
 NAME_REACH = 2
+# Above the title, a name beside a date line signs within this many blocks of the title.
+MAX_BLOCKS_ABOVE_TITLE = 4
 # Captions are short: a long paragraph before a "©" line is body, the line a notice.
 MIN_CAPTION_WORDS = 2
 MAX_CAPTION_WORDS = 60
@@ -589,7 +591,8 @@ def assign_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
     # "Oct 18, 2019").
     below_title = c("block_no") > c("title_no")
     first_name_below_title = (
-        c("block_no") == pl.when(SIGNING_NAME & below_title).then(c("block_no")).min().over("doc_id")
+        c("block_no")
+        == pl.when(SIGNING_NAME & below_title).then(c("block_no")).min().over("doc_id")
     ).fill_null(False)
     date_further_down = (
         near_block(c("is_date"), -NAME_REACH, False)
@@ -600,15 +603,33 @@ def assign_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
         pl.any_horizontal([near_block(meta, k, False) for k in (-1, *range(1, NAME_REACH + 1))])
         | date_further_down
     ) & (c("block_no") > c("title_no").fill_null(-1))
+    # Above the title, the page's first name signs beside a date line ("Jane Doe" /
+    # "9/11/13 10:00AM" / headline) when the head prints no byline.
+    first_name = (
+        c("block_no") == pl.when(SIGNING_NAME).then(c("block_no")).min().over("doc_id")
+    )
+    dated_above_title = (
+        (near_block(c("is_date"), 1, False) | near_block(c("is_date"), -1, False))
+        & (c("block_no") < c("title_no"))
+        & (c("title_no") - c("block_no") <= MAX_BLOCKS_ABOVE_TITLE)
+        & first_name
+        & ~c("has_head_byline")
+    ).fill_null(False)
+    near_meta = near_meta | dated_above_title
     # A page whose head prints no byline may sign the article under a paragraph ("Text:
     # Jane Doe", "Posted by Jane Doe, Marketing"); a date stamp there dates a comment, and a
     # line that ends like a sentence ("Tribune reporter Jane Doe says:") is prose.
     after_prose = near_block(c("plain_paragraph") & c("ends_prose"), 1, False)
     signs_at_end = (
-        c("is_byline")
-        & ~c("is_date")
-        & ~c("ends_sentence")
-        & after_prose
+        c("is_byline") & ~c("is_date") & ~c("ends_sentence") & after_prose & ~c("has_head_byline")
+    )
+    # A bare name over its job title or newsroom ("Jane Doe" / "Chefredakteurin") signs the
+    # article on a page whose head prints no byline; a name holding a job title itself
+    # ("Rechtsanwalt Berlin") is a listing.
+    signed_with_role = (
+        SIGNING_NAME
+        & ~c("is_role_line")
+        & near_block(c("is_role_line"), -1, False)
         & ~c("has_head_byline")
     )
     kind = (
@@ -681,6 +702,8 @@ def assign_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
         )
         .then(kind_is("byline"))
         .when(SIGNING_NAME & c("first_name_after_title") & ~c("has_head_byline"))
+        .then(kind_is("byline"))
+        .when(signed_with_role)
         .then(kind_is("byline"))
         .when(in_header)
         .then(kind_is("noise"))
