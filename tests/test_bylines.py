@@ -283,6 +283,16 @@ def test_clean_byline(text: str, expected: str) -> None:
 
 
 BYLINE_LINES = [
+    # a byline prefix and one word: a first name or a user name
+    ("von Kathrin", True),  # de
+    ("By oradmin", True),  # en
+    ("von Marianne1", False),  # a user name with digits is too like a count
+    ("Von Berlin nach Paris", False),
+    # a prefix that opens with a publication stamp's word is still a prefix
+    ("Publicado por Alberto González", True),  # es
+    ("Veröffentlicht von Anna Schneider", True),  # de
+    ("Gepostet von Anna Schneider | Wohnen", True),  # de
+    ("Publicado Lunes, 2 diciembre", False),
     # es
     ("Por Marta Cañete", True),
     ("Redacción Gestión", True),

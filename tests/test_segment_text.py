@@ -837,3 +837,13 @@ def test_a_name_beside_a_date_far_above_the_title_does_not_sign() -> None:
     menu = "\n".join(["Markets", "Weather", "Sports", "Opinion", "Video", "Travel"])
     text = f"Top Gainer\nSep 2, 2024\n{menu}\n{HEADLINES['en']}\n{p1}\n{p2}\n{p3}\n"
     assert _author_names(text) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "line", "author"),
+    [("de", "von Kathrin", "Kathrin"), ("en", "By oradmin", "oradmin")],
+)
+def test_a_prefix_and_one_name_under_the_title_signs(language, line, author) -> None:
+    p1, p2, p3, _ = PROSE[language]
+    text = f"{HEADLINES[language]}\n{line}\n{p1}\n{p2}\n{p3}\n"
+    assert _author_names(text) == [author]

@@ -138,6 +138,9 @@ PREFIXED_BYLINE = (
     + ")"
     + AUTHOR_END
 )
+# A byline prefix and one word, alone on the line: a first name or a user name signs
+# ("von Kathrin", "By oradmin"); whether it signs the article depends on where it stands.
+PREFIXED_ONE_WORD = r"^" + PREFIX_WORD + r"\p{L}[\p{L}\p{M}._\-]*$"
 # A line that is only a desk: "Redacción Gestión", "La Rédaction", "Redaktion hessenschau.de".
 DESK_LINE = (
     r"^(?:(?i:"
@@ -231,6 +234,8 @@ SPACED_HAN_NAME = r"^\s*\p{Han}{1,3}[ \u3000][\p{Han}\p{Hiragana}\p{Katakana}]{1
 NO_LOWER_CASE = r"^[^\p{Ll}]*$"
 # A line that opens with a publication stamp ("Actualizado Lunes, 2 diciembre") is a dateline.
 STAMP_FIRST = r"^(?i:" + TRAILER_WORDS + r")\b"
+# ...unless a byline prefix opens it ("Publicado por Ana Gil", "Veröffentlicht von Anna Roth").
+PREFIX_FIRST = r"^(?i:" + PREFIX_WORDS + r")[\s:：]"
 # Lower-case icon words glued to the capital that follows ("mailRedacción", "xAmanda").
 ICON_BEFORE_CAPITAL = r"(^|[\s|/•·,;])(?:" + ICON_WORDS + r")+(\p{Lu})"
 ICON_GLUED_LINE = r"^\s*(?:" + ICON_WORDS + r")+\p{Lu}"
@@ -380,6 +385,7 @@ def _byline_line(text: pl.Expr, cleaned: pl.Expr) -> pl.Expr:
     )
     shaped = (
         cleaned.str.contains(PREFIXED_BYLINE)
+        | cleaned.str.contains(PREFIXED_ONE_WORD)
         | cleaned.str.contains(DESK_LINE)
         | cleaned.str.contains(NAME_WITH_TRAILER)
         | cleaned.str.contains(UNCASED_NAME_WITH_ROLE) & ~cleaned.str.contains(AGENCY_WITH_ROLE)
@@ -389,7 +395,7 @@ def _byline_line(text: pl.Expr, cleaned: pl.Expr) -> pl.Expr:
     return (
         shaped
         & ~cleaned.str.contains(SENTENCE_MARK)
-        & ~cleaned.str.contains(STAMP_FIRST)
+        & ~(cleaned.str.contains(STAMP_FIRST) & ~cleaned.str.contains(PREFIX_FIRST))
         & ~cleaned.str.contains("\n", literal=True)
         & (cleaned.str.count_matches(WHITE_SPACE_WORD) <= MAX_BYLINE_LINE_WORDS)
     ).fill_null(False)

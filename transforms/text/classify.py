@@ -605,9 +605,7 @@ def assign_kinds(blocks: pl.DataFrame) -> pl.DataFrame:
     ) & (c("block_no") > c("title_no").fill_null(-1))
     # Above the title, the page's first name signs beside a date line ("Jane Doe" /
     # "9/11/13 10:00AM" / headline) when the head prints no byline.
-    first_name = (
-        c("block_no") == pl.when(SIGNING_NAME).then(c("block_no")).min().over("doc_id")
-    )
+    first_name = c("block_no") == pl.when(SIGNING_NAME).then(c("block_no")).min().over("doc_id")
     dated_above_title = (
         (near_block(c("is_date"), 1, False) | near_block(c("is_date"), -1, False))
         & (c("block_no") < c("title_no"))
