@@ -811,6 +811,20 @@ TAG_BOX = '<div class="article__tags"><a href="/t/1">Energie</a><a href="/t/2">B
             ', <a rel="tag" href="/t/2">Berlin</a></div>',
             ["Energie", "Berlin"],
         ),
+        # Nor rel="tag": the links to the site's pages of one tag; a site's topic pages
+        # are its sections (a menu's "Alle Themen"), no tags.
+        (
+            "",
+            '<div class="c-1a2b3c"><a href="/themen/">Alle Themen</a></div><div class="c-4d5e6f">'
+            '<a href="https://www.planet.com/tag/195971-energie">Energie</a>'
+            '<a href="/tag/2-berlin">Berlin</a></div>',
+            ["Energie", "Berlin"],
+        ),
+        (
+            "",
+            '<div><a href="/themen/">Alle Themen</a><a href="/themen/sport">Sport</a></div>',
+            None,
+        ),
     ],
 )
 def test_printed_tags_when_none_declared(head: str, body: str, tags: list[str] | None) -> None:

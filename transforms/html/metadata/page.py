@@ -109,6 +109,10 @@ MAX_VISIBLE_TAGS = 30
 # classes say; rel="category tag" marks a blog's categories, sections rather than topics.
 REL_TAG_SELECTOR = 'a[rel~="tag" i]'
 
+# A link to a page of one tag ("/tag/195971-imigranci", "/keyword/189619/"); a site's
+# topic pages ("/themen/", "/topics/") are its sections, which menus list ("Alle Themen").
+TAG_PAGE_SEGMENTS = frozenset(VISIBLE_TAGS["tag_page_segments"])
+
 # A printed byline is short; a longer text is an author's biography or a teaser.
 MAX_VISIBLE_BYLINE_WORDS = 12
 
@@ -575,7 +579,8 @@ def _visible_tags(tree: LexborHTMLParser) -> list[str]:
     for links in lists:
         if tags := _link_tags(links):
             return tags
-    # Without a hint in the page's classes, the links the markup itself declares as tags.
+    # Without a hint in the page's classes, the links the markup itself declares as tags,
+    # else the links to the site's tag pages ("/tag/195971-imigranci", "/keyword/189619/").
     return _link_tags(
         [
             link
@@ -583,7 +588,19 @@ def _visible_tags(tree: LexborHTMLParser) -> list[str]:
             if "category" not in (link.attributes.get("rel") or "").lower().split()
             and not _in_site_chrome(link)
         ]
+    ) or _link_tags(
+        [
+            link
+            for link in tree.css("a[href]")
+            if _first_path_segment(link.attributes.get("href") or "") in TAG_PAGE_SEGMENTS
+            and not _in_site_chrome(link)
+        ]
     )
+
+
+def _first_path_segment(href: str) -> str:
+    """The first segment of a link's path, lower case: "tag" for "https://x.org/tag/a"."""
+    return next((part for part in URL_HOST_PART.sub("", href).lower().split("/") if part), "")
 
 
 def _link_tags(links: list[Any]) -> list[str]:
