@@ -973,3 +973,59 @@ def test_line_ending_in_said_over_a_block_quote_is_body() -> None:
     quote = "<blockquote><p>" + BODY[2] + "</p></blockquote>"
     text = _body_text(_story(f"<p>Analyst Jane Doe said:</p>{quote}"))
     assert "Analyst Jane Doe said:" in text
+
+
+COMMENT = (
+    "I read this with great interest, and I think the council made the right call here,"
+    " although the cost of the crossing still worries me and many of my neighbours."
+)
+# The story goes on past the words a comment section needs before it.
+MORE_BODY = [
+    "Construction is to begin in the spring and should take about two years to complete.",
+    "The mayor thanked both sides for a debate she called long but fair and necessary.",
+]
+LONG_STORY = "".join(f"<p>{text}</p>" for text in BODY + MORE_BODY)
+
+
+def _commented_story(heading: str, *, heading_level: int = 3, n_comments: int = 8) -> str:
+    """A story followed, in a box without a telling class, by a heading and comments
+    that outweigh the story's own prose (as on a blog with many readers)."""
+    comments = "".join(
+        f"<div><div><span>Reader {n}</span> | <a href='#c{n}'>March 5, 2024 10:0{n % 10}</a>"
+        f"</div><div><p>{COMMENT} Comment number {n}.</p></div></div>"
+        for n in range(n_comments)
+    )
+    return _page(
+        f"<div><div><h1>Council approves the new bridge</h1>{LONG_STORY}</div><div><h{heading_level}>{heading}</h{heading_level}><div>{comments}</div></div></div>"
+    )
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "270 Comments",
+        "53 Responses to “Council approves the new bridge”",
+        "Comments (186)",
+        "Leave a Reply",
+        # A comments word alone, opening its box.
+        "Comments",
+    ],
+)
+def test_comment_section_after_a_heading_is_no_body(heading: str) -> None:
+    text = _body_text(_commented_story(heading))
+    assert BODY[0] in text and MORE_BODY[1] in text
+    assert "Comment number" not in text and heading not in text
+
+
+def test_comments_word_between_subheadings_of_a_text_is_a_subheading() -> None:
+    # A list of ideas, one titled "Comment", past half of the text: the text goes on.
+    parts = [("Comment", MORE_BODY[0]), ("Briefing", MORE_BODY[1])]
+    text = _body_text(
+        _page(
+            "<div><h1>Council approves the new bridge</h1>"
+            + "".join(f"<p>{text}</p>" for text in BODY)
+            + "".join(f"<h2>{title}</h2><p>{words}</p>" for title, words in parts)
+            + "</div>"
+        )
+    )
+    assert MORE_BODY[0] in text and MORE_BODY[1] in text

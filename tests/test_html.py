@@ -497,6 +497,14 @@ def test_react_streamed_segment_is_read() -> None:
             "The mayor admitted failures in public",
             "Foto: Bild: APA/KEYSTONE/CYRIL ZINGARO",
         ),
+        # A caption made of sibling spans whose classes say nothing: read span by span.
+        (
+            '<figure><img src="a.jpg"><figcaption class="c-1a2b3c">'
+            '<span class="c-4d5e6f">A firefighter at work on the blaze near the coast</span>'
+            '<span class="c-7a8b9c">@Fire_Service via X / Reuters</span></figcaption></figure>',
+            "A firefighter at work on the blaze near the coast",
+            "@Fire_Service via X / Reuters",
+        ),
     ],
 )
 def test_captions_and_credits_outside_plain_figcaptions(

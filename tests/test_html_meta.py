@@ -802,6 +802,29 @@ TAG_BOX = '<div class="article__tags"><a href="/t/1">Energie</a><a href="/t/2">B
         (meta("keywords", "Berlin", "name"), TAG_BOX, ["Energie", "Berlin"]),
         # Many declared keywords: the printed list is not even read.
         (meta("keywords", "Alpha, Beta, Gamma", "name"), TAG_BOX, ["Alpha", "Beta", "Gamma"]),
+        # No class names a list: the links the markup marks as tags (rel="tag"), not the
+        # blog's categories (rel="category tag") nor a tag cloud in the sidebar.
+        (
+            "",
+            '<aside><a rel="tag" href="/t/9">Cloud</a></aside><div class="c-1a2b3c">'
+            '<a rel="category tag" href="/c/1">Politik</a> <a rel="tag" href="/t/1">Energie</a>'
+            ', <a rel="tag" href="/t/2">Berlin</a></div>',
+            ["Energie", "Berlin"],
+        ),
+        # Nor rel="tag": the links to the site's pages of one tag; a site's topic pages
+        # are its sections (a menu's "Alle Themen"), no tags.
+        (
+            "",
+            '<div class="c-1a2b3c"><a href="/themen/">Alle Themen</a></div><div class="c-4d5e6f">'
+            '<a href="https://www.planet.com/tag/195971-energie">Energie</a>'
+            '<a href="/tag/2-berlin">Berlin</a></div>',
+            ["Energie", "Berlin"],
+        ),
+        (
+            "",
+            '<div><a href="/themen/">Alle Themen</a><a href="/themen/sport">Sport</a></div>',
+            None,
+        ),
     ],
 )
 def test_printed_tags_when_none_declared(head: str, body: str, tags: list[str] | None) -> None:

@@ -352,6 +352,9 @@ class _Page:
         parent_bits = ctx[BITS]
         in_link = parent_bits & LINK_BIT
         buffer = self.buffer
+        # A caption made of sibling spans only (caption, credit) is read span by span.
+        in_caption_box = ctx[TAG] == "figcaption"
+        loose_text = False
         while child is not None:
             tag = child.tag
             if tag == "-text":
@@ -362,6 +365,7 @@ class _Page:
                         if buffer:
                             buffer.append(" ")
                     else:
+                        loose_text = True
                         buffer.append(value)
                         if in_link:
                             # Counted as the block's text is: runs of white space as one.
@@ -445,7 +449,7 @@ class _Page:
                         elif _says_caption(marks):
                             role = "caption"
                             bits |= CAPTION_INLINE_BIT
-                    if is_block or role:
+                    if is_block or role or (in_caption_box and tag == "span" and not loose_text):
                         self.flush(ctx)
                     hints = ctx[HINTS]
                     if hint:

@@ -84,6 +84,18 @@ NOTICE_CUE_PATTERN = (
 MAX_NOTICE_WORDS = 60
 COMMENTS_HEADING = sorted(set(CUES["comments_heading"]))
 COMMENT_COUNT_PATTERN = rf"^\d+ (?:{literal_alternation(CUES['comments_heading'])})$"
+# A heading that opens a comment section as blogs title it: a count of comments or
+# responses, on the post's title or not ("53 Responses to “Title”", "Comments (186)"),
+# or the comment form's heading ("Leave a Reply").
+COMMENT_WORDS = literal_alternation(CUES["comments_heading"])
+# Responses and thoughts are counted on the post's quoted title, or alone: "5 thoughts on
+# the election" is a listicle's subheading.
+COMMENT_SECTION_HEADING_PATTERN = (
+    rf"^(?:\d+ (?:{COMMENT_WORDS})(?: .+)?"
+    rf"|\d+ (?:{literal_alternation(CUES['comment_count_nouns'])})(?: \S+ [“\"«„‘'].*)?"
+    rf"|(?:{COMMENT_WORDS}) \(\d+\)"
+    rf"|(?:{literal_alternation(CUES['comment_form_heading'])})(?: .+)?)$"
+)
 # A cookie consent text: after the article it opens the site's cookie tables, not more story.
 COOKIE_NOTICE_PATTERN = rf"^(?:{literal_alternation(CUES['cookie_notice_prefix'])})"
 # Short lines made of interface words: "Teilen Twittern Senden", "Video Loading".
@@ -145,6 +157,24 @@ def body_word_counts(blocks: pl.DataFrame, kinds: tuple[str, ...]) -> pl.DataFra
 def cue_key(text: pl.Expr) -> pl.Expr:
     """A line as cue lists spell it: lower case, trimmed of marks ("LEA TAMBIÉN:" -> "lea también")."""
     return text.str.to_lowercase().str.strip_chars(CUE_TRIM)
+
+
+def comment_section_heading(text: pl.Expr) -> pl.Expr:
+    """How surely a line titles a comment section: 2 for a count or a comment form's
+    heading ("12 comments", "53 Responses to “Title”", "Leave a Reply",
+    ``COMMENT_SECTION_HEADING_PATTERN``), 1 for a comments word alone ("Kommentare"; also
+    an opinion column's label or a listicle's item), 0 otherwise."""
+    key = cue_key(text)
+    return (
+        pl.when(
+            key.str.contains(COMMENT_COUNT_PATTERN)
+            | key.str.contains(COMMENT_SECTION_HEADING_PATTERN)
+        )
+        .then(2)
+        .when(key.is_in(COMMENTS_HEADING))
+        .then(1)
+        .otherwise(0)
+    )
 
 
 # Columns that split_caption_credit adds; they follow the input columns.

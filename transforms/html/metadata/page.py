@@ -105,6 +105,14 @@ NOT_LETTERS = re.compile(r"[\W\d_]+")
 # A container with more links is a menu or a list of stories, not an article's tags.
 MAX_VISIBLE_TAGS = 30
 
+# Links the markup declares as the page's tags (the rel-tag microformat), whatever the
+# classes say; rel="category tag" marks a blog's categories, sections rather than topics.
+REL_TAG_SELECTOR = 'a[rel~="tag" i]'
+
+# A link to a page of one tag ("/tag/195971-imigranci", "/keyword/189619/"); a site's
+# topic pages ("/themen/", "/topics/") are its sections, which menus list ("Alle Themen").
+TAG_PAGE_SEGMENTS = frozenset(VISIBLE_TAGS["tag_page_segments"])
+
 # A printed byline is short; a longer text is an author's biography or a teaser.
 MAX_VISIBLE_BYLINE_WORDS = 12
 
@@ -553,7 +561,8 @@ def _hinted_nodes(tree: LexborHTMLParser, selector: str, hints: dict, words: fro
 
 
 def _visible_tags(tree: LexborHTMLParser) -> list[str]:
-    """Link texts of the first printed tag list: a container a hint names, or hinted links.
+    """Link texts of the first printed tag list: a container a hint names, or hinted links,
+    else the links marked ``rel="tag"``.
 
     Hinted links ("<a class=tag>") form one list wherever they stand; a container
     counts when it has one to ``MAX_VISIBLE_TAGS`` short link texts.
@@ -568,14 +577,40 @@ def _visible_tags(tree: LexborHTMLParser) -> list[str]:
         else:
             lists.append(node.css("a"))
     for links in lists:
-        tags: list[str] = []
-        for link in links:
-            text = " ".join(link.text(deep=True).split())
-            if text and len(text.split()) <= MAX_TAG_WORDS and text not in tags:
-                tags.append(text)
-        if 0 < len(tags) <= MAX_VISIBLE_TAGS:
+        if tags := _link_tags(links):
             return tags
-    return []
+    # Without a hint in the page's classes, the links the markup itself declares as tags,
+    # else the links to the site's tag pages ("/tag/195971-imigranci", "/keyword/189619/").
+    return _link_tags(
+        [
+            link
+            for link in tree.css(REL_TAG_SELECTOR)
+            if "category" not in (link.attributes.get("rel") or "").lower().split()
+            and not _in_site_chrome(link)
+        ]
+    ) or _link_tags(
+        [
+            link
+            for link in tree.css("a[href]")
+            if _first_path_segment(link.attributes.get("href") or "") in TAG_PAGE_SEGMENTS
+            and not _in_site_chrome(link)
+        ]
+    )
+
+
+def _first_path_segment(href: str) -> str:
+    """The first segment of a link's path, lower case: "tag" for "https://x.org/tag/a"."""
+    return next((part for part in URL_HOST_PART.sub("", href).lower().split("/") if part), "")
+
+
+def _link_tags(links: list[Any]) -> list[str]:
+    """The distinct short texts of a list's links; none for more than ``MAX_VISIBLE_TAGS``."""
+    tags: list[str] = []
+    for link in links:
+        text = " ".join(link.text(deep=True).split())
+        if text and len(text.split()) <= MAX_TAG_WORDS and text not in tags:
+            tags.append(text)
+    return tags if len(tags) <= MAX_VISIBLE_TAGS else []
 
 
 def _byline_elements(tree: LexborHTMLParser) -> list[Any]:
