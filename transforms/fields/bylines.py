@@ -475,10 +475,24 @@ def is_role_line(text: pl.Expr) -> pl.Expr:
     """True for a line naming a job title or a newsroom and little else (one line in, one
     bool out): ``Chefredakteur``, ``Political Editor``, ``Equipe de rédaction, La Presse``.
     Under a bare name, such a line signs the name."""
-    return (
-        text.str.contains(ROLE_LINE)
-        & (text.str.count_matches(WHITE_SPACE_WORD) <= MAX_ROLE_LINE_WORDS)
-    ).fill_null(False)
+    # A batch function runs the pattern on the lines short enough to be one only: with its
+    # word boundary it falls back to a slow engine, on every paragraph of a page.
+    return text.map_batches(_role_line_flags, return_dtype=pl.Boolean, is_elementwise=True)
+
+
+def _role_line_flags(values: pl.Series) -> pl.Series:
+    """``is_role_line`` on one batch of values (one value in, one bool out)."""
+    line = pl.col("line")
+    lines = values.to_frame("line")
+    short = lines.select(
+        (line.str.count_matches(WHITE_SPACE_WORD) <= MAX_ROLE_LINE_WORDS).fill_null(False)
+    ).to_series()
+    rows = short.arg_true()
+    flags = pl.repeat(False, values.len(), dtype=pl.Boolean, eager=True).alias(values.name)
+    if rows.len() == 0:
+        return flags
+    found = lines[rows].select(line.str.contains(ROLE_LINE).fill_null(False)).to_series()
+    return flags.scatter(rows, found)
 
 
 def is_sign_off_line(text: pl.Expr) -> pl.Expr:
