@@ -131,6 +131,9 @@ INTERFACE_PHRASE_CASES = [
     ("en", "Recent Comments", "Rosa Recenti"),
     ("en", "Enlarge Image", "Ian Imagine"),
     ("en", "Related Posts", "Ruth Postma"),
+    # A video player's labels, once no class name marks the player.
+    ("en", "Full Screen", "Fiona Screeney"),
+    ("en", "Captions Not Available", "Carl Captionis"),
     ("fr", "Aucun Commentaire", "Aude Commentry"),
     ("es", "Escucha la Noticia", "Elena Escuchado"),
     ("it", "Ultime Notizie", "Ugo Ultimo"),
