@@ -83,11 +83,12 @@ NOTICE_CUE_PATTERN = (
 )
 MAX_NOTICE_WORDS = 60
 COMMENTS_HEADING = sorted(set(CUES["comments_heading"]))
-COMMENT_COUNT_PATTERN = rf"^\d+ (?:{literal_alternation(CUES['comments_heading'])})$"
+COMMENT_WORDS = literal_alternation(CUES["comments_heading"])
+COMMENT_COUNT_PATTERN = rf"^\d+ (?:{COMMENT_WORDS})$"
 # A heading that opens a comment section as blogs title it: a count of comments or
 # responses, on the post's title or not ("53 Responses to “Title”", "Comments (186)"),
-# or the comment form's heading ("Leave a Reply").
-COMMENT_WORDS = literal_alternation(CUES["comments_heading"])
+# or the comment form's heading ("Leave a Reply"). A line COMMENT_COUNT_PATTERN matches
+# is one.
 # Responses and thoughts are counted on the post's quoted title, or alone: "5 thoughts on
 # the election" is a listicle's subheading.
 COMMENT_SECTION_HEADING_PATTERN = (
@@ -166,10 +167,7 @@ def comment_section_heading(text: pl.Expr) -> pl.Expr:
     an opinion column's label or a listicle's item), 0 otherwise."""
     key = cue_key(text)
     return (
-        pl.when(
-            key.str.contains(COMMENT_COUNT_PATTERN)
-            | key.str.contains(COMMENT_SECTION_HEADING_PATTERN)
-        )
+        pl.when(key.str.contains(COMMENT_SECTION_HEADING_PATTERN))
         .then(2)
         .when(key.is_in(COMMENTS_HEADING))
         .then(1)
